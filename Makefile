@@ -1,0 +1,52 @@
+# genu: the two commands (make demo, make test) and friends. CMake does the
+# building; this file installs what is missing and wraps it.
+BUILD   ?= build
+ASAN    ?= build-asan
+JOBS    ?= $(shell nproc)
+DEMO_DB ?= demo.db
+
+.PHONY: all build deps test-deps test unit asan demo bench fuzz clean format
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD)/Makefile
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# make test: everything, including the sanitizer build of the whole suite.
+test: test-deps build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory asan
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+asan: test-deps
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DGENU_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@scripts/demo.sh $(BUILD)/genu $(DEMO_DB)
+
+bench: build
+	@cmake --build $(BUILD) --target benches -j $(JOBS) >/dev/null
+	@scripts/bench.sh $(BUILD)
+
+fuzz: test-deps
+	@scripts/fuzz.sh
+
+format:
+	clang-format -i src/*/*.[ch] tests/unit/*/*.c bench/*.c fuzz/*.c
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-fuzz

@@ -1,0 +1,11 @@
+/* cmd_export: placeholder until the command lands (replaced wholesale). */
+#include "cli/cli.h"
+
+int cmd_export(int argc, char **argv, const cli_env *env)
+{
+    (void)argc;
+    (void)argv;
+    (void)env;
+    cli_error("genu export is not available in this build");
+    return CLI_EFAIL;
+}

@@ -1,0 +1,145 @@
+/* arena: bump allocation in a chain of blocks. Large requests get a block of
+ * their own so a big allocation never wastes the tail of the current block. */
+#include "core/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK 65536
+#define ARENA_ALIGN 16
+
+struct block {
+    struct block *next;
+    size_t size, used;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct genu_arena {
+    struct block *head;
+    size_t total;
+};
+
+genu_arena *genu_arena_create(void)
+{
+    return calloc(1, sizeof(genu_arena));
+}
+
+static void free_blocks(struct block *b)
+{
+    while (b) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+void genu_arena_destroy(genu_arena *a)
+{
+    if (!a)
+        return;
+    free_blocks(a->head);
+    free(a);
+}
+
+void genu_arena_reset(genu_arena *a)
+{
+    if (!a)
+        return;
+    struct block *keep = NULL;
+    struct block *b = a->head;
+    while (b) {
+        struct block *next = b->next;
+        if (!keep && b->size == ARENA_BLOCK)
+            keep = b;
+        else
+            free(b);
+        b = next;
+    }
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    a->head = keep;
+    a->total = 0;
+}
+
+void *genu_arena_alloc(genu_arena *a, size_t n)
+{
+    size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (need < n)
+        return NULL;
+    struct block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        size_t size = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
+        if (size > SIZE_MAX - sizeof(struct block))
+            return NULL;
+        struct block *nb = malloc(sizeof(struct block) + size);
+        if (!nb)
+            return NULL;
+        nb->size = size;
+        nb->used = 0;
+        if (size == need && b) {
+            /* a dedicated block goes behind the current one */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    a->total += n;
+    return p;
+}
+
+void *genu_arena_calloc(genu_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = genu_arena_alloc(a, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+char *genu_arena_strndup(genu_arena *a, const char *s, size_t n)
+{
+    if (n == SIZE_MAX)
+        return NULL;
+    char *p = genu_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *genu_arena_strdup(genu_arena *a, const char *s)
+{
+    return genu_arena_strndup(a, s, strlen(s));
+}
+
+char *genu_arena_printf(genu_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = NULL;
+    if (n >= 0 && (p = genu_arena_alloc(a, (size_t)n + 1)))
+        vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+size_t genu_arena_used(const genu_arena *a)
+{
+    return a->total;
+}

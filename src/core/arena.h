@@ -1,0 +1,31 @@
+/* arena: a region allocator for request- and command-scoped data. Everything
+ * allocated from an arena is freed at once by genu_arena_destroy (or reset by
+ * genu_arena_reset). Not thread-safe: one arena per thread or request. */
+#ifndef GENU_CORE_ARENA_H
+#define GENU_CORE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct genu_arena genu_arena;
+
+/* Returns a new arena or NULL when out of memory. */
+genu_arena *genu_arena_create(void);
+/* Frees every block; NULL is a no-op. */
+void genu_arena_destroy(genu_arena *a);
+/* Frees all allocations but keeps the first block for reuse. */
+void genu_arena_reset(genu_arena *a);
+
+/* n bytes aligned for any type; NULL when out of memory. n may be 0. */
+void *genu_arena_alloc(genu_arena *a, size_t n);
+/* n * size zeroed bytes; NULL on overflow or out of memory. */
+void *genu_arena_calloc(genu_arena *a, size_t n, size_t size);
+/* Copies n bytes of s and adds a NUL. */
+char *genu_arena_strndup(genu_arena *a, const char *s, size_t n);
+char *genu_arena_strdup(genu_arena *a, const char *s);
+/* printf into the arena. */
+char *genu_arena_printf(genu_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Bytes handed out so far (for tests and benchmarks). */
+size_t genu_arena_used(const genu_arena *a);
+
+#endif

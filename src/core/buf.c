@@ -1,0 +1,147 @@
+/* buf: growable buffers with JSON-aware appends used by every writer. */
+#include "core/buf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void genu_buf_free(genu_buf *b)
+{
+    free(b->p);
+    *b = (genu_buf)GENU_BUF_INIT;
+}
+
+void genu_buf_clear(genu_buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+static int grow(genu_buf *b, size_t extra)
+{
+    if (b->oom)
+        return -1;
+    if (extra > SIZE_MAX - b->len - 1)
+        goto fail;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        goto fail;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+fail:
+    b->oom = true;
+    return -1;
+}
+
+int genu_buf_append(genu_buf *b, const char *s, size_t n)
+{
+    if (grow(b, n))
+        return -1;
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+int genu_buf_puts(genu_buf *b, const char *s)
+{
+    return genu_buf_append(b, s, strlen(s));
+}
+
+int genu_buf_putc(genu_buf *b, char c)
+{
+    return genu_buf_append(b, &c, 1);
+}
+
+int genu_buf_printf(genu_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    int rc = -1;
+    if (n >= 0 && grow(b, (size_t)n) == 0) {
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+        rc = 0;
+    }
+    va_end(ap2);
+    return rc;
+}
+
+int genu_buf_json_str(genu_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (genu_buf_putc(b, '"'))
+        return -1;
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        genu_buf_append(b, run, (size_t)(s - run));
+        run = s + 1;
+        switch (c) {
+        case '"':
+            genu_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            genu_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            genu_buf_puts(b, "\\n");
+            break;
+        case '\t':
+            genu_buf_puts(b, "\\t");
+            break;
+        case '\r':
+            genu_buf_puts(b, "\\r");
+            break;
+        default: {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            genu_buf_append(b, esc, 6);
+        }
+        }
+    }
+    genu_buf_append(b, run, (size_t)(s - run));
+    return genu_buf_putc(b, '"');
+}
+
+int genu_buf_json_num(genu_buf *b, double v)
+{
+    if (!isfinite(v))
+        return genu_buf_puts(b, "null");
+    if (v == floor(v) && fabs(v) < 1e15)
+        return genu_buf_printf(b, "%.0f", v == 0 ? 0.0 : v);
+    char tmp[32];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    return genu_buf_puts(b, tmp);
+}
+
+genu_str genu_buf_str(const genu_buf *b)
+{
+    return (genu_str){b->p ? b->p : "", b->len};
+}
+
+bool genu_str_eq(genu_str s, const char *z)
+{
+    size_t n = strlen(z);
+    return s.n == n && memcmp(s.p, z, n) == 0;
+}

@@ -1,0 +1,142 @@
+/* record: record helpers and the text form of scores and notes. */
+#include "model/record.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+static const char *const type_names[GENU_REC_NTYPES] = {
+    "patient", "identity", "diagnosis", "treatment", "response", "adverse_event", "exam",
+};
+
+int record_type_find(const char *s)
+{
+    for (int i = 0; i < GENU_REC_NTYPES; i++)
+        if (strcmp(type_names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+const char *record_type_name(genu_rtype t)
+{
+    return (unsigned)t < GENU_REC_NTYPES ? type_names[t] : NULL;
+}
+
+static const genu_score *find_score(const genu_record *r, const char *key)
+{
+    if (r->type != GENU_REC_RESPONSE)
+        return NULL;
+    const genu_response *resp = &r->u.response;
+    for (size_t i = 0; i < resp->nscores; i++)
+        if (strcmp(resp->scores[i].key, key) == 0)
+            return &resp->scores[i];
+    return NULL;
+}
+
+double record_score(const genu_record *r, const char *key)
+{
+    const genu_score *s = find_score(r, key);
+    return s ? s->value : NAN;
+}
+
+bool record_has_score(const genu_record *r, const char *key)
+{
+    const genu_score *s = find_score(r, key);
+    return s && !isnan(s->value);
+}
+
+char *record_scores_encode(const genu_score *s, size_t n)
+{
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_puts(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        genu_buf_puts(&b, s[i].key);
+        if (isnan(s[i].value))
+            genu_buf_puts(&b, " null\n");
+        else
+            genu_buf_printf(&b, " %.17g\n", s[i].value);
+    }
+    if (b.oom) {
+        genu_buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+int record_scores_decode(const char *text, genu_arena *a, genu_score **out, size_t *n,
+                         genu_err *err)
+{
+    size_t cap = count_lines(text);
+    genu_score *s = genu_arena_calloc(a, cap ? cap : 1, sizeof *s);
+    if (!s)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory decoding scores");
+    size_t k = 0;
+    for (const char *p = text; *p && k < cap;) {
+        const char *sp = strchr(p, ' ');
+        const char *nl = strchr(p, '\n');
+        if (!sp || !nl || sp > nl)
+            return GENU_FAIL(err, GENU_EIO, "stored scores are corrupt near \"%.20s\"", p);
+        s[k].key = genu_arena_strndup(a, p, (size_t)(sp - p));
+        if (strncmp(sp + 1, "null\n", 5) == 0) {
+            s[k].value = NAN;
+        } else {
+            char *end;
+            s[k].value = strtod(sp + 1, &end);
+            if (end != nl)
+                return GENU_FAIL(err, GENU_EIO, "stored score \"%s\" is corrupt", s[k].key);
+        }
+        if (!s[k].key)
+            return GENU_FAIL(err, GENU_ENOMEM, "out of memory decoding scores");
+        k++;
+        p = nl + 1;
+    }
+    *out = s;
+    *n = k;
+    return GENU_OK;
+}
+
+char *record_notes_encode(const char *const *notes, size_t n)
+{
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_puts(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        genu_buf_puts(&b, notes[i]);
+        genu_buf_putc(&b, '\n');
+    }
+    if (b.oom) {
+        genu_buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+int record_notes_decode(const char *text, genu_arena *a, const char *const **out, size_t *n,
+                        genu_err *err)
+{
+    size_t cap = count_lines(text);
+    const char **v = genu_arena_calloc(a, cap ? cap : 1, sizeof *v);
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory decoding notes");
+    size_t k = 0;
+    for (const char *p = text; *p && k < cap;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        if (!(v[k++] = genu_arena_strndup(a, p, (size_t)(nl - p))))
+            return GENU_FAIL(err, GENU_ENOMEM, "out of memory decoding notes");
+        p = nl + 1;
+    }
+    *out = v;
+    *n = k;
+    return GENU_OK;
+}

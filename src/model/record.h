@@ -1,0 +1,134 @@
+/* record: the clinical record types of DESIGN.md §2 as plain C structs, the
+ * analysis dataset, and the compact text form of computed scores.
+ *
+ * Strings in records are borrowed: whoever built the record (an arena, the
+ * store's loader) owns them. `doc` is the record's canonical exchange line
+ * (JSON Lines, §3), produced and read only by io; lower layers carry it as
+ * opaque text so export reproduces exactly what was imported, `extra`
+ * included. */
+#ifndef GENU_MODEL_RECORD_H
+#define GENU_MODEL_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "model/vocab.h"
+
+typedef enum {
+    GENU_REC_PATIENT = 0,
+    GENU_REC_IDENTITY,
+    GENU_REC_DIAGNOSIS,
+    GENU_REC_TREATMENT,
+    GENU_REC_RESPONSE,
+    GENU_REC_ADVERSE_EVENT,
+    GENU_REC_EXAM,
+    GENU_REC_NTYPES
+} genu_rtype;
+
+/* "patient", "identity", ... as in the `type` field; -1 when unknown. */
+int record_type_find(const char *s);
+const char *record_type_name(genu_rtype t);
+
+typedef struct genu_patient {
+    const char *site;
+    int sex; /* vocab_sex() */
+    int birth_year;
+    double height_cm, weight_kg; /* NAN when not recorded */
+} genu_patient;
+
+typedef struct genu_identity {
+    const char *name, *date_of_birth, *email, *phone; /* NULL when absent */
+} genu_identity;
+
+typedef struct genu_diagnosis {
+    int condition; /* vocab_condition() */
+    int kl_grade;  /* 0..4, -1 when no radiograph */
+} genu_diagnosis;
+
+typedef struct genu_treatment {
+    int kind;             /* vocab_kind_find() */
+    const char *protocol; /* NULL when absent */
+    uint32_t sites;       /* VOCAB site bits */
+    double cost;          /* NAN when no cost recorded */
+    const char *currency; /* NULL when no cost recorded */
+    const char *clinician;
+} genu_treatment;
+
+/* One computed score. value is NAN when the score is null. key is the
+ * instrument's score name, derived scores with a dot: "pain",
+ * "womac.pain_norm", "koos_jr". */
+typedef struct genu_score {
+    const char *key;
+    double value;
+} genu_score;
+
+typedef struct genu_response {
+    const char *instrument; /* instrument id, "koos" */
+    int version;            /* scoring version the scores were computed with */
+    size_t nscores;
+    const genu_score *scores;
+    size_t nnotes;
+    const char *const *notes;
+} genu_response;
+
+typedef struct genu_adverse_event {
+    const char *kind;
+    int severity; /* 1..5 */
+    int serious;  /* 0/1 */
+    const char *treatment; /* related treatment id, NULL when none */
+} genu_adverse_event;
+
+/* -1 = not examined. Levels index the vocab tables. */
+typedef struct genu_exam {
+    int8_t swelling, locking, unable_to_straighten, unable_to_bend, instability, deformity,
+        recent_trauma_pop, pain_at_rest;
+} genu_exam;
+
+typedef struct genu_record {
+    genu_rtype type;
+    const char *id;      /* record id; a patient's own id; identity: the patient id */
+    const char *patient; /* owning patient id (== id for patients) */
+    size_t pat;          /* in a dataset: index of the patient in ds->recs[PATIENT] */
+    genu_knee knee;      /* GENU_KNEE_NONE for patient-level records */
+    genu_date date;      /* GENU_DATE_NONE for patient and identity */
+    int64_t seq;         /* order in which the record was stored */
+    const char *doc;     /* canonical exchange line, no newline; may be NULL in datasets */
+    union {
+        genu_patient patient;
+        genu_identity identity;
+        genu_diagnosis diagnosis;
+        genu_treatment treatment;
+        genu_response response;
+        genu_adverse_event adverse_event;
+        genu_exam exam;
+    } u;
+} genu_record;
+
+/* Everything an analysis reads, loaded by the store: one array per type.
+ * Patients are sorted by id; other records by (patient index, date, seq), and
+ * each record's `pat` is set. Identities are never loaded here. */
+typedef struct genu_dataset {
+    size_t n[GENU_REC_NTYPES];
+    genu_record *recs[GENU_REC_NTYPES];
+} genu_dataset;
+
+/* Score value for key in r (a response), or NAN when absent or null. */
+double record_score(const genu_record *r, const char *key);
+bool record_has_score(const genu_record *r, const char *key);
+
+/* Scores as text: one "key value" pair per line, value "%.17g" or "null".
+ * Encoded into a malloc'd string the caller frees; decoded into the arena
+ * (keys interned as arena strings). */
+char *record_scores_encode(const genu_score *s, size_t n);
+int record_scores_decode(const char *text, genu_arena *a, genu_score **out, size_t *n,
+                         genu_err *err);
+/* Notes as text: one note per line (notes never hold a newline). */
+char *record_notes_encode(const char *const *notes, size_t n);
+int record_notes_decode(const char *text, genu_arena *a, const char *const **out, size_t *n,
+                        genu_err *err);
+
+#endif

@@ -1,0 +1,76 @@
+/* vocab: the controlled vocabularies of DESIGN.md §2 — conditions, treatment
+ * kinds with their stage of the staged pathway, injection sites, sexes, exam
+ * finding levels. Lookups return -1 for an unknown code; names are static. */
+#ifndef GENU_MODEL_VOCAB_H
+#define GENU_MODEL_VOCAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { GENU_KNEE_NONE = 0, GENU_KNEE_LEFT = 1, GENU_KNEE_RIGHT = 2 } genu_knee;
+
+typedef enum {
+    GENU_STAGE_1 = 1,
+    GENU_STAGE_2 = 2,
+    GENU_STAGE_3 = 3,
+    GENU_STAGE_SURGERY = 4
+} genu_stage;
+
+/* Treatment kind flags. */
+#define VOCAB_REGENERATIVE 1u
+#define VOCAB_SURGERY      2u
+#define VOCAB_REPLACEMENT  4u /* partial or total knee replacement */
+#define VOCAB_INJECTION    8u
+
+typedef struct vocab_kind {
+    const char *name;
+    genu_stage stage;
+    unsigned flags;
+} vocab_kind;
+
+/* Injection sites are bits of a uint32_t mask, in vocabulary order. */
+#define VOCAB_SITE_INTRA_ARTICULAR 1u
+
+typedef enum {
+    VOCAB_SITES_NONE = 0,        /* no sites recorded */
+    VOCAB_SITES_WHOLE_KNEE,      /* intra_articular + at least one periarticular */
+    VOCAB_SITES_IA_ONLY,         /* just intra_articular */
+    VOCAB_SITES_OTHER            /* periarticular only */
+} vocab_sites_class;
+
+int vocab_knee(const char *s); /* "left"/"right" → genu_knee, else -1 */
+const char *vocab_knee_name(genu_knee k);
+
+size_t vocab_ncondition(void);
+int vocab_condition(const char *s);
+const char *vocab_condition_name(int c);
+
+size_t vocab_nkind(void);
+int vocab_kind_find(const char *s);
+const vocab_kind *vocab_kind_at(int k);
+
+size_t vocab_nsite(void);
+int vocab_site(const char *s);
+const char *vocab_site_name(int i);
+vocab_sites_class vocab_sites_classify(uint32_t mask);
+const char *vocab_sites_class_name(vocab_sites_class c); /* "whole_knee", ... */
+
+/* sex: male, female, other, unknown. */
+int vocab_sex(const char *s);
+const char *vocab_sex_name(int s);
+
+/* Exam levels: swelling none|mild|marked, deformity none|varus|valgus,
+ * pain_at_rest none|mild|moderate|severe. */
+int vocab_swelling(const char *s);
+const char *vocab_swelling_name(int v);
+int vocab_deformity(const char *s);
+const char *vocab_deformity_name(int v);
+int vocab_pain_level(const char *s);
+const char *vocab_pain_level_name(int v);
+
+/* Joins the allowed names of a vocabulary ("left, right") for messages. */
+const char *vocab_list_conditions(void);
+const char *vocab_list_kinds(void);
+const char *vocab_list_sites(void);
+
+#endif
