@@ -1,0 +1,56 @@
+/* womac: the WOMAC 3.1 Likert (LK3.1) instrument descriptor
+ * (items, score keys, scorer); score it through instrument.h. */
+#ifndef GENU_INSTRUMENTS_WOMAC_H
+#define GENU_INSTRUMENTS_WOMAC_H
+
+#include "instruments/instrument.h"
+
+extern const genu_instrument womac_instrument;
+
+#define WOMAC_NITEMS 24 /* pain 5, stiffness 2, function 17, in form order */
+#define WOMAC_NSCORES 8
+
+/* The 24 items in form order as X(code, label): genu's own short labels. */
+#define WOMAC_ITEMS(X)                                                                          \
+    X("P1", "pain walking on a flat surface")                                                   \
+    X("P2", "pain going up or down stairs")                                                     \
+    X("P3", "pain at night in bed")                                                             \
+    X("P4", "pain sitting or lying")                                                            \
+    X("P5", "pain standing upright")                                                            \
+    X("S1", "stiffness after first waking")                                                     \
+    X("S2", "stiffness later in the day")                                                       \
+    X("F1", "descending stairs")                                                                \
+    X("F2", "ascending stairs")                                                                 \
+    X("F3", "rising from sitting")                                                              \
+    X("F4", "standing")                                                                         \
+    X("F5", "bending to the floor")                                                             \
+    X("F6", "walking on a flat surface")                                                        \
+    X("F7", "getting in or out of a car")                                                       \
+    X("F8", "going shopping")                                                                   \
+    X("F9", "putting on socks")                                                                 \
+    X("F10", "rising from bed")                                                                 \
+    X("F11", "taking off socks")                                                                \
+    X("F12", "lying in bed")                                                                    \
+    X("F13", "getting in or out of the bath")                                                   \
+    X("F14", "sitting")                                                                         \
+    X("F15", "getting on or off the toilet")                                                    \
+    X("F16", "heavy domestic duties")                                                           \
+    X("F17", "light domestic duties")
+
+/* The missing-item rule: a subscale with at most this many missing items
+ * is scored with each missing item replaced by the mean of the answered
+ * items of the subscale; more missing makes it null. A registry setting;
+ * womac_default_limits holds the WOMAC 3.1 User Guide values (1, 0, 3). */
+typedef struct womac_limits {
+    int pain, stiffness, function;
+} womac_limits;
+
+extern const womac_limits womac_default_limits;
+
+/* Scores 24 WOMAC answers (each 0..item_max, checked) into the eight WOMAC
+ * scores out->scores[first .. first + 7] (pain, stiffness, function, total,
+ * then the four _norm), whose keys the caller has set; null scores get a
+ * note under those keys. Used by womac, womac_nrs and koos (derived). */
+void womac_score_items(const instr_answer a[WOMAC_NITEMS], int32_t item_max,
+                       const womac_limits *lim, instr_result *out, size_t first);
+#endif
