@@ -1,11 +1,25 @@
-/* cmd_init: placeholder until the command lands (replaced wholesale). */
+/* cmd_init: creates an empty registry (or migrates an existing one). */
 #include "cli/cli.h"
+#include "store/store.h"
 
 int cmd_init(int argc, char **argv, const cli_env *env)
 {
-    (void)argc;
-    (void)argv;
-    (void)env;
-    cli_error("genu init is not available in this build");
-    return CLI_EFAIL;
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: genu [--db PATH] init\n\n"
+               "Creates the registry at PATH (default ./genu.db, or $GENU_DB), or brings an\n"
+               "existing one up to the current schema. Safe to run twice.\n");
+        return CLI_OK;
+    }
+    if (argc > 1) {
+        cli_error("init takes no arguments (got \"%s\")", argv[1]);
+        return CLI_EUSAGE;
+    }
+    genu_err err = {0};
+    genu_store *s;
+    if (store_open(env->db, true, &s, &err))
+        return cli_fail(&err);
+    printf("registry %s ready (%s, schema version %d)\n", env->db, store_backend(s),
+           store_schema_version(s));
+    store_close(s);
+    return CLI_OK;
 }

@@ -1,2 +1,0 @@
-/* placeholder: removed when the layer has modules */
-typedef int analysis_placeholder_unused;

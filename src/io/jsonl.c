@@ -1,0 +1,272 @@
+/* jsonl: atomic JSON Lines import and ordered export. */
+#include "io/jsonl.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/hash.h"
+#include "io/record_json.h"
+
+#define PROGRESS_EVERY 65536
+
+/* One line read: its record (when valid) and where it came from. */
+typedef struct entry {
+    genu_record rec;
+    const char *file;
+    size_t line;
+    const char *text; /* kept only for rejected lines */
+    const char *why;  /* NULL while valid */
+} entry;
+
+typedef struct importer {
+    genu_store *s;
+    const jsonl_import_opts *o;
+    jsonl_stats *st;
+    genu_err *err;
+    genu_arena *a;
+    entry *v;
+    size_t n, cap;
+    genu_hash *ids[GENU_REC_NTYPES]; /* id → entry index, valid entries only */
+} importer;
+
+static entry *push(importer *im)
+{
+    if (im->n == im->cap) {
+        size_t cap = im->cap ? im->cap * 2 : 1024;
+        entry *v = realloc(im->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        im->v = v;
+        im->cap = cap;
+    }
+    entry *e = &im->v[im->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static void reject(importer *im, entry *e, const char *text, const char *why)
+{
+    e->why = genu_arena_strdup(im->a, why);
+    if (!e->text)
+        e->text = genu_arena_strdup(im->a, text);
+}
+
+static int read_file(importer *im, const char *name)
+{
+    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+    const char *label = strcmp(name, "-") == 0 ? "<stdin>" : name;
+    if (!f)
+        return GENU_FAIL(im->err, GENU_EIO, "%s: %s", name, strerror(errno));
+    label = genu_arena_strdup(im->a, label);
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int rc = GENU_OK;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        im->st->lines++;
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (len == 0)
+            continue; /* blank lines separate nothing and are allowed */
+        entry *e = push(im);
+        if (!e) {
+            rc = GENU_FAIL(im->err, GENU_ENOMEM, "out of memory reading %s", label);
+            break;
+        }
+        e->file = label;
+        e->line = lineno;
+        genu_err le = {0};
+        if (memchr(line, '\0', (size_t)len))
+            GENU_FAIL(&le, GENU_EINVAL, "line contains a NUL byte");
+        else
+            record_json_parse(line, (size_t)len, im->a, &e->rec, &le);
+        if (le.code == GENU_ENOMEM) {
+            rc = GENU_FAIL(im->err, GENU_ENOMEM, "%s:%zu: out of memory", label, lineno);
+            break;
+        }
+        if (le.code)
+            reject(im, e, line, le.msg);
+        if (im->o->on_progress && im->st->lines % PROGRESS_EVERY == 0)
+            im->o->on_progress(im->st->lines, im->o->ctx);
+    }
+    if (!rc && ferror(f))
+        rc = GENU_FAIL(im->err, GENU_EIO, "%s: read error: %s", label, strerror(errno));
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+/* The line's text for a rejection found after parsing: the canonical doc is
+ * the best we still have. */
+static const char *entry_text(const entry *e)
+{
+    return e->rec.doc ? e->rec.doc : "";
+}
+
+static int index_ids(importer *im)
+{
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        if (!(im->ids[t] = genu_hash_create()))
+            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < im->n; i++) {
+        entry *e = &im->v[i];
+        if (e->why)
+            continue;
+        size_t first;
+        int r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first);
+        if (r < 0)
+            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        if (r == 0) {
+            char why[300];
+            const entry *f = &im->v[first];
+            if (e->rec.type == GENU_REC_IDENTITY)
+                snprintf(why, sizeof why, "field \"patient\": a second identity for patient "
+                         "\"%.100s\" (first at %.60s:%zu)", e->rec.id, f->file, f->line);
+            else
+                snprintf(why, sizeof why, "field \"id\": duplicate %s id \"%.100s\" (first at "
+                         "%.60s:%zu)", record_type_name(e->rec.type), e->rec.id, f->file, f->line);
+            reject(im, e, entry_text(e), why);
+        }
+    }
+    return GENU_OK;
+}
+
+/* Does the referenced id exist among the valid entries or in the registry? */
+static int ref_ok(importer *im, genu_rtype t, const char *id, bool *ok)
+{
+    size_t i;
+    if (genu_hash_get(im->ids[t], id, &i) && !im->v[i].why) {
+        *ok = true;
+        return GENU_OK;
+    }
+    return store_has(im->s, t, id, ok, im->err);
+}
+
+/* Rejects records whose patient is missing, then adverse events whose
+ * treatment is missing (after treatments themselves were settled). */
+static int check_refs(importer *im)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < im->n; i++) {
+            entry *e = &im->v[i];
+            const genu_record *r = &e->rec;
+            if (e->why || r->type == GENU_REC_PATIENT)
+                continue;
+            bool ok;
+            char why[300];
+            if (pass == 0) {
+                if (ref_ok(im, GENU_REC_PATIENT, r->patient, &ok))
+                    return im->err->code;
+                snprintf(why, sizeof why, "field \"patient\": no patient \"%.150s\" in the "
+                         "files or the registry", r->patient);
+            } else if (r->type == GENU_REC_ADVERSE_EVENT && r->u.adverse_event.treatment) {
+                if (ref_ok(im, GENU_REC_TREATMENT, r->u.adverse_event.treatment, &ok))
+                    return im->err->code;
+                snprintf(why, sizeof why, "field \"treatment\": no treatment \"%.150s\" in the "
+                         "files or the registry", r->u.adverse_event.treatment);
+            } else {
+                continue;
+            }
+            if (!ok)
+                reject(im, e, entry_text(e), why);
+        }
+    }
+    return GENU_OK;
+}
+
+static int store_all(importer *im)
+{
+    if (store_begin(im->s, im->err))
+        return im->err->code;
+    /* patients first, so every reference is satisfied as rows arrive */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < im->n; i++) {
+            entry *e = &im->v[i];
+            if (e->why || (pass == 0) != (e->rec.type == GENU_REC_PATIENT))
+                continue;
+            store_put_result res;
+            if (store_put(im->s, &e->rec, &res, im->err)) {
+                genu_err_prefix(im->err, "%s:%zu: ", e->file, e->line);
+                store_rollback(im->s);
+                return im->err->code;
+            }
+            im->st->records++;
+            im->st->added += res == STORE_ADDED;
+            im->st->updated += res == STORE_UPDATED;
+            im->st->unchanged += res == STORE_UNCHANGED;
+        }
+    }
+    if (store_commit(im->s, im->err)) {
+        store_rollback(im->s);
+        return im->err->code;
+    }
+    return GENU_OK;
+}
+
+int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
+                 jsonl_stats *stats, genu_err *err)
+{
+    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}};
+    memset(stats, 0, sizeof *stats);
+    if (sodium_init() < 0 || !im.a)
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
+    int rc = GENU_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = read_file(&im, files[i]);
+    if (!rc)
+        rc = index_ids(&im);
+    if (!rc)
+        rc = check_refs(&im);
+    if (!rc) {
+        for (size_t i = 0; i < im.n; i++) {
+            entry *e = &im.v[i];
+            if (e->why) {
+                stats->rejected++;
+                o->on_reject(e->file, e->line, e->why, e->text, o->ctx);
+            }
+        }
+        if (stats->rejected && !o->skip_invalid)
+            rc = GENU_FAIL(err, GENU_EINVAL, "%zu of %zu records rejected; nothing was imported",
+                           stats->rejected, im.n);
+    }
+    if (!rc)
+        rc = store_all(&im);
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        genu_hash_destroy(im.ids[t]);
+    free(im.v);
+    genu_arena_destroy(im.a);
+    return rc;
+}
+
+typedef struct exporter {
+    FILE *out;
+    size_t count;
+} exporter;
+
+static int write_doc(const genu_record *r, void *ctx)
+{
+    exporter *x = ctx;
+    fputs(r->doc, x->out);
+    fputc('\n', x->out);
+    x->count++;
+    return ferror(x->out) ? GENU_EIO : 0;
+}
+
+int jsonl_export(genu_store *s, FILE *out, bool skip_identity, size_t *count, genu_err *err)
+{
+    exporter x = {out, 0};
+    int rc = store_each(s, skip_identity, write_doc, &x, err);
+    if (rc == GENU_EIO && !err->code)
+        GENU_FAIL(err, GENU_EIO, "write error: %s", strerror(errno));
+    if (!rc && fflush(out) != 0)
+        rc = GENU_FAIL(err, GENU_EIO, "write error: %s", strerror(errno));
+    *count = x.count;
+    return rc;
+}

@@ -1,0 +1,49 @@
+/* jsonl: importing and exporting a registry as JSON Lines (DESIGN.md §3).
+ *
+ * Import is atomic: every line of every file is read and checked first
+ * (fields, vocabularies, duplicate ids, references to patients and
+ * treatments — in the files or already in the registry), and only then are
+ * the records stored, in one transaction. With skip_invalid the valid records
+ * are stored and each rejected line is reported; a record whose patient (or
+ * related treatment) was rejected is rejected too. Re-importing a record with
+ * an id the registry has is an update; an identical record changes nothing. */
+#ifndef GENU_IO_JSONL_H
+#define GENU_IO_JSONL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+typedef struct jsonl_stats {
+    size_t lines, records, added, updated, unchanged, rejected;
+} jsonl_stats;
+
+/* Called for each rejected line: where, why, and the line's text. */
+typedef void (*jsonl_reject_fn)(const char *file, size_t line, const char *msg,
+                                const char *text, void *ctx);
+/* Called now and then with the number of lines read (progress display). */
+typedef void (*jsonl_progress_fn)(size_t lines, void *ctx);
+
+typedef struct jsonl_import_opts {
+    bool skip_invalid;
+    jsonl_reject_fn on_reject; /* required */
+    jsonl_progress_fn on_progress; /* optional */
+    void *ctx;
+} jsonl_import_opts;
+
+/* Imports files[0..n) ("-" is stdin). Returns GENU_OK when stored (with
+ * skip_invalid, even if lines were rejected: stats->rejected says how many),
+ * GENU_EINVAL when lines were rejected without skip_invalid (nothing stored;
+ * every rejection went to on_reject), or another code for I/O and storage
+ * failures (nothing stored). */
+int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
+                 jsonl_stats *stats, genu_err *err);
+
+/* Writes the registry in export order, one canonical line per record.
+ * deidentify is not supported here (GENU_ENOTSUP); identities are written
+ * unless skip_identity. */
+int jsonl_export(genu_store *s, FILE *out, bool skip_identity, size_t *count, genu_err *err);
+
+#endif

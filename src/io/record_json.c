@@ -1,0 +1,640 @@
+/* record_json: validation and the canonical form of §3 records. */
+#include "io/record_json.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/json.h"
+#include "instruments/instrument.h"
+#include "io/items.h"
+#include "io/scores.h"
+
+#define ID_MAX 200
+
+/* The known fields of each type, in canonical order ("type" first, "extra"
+ * last are implied). */
+static const char *const known[GENU_REC_NTYPES][12] = {
+    [GENU_REC_PATIENT] = {"id", "site", "sex", "birth_year", "height_cm", "weight_kg"},
+    [GENU_REC_IDENTITY] = {"patient", "name", "date_of_birth", "email", "phone"},
+    [GENU_REC_DIAGNOSIS] = {"id", "patient", "knee", "date", "condition", "kl_grade", "note"},
+    [GENU_REC_TREATMENT] = {"id", "patient", "knee", "date", "kind", "protocol", "sites",
+                            "product", "cost", "clinician", "note"},
+    [GENU_REC_RESPONSE] = {"id", "patient", "knee", "date", "instrument", "items", "version",
+                           "scores", "notes"},
+    [GENU_REC_ADVERSE_EVENT] = {"id", "patient", "knee", "date", "kind", "severity", "serious",
+                                "treatment", "note"},
+    [GENU_REC_EXAM] = {"id", "patient", "knee", "date", "findings", "note"},
+};
+
+typedef struct rd {
+    json_t *in;  /* the parsed line */
+    json_t *out; /* the canonical object being built */
+    genu_arena *a;
+    genu_err *err;
+} rd;
+
+static int is_known(genu_rtype t, const char *key)
+{
+    for (int i = 0; known[t][i]; i++)
+        if (strcmp(known[t][i], key) == 0)
+            return 1;
+    return 0;
+}
+
+static int bad(rd *r, const char *field, const char *what)
+{
+    return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": %s", field, what);
+}
+
+/* The value of field, or NULL when absent or null. */
+static json_t *get(rd *r, const char *field)
+{
+    json_t *v = json_object_get(r->in, field);
+    return v && !json_is_null(v) ? v : NULL;
+}
+
+static int missing(rd *r, const char *field)
+{
+    return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": required", field);
+}
+
+static void keep(rd *r, const char *field, json_t *v)
+{
+    json_object_set(r->out, field, v);
+}
+
+/* A string field; *out NULL when absent and optional. Strings must be
+ * non-empty and free of control characters. */
+static int str_field(rd *r, const char *field, bool required, size_t maxlen, const char **out)
+{
+    json_t *v = get(r, field);
+    *out = NULL;
+    if (!v)
+        return required ? missing(r, field) : GENU_OK;
+    if (!json_is_string(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": expected a string, got %s", field,
+                         genu_json_kind(v));
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n == 0)
+        return bad(r, field, "must not be empty");
+    if (n > maxlen)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": longer than %zu bytes", field,
+                         maxlen);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 && !(maxlen > ID_MAX && (s[i] == '\n' || s[i] == '\t')))
+            return bad(r, field, "contains a control character");
+    if (!(*out = genu_arena_strndup(r->a, s, n)))
+        return GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+    keep(r, field, v);
+    return GENU_OK;
+}
+
+static int id_field(rd *r, const char *field, bool required, const char **out)
+{
+    return str_field(r, field, required, ID_MAX, out);
+}
+
+static int code_field(rd *r, const char *field, int (*lookup)(const char *), const char *allowed,
+                      int *out)
+{
+    const char *s;
+    if (str_field(r, field, true, ID_MAX, &s))
+        return r->err->code;
+    if ((*out = lookup(s)) < 0)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": unknown code \"%s\" (expected %s)",
+                         field, s, allowed);
+    return GENU_OK;
+}
+
+static int date_field(rd *r, const char *field, bool required, genu_date *out)
+{
+    const char *s;
+    *out = GENU_DATE_NONE;
+    if (str_field(r, field, required, ID_MAX, &s) || !s)
+        return r->err->code;
+    genu_err e = {0};
+    if (genu_date_parse(s, strlen(s), out, &e))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": %s, got \"%s\"", field, e.msg, s);
+    return GENU_OK;
+}
+
+static int int_field(rd *r, const char *field, bool required, int64_t lo, int64_t hi, int64_t *out)
+{
+    json_t *v = get(r, field);
+    if (!v)
+        return required ? missing(r, field) : GENU_OK;
+    if (genu_json_int(v, field, lo, hi, out, r->err))
+        return r->err->code;
+    keep(r, field, v);
+    return GENU_OK;
+}
+
+static int num_field(rd *r, const char *field, double lo, double hi, double *out)
+{
+    json_t *v = get(r, field);
+    *out = NAN;
+    if (!v)
+        return GENU_OK;
+    if (genu_json_num(v, field, lo, hi, out, r->err))
+        return r->err->code;
+    keep(r, field, v);
+    return GENU_OK;
+}
+
+static int bool_field(rd *r, const char *field, bool required, int *out)
+{
+    json_t *v = get(r, field);
+    if (!v)
+        return required ? missing(r, field) : GENU_OK;
+    if (!json_is_boolean(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": expected true or false, got %s",
+                         field, genu_json_kind(v));
+    *out = json_is_true(v);
+    keep(r, field, v);
+    return GENU_OK;
+}
+
+static int knee_field(rd *r, bool required, genu_knee *out)
+{
+    const char *s;
+    *out = GENU_KNEE_NONE;
+    if (str_field(r, "knee", required, ID_MAX, &s) || !s)
+        return r->err->code;
+    int k = vocab_knee(s);
+    if (k < 0)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"knee\": expected left or right, got \"%s\"",
+                         s);
+    *out = (genu_knee)k;
+    return GENU_OK;
+}
+
+/* ---- per type ---- */
+
+static int parse_patient(rd *r, genu_record *rec)
+{
+    genu_patient *p = &rec->u.patient;
+    int64_t by = 0;
+    int this_year = genu_date_year(genu_date_today());
+    if (id_field(r, "id", true, &rec->id) || id_field(r, "site", true, &p->site) ||
+        code_field(r, "sex", vocab_sex, "male, female, other or unknown", &p->sex) ||
+        int_field(r, "birth_year", true, 1880, this_year, &by) ||
+        num_field(r, "height_cm", 50, 250, &p->height_cm) ||
+        num_field(r, "weight_kg", 20, 400, &p->weight_kg))
+        return r->err->code;
+    p->birth_year = (int)by;
+    rec->patient = rec->id;
+    return GENU_OK;
+}
+
+static int parse_identity(rd *r, genu_record *rec)
+{
+    genu_identity *id = &rec->u.identity;
+    genu_date dob;
+    if (id_field(r, "patient", true, &rec->patient) ||
+        str_field(r, "name", false, 500, &id->name) ||
+        date_field(r, "date_of_birth", false, &dob) ||
+        str_field(r, "email", false, 320, &id->email) ||
+        str_field(r, "phone", false, 64, &id->phone))
+        return r->err->code;
+    if (dob != GENU_DATE_NONE)
+        id->date_of_birth =
+            genu_arena_strdup(r->a, json_string_value(json_object_get(r->in, "date_of_birth")));
+    if (id->email && !strchr(id->email, '@'))
+        return bad(r, "email", "expected an e-mail address");
+    rec->id = rec->patient;
+    return GENU_OK;
+}
+
+static int parse_diagnosis(rd *r, genu_record *rec)
+{
+    int64_t kl = -1;
+    const char *note;
+    if (code_field(r, "condition", vocab_condition, vocab_list_conditions(),
+                   &rec->u.diagnosis.condition) ||
+        int_field(r, "kl_grade", false, 0, 4, &kl) || str_field(r, "note", false, 20000, &note))
+        return r->err->code;
+    rec->u.diagnosis.kl_grade = (int)kl;
+    return GENU_OK;
+}
+
+static int parse_sites(rd *r, uint32_t *mask)
+{
+    json_t *v = get(r, "sites");
+    *mask = 0;
+    if (!v)
+        return GENU_OK;
+    if (!json_is_array(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"sites\": expected an array, got %s",
+                         genu_json_kind(v));
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        int s = json_is_string(e) ? vocab_site(json_string_value(e)) : -1;
+        if (s < 0)
+            return GENU_FAIL(r->err, GENU_EINVAL,
+                             "field \"sites[%zu]\": unknown injection site %s%s%s (expected %s)",
+                             i, json_is_string(e) ? "\"" : "",
+                             json_is_string(e) ? json_string_value(e) : genu_json_kind(e),
+                             json_is_string(e) ? "\"" : "", vocab_list_sites());
+        if (*mask & (1u << s))
+            return GENU_FAIL(r->err, GENU_EINVAL, "field \"sites[%zu]\": \"%s\" listed twice", i,
+                             json_string_value(e));
+        *mask |= 1u << s;
+    }
+    /* canonical: vocabulary order */
+    json_t *sites = json_array();
+    for (size_t s = 0; s < vocab_nsite(); s++)
+        if (*mask & (1u << s))
+            json_array_append_new(sites, json_string(vocab_site_name((int)s)));
+    json_object_set_new(r->out, "sites", sites);
+    return GENU_OK;
+}
+
+/* product: an object; the documented numeric details must be non-negative
+ * numbers, the documented text details strings; other keys are kept. */
+static int parse_product(rd *r)
+{
+    static const char *const nums[] = {"volume_ml",      "dextrose_pct", "platelet_count",
+                                       "cell_count",     "concentration_factor", "sessions",
+                                       "tnc_million",    "platelets_per_ul", NULL};
+    static const char *const strs[] = {"source", "processing", "guidance", "anesthetic",
+                                       "activation", "leukocytes", NULL};
+    json_t *v = get(r, "product");
+    if (!v)
+        return GENU_OK;
+    if (!json_is_object(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"product\": expected an object, got %s",
+                         genu_json_kind(v));
+    for (int i = 0; nums[i]; i++) {
+        json_t *x = json_object_get(v, nums[i]);
+        if (x && !json_is_null(x) && (!json_is_number(x) || json_number_value(x) < 0))
+            return GENU_FAIL(r->err, GENU_EINVAL,
+                             "field \"product.%s\": expected a non-negative number", nums[i]);
+    }
+    for (int i = 0; strs[i]; i++) {
+        json_t *x = json_object_get(v, strs[i]);
+        if (x && !json_is_null(x) && !json_is_string(x))
+            return GENU_FAIL(r->err, GENU_EINVAL, "field \"product.%s\": expected a string, got %s",
+                             strs[i], genu_json_kind(x));
+    }
+    json_t *dx = json_object_get(v, "dextrose_pct");
+    if (dx && json_is_number(dx) && json_number_value(dx) > 75)
+        return bad(r, "product.dextrose_pct", "above 75%");
+    keep(r, "product", v);
+    return GENU_OK;
+}
+
+static int parse_cost(rd *r, genu_treatment *t)
+{
+    json_t *v = get(r, "cost");
+    t->cost = NAN;
+    t->currency = NULL;
+    if (!v)
+        return GENU_OK;
+    if (!json_is_object(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"cost\": expected an object, got %s",
+                         genu_json_kind(v));
+    json_t *amount = json_object_get(v, "amount"), *cur = json_object_get(v, "currency");
+    if (!amount || !json_is_number(amount) || json_number_value(amount) < 0)
+        return bad(r, "cost.amount", "expected a non-negative number");
+    const char *c = json_is_string(cur) ? json_string_value(cur) : NULL;
+    if (!c || strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+        !isupper((unsigned char)c[2]))
+        return bad(r, "cost.currency", "expected a three-letter ISO 4217 code such as \"USD\"");
+    if (json_object_size(v) != 2)
+        return bad(r, "cost", "expected only amount and currency");
+    t->cost = json_number_value(amount);
+    t->currency = genu_arena_strdup(r->a, c);
+    keep(r, "cost", v);
+    return GENU_OK;
+}
+
+static int parse_treatment(rd *r, genu_record *rec)
+{
+    genu_treatment *t = &rec->u.treatment;
+    const char *note;
+    if (code_field(r, "kind", vocab_kind_find, vocab_list_kinds(), &t->kind) ||
+        str_field(r, "protocol", false, ID_MAX, &t->protocol) || parse_sites(r, &t->sites) ||
+        parse_product(r) || parse_cost(r, t) ||
+        str_field(r, "clinician", false, ID_MAX, &t->clinician) ||
+        str_field(r, "note", false, 20000, &note))
+        return r->err->code;
+    if (t->sites && !(vocab_kind_at(t->kind)->flags & VOCAB_INJECTION))
+        return GENU_FAIL(r->err, GENU_EINVAL,
+                         "field \"sites\": %s is not an injection; sites are for injections",
+                         vocab_kind_at(t->kind)->name);
+    return GENU_OK;
+}
+
+/* A file's own scores (from an earlier export) must agree with genu's. */
+static int check_given_scores(rd *r, const json_t *given, const instr_result *res)
+{
+    json_t *mine = scores_to_json(res->scores, res->nscores);
+    int ok = json_equal(given, mine);
+    if (!ok && json_is_object(given)) {
+        /* tolerate last-digit differences in printed doubles */
+        ok = 1;
+        for (size_t i = 0; i < res->nscores && ok; i++) {
+            const char *key = res->scores[i].key, *dot = strchr(key, '.');
+            const json_t *g = given;
+            if (dot) {
+                char head[64];
+                snprintf(head, sizeof head, "%.*s", (int)(dot - key), key);
+                g = json_object_get(g, head);
+                key = dot + 1;
+            }
+            g = json_is_object(g) ? json_object_get(g, key) : NULL;
+            double v = res->scores[i].value;
+            if (isnan(v))
+                ok = g && json_is_null(g);
+            else
+                ok = g && json_is_number(g) &&
+                     fabs(json_number_value(g) - v) <= 1e-9 * fmax(1, fabs(v));
+        }
+    }
+    json_decref(mine);
+    if (!ok)
+        return bad(r, "scores", "do not match the scores genu computes from the items");
+    return GENU_OK;
+}
+
+static int parse_response(rd *r, genu_record *rec)
+{
+    genu_response *rs = &rec->u.response;
+    const char *name;
+    if (str_field(r, "instrument", true, ID_MAX, &name))
+        return r->err->code;
+    const genu_instrument *in = instrument_find(name);
+    if (!in)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"instrument\": unknown instrument \"%s\"",
+                         name);
+    if (in->level == INSTR_LEVEL_KNEE && rec->knee == GENU_KNEE_NONE)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"knee\": required for %s, a knee-level "
+                         "instrument", in->id);
+    if (in->level == INSTR_LEVEL_PATIENT && rec->knee != GENU_KNEE_NONE)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"knee\": %s is a patient-level instrument "
+                         "and takes no knee", in->id);
+    json_t *items = json_object_get(r->in, "items");
+    if (!items)
+        return missing(r, "items");
+    instr_answer ans[INSTR_MAX_ITEMS] = {{0}};
+    if (items_from_json(in, items, ans, r->err) || instrument_validate(in, ans, r->err))
+        return r->err->code;
+    instr_result res;
+    instrument_score(in, ans, &res);
+    json_t *given_version = json_object_get(r->in, "version");
+    json_t *given = json_object_get(r->in, "scores");
+    if (given && (!given_version || (json_is_integer(given_version) &&
+                                     json_integer_value(given_version) == in->version)) &&
+        check_given_scores(r, given, &res))
+        return r->err->code;
+
+    genu_score *scores = genu_arena_calloc(r->a, res.nscores ? res.nscores : 1, sizeof *scores);
+    const char **notes = genu_arena_calloc(r->a, res.nnotes ? res.nnotes : 1, sizeof *notes);
+    if (!scores || !notes)
+        return GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < res.nscores; i++)
+        scores[i] = res.scores[i]; /* keys are static strings of the instrument */
+    for (size_t i = 0; i < res.nnotes; i++)
+        notes[i] = genu_arena_strdup(r->a, res.notes[i]);
+    rs->instrument = in->id;
+    rs->version = in->version;
+    rs->scores = scores;
+    rs->nscores = res.nscores;
+    rs->notes = notes;
+    rs->nnotes = res.nnotes;
+
+    json_object_set_new(r->out, "items", items_to_json(in, ans));
+    json_object_set_new(r->out, "version", json_integer(in->version));
+    json_object_set_new(r->out, "scores", scores_to_json(res.scores, res.nscores));
+    json_object_set_new(r->out, "notes", notes_to_json(notes, res.nnotes));
+    return GENU_OK;
+}
+
+static int parse_adverse_event(rd *r, genu_record *rec)
+{
+    genu_adverse_event *ae = &rec->u.adverse_event;
+    int64_t sev = 0;
+    const char *note;
+    ae->serious = 0;
+    if (id_field(r, "kind", true, &ae->kind) || int_field(r, "severity", true, 1, 5, &sev) ||
+        bool_field(r, "serious", true, &ae->serious) ||
+        id_field(r, "treatment", false, &ae->treatment) ||
+        str_field(r, "note", false, 20000, &note))
+        return r->err->code;
+    for (const char *p = ae->kind; *p; p++)
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+            return bad(r, "kind", "expected a lower-case code such as post_injection_flare");
+    ae->severity = (int)sev;
+    return GENU_OK;
+}
+
+static int finding(rd *r, json_t *f, const char *name, int (*lookup)(const char *),
+                   const char *allowed, int8_t *out)
+{
+    json_t *v = json_object_get(f, name);
+    *out = -1;
+    if (!v || json_is_null(v))
+        return GENU_OK;
+    int x = -1;
+    if (lookup)
+        x = json_is_string(v) ? lookup(json_string_value(v)) : -1;
+    else if (json_is_boolean(v))
+        x = json_is_true(v);
+    if (x < 0)
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"findings.%s\": expected %s", name,
+                         allowed);
+    *out = (int8_t)x;
+    return GENU_OK;
+}
+
+static int parse_exam(rd *r, genu_record *rec)
+{
+    static const char *const names[] = {"swelling",    "locking",   "unable_to_straighten",
+                                        "unable_to_bend", "instability", "deformity",
+                                        "recent_trauma_pop", "pain_at_rest"};
+    genu_exam *x = &rec->u.exam;
+    int8_t *slots[8] = {&x->swelling,    &x->locking,   &x->unable_to_straighten,
+                        &x->unable_to_bend, &x->instability, &x->deformity,
+                        &x->recent_trauma_pop, &x->pain_at_rest};
+    const char *note;
+    json_t *f = get(r, "findings");
+    if (!f)
+        return missing(r, "findings");
+    if (!json_is_object(f))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"findings\": expected an object, got %s",
+                         genu_json_kind(f));
+    const char *key;
+    json_t *v;
+    json_object_foreach(f, key, v)
+    {
+        size_t i = 0;
+        while (i < 8 && strcmp(names[i], key) != 0)
+            i++;
+        if (i == 8)
+            return GENU_FAIL(r->err, GENU_EINVAL,
+                             "field \"findings.%s\": unknown finding (expected swelling, locking, "
+                             "unable_to_straighten, unable_to_bend, instability, deformity, "
+                             "recent_trauma_pop, pain_at_rest)",
+                             key);
+    }
+    json_t *canon = json_object();
+    for (int i = 0; i < 8; i++) {
+        int rc;
+        if (i == 0)
+            rc = finding(r, f, names[i], vocab_swelling, "none, mild or marked", slots[i]);
+        else if (i == 5)
+            rc = finding(r, f, names[i], vocab_deformity, "none, varus or valgus", slots[i]);
+        else if (i == 7)
+            rc = finding(r, f, names[i], vocab_pain_level, "none, mild, moderate or severe",
+                         slots[i]);
+        else
+            rc = finding(r, f, names[i], NULL, "true or false", slots[i]);
+        if (rc) {
+            json_decref(canon);
+            return rc;
+        }
+        json_t *val = json_object_get(f, names[i]);
+        if (*slots[i] >= 0)
+            json_object_set(canon, names[i], val);
+    }
+    json_object_set_new(r->out, "findings", canon);
+    return str_field(r, "note", false, 20000, &note);
+}
+
+/* ---- the line ---- */
+
+static int derive_id(genu_record *rec, json_t *canon, genu_arena *a, genu_err *err)
+{
+    static const char hex[] = "0123456789abcdef";
+    genu_buf b = GENU_BUF_INIT;
+    genu_json_append(&b, canon);
+    unsigned char h[10];
+    crypto_generichash(h, sizeof h, (const unsigned char *)b.p, b.len, NULL, 0);
+    genu_buf_free(&b);
+    char id[40];
+    size_t k = (size_t)snprintf(id, sizeof id, "%c-", record_type_name(rec->type)[0]);
+    for (size_t i = 0; i < sizeof h; i++) {
+        id[k++] = hex[h[i] >> 4];
+        id[k++] = hex[h[i] & 15];
+    }
+    id[k] = '\0';
+    if (!(rec->id = genu_arena_strdup(a, id)))
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    return GENU_OK;
+}
+
+/* Builds the final doc: type, the canonical fields in known order (id
+ * inserted), then extra (the line's own "extra" object merged with every
+ * unknown field). */
+static int finish_doc(rd *r, genu_record *rec)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "type", json_string(record_type_name(rec->type)));
+    json_t *extra = json_object();
+    json_t *given_extra = json_object_get(r->in, "extra");
+    if (given_extra && !json_is_null(given_extra)) {
+        if (!json_is_object(given_extra)) {
+            json_decref(doc);
+            json_decref(extra);
+            return GENU_FAIL(r->err, GENU_EINVAL, "field \"extra\": expected an object, got %s",
+                             genu_json_kind(given_extra));
+        }
+        json_object_update(extra, given_extra);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(r->in, key, v)
+    {
+        if (strcmp(key, "type") != 0 && strcmp(key, "extra") != 0 && !is_known(rec->type, key))
+            json_object_set(extra, key, v);
+    }
+    if (rec->type != GENU_REC_PATIENT && rec->type != GENU_REC_IDENTITY && !rec->id) {
+        json_t *basis = json_deep_copy(r->out);
+        json_object_set_new(basis, "type", json_string(record_type_name(rec->type)));
+        json_object_set(basis, "extra", extra);
+        int rc = derive_id(rec, basis, r->a, r->err);
+        json_decref(basis);
+        if (rc) {
+            json_decref(doc);
+            json_decref(extra);
+            return rc;
+        }
+    }
+    if (rec->type != GENU_REC_IDENTITY)
+        json_object_set_new(doc, "id", json_string(rec->id));
+    for (int i = 0; known[rec->type][i]; i++) {
+        json_t *x = json_object_get(r->out, known[rec->type][i]);
+        if (x && strcmp(known[rec->type][i], "id") != 0)
+            json_object_set(doc, known[rec->type][i], x);
+    }
+    if (json_object_size(extra))
+        json_object_set(doc, "extra", extra);
+    json_decref(extra);
+    genu_buf b = GENU_BUF_INIT;
+    genu_json_append(&b, doc);
+    json_decref(doc);
+    rec->doc = b.oom ? NULL : genu_arena_strndup(r->a, b.p, b.len);
+    genu_buf_free(&b);
+    return rec->doc ? GENU_OK : GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+}
+
+static int parse_common(rd *r, genu_record *rec)
+{
+    if (rec->type == GENU_REC_PATIENT || rec->type == GENU_REC_IDENTITY)
+        return GENU_OK;
+    bool knee_required = rec->type == GENU_REC_DIAGNOSIS || rec->type == GENU_REC_TREATMENT ||
+                         rec->type == GENU_REC_EXAM;
+    return id_field(r, "id", false, &rec->id) || id_field(r, "patient", true, &rec->patient) ||
+                   knee_field(r, knee_required, &rec->knee) ||
+                   date_field(r, "date", true, &rec->date)
+               ? r->err->code
+               : GENU_OK;
+}
+
+int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *rec, genu_err *err)
+{
+    static int (*const parsers[GENU_REC_NTYPES])(rd *, genu_record *) = {
+        parse_patient,  parse_identity,      parse_diagnosis, parse_treatment,
+        parse_response, parse_adverse_event, parse_exam,
+    };
+    memset(rec, 0, sizeof *rec);
+    rec->date = GENU_DATE_NONE;
+    rd r = {genu_json_parse_object(line, n, err), NULL, a, err};
+    if (!r.in)
+        return err->code;
+    int rc;
+    json_t *type = json_object_get(r.in, "type");
+    if (!type || !json_is_string(type)) {
+        rc = type ? GENU_FAIL(err, GENU_EINVAL, "field \"type\": expected a string, got %s",
+                              genu_json_kind(type))
+                  : GENU_FAIL(err, GENU_EINVAL, "field \"type\": required");
+        json_decref(r.in);
+        return rc;
+    }
+    int t = record_type_find(json_string_value(type));
+    if (t < 0) {
+        rc = GENU_FAIL(err, GENU_EINVAL,
+                       "field \"type\": unknown record type \"%s\" (expected patient, identity, "
+                       "diagnosis, treatment, response, adverse_event or exam)",
+                       json_string_value(type));
+        json_decref(r.in);
+        return rc;
+    }
+    rec->type = (genu_rtype)t;
+    r.out = json_object();
+    rc = parse_common(&r, rec);
+    if (!rc)
+        rc = parsers[t](&r, rec);
+    if (!rc)
+        rc = finish_doc(&r, rec);
+    json_decref(r.out);
+    json_decref(r.in);
+    return rc;
+}

@@ -1,0 +1,27 @@
+/* record_json: one §3 JSON Lines record <-> genu_record. Parsing validates
+ * every field (types, vocabularies, ranges, dates), scores responses with
+ * their instrument, and builds the canonical exchange line (r->doc): known
+ * fields in a fixed order, answers in the instrument's item order, computed
+ * version/scores/notes, unknown fields gathered under "extra". Exporting a
+ * record is writing its doc, so import → export → import is the identity. */
+#ifndef GENU_IO_RECORD_JSON_H
+#define GENU_IO_RECORD_JSON_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "model/record.h"
+
+/* Parses one line (n bytes, no newline) into r; strings, scores and doc live
+ * in the arena. Records without an "id" (other than patients and identities)
+ * get one derived from their content, so re-importing the same line names the
+ * same record. GENU_EINVAL names the field: `field "knee": expected left or
+ * right`. */
+int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *r, genu_err *err);
+
+/* The names of the fields a record of this type references: a patient id
+ * for every type but patients, and for adverse events an optional treatment
+ * id (r->u.adverse_event.treatment). */
+
+#endif

@@ -1,0 +1,33 @@
+/* backend: the table of operations a storage backend implements (the shape
+ * of sqlite3_io_methods). Private to src/store; callers use store.h. */
+#ifndef GENU_STORE_BACKEND_H
+#define GENU_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct store_ops {
+    const char *name;
+    void (*close)(genu_store *s);
+    int (*schema_version)(genu_store *s);
+    int (*begin)(genu_store *s, genu_err *err);
+    int (*commit)(genu_store *s, genu_err *err);
+    void (*rollback)(genu_store *s);
+    int (*put)(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err);
+    int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
+    int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
+    int (*each)(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, genu_err *err);
+    int (*load)(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err);
+    int (*get_setting)(genu_store *s, const char *key, genu_arena *a, const char **out,
+                       genu_err *err);
+    int (*set_setting)(genu_store *s, const char *key, const char *value, genu_err *err);
+} store_ops;
+
+/* Every backend's handle starts with this. */
+struct genu_store {
+    const store_ops *ops;
+};
+
+/* SQLite backend (store_sqlite.c). */
+int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err);
+
+#endif

@@ -1,0 +1,690 @@
+/* store_sqlite: the embedded SQLite backend. WAL journal with synchronous=FULL
+ * so an acknowledged commit survives power loss; foreign keys on; versioned
+ * migrations applied each in its own transaction; only prepared statements
+ * with bound parameters. Identity lives in its own table, apart from the
+ * clinical data.
+ *
+ * Every record table shares the columns (seq, id, patient, knee, date, doc)
+ * and adds its own indexed fields; `doc` is the canonical exchange line kept
+ * verbatim for export. The per-type tables (struct table below) list those
+ * extra columns, and the statements are built from them once at open. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "store/backend.h"
+
+#define NT GENU_REC_NTYPES
+
+typedef struct sq_store {
+    genu_store base;
+    sqlite3 *db;
+    int version;
+    sqlite3_stmt *insert[NT], *update[NT], *has[NT];
+} sq_store;
+
+typedef struct table {
+    const char *name;
+    const char *cols; /* the type's own columns, comma-separated */
+    int ncols;
+} table;
+
+static const table tables[NT] = {
+    [GENU_REC_PATIENT] = {"patient", "site,sex,birth_year,height_cm,weight_kg", 5},
+    [GENU_REC_IDENTITY] = {"identity", "name,date_of_birth,email,phone", 4},
+    [GENU_REC_DIAGNOSIS] = {"diagnosis", "condition,kl_grade", 2},
+    [GENU_REC_TREATMENT] = {"treatment", "kind,protocol,sites,cost,currency,clinician", 6},
+    [GENU_REC_RESPONSE] = {"response", "instrument,version,scores,notes", 4},
+    [GENU_REC_ADVERSE_EVENT] = {"adverse_event", "kind,severity,serious,treatment", 4},
+    [GENU_REC_EXAM] = {"exam",
+                       "swelling,locking,unable_to_straighten,unable_to_bend,instability,"
+                       "deformity,recent_trauma_pop,pain_at_rest",
+                       8},
+};
+
+/* Migration 1: the schema. Later migrations append to this list. */
+static const char *const migrations[] = {
+    "CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE patient(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL, knee TEXT, date TEXT, doc TEXT NOT NULL,"
+    " site TEXT NOT NULL, sex TEXT, birth_year INTEGER, height_cm REAL, weight_kg REAL);"
+    "CREATE TABLE identity(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT, doc TEXT NOT NULL,"
+    " name TEXT, date_of_birth TEXT, email TEXT, phone TEXT);"
+    "CREATE TABLE diagnosis(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, condition TEXT NOT NULL, kl_grade INTEGER);"
+    "CREATE TABLE treatment(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, kind TEXT NOT NULL, protocol TEXT, sites INTEGER NOT NULL,"
+    " cost REAL, currency TEXT, clinician TEXT);"
+    "CREATE TABLE response(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, instrument TEXT NOT NULL, version INTEGER NOT NULL,"
+    " scores TEXT NOT NULL, notes TEXT NOT NULL);"
+    "CREATE TABLE adverse_event(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, kind TEXT NOT NULL, severity INTEGER NOT NULL,"
+    " serious INTEGER NOT NULL, treatment TEXT);"
+    "CREATE TABLE exam(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, swelling INTEGER, locking INTEGER, unable_to_straighten INTEGER,"
+    " unable_to_bend INTEGER, instability INTEGER, deformity INTEGER,"
+    " recent_trauma_pop INTEGER, pain_at_rest INTEGER);"
+    "CREATE INDEX diagnosis_by_patient ON diagnosis(patient, date, knee);"
+    "CREATE INDEX treatment_by_patient ON treatment(patient, date, knee);"
+    "CREATE INDEX response_by_patient ON response(patient, date, knee);"
+    "CREATE INDEX adverse_event_by_patient ON adverse_event(patient, date, knee);"
+    "CREATE INDEX exam_by_patient ON exam(patient, date, knee);",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int sq_fail(sq_store *s, genu_err *err, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    int c = code == SQLITE_CONSTRAINT ? GENU_ECONFLICT
+            : code == SQLITE_NOMEM    ? GENU_ENOMEM
+                                      : GENU_EIO;
+    return GENU_FAIL(err, c, "registry: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int exec(sq_store *s, const char *sql, genu_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        GENU_FAIL(err, GENU_EIO, "registry: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return GENU_EIO;
+    }
+    return GENU_OK;
+}
+
+static int prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return sq_fail(s, err, "prepare");
+    return GENU_OK;
+}
+
+/* ---- migrations ---- */
+
+static int read_version(sq_store *s, genu_err *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, "PRAGMA user_version", &st, err))
+        return -1;
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (v < 0)
+        sq_fail(s, err, "reading the schema version");
+    return v;
+}
+
+static int migrate(sq_store *s, bool create, genu_err *err)
+{
+    int v = read_version(s, err);
+    if (v < 0)
+        return GENU_EIO;
+    if (v == 0 && !create)
+        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
+    if (v > NMIGRATIONS)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "registry schema version %d is newer than this genu (%d)", v,
+                         NMIGRATIONS);
+    for (; v < NMIGRATIONS; v++) {
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE", err))
+            return GENU_EIO;
+        if (exec(s, migrations[v], err) || exec(s, pragma, err)) {
+            exec(s, "ROLLBACK", NULL);
+            genu_err_prefix(err, "migration %d: ", v + 1);
+            return GENU_EIO;
+        }
+        if (exec(s, "COMMIT", err))
+            return GENU_EIO;
+    }
+    s->version = v;
+    return GENU_OK;
+}
+
+/* ---- binding and reading the per-type columns ---- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static void bind_level(sqlite3_stmt *st, int i, int v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int(st, i, v);
+}
+
+/* Binds the type's own columns from index i; owned strings go to *tmp. */
+static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tmp)
+{
+    const genu_patient *p = &r->u.patient;
+    const genu_identity *id = &r->u.identity;
+    const genu_treatment *t = &r->u.treatment;
+    const genu_adverse_event *ae = &r->u.adverse_event;
+    const genu_exam *ex = &r->u.exam;
+    switch (r->type) {
+    case GENU_REC_PATIENT:
+        bind_text(st, i, p->site);
+        bind_text(st, i + 1, vocab_sex_name(p->sex));
+        if (p->birth_year)
+            sqlite3_bind_int(st, i + 2, p->birth_year);
+        else
+            sqlite3_bind_null(st, i + 2);
+        bind_real(st, i + 3, p->height_cm);
+        bind_real(st, i + 4, p->weight_kg);
+        break;
+    case GENU_REC_IDENTITY:
+        bind_text(st, i, id->name);
+        bind_text(st, i + 1, id->date_of_birth);
+        bind_text(st, i + 2, id->email);
+        bind_text(st, i + 3, id->phone);
+        break;
+    case GENU_REC_DIAGNOSIS:
+        bind_text(st, i, vocab_condition_name(r->u.diagnosis.condition));
+        bind_level(st, i + 1, r->u.diagnosis.kl_grade);
+        break;
+    case GENU_REC_TREATMENT:
+        bind_text(st, i, vocab_kind_at(t->kind)->name);
+        bind_text(st, i + 1, t->protocol);
+        sqlite3_bind_int64(st, i + 2, t->sites);
+        bind_real(st, i + 3, t->cost);
+        bind_text(st, i + 4, t->currency);
+        bind_text(st, i + 5, t->clinician);
+        break;
+    case GENU_REC_RESPONSE: {
+        const genu_response *rs = &r->u.response;
+        bind_text(st, i, rs->instrument);
+        sqlite3_bind_int(st, i + 1, rs->version);
+        tmp[0] = record_scores_encode(rs->scores, rs->nscores);
+        tmp[1] = record_notes_encode(rs->notes, rs->nnotes);
+        if (!tmp[0] || !tmp[1])
+            return GENU_ENOMEM;
+        bind_text(st, i + 2, tmp[0]);
+        bind_text(st, i + 3, tmp[1]);
+        break;
+    }
+    case GENU_REC_ADVERSE_EVENT:
+        bind_text(st, i, ae->kind);
+        sqlite3_bind_int(st, i + 1, ae->severity);
+        sqlite3_bind_int(st, i + 2, ae->serious);
+        bind_text(st, i + 3, ae->treatment);
+        break;
+    case GENU_REC_EXAM: {
+        const int8_t v[8] = {ex->swelling,    ex->locking,   ex->unable_to_straighten,
+                             ex->unable_to_bend, ex->instability, ex->deformity,
+                             ex->recent_trauma_pop, ex->pain_at_rest};
+        for (int k = 0; k < 8; k++)
+            bind_level(st, i + k, v[k]);
+        break;
+    }
+    default:
+        break;
+    }
+    return GENU_OK;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i, genu_arena *a)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? genu_arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(st, i))
+             : NULL;
+}
+
+static double col_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static int col_level(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+static int vocab_or_fail(int v, const char *what, const char *value, genu_err *err)
+{
+    if (v < 0)
+        GENU_FAIL(err, GENU_EIO, "registry holds an unknown %s \"%s\"", what,
+                  value ? value : "(null)");
+    return v;
+}
+
+/* Reads the type's own columns from index i into r. */
+static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, genu_err *err)
+{
+    const char *s;
+    switch (r->type) {
+    case GENU_REC_PATIENT: {
+        genu_patient *p = &r->u.patient;
+        p->site = col_text(st, i, a);
+        s = (const char *)sqlite3_column_text(st, i + 1);
+        p->sex = s ? vocab_sex(s) : vocab_sex("unknown");
+        p->birth_year = sqlite3_column_int(st, i + 2);
+        p->height_cm = col_real(st, i + 3);
+        p->weight_kg = col_real(st, i + 4);
+        break;
+    }
+    case GENU_REC_IDENTITY:
+        r->u.identity.name = col_text(st, i, a);
+        r->u.identity.date_of_birth = col_text(st, i + 1, a);
+        r->u.identity.email = col_text(st, i + 2, a);
+        r->u.identity.phone = col_text(st, i + 3, a);
+        break;
+    case GENU_REC_DIAGNOSIS:
+        s = (const char *)sqlite3_column_text(st, i);
+        r->u.diagnosis.condition = vocab_or_fail(s ? vocab_condition(s) : -1, "condition", s, err);
+        r->u.diagnosis.kl_grade = col_level(st, i + 1);
+        break;
+    case GENU_REC_TREATMENT: {
+        genu_treatment *t = &r->u.treatment;
+        s = (const char *)sqlite3_column_text(st, i);
+        t->kind = vocab_or_fail(s ? vocab_kind_find(s) : -1, "treatment kind", s, err);
+        t->protocol = col_text(st, i + 1, a);
+        t->sites = (uint32_t)sqlite3_column_int64(st, i + 2);
+        t->cost = col_real(st, i + 3);
+        t->currency = col_text(st, i + 4, a);
+        t->clinician = col_text(st, i + 5, a);
+        break;
+    }
+    case GENU_REC_RESPONSE: {
+        genu_response *rs = &r->u.response;
+        genu_score *scores;
+        rs->instrument = col_text(st, i, a);
+        rs->version = sqlite3_column_int(st, i + 1);
+        s = (const char *)sqlite3_column_text(st, i + 2);
+        if (record_scores_decode(s ? s : "", a, &scores, &rs->nscores, err))
+            return err->code;
+        rs->scores = scores;
+        s = (const char *)sqlite3_column_text(st, i + 3);
+        if (record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err))
+            return err->code;
+        break;
+    }
+    case GENU_REC_ADVERSE_EVENT:
+        r->u.adverse_event.kind = col_text(st, i, a);
+        r->u.adverse_event.severity = sqlite3_column_int(st, i + 1);
+        r->u.adverse_event.serious = sqlite3_column_int(st, i + 2);
+        r->u.adverse_event.treatment = col_text(st, i + 3, a);
+        break;
+    case GENU_REC_EXAM: {
+        int8_t *v[8] = {&r->u.exam.swelling,       &r->u.exam.locking,
+                        &r->u.exam.unable_to_straighten, &r->u.exam.unable_to_bend,
+                        &r->u.exam.instability,    &r->u.exam.deformity,
+                        &r->u.exam.recent_trauma_pop, &r->u.exam.pain_at_rest};
+        for (int k = 0; k < 8; k++)
+            *v[k] = (int8_t)col_level(st, i + k);
+        break;
+    }
+    default:
+        break;
+    }
+    return err && err->code ? err->code : GENU_OK;
+}
+
+/* Reads (seq, id, patient, knee, date, doc, payload...) at the cursor. */
+static int read_row(sqlite3_stmt *st, genu_rtype type, bool with_doc, genu_record *r,
+                    genu_arena *a, genu_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->type = type;
+    r->seq = sqlite3_column_int64(st, 0);
+    r->id = col_text(st, 1, a);
+    r->patient = col_text(st, 2, a);
+    const char *knee = (const char *)sqlite3_column_text(st, 3);
+    r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
+    const char *date = (const char *)sqlite3_column_text(st, 4);
+    r->date = GENU_DATE_NONE;
+    if (date && genu_date_parse(date, strlen(date), &r->date, err))
+        return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
+    r->doc = with_doc ? col_text(st, 5, a) : NULL;
+    if (!r->id || !r->patient)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
+    return read_payload(st, 6, r, a, err);
+}
+
+/* ---- statements ---- */
+
+static int build_statements(sq_store *s, genu_err *err)
+{
+    for (int t = 0; t < NT; t++) {
+        const table *tb = &tables[t];
+        genu_buf b = GENU_BUF_INIT;
+        genu_buf_printf(&b, "INSERT OR IGNORE INTO %s(id,patient,knee,date,doc,%s) VALUES(?,?,?,?,?",
+                        tb->name, tb->cols);
+        for (int k = 0; k < tb->ncols; k++)
+            genu_buf_puts(&b, ",?");
+        genu_buf_puts(&b, ")");
+        int rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->insert[t], err);
+        genu_buf_clear(&b);
+        /* the same parameter order: id is ?1 and doc ?5 in both statements */
+        genu_buf_printf(&b, "UPDATE %s SET patient=?2,knee=?3,date=?4,doc=?5", tb->name);
+        const char *c = tb->cols;
+        for (int k = 0; k < tb->ncols; k++) {
+            const char *comma = strchr(c, ',');
+            size_t n = comma ? (size_t)(comma - c) : strlen(c);
+            genu_buf_printf(&b, ",%.*s=?%d", (int)n, c, 6 + k);
+            c = comma ? comma + 1 : c + n;
+        }
+        genu_buf_puts(&b, " WHERE id=?1 AND doc IS NOT ?5");
+        if (!rc)
+            rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->update[t], err);
+        genu_buf_clear(&b);
+        genu_buf_printf(&b, "SELECT 1 FROM %s WHERE id=?", tb->name);
+        if (!rc)
+            rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->has[t], err);
+        genu_buf_free(&b);
+        if (rc)
+            return rc == GENU_ENOMEM ? GENU_FAIL(err, rc, "out of memory") : rc;
+    }
+    return GENU_OK;
+}
+
+/* ---- operations ---- */
+
+static void sq_close(genu_store *gs)
+{
+    sq_store *s = (sq_store *)gs;
+    for (int t = 0; t < NT; t++) {
+        sqlite3_finalize(s->insert[t]);
+        sqlite3_finalize(s->update[t]);
+        sqlite3_finalize(s->has[t]);
+    }
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int sq_schema_version(genu_store *gs)
+{
+    return ((sq_store *)gs)->version;
+}
+
+static int sq_begin(genu_store *gs, genu_err *err)
+{
+    return exec((sq_store *)gs, "BEGIN IMMEDIATE", err);
+}
+
+static int sq_commit(genu_store *gs, genu_err *err)
+{
+    return exec((sq_store *)gs, "COMMIT", err);
+}
+
+static void sq_rollback(genu_store *gs)
+{
+    sq_store *s = (sq_store *)gs;
+    if (!sqlite3_get_autocommit(s->db))
+        exec(s, "ROLLBACK", NULL);
+}
+
+static int run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err *err)
+{
+    char *tmp[2] = {NULL, NULL};
+    char date[GENU_DATE_STRLEN];
+    bind_text(st, 1, r->id);
+    bind_text(st, 2, r->patient);
+    bind_text(st, 3, vocab_knee_name(r->knee));
+    if (r->date != GENU_DATE_NONE) {
+        genu_date_format(r->date, date);
+        bind_text(st, 4, date);
+    } else {
+        sqlite3_bind_null(st, 4);
+    }
+    bind_text(st, 5, r->doc);
+    int rc = bind_payload(st, 6, r, tmp);
+    if (rc) {
+        GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
+    } else if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = sq_fail(s, err, "storing a record");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    free(tmp[0]);
+    free(tmp[1]);
+    return rc;
+}
+
+static int sq_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    if ((unsigned)r->type >= NT || !r->id || !r->patient || !r->doc)
+        return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
+    if (run_put(s, s->insert[r->type], r, err))
+        return err->code;
+    if (sqlite3_changes(s->db) == 1) {
+        *res = STORE_ADDED;
+        return GENU_OK;
+    }
+    if (run_put(s, s->update[r->type], r, err))
+        return err->code;
+    *res = sqlite3_changes(s->db) == 1 ? STORE_UPDATED : STORE_UNCHANGED;
+    return GENU_OK;
+}
+
+static int sq_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st = s->has[type];
+    bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(s, err, "looking up a record");
+    *out = rc == SQLITE_ROW;
+    return GENU_OK;
+}
+
+static int sq_count(genu_store *gs, genu_rtype type, size_t *out, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[type].name);
+    sqlite3_stmt *st;
+    if (prepare(s, sql, &st, err))
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "counting records");
+}
+
+/* SELECT seq,id,patient,knee,date,doc,<cols> FROM t ORDER BY <order>. */
+static int select_all(sq_store *s, genu_rtype t, const char *order, sqlite3_stmt **st,
+                      genu_err *err)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY %s",
+             tables[t].cols, tables[t].name, order);
+    return prepare(s, sql, st, err);
+}
+
+/* Export order: patients by id; under each, the record types in enum order,
+ * each by (date, knee, seq). One cursor per table, merged on patient id. */
+static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *ctx,
+                   genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *cur[NT] = {0};
+    int state[NT]; /* SQLITE_ROW while the cursor holds a row */
+    genu_arena *a = genu_arena_create();
+    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    for (int t = 0; t < NT && !rc; t++) {
+        rc = select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,knee,seq", &cur[t], err);
+        state[t] = rc ? SQLITE_DONE : sqlite3_step(cur[t]);
+    }
+    genu_record r;
+    while (!rc && state[GENU_REC_PATIENT] == SQLITE_ROW) {
+        const char *pid = (const char *)sqlite3_column_text(cur[0], 1);
+        rc = read_row(cur[0], GENU_REC_PATIENT, true, &r, a, err);
+        if (!rc)
+            rc = fn(&r, ctx);
+        for (int t = 1; t < NT && !rc; t++) {
+            if (t == GENU_REC_IDENTITY && skip_identity) {
+                while (state[t] == SQLITE_ROW &&
+                       strcmp((const char *)sqlite3_column_text(cur[t], 2), pid) == 0)
+                    state[t] = sqlite3_step(cur[t]);
+                continue;
+            }
+            while (!rc && state[t] == SQLITE_ROW &&
+                   strcmp((const char *)sqlite3_column_text(cur[t], 2), pid) == 0) {
+                rc = read_row(cur[t], t, true, &r, a, err);
+                if (!rc)
+                    rc = fn(&r, ctx);
+                state[t] = sqlite3_step(cur[t]);
+            }
+        }
+        genu_arena_reset(a);
+        if (!rc)
+            state[GENU_REC_PATIENT] = sqlite3_step(cur[GENU_REC_PATIENT]);
+    }
+    for (int t = 0; t < NT; t++) {
+        if (!rc && cur[t] && state[t] != SQLITE_DONE && state[t] != SQLITE_ROW)
+            rc = sq_fail(s, err, "reading records");
+        sqlite3_finalize(cur[t]);
+    }
+    genu_arena_destroy(a);
+    return rc;
+}
+
+static int cmp_patient_id(const void *key, const void *elem)
+{
+    return strcmp(key, ((const genu_record *)elem)->id);
+}
+
+static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds, genu_err *err)
+{
+    size_t n;
+    if (sq_count(&s->base, t, &n, err))
+        return err->code;
+    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    sqlite3_stmt *st;
+    if (!recs)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
+    if (select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,seq", &st, err))
+        return err->code;
+    size_t k = 0;
+    int rc = GENU_OK, step;
+    while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        genu_record *r = &recs[k];
+        rc = read_row(st, t, false, r, a, err);
+        if (rc)
+            break;
+        if (t == GENU_REC_PATIENT) {
+            r->pat = k;
+        } else {
+            const genu_record *p = bsearch(r->patient, ds->recs[GENU_REC_PATIENT],
+                                           ds->n[GENU_REC_PATIENT], sizeof *p, cmp_patient_id);
+            if (!p)
+                rc = GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
+                               tables[t].name, r->id);
+            else
+                r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
+        }
+        k++;
+    }
+    sqlite3_finalize(st);
+    ds->n[t] = k;
+    ds->recs[t] = recs;
+    return rc;
+}
+
+static int sq_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    memset(ds, 0, sizeof *ds);
+    /* one read transaction, so the dataset is a consistent snapshot */
+    int rc = exec(s, "BEGIN", err);
+    for (int t = 0; t < NT && !rc; t++)
+        if (t != GENU_REC_IDENTITY)
+            rc = load_type(s, t, a, ds, err);
+    exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
+    return rc ? rc : (err && err->code);
+}
+
+static int sq_get_setting(genu_store *gs, const char *key, genu_arena *a, const char **out,
+                          genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (prepare(s, "SELECT value FROM setting WHERE key=?", &st, err))
+        return err->code;
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? col_text(st, 0, a) : NULL;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "reading a setting");
+}
+
+static int sq_set_setting(genu_store *gs, const char *key, const char *value, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (prepare(s, "INSERT INTO setting(key,value) VALUES(?,?) "
+                   "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                &st, err))
+        return err->code;
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "writing a setting");
+}
+
+static const store_ops sqlite_ops = {
+    "sqlite",   sq_close, sq_schema_version, sq_begin, sq_commit,      sq_rollback,
+    sq_put,     sq_has,   sq_count,          sq_each,  sq_load, sq_get_setting, sq_set_setting,
+};
+
+int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err)
+{
+    sq_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    s->base.ops = &sqlite_ops;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        if (!create && rc == SQLITE_CANTOPEN)
+            GENU_FAIL(err, GENU_ENOTFOUND, "no registry at %s (create one with genu init)", path);
+        else
+            GENU_FAIL(err, GENU_EIO, "cannot open registry %s: %s", path,
+                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        sq_close(&s->base);
+        return err ? err->code : GENU_EIO;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 0);
+    rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+    if (!rc)
+        rc = migrate(s, create, err);
+    if (!rc)
+        rc = build_statements(s, err);
+    if (rc) {
+        genu_err_prefix(err, "%s: ", path);
+        sq_close(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return GENU_OK;
+}
