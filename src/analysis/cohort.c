@@ -1,0 +1,550 @@
+/* cohort: entry, index, filters, unit and strata of DESIGN.md §5. The as-of
+ * cut-off is applied once here: since each patient's records are sorted by
+ * date, the records after as-of are a suffix of the patient's range, and
+ * every lookup below reads only [lo, hi). */
+#include "analysis/cohort.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/vocab.h"
+
+static const char *const filter_names[] = {
+    "site", "sex", "age", "condition", "kl", "kind", "protocol", "sites", "index-year", "index-kinds",
+};
+#define NFILTERS (sizeof filter_names / sizeof filter_names[0])
+
+void cohort_filter_init(cohort_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->sex = f->age_lo = f->age_hi = f->condition = f->kl_lo = f->kl_hi = -1;
+    f->kind = f->sites = -1;
+}
+
+bool cohort_filter_known(const char *name)
+{
+    for (size_t i = 0; i < NFILTERS; i++)
+        if (strcmp(name, filter_names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A decimal integer in [lo, hi] made of s[0..n), digits only. */
+static bool parse_int(const char *s, size_t n, int lo, int hi, int *out)
+{
+    if (n == 0 || n > 6)
+        return false;
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* "A-B" with lo <= A <= B <= hi, or a single "A" (meaning A-A). */
+static bool parse_range(const char *s, int lo, int hi, int *a, int *b)
+{
+    const char *dash = strchr(s, '-');
+    if (!dash)
+        return parse_int(s, strlen(s), lo, hi, a) && (*b = *a, true);
+    return parse_int(s, (size_t)(dash - s), lo, hi, a) &&
+           parse_int(dash + 1, strlen(dash + 1), lo, hi, b) && *a <= *b;
+}
+
+static int parse_kinds(const char *s, uint32_t *out, genu_err *err)
+{
+    uint32_t mask = 0;
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char name[64];
+        if (n == 0 || n >= sizeof name)
+            return GENU_FAIL(err, GENU_EINVAL,
+                             "--index-kinds: expected a comma-separated list of treatment kinds");
+        memcpy(name, p, n);
+        name[n] = '\0';
+        int k = vocab_kind_find(name);
+        if (k < 0)
+            return GENU_FAIL(err, GENU_EINVAL, "--index-kinds: unknown treatment kind \"%s\" (%s)",
+                             name, vocab_list_kinds());
+        mask |= 1u << k;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *out = mask;
+    return GENU_OK;
+}
+
+static int set_value(cohort_filter *f, const char *name, const char *v, genu_err *err)
+{
+    if (strcmp(name, "site") == 0) {
+        if (!*v)
+            return GENU_FAIL(err, GENU_EINVAL, "--site: expected a site name");
+        f->site = v;
+    } else if (strcmp(name, "sex") == 0) {
+        if ((f->sex = vocab_sex(v)) < 0)
+            return GENU_FAIL(err, GENU_EINVAL,
+                             "--sex: expected male, female, other or unknown, not \"%s\"", v);
+    } else if (strcmp(name, "age") == 0) {
+        if (!parse_range(v, 0, 200, &f->age_lo, &f->age_hi))
+            return GENU_FAIL(err, GENU_EINVAL, "--age: expected an age range like 50-70, not \"%s\"",
+                             v);
+    } else if (strcmp(name, "condition") == 0) {
+        if ((f->condition = vocab_condition(v)) < 0)
+            return GENU_FAIL(err, GENU_EINVAL, "--condition: unknown condition \"%s\" (%s)", v,
+                             vocab_list_conditions());
+    } else if (strcmp(name, "kl") == 0) {
+        if (!parse_range(v, 0, 4, &f->kl_lo, &f->kl_hi))
+            return GENU_FAIL(err, GENU_EINVAL,
+                             "--kl: expected a Kellgren-Lawrence range like 0-2 (grades 0..4), "
+                             "not \"%s\"",
+                             v);
+    } else if (strcmp(name, "kind") == 0) {
+        if ((f->kind = vocab_kind_find(v)) < 0)
+            return GENU_FAIL(err, GENU_EINVAL, "--kind: unknown treatment kind \"%s\" (%s)", v,
+                             vocab_list_kinds());
+    } else if (strcmp(name, "protocol") == 0) {
+        if (!*v)
+            return GENU_FAIL(err, GENU_EINVAL, "--protocol: expected a protocol name");
+        f->protocol = v;
+    } else if (strcmp(name, "sites") == 0) {
+        if (strcmp(v, "whole_knee") == 0)
+            f->sites = VOCAB_SITES_WHOLE_KNEE;
+        else if (strcmp(v, "intra_articular_only") == 0)
+            f->sites = VOCAB_SITES_IA_ONLY;
+        else
+            return GENU_FAIL(err, GENU_EINVAL,
+                             "--sites: expected whole_knee or intra_articular_only, not \"%s\"", v);
+    } else if (strcmp(name, "index-year") == 0) {
+        if (strlen(v) != 4 || !parse_int(v, 4, 1000, 9999, &f->index_year))
+            return GENU_FAIL(err, GENU_EINVAL, "--index-year: expected a year like 2019, not \"%s\"",
+                             v);
+    } else if (strcmp(name, "index-kinds") == 0) {
+        return parse_kinds(v, &f->index_kinds, err);
+    } else {
+        return GENU_FAIL(err, GENU_EINVAL, "--%s: not a cohort filter", name);
+    }
+    return GENU_OK;
+}
+
+int cohort_filter_set(cohort_filter *f, const char *name, const char *value, genu_err *err)
+{
+    assert(vocab_nkind() <= 32);
+    int rc = set_value(f, name, value, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < f->nset; i++) {
+        if (strcmp(f->name[i], name) == 0) {
+            f->value[i] = value;
+            return GENU_OK;
+        }
+    }
+    assert(f->nset < COHORT_NFILTER);
+    for (size_t i = 0; i < NFILTERS; i++)
+        if (strcmp(filter_names[i], name) == 0)
+            f->name[f->nset] = filter_names[i];
+    f->value[f->nset++] = value;
+    return GENU_OK;
+}
+
+int cohort_unit_parse(const char *s, cohort_unit *out, genu_err *err)
+{
+    if (strcmp(s, "knee") == 0)
+        *out = COHORT_UNIT_KNEE;
+    else if (strcmp(s, "patient") == 0)
+        *out = COHORT_UNIT_PATIENT;
+    else
+        return GENU_FAIL(err, GENU_EINVAL, "--unit: expected knee or patient, not \"%s\"", s);
+    return GENU_OK;
+}
+
+static const char *const by_names[] = {"", "kl", "sites", "kind", "protocol", "sex", "site",
+                                       "age_band"};
+
+int cohort_by_parse(const char *s, cohort_by *out, genu_err *err)
+{
+    for (size_t i = 1; i < sizeof by_names / sizeof by_names[0]; i++) {
+        if (strcmp(s, by_names[i]) == 0) {
+            *out = (cohort_by)i;
+            return GENU_OK;
+        }
+    }
+    return GENU_FAIL(err, GENU_EINVAL,
+                     "--by: expected kl, sites, kind, protocol, sex, site or age_band, not \"%s\"",
+                     s);
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+static bool applies(const genu_record *r, genu_knee knee)
+{
+    return r->knee == knee || r->knee == GENU_KNEE_NONE;
+}
+
+/* Splits every type's array into per-patient ranges, checking the order. */
+static int index_ranges(const genu_dataset *ds, genu_date as_of, genu_arena *a, cohort *c,
+                        genu_err *err)
+{
+    size_t np = ds->n[GENU_REC_PATIENT];
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        c->lo[t] = genu_arena_calloc(a, np + 1, sizeof(size_t));
+        c->hi[t] = genu_arena_calloc(a, np + 1, sizeof(size_t));
+        if (!c->lo[t] || !c->hi[t])
+            return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+        if (t == GENU_REC_PATIENT) {
+            for (size_t p = 0; p < np; p++) {
+                c->lo[t][p] = p;
+                c->hi[t][p] = p + 1;
+            }
+            continue;
+        }
+        const genu_record *r = ds->recs[t];
+        size_t n = ds->n[t], i = 0;
+        for (size_t p = 0; p < np; p++) {
+            c->lo[t][p] = i;
+            genu_date prev = INT32_MIN;
+            while (i < n && r[i].pat == p) {
+                if (r[i].date < prev)
+                    return GENU_FAIL(err, GENU_EINVAL, "cohort: %s records not sorted by date",
+                                     record_type_name((genu_rtype)t));
+                prev = r[i].date;
+                i++;
+            }
+            size_t hi = i;
+            while (hi > c->lo[t][p] && r[hi - 1].date != GENU_DATE_NONE && r[hi - 1].date > as_of)
+                hi--;
+            c->hi[t][p] = hi;
+        }
+        if (i != n)
+            return GENU_FAIL(err, GENU_EINVAL, "cohort: %s records not sorted by patient",
+                             record_type_name((genu_rtype)t));
+    }
+    return GENU_OK;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The index day's protocols, sorted, unique, "+"-joined. */
+static const char *join_protocols(const char **v, size_t n, genu_arena *a)
+{
+    if (n == 0)
+        return NULL;
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i]) + 1;
+    char *s = genu_arena_alloc(a, len + 1);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(v[i], v[i - 1]) == 0)
+            continue;
+        if (at)
+            s[at++] = '+';
+        size_t m = strlen(v[i]);
+        memcpy(s + at, v[i], m);
+        at += m;
+        s[at] = '\0';
+    }
+    return s;
+}
+
+/* Fills k for (pat, knee); returns false when the knee never entered. */
+static bool find_index(const cohort *c, size_t pat, genu_knee knee, uint32_t index_kinds,
+                       genu_arena *a, cohort_knee *k)
+{
+    const genu_record *tr = c->ds->recs[GENU_REC_TREATMENT];
+    size_t lo = c->lo[GENU_REC_TREATMENT][pat], hi = c->hi[GENU_REC_TREATMENT][pat];
+    size_t first = hi;
+    for (size_t i = lo; i < hi && first == hi; i++)
+        if (tr[i].knee == knee && (index_kinds >> tr[i].u.treatment.kind) & 1u)
+            first = i;
+    if (first == hi)
+        return false;
+    memset(k, 0, sizeof *k);
+    k->pat = pat;
+    k->knee = knee;
+    k->index = tr[first].date;
+    k->replaced = k->surgery = GENU_DATE_NONE;
+    const char *protos[64];
+    size_t nproto = 0;
+    for (size_t i = lo; i < hi; i++) {
+        const genu_record *r = &tr[i];
+        if (r->knee != knee)
+            continue;
+        unsigned flags = vocab_kind_at(r->u.treatment.kind)->flags;
+        if (r->date == k->index) {
+            k->index_kinds |= 1u << r->u.treatment.kind;
+            k->sites |= r->u.treatment.sites;
+            if (r->u.treatment.protocol && nproto < 64)
+                protos[nproto++] = r->u.treatment.protocol;
+        } else if (r->date > k->index) {
+            if ((flags & VOCAB_REPLACEMENT) && k->replaced == GENU_DATE_NONE)
+                k->replaced = r->date;
+            if ((flags & VOCAB_SURGERY) && k->surgery == GENU_DATE_NONE)
+                k->surgery = r->date;
+        }
+    }
+    k->protocols = join_protocols(protos, nproto, a);
+    return true;
+}
+
+static void knee_facts(const cohort *c, cohort_knee *k)
+{
+    const genu_record *pr = &c->ds->recs[GENU_REC_PATIENT][k->pat];
+    int by = pr->u.patient.birth_year;
+    k->age = by > 0 ? genu_date_year(k->index) - by : -1;
+    /* KL: latest grade on or before index; several on that date: highest */
+    const genu_record *dx = c->ds->recs[GENU_REC_DIAGNOSIS];
+    genu_date kl_date = GENU_DATE_NONE;
+    k->kl = -1;
+    for (size_t i = c->lo[GENU_REC_DIAGNOSIS][k->pat]; i < c->hi[GENU_REC_DIAGNOSIS][k->pat]; i++) {
+        const genu_record *r = &dx[i];
+        if (r->knee != k->knee || r->date > k->index || r->u.diagnosis.kl_grade < 0)
+            continue;
+        if (r->date != kl_date || r->u.diagnosis.kl_grade > k->kl)
+            k->kl = r->u.diagnosis.kl_grade;
+        kl_date = r->date;
+    }
+    /* last contact: the latest dated record of the knee or the patient */
+    k->last_contact = k->index;
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+            continue;
+        const genu_record *r = c->ds->recs[t];
+        for (size_t i = c->hi[t][k->pat]; i > c->lo[t][k->pat]; i--) {
+            if (applies(&r[i - 1], k->knee) && r[i - 1].date != GENU_DATE_NONE) {
+                if (r[i - 1].date > k->last_contact)
+                    k->last_contact = r[i - 1].date;
+                break;
+            }
+        }
+    }
+}
+
+static bool has_condition(const cohort *c, const cohort_knee *k, int cond)
+{
+    const genu_record *dx = c->ds->recs[GENU_REC_DIAGNOSIS];
+    for (size_t i = c->lo[GENU_REC_DIAGNOSIS][k->pat]; i < c->hi[GENU_REC_DIAGNOSIS][k->pat]; i++)
+        if (applies(&dx[i], k->knee) && dx[i].date <= k->index &&
+            dx[i].u.diagnosis.condition == cond)
+            return true;
+    return false;
+}
+
+static bool has_protocol(const cohort *c, const cohort_knee *k, const char *proto)
+{
+    const genu_record *tr = c->ds->recs[GENU_REC_TREATMENT];
+    for (size_t i = c->lo[GENU_REC_TREATMENT][k->pat]; i < c->hi[GENU_REC_TREATMENT][k->pat]; i++)
+        if (tr[i].knee == k->knee && tr[i].date == k->index && tr[i].u.treatment.protocol &&
+            strcmp(tr[i].u.treatment.protocol, proto) == 0)
+            return true;
+    return false;
+}
+
+static bool passes(const cohort *c, const cohort_knee *k, const cohort_filter *f)
+{
+    const genu_patient *p = &c->ds->recs[GENU_REC_PATIENT][k->pat].u.patient;
+    if (f->site && (!p->site || strcmp(p->site, f->site) != 0))
+        return false;
+    if (f->sex >= 0 && p->sex != f->sex)
+        return false;
+    if (f->age_lo >= 0 && (k->age < f->age_lo || k->age > f->age_hi))
+        return false;
+    if (f->kl_lo >= 0 && (k->kl < f->kl_lo || k->kl > f->kl_hi))
+        return false;
+    if (f->kind >= 0 && !((k->index_kinds >> f->kind) & 1u))
+        return false;
+    if (f->sites >= 0 && (int)vocab_sites_classify(k->sites) != f->sites)
+        return false;
+    if (f->index_year && genu_date_year(k->index) != f->index_year)
+        return false;
+    if (f->condition >= 0 && !has_condition(c, k, f->condition))
+        return false;
+    if (f->protocol && !has_protocol(c, k, f->protocol))
+        return false;
+    return true;
+}
+
+/* --unit patient: of a patient's entered knees (n is 1 or 2), the first
+ * treated; the same day: the higher NPRS baseline, then the left. */
+static size_t pick_knee(const cohort *c, const cohort_knee *v, size_t n)
+{
+    if (n == 1 || v[0].index != v[1].index)
+        return n == 1 || v[0].index < v[1].index ? 0 : 1;
+    double b[2];
+    for (size_t i = 0; i < 2; i++) {
+        if (!cohort_latest(c, &v[i], "nprs", "intensity", v[i].index - 90, v[i].index,
+                           GENU_DATE_NONE, &b[i]))
+            b[i] = -1.0; /* a knee with a baseline beats one without */
+    }
+    if (b[1] > b[0])
+        return 1;
+    if (b[0] > b[1])
+        return 0;
+    return v[0].knee == GENU_KNEE_LEFT ? 0 : 1;
+}
+
+int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit unit,
+                 genu_date as_of, genu_arena *a, cohort *out, genu_err *err)
+{
+    cohort c;
+    memset(&c, 0, sizeof c);
+    c.ds = ds;
+    c.as_of = as_of;
+    c.unit = unit;
+    int rc = index_ranges(ds, as_of, a, &c, err);
+    if (rc)
+        return rc;
+    size_t np = ds->n[GENU_REC_PATIENT];
+    if (np > SIZE_MAX / 2)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: too many patients");
+    c.knees = genu_arena_alloc(a, (2 * np + 1) * sizeof *c.knees);
+    if (!c.knees)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+    uint32_t kinds = f->index_kinds;
+    if (!kinds)
+        for (size_t k = 0; k < vocab_nkind(); k++)
+            if (vocab_kind_at((int)k)->flags & VOCAB_REGENERATIVE)
+                kinds |= 1u << k;
+    for (size_t p = 0; p < np; p++) {
+        cohort_knee two[2];
+        size_t n = 0;
+        for (int knee = GENU_KNEE_LEFT; knee <= GENU_KNEE_RIGHT; knee++) {
+            cohort_knee *k = &two[n];
+            if (!find_index(&c, p, (genu_knee)knee, kinds, a, k))
+                continue;
+            knee_facts(&c, k);
+            if (passes(&c, k, f))
+                n++;
+        }
+        if (n == 0)
+            continue;
+        if (unit == COHORT_UNIT_PATIENT) {
+            c.knees[c.nknee++] = two[pick_knee(&c, two, n)];
+        } else {
+            for (size_t i = 0; i < n; i++)
+                c.knees[c.nknee++] = two[i];
+        }
+    }
+    *out = c;
+    return GENU_OK;
+}
+
+/* ---- strata ------------------------------------------------------------ */
+
+static const char *kinds_label(uint32_t mask, genu_arena *a)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (int k = 0; k < 32; k++)
+        if ((mask >> k) & 1u)
+            names[n++] = vocab_kind_at(k)->name;
+    qsort(names, n, sizeof names[0], cmp_str);
+    return join_protocols(names, n, a);
+}
+
+const char *cohort_stratum(const cohort *c, const cohort_knee *k, cohort_by by, genu_arena *a)
+{
+    const genu_patient *p = &c->ds->recs[GENU_REC_PATIENT][k->pat].u.patient;
+    switch (by) {
+    case COHORT_BY_NONE:
+        return "all";
+    case COHORT_BY_KL:
+        return k->kl < 0 ? "unknown" : k->kl <= 2 ? "0-2" : "3-4";
+    case COHORT_BY_SITES:
+        return vocab_sites_class_name(vocab_sites_classify(k->sites));
+    case COHORT_BY_KIND:
+        return kinds_label(k->index_kinds, a);
+    case COHORT_BY_PROTOCOL:
+        return k->protocols ? k->protocols : "none";
+    case COHORT_BY_SEX:
+        return p->sex >= 0 ? vocab_sex_name(p->sex) : "unknown";
+    case COHORT_BY_SITE:
+        return p->site ? p->site : "unknown";
+    case COHORT_BY_AGE_BAND:
+        if (k->age < 0)
+            return "unknown";
+        return genu_arena_printf(a, "%d-%d", k->age / 10 * 10, k->age / 10 * 10 + 9);
+    }
+    return "unknown";
+}
+
+/* ---- response lookups -------------------------------------------------- */
+
+static bool carries(const genu_record *r, const cohort_knee *k, const char *instrument,
+                    const char *key, double *value)
+{
+    if (!applies(r, k->knee) || strcmp(r->u.response.instrument, instrument) != 0)
+        return false;
+    if (!record_has_score(r, key))
+        return false;
+    *value = record_score(r, key);
+    return true;
+}
+
+const genu_record *cohort_latest(const cohort *c, const cohort_knee *k, const char *instrument,
+                                 const char *key, genu_date from, genu_date to,
+                                 genu_date before, double *value)
+{
+    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE], *best = NULL;
+    size_t lo = c->lo[GENU_REC_RESPONSE][k->pat], hi = c->hi[GENU_REC_RESPONSE][k->pat];
+    /* sorted by (date, seq): the last match is the latest, recorded last */
+    for (size_t i = hi; i > lo && !best; i--) {
+        const genu_record *r = &rs[i - 1];
+        double v;
+        if (r->date < from)
+            break;
+        if (r->date > to || (before != GENU_DATE_NONE && r->date >= before))
+            continue;
+        if (carries(r, k, instrument, key, &v)) {
+            best = r;
+            *value = v;
+        }
+    }
+    return best;
+}
+
+const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const char *instrument,
+                                  const char *key, genu_date from, genu_date to,
+                                  genu_date before, genu_date target, double *value)
+{
+    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE], *best = NULL;
+    size_t lo = c->lo[GENU_REC_RESPONSE][k->pat], hi = c->hi[GENU_REC_RESPONSE][k->pat];
+    int64_t best_dist = INT64_MAX;
+    for (size_t i = lo; i < hi; i++) {
+        const genu_record *r = &rs[i];
+        double v;
+        if (r->date < from)
+            continue;
+        if (r->date > to || (before != GENU_DATE_NONE && r->date >= before))
+            break;
+        if (!carries(r, k, instrument, key, &v))
+            continue;
+        int64_t dist = (int64_t)r->date - (int64_t)target;
+        if (dist < 0)
+            dist = -dist;
+        /* ascending dates: a strictly nearer one wins, the same date (a
+         * later seq) replaces, an equally near later date does not */
+        if (dist < best_dist || (best && r->date == best->date)) {
+            best = r;
+            best_dist = dist;
+            *value = v;
+        }
+    }
+    return best;
+}

@@ -1,0 +1,120 @@
+/* cohort: who enters an analysis (DESIGN.md §5 "Cohort and index"). Applies
+ * the as-of cut-off (records dated after it are invisible), finds each
+ * knee's index date and index treatment, applies the cohort filters, picks
+ * one knee per patient for --unit patient, labels strata (--by), and finds
+ * the responses analyses read (baseline, follow-up).
+ *
+ * A cohort borrows its dataset: the dataset must outlive it. Everything else
+ * lives in the arena given to cohort_build. Not thread-safe to build; a
+ * built cohort is read-only and may be shared. */
+#ifndef GENU_ANALYSIS_COHORT_H
+#define GENU_ANALYSIS_COHORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "model/record.h"
+
+#define COHORT_NFILTER 16
+
+/* Cohort filters. Values are borrowed from the strings given to
+ * cohort_filter_set (argv, usually). */
+typedef struct cohort_filter {
+    const char *site;     /* NULL: any */
+    int sex;              /* vocab_sex(), -1: any */
+    int age_lo, age_hi;   /* age at index, both ends included; -1: any */
+    int condition;        /* vocab_condition(), -1: any */
+    int kl_lo, kl_hi;     /* KL grade at index, both ends included; -1: any */
+    int kind;             /* vocab kind on the index day, -1: any */
+    const char *protocol; /* a protocol on the index day, NULL: any */
+    int sites;            /* vocab_sites_class of the index day, -1: any */
+    int index_year;       /* 0: any */
+    uint32_t index_kinds; /* bit k = vocab kind k; 0: the regenerative kinds */
+    /* The filters as given, in order of first appearance (for echoing). */
+    size_t nset;
+    const char *name[COHORT_NFILTER];  /* "kl", "index-kinds", ... */
+    const char *value[COHORT_NFILTER]; /* "0-2", ... */
+} cohort_filter;
+
+void cohort_filter_init(cohort_filter *f);
+/* True when name ("kl", without dashes) is a cohort filter option. */
+bool cohort_filter_known(const char *name);
+/* Sets filter `name` (without dashes) from its text. A repeated filter
+ * replaces the earlier value. GENU_EINVAL "--kl: expected ..." on a bad
+ * value or an unknown name. */
+int cohort_filter_set(cohort_filter *f, const char *name, const char *value, genu_err *err);
+
+typedef enum { COHORT_UNIT_KNEE = 0, COHORT_UNIT_PATIENT } cohort_unit;
+/* "knee" or "patient"; GENU_EINVAL "--unit: expected knee or patient". */
+int cohort_unit_parse(const char *s, cohort_unit *out, genu_err *err);
+
+typedef enum {
+    COHORT_BY_NONE = 0,
+    COHORT_BY_KL,
+    COHORT_BY_SITES,
+    COHORT_BY_KIND,
+    COHORT_BY_PROTOCOL,
+    COHORT_BY_SEX,
+    COHORT_BY_SITE,
+    COHORT_BY_AGE_BAND
+} cohort_by;
+/* kl, sites, kind, protocol, sex, site, age_band; GENU_EINVAL "--by: ...". */
+int cohort_by_parse(const char *s, cohort_by *out, genu_err *err);
+
+/* One entered knee. */
+typedef struct cohort_knee {
+    size_t pat;            /* patient index in the dataset */
+    genu_knee knee;        /* left or right */
+    genu_date index;       /* date of its first treatment of an index kind */
+    uint32_t index_kinds;  /* kinds on the index day (of any kind, bit k) */
+    uint32_t sites;        /* union of the index day's injection sites */
+    const char *protocols; /* index day's protocols, sorted, unique, "+"-joined; NULL: none */
+    int kl;                /* KL grade at index (§5 "kl"), -1 unknown */
+    int age;               /* index year − birth year, -1 unknown */
+    genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
+    genu_date surgery;     /* first surgery of any kind after index, or NONE */
+    genu_date last_contact;/* latest record of the knee or patient (on or before as-of) */
+} cohort_knee;
+
+typedef struct cohort {
+    const genu_dataset *ds; /* borrowed */
+    genu_date as_of;
+    cohort_unit unit;
+    size_t nknee;
+    cohort_knee *knees;     /* by patient index, then left before right */
+    /* Per patient p and record type t, the visible records of p are
+     * ds->recs[t][lo[t][p] .. hi[t][p]) (hi excludes those after as_of). */
+    size_t *lo[GENU_REC_NTYPES], *hi[GENU_REC_NTYPES];
+} cohort;
+
+/* Builds the cohort of ds as of as_of under filter f. ds must be sorted as
+ * record.h says (GENU_EINVAL otherwise). Results in the arena. */
+int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit unit,
+                 genu_date as_of, genu_arena *a, cohort *out, genu_err *err);
+
+/* The stratum label of knee k for `by` (§5): kl "0-2"/"3-4"/"unknown";
+ * sites "whole_knee"/"intra_articular_only"/"other"; kind the index day's
+ * kinds sorted and joined with "+"; protocol likewise ("none" when none);
+ * sex; site; age_band "50-59" ("unknown" without a birth year); "all" for
+ * COHORT_BY_NONE. In the arena or static; NULL only when out of memory. */
+const char *cohort_stratum(const cohort *c, const cohort_knee *k, cohort_by by, genu_arena *a);
+
+/* Measure lookups over the responses that apply to knee k: its knee-level
+ * responses and the patient's patient-level ones, of `instrument`, with a
+ * non-null score `key`, dated in [from, to] and before `before` (exclusive;
+ * GENU_DATE_NONE: no limit). Several on one date: the one recorded last
+ * (highest seq) counts. Return the record (borrowed) and its value, or NULL. */
+/* The latest such response. */
+const genu_record *cohort_latest(const cohort *c, const cohort_knee *k, const char *instrument,
+                                 const char *key, genu_date from, genu_date to,
+                                 genu_date before, double *value);
+/* The one nearest `target`; on a tie in distance, the earlier. */
+const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const char *instrument,
+                                  const char *key, genu_date from, genu_date to,
+                                  genu_date before, genu_date target, double *value);
+
+#endif

@@ -1,0 +1,74 @@
+/* responder: measures and responder definitions of DESIGN.md §5, and their
+ * evaluation for one knee at one timepoint (baseline, follow-up, and the
+ * count category the knee falls in). Pure over a built cohort. */
+#ifndef GENU_ANALYSIS_RESPONDER_H
+#define GENU_ANALYSIS_RESPONDER_H
+
+#include <stdbool.h>
+
+#include "analysis/cohort.h"
+#include "analysis/timepoint.h"
+#include "core/err.h"
+
+/* Tolerance of every threshold comparison (x >= X − tol). */
+#define RESPONDER_TOL 1e-9
+
+/* A measure INSTRUMENT.SCORE ("koos.womac.pain_norm" = instrument "koos",
+ * score key "womac.pain_norm"). */
+typedef struct responder_measure {
+    char name[64];       /* as written */
+    char instrument[24];
+    char key[40];
+    bool lower_better;   /* nprs, pain_frequency, patient_global, WOMAC, sleep,
+                            rom.extension_deg */
+    double mcid;         /* default MCID, NAN when none is configured */
+} responder_measure;
+
+/* Parses a measure name; GENU_EINVAL 'unknown measure "koos.foo"'. */
+int responder_measure_parse(const char *s, responder_measure *out, genu_err *err);
+
+typedef enum {
+    RESPONDER_IMPROVEMENT_PCT = 1, /* improvement_pct:M>=X */
+    RESPONDER_CHANGE,              /* change:M>=X */
+    RESPONDER_GLOBAL,              /* global_improvement>=X */
+    RESPONDER_OMERACT,             /* omeract_oarsi */
+    RESPONDER_MCID                 /* mcid:M */
+} responder_kind;
+
+typedef struct responder_def {
+    responder_kind kind;
+    responder_measure m; /* the measure (global_improvement.percent for GLOBAL;
+                            unused for OMERACT) */
+    double threshold;    /* X, or the MCID */
+    char text[128];      /* the definition as written */
+} responder_def;
+
+/* Parses a --responder definition. Errors (GENU_EINVAL) start with
+ * "--responder: " and say what was expected: unknown measure, a definition
+ * that does not fit its measure (improvement_pct on a higher-is-better
+ * measure, mcid without a configured MCID), a malformed threshold. */
+int responder_parse(const char *s, responder_def *out, genu_err *err);
+
+/* Where a knee stands at a timepoint (the count categories of §5, applied
+ * in this order). */
+typedef enum {
+    RESPONDER_CONVERTED = 1, /* replaced on or before the window's end, no usable follow-up */
+    RESPONDER_NOT_EVALUABLE, /* no baseline (or baseline <= 0 for improvement_pct) */
+    RESPONDER_MISSING,       /* no follow-up in the window */
+    RESPONDER_EVALUATED      /* baseline and follow-up: responder or not */
+} responder_status;
+
+typedef struct responder_outcome {
+    bool eligible;           /* the window has closed by the cohort's as-of */
+    responder_status status;
+    bool responder;          /* EVALUATED and meeting the definition */
+    double baseline, followup; /* single-measure definitions, else NAN */
+    double change;           /* improvement-signed follow-up − baseline, or NAN */
+    genu_date followup_date; /* GENU_DATE_NONE when no follow-up */
+} responder_outcome;
+
+/* Evaluates definition d for knee k of cohort c at timepoint t. */
+void responder_eval(const cohort *c, const cohort_knee *k, const responder_def *d,
+                    const timepoint *t, responder_outcome *out);
+
+#endif

@@ -1,0 +1,285 @@
+/* survival: Kaplan–Meier, Greenwood, medians and the log-rank test as R's
+ * survival package computes them (survfit.formula's defaults, summary with
+ * censored = TRUE, print.survfit's median rule, survdiff with rho = 0), so
+ * that genu and R agree on the same data to 1e-9. */
+#include "analysis/survival.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/stats.h"
+#include "analysis/timepoint.h"
+
+int survival_event_parse(const char *s, survival_event *out, genu_err *err)
+{
+    if (strcmp(s, "replacement") == 0)
+        *out = SURVIVAL_REPLACEMENT;
+    else if (strcmp(s, "surgery") == 0)
+        *out = SURVIVAL_SURGERY;
+    else if (strcmp(s, "loss_of_response") == 0)
+        *out = SURVIVAL_LOSS;
+    else
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "--event: expected replacement, surgery or loss_of_response, not \"%s\"",
+                         s);
+    return GENU_OK;
+}
+
+const char *survival_event_name(survival_event e)
+{
+    switch (e) {
+    case SURVIVAL_REPLACEMENT:
+        return "replacement";
+    case SURVIVAL_SURGERY:
+        return "surgery";
+    default:
+        return "loss_of_response";
+    }
+}
+
+/* The scheduled timepoints of loss_of_response: 6w, 3m, 6m, 12m, then every
+ * 12 months. i = 0, 1, 2, ... */
+static void scheduled(int i, timepoint *t)
+{
+    if (i == 0)
+        timepoint_make(6, 'w', t);
+    else if (i == 1)
+        timepoint_make(3, 'm', t);
+    else if (i == 2)
+        timepoint_make(6, 'm', t);
+    else
+        timepoint_make(12 * (i - 2), 'm', t);
+}
+
+/* Date of loss of response, or GENU_DATE_NONE. */
+static genu_date loss_date(const cohort *c, const cohort_knee *k, const responder_def *d)
+{
+    bool responded = false;
+    for (int i = 0;; i++) {
+        timepoint t;
+        scheduled(i, &t);
+        genu_date first, last;
+        timepoint_window(&t, k->index, &first, &last);
+        if (first > c->as_of || t.nominal > TIMEPOINT_MAX_DAYS)
+            break;
+        responder_outcome o;
+        responder_eval(c, k, d, &t, &o);
+        if (o.status != RESPONDER_EVALUATED)
+            continue; /* no follow-up at this timepoint: skipped */
+        if (o.responder)
+            responded = true;
+        else if (responded)
+            return o.followup_date;
+    }
+    /* follow-ups never fall on or after the replacement, so a replacement
+     * after a response is the loss when no evaluated non-response came first */
+    return responded ? k->replaced : GENU_DATE_NONE;
+}
+
+void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
+                   const responder_def *d, double *time, int *status)
+{
+    genu_date at = ev == SURVIVAL_REPLACEMENT ? k->replaced
+                   : ev == SURVIVAL_SURGERY   ? k->surgery
+                                              : loss_date(c, k, d);
+    *status = at != GENU_DATE_NONE;
+    *time = (double)((at != GENU_DATE_NONE ? at : k->last_contact) - k->index);
+}
+
+/* ---- Kaplan–Meier ------------------------------------------------------ */
+
+typedef struct obs {
+    double time;
+    int status;
+    size_t group;
+} obs;
+
+static int cmp_obs(const void *x, const void *y)
+{
+    const obs *a = x, *b = y;
+    return (a->time > b->time) - (a->time < b->time);
+}
+
+static obs *sorted_obs(const double *time, const int *status, const size_t *group, size_t n)
+{
+    obs *o = malloc((n ? n : 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        o[i].time = time[i];
+        o[i].status = status[i] != 0;
+        o[i].group = group ? group[i] : 0;
+    }
+    qsort(o, n, sizeof *o, cmp_obs);
+    return o;
+}
+
+double survival_median(const survival_curve *c)
+{
+    /* survival:::survmean's minmin(): the rows with S < 0.5 + tol; if the
+     * first of them is 0.5 within tol and a lower S follows, the midpoint of
+     * their times, else the first time. */
+    const double tol = 1.4901161193847656e-08; /* sqrt(.Machine$double.eps) */
+    size_t first = c->nrow;
+    for (size_t i = 0; i < c->nrow && first == c->nrow; i++)
+        if (c->rows[i].surv < 0.5 + tol)
+            first = i;
+    if (first == c->nrow)
+        return NAN;
+    double y1 = c->rows[first].surv;
+    if (fabs(y1 - 0.5) < tol) {
+        for (size_t j = first + 1; j < c->nrow; j++)
+            if (c->rows[j].surv < y1)
+                return (c->rows[first].time + c->rows[j].time) / 2.0;
+    }
+    return c->rows[first].time;
+}
+
+int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
+                survival_curve *out, genu_err *err)
+{
+    obs *o = sorted_obs(time, status, NULL, n);
+    survival_row *rows = genu_arena_calloc(a, n ? n : 1, sizeof *rows);
+    if (!o || !rows) {
+        free(o);
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    }
+    size_t nrow = 0, events = 0;
+    double surv = 1.0, var = 0.0;
+    bool var_inf = false;
+    for (size_t i = 0; i < n;) {
+        size_t j = i, d = 0;
+        while (j < n && o[j].time == o[i].time)
+            d += (size_t)o[j++].status;
+        survival_row *r = &rows[nrow++];
+        r->time = o[i].time;
+        r->n_risk = n - i;
+        r->n_event = d;
+        r->n_censor = (j - i) - d;
+        if (d > 0) {
+            double nr = (double)r->n_risk, dd = (double)d;
+            surv *= (nr - dd) / nr;
+            if (d < r->n_risk)
+                var += dd / (nr * (nr - dd));
+            else
+                var_inf = true;
+        }
+        events += d;
+        r->surv = surv;
+        r->std_err = var_inf ? NAN : sqrt(var);
+        if (surv > 0.0 && !var_inf) {
+            r->lower = exp(log(surv) - STATS_Z95 * r->std_err);
+            r->upper = fmin(1.0, exp(log(surv) + STATS_Z95 * r->std_err));
+        } else {
+            r->lower = r->upper = NAN;
+        }
+        i = j;
+    }
+    free(o);
+    out->n = n;
+    out->events = events;
+    out->nrow = nrow;
+    out->rows = rows;
+    out->median = survival_median(out);
+    return GENU_OK;
+}
+
+/* ---- log-rank ---------------------------------------------------------- */
+
+/* chisq = (O−E)' V⁻¹ (O−E) over the groups with E > 0, the first of them
+ * dropped, as survdiff does. */
+static int quad_form(const double *oe, const double *var, const double *expct, size_t g,
+                     survival_logrank *out)
+{
+    size_t keep[64], m = 0;
+    for (size_t i = 0; i < g && m < 64; i++)
+        if (expct[i] > 0.0)
+            keep[m++] = i;
+    out->df = (int)m - 1;
+    if (m < 2) {
+        out->defined = false;
+        return GENU_OK;
+    }
+    size_t k = m - 1;
+    gsl_matrix *v = gsl_matrix_alloc(k, k);
+    gsl_vector *b = gsl_vector_alloc(k), *x = gsl_vector_alloc(k);
+    gsl_permutation *perm = gsl_permutation_alloc(k);
+    int rc = GENU_ENOMEM;
+    if (v && b && x && perm) {
+        for (size_t i = 0; i < k; i++) {
+            gsl_vector_set(b, i, oe[keep[i + 1]]);
+            for (size_t j = 0; j < k; j++)
+                gsl_matrix_set(v, i, j, var[keep[i + 1] * g + keep[j + 1]]);
+        }
+        int sign;
+        gsl_linalg_LU_decomp(v, perm, &sign);
+        double chisq = 0.0;
+        if (gsl_linalg_LU_solve(v, perm, b, x) == 0) {
+            for (size_t i = 0; i < k; i++)
+                chisq += gsl_vector_get(x, i) * gsl_vector_get(b, i);
+            out->defined = true;
+            out->chisq = chisq;
+            out->p = gsl_cdf_chisq_Q(chisq, (double)out->df);
+        }
+        rc = GENU_OK;
+    }
+    gsl_matrix_free(v);
+    gsl_vector_free(b);
+    gsl_vector_free(x);
+    gsl_permutation_free(perm);
+    return rc;
+}
+
+int survival_logrank_test(const double *time, const int *status, const size_t *group, size_t n,
+                          size_t ngroup, genu_arena *a, survival_logrank *out, genu_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (ngroup < 2)
+        return GENU_OK;
+    if (ngroup > 64)
+        return GENU_FAIL(err, GENU_EINVAL, "survival: log-rank over more than 64 strata");
+    obs *o = sorted_obs(time, status, group, n);
+    double *risk = genu_arena_calloc(a, ngroup, sizeof *risk);
+    double *dg = genu_arena_calloc(a, ngroup, sizeof *dg);
+    double *obsd = genu_arena_calloc(a, ngroup, sizeof *obsd);
+    double *expct = genu_arena_calloc(a, ngroup, sizeof *expct);
+    double *var = genu_arena_calloc(a, ngroup * ngroup, sizeof *var);
+    if (!o || !risk || !dg || !obsd || !expct || !var) {
+        free(o);
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        risk[o[i].group] += 1.0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double d = 0.0, nr = (double)(n - i);
+        memset(dg, 0, ngroup * sizeof *dg);
+        while (j < n && o[j].time == o[i].time) {
+            d += o[j].status;
+            dg[o[j].group] += o[j].status;
+            j++;
+        }
+        if (d > 0.0) {
+            double kk = nr > 1.0 ? d * (nr - d) / (nr - 1.0) : 0.0;
+            for (size_t g = 0; g < ngroup; g++) {
+                obsd[g] += dg[g];
+                expct[g] += d * risk[g] / nr;
+                for (size_t h = 0; h < ngroup; h++)
+                    var[g * ngroup + h] +=
+                        kk * (risk[g] / nr) * ((g == h ? 1.0 : 0.0) - risk[h] / nr);
+            }
+        }
+        for (size_t m = i; m < j; m++)
+            risk[o[m].group] -= 1.0;
+        i = j;
+    }
+    free(o);
+    for (size_t g = 0; g < ngroup; g++)
+        obsd[g] -= expct[g];
+    if (quad_form(obsd, var, expct, ngroup, out))
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    return GENU_OK;
+}

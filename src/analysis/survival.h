@@ -1,0 +1,67 @@
+/* survival: durability (DESIGN.md §5): each knee's time to an event or to
+ * censoring, Kaplan–Meier curves with Greenwood standard errors and log
+ * intervals as R's survfit reports them by default, the median as
+ * print.survfit gives it, and the log-rank test as survdiff computes it. */
+#ifndef GENU_ANALYSIS_SURVIVAL_H
+#define GENU_ANALYSIS_SURVIVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analysis/cohort.h"
+#include "analysis/responder.h"
+#include "core/arena.h"
+#include "core/err.h"
+
+typedef enum {
+    SURVIVAL_REPLACEMENT = 1, /* first partial or total replacement after index */
+    SURVIVAL_SURGERY,         /* first surgery of any kind after index */
+    SURVIVAL_LOSS             /* loss_of_response under a responder definition */
+} survival_event;
+
+/* "replacement", "surgery", "loss_of_response"; GENU_EINVAL "--event: ...". */
+int survival_event_parse(const char *s, survival_event *out, genu_err *err);
+const char *survival_event_name(survival_event e);
+
+/* Knee k's time in days from its index date and status (1 event, 0
+ * censored at its last contact). d is required for SURVIVAL_LOSS. */
+void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
+                   const responder_def *d, double *time, int *status);
+
+/* One row of summary(survfit(...), censored = TRUE). */
+typedef struct survival_row {
+    double time;
+    size_t n_risk, n_event, n_censor;
+    double surv;
+    double std_err; /* Greenwood, on the cumulative-hazard scale; NAN where R has Inf */
+    double lower, upper; /* exp(log S ∓ z·std_err), upper capped at 1; NAN when S = 0 */
+} survival_row;
+
+typedef struct survival_curve {
+    size_t n, events;
+    double median; /* print.survfit's median; NAN when S never reaches 0.5 */
+    size_t nrow;
+    survival_row *rows; /* in the arena; one per distinct time */
+} survival_curve;
+
+/* Kaplan–Meier over n (time, status) pairs; times must be finite. Rows in
+ * the arena. GENU_ENOMEM when out of memory. */
+int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
+                survival_curve *out, genu_err *err);
+
+/* Median of a computed curve (print.survfit's rule: the first time S <= 0.5;
+ * on an exact 0.5 plateau the midpoint to the next lower step). */
+double survival_median(const survival_curve *c);
+
+typedef struct survival_logrank {
+    bool defined; /* false with fewer than two groups having expected events */
+    double chisq;
+    int df;
+    double p;
+} survival_logrank;
+
+/* survdiff (rho = 0) over n observations in groups 0..ngroup−1. */
+int survival_logrank_test(const double *time, const int *status, const size_t *group, size_t n,
+                          size_t ngroup, genu_arena *a, survival_logrank *out, genu_err *err);
+
+#endif
