@@ -26,8 +26,8 @@ static void numbers_print_shortest_round_trip(void **state)
 {
     (void)state;
     const double v[] = {0.1, 1.0 / 3, 2.5, 100, -0.0, 63.888888888888886, 1e-300, 0.58787878};
-    const char *want[] = {"0.1", "0.33333333333333331", "2.5", "100", "0",
-                          "63.888888888888886", "1.0000000000000001e-300", "0.58787878"};
+    const char *want[] = {"0.1", "0.3333333333333333", "2.5", "100", "0",
+                          "63.888888888888886", "1e-300", "0.58787878"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         genu_buf b = GENU_BUF_INIT;
         genu_buf_json_num(&b, v[i]);
