@@ -35,6 +35,7 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 int cmd_init(int argc, char **argv, const cli_env *env);
 int cmd_import(int argc, char **argv, const cli_env *env);
 int cmd_export(int argc, char **argv, const cli_env *env);
+int cmd_status(int argc, char **argv, const cli_env *env);
 int cmd_score(int argc, char **argv, const cli_env *env);
 int cmd_claim(int argc, char **argv, const cli_env *env);
 int cmd_survival(int argc, char **argv, const cli_env *env);

@@ -13,6 +13,7 @@ static const struct {
     {"init", cmd_init, "create an empty registry"},
     {"import", cmd_import, "import JSON Lines records (FILE... or - for stdin)"},
     {"export", cmd_export, "export the registry as JSON Lines"},
+    {"status", cmd_status, "what the registry holds"},
     {"score", cmd_score, "score instrument responses (JSON Lines on stdin)"},
     {"claim", cmd_claim, "audit a responder claim"},
     {"survival", cmd_survival, "Kaplan-Meier durability and log-rank"},
