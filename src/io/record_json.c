@@ -119,7 +119,9 @@ static int date_field(rd *r, const char *field, bool required, genu_date *out)
         return r->err->code;
     genu_err e = {0};
     if (genu_date_parse(s, strlen(s), out, &e))
-        return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": %s, got \"%s\"", field, e.msg, s);
+        return strstr(e.msg, s) ? GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": %s", field, e.msg)
+                                : GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": %s, got \"%s\"",
+                                            field, e.msg, s);
     return GENU_OK;
 }
 
