@@ -59,7 +59,8 @@ static int read_file(importer *im, const char *name)
     FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
     const char *label = strcmp(name, "-") == 0 ? "<stdin>" : name;
     if (!f)
-        return GENU_FAIL(im->err, GENU_EIO, "%s: %s", name, strerror(errno));
+        return GENU_FAIL(im->err, errno == ENOENT ? GENU_ENOTFOUND : GENU_EIO, "%s: %s", name,
+                         strerror(errno));
     label = genu_arena_strdup(im->a, label);
     char *line = NULL;
     size_t cap = 0, lineno = 0;
