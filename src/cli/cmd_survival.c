@@ -1,11 +1,313 @@
-/* cmd_survival: placeholder until the command lands (replaced wholesale). */
+/* cmd_survival: `genu survival` gives Kaplan–Meier durability curves per
+ * stratum with the log-rank test (DESIGN.md §5 "Durability", §7), as JSON
+ * (docs/analysis.md) or a readable table. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/cohort.h"
+#include "analysis/responder.h"
+#include "analysis/survival.h"
 #include "cli/cli.h"
+#include "core/buf.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "usage: genu survival --event replacement|surgery|loss_of_response [--responder DEF]\n"
+    "                     [--by FIELD] [filters] [--as-of DATE] [--unit knee|patient]\n"
+    "                     [--format text|json]\n\n"
+    "Kaplan-Meier time from the index date to the event, censored at the last\n"
+    "contact; log-rank test across strata.\n\n"
+    "  --event E        replacement, surgery or loss_of_response\n"
+    "  --responder DEF  the responder definition (loss_of_response only, required)\n"
+    "  --by FIELD       kl, sites, kind, protocol, sex, site or age_band\n"
+    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
+    "  --unit U         knee (default) or patient\n"
+    "  --format F       text (default) or json\n"
+    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
+    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
+    "         --index-kinds a,b\n";
+
+typedef struct surv_opts {
+    survival_event event;
+    bool has_event, has_responder, json;
+    responder_def def;
+    cohort_by by;
+    genu_date as_of;
+    cohort_unit unit;
+    cohort_filter filter;
+} surv_opts;
+
+static int usage_error(const genu_err *err)
+{
+    cli_error("%s", err->msg);
+    return CLI_EUSAGE;
+}
+
+/* A cohort filter option (--kl 0-2); returns 1 when consumed. */
+static int filter_opt(int argc, char **argv, int *i, cohort_filter *f, genu_err *err)
+{
+    const char *a = argv[*i], *eq = strchr(a, '='), *v;
+    char name[32], opt[40];
+    size_t n = eq ? (size_t)(eq - a) : strlen(a);
+    if (strncmp(a, "--", 2) != 0 || n - 2 >= sizeof name)
+        return 0;
+    memcpy(name, a + 2, n - 2);
+    name[n - 2] = '\0';
+    if (!cohort_filter_known(name))
+        return 0;
+    snprintf(opt, sizeof opt, "--%s", name);
+    if (cli_opt(argc, argv, i, opt, &v) < 0)
+        return -1;
+    if (cohort_filter_set(f, name, v, err)) {
+        usage_error(err);
+        return -1;
+    }
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, surv_opts *o)
+{
+    genu_err err = {0};
+    memset(o, 0, sizeof *o);
+    cohort_filter_init(&o->filter);
+    o->as_of = genu_date_today();
+    for (int i = 1; i < argc;) {
+        const char *v;
+        int r;
+        if ((r = cli_opt(argc, argv, &i, "--event", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (survival_event_parse(v, &o->event, &err))
+                return usage_error(&err);
+            o->has_event = true;
+        } else if ((r = cli_opt(argc, argv, &i, "--responder", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (responder_parse(v, &o->def, &err))
+                return usage_error(&err);
+            o->has_responder = true;
+        } else if ((r = cli_opt(argc, argv, &i, "--by", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (cohort_by_parse(v, &o->by, &err))
+                return usage_error(&err);
+        } else if ((r = cli_opt(argc, argv, &i, "--as-of", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
+                cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
+                return CLI_EUSAGE;
+            }
+        } else if ((r = cli_opt(argc, argv, &i, "--unit", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (cohort_unit_parse(v, &o->unit, &err))
+                return usage_error(&err);
+        } else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+                cli_error("--format: expected json or text, not \"%s\"", v);
+                return CLI_EUSAGE;
+            }
+            o->json = strcmp(v, "json") == 0;
+        } else if ((r = filter_opt(argc, argv, &i, &o->filter, &err)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+        } else {
+            cli_error("unknown option %s (see genu survival --help)", argv[i]);
+            return CLI_EUSAGE;
+        }
+    }
+    if (!o->has_event) {
+        cli_error("--event is required: replacement, surgery or loss_of_response");
+        return CLI_EUSAGE;
+    }
+    if (o->event == SURVIVAL_LOSS && !o->has_responder) {
+        cli_error("--responder: loss_of_response needs a responder definition");
+        return CLI_EUSAGE;
+    }
+    if (o->event != SURVIVAL_LOSS && o->has_responder) {
+        cli_error("--responder: only used with --event loss_of_response");
+        return CLI_EUSAGE;
+    }
+    return CLI_OK;
+}
+
+/* Stratum labels of the cohort's knees, the sorted distinct labels, and each
+ * knee's group index. */
+typedef struct strata {
+    size_t n;
+    const char **names;
+    size_t *group; /* per knee */
+} strata;
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int make_strata(const cohort *c, cohort_by by, genu_arena *a, strata *s)
+{
+    const char **label = genu_arena_calloc(a, c->nknee + 1, sizeof *label);
+    s->names = genu_arena_calloc(a, c->nknee + 1, sizeof *s->names);
+    s->group = genu_arena_calloc(a, c->nknee + 1, sizeof *s->group);
+    if (!label || !s->names || !s->group)
+        return -1;
+    for (size_t i = 0; i < c->nknee; i++) {
+        label[i] = cohort_stratum(c, &c->knees[i], by, a);
+        if (!label[i])
+            return -1;
+        s->names[i] = label[i];
+    }
+    qsort(s->names, c->nknee, sizeof *s->names, cmp_name);
+    s->n = 0;
+    for (size_t i = 0; i < c->nknee; i++)
+        if (s->n == 0 || strcmp(s->names[i], s->names[s->n - 1]) != 0)
+            s->names[s->n++] = s->names[i];
+    for (size_t i = 0; i < c->nknee; i++) {
+        const char **hit = bsearch(&label[i], s->names, s->n, sizeof *s->names, cmp_name);
+        s->group[i] = (size_t)(hit - s->names);
+    }
+    return 0;
+}
+
+static void num(genu_buf *b, const char *key, double v)
+{
+    genu_buf_printf(b, ",\"%s\":", key);
+    genu_buf_json_num(b, v);
+}
+
+static void write_curve_json(genu_buf *b, const char *name, const survival_curve *k)
+{
+    genu_buf_puts(b, "{\"stratum\":");
+    genu_buf_json_str(b, name);
+    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
+    num(b, "median", k->median);
+    genu_buf_puts(b, ",\"curve\":[");
+    for (size_t i = 0; i < k->nrow; i++) {
+        const survival_row *r = &k->rows[i];
+        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
+        genu_buf_json_num(b, r->time);
+        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", r->n_risk,
+                        r->n_event, r->n_censor);
+        num(b, "surv", r->surv);
+        num(b, "std_err", r->std_err);
+        num(b, "lower", r->lower);
+        num(b, "upper", r->upper);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}");
+}
+
+static void write_curve_text(genu_buf *b, const char *name, const survival_curve *k)
+{
+    genu_buf_printf(b, "stratum %s: n %zu, events %zu, median ", name, k->n, k->events);
+    if (isnan(k->median))
+        genu_buf_puts(b, "not reached\n");
+    else
+        genu_buf_printf(b, "%g days\n", k->median);
+    genu_buf_puts(b, "    time  n_risk n_event n_censor    surv  std_err   lower   upper\n");
+    for (size_t i = 0; i < k->nrow; i++) {
+        const survival_row *r = &k->rows[i];
+        genu_buf_printf(b, "%8g %7zu %7zu %8zu %7.4f %8.5f %7.4f %7.4f\n", r->time, r->n_risk,
+                        r->n_event, r->n_censor, r->surv, r->std_err, r->lower, r->upper);
+    }
+    genu_buf_putc(b, '\n');
+}
+
+static int run(const surv_opts *o, const cohort *c, genu_arena *a, genu_buf *b, genu_err *err)
+{
+    strata s;
+    size_t n = c->nknee;
+    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
+    double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
+    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
+    int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
+    if (!time || !st_time || !status || !st_status || make_strata(c, o->by, a, &s))
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    for (size_t i = 0; i < n; i++)
+        survival_knee(c, &c->knees[i], o->event, &o->def, &time[i], &status[i]);
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(o->as_of, date);
+    if (o->json)
+        genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[",
+                        survival_event_name(o->event), date);
+    else
+        genu_buf_printf(b, "event %s, as of %s\n\n", survival_event_name(o->event), date);
+    for (size_t g = 0; g < s.n; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s.group[i] != g)
+                continue;
+            st_time[m] = time[i];
+            st_status[m++] = status[i];
+        }
+        survival_curve k;
+        if (survival_km(st_time, st_status, m, a, &k, err))
+            return err->code;
+        if (o->json) {
+            if (g)
+                genu_buf_putc(b, ',');
+            write_curve_json(b, s.names[g], &k);
+        } else {
+            write_curve_text(b, s.names[g], &k);
+        }
+    }
+    survival_logrank lr;
+    if (survival_logrank_test(time, status, s.group, n, s.n, a, &lr, err))
+        return err->code;
+    if (o->json) {
+        genu_buf_puts(b, "],\"logrank\":");
+        if (!lr.defined) {
+            genu_buf_puts(b, "null}\n");
+        } else {
+            genu_buf_puts(b, "{\"chisq\":");
+            genu_buf_json_num(b, lr.chisq);
+            genu_buf_printf(b, ",\"df\":%d", lr.df);
+            num(b, "p", lr.p);
+            genu_buf_puts(b, "}}\n");
+        }
+    } else if (lr.defined) {
+        genu_buf_printf(b, "log-rank: chisq %.4f on %d df, p = %.4g\n", lr.chisq, lr.df, lr.p);
+    } else {
+        genu_buf_puts(b, "log-rank: not applicable (fewer than two strata with events)\n");
+    }
+    return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+}
 
 int cmd_survival(int argc, char **argv, const cli_env *env)
 {
-    (void)argc;
-    (void)argv;
-    (void)env;
-    cli_error("genu survival is not available in this build");
-    return CLI_EFAIL;
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    surv_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc;
+    genu_err err = {0};
+    genu_store *s = NULL;
+    genu_arena *a = genu_arena_create();
+    genu_buf out = GENU_BUF_INIT;
+    genu_dataset ds;
+    cohort c;
+    if (!a) {
+        cli_error("out of memory");
+        return CLI_ESTORE;
+    }
+    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
+        cohort_build(&ds, &o.filter, o.unit, o.as_of, a, &c, &err) || run(&o, &c, a, &out, &err)) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    fwrite(out.p, 1, out.len, stdout);
+    rc = CLI_OK;
+out:
+    genu_buf_free(&out);
+    genu_arena_destroy(a);
+    store_close(s);
+    return rc;
 }
