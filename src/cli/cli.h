@@ -40,5 +40,8 @@ int cmd_score(int argc, char **argv, const cli_env *env);
 int cmd_claim(int argc, char **argv, const cli_env *env);
 int cmd_survival(int argc, char **argv, const cli_env *env);
 int cmd_report(int argc, char **argv, const cli_env *env);
+int cmd_case(int argc, char **argv, const cli_env *env);
+int cmd_synth(int argc, char **argv, const cli_env *env);
+int cmd_demo(int argc, char **argv, const cli_env *env);
 
 #endif

@@ -18,6 +18,9 @@ static const struct {
     {"claim", cmd_claim, "audit a responder claim"},
     {"survival", cmd_survival, "Kaplan-Meier durability and log-rank"},
     {"report", cmd_report, "cohort report (json or html)"},
+    {"case", cmd_case, "a patient's case history"},
+    {"synth", cmd_synth, "generate a synthetic registry"},
+    {"demo", cmd_demo, "build a demo registry (synthetic cohort + published cases)"},
 };
 
 static void usage(FILE *f)
