@@ -18,22 +18,22 @@ static const int32_t p_swelling[] = {10, 6, 2, 0};
 static const int32_t p_stairs[] = {10, 6, 2, 0};
 static const int32_t p_squatting[] = {5, 4, 2, 0};
 
-#define P(code, pts, label)                                                                     \
-    {code, INSTR_INT, 0, pts[0], pts, sizeof pts / sizeof pts[0], true, label}
+/* lo..hi span the points (hi = the best, listed first); allowed is the rule. */
+#define P(code, pts, hi, label) {code, INSTR_INT, 0, hi, pts, sizeof pts / sizeof pts[0], true, label}
 static const instr_item items[] = {
-    P("limp", p_limp, "limp: none 5, slight or periodical 3, severe and constant 0"),
-    P("support", p_support, "support: none 5, stick or crutch 2, weight-bearing impossible 0"),
-    P("locking", p_locking,
+    P("limp", p_limp, 5, "limp: none 5, slight or periodical 3, severe and constant 0"),
+    P("support", p_support, 5, "support: none 5, stick or crutch 2, weight-bearing impossible 0"),
+    P("locking", p_locking, 15,
       "locking: none 15, catching 10, occasional 6, frequent 2, locked on examination 0"),
-    P("instability", p_instability,
+    P("instability", p_instability, 25,
       "giving way: never 25, rarely in sport 20, often in sport 15, occasionally in daily life "
       "10, often in daily life 5, every step 0"),
-    P("pain", p_pain,
+    P("pain", p_pain, 25,
       "pain: none 25, slight in severe exertion 20, marked in severe exertion 15, after > 2 km "
       "10, after < 2 km 5, constant 0"),
-    P("swelling", p_swelling, "swelling: none 10, severe exertion 6, ordinary exertion 2, constant 0"),
-    P("stairs", p_stairs, "stairs: no problem 10, slightly impaired 6, one step at a time 2, impossible 0"),
-    P("squatting", p_squatting, "squatting: no problem 5, slightly impaired 4, not past 90 degrees 2, impossible 0"),
+    P("swelling", p_swelling, 10, "swelling: none 10, severe exertion 6, ordinary exertion 2, constant 0"),
+    P("stairs", p_stairs, 10, "stairs: no problem 10, slightly impaired 6, one step at a time 2, impossible 0"),
+    P("squatting", p_squatting, 5, "squatting: no problem 5, slightly impaired 4, not past 90 degrees 2, impossible 0"),
 };
 #undef P
 static const char *const keys[] = {"score"};
