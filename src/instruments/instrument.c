@@ -202,3 +202,25 @@ void instrument_score_direct(const genu_instrument *in, const instr_answer answe
         k++;
     }
 }
+
+void instrument_put_table(const genu_instrument *in, const instr_answer answers[],
+                          const int *idx, size_t n, const double *conv, size_t nconv,
+                          instr_result *out, size_t slot)
+{
+    int64_t raw = 0;
+    out->scores[slot].value = NAN;
+    for (size_t i = 0; i < n; i++) {
+        const instr_answer *a = &answers[idx[i]];
+        if (a->state == INSTR_MISSING) {
+            instrument_note_missing(out, out->scores[slot].key, in, answers, idx, n);
+            return;
+        }
+        raw += a->value;
+    }
+    if (raw < 0 || (uint64_t)raw >= nconv) {
+        instrument_note(out, out->scores[slot].key, "raw sum %lld outside the table",
+                        (long long)raw);
+        return;
+    }
+    out->scores[slot].value = conv[raw];
+}

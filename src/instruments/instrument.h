@@ -119,6 +119,13 @@ void instrument_note(instr_result *out, const char *key, const char *fmt, ...)
 void instrument_note_missing(instr_result *out, const char *key, const genu_instrument *in,
                              const instr_answer answers[], const int *idx, size_t n);
 
+/* Sets out->scores[slot] to conv[raw], raw = the sum of answers[idx[0 ..
+ * n - 1]], or null with a note listing the missing items (every item is
+ * required; a raw sum outside the table is null too). KOOS JR and KOOS-PS. */
+void instrument_put_table(const genu_instrument *in, const instr_answer answers[],
+                          const int *idx, size_t n, const double *conv, size_t nconv,
+                          instr_result *out, size_t slot);
+
 /* The scorer of one-number instruments: the k-th score is the k-th scored
  * item's answer as given (nprs, eq_vas, tegner, rom...); a missing answer
  * makes it null with a note. */

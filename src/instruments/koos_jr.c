@@ -38,18 +38,8 @@ double koos_jr_interval(int raw)
 void koos_jr_put(const genu_instrument *in, const instr_answer answers[],
                  const int idx[KOOS_JR_NITEMS], instr_result *out, size_t slot)
 {
-    int raw = 0;
-    for (size_t i = 0; i < KOOS_JR_NITEMS; i++) {
-        const instr_answer *a = &answers[idx[i]];
-        if (a->state == INSTR_MISSING) {
-            out->scores[slot].value = NAN;
-            instrument_note_missing(out, out->scores[slot].key, in, answers, idx,
-                                    KOOS_JR_NITEMS);
-            return;
-        }
-        raw += a->value;
-    }
-    out->scores[slot].value = koos_jr_interval(raw);
+    instrument_put_table(in, answers, idx, KOOS_JR_NITEMS, interval, KOOS_JR_MAXRAW + 1, out,
+                         slot);
 }
 
 static void koos_jr_score(const genu_instrument *in, const instr_answer a[], instr_result *out)

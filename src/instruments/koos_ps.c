@@ -39,18 +39,8 @@ double koos_ps_interval(int raw)
 void koos_ps_put(const genu_instrument *in, const instr_answer answers[],
                  const int idx[KOOS_PS_NITEMS], instr_result *out, size_t slot)
 {
-    int raw = 0;
-    for (size_t i = 0; i < KOOS_PS_NITEMS; i++) {
-        const instr_answer *a = &answers[idx[i]];
-        if (a->state == INSTR_MISSING) {
-            out->scores[slot].value = NAN;
-            instrument_note_missing(out, out->scores[slot].key, in, answers, idx,
-                                    KOOS_PS_NITEMS);
-            return;
-        }
-        raw += a->value;
-    }
-    out->scores[slot].value = koos_ps_interval(raw);
+    instrument_put_table(in, answers, idx, KOOS_PS_NITEMS, interval, KOOS_PS_MAXRAW + 1, out,
+                         slot);
 }
 
 static void koos_ps_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
