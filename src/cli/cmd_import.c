@@ -82,6 +82,8 @@ int cmd_import(int argc, char **argv, const cli_env *env)
     jsonl_import_opts o = {rejects_path != NULL, on_reject, on_progress, &c};
     int rc = store_open(env->db, true, &s, &err);
     if (!rc)
+        rc = store_set_actor(s, "cli:import", &err);
+    if (!rc)
         rc = jsonl_import(s, files, nfiles, &o, &st, &err);
     if (c.tty && st.lines >= 65536)
         fputc('\n', stderr);

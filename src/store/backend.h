@@ -20,6 +20,28 @@ typedef struct store_ops {
     int (*get_setting)(genu_store *s, const char *key, genu_arena *a, const char **out,
                        genu_err *err);
     int (*set_setting)(genu_store *s, const char *key, const char *value, genu_err *err);
+    int (*set_actor)(genu_store *s, const char *actor, genu_err *err);
+    int (*get)(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
+               genu_err *err);
+    int (*del)(genu_store *s, genu_rtype type, const char *id, genu_err *err);
+    int (*user_put)(genu_store *s, const store_user *u, int64_t *id, genu_err *err);
+    int (*user_get)(genu_store *s, const char *name, int64_t id, genu_arena *a, store_user *out,
+                    genu_err *err);
+    int (*user_list)(genu_store *s, genu_arena *a, store_user **out, size_t *n, genu_err *err);
+    int (*session_put)(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
+                       int64_t expires_us, genu_err *err);
+    int (*session_get)(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,
+                       int64_t *user, const char **csrf, genu_err *err);
+    int (*session_delete)(genu_store *s, const char *token_hash, genu_err *err);
+    int (*survey_put)(genu_store *s, const store_survey *v, genu_err *err);
+    int (*survey_get)(genu_store *s, const char *token_hash, genu_arena *a, store_survey *out,
+                      genu_err *err);
+    int (*survey_use)(genu_store *s, const char *token_hash, int64_t now_us, genu_err *err);
+    int (*audit_list)(genu_store *s, int64_t after_seq, size_t limit, genu_arena *a,
+                      store_audit_row **rows, size_t *n, genu_err *err);
+    int (*audit_verify)(genu_store *s, int64_t *broken, size_t *checked, char *why,
+                        size_t whylen, genu_err *err);
+    int (*backup)(genu_store *s, const char *path, genu_err *err);
 } store_ops;
 
 /* Every backend's handle starts with this. */

@@ -79,3 +79,85 @@ int store_set_setting(genu_store *s, const char *key, const char *value, genu_er
 {
     return s->ops->set_setting(s, key, value, err);
 }
+
+int store_set_actor(genu_store *s, const char *actor, genu_err *err)
+{
+    return s->ops->set_actor(s, actor, err);
+}
+
+int store_get(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
+              genu_err *err)
+{
+    return s->ops->get(s, type, id, a, out, err);
+}
+
+int store_delete(genu_store *s, genu_rtype type, const char *id, genu_err *err)
+{
+    return s->ops->del(s, type, id, err);
+}
+
+int store_user_put(genu_store *s, const store_user *u, int64_t *id, genu_err *err)
+{
+    return s->ops->user_put(s, u, id, err);
+}
+
+int store_user_get(genu_store *s, const char *name, int64_t id, genu_arena *a, store_user *out,
+                   genu_err *err)
+{
+    return s->ops->user_get(s, name, id, a, out, err);
+}
+
+int store_user_list(genu_store *s, genu_arena *a, store_user **out, size_t *n, genu_err *err)
+{
+    return s->ops->user_list(s, a, out, n, err);
+}
+
+int store_session_put(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
+                      int64_t expires_us, genu_err *err)
+{
+    return s->ops->session_put(s, token_hash, user, csrf, expires_us, err);
+}
+
+int store_session_get(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,
+                      int64_t *user, const char **csrf, genu_err *err)
+{
+    return s->ops->session_get(s, token_hash, now_us, a, user, csrf, err);
+}
+
+int store_session_delete(genu_store *s, const char *token_hash, genu_err *err)
+{
+    return s->ops->session_delete(s, token_hash, err);
+}
+
+int store_survey_put(genu_store *s, const store_survey *v, genu_err *err)
+{
+    return s->ops->survey_put(s, v, err);
+}
+
+int store_survey_get(genu_store *s, const char *token_hash, genu_arena *a, store_survey *out,
+                     genu_err *err)
+{
+    return s->ops->survey_get(s, token_hash, a, out, err);
+}
+
+int store_survey_use(genu_store *s, const char *token_hash, int64_t now_us, genu_err *err)
+{
+    return s->ops->survey_use(s, token_hash, now_us, err);
+}
+
+int store_audit_list(genu_store *s, int64_t after_seq, size_t limit, genu_arena *a,
+                     store_audit_row **rows, size_t *n, genu_err *err)
+{
+    return s->ops->audit_list(s, after_seq, limit, a, rows, n, err);
+}
+
+int store_audit_verify(genu_store *s, int64_t *broken, size_t *checked, char *why, size_t whylen,
+                       genu_err *err)
+{
+    return s->ops->audit_verify(s, broken, checked, why, whylen, err);
+}
+
+int store_backup(genu_store *s, const char *path, genu_err *err)
+{
+    return s->ops->backup(s, path, err);
+}

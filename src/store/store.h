@@ -66,4 +66,86 @@ int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char 
                       genu_err *err);
 int store_set_setting(genu_store *s, const char *key, const char *value, genu_err *err);
 
+/* ---- changes: reading one record, deleting, and the actor ---- */
+
+/* Every change made through this handle is written to the audit trail under
+ * this actor ("user:alice", "cli:import"); copied. Default "system". */
+int store_set_actor(genu_store *s, const char *actor, genu_err *err);
+
+/* One record by type and id, doc included, strings in the arena.
+ * GENU_ENOTFOUND when absent. */
+int store_get(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
+              genu_err *err);
+
+/* Deletes a record (audited). A patient with records of its own is refused
+ * with GENU_ECONFLICT. GENU_ENOTFOUND when absent. */
+int store_delete(genu_store *s, genu_rtype type, const char *id, genu_err *err);
+
+/* ---- accounts, sessions and survey links (server) ---- */
+
+typedef struct store_user {
+    int64_t id;
+    const char *name;
+    const char *role;   /* admin, clinician, researcher, patient */
+    const char *sites;  /* comma-separated sites the user may see; "" = every site */
+    const char *pwhash; /* Argon2id string (crypto_pwhash_str) */
+    bool disabled;
+} store_user;
+
+/* Inserts a user, or updates the one with the same name (audited without the
+ * password hash). *id receives its id. */
+int store_user_put(genu_store *s, const store_user *u, int64_t *id, genu_err *err);
+/* By name when name is not NULL, else by id. GENU_ENOTFOUND when absent. */
+int store_user_get(genu_store *s, const char *name, int64_t id, genu_arena *a, store_user *out,
+                   genu_err *err);
+int store_user_list(genu_store *s, genu_arena *a, store_user **out, size_t *n, genu_err *err);
+
+/* Sessions are stored by the hash of their token only. */
+int store_session_put(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
+                      int64_t expires_us, genu_err *err);
+/* GENU_ENOTFOUND when absent or expired at now_us. */
+int store_session_get(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,
+                      int64_t *user, const char **csrf, genu_err *err);
+int store_session_delete(genu_store *s, const char *token_hash, genu_err *err);
+
+typedef struct store_survey {
+    const char *token_hash;
+    const char *patient;
+    genu_knee knee;          /* GENU_KNEE_NONE for patient-level surveys */
+    const char *instruments; /* comma-separated instrument ids */
+    const char *timepoint;   /* "12m", or NULL */
+    int64_t created_us, expires_us, used_us; /* used_us 0 while unused */
+    int64_t created_by;                      /* user id */
+} store_survey;
+
+int store_survey_put(genu_store *s, const store_survey *v, genu_err *err);
+/* GENU_ENOTFOUND when there is no such link. */
+int store_survey_get(genu_store *s, const char *token_hash, genu_arena *a, store_survey *out,
+                     genu_err *err);
+/* Marks the link used at now_us, once: GENU_ECONFLICT when it was used. */
+int store_survey_use(genu_store *s, const char *token_hash, int64_t now_us, genu_err *err);
+
+/* ---- the audit trail ---- */
+
+/* One change: who, when, what, before and after (docs; NULL for none), and
+ * the SHA-256 chain (hex): hash = H(prev, seq, at, actor, action, type, id,
+ * before, after). */
+typedef struct store_audit_row {
+    int64_t seq, at_us;
+    const char *actor, *action, *type, *id, *before, *after, *prev, *hash;
+} store_audit_row;
+
+/* Up to limit rows with seq > after_seq, oldest first. */
+int store_audit_list(genu_store *s, int64_t after_seq, size_t limit, genu_arena *a,
+                     store_audit_row **rows, size_t *n, genu_err *err);
+
+/* Recomputes the chain. *broken = 0 when intact, else the seq of the first
+ * row that does not verify (-1 when rows are missing at the end); why says
+ * what is wrong. *checked = rows verified. */
+int store_audit_verify(genu_store *s, int64_t *broken, size_t *checked, char *why, size_t whylen,
+                       genu_err *err);
+
+/* Consistent online copy of the registry into path (a new file). */
+int store_backup(genu_store *s, const char *path, genu_err *err);
+
 #endif

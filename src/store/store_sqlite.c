@@ -15,16 +15,9 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "store/backend.h"
+#include "store/sq.h"
 
-#define NT GENU_REC_NTYPES
 
-typedef struct sq_store {
-    genu_store base;
-    sqlite3 *db;
-    int version;
-    sqlite3_stmt *insert[NT], *update[NT], *has[NT];
-} sq_store;
 
 typedef struct table {
     const char *name;
@@ -79,10 +72,28 @@ static const char *const migrations[] = {
     "CREATE INDEX response_by_patient ON response(patient, date, knee);"
     "CREATE INDEX adverse_event_by_patient ON adverse_event(patient, date, knee);"
     "CREATE INDEX exam_by_patient ON exam(patient, date, knee);",
+    /* 2: accounts, sessions, survey links and the append-only audit trail */
+    "CREATE TABLE account(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('admin','clinician','researcher','patient')),"
+    " sites TEXT NOT NULL DEFAULT '', pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_us INTEGER NOT NULL);"
+    "CREATE TABLE session(token_hash TEXT PRIMARY KEY, account INTEGER NOT NULL"
+    " REFERENCES account(id), csrf TEXT NOT NULL, expires_us INTEGER NOT NULL);"
+    "CREATE TABLE survey_link(token_hash TEXT PRIMARY KEY, patient TEXT NOT NULL"
+    " REFERENCES patient(id), knee TEXT, instruments TEXT NOT NULL, timepoint TEXT,"
+    " created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL, used_us INTEGER,"
+    " created_by INTEGER REFERENCES account(id));"
+    "CREATE TABLE audit(seq INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, type TEXT NOT NULL, record_id TEXT NOT NULL, before TEXT,"
+    " after TEXT, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-static int sq_fail(sq_store *s, genu_err *err, const char *what)
+int sq_fail(sq_store *s, genu_err *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
     int c = code == SQLITE_CONSTRAINT ? GENU_ECONFLICT
@@ -91,7 +102,7 @@ static int sq_fail(sq_store *s, genu_err *err, const char *what)
     return GENU_FAIL(err, c, "registry: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
-static int exec(sq_store *s, const char *sql, genu_err *err)
+int sq_exec(sq_store *s, const char *sql, genu_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -102,7 +113,7 @@ static int exec(sq_store *s, const char *sql, genu_err *err)
     return GENU_OK;
 }
 
-static int prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err)
+int sq_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err)
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
         return sq_fail(s, err, "prepare");
@@ -114,7 +125,7 @@ static int prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *er
 static int read_version(sq_store *s, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "PRAGMA user_version", &st, err))
+    if (sq_prepare(s, "PRAGMA user_version", &st, err))
         return -1;
     int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
@@ -137,14 +148,14 @@ static int migrate(sq_store *s, bool create, genu_err *err)
     for (; v < NMIGRATIONS; v++) {
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
-        if (exec(s, "BEGIN IMMEDIATE", err))
+        if (sq_exec(s, "BEGIN IMMEDIATE", err))
             return GENU_EIO;
-        if (exec(s, migrations[v], err) || exec(s, pragma, err)) {
-            exec(s, "ROLLBACK", NULL);
+        if (sq_exec(s, migrations[v], err) || sq_exec(s, pragma, err)) {
+            sq_exec(s, "ROLLBACK", NULL);
             genu_err_prefix(err, "migration %d: ", v + 1);
             return GENU_EIO;
         }
-        if (exec(s, "COMMIT", err))
+        if (sq_exec(s, "COMMIT", err))
             return GENU_EIO;
     }
     s->version = v;
@@ -153,7 +164,7 @@ static int migrate(sq_store *s, bool create, genu_err *err)
 
 /* ---- binding and reading the per-type columns ---- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -187,8 +198,8 @@ static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tm
     const genu_exam *ex = &r->u.exam;
     switch (r->type) {
     case GENU_REC_PATIENT:
-        bind_text(st, i, p->site);
-        bind_text(st, i + 1, vocab_sex_name(p->sex));
+        sq_bind_text(st, i, p->site);
+        sq_bind_text(st, i + 1, vocab_sex_name(p->sex));
         if (p->birth_year)
             sqlite3_bind_int(st, i + 2, p->birth_year);
         else
@@ -197,40 +208,40 @@ static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tm
         bind_real(st, i + 4, p->weight_kg);
         break;
     case GENU_REC_IDENTITY:
-        bind_text(st, i, id->name);
-        bind_text(st, i + 1, id->date_of_birth);
-        bind_text(st, i + 2, id->email);
-        bind_text(st, i + 3, id->phone);
+        sq_bind_text(st, i, id->name);
+        sq_bind_text(st, i + 1, id->date_of_birth);
+        sq_bind_text(st, i + 2, id->email);
+        sq_bind_text(st, i + 3, id->phone);
         break;
     case GENU_REC_DIAGNOSIS:
-        bind_text(st, i, vocab_condition_name(r->u.diagnosis.condition));
+        sq_bind_text(st, i, vocab_condition_name(r->u.diagnosis.condition));
         bind_level(st, i + 1, r->u.diagnosis.kl_grade);
         break;
     case GENU_REC_TREATMENT:
-        bind_text(st, i, vocab_kind_at(t->kind)->name);
-        bind_text(st, i + 1, t->protocol);
+        sq_bind_text(st, i, vocab_kind_at(t->kind)->name);
+        sq_bind_text(st, i + 1, t->protocol);
         sqlite3_bind_int64(st, i + 2, t->sites);
         bind_real(st, i + 3, t->cost);
-        bind_text(st, i + 4, t->currency);
-        bind_text(st, i + 5, t->clinician);
+        sq_bind_text(st, i + 4, t->currency);
+        sq_bind_text(st, i + 5, t->clinician);
         break;
     case GENU_REC_RESPONSE: {
         const genu_response *rs = &r->u.response;
-        bind_text(st, i, rs->instrument);
+        sq_bind_text(st, i, rs->instrument);
         sqlite3_bind_int(st, i + 1, rs->version);
         tmp[0] = record_scores_encode(rs->scores, rs->nscores);
         tmp[1] = record_notes_encode(rs->notes, rs->nnotes);
         if (!tmp[0] || !tmp[1])
             return GENU_ENOMEM;
-        bind_text(st, i + 2, tmp[0]);
-        bind_text(st, i + 3, tmp[1]);
+        sq_bind_text(st, i + 2, tmp[0]);
+        sq_bind_text(st, i + 3, tmp[1]);
         break;
     }
     case GENU_REC_ADVERSE_EVENT:
-        bind_text(st, i, ae->kind);
+        sq_bind_text(st, i, ae->kind);
         sqlite3_bind_int(st, i + 1, ae->severity);
         sqlite3_bind_int(st, i + 2, ae->serious);
-        bind_text(st, i + 3, ae->treatment);
+        sq_bind_text(st, i + 3, ae->treatment);
         break;
     case GENU_REC_EXAM: {
         const int8_t v[8] = {ex->swelling,    ex->locking,   ex->unable_to_straighten,
@@ -246,7 +257,7 @@ static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tm
     return GENU_OK;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, genu_arena *a)
+const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a)
 {
     const unsigned char *v = sqlite3_column_text(st, i);
     return v ? genu_arena_strndup(a, (const char *)v, (size_t)sqlite3_column_bytes(st, i))
@@ -278,7 +289,7 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
     switch (r->type) {
     case GENU_REC_PATIENT: {
         genu_patient *p = &r->u.patient;
-        p->site = col_text(st, i, a);
+        p->site = sq_col_text(st, i, a);
         s = (const char *)sqlite3_column_text(st, i + 1);
         p->sex = s ? vocab_sex(s) : vocab_sex("unknown");
         p->birth_year = sqlite3_column_int(st, i + 2);
@@ -287,10 +298,10 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
         break;
     }
     case GENU_REC_IDENTITY:
-        r->u.identity.name = col_text(st, i, a);
-        r->u.identity.date_of_birth = col_text(st, i + 1, a);
-        r->u.identity.email = col_text(st, i + 2, a);
-        r->u.identity.phone = col_text(st, i + 3, a);
+        r->u.identity.name = sq_col_text(st, i, a);
+        r->u.identity.date_of_birth = sq_col_text(st, i + 1, a);
+        r->u.identity.email = sq_col_text(st, i + 2, a);
+        r->u.identity.phone = sq_col_text(st, i + 3, a);
         break;
     case GENU_REC_DIAGNOSIS:
         s = (const char *)sqlite3_column_text(st, i);
@@ -301,17 +312,17 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
         genu_treatment *t = &r->u.treatment;
         s = (const char *)sqlite3_column_text(st, i);
         t->kind = vocab_or_fail(s ? vocab_kind_find(s) : -1, "treatment kind", s, err);
-        t->protocol = col_text(st, i + 1, a);
+        t->protocol = sq_col_text(st, i + 1, a);
         t->sites = (uint32_t)sqlite3_column_int64(st, i + 2);
         t->cost = col_real(st, i + 3);
-        t->currency = col_text(st, i + 4, a);
-        t->clinician = col_text(st, i + 5, a);
+        t->currency = sq_col_text(st, i + 4, a);
+        t->clinician = sq_col_text(st, i + 5, a);
         break;
     }
     case GENU_REC_RESPONSE: {
         genu_response *rs = &r->u.response;
         genu_score *scores;
-        rs->instrument = col_text(st, i, a);
+        rs->instrument = sq_col_text(st, i, a);
         rs->version = sqlite3_column_int(st, i + 1);
         s = (const char *)sqlite3_column_text(st, i + 2);
         if (record_scores_decode(s ? s : "", a, &scores, &rs->nscores, err))
@@ -323,10 +334,10 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
         break;
     }
     case GENU_REC_ADVERSE_EVENT:
-        r->u.adverse_event.kind = col_text(st, i, a);
+        r->u.adverse_event.kind = sq_col_text(st, i, a);
         r->u.adverse_event.severity = sqlite3_column_int(st, i + 1);
         r->u.adverse_event.serious = sqlite3_column_int(st, i + 2);
-        r->u.adverse_event.treatment = col_text(st, i + 3, a);
+        r->u.adverse_event.treatment = sq_col_text(st, i + 3, a);
         break;
     case GENU_REC_EXAM: {
         int8_t *v[8] = {&r->u.exam.swelling,       &r->u.exam.locking,
@@ -350,15 +361,15 @@ static int read_row(sqlite3_stmt *st, genu_rtype type, bool with_doc, genu_recor
     memset(r, 0, sizeof *r);
     r->type = type;
     r->seq = sqlite3_column_int64(st, 0);
-    r->id = col_text(st, 1, a);
-    r->patient = col_text(st, 2, a);
+    r->id = sq_col_text(st, 1, a);
+    r->patient = sq_col_text(st, 2, a);
     const char *knee = (const char *)sqlite3_column_text(st, 3);
     r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
     const char *date = (const char *)sqlite3_column_text(st, 4);
     r->date = GENU_DATE_NONE;
     if (date && genu_date_parse(date, strlen(date), &r->date, err))
         return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
-    r->doc = with_doc ? col_text(st, 5, a) : NULL;
+    r->doc = with_doc ? sq_col_text(st, 5, a) : NULL;
     if (!r->id || !r->patient)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
     return read_payload(st, 6, r, a, err);
@@ -376,7 +387,7 @@ static int build_statements(sq_store *s, genu_err *err)
         for (int k = 0; k < tb->ncols; k++)
             genu_buf_puts(&b, ",?");
         genu_buf_puts(&b, ")");
-        int rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->insert[t], err);
+        int rc = b.oom ? GENU_ENOMEM : sq_prepare(s, b.p, &s->insert[t], err);
         genu_buf_clear(&b);
         /* the same parameter order: id is ?1 and doc ?5 in both statements */
         genu_buf_printf(&b, "UPDATE %s SET patient=?2,knee=?3,date=?4,doc=?5", tb->name);
@@ -389,11 +400,20 @@ static int build_statements(sq_store *s, genu_err *err)
         }
         genu_buf_puts(&b, " WHERE id=?1 AND doc IS NOT ?5");
         if (!rc)
-            rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->update[t], err);
+            rc = b.oom ? GENU_ENOMEM : sq_prepare(s, b.p, &s->update[t], err);
         genu_buf_clear(&b);
-        genu_buf_printf(&b, "SELECT 1 FROM %s WHERE id=?", tb->name);
+        genu_buf_printf(&b, "SELECT doc FROM %s WHERE id=?", tb->name);
         if (!rc)
-            rc = b.oom ? GENU_ENOMEM : prepare(s, b.p, &s->has[t], err);
+            rc = b.oom ? GENU_ENOMEM : sq_prepare(s, b.p, &s->has[t], err);
+        genu_buf_clear(&b);
+        genu_buf_printf(&b, "SELECT seq,id,patient,knee,date,doc,%s FROM %s WHERE id=?",
+                        tb->cols, tb->name);
+        if (!rc)
+            rc = b.oom ? GENU_ENOMEM : sq_prepare(s, b.p, &s->get[t], err);
+        genu_buf_clear(&b);
+        genu_buf_printf(&b, "DELETE FROM %s WHERE id=?", tb->name);
+        if (!rc)
+            rc = b.oom ? GENU_ENOMEM : sq_prepare(s, b.p, &s->del[t], err);
         genu_buf_free(&b);
         if (rc)
             return rc == GENU_ENOMEM ? GENU_FAIL(err, rc, "out of memory") : rc;
@@ -410,7 +430,10 @@ static void sq_close(genu_store *gs)
         sqlite3_finalize(s->insert[t]);
         sqlite3_finalize(s->update[t]);
         sqlite3_finalize(s->has[t]);
+        sqlite3_finalize(s->get[t]);
+        sqlite3_finalize(s->del[t]);
     }
+    sq_admin_finalize(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -422,35 +445,63 @@ static int sq_schema_version(genu_store *gs)
 
 static int sq_begin(genu_store *gs, genu_err *err)
 {
-    return exec((sq_store *)gs, "BEGIN IMMEDIATE", err);
+    sq_store *s = (sq_store *)gs;
+    s->own_txn = false;
+    return sq_exec(s, "BEGIN IMMEDIATE", err);
 }
 
 static int sq_commit(genu_store *gs, genu_err *err)
 {
-    return exec((sq_store *)gs, "COMMIT", err);
+    sq_store *s = (sq_store *)gs;
+    if (sq_audit_before_commit(s, err))
+        return err->code;
+    int rc = sq_exec(s, "COMMIT", err);
+    sq_audit_forget(s);
+    return rc;
 }
 
 static void sq_rollback(genu_store *gs)
 {
     sq_store *s = (sq_store *)gs;
     if (!sqlite3_get_autocommit(s->db))
-        exec(s, "ROLLBACK", NULL);
+        sq_exec(s, "ROLLBACK", NULL);
+    sq_audit_forget(s);
+}
+
+int sq_write_begin(sq_store *s, bool *own, genu_err *err)
+{
+    *own = sqlite3_get_autocommit(s->db) != 0;
+    return *own ? sq_begin(&s->base, err) : GENU_OK;
+}
+
+int sq_write_end(sq_store *s, bool own, int rc, genu_err *err)
+{
+    if (!own)
+        return rc;
+    if (rc) {
+        sq_rollback(&s->base);
+        return rc;
+    }
+    rc = sq_commit(&s->base, err);
+    if (rc)
+        sq_rollback(&s->base);
+    return rc;
 }
 
 static int run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err *err)
 {
     char *tmp[2] = {NULL, NULL};
     char date[GENU_DATE_STRLEN];
-    bind_text(st, 1, r->id);
-    bind_text(st, 2, r->patient);
-    bind_text(st, 3, vocab_knee_name(r->knee));
+    sq_bind_text(st, 1, r->id);
+    sq_bind_text(st, 2, r->patient);
+    sq_bind_text(st, 3, vocab_knee_name(r->knee));
     if (r->date != GENU_DATE_NONE) {
         genu_date_format(r->date, date);
-        bind_text(st, 4, date);
+        sq_bind_text(st, 4, date);
     } else {
         sqlite3_bind_null(st, 4);
     }
-    bind_text(st, 5, r->doc);
+    sq_bind_text(st, 5, r->doc);
     int rc = bind_payload(st, 6, r, tmp);
     if (rc) {
         GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
@@ -464,20 +515,113 @@ static int run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err
     return rc;
 }
 
+/* The stored doc of (type, id) into the arena, or NULL when absent. */
+static int stored_doc(sq_store *s, genu_rtype t, const char *id, genu_arena *a, const char **doc,
+                      genu_err *err)
+{
+    sqlite3_stmt *st = s->has[t];
+    sq_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    *doc = rc == SQLITE_ROW ? sq_col_text(st, 0, a) : NULL;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(s, err, "looking up a record");
+    if (rc == SQLITE_ROW && !*doc)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    return GENU_OK;
+}
+
+static int put_locked(sq_store *s, const genu_record *r, store_put_result *res, genu_err *err)
+{
+    const char *type = record_type_name(r->type);
+    if (run_put(s, s->insert[r->type], r, err))
+        return err->code;
+    if (sqlite3_changes(s->db) == 1) {
+        *res = STORE_ADDED;
+        return sq_audit(s, "create", type, r->id, NULL, r->doc, err);
+    }
+    genu_arena *a = genu_arena_create();
+    const char *before = NULL;
+    int rc = a ? stored_doc(s, r->type, r->id, a, &before, err)
+               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    if (!rc && before && strcmp(before, r->doc) == 0) {
+        *res = STORE_UNCHANGED;
+    } else if (!rc) {
+        rc = run_put(s, s->update[r->type], r, err);
+        *res = STORE_UPDATED;
+        if (!rc)
+            rc = sq_audit(s, "update", type, r->id, before, r->doc, err);
+    }
+    genu_arena_destroy(a);
+    return rc;
+}
+
 static int sq_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     if ((unsigned)r->type >= NT || !r->id || !r->patient || !r->doc)
         return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
-    if (run_put(s, s->insert[r->type], r, err))
+    bool own;
+    if (sq_write_begin(s, &own, err))
         return err->code;
-    if (sqlite3_changes(s->db) == 1) {
-        *res = STORE_ADDED;
-        return GENU_OK;
+    return sq_write_end(s, own, put_locked(s, r, res, err), err);
+}
+
+static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a,
+                  genu_record *out, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st = s->get[type];
+    sq_bind_text(st, 1, id);
+    int step = sqlite3_step(st);
+    int rc = step == SQLITE_ROW    ? read_row(st, type, true, out, a, err)
+             : step == SQLITE_DONE ? GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"",
+                                               record_type_name(type), id)
+                                   : sq_fail(s, err, "reading a record");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int delete_locked(sq_store *s, genu_rtype type, const char *id, genu_err *err)
+{
+    genu_arena *a = genu_arena_create();
+    const char *before = NULL;
+    int rc = a ? stored_doc(s, type, id, a, &before, err)
+               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    if (!rc && !before)
+        rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", record_type_name(type), id);
+    if (!rc) {
+        sqlite3_stmt *st = s->del[type];
+        sq_bind_text(st, 1, id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
+                     ? GENU_FAIL(err, GENU_ECONFLICT,
+                                 "%s \"%s\" still has records; delete them first",
+                                 record_type_name(type), id)
+                     : sq_fail(s, err, "deleting a record");
+        sqlite3_reset(st);
     }
-    if (run_put(s, s->update[r->type], r, err))
+    if (!rc)
+        rc = sq_audit(s, "delete", record_type_name(type), id, before, NULL, err);
+    genu_arena_destroy(a);
+    return rc;
+}
+
+static int sq_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    bool own;
+    if (sq_write_begin(s, &own, err))
         return err->code;
-    *res = sqlite3_changes(s->db) == 1 ? STORE_UPDATED : STORE_UNCHANGED;
+    return sq_write_end(s, own, delete_locked(s, type, id, err), err);
+}
+
+static int sq_set_actor(genu_store *gs, const char *actor, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    if (!actor || !*actor || strlen(actor) >= sizeof s->actor)
+        return GENU_FAIL(err, GENU_EINVAL, "actor must be 1 to %zu bytes", sizeof s->actor - 1);
+    memcpy(s->actor, actor, strlen(actor) + 1);
     return GENU_OK;
 }
 
@@ -485,7 +629,7 @@ static int sq_has(genu_store *gs, genu_rtype type, const char *id, bool *out, ge
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st = s->has[type];
-    bind_text(st, 1, id);
+    sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -500,7 +644,7 @@ static int sq_count(genu_store *gs, genu_rtype type, size_t *out, genu_err *err)
     char sql[64];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[type].name);
     sqlite3_stmt *st;
-    if (prepare(s, sql, &st, err))
+    if (sq_prepare(s, sql, &st, err))
         return err->code;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -516,7 +660,7 @@ static int select_all(sq_store *s, genu_rtype t, const char *order, sqlite3_stmt
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY %s",
              tables[t].cols, tables[t].name, order);
-    return prepare(s, sql, st, err);
+    return sq_prepare(s, sql, st, err);
 }
 
 /* Export order: patients by id; under each, the record types in enum order,
@@ -614,11 +758,11 @@ static int sq_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *er
     sq_store *s = (sq_store *)gs;
     memset(ds, 0, sizeof *ds);
     /* one read transaction, so the dataset is a consistent snapshot */
-    int rc = exec(s, "BEGIN", err);
+    int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
             rc = load_type(s, t, a, ds, err);
-    exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
+    sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     return rc ? rc : (err && err->code);
 }
 
@@ -627,11 +771,11 @@ static int sq_get_setting(genu_store *gs, const char *key, genu_arena *a, const 
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT value FROM setting WHERE key=?", &st, err))
+    if (sq_prepare(s, "SELECT value FROM setting WHERE key=?", &st, err))
         return err->code;
-    bind_text(st, 1, key);
+    sq_bind_text(st, 1, key);
     int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? col_text(st, 0, a) : NULL;
+    *out = rc == SQLITE_ROW ? sq_col_text(st, 0, a) : NULL;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "reading a setting");
 }
@@ -640,20 +784,46 @@ static int sq_set_setting(genu_store *gs, const char *key, const char *value, ge
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (prepare(s, "INSERT INTO setting(key,value) VALUES(?,?) "
+    if (sq_prepare(s, "INSERT INTO setting(key,value) VALUES(?,?) "
                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 &st, err))
         return err->code;
-    bind_text(st, 1, key);
-    bind_text(st, 2, value);
+    sq_bind_text(st, 1, key);
+    sq_bind_text(st, 2, value);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "writing a setting");
 }
 
 static const store_ops sqlite_ops = {
-    "sqlite",   sq_close, sq_schema_version, sq_begin, sq_commit,      sq_rollback,
-    sq_put,     sq_has,   sq_count,          sq_each,  sq_load, sq_get_setting, sq_set_setting,
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put = sq_put,
+    .has = sq_has,
+    .count = sq_count,
+    .each = sq_each,
+    .load = sq_load,
+    .get_setting = sq_get_setting,
+    .set_setting = sq_set_setting,
+    .set_actor = sq_set_actor,
+    .get = sq_get,
+    .del = sq_del,
+    .user_put = sq_user_put,
+    .user_get = sq_user_get,
+    .user_list = sq_user_list,
+    .session_put = sq_session_put,
+    .session_get = sq_session_get,
+    .session_delete = sq_session_delete,
+    .survey_put = sq_survey_put,
+    .survey_get = sq_survey_get,
+    .survey_use = sq_survey_use,
+    .audit_list = sq_audit_list,
+    .audit_verify = sq_audit_verify,
+    .backup = sq_backup,
 };
 
 int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err)
@@ -662,6 +832,7 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     s->base.ops = &sqlite_ops;
+    memcpy(s->actor, "system", sizeof "system");
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (rc != SQLITE_OK) {
@@ -675,11 +846,13 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     }
     sqlite3_busy_timeout(s->db, 10000);
     sqlite3_extended_result_codes(s->db, 0);
-    rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+    rc = sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
     if (!rc)
         rc = migrate(s, create, err);
     if (!rc)
         rc = build_statements(s, err);
+    if (!rc)
+        rc = sq_admin_prepare(s, err);
     if (rc) {
         genu_err_prefix(err, "%s: ", path);
         sq_close(&s->base);

@@ -81,7 +81,7 @@ static void puts_add_update_and_leave_identical_records(void **state)
     (void)state;
     genu_store *s = open_new();
     genu_err err = {0};
-    assert_int_equal(store_schema_version(s), 1);
+    assert_int_equal(store_schema_version(s), 2);
     assert_int_equal(store_begin(s, &err), GENU_OK);
     genu_record p = patient("P1", "{\"v\":1}");
     put(s, &p, STORE_ADDED);

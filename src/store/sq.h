@@ -1,0 +1,67 @@
+/* sq: what the SQLite backend's files share. Private to src/store. */
+#ifndef GENU_STORE_SQ_H
+#define GENU_STORE_SQ_H
+
+#include <sqlite3.h>
+
+#include "store/backend.h"
+
+#define NT GENU_REC_NTYPES
+
+typedef struct sq_store {
+    genu_store base;
+    sqlite3 *db;
+    int version;
+    sqlite3_stmt *insert[NT], *update[NT], *has[NT], *get[NT], *del[NT];
+    sqlite3_stmt *audit_insert, *audit_last;
+    char actor[128];
+    /* the audit chain's head inside the current transaction */
+    bool chain_known;
+    int64_t chain_seq;
+    char chain_hash[65];
+    bool own_txn; /* a write op opened the transaction itself */
+} sq_store;
+
+int sq_fail(sq_store *s, genu_err *err, const char *what);
+int sq_exec(sq_store *s, const char *sql, genu_err *err);
+int sq_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err);
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a);
+
+/* Opens a write transaction unless one is open; *own says whether it did.
+ * sq_write_end commits (or rolls back on rc != 0) what sq_write_begin
+ * opened. */
+int sq_write_begin(sq_store *s, bool *own, genu_err *err);
+int sq_write_end(sq_store *s, bool own, int rc, genu_err *err);
+
+/* Appends one change to the audit trail (inside a transaction). */
+int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
+             const char *before, const char *after, genu_err *err);
+/* Writes the chain head to settings before a commit; forgets it on
+ * rollback. */
+int sq_audit_before_commit(sq_store *s, genu_err *err);
+void sq_audit_forget(sq_store *s);
+int sq_admin_prepare(sq_store *s, genu_err *err);
+void sq_admin_finalize(sq_store *s);
+
+/* Operations implemented in store_sqlite_admin.c. */
+int sq_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err);
+int sq_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, store_user *out,
+                genu_err *err);
+int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, genu_err *err);
+int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
+                   int64_t expires_us, genu_err *err);
+int sq_session_get(genu_store *gs, const char *token_hash, int64_t now_us, genu_arena *a,
+                   int64_t *user, const char **csrf, genu_err *err);
+int sq_session_delete(genu_store *gs, const char *token_hash, genu_err *err);
+int sq_survey_put(genu_store *gs, const store_survey *v, genu_err *err);
+int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_survey *out,
+                  genu_err *err);
+int sq_survey_use(genu_store *gs, const char *token_hash, int64_t now_us, genu_err *err);
+int sq_audit_list(genu_store *gs, int64_t after_seq, size_t limit, genu_arena *a,
+                  store_audit_row **rows, size_t *n, genu_err *err);
+int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why, size_t whylen,
+                    genu_err *err);
+int sq_backup(genu_store *gs, const char *path, genu_err *err);
+
+#endif

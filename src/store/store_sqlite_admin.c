@@ -1,0 +1,550 @@
+/* store_sqlite_admin: accounts, sessions, survey links, the hash-chained
+ * audit trail and online backup for the SQLite backend.
+ *
+ * The audit trail is append-only (triggers refuse UPDATE and DELETE) and each
+ * row's hash covers the previous row's hash and every field of the row,
+ * length-prefixed so no two rows encode alike. The chain head (last seq and
+ * hash) is also kept in the settings table, written in the same transaction,
+ * so removing rows at the end is detected too. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "store/sq.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void field(crypto_hash_sha256_state *h, const char *v)
+{
+    char len[24];
+    if (!v) {
+        crypto_hash_sha256_update(h, (const unsigned char *)"-;", 2);
+        return;
+    }
+    size_t n = strlen(v);
+    int k = snprintf(len, sizeof len, "%zu:", n);
+    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
+    crypto_hash_sha256_update(h, (const unsigned char *)v, n);
+}
+
+static void chain_hash(const store_audit_row *r, char out[65])
+{
+    crypto_hash_sha256_state h;
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char num[64];
+    crypto_hash_sha256_init(&h);
+    field(&h, r->prev);
+    snprintf(num, sizeof num, "%lld", (long long)r->seq);
+    field(&h, num);
+    snprintf(num, sizeof num, "%lld", (long long)r->at_us);
+    field(&h, num);
+    field(&h, r->actor);
+    field(&h, r->action);
+    field(&h, r->type);
+    field(&h, r->id);
+    field(&h, r->before);
+    field(&h, r->after);
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+int sq_admin_prepare(sq_store *s, genu_err *err)
+{
+    if (sodium_init() < 0)
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
+    if (sq_prepare(s,
+                   "INSERT INTO audit(seq,at_us,actor,action,type,record_id,before,after,prev,"
+                   "hash) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                   &s->audit_insert, err) ||
+        sq_prepare(s, "SELECT seq,hash FROM audit ORDER BY seq DESC LIMIT 1", &s->audit_last,
+                   err))
+        return err->code;
+    return GENU_OK;
+}
+
+void sq_admin_finalize(sq_store *s)
+{
+    sqlite3_finalize(s->audit_insert);
+    sqlite3_finalize(s->audit_last);
+}
+
+static int load_head(sq_store *s, genu_err *err)
+{
+    int rc = sqlite3_step(s->audit_last);
+    if (rc == SQLITE_ROW) {
+        s->chain_seq = sqlite3_column_int64(s->audit_last, 0);
+        const unsigned char *h = sqlite3_column_text(s->audit_last, 1);
+        snprintf(s->chain_hash, sizeof s->chain_hash, "%s", h ? (const char *)h : "");
+    } else {
+        s->chain_seq = 0;
+        memcpy(s->chain_hash, GENESIS, sizeof s->chain_hash);
+    }
+    sqlite3_reset(s->audit_last);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(s, err, "reading the audit trail");
+    s->chain_known = true;
+    return GENU_OK;
+}
+
+int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
+             const char *before, const char *after, genu_err *err)
+{
+    if (!s->chain_known && load_head(s, err))
+        return err->code;
+    store_audit_row r = {s->chain_seq + 1, now_us(), s->actor, action, type, id,
+                         before, after, s->chain_hash, NULL};
+    char hash[65];
+    chain_hash(&r, hash);
+    sqlite3_stmt *st = s->audit_insert;
+    sqlite3_bind_int64(st, 1, r.seq);
+    sqlite3_bind_int64(st, 2, r.at_us);
+    sq_bind_text(st, 3, r.actor);
+    sq_bind_text(st, 4, action);
+    sq_bind_text(st, 5, type);
+    sq_bind_text(st, 6, id);
+    sq_bind_text(st, 7, before);
+    sq_bind_text(st, 8, after);
+    sq_bind_text(st, 9, r.prev);
+    sq_bind_text(st, 10, hash);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, err, "writing the audit trail");
+    s->chain_seq = r.seq;
+    memcpy(s->chain_hash, hash, sizeof hash);
+    return GENU_OK;
+}
+
+static int set_head(sq_store *s, const char *value, genu_err *err)
+{
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "INSERT INTO setting(key,value) VALUES('audit_head',?) "
+                      "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                   &st, err))
+        return err->code;
+    sq_bind_text(st, 1, value);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "writing the audit head");
+}
+
+int sq_audit_before_commit(sq_store *s, genu_err *err)
+{
+    if (!s->chain_known || s->chain_seq == 0)
+        return GENU_OK;
+    char head[96];
+    snprintf(head, sizeof head, "%lld %s", (long long)s->chain_seq, s->chain_hash);
+    return set_head(s, head, err);
+}
+
+void sq_audit_forget(sq_store *s)
+{
+    s->chain_known = false;
+}
+
+/* ---- audit reading and verification ---- */
+
+static void read_audit(sqlite3_stmt *st, genu_arena *a, store_audit_row *r)
+{
+    r->seq = sqlite3_column_int64(st, 0);
+    r->at_us = sqlite3_column_int64(st, 1);
+    r->actor = sq_col_text(st, 2, a);
+    r->action = sq_col_text(st, 3, a);
+    r->type = sq_col_text(st, 4, a);
+    r->id = sq_col_text(st, 5, a);
+    r->before = sq_col_text(st, 6, a);
+    r->after = sq_col_text(st, 7, a);
+    r->prev = sq_col_text(st, 8, a);
+    r->hash = sq_col_text(st, 9, a);
+}
+
+static const char audit_select[] =
+    "SELECT seq,at_us,actor,action,type,record_id,before,after,prev,hash FROM audit";
+
+int sq_audit_list(genu_store *gs, int64_t after_seq, size_t limit, genu_arena *a,
+                  store_audit_row **rows, size_t *n, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    char sql[256];
+    snprintf(sql, sizeof sql, "%s WHERE seq>? ORDER BY seq LIMIT ?", audit_select);
+    sqlite3_stmt *st;
+    if (sq_prepare(s, sql, &st, err))
+        return err->code;
+    sqlite3_bind_int64(st, 1, after_seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    store_audit_row *v = genu_arena_calloc(a, limit ? limit : 1, sizeof *v);
+    size_t k = 0;
+    int rc;
+    while (v && k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_audit(st, a, &v[k++]);
+    sqlite3_finalize(st);
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    *rows = v;
+    *n = k;
+    return GENU_OK;
+}
+
+static int read_head(sq_store *s, int64_t *seq, char hash[65], genu_err *err)
+{
+    sqlite3_stmt *st;
+    *seq = 0;
+    hash[0] = '\0';
+    if (sq_prepare(s, "SELECT value FROM setting WHERE key='audit_head'", &st, err))
+        return err->code;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        long long q = 0;
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (v && sscanf(v, "%lld %64s", &q, hash) == 2)
+            *seq = q;
+    }
+    sqlite3_finalize(st);
+    return GENU_OK;
+}
+
+int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why, size_t whylen,
+                    genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    char sql[256], prev[65] = GENESIS, calc[65], head_hash[65];
+    int64_t head_seq, last_seq = 0;
+    snprintf(sql, sizeof sql, "%s ORDER BY seq", audit_select);
+    sqlite3_stmt *st;
+    genu_arena *a = genu_arena_create();
+    *broken = 0;
+    *checked = 0;
+    snprintf(why, whylen, "intact");
+    if (!a)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = sq_exec(s, "BEGIN", err);
+    if (!rc)
+        rc = read_head(s, &head_seq, head_hash, err);
+    if (!rc)
+        rc = sq_prepare(s, sql, &st, err);
+    if (rc) {
+        genu_arena_destroy(a);
+        return rc;
+    }
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_audit_row r;
+        read_audit(st, a, &r);
+        const char *problem = NULL;
+        if (r.seq != last_seq + 1)
+            problem = r.seq > last_seq + 1 ? "rows before it are missing" : "rows out of order";
+        else if (!r.prev || strcmp(r.prev, prev) != 0)
+            problem = "its link to the previous row is broken";
+        else if (chain_hash(&r, calc), !r.hash || strcmp(calc, r.hash) != 0)
+            problem = "its content does not match its hash (edited)";
+        if (problem) {
+            *broken = r.seq;
+            snprintf(why, whylen, "row %lld: %s", (long long)r.seq, problem);
+            break;
+        }
+        memcpy(prev, r.hash, sizeof prev);
+        last_seq = r.seq;
+        ++*checked;
+        genu_arena_reset(a);
+    }
+    sqlite3_finalize(st);
+    sq_exec(s, "COMMIT", NULL);
+    genu_arena_destroy(a);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return sq_fail(s, err, "reading the audit trail");
+    if (!*broken && (head_seq != last_seq || (head_seq && strcmp(head_hash, prev) != 0))) {
+        *broken = -1;
+        snprintf(why, whylen, "the trail ends at row %lld but its recorded head is row %lld",
+                 (long long)last_seq, (long long)head_seq);
+    }
+    return GENU_OK;
+}
+
+/* ---- accounts ---- */
+
+static int audit_user(sq_store *s, const char *action, const store_user *u, int64_t id,
+                      genu_err *err)
+{
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_printf(&b, "{\"id\":%lld,\"name\":", (long long)id);
+    genu_buf_json_str(&b, u->name);
+    genu_buf_puts(&b, ",\"role\":");
+    genu_buf_json_str(&b, u->role);
+    genu_buf_puts(&b, ",\"sites\":");
+    genu_buf_json_str(&b, u->sites ? u->sites : "");
+    genu_buf_printf(&b, ",\"disabled\":%s}", u->disabled ? "true" : "false");
+    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+                   : sq_audit(s, action, "user", u->name, NULL, b.p, err);
+    genu_buf_free(&b);
+    return rc;
+}
+
+static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_err *err)
+{
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) "
+                      "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET role=?2,"
+                      "sites=?3,pwhash=?4,disabled=?5 RETURNING id",
+                   &st, err))
+        return err->code;
+    sq_bind_text(st, 1, u->name);
+    sq_bind_text(st, 2, u->role);
+    sq_bind_text(st, 3, u->sites ? u->sites : "");
+    sq_bind_text(st, 4, u->pwhash);
+    sqlite3_bind_int(st, 5, u->disabled);
+    sqlite3_bind_int64(st, 6, now_us());
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
+                   ? GENU_FAIL(err, GENU_EINVAL, "role \"%s\" is not admin, clinician, "
+                               "researcher or patient", u->role)
+                   : sq_fail(s, err, "storing a user");
+    return audit_user(s, "put", u, *id, err);
+}
+
+int sq_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    bool own;
+    if (sq_write_begin(s, &own, err))
+        return err->code;
+    return sq_write_end(s, own, user_put_locked(s, u, id, err), err);
+}
+
+static void read_user(sqlite3_stmt *st, genu_arena *a, store_user *u)
+{
+    u->id = sqlite3_column_int64(st, 0);
+    u->name = sq_col_text(st, 1, a);
+    u->role = sq_col_text(st, 2, a);
+    u->sites = sq_col_text(st, 3, a);
+    u->pwhash = sq_col_text(st, 4, a);
+    u->disabled = sqlite3_column_int(st, 5) != 0;
+}
+
+#define USER_COLS "SELECT id,name,role,sites,pwhash,disabled FROM account"
+
+int sq_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, store_user *out,
+                genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (sq_prepare(s, name ? USER_COLS " WHERE name=?" : USER_COLS " WHERE id=?", &st, err))
+        return err->code;
+    if (name)
+        sq_bind_text(st, 1, name);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_user(st, a, out);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return name ? GENU_FAIL(err, GENU_ENOTFOUND, "no user \"%s\"", name)
+                    : GENU_FAIL(err, GENU_ENOTFOUND, "no user %lld", (long long)id);
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading a user");
+}
+
+int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    size_t cap = 16, k = 0;
+    store_user *v = genu_arena_calloc(a, cap, sizeof *v);
+    if (sq_prepare(s, USER_COLS " ORDER BY name", &st, err))
+        return err->code;
+    while (v && sqlite3_step(st) == SQLITE_ROW) {
+        if (k == cap) {
+            store_user *w = genu_arena_calloc(a, cap * 2, sizeof *w);
+            if (w)
+                memcpy(w, v, cap * sizeof *v);
+            v = w;
+            cap *= 2;
+            if (!v)
+                break;
+        }
+        read_user(st, a, &v[k++]);
+    }
+    sqlite3_finalize(st);
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    *out = v;
+    *n = k;
+    return GENU_OK;
+}
+
+/* ---- sessions ---- */
+
+/* Runs a one-shot statement binding texts and integers from a format: 't'
+ * text, 'i' int64. Returns the sqlite3 step result. */
+static int run1(sq_store *s, const char *sql, const char *fmt, const char *const *texts,
+                const int64_t *ints, genu_err *err)
+{
+    sqlite3_stmt *st;
+    if (sq_prepare(s, sql, &st, err))
+        return -1;
+    for (int i = 0, ti = 0, ii = 0; fmt[i]; i++) {
+        if (fmt[i] == 't')
+            sq_bind_text(st, i + 1, texts[ti++]);
+        else
+            sqlite3_bind_int64(st, i + 1, ints[ii++]);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
+                   int64_t expires_us, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    const char *t[] = {token_hash, csrf};
+    const int64_t i[] = {user, expires_us, now_us()};
+    /* expired sessions are swept whenever a new one starts */
+    if (run1(s, "DELETE FROM session WHERE expires_us<?", "i", NULL, i + 2, err) != SQLITE_DONE)
+        return sq_fail(s, err, "sweeping sessions");
+    if (run1(s, "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)", "titi",
+             (const char *const[]){t[0], t[1]}, i, err) != SQLITE_DONE)
+        return sq_fail(s, err, "storing a session");
+    return GENU_OK;
+}
+
+int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_arena *a,
+                   int64_t *user, const char **csrf, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?", &st,
+                   err))
+        return err->code;
+    sq_bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *user = sqlite3_column_int64(st, 0);
+        *csrf = sq_col_text(st, 1, a);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return GENU_FAIL(err, GENU_ENOTFOUND, "no such session, or it expired");
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading a session");
+}
+
+int sq_session_delete(genu_store *gs, const char *token_hash, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    if (run1(s, "DELETE FROM session WHERE token_hash=?", "t", &token_hash, NULL, err) !=
+        SQLITE_DONE)
+        return sq_fail(s, err, "ending a session");
+    return GENU_OK;
+}
+
+/* ---- survey links ---- */
+
+int sq_survey_put(genu_store *gs, const store_survey *v, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
+                      "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
+                   &st, err))
+        return err->code;
+    sq_bind_text(st, 1, v->token_hash);
+    sq_bind_text(st, 2, v->patient);
+    sq_bind_text(st, 3, vocab_knee_name(v->knee));
+    sq_bind_text(st, 4, v->instruments);
+    sq_bind_text(st, 5, v->timepoint);
+    sqlite3_bind_int64(st, 6, v->created_us);
+    sqlite3_bind_int64(st, 7, v->expires_us);
+    if (v->created_by)
+        sqlite3_bind_int64(st, 8, v->created_by);
+    else
+        sqlite3_bind_null(st, 8);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "storing a survey link");
+}
+
+int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_survey *out,
+                  genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
+                      "expires_us,coalesce(used_us,0),coalesce(created_by,0) FROM survey_link "
+                      "WHERE token_hash=?",
+                   &st, err))
+        return err->code;
+    sq_bind_text(st, 1, token_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->token_hash = sq_col_text(st, 0, a);
+        out->patient = sq_col_text(st, 1, a);
+        const char *knee = (const char *)sqlite3_column_text(st, 2);
+        out->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
+        out->instruments = sq_col_text(st, 3, a);
+        out->timepoint = sq_col_text(st, 4, a);
+        out->created_us = sqlite3_column_int64(st, 5);
+        out->expires_us = sqlite3_column_int64(st, 6);
+        out->used_us = sqlite3_column_int64(st, 7);
+        out->created_by = sqlite3_column_int64(st, 8);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return GENU_FAIL(err, GENU_ENOTFOUND, "no such survey link");
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading a survey link");
+}
+
+int sq_survey_use(genu_store *gs, const char *token_hash, int64_t now, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    if (run1(s, "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL", "it",
+             &token_hash, &now, err) != SQLITE_DONE)
+        return sq_fail(s, err, "using a survey link");
+    return sqlite3_changes(s->db) == 1
+               ? GENU_OK
+               : GENU_FAIL(err, GENU_ECONFLICT, "this survey link was used already");
+}
+
+/* ---- backup ---- */
+
+int sq_backup(genu_store *gs, const char *path, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3 *dst;
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        GENU_FAIL(err, GENU_EIO, "cannot create %s: %s", path, sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        return GENU_EIO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    int rc = b ? SQLITE_OK : sqlite3_errcode(dst);
+    /* copy in steps so writers are blocked only briefly; a write in between
+     * restarts the copy, which is what keeps it consistent */
+    while (b && ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+                 rc == SQLITE_LOCKED))
+        if (rc != SQLITE_OK)
+            sqlite3_sleep(5);
+    if (b)
+        sqlite3_backup_finish(b);
+    int ret = rc == SQLITE_DONE ? GENU_OK
+                                : GENU_FAIL(err, GENU_EIO, "backup to %s failed: %s", path,
+                                            sqlite3_errmsg(dst));
+    if (!ret && sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+        ret = GENU_FAIL(err, GENU_EIO, "backup to %s failed: %s", path, sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    return ret;
+}
