@@ -43,5 +43,9 @@ int cmd_report(int argc, char **argv, const cli_env *env);
 int cmd_case(int argc, char **argv, const cli_env *env);
 int cmd_synth(int argc, char **argv, const cli_env *env);
 int cmd_demo(int argc, char **argv, const cli_env *env);
+int cmd_serve(int argc, char **argv, const cli_env *env);
+int cmd_user(int argc, char **argv, const cli_env *env);
+int cmd_backup(int argc, char **argv, const cli_env *env);
+int cmd_audit(int argc, char **argv, const cli_env *env);
 
 #endif

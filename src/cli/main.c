@@ -21,6 +21,10 @@ static const struct {
     {"case", cmd_case, "a patient's case history"},
     {"synth", cmd_synth, "generate a synthetic registry"},
     {"demo", cmd_demo, "build a demo registry (synthetic cohort + published cases)"},
+    {"serve", cmd_serve, "serve the web interface and the JSON API"},
+    {"user", cmd_user, "manage accounts: add, passwd, list, disable"},
+    {"backup", cmd_backup, "consistent online copy of the registry"},
+    {"audit", cmd_audit, "verify the audit trail"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,2 @@
+/* placeholder: removed when the layer has modules */
+typedef int http_placeholder_unused;
