@@ -42,6 +42,8 @@ typedef struct store_ops {
     int (*audit_verify)(genu_store *s, int64_t *broken, size_t *checked, char *why,
                         size_t whylen, genu_err *err);
     int (*backup)(genu_store *s, const char *path, genu_err *err);
+    int (*list)(genu_store *s, genu_rtype type, const store_query *q, genu_arena *a,
+                genu_record **out, size_t *n, size_t *total, genu_err *err);
 } store_ops;
 
 /* Every backend's handle starts with this. */

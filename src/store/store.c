@@ -161,3 +161,9 @@ int store_backup(genu_store *s, const char *path, genu_err *err)
 {
     return s->ops->backup(s, path, err);
 }
+
+int store_list(genu_store *s, genu_rtype type, const store_query *q, genu_arena *a,
+               genu_record **out, size_t *n, size_t *total, genu_err *err)
+{
+    return s->ops->list(s, type, q, a, out, n, total, err);
+}

@@ -66,6 +66,19 @@ int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char 
                       genu_err *err);
 int store_set_setting(genu_store *s, const char *key, const char *value, genu_err *err);
 
+/* A page of records of one type, docs included, in export order. */
+typedef struct store_query {
+    const char *patient; /* records of this patient only (not for patients) */
+    const char *sites;   /* patients: comma-separated sites to keep; NULL = all */
+    const char *search;  /* patients: id prefix; NULL = all */
+    size_t offset, limit;
+} store_query;
+
+/* Fills *out with up to q->limit records (in the arena) and *total with the
+ * number matching the query. */
+int store_list(genu_store *s, genu_rtype type, const store_query *q, genu_arena *a,
+               genu_record **out, size_t *n, size_t *total, genu_err *err);
+
 /* ---- changes: reading one record, deleting, and the actor ---- */
 
 /* Every change made through this handle is written to the audit trail under

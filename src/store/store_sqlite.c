@@ -795,6 +795,58 @@ static int sq_set_setting(genu_store *gs, const char *key, const char *value, ge
     return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "writing a setting");
 }
 
+/* The WHERE clause of store_list: patients by sites and id prefix, other
+ * records by patient. */
+static const char *list_where(genu_rtype t)
+{
+    return t == GENU_REC_PATIENT
+               ? " WHERE (?1 IS NULL OR instr(','||?1||',', ','||site||',')>0)"
+                 " AND (?2 IS NULL OR substr(id,1,length(?2))=?2)"
+               : " WHERE patient=?3";
+}
+
+static void list_bind(sqlite3_stmt *st, const store_query *q)
+{
+    sq_bind_text(st, 1, q->sites);
+    sq_bind_text(st, 2, q->search);
+    sq_bind_text(st, 3, q->patient);
+}
+
+static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_arena *a,
+                   genu_record **out, size_t *n, size_t *total, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    char sql[640];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", tables[t].name, list_where(t));
+    if (sq_prepare(s, sql, &st, err))
+        return err->code;
+    list_bind(st, q);
+    int rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, err, "counting records");
+    snprintf(sql, sizeof sql,
+             "SELECT seq,id,patient,knee,date,doc,%s FROM %s%s ORDER BY %s LIMIT ?4 OFFSET ?5",
+             tables[t].cols, tables[t].name, list_where(t),
+             t == GENU_REC_PATIENT ? "id" : "date,knee,seq");
+    if (sq_prepare(s, sql, &st, err))
+        return err->code;
+    list_bind(st, q);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)q->limit);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)q->offset);
+    genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
+    size_t k = 0;
+    rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
+        rc = read_row(st, t, true, &v[k++], a, err);
+    sqlite3_finalize(st);
+    *out = v;
+    *n = k;
+    return rc;
+}
+
 static const store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -824,6 +876,7 @@ static const store_ops sqlite_ops = {
     .audit_list = sq_audit_list,
     .audit_verify = sq_audit_verify,
     .backup = sq_backup,
+    .list = sq_list,
 };
 
 int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err)

@@ -183,6 +183,44 @@ static void export_order_is_patient_then_type_then_date(void **state)
     store_close(s);
 }
 
+static void lists_page_and_filter(void **state)
+{
+    (void)state;
+    genu_store *s = open_new();
+    genu_err err = {0};
+    genu_score a = {"intensity", 5};
+    store_begin(s, &err);
+    const char *ids[] = {"A1", "A2", "B1", "A3"};
+    for (int i = 0; i < 4; i++) {
+        genu_record p = patient(ids[i], ids[i]);
+        p.u.patient.site = i == 2 ? "site-b" : "site-a";
+        put(s, &p, STORE_ADDED);
+    }
+    genu_record r1 = nprs("r1", "A2", GENU_KNEE_LEFT, 20, &a), r2 = nprs("r2", "A2", 0, 10, &a);
+    put(s, &r1, STORE_ADDED);
+    put(s, &r2, STORE_ADDED);
+    store_commit(s, &err);
+    genu_arena *ar = genu_arena_create();
+    genu_record *v;
+    size_t n, total;
+    store_query q = {.search = "A", .offset = 1, .limit = 1};
+    assert_int_equal(store_list(s, GENU_REC_PATIENT, &q, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, "A2");
+    store_query q2 = {.sites = "site-b,site-c", .limit = 10};
+    assert_int_equal(store_list(s, GENU_REC_PATIENT, &q2, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, "B1");
+    store_query q3 = {.patient = "A2", .limit = 10};
+    assert_int_equal(store_list(s, GENU_REC_RESPONSE, &q3, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].id, "r2");
+    assert_string_equal(v[0].doc, "r2");
+    genu_arena_destroy(ar);
+    store_close(s);
+}
+
 static void settings_round_trip(void **state)
 {
     (void)state;
@@ -227,6 +265,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(export_order_is_patient_then_type_then_date, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(settings_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(lists_page_and_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
