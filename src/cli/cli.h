@@ -41,6 +41,7 @@ int cmd_claim(int argc, char **argv, const cli_env *env);
 int cmd_survival(int argc, char **argv, const cli_env *env);
 int cmd_report(int argc, char **argv, const cli_env *env);
 int cmd_case(int argc, char **argv, const cli_env *env);
+int cmd_advise(int argc, char **argv, const cli_env *env);
 int cmd_synth(int argc, char **argv, const cli_env *env);
 int cmd_demo(int argc, char **argv, const cli_env *env);
 int cmd_serve(int argc, char **argv, const cli_env *env);

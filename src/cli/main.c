@@ -19,6 +19,7 @@ static const struct {
     {"survival", cmd_survival, "Kaplan-Meier durability and log-rank"},
     {"report", cmd_report, "cohort report (json or html)"},
     {"case", cmd_case, "a patient's case history"},
+    {"advise", cmd_advise, "decision support for a patient's knee"},
     {"synth", cmd_synth, "generate a synthetic registry"},
     {"demo", cmd_demo, "build a demo registry (synthetic cohort + published cases)"},
     {"serve", cmd_serve, "serve the web interface and the JSON API"},
