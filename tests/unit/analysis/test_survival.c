@@ -11,6 +11,7 @@
 
 #include "analysis/stats.h"
 #include "analysis/survival.h"
+#include "fixture.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) <= 1e-12)
 
@@ -109,6 +110,77 @@ static void logrank_by_hand(void **state)
     assert_false(lr.defined);
 }
 
+/* loss_of_response under improvement_pct:nprs.intensity>=50, index I =
+ * 2020-01-01, as-of I+1096. Scheduled windows (days after I): 6w [28,56],
+ * 3m [61,121], 6m [123,243], 12m [275,455], 24m [551,911], 36m [916,1276]
+ * (open: first day 916 <= 1096, evaluated with what is there), 48m starts
+ * at 1281: not evaluated. Baselines are 8 at I.
+ *  K0: 3m 3 (62.5%: responds), 6m 2 (responds), 12m 7 (12.5%: fails), 24m 2
+ *      → event at the 12m follow-up: time 365, status 1
+ *  K1: 6w 8 (0%: no response yet, not a loss), 3m 2 (responds), no 6m,
+ *      replaced at I+300 (12m converted, not evaluated) → event at the
+ *      replacement: time 300, status 1
+ *  K2: 3m 3 (responds), no 6m (skipped, not a loss), 12m 3 (responds),
+ *      24m 5 (37.5%: fails) → time 731, status 1
+ *  K3: 3m 7, 12m 6, 24m (I+800) 8: never responds → censored at the last
+ *      contact: time 800, status 0
+ *  K4: 3m 8, replaced at I+400: never responded, so the replacement is not
+ *      a loss → censored at the last contact (the replacement): 400, 0 */
+static const genu_dataset *loss_fixture(void)
+{
+    fx_reset();
+    genu_date I = D("2020-01-01");
+    for (int i = 0; i < 5; i++) {
+        fx_patient("oak", "female", 1960);
+        fx_treat((size_t)i, GENU_KNEE_LEFT, I, "prp");
+        fx_resp((size_t)i, GENU_KNEE_LEFT, I, "nprs", "intensity", 8);
+    }
+    const int day[5][4] = {{91, 183, 365, 731}, {42, 91, 0, 0}, {91, 365, 731, 0},
+                           {91, 365, 800, 0}, {91, 0, 0, 0}};
+    const double val[5][4] = {{3, 2, 7, 2}, {8, 2, 0, 0}, {3, 3, 5, 0}, {7, 6, 8, 0},
+                              {8, 0, 0, 0}};
+    for (size_t p = 0; p < 5; p++)
+        for (size_t j = 0; j < 4 && day[p][j]; j++)
+            fx_resp(p, GENU_KNEE_LEFT, I + day[p][j], "nprs", "intensity", val[p][j]);
+    fx_treat(1, GENU_KNEE_LEFT, I + 300, "total_knee_replacement");
+    fx_treat(4, GENU_KNEE_LEFT, I + 400, "partial_knee_replacement");
+    return fx_done();
+}
+
+static void loss_of_response_by_hand(void **state)
+{
+    genu_arena *a = *state;
+    cohort c;
+    cohort_filter f;
+    cohort_filter_init(&f);
+    responder_def d;
+    genu_err err = {0};
+    assert_int_equal(cohort_build(loss_fixture(), &f, COHORT_UNIT_KNEE, D("2020-01-01") + 1096, a,
+                                  &c, &err),
+                     GENU_OK);
+    assert_int_equal(responder_parse("improvement_pct:nprs.intensity>=50", &d, &err), GENU_OK);
+    assert_int_equal(c.nknee, 5);
+    const double want_time[5] = {365, 300, 731, 800, 400};
+    const int want_status[5] = {1, 1, 1, 0, 0};
+    double time[5];
+    int status[5];
+    for (size_t i = 0; i < 5; i++) {
+        survival_knee(&c, &c.knees[i], SURVIVAL_LOSS, &d, &time[i], &status[i]);
+        NEAR(time[i], want_time[i]);
+        assert_int_equal(status[i], want_status[i]);
+    }
+    /* KM: 300 (n 5, d 1) S = 4/5; 365 (4, 1) 3/5; 400 censored; 731 (2, 1)
+     * 3/10; 800 censored. Median: first S < 0.5 is at 731. */
+    survival_curve k;
+    assert_int_equal(survival_km(time, status, 5, a, &k, &err), GENU_OK);
+    assert_int_equal(k.nrow, 5);
+    NEAR(k.rows[0].surv, 0.8);
+    NEAR(k.rows[1].surv, 0.6);
+    NEAR(k.rows[3].surv, 0.3);
+    assert_int_equal(k.rows[3].n_risk, 2);
+    NEAR(k.median, 731);
+}
+
 static void event_names(void **state)
 {
     (void)state;
@@ -139,6 +211,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(median_midpoint_on_exact_half, setup, teardown),
         cmocka_unit_test_setup_teardown(time_zero_and_censor_only_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(logrank_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(loss_of_response_by_hand, setup, teardown),
         cmocka_unit_test(event_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
