@@ -13,49 +13,16 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "store/audit_chain.h"
 #include "store/sq.h"
 
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define GENESIS AUDIT_CHAIN_GENESIS
 
 static int64_t now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void field(crypto_hash_sha256_state *h, const char *v)
-{
-    char len[24];
-    if (!v) {
-        crypto_hash_sha256_update(h, (const unsigned char *)"-;", 2);
-        return;
-    }
-    size_t n = strlen(v);
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
-    crypto_hash_sha256_update(h, (const unsigned char *)v, n);
-}
-
-static void chain_hash(const store_audit_row *r, char out[65])
-{
-    crypto_hash_sha256_state h;
-    unsigned char d[crypto_hash_sha256_BYTES];
-    char num[64];
-    crypto_hash_sha256_init(&h);
-    field(&h, r->prev);
-    snprintf(num, sizeof num, "%lld", (long long)r->seq);
-    field(&h, num);
-    snprintf(num, sizeof num, "%lld", (long long)r->at_us);
-    field(&h, num);
-    field(&h, r->actor);
-    field(&h, r->action);
-    field(&h, r->type);
-    field(&h, r->id);
-    field(&h, r->before);
-    field(&h, r->after);
-    crypto_hash_sha256_final(&h, d);
-    sodium_bin2hex(out, 65, d, sizeof d);
 }
 
 int sq_admin_prepare(sq_store *s, genu_err *err)
@@ -104,7 +71,7 @@ int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
     store_audit_row r = {s->chain_seq + 1, now_us(), s->actor, action, type, id,
                          before, after, s->chain_hash, NULL};
     char hash[65];
-    chain_hash(&r, hash);
+    audit_chain_hash(&r, hash);
     sqlite3_stmt *st = s->audit_insert;
     sqlite3_bind_int64(st, 1, r.seq);
     sqlite3_bind_int64(st, 2, r.at_us);
@@ -245,7 +212,7 @@ int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why,
             problem = r.seq > last_seq + 1 ? "rows before it are missing" : "rows out of order";
         else if (!r.prev || strcmp(r.prev, prev) != 0)
             problem = "its link to the previous row is broken";
-        else if (chain_hash(&r, calc), !r.hash || strcmp(calc, r.hash) != 0)
+        else if (audit_chain_hash(&r, calc), !r.hash || strcmp(calc, r.hash) != 0)
             problem = "its content does not match its hash (edited)";
         if (problem) {
             *broken = r.seq;

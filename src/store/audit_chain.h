@@ -1,0 +1,18 @@
+/* audit_chain: the SHA-256 hash that links one audit row to the previous
+ * one, shared by every backend so a trail verifies the same wherever it is
+ * stored (and survives a copy from one backend to another). Private to
+ * src/store. */
+#ifndef GENU_STORE_AUDIT_CHAIN_H
+#define GENU_STORE_AUDIT_CHAIN_H
+
+#include "store/store.h"
+
+/* The hash of the empty trail: the prev of row 1. */
+#define AUDIT_CHAIN_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* out = hex SHA-256 over prev, seq, at_us, actor, action, type, id, before
+ * and after of r, each length-prefixed ("n:" + bytes, "-;" for NULL) so no
+ * two rows encode alike. r->hash is not read. Pure; needs sodium_init(). */
+void audit_chain_hash(const store_audit_row *r, char out[65]);
+
+#endif
