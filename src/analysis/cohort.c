@@ -421,6 +421,7 @@ int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit uni
         for (size_t k = 0; k < vocab_nkind(); k++)
             if (vocab_kind_at((int)k)->flags & VOCAB_REGENERATIVE)
                 kinds |= 1u << k;
+    c.index_kinds = kinds;
     for (size_t p = 0; p < np; p++) {
         cohort_knee two[2];
         size_t n = 0;

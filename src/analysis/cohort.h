@@ -84,6 +84,7 @@ typedef struct cohort {
     const genu_dataset *ds; /* borrowed */
     genu_date as_of;
     cohort_unit unit;
+    uint32_t index_kinds;   /* the kinds that index (bit k = vocab kind k) */
     size_t nknee;
     cohort_knee *knees;     /* by patient index, then left before right */
     /* Per patient p and record type t, the visible records of p are
