@@ -37,7 +37,7 @@ static const struct {
 static const struct {
     const char *measure;
     double mcid;
-} mcids[] = {
+} default_mcids[] = {
     {"nprs.intensity", 2.0}, {"koos.pain", 8.0},      {"koos.symptoms", 8.0},
     {"koos.adl", 8.0},       {"koos.sport_rec", 8.0}, {"koos.qol", 8.0},
     {"ikdc.score", 11.5},    {"lysholm.score", 5.5},  {"koos_ps.score", 2.2},
@@ -92,9 +92,9 @@ int responder_measure_parse(const char *s, responder_measure *out, genu_err *err
     if (strcmp(s, "rom.extension_deg") == 0)
         m.lower_better = true;
     m.mcid = NAN;
-    for (size_t i = 0; i < sizeof mcids / sizeof mcids[0]; i++)
-        if (strcmp(mcids[i].measure, s) == 0)
-            m.mcid = mcids[i].mcid;
+    for (size_t i = 0; i < sizeof default_mcids / sizeof default_mcids[0]; i++)
+        if (strcmp(default_mcids[i].measure, s) == 0)
+            m.mcid = default_mcids[i].mcid;
     *out = m;
     return GENU_OK;
 }
@@ -139,7 +139,50 @@ static int measure_threshold(const char *s, const char *def, responder_def *d, g
     return GENU_OK;
 }
 
+void responder_mcids_init(responder_mcids *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err)
+{
+    const char *eq = strchr(text, '=');
+    char name[64];
+    responder_measure meas;
+    double v;
+    if (!eq || (size_t)(eq - text) >= sizeof name)
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "--mcid: expected MEASURE=VALUE (e.g. eq_vas.score=10), not \"%s\"", text);
+    memcpy(name, text, (size_t)(eq - text));
+    name[eq - text] = '\0';
+    if (responder_measure_parse(name, &meas, err)) {
+        genu_err_prefix(err, "--mcid: ");
+        return GENU_EINVAL;
+    }
+    if (!parse_num(eq + 1, &v) || v <= 0.0)
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "--mcid: %s: expected a positive number of points, not \"%s\"", name,
+                         eq + 1);
+    meas.mcid = v;
+    for (size_t i = 0; i < m->n; i++) {
+        if (strcmp(m->m[i].name, meas.name) == 0) {
+            m->m[i] = meas;
+            return GENU_OK;
+        }
+    }
+    if (m->n == RESPONDER_MAXMCID)
+        return GENU_FAIL(err, GENU_EINVAL, "--mcid: at most %d measures", RESPONDER_MAXMCID);
+    m->m[m->n++] = meas;
+    return GENU_OK;
+}
+
 int responder_parse(const char *s, responder_def *out, genu_err *err)
+{
+    return responder_parse_with(s, NULL, out, err);
+}
+
+int responder_parse_with(const char *s, const responder_mcids *mcids, responder_def *out,
+                         genu_err *err)
 {
     responder_def d;
     memset(&d, 0, sizeof d);
@@ -173,11 +216,14 @@ int responder_parse(const char *s, responder_def *out, genu_err *err)
             genu_err_prefix(err, "--responder: ");
             return GENU_EINVAL;
         }
+        for (size_t i = 0; mcids && i < mcids->n; i++)
+            if (strcmp(mcids->m[i].name, d.m.name) == 0)
+                d.m.mcid = mcids->m[i].mcid;
         if (isnan(d.m.mcid))
             return GENU_FAIL(err, GENU_EINVAL,
                              "--responder: no MCID configured for \"%s\" (defaults exist for "
                              "nprs.intensity, the KOOS subscales, ikdc.score, lysholm.score and "
-                             "koos_ps.score)",
+                             "koos_ps.score; genu report takes --mcid MEASURE=VALUE)",
                              d.m.name);
         d.threshold = d.m.mcid;
     } else {

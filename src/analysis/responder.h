@@ -43,11 +43,29 @@ typedef struct responder_def {
     char text[128];      /* the definition as written */
 } responder_def;
 
+/* MCIDs configured for one command (--mcid MEASURE=VALUE), read by mcid:
+ * definitions before the defaults. A repeated measure replaces the earlier
+ * value. */
+#define RESPONDER_MAXMCID 16
+typedef struct responder_mcids {
+    size_t n;
+    responder_measure m[RESPONDER_MAXMCID]; /* m[i].mcid is the configured value */
+} responder_mcids;
+
+void responder_mcids_init(responder_mcids *m);
+/* Parses "MEASURE=VALUE": a known measure and a finite number > 0.
+ * GENU_EINVAL starting "--mcid: " (unknown measure, bad value, more than
+ * RESPONDER_MAXMCID measures). */
+int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err);
+
 /* Parses a --responder definition. Errors (GENU_EINVAL) start with
  * "--responder: " and say what was expected: unknown measure, a definition
  * that does not fit its measure (improvement_pct on a higher-is-better
  * measure, mcid without a configured MCID), a malformed threshold. */
 int responder_parse(const char *s, responder_def *out, genu_err *err);
+/* The same with configured MCIDs (NULL: the defaults only). */
+int responder_parse_with(const char *s, const responder_mcids *mcids, responder_def *out,
+                         genu_err *err);
 
 /* Where a knee stands at a timepoint (the count categories of §5, applied
  * in this order). */

@@ -57,6 +57,44 @@ static void bad_definitions_say_what_was_expected(void **state)
     }
 }
 
+static void configured_mcids(void **state)
+{
+    (void)state;
+    responder_mcids m;
+    responder_def d;
+    genu_err err = {0};
+    responder_mcids_init(&m);
+    assert_int_equal(responder_mcid_set(&m, "eq_vas.score=10", &err), GENU_OK);
+    assert_int_equal(responder_mcid_set(&m, "nprs.intensity=1.5", &err), GENU_OK);
+    assert_int_equal(responder_mcid_set(&m, "eq_vas.score=12", &err), GENU_OK); /* replaces */
+    assert_int_equal(m.n, 2);
+    assert_int_equal(responder_parse_with("mcid:eq_vas.score", &m, &d, &err), GENU_OK);
+    assert_true(d.threshold == 12.0 && !d.m.lower_better);
+    assert_int_equal(responder_parse_with("mcid:nprs.intensity", &m, &d, &err), GENU_OK);
+    assert_true(d.threshold == 1.5);
+    assert_int_equal(responder_parse_with("mcid:koos.pain", &m, &d, &err), GENU_OK);
+    assert_true(d.threshold == 8.0); /* the default still applies */
+    assert_int_equal(responder_parse_with("mcid:ikdc.score", NULL, &d, &err), GENU_OK);
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"eq_vas.foo=10", "--mcid: unknown measure \"eq_vas.foo\""},
+        {"eq_vas.score=0", "expected a positive number"},
+        {"eq_vas.score=-3", "expected a positive number"},
+        {"eq_vas.score=ten", "expected a positive number"},
+        {"eq_vas.score=", "expected a positive number"},
+        {"eq_vas.score", "expected MEASURE=VALUE"},
+        {"=4", "--mcid: unknown measure"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err = (genu_err){0};
+        assert_int_equal(responder_mcid_set(&m, bad[i].text, &err), GENU_EINVAL);
+        assert_non_null(strstr(err.msg, bad[i].msg));
+        assert_int_equal(strncmp(err.msg, "--mcid: ", 8), 0);
+    }
+    assert_int_equal(m.n, 2);
+}
+
 static void omeract_oarsi_rules(void **state)
 {
     genu_arena *a = *state;
@@ -179,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(definitions_parse),
         cmocka_unit_test(bad_definitions_say_what_was_expected),
+        cmocka_unit_test(configured_mcids),
         cmocka_unit_test_setup_teardown(omeract_oarsi_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(patient_unit_and_strata, setup, teardown),
     };
