@@ -19,6 +19,7 @@ typedef struct entry {
     size_t line;
     const char *text; /* kept only for rejected lines */
     const char *why;  /* NULL while valid */
+    const char *const *cols; /* in-memory lines: field of each column, or NULL */
 } entry;
 
 typedef struct importer {
@@ -125,14 +126,18 @@ static int index_ids(importer *im)
         if (r < 0)
             return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
         if (r == 0) {
-            char why[300];
+            char why[300], at[100];
             const entry *f = &im->v[first];
+            if (f->line)
+                snprintf(at, sizeof at, "%.60s:%zu", f->file, f->line);
+            else
+                snprintf(at, sizeof at, "%.80s", f->file);
             if (e->rec.type == GENU_REC_IDENTITY)
                 snprintf(why, sizeof why, "field \"patient\": a second identity for patient "
-                         "\"%.100s\" (first at %.60s:%zu)", e->rec.id, f->file, f->line);
+                         "\"%.100s\" (first at %s)", e->rec.id, at);
             else
                 snprintf(why, sizeof why, "field \"id\": duplicate %s id \"%.100s\" (first at "
-                         "%.60s:%zu)", record_type_name(e->rec.type), e->rec.id, f->file, f->line);
+                         "%s)", record_type_name(e->rec.type), e->rec.id, at);
             reject(im, e, entry_text(e), why);
         }
     }
@@ -211,39 +216,126 @@ static int store_all(importer *im)
     return GENU_OK;
 }
 
+/* The field a rejection message names: `field "knee": ...` → knee,
+ * `items.P3: ...` → items; "" when none. */
+static void named_field(const char *msg, char *out, size_t n)
+{
+    size_t k = 0;
+    const char *p = NULL;
+    if (strncmp(msg, "field \"", 7) == 0)
+        p = msg + 7;
+    else if (strncmp(msg, "items.", 6) == 0)
+        p = "items";
+    for (; p && *p && *p != '"' && *p != '[' && k + 1 < n; p++)
+        out[k++] = *p;
+    out[k] = '\0';
+}
+
+/* 1-based column of the field a message names: a column named exactly so, or
+ * one its name is a dotted prefix of ("product" for "product.volume_ml"), or
+ * one named below it ("cost.amount" for "cost"); 0 when none. */
+static size_t column_of(const char *const *cols, const char *msg)
+{
+    char f[128];
+    named_field(msg, f, sizeof f);
+    size_t n = strlen(f);
+    if (!n)
+        return 0;
+    for (size_t pass = 0; pass < 3; pass++)
+        for (size_t i = 0; cols[i]; i++) {
+            size_t m = strlen(cols[i]);
+            bool hit = pass == 0 ? strcmp(cols[i], f) == 0
+                       : pass == 1 ? m < n && strncmp(cols[i], f, m) == 0 && f[m] == '.'
+                                   : n < m && strncmp(cols[i], f, n) == 0 && cols[i][n] == '.';
+            if (hit)
+                return i + 1;
+        }
+    return 0;
+}
+
+/* Reports the rejected entries, stores the rest (or nothing), frees im. */
+static int finish(importer *im, int rc)
+{
+    const jsonl_import_opts *o = im->o;
+    jsonl_stats *stats = im->st;
+    if (!rc)
+        rc = index_ids(im);
+    if (!rc)
+        rc = check_refs(im);
+    if (!rc) {
+        for (size_t i = 0; i < im->n; i++) {
+            entry *e = &im->v[i];
+            if (!e->why)
+                continue;
+            stats->rejected++;
+            size_t col = e->cols ? column_of(e->cols, e->why) : 0;
+            const char *where = col ? genu_arena_printf(im->a, "%s:%zu", e->file, col) : NULL;
+            o->on_reject(where ? where : e->file, e->line, e->why, e->text, o->ctx);
+        }
+        if (stats->rejected && !o->skip_invalid)
+            rc = GENU_FAIL(im->err, GENU_EINVAL,
+                           "%zu of %zu records rejected; nothing was imported", stats->rejected,
+                           im->n);
+    }
+    if (!rc)
+        rc = store_all(im);
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        genu_hash_destroy(im->ids[t]);
+    free(im->v);
+    genu_arena_destroy(im->a);
+    return rc;
+}
+
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err)
 {
     importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}};
     memset(stats, 0, sizeof *stats);
-    if (sodium_init() < 0 || !im.a)
+    if (sodium_init() < 0 || !im.a) {
+        genu_arena_destroy(im.a);
         return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
+    }
     int rc = GENU_OK;
     for (size_t i = 0; i < n && !rc; i++)
         rc = read_file(&im, files[i]);
-    if (!rc)
-        rc = index_ids(&im);
-    if (!rc)
-        rc = check_refs(&im);
-    if (!rc) {
-        for (size_t i = 0; i < im.n; i++) {
-            entry *e = &im.v[i];
-            if (e->why) {
-                stats->rejected++;
-                o->on_reject(e->file, e->line, e->why, e->text, o->ctx);
-            }
-        }
-        if (stats->rejected && !o->skip_invalid)
-            rc = GENU_FAIL(err, GENU_EINVAL, "%zu of %zu records rejected; nothing was imported",
-                           stats->rejected, im.n);
+    return finish(&im, rc);
+}
+
+int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
+                       const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err)
+{
+    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}};
+    memset(stats, 0, sizeof *stats);
+    if (sodium_init() < 0 || !im.a) {
+        genu_arena_destroy(im.a);
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
     }
-    if (!rc)
-        rc = store_all(&im);
-    for (int t = 0; t < GENU_REC_NTYPES; t++)
-        genu_hash_destroy(im.ids[t]);
-    free(im.v);
-    genu_arena_destroy(im.a);
-    return rc;
+    int rc = GENU_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const jsonl_line *l = &lines[i];
+        entry *e = push(&im);
+        if (!e) {
+            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            break;
+        }
+        stats->lines++;
+        e->file = l->where;
+        e->line = 0;
+        e->cols = l->cols;
+        if (l->error) {
+            reject(&im, e, l->text ? l->text : "", l->error);
+            continue;
+        }
+        genu_err le = {0};
+        record_json_parse(l->text, strlen(l->text), im.a, &e->rec, &le);
+        if (le.code == GENU_ENOMEM) {
+            rc = GENU_FAIL(err, GENU_ENOMEM, "%s: out of memory", l->where);
+            break;
+        }
+        if (le.code)
+            reject(&im, e, l->text, le.msg);
+    }
+    return finish(&im, rc);
 }
 
 typedef struct exporter {

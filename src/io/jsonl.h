@@ -20,7 +20,8 @@ typedef struct jsonl_stats {
     size_t lines, records, added, updated, unchanged, rejected;
 } jsonl_stats;
 
-/* Called for each rejected line: where, why, and the line's text. */
+/* Called for each rejected line: where, why, and the line's text. line is 0
+ * for in-memory lines (jsonl_import_lines), whose file names the place. */
 typedef void (*jsonl_reject_fn)(const char *file, size_t line, const char *msg,
                                 const char *text, void *ctx);
 /* Called now and then with the number of lines read (progress display). */
@@ -40,6 +41,25 @@ typedef struct jsonl_import_opts {
  * failures (nothing stored). */
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err);
+
+/* One record already in memory (converted from CSV, REDCap or FHIR), with
+ * the place messages name for it. */
+typedef struct jsonl_line {
+    const char *text;  /* a §3 JSON object, NUL-terminated; NULL allowed when error is set */
+    const char *where; /* "patients.csv:12", "bundle.json: entry[3] (Condition)" */
+    const char *const *cols; /* optional, NULL-terminated: the field each column holds
+                                ("id", "cost.amount"), so a rejection names
+                                where:COLUMN (1-based) */
+    const char *error; /* non-NULL: the source could not be converted; this is the
+                          rejection, reported like any other */
+} jsonl_line;
+
+/* Imports lines[0..n) with jsonl_import's checks, atomicity and skip_invalid
+ * rule. Rejections go to o->on_reject with file = the line's where (plus
+ * ":COLUMN" when its cols name the field at fault) and line = 0, meaning
+ * "file names the whole place". Strings are borrowed for the call. */
+int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
+                       const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err);
 
 /* Writes the registry in export order, one canonical line per record.
  * deidentify is not supported here (GENU_ENOTSUP); identities are written
