@@ -183,6 +183,13 @@ int cohort_by_parse(const char *s, cohort_by *out, genu_err *err)
                      s);
 }
 
+const char *cohort_by_name(cohort_by by)
+{
+    if (by <= COHORT_BY_NONE || (size_t)by >= sizeof by_names / sizeof by_names[0])
+        return NULL;
+    return by_names[by];
+}
+
 /* ---- building ---------------------------------------------------------- */
 
 static bool applies(const genu_record *r, genu_knee knee)

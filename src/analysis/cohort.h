@@ -64,6 +64,8 @@ typedef enum {
 } cohort_by;
 /* kl, sites, kind, protocol, sex, site, age_band; GENU_EINVAL "--by: ...". */
 int cohort_by_parse(const char *s, cohort_by *out, genu_err *err);
+/* "kl", ...; NULL for COHORT_BY_NONE. Static. */
+const char *cohort_by_name(cohort_by by);
 
 /* One entered knee. */
 typedef struct cohort_knee {
