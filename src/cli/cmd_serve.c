@@ -1,11 +1,97 @@
-/* cmd_serve: placeholder until the command lands (replaced wholesale). */
+/* cmd_serve: `genu serve` runs the HTTP server (JSON API, survey links)
+ * until SIGTERM or SIGINT, then stops accepting, lets requests in flight
+ * finish and exits 0. The signals are blocked before any worker starts and
+ * taken synchronously with sigwait, so no handler runs on a worker. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "http/route.h"
+#include "http/server.h"
+
+static const char usage[] =
+    "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
+    "                        [--routes]\n\n"
+    "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
+    "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
+    "  --threads N         worker threads (default: one per core)\n"
+    "  --secure-cookies    mark the session cookie Secure (serve behind TLS)\n"
+    "  --routes            print the routes and exit\n"
+    "SIGTERM or SIGINT stops the server gracefully (exit 0).\n";
+
+static int print_routes(void)
+{
+    for (size_t i = 0; i < route_count(); i++)
+        printf("%s %s\n", route_at(i)->method, route_at(i)->pattern);
+    return CLI_OK;
+}
+
+static int parse_threads(const char *v, unsigned *out)
+{
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 256 || v[0] == '-') {
+        cli_error("--threads: expected a number from 1 to 256, not \"%s\"", v);
+        return CLI_EUSAGE;
+    }
+    *out = (unsigned)n;
+    return CLI_OK;
+}
 
 int cmd_serve(int argc, char **argv, const cli_env *env)
 {
-    (void)argc;
-    (void)argv;
-    (void)env;
-    cli_error("genu serve is not available in this build");
-    return CLI_EFAIL;
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0};
+    for (int i = 1; i < argc;) {
+        const char *v;
+        int r = cli_opt(argc, argv, &i, "--listen", &v);
+        if (r > 0) {
+            cfg.listen = v;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--threads", &v)) > 0) {
+            if (parse_threads(v, &cfg.threads))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (r < 0)
+            return CLI_EUSAGE;
+        if (strcmp(argv[i], "--secure-cookies") == 0) {
+            cfg.secure_cookies = true;
+            i++;
+        } else if (strcmp(argv[i], "--routes") == 0) {
+            return print_routes();
+        } else {
+            cli_error("serve: unknown argument %s (see genu serve --help)", argv[i]);
+            return CLI_EUSAGE;
+        }
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) {
+        cli_error("serve: cannot block signals");
+        return CLI_EFAIL;
+    }
+    genu_err err = {0};
+    server *s;
+    char url[128];
+    if (server_start(&cfg, &s, url, sizeof url, &err))
+        return err.code == GENU_EINVAL ? (cli_error("%s", err.msg), CLI_EUSAGE) : cli_fail(&err);
+    printf("genu: serving %s on %s (Ctrl-C to stop)\n", env->db, url);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "genu: %s: stopping after the requests in flight\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(s, 10000);
+    fprintf(stderr, "genu: stopped\n");
+    return CLI_OK;
 }

@@ -1,0 +1,412 @@
+/* analyses: the analysis endpoints. Each request loads the dataset and
+ * builds its cohort (as the CLI does); aggregate results carry no identity,
+ * so every reader role may call claim and survival. Follow-ups name
+ * patients and are for staff, scoped to their sites. */
+#include "http/analyses.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/claim.h"
+#include "analysis/cohort.h"
+#include "analysis/responder.h"
+#include "analysis/survival.h"
+#include "analysis/timepoint.h"
+#include "http/api.h"
+#include "http/auth.h"
+
+typedef struct aopts {
+    cohort_filter filter;
+    cohort_unit unit;
+    genu_date as_of;
+} aopts;
+
+/* Reads the shared arguments (as_of, unit, cohort filters); every other
+ * argument must be one of `own`. On failure the 400 is written. */
+static int common_args(ctx *c, const char *const *own, size_t nown, aopts *o)
+{
+    genu_err err = {0};
+    cohort_filter_init(&o->filter);
+    o->unit = COHORT_UNIT_KNEE;
+    o->as_of = genu_date_today();
+    for (size_t i = 0; i < c->nquery; i++) {
+        const char *k = c->qkey[i], *v = c->qval[i];
+        bool mine = false;
+        for (size_t j = 0; j < nown; j++)
+            mine = mine || strcmp(k, own[j]) == 0;
+        if (mine)
+            continue;
+        if (strcmp(k, "as_of") == 0) {
+            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
+                ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
+                return -1;
+            }
+        } else if (strcmp(k, "unit") == 0) {
+            if (cohort_unit_parse(v, &o->unit, &err))
+                goto bad;
+        } else if (cohort_filter_known(k)) {
+            if (cohort_filter_set(&o->filter, k, v, &err))
+                goto bad;
+        } else {
+            ctx_error(c, 400, "bad_request", k, "unknown query argument \"%s\"", k);
+            return -1;
+        }
+        continue;
+    bad:
+        ctx_error(c, 400, "bad_request", k, "%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_cohort(ctx *c, const aopts *o, genu_dataset *ds, cohort *co)
+{
+    genu_err err = {0};
+    if (store_load(c->store, c->arena, ds, &err) ||
+        cohort_build(ds, &o->filter, o->unit, o->as_of, c->arena, co, &err)) {
+        ctx_fail(c, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *required(ctx *c, const char *key)
+{
+    const char *v = ctx_query(c, key);
+    if (!v || !*v)
+        ctx_error(c, 400, "bad_request", key, "query argument %s is required", key);
+    return v && *v ? v : NULL;
+}
+
+static void num(genu_buf *b, const char *key, double v)
+{
+    genu_buf_printf(b, ",\"%s\":", key);
+    genu_buf_json_num(b, v);
+}
+
+static void filters_json(genu_buf *b, const cohort_filter *f)
+{
+    genu_buf_puts(b, "{");
+    for (size_t i = 0; i < f->nset; i++) {
+        if (i)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, f->name[i]);
+        genu_buf_putc(b, ':');
+        genu_buf_json_str(b, f->value[i]);
+    }
+    genu_buf_puts(b, "}");
+}
+
+void analyses_claim(ctx *c)
+{
+    static const char *const own[] = {"responder", "at", "expect"};
+    aopts o;
+    responder_def def;
+    timepoint at;
+    genu_err err = {0};
+    if (common_args(c, own, 3, &o))
+        return;
+    const char *rs = required(c, "responder");
+    const char *ats = rs ? required(c, "at") : NULL;
+    const char *es = ats ? required(c, "expect") : NULL;
+    if (!es)
+        return;
+    if (responder_parse(rs, &def, &err)) {
+        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+        return;
+    }
+    if (timepoint_parse(ats, &at, &err)) {
+        ctx_error(c, 400, "bad_request", "at", "at: %s", err.msg);
+        return;
+    }
+    char *end;
+    double expect = strtod(es, &end);
+    if (*end || !(expect >= 0.0 && expect <= 1.0)) {
+        ctx_error(c, 400, "bad_request", "expect", "expect: a rate between 0 and 1");
+        return;
+    }
+    genu_dataset ds;
+    cohort co;
+    if (load_cohort(c, &o, &ds, &co))
+        return;
+    claim_counts n;
+    claim_rates r;
+    claim_count(&co, &def, &at, NULL, &n);
+    claim_rates_of(&n, &r);
+    claim_verdict v = claim_judge(&n, &r, expect);
+    genu_buf *b = &c->out;
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(o.as_of, date);
+    ctx_json(c, 200);
+    genu_buf_puts(b, "{\"claim\":{\"responder\":");
+    genu_buf_json_str(b, def.text);
+    genu_buf_puts(b, ",\"at\":");
+    genu_buf_json_str(b, at.text);
+    num(b, "expect", expect);
+    genu_buf_puts(b, ",\"filters\":");
+    filters_json(b, &o.filter);
+    genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
+                    o.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+    genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", at.nominal,
+                    at.half);
+    genu_buf_printf(b,
+                    ",\"counts\":{\"entered\":%zu,\"eligible\":%zu,\"converted\":%zu,"
+                    "\"not_evaluable\":%zu,\"missing\":%zu,\"analysed\":%zu,\"responders\":%zu}",
+                    n.entered, n.eligible, n.converted, n.not_evaluable, n.missing, n.analysed,
+                    n.responders);
+    num(b, "rate", r.rate);
+    if (isnan(r.lo)) {
+        genu_buf_puts(b, ",\"ci95\":null");
+    } else {
+        genu_buf_puts(b, ",\"ci95\":[");
+        genu_buf_json_num(b, r.lo);
+        genu_buf_putc(b, ',');
+        genu_buf_json_num(b, r.hi);
+        genu_buf_putc(b, ']');
+    }
+    num(b, "worst_case", r.worst_case);
+    num(b, "best_case", r.best_case);
+    genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Distinct stratum labels, sorted, and each knee's group. */
+static int strata_of(const cohort *co, cohort_by by, genu_arena *a, const char ***names,
+                     size_t *nn, size_t **group)
+{
+    size_t n = co->nknee;
+    const char **label = genu_arena_calloc(a, n + 1, sizeof *label);
+    const char **nm = genu_arena_calloc(a, n + 1, sizeof *nm);
+    size_t *g = genu_arena_calloc(a, n + 1, sizeof *g);
+    if (!label || !nm || !g)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!(nm[i] = label[i] = cohort_stratum(co, &co->knees[i], by, a)))
+            return -1;
+    qsort(nm, n, sizeof *nm, cmp_name);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp(nm[i], nm[k - 1]) != 0)
+            nm[k++] = nm[i];
+    for (size_t i = 0; i < n; i++)
+        g[i] = (size_t)((const char **)bsearch(&label[i], nm, k, sizeof *nm, cmp_name) - nm);
+    *names = nm;
+    *nn = k;
+    *group = g;
+    return 0;
+}
+
+static void curve_json(genu_buf *b, const char *name, const survival_curve *k)
+{
+    genu_buf_puts(b, "{\"stratum\":");
+    genu_buf_json_str(b, name);
+    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
+    num(b, "median", k->median);
+    genu_buf_puts(b, ",\"curve\":[");
+    for (size_t i = 0; i < k->nrow; i++) {
+        const survival_row *r = &k->rows[i];
+        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
+        genu_buf_json_num(b, r->time);
+        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", r->n_risk,
+                        r->n_event, r->n_censor);
+        num(b, "surv", r->surv);
+        num(b, "std_err", r->std_err);
+        num(b, "lower", r->lower);
+        num(b, "upper", r->upper);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}");
+}
+
+void analyses_survival(ctx *c)
+{
+    static const char *const own[] = {"event", "responder", "by"};
+    aopts o;
+    survival_event ev;
+    responder_def def;
+    cohort_by by = COHORT_BY_NONE;
+    genu_err err = {0};
+    memset(&def, 0, sizeof def);
+    if (common_args(c, own, 3, &o))
+        return;
+    const char *es = required(c, "event"), *rs = ctx_query(c, "responder"),
+               *bys = ctx_query(c, "by");
+    if (!es)
+        return;
+    if (survival_event_parse(es, &ev, &err)) {
+        ctx_error(c, 400, "bad_request", "event", "%s", err.msg);
+        return;
+    }
+    if (ev == SURVIVAL_LOSS && !rs) {
+        ctx_error(c, 400, "bad_request", "responder",
+                  "responder: required with event=loss_of_response");
+        return;
+    }
+    if (rs && responder_parse(rs, &def, &err)) {
+        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+        return;
+    }
+    if (bys && cohort_by_parse(bys, &by, &err)) {
+        ctx_error(c, 400, "bad_request", "by", "%s", err.msg);
+        return;
+    }
+    genu_dataset ds;
+    cohort co;
+    if (load_cohort(c, &o, &ds, &co))
+        return;
+    size_t n = co.nknee, ns, *group;
+    const char **names;
+    double *time = genu_arena_calloc(c->arena, n + 1, sizeof *time);
+    double *st = genu_arena_calloc(c->arena, n + 1, sizeof *st);
+    int *status = genu_arena_calloc(c->arena, n + 1, sizeof *status);
+    int *ss = genu_arena_calloc(c->arena, n + 1, sizeof *ss);
+    if (!time || !st || !status || !ss || strata_of(&co, by, c->arena, &names, &ns, &group)) {
+        GENU_FAIL(&err, GENU_ENOMEM, "survival: out of memory");
+        ctx_fail(c, &err);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        survival_knee(&co, &co.knees[i], ev, &def, &time[i], &status[i]);
+    genu_buf *b = &c->out;
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(o.as_of, date);
+    ctx_json(c, 200);
+    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[", survival_event_name(ev),
+                    date);
+    for (size_t g = 0; g < ns; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (group[i] == g) {
+                st[m] = time[i];
+                ss[m++] = status[i];
+            }
+        survival_curve k;
+        if (survival_km(st, ss, m, c->arena, &k, &err)) {
+            ctx_fail(c, &err);
+            return;
+        }
+        if (g)
+            genu_buf_putc(b, ',');
+        curve_json(b, names[g], &k);
+    }
+    survival_logrank lr;
+    if (survival_logrank_test(time, status, group, n, ns, c->arena, &lr, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    genu_buf_puts(b, "],\"logrank\":");
+    if (!lr.defined) {
+        genu_buf_puts(b, "null}\n");
+        return;
+    }
+    genu_buf_puts(b, "{\"chisq\":");
+    genu_buf_json_num(b, lr.chisq);
+    genu_buf_printf(b, ",\"df\":%d", lr.df);
+    num(b, "p", lr.p);
+    genu_buf_puts(b, "}}\n");
+}
+
+void analyses_report(ctx *c)
+{
+    ctx_error(c, 501, "not_implemented", NULL,
+              "the cohort report is not served over HTTP yet; run genu report --format json");
+}
+
+/* ---- follow-ups ---- */
+
+/* Whether knee k has any response (its own or patient-level) dated in
+ * [from, to]. */
+static bool answered(const cohort *co, const cohort_knee *k, genu_date from, genu_date to)
+{
+    const genu_dataset *ds = co->ds;
+    for (size_t i = co->lo[GENU_REC_RESPONSE][k->pat]; i < co->hi[GENU_REC_RESPONSE][k->pat];
+         i++) {
+        const genu_record *r = &ds->recs[GENU_REC_RESPONSE][i];
+        if ((r->knee == k->knee || r->knee == GENU_KNEE_NONE) && r->date >= from && r->date <= to)
+            return true;
+    }
+    return false;
+}
+
+/* The scheduled timepoints (§5 "loss_of_response"): 6w, 3m, 6m, 12m, then
+ * every 12 months. The i-th one into *t; false past the last (100 years). */
+static bool scheduled(size_t i, timepoint *t)
+{
+    static const struct {
+        int n;
+        char unit;
+    } first[] = {{6, 'w'}, {3, 'm'}, {6, 'm'}, {12, 'm'}};
+    if (i < 4) {
+        timepoint_make(first[i].n, first[i].unit, t);
+        return true;
+    }
+    int months = 12 * (int)(i - 2);
+    if (months > 1200)
+        return false;
+    timepoint_make(months, 'm', t);
+    return true;
+}
+
+void analyses_followups(ctx *c)
+{
+    static const char *const own[] = {"status"};
+    aopts o;
+    if (common_args(c, own, 1, &o))
+        return;
+    const char *st = ctx_query(c, "status");
+    if (!st)
+        st = "due";
+    bool due = strcmp(st, "due") == 0;
+    if (!due && strcmp(st, "overdue") != 0) {
+        ctx_error(c, 400, "bad_request", "status", "status: expected due or overdue");
+        return;
+    }
+    genu_dataset ds;
+    cohort co;
+    if (load_cohort(c, &o, &ds, &co))
+        return;
+    genu_buf *b = &c->out;
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(o.as_of, date);
+    ctx_json(c, 200);
+    genu_buf_printf(b, "{\"status\":\"%s\",\"as_of\":\"%s\",\"followups\":[", st, date);
+    size_t count = 0;
+    for (size_t i = 0; i < co.nknee; i++) {
+        const cohort_knee *k = &co.knees[i];
+        const genu_record *p = &ds.recs[GENU_REC_PATIENT][k->pat];
+        if (!api_site_allowed(c, p->u.patient.site))
+            continue;
+        timepoint t;
+        for (size_t j = 0; scheduled(j, &t); j++) {
+            genu_date first, last;
+            timepoint_window(&t, k->index, &first, &last);
+            if (first > o.as_of)
+                break;
+            if (k->replaced != GENU_DATE_NONE && first > k->replaced)
+                break; /* no follow-up is expected of a replaced knee */
+            bool open = last >= o.as_of;
+            if (open != due)
+                continue;
+            if (answered(&co, k, first, open ? o.as_of : last))
+                continue;
+            char f[GENU_DATE_STRLEN], l[GENU_DATE_STRLEN], ix[GENU_DATE_STRLEN];
+            genu_date_format(first, f);
+            genu_date_format(last, l);
+            genu_date_format(k->index, ix);
+            genu_buf_puts(b, count++ ? ",{\"patient\":" : "{\"patient\":");
+            genu_buf_json_str(b, p->id);
+            genu_buf_puts(b, ",\"site\":");
+            genu_buf_json_str(b, p->u.patient.site);
+            genu_buf_printf(b,
+                            ",\"knee\":\"%s\",\"index_date\":\"%s\",\"timepoint\":\"%s\","
+                            "\"window\":[\"%s\",\"%s\"]}",
+                            k->knee == GENU_KNEE_LEFT ? "left" : "right", ix, t.text, f, l);
+        }
+    }
+    genu_buf_printf(b, "],\"count\":%zu}\n", count);
+}

@@ -1,0 +1,408 @@
+/* api: the gatekeeper. Every request passes here in one order: route
+ * (404/405), session lookup, sign-in required (401), CSRF (403), role (403),
+ * then the handler, with the store's audit actor set to the caller. */
+#include "http/api.h"
+
+#include <string.h>
+
+#include "core/json.h"
+#include "http/analyses.h"
+#include "http/auth.h"
+#include "http/html.h"
+#include "http/records.h"
+#include "http/survey.h"
+#include "instruments/instrument.h"
+
+#define COOKIE "genu_session"
+
+json_t *api_body_object(ctx *c)
+{
+    genu_err err = {0};
+    if (c->body_len == 0) {
+        ctx_error(c, 400, "bad_request", NULL, "a JSON object is required as the body");
+        return NULL;
+    }
+    json_t *v = genu_json_parse_object(c->body, c->body_len, &err);
+    if (!v)
+        ctx_error(c, 400, "bad_request", NULL, "body: %s", err.msg);
+    return v;
+}
+
+int api_site_allowed(const ctx *c, const char *site)
+{
+    if (c->role == AUTH_ADMIN)
+        return 1;
+    return auth_site_allowed(c->user.sites, site);
+}
+
+void api_user_json(ctx *c)
+{
+    genu_buf_puts(&c->out, "{\"name\":");
+    genu_buf_json_str(&c->out, c->user.name);
+    genu_buf_puts(&c->out, ",\"role\":");
+    genu_buf_json_str(&c->out, c->user.role);
+    genu_buf_puts(&c->out, ",\"sites\":");
+    genu_buf_json_str(&c->out, c->user.sites ? c->user.sites : "");
+    genu_buf_putc(&c->out, '}');
+}
+
+/* Looks the cookie's session up; leaves c signed out when anything is off. */
+static int load_session(ctx *c, genu_err *err)
+{
+    char hash[AUTH_HEX_LEN];
+    int64_t uid;
+    const char *csrf;
+    if (!c->cookie || strlen(c->cookie) != AUTH_TOKEN_LEN - 1)
+        return GENU_OK;
+    auth_sha256_hex(c->cookie, hash);
+    int rc = store_session_get(c->store, hash, c->now_us, c->arena, &uid, &csrf, err);
+    if (rc == GENU_ENOTFOUND) {
+        genu_err_clear(err);
+        return GENU_OK;
+    }
+    if (rc)
+        return rc;
+    rc = store_user_get(c->store, NULL, uid, c->arena, &c->user, err);
+    if (rc == GENU_ENOTFOUND) {
+        genu_err_clear(err);
+        return GENU_OK;
+    }
+    if (rc)
+        return rc;
+    if (c->user.disabled)
+        return GENU_OK;
+    c->role = auth_role_parse(c->user.role);
+    c->signed_in = c->role != 0;
+    c->csrf = csrf;
+    c->token_hash = genu_arena_strdup(c->arena, hash);
+    return c->token_hash ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+}
+
+static const char *cookie_value(ctx *c, const char *token, int64_t max_age_s)
+{
+    return genu_arena_printf(c->arena, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+                                              "Max-Age=%lld%s",
+                             token, (long long)max_age_s,
+                             c->env->secure_cookies ? "; Secure" : "");
+}
+
+static void session_new(ctx *c)
+{
+    json_t *body = api_body_object(c);
+    if (!body)
+        return;
+    const char *name = json_string_value(json_object_get(body, "name"));
+    const char *pw = json_string_value(json_object_get(body, "password"));
+    genu_err err = {0};
+    if (!name || !pw) {
+        ctx_error(c, 400, "bad_request", !name ? "name" : "password",
+                  "field \"%s\": expected a string", !name ? "name" : "password");
+        goto out;
+    }
+    char ukey[160], akey[80];
+    snprintf(ukey, sizeof ukey, "user:%.120s", name);
+    snprintf(akey, sizeof akey, "addr:%.60s", c->addr ? c->addr : "?");
+    if (ratelimit_blocked(c->env->signin, ukey, c->now_us) ||
+        ratelimit_blocked(c->env->signin, akey, c->now_us)) {
+        ctx_error(c, 429, "rate_limited", NULL,
+                  "too many failed sign-ins; try again in 15 minutes");
+        goto out;
+    }
+    store_user u;
+    int rc = auth_name_valid(name) ? store_user_get(c->store, name, 0, c->arena, &u, &err)
+                                   : GENU_ENOTFOUND;
+    if (rc && rc != GENU_ENOTFOUND) {
+        ctx_fail(c, &err);
+        goto out;
+    }
+    /* an unknown name costs the same Argon2id verification as a known one */
+    bool ok = auth_password_verify(rc ? c->env->dummy_hash : u.pwhash, pw);
+    if (rc || !ok || u.disabled) {
+        ratelimit_fail(c->env->signin, ukey, c->now_us);
+        ratelimit_fail(c->env->signin, akey, c->now_us);
+        ctx_error(c, 401, "invalid_credentials", NULL, "invalid name or password");
+        goto out;
+    }
+    ratelimit_clear(c->env->signin, ukey);
+    if (auth_role_parse(u.role) == AUTH_PATIENT) {
+        ctx_error(c, 403, "forbidden", NULL, "patients answer surveys through their link");
+        goto out;
+    }
+    char token[AUTH_TOKEN_LEN], csrf[AUTH_TOKEN_LEN], hash[AUTH_HEX_LEN];
+    auth_token_new(token);
+    auth_token_new(csrf);
+    auth_sha256_hex(token, hash);
+    if (store_session_put(c->store, hash, u.id, csrf, c->now_us + c->env->session_us, &err)) {
+        ctx_fail(c, &err);
+        goto out;
+    }
+    c->user = u;
+    c->role = auth_role_parse(u.role);
+    c->set_cookie = cookie_value(c, token, c->env->session_us / 1000000);
+    ctx_json(c, 200);
+    genu_buf_puts(&c->out, "{\"user\":");
+    api_user_json(c);
+    genu_buf_puts(&c->out, ",\"csrf\":");
+    genu_buf_json_str(&c->out, csrf);
+    genu_buf_printf(&c->out, ",\"expires_in\":%lld}\n",
+                    (long long)(c->env->session_us / 1000000));
+out:
+    json_decref(body);
+}
+
+static void session_end(ctx *c)
+{
+    genu_err err = {0};
+    if (store_session_delete(c->store, c->token_hash, &err) && err.code != GENU_ENOTFOUND) {
+        ctx_fail(c, &err);
+        return;
+    }
+    c->set_cookie = cookie_value(c, "", 0);
+    ctx_json(c, 200);
+    genu_buf_puts(&c->out, "{\"signed_out\":true}\n");
+}
+
+static void me(ctx *c)
+{
+    ctx_json(c, 200);
+    genu_buf_puts(&c->out, "{\"user\":");
+    api_user_json(c);
+    genu_buf_puts(&c->out, ",\"csrf\":");
+    genu_buf_json_str(&c->out, c->csrf);
+    genu_buf_puts(&c->out, "}\n");
+}
+
+static void instruments(ctx *c)
+{
+    genu_buf *b = &c->out;
+    ctx_json(c, 200);
+    genu_buf_puts(b, "{\"instruments\":[");
+    for (size_t i = 0; i < instrument_count(); i++) {
+        const genu_instrument *in = instrument_at(i);
+        genu_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+        genu_buf_json_str(b, in->id);
+        genu_buf_printf(b, ",\"version\":%d,\"level\":\"%s\",\"title\":", in->version,
+                        instrument_level_name(in->level));
+        genu_buf_json_str(b, in->title);
+        genu_buf_puts(b, ",\"source\":");
+        genu_buf_json_str(b, in->source ? in->source : "");
+        genu_buf_puts(b, ",\"items\":[");
+        for (size_t k = 0; k < in->nitems; k++) {
+            const instr_item *it = &in->items[k];
+            genu_buf_puts(b, k ? ",{\"code\":" : "{\"code\":");
+            genu_buf_json_str(b, it->code);
+            genu_buf_printf(b, ",\"kind\":\"%s\"", it->kind == INSTR_BOOL ? "boolean" : "integer");
+            if (it->kind != INSTR_BOOL) {
+                if (it->allowed) {
+                    genu_buf_puts(b, ",\"allowed\":[");
+                    for (size_t j = 0; j < it->nallowed; j++)
+                        genu_buf_printf(b, "%s%d", j ? "," : "", (int)it->allowed[j]);
+                    genu_buf_putc(b, ']');
+                } else {
+                    genu_buf_printf(b, ",\"min\":%d,\"max\":%d", (int)it->lo, (int)it->hi);
+                }
+            }
+            genu_buf_printf(b, ",\"scored\":%s,\"label\":", it->scored ? "true" : "false");
+            genu_buf_json_str(b, it->label ? it->label : it->code);
+            genu_buf_putc(b, '}');
+        }
+        genu_buf_puts(b, "],\"scores\":[");
+        for (size_t k = 0; k < in->nscores; k++) {
+            if (k)
+                genu_buf_putc(b, ',');
+            genu_buf_json_str(b, in->score_keys[k]);
+        }
+        genu_buf_puts(b, "]}");
+    }
+    genu_buf_puts(b, "]}\n");
+}
+
+static void users(ctx *c)
+{
+    genu_err err = {0};
+    store_user *u;
+    size_t n;
+    if (store_user_list(c->store, c->arena, &u, &n, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    genu_buf_puts(&c->out, "{\"users\":[");
+    for (size_t i = 0; i < n; i++) {
+        genu_buf_puts(&c->out, i ? ",{\"name\":" : "{\"name\":");
+        genu_buf_json_str(&c->out, u[i].name);
+        genu_buf_puts(&c->out, ",\"role\":");
+        genu_buf_json_str(&c->out, u[i].role);
+        genu_buf_puts(&c->out, ",\"sites\":");
+        genu_buf_json_str(&c->out, u[i].sites ? u[i].sites : "");
+        genu_buf_printf(&c->out, ",\"disabled\":%s}", u[i].disabled ? "true" : "false");
+    }
+    genu_buf_puts(&c->out, "]}\n");
+}
+
+/* A non-negative integer query argument within [0, max]; def when absent. */
+static int query_size(ctx *c, const char *key, long long def, long long max, long long *out)
+{
+    const char *v = ctx_query(c, key);
+    long long x = 0;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!*v || strlen(v) > 12)
+        goto bad;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            goto bad;
+        x = x * 10 + (*p - '0');
+    }
+    if (x > max)
+        goto bad;
+    *out = x;
+    return 0;
+bad:
+    ctx_error(c, 400, "bad_request", key, "%s: expected an integer from 0 to %lld", key, max);
+    return -1;
+}
+
+/* Appends a stored document: raw when it is JSON, else as a string. */
+static void raw_or_string(genu_buf *b, const char *doc)
+{
+    if (!doc) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    json_t *v = json_loads(doc, JSON_DECODE_ANY, NULL);
+    if (v)
+        genu_buf_puts(b, doc);
+    else
+        genu_buf_json_str(b, doc);
+    json_decref(v);
+}
+
+static void audit(ctx *c)
+{
+    long long after, limit;
+    if (query_size(c, "after", 0, (long long)1 << 50, &after) ||
+        query_size(c, "limit", 100, 1000, &limit))
+        return;
+    genu_err err = {0};
+    store_audit_row *rows;
+    size_t n;
+    if (store_audit_list(c->store, after, (size_t)limit, c->arena, &rows, &n, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    genu_buf *b = &c->out;
+    ctx_json(c, 200);
+    genu_buf_puts(b, "{\"rows\":[");
+    for (size_t i = 0; i < n; i++) {
+        const store_audit_row *r = &rows[i];
+        genu_buf_printf(b, "%s{\"seq\":%lld,\"at_us\":%lld,\"actor\":", i ? "," : "",
+                        (long long)r->seq, (long long)r->at_us);
+        genu_buf_json_str(b, r->actor);
+        genu_buf_puts(b, ",\"action\":");
+        genu_buf_json_str(b, r->action);
+        genu_buf_puts(b, ",\"type\":");
+        genu_buf_json_str(b, r->type ? r->type : "");
+        genu_buf_puts(b, ",\"id\":");
+        genu_buf_json_str(b, r->id ? r->id : "");
+        genu_buf_puts(b, ",\"before\":");
+        raw_or_string(b, r->before);
+        genu_buf_puts(b, ",\"after\":");
+        raw_or_string(b, r->after);
+        genu_buf_puts(b, ",\"hash\":");
+        genu_buf_json_str(b, r->hash ? r->hash : "");
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}\n");
+}
+
+static void index_page(ctx *c)
+{
+    c->status = 200;
+    c->ctype = "text/html; charset=utf-8";
+    html_begin(&c->out, "genu");
+    genu_buf_puts(&c->out,
+                  "<p>genu is an outcomes registry for knee treatments. This server offers "
+                  "the JSON API under <code>/api/v1</code> (see docs/api.md); the web "
+                  "interface comes later.</p>\n<p>Patients reach their surveys through the "
+                  "one-time link their clinic sent them.</p>\n");
+    html_end(&c->out);
+}
+
+static void dispatch(ctx *c)
+{
+    switch (c->route.def->id) {
+    case ROUTE_INDEX: index_page(c); break;
+    case ROUTE_SESSION_NEW: session_new(c); break;
+    case ROUTE_SESSION_END: session_end(c); break;
+    case ROUTE_ME: me(c); break;
+    case ROUTE_PATIENTS: records_patients(c); break;
+    case ROUTE_PATIENT: records_patient(c); break;
+    case ROUTE_RECORD_NEW: records_create(c); break;
+    case ROUTE_RECORD_GET: records_get(c); break;
+    case ROUTE_RECORD_PUT: records_put(c); break;
+    case ROUTE_RECORD_DELETE: records_delete(c); break;
+    case ROUTE_INSTRUMENTS: instruments(c); break;
+    case ROUTE_CLAIM: analyses_claim(c); break;
+    case ROUTE_SURVIVAL: analyses_survival(c); break;
+    case ROUTE_REPORT: analyses_report(c); break;
+    case ROUTE_EXPORT: records_export(c); break;
+    case ROUTE_SURVEY_NEW: survey_create(c); break;
+    case ROUTE_SURVEY_PAGE: survey_page(c); break;
+    case ROUTE_SURVEY_SUBMIT: survey_submit(c); break;
+    case ROUTE_FOLLOWUPS: analyses_followups(c); break;
+    case ROUTE_AUDIT: audit(c); break;
+    case ROUTE_USERS: users(c); break;
+    }
+}
+
+void api_handle(ctx *c)
+{
+    char allow[64];
+    genu_err err = {0};
+    int st = route_match_path(c->method, c->path, &c->route, allow, sizeof allow);
+    if (st == 404) {
+        ctx_error(c, 404, "not_found", NULL, "no such resource: %s", c->path);
+        return;
+    }
+    if (st == 405) {
+        c->allow = genu_arena_strdup(c->arena, allow);
+        ctx_error(c, 405, "method_not_allowed", NULL, "%s is not allowed here (allowed: %s)",
+                  c->method, allow);
+        return;
+    }
+    if (c->query_overflow) {
+        ctx_error(c, 400, "bad_request", NULL, "too many query arguments");
+        return;
+    }
+    int roles = c->route.def->roles;
+    bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT;
+    if (!link && load_session(c, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    if (roles != ROUTE_PUBLIC && !c->signed_in) {
+        ctx_error(c, 401, "unauthorized", NULL, "sign in first (POST /api/v1/session)");
+        return;
+    }
+    if (c->signed_in && !link && route_changes_state(c->method) &&
+        !auth_equal(c->csrf_header, c->csrf)) {
+        ctx_error(c, 403, "csrf", NULL,
+                  "header X-CSRF-Token must carry the token given at sign-in");
+        return;
+    }
+    if (roles != ROUTE_PUBLIC && !(roles & c->role)) {
+        ctx_error(c, 403, "forbidden", NULL, "role %s may not %s %s", c->user.role, c->method,
+                  c->route.def->pattern);
+        return;
+    }
+    const char *actor = c->signed_in ? genu_arena_printf(c->arena, "user:%s", c->user.name)
+                                     : "anonymous";
+    if (!actor || store_set_actor(c->store, actor, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    dispatch(c);
+}

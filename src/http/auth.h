@@ -1,0 +1,49 @@
+/* auth: the credentials of the server (DESIGN.md §8): Argon2id password
+ * hashes, random tokens, SHA-256 token hashes, constant-time comparison,
+ * roles and site scopes. Thin wrappers over libsodium; thread-safe once
+ * auth_init has returned. */
+#ifndef GENU_HTTP_AUTH_H
+#define GENU_HTTP_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define AUTH_HASH_LEN  128 /* crypto_pwhash_STRBYTES */
+#define AUTH_TOKEN_LEN 44  /* 32 random bytes, base64url without padding, and the NUL */
+#define AUTH_HEX_LEN   65  /* SHA-256 as hex and the NUL */
+#define AUTH_PASSWORD_MIN 8
+#define AUTH_PASSWORD_MAX 1024
+
+/* Initialises libsodium; call before any other function (idempotent).
+ * GENU_EIO when the library cannot start. */
+int auth_init(genu_err *err);
+
+/* Argon2id string of password (crypto_pwhash_str, interactive limits) into
+ * out. GENU_EINVAL when the password is shorter than AUTH_PASSWORD_MIN or
+ * longer than AUTH_PASSWORD_MAX bytes; GENU_ENOMEM when hashing fails. */
+int auth_password_hash(const char *password, char out[AUTH_HASH_LEN], genu_err *err);
+/* True when password matches the stored Argon2id string. */
+bool auth_password_verify(const char *hash, const char *password);
+
+/* A new token: 32 random bytes as base64url (43 characters). */
+void auth_token_new(char out[AUTH_TOKEN_LEN]);
+/* SHA-256 of s as lower-case hex. */
+void auth_sha256_hex(const char *s, char out[AUTH_HEX_LEN]);
+/* Compares two strings in time independent of where they differ (the
+ * length may leak). NULL equals nothing. */
+bool auth_equal(const char *a, const char *b);
+
+typedef enum { AUTH_ADMIN = 1, AUTH_CLINICIAN = 2, AUTH_RESEARCHER = 4, AUTH_PATIENT = 8 } auth_role;
+/* The role named s ("admin", ...), or 0 when unknown. */
+int auth_role_parse(const char *s);
+
+/* Whether a user whose scope is `sites` (comma-separated; "" or NULL =
+ * every site) may see a patient of `site`. */
+bool auth_site_allowed(const char *sites, const char *site);
+
+/* Whether a user name is acceptable: 1..64 bytes of [A-Za-z0-9._@-]. */
+bool auth_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,125 @@
+/* ctx: error responses and query lookup shared by the handlers. */
+#include "http/ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *ctx_query(const ctx *c, const char *key)
+{
+    for (size_t i = 0; i < c->nquery; i++)
+        if (strcmp(c->qkey[i], key) == 0)
+            return c->qval[i];
+    return NULL;
+}
+
+void ctx_json(ctx *c, int status)
+{
+    c->status = status;
+    c->ctype = "application/json";
+    genu_buf_clear(&c->out);
+}
+
+void ctx_error(ctx *c, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctx_json(c, status);
+    genu_buf_puts(&c->out, "{\"error\":{\"code\":");
+    genu_buf_json_str(&c->out, code);
+    genu_buf_puts(&c->out, ",\"message\":");
+    genu_buf_json_str(&c->out, msg);
+    if (field && *field) {
+        genu_buf_puts(&c->out, ",\"field\":");
+        genu_buf_json_str(&c->out, field);
+    }
+    genu_buf_puts(&c->out, "}}\n");
+}
+
+void ctx_field_of(const char *msg, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    const char *p = strstr(msg, "field \"");
+    size_t n = 0;
+    if (p) {
+        p += 7;
+        const char *e = strchr(p, '"');
+        n = e ? (size_t)(e - p) : 0;
+    } else if ((p = strstr(msg, "items.")) != NULL) {
+        n = strcspn(p, ": ");
+    }
+    if (n && n < outlen) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+}
+
+void ctx_fail(ctx *c, const genu_err *err)
+{
+    char field[128];
+    ctx_field_of(err->msg, field, sizeof field);
+    switch (err->code) {
+    case GENU_EINVAL:
+        ctx_error(c, 400, "bad_request", field, "%s", err->msg);
+        break;
+    case GENU_ENOTFOUND:
+        ctx_error(c, 404, "not_found", field, "%s", err->msg);
+        break;
+    case GENU_EEXIST:
+    case GENU_ECONFLICT:
+        ctx_error(c, 409, "conflict", field, "%s", err->msg);
+        break;
+    case GENU_ENOTSUP:
+        ctx_error(c, 501, "not_implemented", NULL, "%s", err->msg);
+        break;
+    default:
+        fprintf(stderr, "genu: serve: %s %s: %s (%s:%d)\n", c->method, c->path, err->msg,
+                err->file ? err->file : "?", err->line);
+        ctx_error(c, 500, "internal", NULL, "internal error; the server log has the details");
+        break;
+    }
+}
+
+bool ctx_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len;
+        unsigned min;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            min = 0x10000;
+        } else {
+            return false;
+        }
+        if (i + len > n)
+            return false;
+        unsigned cp = c & (0x7F >> len);
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}

@@ -1,0 +1,87 @@
+/* ctx: one HTTP request as the handlers see it (method, path, query, body,
+ * session cookie, client address), the per-request resources (a store
+ * handle, an arena), the signed-in user, and the response being built.
+ * Independent of libmicrohttpd so handlers can be driven by tests. One
+ * request, one thread. */
+#ifndef GENU_HTTP_CTX_H
+#define GENU_HTTP_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "http/ratelimit.h"
+#include "http/route.h"
+#include "store/store.h"
+
+#define CTX_MAXQUERY 32
+
+/* What every request shares; read-only after the server started (the rate
+ * limiter locks itself). */
+typedef struct ctx_env {
+    bool secure_cookies;
+    int64_t session_us;     /* session lifetime */
+    ratelimit *signin;      /* failed sign-ins per account and per address */
+    const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
+} ctx_env;
+
+typedef struct ctx {
+    /* the request (borrowed for the request's lifetime) */
+    const char *method, *path;
+    const char *body;
+    size_t body_len;
+    size_t nquery;
+    const char *qkey[CTX_MAXQUERY], *qval[CTX_MAXQUERY];
+    bool query_overflow;      /* more than CTX_MAXQUERY arguments */
+    const char *cookie;       /* the session cookie's value, or NULL */
+    const char *csrf_header;  /* X-CSRF-Token, or NULL */
+    const char *content_type; /* or NULL */
+    const char *addr;         /* client address as text */
+    route_match route;
+    /* resources */
+    const ctx_env *env;
+    genu_store *store;
+    genu_arena *arena;
+    int64_t now_us;
+    /* the session, when signed in */
+    bool signed_in;
+    int role; /* auth_role */
+    store_user user;
+    const char *csrf, *token_hash;
+    /* the response */
+    int status;
+    const char *ctype;
+    const char *set_cookie; /* Set-Cookie value, or NULL */
+    const char *allow;      /* Allow header (405), or NULL */
+    genu_buf out;
+} ctx;
+
+/* The query argument `key`, or NULL (the first when repeated). */
+const char *ctx_query(const ctx *c, const char *key);
+
+/* Replaces the response by the error shape
+ * {"error":{"code":code,"message":msg,"field":field}} ("field" left out
+ * when NULL) with that status. */
+void ctx_error(ctx *c, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Maps a genu_err to an error response: EINVAL 400 bad_request, ENOTFOUND
+ * 404 not_found, EEXIST/ECONFLICT 409 conflict, ENOTSUP 501, else 500 with
+ * a generic message (the detail goes to stderr only). The field is taken
+ * from a message of the form `field "knee": ...` or `items.P3: ...`. */
+void ctx_fail(ctx *c, const genu_err *err);
+
+/* The field a message names, into out (empty when none). */
+void ctx_field_of(const char *msg, char *out, size_t outlen);
+
+/* Whether s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
+ * NUL bytes). */
+bool ctx_utf8_valid(const char *s, size_t n);
+
+/* Starts a JSON response with status. */
+void ctx_json(ctx *c, int status);
+
+#endif

@@ -1,0 +1,25 @@
+/* ratelimit: counts failed sign-ins per key ("user:alice", "addr:10.0.0.1")
+ * in memory and blocks a key after `max` failures within `window_us`. A
+ * fixed table: when full, the entry with the oldest first failure is
+ * recycled. Thread-safe (one mutex). */
+#ifndef GENU_HTTP_RATELIMIT_H
+#define GENU_HTTP_RATELIMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ratelimit ratelimit;
+
+/* NULL when out of memory. capacity >= 1 keys are tracked. */
+ratelimit *ratelimit_create(unsigned max, int64_t window_us, size_t capacity);
+void ratelimit_destroy(ratelimit *rl); /* NULL is a no-op */
+
+/* True when key has had `max` failures in the window ending at now_us. */
+bool ratelimit_blocked(ratelimit *rl, const char *key, int64_t now_us);
+/* Counts one failure of key at now_us. */
+void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us);
+/* Forgets key's failures (after a successful sign-in). */
+void ratelimit_clear(ratelimit *rl, const char *key);
+
+#endif

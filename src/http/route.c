@@ -1,0 +1,115 @@
+/* route: a linear scan over a short static table; paths are split into
+ * segments on '/', and a pattern segment "{x}" takes any non-empty one. */
+#include "http/route.h"
+
+#include <string.h>
+
+#include "http/auth.h"
+
+#define STAFF (AUTH_ADMIN | AUTH_CLINICIAN)
+#define READERS (AUTH_ADMIN | AUTH_CLINICIAN | AUTH_RESEARCHER)
+#define SIGNED (AUTH_ADMIN | AUTH_CLINICIAN | AUTH_RESEARCHER | AUTH_PATIENT)
+
+static const route_def routes[] = {
+    {"GET", "/", ROUTE_INDEX, ROUTE_PUBLIC},
+    {"POST", "/api/v1/session", ROUTE_SESSION_NEW, ROUTE_PUBLIC},
+    {"DELETE", "/api/v1/session", ROUTE_SESSION_END, SIGNED},
+    {"GET", "/api/v1/me", ROUTE_ME, SIGNED},
+    {"GET", "/api/v1/patients", ROUTE_PATIENTS, READERS},
+    {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS},
+    {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF},
+    {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS},
+    {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF},
+    {"DELETE", "/api/v1/records/{type}/{id}", ROUTE_RECORD_DELETE, STAFF},
+    {"GET", "/api/v1/instruments", ROUTE_INSTRUMENTS, READERS},
+    {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS},
+    {"GET", "/api/v1/survival", ROUTE_SURVIVAL, READERS},
+    {"GET", "/api/v1/report", ROUTE_REPORT, READERS},
+    {"GET", "/api/v1/export", ROUTE_EXPORT, READERS},
+    {"POST", "/api/v1/surveys", ROUTE_SURVEY_NEW, STAFF},
+    {"GET", "/s/{token}", ROUTE_SURVEY_PAGE, ROUTE_PUBLIC},
+    {"POST", "/s/{token}", ROUTE_SURVEY_SUBMIT, ROUTE_PUBLIC},
+    {"GET", "/api/v1/followups", ROUTE_FOLLOWUPS, STAFF},
+    {"GET", "/api/v1/audit", ROUTE_AUDIT, AUTH_ADMIN},
+    {"GET", "/api/v1/users", ROUTE_USERS, AUTH_ADMIN},
+};
+
+size_t route_count(void)
+{
+    return sizeof routes / sizeof routes[0];
+}
+
+const route_def *route_at(size_t i)
+{
+    return i < route_count() ? &routes[i] : NULL;
+}
+
+/* Next segment of *p (after a '/'); false at the end. */
+static bool next_seg(const char **p, genu_str *seg)
+{
+    if (**p != '/')
+        return false;
+    const char *s = *p + 1, *e = strchr(s, '/');
+    if (!e)
+        e = s + strlen(s);
+    seg->p = s;
+    seg->n = (size_t)(e - s);
+    *p = e;
+    return true;
+}
+
+static bool match(const char *pattern, const char *path, route_match *out)
+{
+    const char *a = pattern, *b = path;
+    genu_str pa, pb;
+    size_t np = 0;
+    if (strcmp(pattern, "/") == 0)
+        return strcmp(path, "/") == 0;
+    for (;;) {
+        bool ha = next_seg(&a, &pa), hb = next_seg(&b, &pb);
+        if (!ha || !hb)
+            return ha == hb && *b == '\0';
+        if (pa.n > 2 && pa.p[0] == '{') {
+            if (pb.n == 0 || np >= ROUTE_MAXPARAM)
+                return false;
+            out->param[np++] = pb;
+        } else if (pa.n != pb.n || memcmp(pa.p, pb.p, pa.n) != 0) {
+            return false;
+        }
+        out->nparam = np;
+    }
+}
+
+int route_match_path(const char *method, const char *path, route_match *out, char *allow,
+                     size_t allowlen)
+{
+    bool path_seen = false;
+    if (allow && allowlen)
+        allow[0] = '\0';
+    for (size_t i = 0; i < route_count(); i++) {
+        route_match m = {0};
+        if (!match(routes[i].pattern, path, &m))
+            continue;
+        if (strcmp(routes[i].method, method) == 0) {
+            m.def = &routes[i];
+            *out = m;
+            return 200;
+        }
+        if (allow && allowlen) {
+            size_t used = strlen(allow);
+            const char *sep = path_seen ? ", " : "";
+            if (used + strlen(sep) + strlen(routes[i].method) < allowlen) {
+                memcpy(allow + used, sep, strlen(sep));
+                memcpy(allow + used + strlen(sep), routes[i].method,
+                       strlen(routes[i].method) + 1);
+            }
+        }
+        path_seen = true;
+    }
+    return path_seen ? 405 : 404;
+}
+
+bool route_changes_state(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}

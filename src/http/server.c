@@ -1,0 +1,387 @@
+/* server: libmicrohttpd glue. Handlers never see MHD: the body is gathered
+ * here (bounded), the request copied into a ctx, api_handle fills the
+ * response, and this file turns it into an MHD response with the security
+ * headers every response carries. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/ctx.h"
+#include "store/store.h"
+
+#define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
+#define SESSION_US ((int64_t)12 * 3600 * 1000000)
+
+struct server {
+    struct MHD_Daemon *d;
+    size_t body_limit;
+    ctx_env env;
+    char dummy[AUTH_HASH_LEN];
+    /* store handles, one per worker */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t nstore;
+    genu_store **stores;
+    bool *busy;
+    size_t active; /* requests in flight */
+};
+
+typedef struct conn_state {
+    genu_buf body;
+    bool too_large;
+} conn_state;
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static genu_store *acquire(server *s, size_t *slot)
+{
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        for (size_t i = 0; i < s->nstore; i++)
+            if (!s->busy[i]) {
+                s->busy[i] = true;
+                *slot = i;
+                pthread_mutex_unlock(&s->mu);
+                return s->stores[i];
+            }
+        pthread_cond_wait(&s->cv, &s->mu);
+    }
+}
+
+static void release(server *s, size_t slot)
+{
+    pthread_mutex_lock(&s->mu);
+    s->busy[slot] = false;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        c->out.len, c->out.len ? c->out.p : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            c->ctype ? c->ctype : "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                            "frame-ancestors 'none'");
+    if (c->set_cookie)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, c->set_cookie);
+    if (c->allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->allow);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
+                                  const char *msg)
+{
+    ctx c = {0};
+    c.method = c.path = "";
+    ctx_error(&c, status, code, NULL, "%s", msg);
+    enum MHD_Result r = c.out.oom ? MHD_NO : send_ctx(conn, &c);
+    genu_buf_free(&c.out);
+    return r;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    ctx *c = cls;
+    (void)kind;
+    if (c->nquery == CTX_MAXQUERY) {
+        c->query_overflow = true;
+        return MHD_NO;
+    }
+    c->qkey[c->nquery] = key;
+    c->qval[c->nquery++] = value ? value : "";
+    return MHD_YES;
+}
+
+static const char *client_addr(struct MHD_Connection *conn, char *buf, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, n, "?");
+    if (!ci || !ci->client_addr)
+        return buf;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)n);
+    return buf;
+}
+
+/* Whether every query argument and the path are UTF-8. */
+static bool request_text_ok(const ctx *c)
+{
+    if (!ctx_utf8_valid(c->path, strlen(c->path)))
+        return false;
+    for (size_t i = 0; i < c->nquery; i++)
+        if (!ctx_utf8_valid(c->qkey[i], strlen(c->qkey[i])) ||
+            !ctx_utf8_valid(c->qval[i], strlen(c->qval[i])))
+            return false;
+    return true;
+}
+
+static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char *url,
+                              const char *method, conn_state *st)
+{
+    char addr[INET6_ADDRSTRLEN + 1];
+    ctx c = {0};
+    size_t slot;
+    c.method = method;
+    c.path = url;
+    c.body = st->body.p;
+    c.body_len = st->body.len;
+    c.env = &s->env;
+    c.now_us = now_us();
+    c.addr = client_addr(conn, addr, sizeof addr);
+    c.cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "genu_session");
+    c.csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    c.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
+    if (!request_text_ok(&c))
+        return send_error(conn, 400, "bad_request", "the URL is not valid UTF-8");
+    if (c.body_len && !ctx_utf8_valid(c.body, c.body_len))
+        return send_error(conn, 400, "bad_request", "body: not valid UTF-8");
+    c.arena = genu_arena_create();
+    if (!c.arena)
+        return send_error(conn, 503, "unavailable", "out of memory");
+    c.store = acquire(s, &slot);
+    api_handle(&c);
+    release(s, slot);
+    enum MHD_Result r;
+    if (c.out.oom) {
+        r = send_error(conn, 500, "internal", "out of memory");
+    } else {
+        if (!c.status)
+            c.status = 500;
+        r = send_ctx(conn, &c);
+    }
+    genu_buf_free(&c.out);
+    genu_arena_destroy(c.arena);
+    return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    server *s = cls;
+    conn_state *st = *con_cls;
+    (void)version;
+    if (!st) {
+        if (!(st = calloc(1, sizeof *st)))
+            return MHD_NO;
+        *con_cls = st;
+        pthread_mutex_lock(&s->mu);
+        s->active++;
+        pthread_mutex_unlock(&s->mu);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && (strlen(cl) > 15 || strtoull(cl, NULL, 10) > s->body_limit)) {
+            st->too_large = true;
+            return send_error(conn, 413, "too_large", "the request body is too large");
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!st->too_large && st->body.len + *upload_size > s->body_limit)
+            st->too_large = true;
+        if (!st->too_large && genu_buf_append(&st->body, upload, *upload_size) < 0)
+            st->too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (st->too_large)
+        return send_error(conn, 413, "too_large", "the request body is too large");
+    return handle(s, conn, url, method, st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    server *s = cls;
+    conn_state *st = *con_cls;
+    (void)conn;
+    (void)why;
+    if (!st)
+        return;
+    genu_buf_free(&st->body);
+    free(st);
+    *con_cls = NULL;
+    pthread_mutex_lock(&s->mu);
+    s->active--;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *port, bool *v6,
+                        genu_err *err)
+{
+    const char *colon;
+    size_t hn;
+    *v6 = s[0] == '[';
+    if (*v6) {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':')
+            return GENU_FAIL(err, GENU_EINVAL, "--listen: expected [ADDR]:PORT, not \"%s\"", s);
+        hn = (size_t)(close - s - 1);
+        colon = close + 1;
+        s++;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon)
+            return GENU_FAIL(err, GENU_EINVAL, "--listen: expected ADDR:PORT, not \"%s\"", s);
+        hn = (size_t)(colon - s);
+    }
+    if (hn == 0 || hn >= hostlen)
+        return GENU_FAIL(err, GENU_EINVAL, "--listen: missing or too long address");
+    memcpy(host, s, hn);
+    host[hn] = '\0';
+    const char *p = colon + 1;
+    unsigned long v = 0;
+    if (!*p || strlen(p) > 5)
+        return GENU_FAIL(err, GENU_EINVAL, "--listen: expected a port from 1 to 65535");
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return GENU_FAIL(err, GENU_EINVAL, "--listen: expected a port from 1 to 65535");
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    if (v == 0 || v > 65535)
+        return GENU_FAIL(err, GENU_EINVAL, "--listen: expected a port from 1 to 65535");
+    *port = (unsigned)v;
+    return GENU_OK;
+}
+
+static void free_server(server *s)
+{
+    for (size_t i = 0; i < s->nstore; i++)
+        store_close(s->stores[i]);
+    ratelimit_destroy(s->env.signin);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s->stores);
+    free(s->busy);
+    free(s);
+}
+
+int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
+                 genu_err *err)
+{
+    char host[64];
+    unsigned port;
+    bool v6;
+    struct sockaddr_in sa4 = {0};
+    struct sockaddr_in6 sa6 = {0};
+    if (server_parse_listen(cfg->listen, host, sizeof host, &port, &v6, err))
+        return err->code;
+    if (v6) {
+        sa6.sin6_family = AF_INET6;
+        sa6.sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host, &sa6.sin6_addr) != 1)
+            return GENU_FAIL(err, GENU_EINVAL, "--listen: \"%s\" is not an IPv6 address", host);
+    } else {
+        sa4.sin_family = AF_INET;
+        sa4.sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &sa4.sin_addr) != 1)
+            return GENU_FAIL(err, GENU_EINVAL, "--listen: \"%s\" is not an IPv4 address", host);
+    }
+    if (auth_init(err))
+        return err->code;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 1);
+    server *s = calloc(1, sizeof *s);
+    if (!s)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->body_limit = cfg->body_limit ? cfg->body_limit : DEFAULT_BODY_LIMIT;
+    s->stores = calloc(threads, sizeof *s->stores);
+    s->busy = calloc(threads, sizeof *s->busy);
+    s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
+    if (!s->stores || !s->busy || !s->env.signin) {
+        free_server(s);
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    }
+    for (; s->nstore < threads; s->nstore++)
+        if (store_open(cfg->db, false, &s->stores[s->nstore], err)) {
+            free_server(s);
+            return err->code;
+        }
+    if (auth_password_hash("genu: no such user, constant time", s->dummy, err)) {
+        free_server(s);
+        return err->code;
+    }
+    s->env.dummy_hash = s->dummy;
+    s->env.secure_cookies = cfg->secure_cookies;
+    s->env.session_us = SESSION_US;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+    const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6
+                                   : (const struct sockaddr *)(const void *)&sa4;
+    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
+                            MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                            MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
+                            30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (!s->d) {
+        free_server(s);
+        return GENU_FAIL(err, GENU_EIO, "cannot listen on %s (in use, or not an address here)",
+                         cfg->listen);
+    }
+    snprintf(url, urllen, v6 ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    *out = s;
+    return GENU_OK;
+}
+
+void server_stop(server *s, unsigned drain_ms)
+{
+    if (!s)
+        return;
+    MHD_socket ls = MHD_quiesce_daemon(s->d);
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += drain_ms / 1000;
+    until.tv_nsec += (long)(drain_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (s->active > 0)
+        if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0)
+            break;
+    pthread_mutex_unlock(&s->mu);
+    MHD_stop_daemon(s->d);
+    free_server(s);
+}

@@ -1,0 +1,38 @@
+/* server: genu's HTTP server on libmicrohttpd: an epoll thread pool sized to
+ * the cores, one store handle per worker (a guarded pool), bounded
+ * per-connection memory and request bodies, and a graceful stop that stops
+ * accepting, lets requests in flight finish, then closes. */
+#ifndef GENU_HTTP_SERVER_H
+#define GENU_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+typedef struct server_config {
+    const char *db;        /* registry url (store_open) */
+    const char *listen;    /* "127.0.0.1:8080", "[::1]:8080" */
+    unsigned threads;      /* worker threads; 0 = the number of cores */
+    bool secure_cookies;   /* add Secure to the session cookie (behind TLS) */
+    size_t body_limit;     /* bytes; 0 = 1 MiB. Larger bodies get 413 */
+} server_config;
+
+typedef struct server server;
+
+/* Opens the registry (it must exist), binds and starts serving. *url gets
+ * "http://ADDR:PORT/". GENU_EINVAL for a bad listen address, GENU_EIO when
+ * the port cannot be bound, store errors as they come. */
+int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
+                 genu_err *err);
+
+/* Stops accepting, waits up to drain_ms for requests in flight, stops the
+ * workers and frees everything. NULL is a no-op. */
+void server_stop(server *s, unsigned drain_ms);
+
+/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into host (no brackets) and port.
+ * GENU_EINVAL naming the problem. */
+int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *port, bool *v6,
+                        genu_err *err);
+
+#endif

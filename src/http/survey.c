@@ -1,0 +1,474 @@
+/* survey: one-time links. The link's token is the only credential a patient
+ * holds, so it is long (256 bits), stored hashed, expires, and is spent in
+ * the same transaction that stores the answers: two submissions racing on
+ * one link store one set of answers. Pages are plain HTML that works
+ * without scripts on a phone; errors are pages too, never dumps. */
+#include "http/survey.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/html.h"
+#include "analysis/timepoint.h"
+#include "instruments/instrument.h"
+#include "io/record_json.h"
+
+#define MAX_INSTRUMENTS 16
+#define MAX_FIELDS 512
+#define DAY_US ((int64_t)86400 * 1000000)
+
+int survey_form_parse(char *s, size_t n, char **keys, char **vals, size_t max)
+{
+    size_t np = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != '&')
+            j++;
+        if (j > i) {
+            if (np == max)
+                return -1;
+            /* decode s[i..j) in place, splitting at the first '=' */
+            char *w = s + i, *start = w, *val = NULL;
+            for (size_t k = i; k < j; k++) {
+                char ch = s[k];
+                if (ch == '=' && !val) {
+                    *w++ = '\0';
+                    val = w;
+                    continue;
+                }
+                if (ch == '+') {
+                    ch = ' ';
+                } else if (ch == '%') {
+                    int v = 0;
+                    if (k + 2 >= j)
+                        return -1;
+                    for (int d = 1; d <= 2; d++) {
+                        char h = s[k + (size_t)d];
+                        v *= 16;
+                        if (h >= '0' && h <= '9')
+                            v += h - '0';
+                        else if (h >= 'a' && h <= 'f')
+                            v += h - 'a' + 10;
+                        else if (h >= 'A' && h <= 'F')
+                            v += h - 'A' + 10;
+                        else
+                            return -1;
+                    }
+                    if (v == 0)
+                        return -1;
+                    ch = (char)v;
+                    k += 2;
+                }
+                *w++ = ch;
+            }
+            *w = '\0';
+            keys[np] = start;
+            vals[np] = val ? val : w;
+            np++;
+        }
+        i = j + 1;
+        if (j < n)
+            s[j] = '\0';
+    }
+    return (int)np;
+}
+
+/* ---- creating links ---- */
+
+static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
+{
+    size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+    if (n == 0 || n > MAX_INSTRUMENTS) {
+        ctx_error(c, 400, "bad_request", "instruments",
+                  "field \"instruments\": expected an array of 1 to %d instrument ids",
+                  MAX_INSTRUMENTS);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *id = json_string_value(json_array_get(arr, i));
+        const genu_instrument *in = id ? instrument_find(id) : NULL;
+        if (!in) {
+            ctx_error(c, 400, "bad_request", "instruments", "field \"instruments\": unknown "
+                      "instrument \"%s\"", id ? id : "(not a string)");
+            return -1;
+        }
+        if (in->level == INSTR_LEVEL_KNEE && knee == GENU_KNEE_NONE) {
+            ctx_error(c, 400, "bad_request", "knee",
+                      "field \"knee\": %s is asked per knee; give left or right", id);
+            return -1;
+        }
+        if (i)
+            genu_buf_putc(list, ',');
+        genu_buf_puts(list, id);
+    }
+    return 0;
+}
+
+void survey_create(ctx *c)
+{
+    json_t *body = api_body_object(c);
+    genu_buf list = GENU_BUF_INIT;
+    genu_err err = {0};
+    if (!body)
+        return;
+    store_survey v = {0};
+    const char *patient = json_string_value(json_object_get(body, "patient"));
+    json_t *kj = json_object_get(body, "knee"), *tj = json_object_get(body, "timepoint");
+    json_t *ej = json_object_get(body, "expires_days");
+    int64_t days = 14;
+    timepoint tp;
+    genu_record p;
+    if (!patient) {
+        ctx_error(c, 400, "bad_request", "patient", "field \"patient\": expected a string");
+        goto out;
+    }
+    if (kj && !json_is_null(kj)) {
+        const char *k = json_string_value(kj);
+        v.knee = k && strcmp(k, "left") == 0 ? GENU_KNEE_LEFT
+                 : k && strcmp(k, "right") == 0 ? GENU_KNEE_RIGHT : GENU_KNEE_NONE;
+        if (v.knee == GENU_KNEE_NONE) {
+            ctx_error(c, 400, "bad_request", "knee", "field \"knee\": expected left or right");
+            goto out;
+        }
+    }
+    if (tj && !json_is_null(tj)) {
+        if (!json_is_string(tj) || timepoint_parse(json_string_value(tj), &tp, &err)) {
+            ctx_error(c, 400, "bad_request", "timepoint",
+                      "field \"timepoint\": expected a timepoint like 6w, 3m or 2y");
+            goto out;
+        }
+        v.timepoint = json_string_value(tj);
+    }
+    if (ej && genu_json_int(ej, "expires_days", 1, 90, &days, &err)) {
+        ctx_fail(c, &err);
+        goto out;
+    }
+    if (instruments_arg(c, json_object_get(body, "instruments"), v.knee, &list))
+        goto out;
+    if (store_get(c->store, GENU_REC_PATIENT, patient, c->arena, &p, &err)) {
+        if (err.code == GENU_ENOTFOUND)
+            ctx_error(c, 422, "unknown_reference", "patient",
+                      "field \"patient\": no patient \"%s\"", patient);
+        else
+            ctx_fail(c, &err);
+        goto out;
+    }
+    if (!api_site_allowed(c, p.u.patient.site)) {
+        ctx_error(c, 403, "forbidden", "patient", "patient \"%s\" belongs to a site outside yours",
+                  patient);
+        goto out;
+    }
+    char token[AUTH_TOKEN_LEN], hash[AUTH_HEX_LEN];
+    auth_token_new(token);
+    auth_sha256_hex(token, hash);
+    v.token_hash = hash;
+    v.patient = patient;
+    v.instruments = list.p;
+    v.created_us = c->now_us;
+    v.expires_us = c->now_us + days * DAY_US;
+    v.created_by = c->user.id;
+    if (list.oom || store_survey_put(c->store, &v, &err)) {
+        if (!err.code)
+            GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+        ctx_fail(c, &err);
+        goto out;
+    }
+    ctx_json(c, 201);
+    genu_buf_printf(&c->out, "{\"url\":\"/s/%s\",\"patient\":", token);
+    genu_buf_json_str(&c->out, patient);
+    genu_buf_puts(&c->out, ",\"instruments\":");
+    genu_json_append(&c->out, json_object_get(body, "instruments"));
+    genu_buf_printf(&c->out, ",\"expires_us\":%lld}\n", (long long)v.expires_us);
+out:
+    genu_buf_free(&list);
+    json_decref(body);
+}
+
+/* ---- the patient's pages ---- */
+
+static void page(ctx *c, int status, const char *title, const char *text)
+{
+    c->status = status;
+    c->ctype = "text/html; charset=utf-8";
+    genu_buf_clear(&c->out);
+    html_message(&c->out, title, text);
+}
+
+/* Finds the link of the path's token; when it cannot be answered the page
+ * saying why is written and -1 returned. */
+static int live_link(ctx *c, store_survey *v, const char **token)
+{
+    genu_err err = {0};
+    char hash[AUTH_HEX_LEN];
+    *token = genu_arena_strndup(c->arena, c->route.param[0].p, c->route.param[0].n);
+    if (!*token || strlen(*token) != AUTH_TOKEN_LEN - 1) {
+        page(c, 404, "Link not found",
+             "This survey link is not valid. Please check it, or ask your clinic for a new one.");
+        return -1;
+    }
+    auth_sha256_hex(*token, hash);
+    int rc = store_survey_get(c->store, hash, c->arena, v, &err);
+    if (rc == GENU_ENOTFOUND) {
+        page(c, 404, "Link not found",
+             "This survey link is not valid. Please check it, or ask your clinic for a new one.");
+        return -1;
+    }
+    if (rc) {
+        fprintf(stderr, "genu: serve: survey link: %s\n", err.msg);
+        page(c, 500, "Something went wrong",
+             "We could not open this survey just now. Please try again later.");
+        return -1;
+    }
+    if (v->used_us) {
+        page(c, 410, "Survey already answered",
+             "This survey link has already been used. Thank you; there is nothing more to do.");
+        return -1;
+    }
+    if (v->expires_us <= c->now_us) {
+        page(c, 410, "Survey link expired",
+             "This survey link has expired. Please ask your clinic for a new one.");
+        return -1;
+    }
+    return 0;
+}
+
+static void item_html(genu_buf *b, const genu_instrument *in, const instr_item *it)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s.%s", in->id, it->code);
+    const char *label = it->label ? it->label : it->code;
+    bool radios = it->kind == INSTR_BOOL || it->allowed || (it->hi - it->lo <= 10);
+    if (!radios) {
+        genu_buf_puts(b, "<p><label>");
+        html_escape(b, label);
+        genu_buf_printf(b, " <input type=\"number\" inputmode=\"numeric\" min=\"%d\" max=\"%d\" "
+                           "name=\"",
+                        (int)it->lo, (int)it->hi);
+        html_escape(b, name);
+        genu_buf_puts(b, "\"></label></p>\n");
+        return;
+    }
+    genu_buf_puts(b, "<fieldset><legend>");
+    html_escape(b, label);
+    genu_buf_puts(b, "</legend>");
+    size_t n = it->kind == INSTR_BOOL ? 2 : it->allowed ? it->nallowed
+                                                        : (size_t)(it->hi - it->lo + 1);
+    for (size_t i = 0; i < n; i++) {
+        char val[16];
+        if (it->kind == INSTR_BOOL)
+            snprintf(val, sizeof val, "%s", i ? "false" : "true");
+        else
+            snprintf(val, sizeof val, "%d",
+                     it->allowed ? (int)it->allowed[i] : (int)(it->lo + (int32_t)i));
+        genu_buf_puts(b, "<label><input type=\"radio\" name=\"");
+        html_escape(b, name);
+        genu_buf_printf(b, "\" value=\"%s\"> %s</label>", val,
+                        it->kind == INSTR_BOOL ? (i ? "no" : "yes") : val);
+    }
+    genu_buf_puts(b, "</fieldset>\n");
+}
+
+static void form(ctx *c, int status, const store_survey *v, const char *token, const char *error)
+{
+    genu_buf *b = &c->out;
+    c->status = status;
+    c->ctype = "text/html; charset=utf-8";
+    genu_buf_clear(b);
+    html_begin(b, "Your follow-up survey");
+    if (error) {
+        genu_buf_puts(b, "<p class=\"error\" role=\"alert\">");
+        html_escape(b, error);
+        genu_buf_puts(b, "</p>\n");
+    }
+    if (v->knee != GENU_KNEE_NONE)
+        genu_buf_printf(b, "<p>Questions marked per knee are about your <strong>%s</strong> "
+                           "knee.</p>\n",
+                        v->knee == GENU_KNEE_LEFT ? "left" : "right");
+    genu_buf_puts(b, "<form method=\"post\" action=\"/s/");
+    html_escape(b, token);
+    genu_buf_puts(b, "\">\n");
+    char *list = genu_arena_strdup(c->arena, v->instruments);
+    for (char *save = NULL, *id = list ? strtok_r(list, ",", &save) : NULL; id;
+         id = strtok_r(NULL, ",", &save)) {
+        const genu_instrument *in = instrument_find(id);
+        if (!in)
+            continue;
+        genu_buf_puts(b, "<section><h2>");
+        html_escape(b, in->title);
+        genu_buf_puts(b, "</h2>\n");
+        for (size_t i = 0; i < in->nitems; i++)
+            item_html(b, in, &in->items[i]);
+        genu_buf_puts(b, "</section>\n");
+    }
+    genu_buf_puts(b, "<p><button type=\"submit\">Send my answers</button></p></form>\n");
+    html_end(b);
+}
+
+void survey_page(ctx *c)
+{
+    store_survey v;
+    const char *token;
+    if (live_link(c, &v, &token))
+        return;
+    form(c, 200, &v, token, NULL);
+}
+
+/* A strict integer: optional '-', 1..9 digits. */
+static bool parse_int(const char *s, json_int_t *out)
+{
+    json_int_t x = 0;
+    bool neg = *s == '-';
+    size_t n = strlen(s + neg);
+    if (n == 0 || n > 9)
+        return false;
+    for (const char *p = s + neg; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        x = x * 10 + (*p - '0');
+    }
+    *out = neg ? -x : x;
+    return true;
+}
+
+/* The answers for each of the link's instruments as §3 response lines;
+ * on bad input writes an error message into why. */
+static int build_responses(ctx *c, const store_survey *v, char **keys, char **vals, size_t nf,
+                           genu_record *recs, size_t *nrec, char *why, size_t whylen)
+{
+    char *list = genu_arena_strdup(c->arena, v->instruments);
+    const genu_instrument *ins[MAX_INSTRUMENTS];
+    json_t *items[MAX_INSTRUMENTS];
+    size_t n = 0;
+    int rc = -1;
+    char today[GENU_DATE_STRLEN];
+    genu_date_format(genu_date_today(), today);
+    for (char *save = NULL, *id = list ? strtok_r(list, ",", &save) : NULL;
+         id && n < MAX_INSTRUMENTS; id = strtok_r(NULL, ",", &save)) {
+        if ((ins[n] = instrument_find(id)) != NULL)
+            items[n++] = json_object();
+    }
+    for (size_t f = 0; f < nf; f++) {
+        const char *dot = strchr(keys[f], '.');
+        size_t i = 0;
+        if (!*vals[f])
+            continue; /* a question left unanswered */
+        while (dot && i < n &&
+               (strlen(ins[i]->id) != (size_t)(dot - keys[f]) ||
+                strncmp(ins[i]->id, keys[f], (size_t)(dot - keys[f])) != 0))
+            i++;
+        int item = dot && i < n ? instrument_item(ins[i], dot + 1) : -1;
+        if (item < 0) {
+            snprintf(why, whylen, "The form sent an unknown question (%.60s).", keys[f]);
+            goto out;
+        }
+        json_int_t x;
+        json_t *val = NULL;
+        if (ins[i]->items[item].kind == INSTR_BOOL && strcmp(vals[f], "true") == 0)
+            val = json_true();
+        else if (ins[i]->items[item].kind == INSTR_BOOL && strcmp(vals[f], "false") == 0)
+            val = json_false();
+        else if (ins[i]->items[item].kind != INSTR_BOOL && parse_int(vals[f], &x))
+            val = json_integer(x);
+        if (!val) {
+            snprintf(why, whylen, "The answer to \"%.80s\" is not valid.",
+                     ins[i]->items[item].label ? ins[i]->items[item].label : keys[f]);
+            goto out;
+        }
+        json_object_set_new(items[i], ins[i]->items[item].code, val);
+    }
+    for (size_t i = 0; i < n; i++) {
+        genu_err err = {0};
+        if (json_object_size(items[i]) == 0) {
+            snprintf(why, whylen, "Please answer the questions of \"%s\".", ins[i]->title);
+            goto out;
+        }
+        json_t *line = json_pack("{s:s,s:s}", "type", "response", "patient", v->patient);
+        if (ins[i]->level == INSTR_LEVEL_KNEE)
+            json_object_set_new(line, "knee",
+                                json_string(v->knee == GENU_KNEE_LEFT ? "left" : "right"));
+        json_object_set_new(line, "date", json_string(today));
+        json_object_set_new(line, "instrument", json_string(ins[i]->id));
+        json_object_set(line, "items", items[i]);
+        if (v->timepoint)
+            json_object_set_new(line, "timepoint", json_string(v->timepoint));
+        json_object_set_new(line, "source", json_string("survey_link"));
+        genu_buf b = GENU_BUF_INIT;
+        genu_json_append(&b, line);
+        json_decref(line);
+        int bad = b.oom || record_json_parse(b.p, b.len, c->arena, &recs[i], &err);
+        genu_buf_free(&b);
+        if (bad) {
+            snprintf(why, whylen, "Some answers are not valid: %.240s", err.msg);
+            goto out;
+        }
+    }
+    *nrec = n;
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        json_decref(items[i]);
+    return rc;
+}
+
+void survey_submit(ctx *c)
+{
+    store_survey v;
+    const char *token;
+    genu_record recs[MAX_INSTRUMENTS];
+    size_t nrec = 0;
+    char why[300];
+    genu_err err = {0};
+    if (live_link(c, &v, &token))
+        return;
+    char *body = genu_arena_strndup(c->arena, c->body ? c->body : "", c->body_len);
+    char **keys = genu_arena_calloc(c->arena, MAX_FIELDS, sizeof *keys);
+    char **vals = genu_arena_calloc(c->arena, MAX_FIELDS, sizeof *vals);
+    if (!body || !keys || !vals) {
+        page(c, 500, "Something went wrong", "Please try again later.");
+        return;
+    }
+    if (memchr(c->body, '\0', c->body_len)) {
+        form(c, 400, &v, token, "The form could not be read. Please try again.");
+        return;
+    }
+    int nf = survey_form_parse(body, c->body_len, keys, vals, MAX_FIELDS);
+    if (nf < 0) {
+        form(c, 400, &v, token, "The form could not be read. Please try again.");
+        return;
+    }
+    if (build_responses(c, &v, keys, vals, (size_t)nf, recs, &nrec, why, sizeof why)) {
+        form(c, 400, &v, token, why);
+        return;
+    }
+    char hash[AUTH_HEX_LEN];
+    auth_sha256_hex(token, hash);
+    const char *actor = genu_arena_printf(c->arena, "survey:%s", v.patient);
+    if (!actor || store_set_actor(c->store, actor, &err) || store_begin(c->store, &err))
+        goto fail;
+    if (store_survey_use(c->store, hash, c->now_us, &err))
+        goto fail_tx;
+    for (size_t i = 0; i < nrec; i++) {
+        store_put_result res;
+        if (store_put(c->store, &recs[i], &res, &err))
+            goto fail_tx;
+    }
+    if (store_commit(c->store, &err))
+        goto fail_tx;
+    page(c, 200, "Thank you",
+         "Your answers have been saved. Your clinic will see them at your next visit.");
+    return;
+fail_tx:
+    store_rollback(c->store);
+fail:
+    if (err.code == GENU_ECONFLICT) {
+        page(c, 410, "Survey already answered",
+             "This survey link has already been used. Thank you; there is nothing more to do.");
+        return;
+    }
+    fprintf(stderr, "genu: serve: survey submit: %s\n", err.msg);
+    page(c, 500, "Something went wrong",
+         "Your answers could not be saved just now. Please try again in a few minutes.");
+}
