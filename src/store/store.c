@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/pg.h"
 
 int store_open(const char *url, bool create, genu_store **out, genu_err *err)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "PostgreSQL registries are not supported by this build (%s)", url);
+        return store_pg_open(url, create, out, err);
     return store_sqlite_open(url, create, out, err);
 }
 

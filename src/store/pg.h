@@ -1,0 +1,136 @@
+/* pg: what the PostgreSQL backend's files share. Private to src/store.
+ *
+ * Statements are prepared once per connection, on first use, keyed by the
+ * address of their SQL text (a static const string, or one built at open
+ * and kept for the handle's life). Every value travels as a bound text
+ * parameter; results are read in text format. */
+#ifndef GENU_STORE_PG_H
+#define GENU_STORE_PG_H
+
+#include <libpq-fe.h>
+
+#include "store/backend.h"
+
+#define PG_NT        GENU_REC_NTYPES
+#define PG_MAXSTMT   96
+#define PG_MAXPARAMS 16
+
+/* A record table: its name and its own columns (after the shared seq, id,
+ * patient, knee, date, doc). The same tables as the SQLite backend. */
+typedef struct pg_table {
+    const char *name;
+    const char *cols;
+    int ncols;
+} pg_table;
+extern const pg_table pg_tables[PG_NT];
+
+typedef struct pg_store {
+    genu_store base;
+    PGconn *db;
+    int version;
+    /* the per-type statements, built at open */
+    char *q_insert[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_get[PG_NT], *q_del[PG_NT],
+        *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];
+    /* statements prepared on this connection (by SQL address), named "g<i>" */
+    const char *prepared[PG_MAXSTMT];
+    int nprepared;
+    char actor[128];
+    /* the audit chain's head inside the current transaction */
+    bool chain_known;
+    int64_t chain_seq;
+    char chain_hash[65];
+} pg_store;
+
+/* Bound parameters of one statement: text or NULL. Numbers are formatted
+ * into num[] (never into SQL). */
+typedef struct pg_params {
+    const char *v[PG_MAXPARAMS];
+    char num[PG_MAXPARAMS][32];
+    int n;
+} pg_params;
+
+void pg_p_text(pg_params *p, const char *v);
+void pg_p_int(pg_params *p, int64_t v);
+void pg_p_real(pg_params *p, double v); /* NAN binds NULL */
+
+/* Fails err from a failed result or the connection (SQLSTATE class 23 and
+ * 40 are GENU_ECONFLICT, the rest GENU_EIO), naming what was being done.
+ * Clears res. */
+int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what);
+/* Runs a parameterless command (BEGIN, COMMIT, DDL, cursor commands). */
+int pg_exec(pg_store *s, const char *sql, genu_err *err, const char *what);
+/* Runs sql (prepared on first use) with p (NULL for none). Returns the
+ * result (caller PQclears) or NULL with err set. */
+PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err,
+                 const char *what);
+/* Runs sql and discards the result; *changed (may be NULL) gets the number
+ * of rows the command touched. */
+int pg_do(pg_store *s, const char *sql, const pg_params *p, int64_t *changed, genu_err *err,
+          const char *what);
+
+/* Column readers: NULL (or NAN, -1, 0) for SQL NULL; strings into a. */
+const char *pg_col_text(const PGresult *r, int row, int col, genu_arena *a);
+int64_t pg_col_int(const PGresult *r, int row, int col);
+
+/* A forward cursor in batches, inside the current transaction. */
+typedef struct pg_cursor {
+    char name[32];
+    PGresult *res;
+    int row, nrows;
+} pg_cursor;
+/* Declares the cursor for sql (no parameters) and fetches the first batch;
+ * c->row < c->nrows while it holds a row. */
+int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql, genu_err *err);
+/* Steps to the next row, fetching the next batch when needed. */
+int pg_cursor_next(pg_store *s, pg_cursor *c, genu_err *err);
+void pg_cursor_close(pg_store *s, pg_cursor *c);
+
+/* Opens a read snapshot (REPEATABLE READ, READ ONLY) unless a transaction
+ * is open; pg_read_end ends what pg_read_begin opened. */
+int pg_read_begin(pg_store *s, bool *own, genu_err *err);
+void pg_read_end(pg_store *s, bool own);
+
+/* Opens a write transaction unless one is open; *own says whether it did.
+ * pg_write_end commits (or rolls back on rc != 0) what pg_write_begin
+ * opened. */
+int pg_write_begin(pg_store *s, bool *own, genu_err *err);
+int pg_write_end(pg_store *s, bool own, int rc, genu_err *err);
+
+/* Audit trail (store_pg_admin.c): append one change inside a transaction;
+ * write the chain head before a commit; forget it on rollback. */
+int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
+             const char *before, const char *after, genu_err *err);
+int pg_audit_before_commit(pg_store *s, genu_err *err);
+void pg_audit_forget(pg_store *s);
+/* Initialises what the audit trail needs (libsodium). */
+int pg_audit_init(pg_store *s, genu_err *err);
+
+/* Opens the registry at a postgresql:// or postgres:// URL (libpq's URI
+ * syntax, e.g. postgresql://user@host/db or postgresql:///db?host=/run/pg).
+ * create=false fails with GENU_ENOTFOUND when the database holds no genu
+ * schema. Server down, authentication failure and a missing database are
+ * GENU_EIO / GENU_EIO / GENU_ENOTFOUND with libpq's reason, naming the
+ * database, user, host and port but never the password. */
+int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err);
+
+/* Operations implemented in store_pg_admin.c. */
+int pg_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err);
+int pg_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, store_user *out,
+                genu_err *err);
+int pg_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, genu_err *err);
+int pg_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
+                   int64_t expires_us, genu_err *err);
+int pg_session_get(genu_store *gs, const char *token_hash, int64_t now_us, genu_arena *a,
+                   int64_t *user, const char **csrf, genu_err *err);
+int pg_session_delete(genu_store *gs, const char *token_hash, genu_err *err);
+int pg_survey_put(genu_store *gs, const store_survey *v, genu_err *err);
+int pg_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_survey *out,
+                  genu_err *err);
+int pg_survey_use(genu_store *gs, const char *token_hash, int64_t now_us, genu_err *err);
+int pg_audit_list(genu_store *gs, int64_t after_seq, size_t limit, genu_arena *a,
+                  store_audit_row **rows, size_t *n, genu_err *err);
+int pg_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why, size_t whylen,
+                    genu_err *err);
+int pg_backup(genu_store *gs, const char *path, genu_err *err);
+
+#endif

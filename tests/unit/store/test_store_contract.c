@@ -1,0 +1,669 @@
+/* The store contract: what every backend must do, the same tests on each.
+ * GENU_TEST_DB names the registry: unset, a temporary SQLite file; a
+ * postgresql:// URL (tests/e2e/pg.sh passes one of a private server), that
+ * database, whose public schema is emptied before each test (so use a
+ * database of its own). Tampering goes through the backend's own shell
+ * (sqlite3 or psql), as someone with direct access to the data would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char url[1024], copy[80], sqlfile[80];
+static bool pg;
+
+static void rm_db(const char *p)
+{
+    char q[1100];
+    unlink(p);
+    snprintf(q, sizeof q, "%s-wal", p);
+    unlink(q);
+    snprintf(q, sizeof q, "%s-shm", p);
+    unlink(q);
+}
+
+/* Runs SQL directly on the registry with the backend's shell; its status. */
+static int raw_sql(const char *sql)
+{
+    char cmd[1400];
+    FILE *f = fopen(sqlfile, "w");
+    assert_non_null(f);
+    fputs(sql, f);
+    fclose(f);
+    if (pg)
+        snprintf(cmd, sizeof cmd, "psql -X -q -v ON_ERROR_STOP=1 '%s' -f %s >/dev/null 2>&1", url,
+                 sqlfile);
+    else
+        snprintf(cmd, sizeof cmd, "sqlite3 %s < %s >/dev/null 2>&1", url, sqlfile);
+    return system(cmd);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *env = getenv("GENU_TEST_DB");
+    pg = env && *env;
+    snprintf(copy, sizeof copy, "/tmp/genu-test-contract-%d.copy.db", (int)getpid());
+    snprintf(sqlfile, sizeof sqlfile, "/tmp/genu-test-contract-%d.sql", (int)getpid());
+    rm_db(copy);
+    if (pg) {
+        snprintf(url, sizeof url, "%s", env);
+        assert_int_equal(raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"), 0);
+    } else {
+        snprintf(url, sizeof url, "/tmp/genu-test-contract-%d.db", (int)getpid());
+        rm_db(url);
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (!pg)
+        rm_db(url);
+    rm_db(copy);
+    unlink(sqlfile);
+    return 0;
+}
+
+static genu_store *open_db(void)
+{
+    genu_store *s = NULL;
+    genu_err err = {0};
+    int rc = store_open(url, true, &s, &err);
+    if (rc)
+        fprintf(stderr, "store_open: %s\n", err.msg);
+    assert_int_equal(rc, GENU_OK);
+    assert_string_equal(store_backend(s), pg ? "postgresql" : "sqlite");
+    return s;
+}
+
+static genu_record patient(const char *id, const char *doc)
+{
+    genu_record r = {.type = GENU_REC_PATIENT, .id = id, .patient = id, .doc = doc};
+    r.date = GENU_DATE_NONE;
+    r.u.patient = (genu_patient){"site-a", vocab_sex("female"), 1950, NAN, 70};
+    return r;
+}
+
+static genu_record nprs(const char *id, const char *pid, genu_knee knee, genu_date date,
+                        const genu_score *score)
+{
+    genu_record r = {.type = GENU_REC_RESPONSE, .id = id, .patient = pid, .knee = knee,
+                     .date = date, .doc = id};
+    r.u.response = (genu_response){"nprs", 1, 1, score, 0, NULL};
+    return r;
+}
+
+static void put(genu_store *s, const genu_record *r, store_put_result want)
+{
+    genu_err err = {0};
+    store_put_result got;
+    int rc = store_put(s, r, &got, &err);
+    if (rc)
+        fprintf(stderr, "store_put: %s\n", err.msg);
+    assert_int_equal(rc, GENU_OK);
+    assert_int_equal(got, want);
+}
+
+/* ---- records ---- */
+
+static void opening_a_missing_registry_without_create_fails(void **state)
+{
+    (void)state;
+    genu_store *s = NULL;
+    genu_err err = {0};
+    assert_int_equal(store_open(url, false, &s, &err), GENU_ENOTFOUND);
+    assert_null(s);
+    genu_err_clear(&err);
+    /* and it created nothing: a second try fails the same way */
+    assert_int_equal(store_open(url, false, &s, &err), GENU_ENOTFOUND);
+    if (!pg)
+        assert_int_equal(access(url, F_OK), -1);
+}
+
+static void reopening_keeps_the_schema_version(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    assert_int_equal(store_schema_version(s), 2);
+    store_close(s);
+    genu_err err = {0};
+    assert_int_equal(store_open(url, false, &s, &err), GENU_OK);
+    assert_int_equal(store_schema_version(s), 2);
+    store_close(s);
+}
+
+static void puts_add_update_and_leave_identical_records(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    genu_record p = patient("P1", "{\"v\":1}");
+    put(s, &p, STORE_ADDED);
+    put(s, &p, STORE_UNCHANGED);
+    p.doc = "{\"v\":2}";
+    put(s, &p, STORE_UPDATED);
+    assert_int_equal(store_commit(s, &err), GENU_OK);
+    bool has = false;
+    assert_int_equal(store_has(s, GENU_REC_PATIENT, "P1", &has, &err), GENU_OK);
+    assert_true(has);
+    assert_int_equal(store_has(s, GENU_REC_PATIENT, "P2", &has, &err), GENU_OK);
+    assert_false(has);
+    store_close(s);
+}
+
+static void rollback_leaves_nothing(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    store_begin(s, &err);
+    genu_record p = patient("P1", "{}");
+    put(s, &p, STORE_ADDED);
+    store_rollback(s);
+    size_t n = 99;
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 0);
+    store_close(s);
+}
+
+static void a_record_of_an_unknown_patient_is_refused(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score sc = {"intensity", 5};
+    genu_record p = patient("P1", "{}");
+    genu_record r = nprs("r1", "NOPE", GENU_KNEE_LEFT, 100, &sc);
+    store_put_result res;
+    store_begin(s, &err);
+    put(s, &p, STORE_ADDED);
+    assert_int_equal(store_put(s, &r, &res, &err), GENU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+    /* after an error the caller rolls back, and nothing of it is kept */
+    store_rollback(s);
+    size_t n = 99;
+    genu_err_clear(&err);
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 0);
+    /* the handle is usable afterwards */
+    put(s, &p, STORE_ADDED);
+    store_close(s);
+}
+
+typedef struct seen {
+    char ids[16][16];
+    int n;
+} seen;
+
+static int collect(const genu_record *r, void *ctx)
+{
+    seen *v = ctx;
+    snprintf(v->ids[v->n++], sizeof v->ids[0], "%s", r->id);
+    return 0;
+}
+
+static void export_order_is_patient_then_type_then_date(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score a = {"intensity", 5}, b = {"intensity", NAN};
+    store_begin(s, &err);
+    genu_record p2 = patient("P2", "p2"), p1 = patient("P1", "p1");
+    put(s, &p2, STORE_ADDED);
+    put(s, &p1, STORE_ADDED);
+    genu_record r3 = nprs("r3", "P1", GENU_KNEE_LEFT, 200, &a);
+    genu_record r1 = nprs("r1", "P2", GENU_KNEE_RIGHT, 50, &a);
+    genu_record r2 = nprs("r2", "P1", GENU_KNEE_LEFT, 100, &b);
+    put(s, &r3, STORE_ADDED);
+    put(s, &r1, STORE_ADDED);
+    put(s, &r2, STORE_ADDED);
+    store_commit(s, &err);
+
+    seen v = {0};
+    assert_int_equal(store_each(s, false, collect, &v, &err), GENU_OK);
+    assert_int_equal(v.n, 5);
+    const char *want[] = {"P1", "r2", "r3", "P2", "r1"};
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(v.ids[i], want[i]);
+
+    genu_arena *ar = genu_arena_create();
+    genu_dataset ds;
+    assert_int_equal(store_load(s, ar, &ds, &err), GENU_OK);
+    assert_int_equal(ds.n[GENU_REC_PATIENT], 2);
+    assert_string_equal(ds.recs[GENU_REC_PATIENT][0].id, "P1");
+    assert_true(isnan(ds.recs[GENU_REC_PATIENT][0].u.patient.height_cm));
+    assert_true(ds.recs[GENU_REC_PATIENT][0].u.patient.weight_kg == 70);
+    assert_int_equal(ds.n[GENU_REC_RESPONSE], 3);
+    const genu_record *resp = ds.recs[GENU_REC_RESPONSE];
+    assert_string_equal(resp[0].id, "r2");
+    assert_int_equal(resp[0].pat, 0);
+    assert_int_equal(resp[0].date, 100);
+    assert_int_equal(resp[0].knee, GENU_KNEE_LEFT);
+    assert_false(record_has_score(&resp[0], "intensity"));
+    assert_true(record_score(&resp[1], "intensity") == 5);
+    assert_int_equal(resp[2].pat, 1);
+    assert_null(resp[0].doc);
+    genu_arena_destroy(ar);
+    store_close(s);
+}
+
+/* Ids sort bytewise (SQLite's BINARY, PostgreSQL's "C"), whatever the
+ * server's locale: upper case before lower case, UTF-8 after ASCII; a
+ * record without a knee comes before one with a knee on the same date. */
+static void order_is_bytewise_and_null_knees_come_first(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score a = {"intensity", 1};
+    const char *ids[] = {"\xc3\xa9t\xc3\xa9", "a-1", "Z9", "B10", "a_1", "B2"};
+    store_begin(s, &err);
+    for (int i = 0; i < 6; i++) {
+        genu_record p = patient(ids[i], ids[i]);
+        put(s, &p, STORE_ADDED);
+    }
+    genu_record k1 = nprs("k-right", "Z9", GENU_KNEE_RIGHT, 10, &a);
+    genu_record k2 = nprs("k-none", "Z9", GENU_KNEE_NONE, 10, &a);
+    genu_record k3 = nprs("k-left", "Z9", GENU_KNEE_LEFT, 10, &a);
+    genu_record k4 = nprs("k-early", "Z9", GENU_KNEE_RIGHT, 9, &a);
+    put(s, &k1, STORE_ADDED);
+    put(s, &k2, STORE_ADDED);
+    put(s, &k3, STORE_ADDED);
+    put(s, &k4, STORE_ADDED);
+    assert_int_equal(store_commit(s, &err), GENU_OK);
+    seen v = {0};
+    assert_int_equal(store_each(s, false, collect, &v, &err), GENU_OK);
+    const char *want[] = {"B10",     "B2",     "Z9",     "k-early", "k-none",
+                          "k-left",  "k-right", "a-1",   "a_1",     "\xc3\xa9t\xc3\xa9"};
+    assert_int_equal(v.n, 10);
+    for (int i = 0; i < 10; i++)
+        assert_string_equal(v.ids[i], want[i]);
+    genu_arena *ar = genu_arena_create();
+    genu_record *page;
+    size_t n, total;
+    store_query q = {.patient = "Z9", .limit = 10};
+    assert_int_equal(store_list(s, GENU_REC_RESPONSE, &q, ar, &page, &n, &total, &err), GENU_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(page[1].id, "k-none");
+    assert_int_equal(page[1].knee, GENU_KNEE_NONE);
+    genu_arena_destroy(ar);
+    store_close(s);
+}
+
+static void every_field_reads_back_as_stored(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_record p = patient("P1", "{\"p\":\"it's \\\"quoted\\\"; DROP TABLE patient;--\"}");
+    p.u.patient.height_cm = 172.30000000000001;
+    p.u.patient.weight_kg = 1.0 / 3.0;
+    put(s, &p, STORE_ADDED);
+    genu_record t = {.type = GENU_REC_TREATMENT, .id = "t1", .patient = "P1",
+                     .knee = GENU_KNEE_RIGHT, .date = 18000, .doc = "t1"};
+    t.u.treatment = (genu_treatment){vocab_kind_find("prp"), "3x", 0x80000001u, 123.45, "EUR",
+                                     NULL};
+    put(s, &t, STORE_ADDED);
+    genu_score sc[2] = {{"pain", 12.5}, {"womac.pain_norm", NAN}};
+    const char *notes[] = {"first note", "second"};
+    genu_record r = nprs("r1", "P1", GENU_KNEE_LEFT, 18001, sc);
+    r.u.response = (genu_response){"koos", 2, 2, sc, 2, notes};
+    put(s, &r, STORE_ADDED);
+    genu_record g;
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "P1", a, &g, &err), GENU_OK);
+    assert_string_equal(g.doc, p.doc);
+    assert_true(g.u.patient.height_cm == 172.30000000000001);
+    assert_true(g.u.patient.weight_kg == 1.0 / 3.0);
+    assert_int_equal(g.u.patient.birth_year, 1950);
+    assert_int_equal(store_get(s, GENU_REC_TREATMENT, "t1", a, &g, &err), GENU_OK);
+    assert_int_equal(g.u.treatment.sites, 0x80000001u);
+    assert_true(g.u.treatment.cost == 123.45);
+    assert_string_equal(g.u.treatment.currency, "EUR");
+    assert_null(g.u.treatment.clinician);
+    assert_int_equal(g.date, 18000);
+    assert_int_equal(g.knee, GENU_KNEE_RIGHT);
+    assert_int_equal(store_get(s, GENU_REC_RESPONSE, "r1", a, &g, &err), GENU_OK);
+    assert_int_equal(g.u.response.nscores, 2);
+    assert_true(record_score(&g, "pain") == 12.5);
+    assert_true(record_has_score(&g, "womac.pain_norm") || isnan(record_score(&g, "womac.pain_norm")));
+    assert_int_equal(g.u.response.nnotes, 2);
+    assert_string_equal(g.u.response.notes[1], "second");
+    assert_int_equal(store_get(s, GENU_REC_RESPONSE, "nope", a, &g, &err), GENU_ENOTFOUND);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+static void lists_page_and_filter(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score a = {"intensity", 5};
+    store_begin(s, &err);
+    const char *ids[] = {"A1", "A2", "B1", "A3"};
+    for (int i = 0; i < 4; i++) {
+        genu_record p = patient(ids[i], ids[i]);
+        p.u.patient.site = i == 2 ? "site-b" : "site-a";
+        put(s, &p, STORE_ADDED);
+    }
+    genu_record r1 = nprs("r1", "A2", GENU_KNEE_LEFT, 20, &a), r2 = nprs("r2", "A2", 0, 10, &a);
+    put(s, &r1, STORE_ADDED);
+    put(s, &r2, STORE_ADDED);
+    store_commit(s, &err);
+    genu_arena *ar = genu_arena_create();
+    genu_record *v;
+    size_t n, total;
+    store_query q = {.search = "A", .offset = 1, .limit = 1};
+    assert_int_equal(store_list(s, GENU_REC_PATIENT, &q, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, "A2");
+    store_query q2 = {.sites = "site-b,site-c", .limit = 10};
+    assert_int_equal(store_list(s, GENU_REC_PATIENT, &q2, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, "B1");
+    store_query q3 = {.patient = "A2", .limit = 10};
+    assert_int_equal(store_list(s, GENU_REC_RESPONSE, &q3, ar, &v, &n, &total, &err), GENU_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].id, "r2");
+    assert_string_equal(v[0].doc, "r2");
+    genu_arena_destroy(ar);
+    store_close(s);
+}
+
+static void settings_round_trip(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    const char *v = "x";
+    assert_int_equal(store_get_setting(s, "k", a, &v, &err), GENU_OK);
+    assert_null(v);
+    assert_int_equal(store_set_setting(s, "k", "one", &err), GENU_OK);
+    assert_int_equal(store_set_setting(s, "k", "two", &err), GENU_OK);
+    assert_int_equal(store_get_setting(s, "k", a, &v, &err), GENU_OK);
+    assert_string_equal(v, "two");
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+static void a_newer_schema_is_refused(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    store_close(s);
+    assert_int_equal(raw_sql(pg ? "INSERT INTO schema_migrations(version) VALUES(99);"
+                                : "PRAGMA user_version=99;"),
+                     0);
+    genu_err err = {0};
+    assert_int_equal(store_open(url, false, &s, &err), GENU_ENOTSUP);
+    assert_non_null(strstr(err.msg, "newer"));
+}
+
+/* ---- changes, the audit trail, accounts, backup ---- */
+
+static void fill(genu_store *s)
+{
+    genu_err err = {0};
+    store_put_result res;
+    assert_int_equal(store_set_actor(s, "user:alice", &err), GENU_OK);
+    genu_record a = patient("A", "{\"a\":1}"), b = patient("B", "{\"b\":1}");
+    assert_int_equal(store_put(s, &a, &res, &err), GENU_OK); /* own transaction */
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    assert_int_equal(store_put(s, &b, &res, &err), GENU_OK);
+    a.doc = "{\"a\":2}";
+    assert_int_equal(store_put(s, &a, &res, &err), GENU_OK);
+    assert_int_equal(store_put(s, &a, &res, &err), GENU_OK); /* unchanged: not audited */
+    assert_int_equal(store_commit(s, &err), GENU_OK);
+    assert_int_equal(store_delete(s, GENU_REC_PATIENT, "B", &err), GENU_OK);
+}
+
+static void every_change_is_audited_with_before_and_after(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    fill(s);
+    genu_arena *a = genu_arena_create();
+    store_audit_row *rows;
+    size_t n;
+    genu_err err = {0};
+    assert_int_equal(store_audit_list(s, 0, 100, a, &rows, &n, &err), GENU_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(rows[0].action, "create");
+    assert_null(rows[0].before);
+    assert_string_equal(rows[2].action, "update");
+    assert_string_equal(rows[2].before, "{\"a\":1}");
+    assert_string_equal(rows[2].after, "{\"a\":2}");
+    assert_string_equal(rows[3].action, "delete");
+    assert_string_equal(rows[3].before, "{\"b\":1}");
+    assert_null(rows[3].after);
+    assert_string_equal(rows[3].actor, "user:alice");
+    assert_string_equal(rows[1].prev, rows[0].hash);
+    int64_t broken;
+    size_t checked;
+    char why[200];
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, 4);
+    genu_record r;
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "B", a, &r, &err), GENU_ENOTFOUND);
+    genu_err e2 = {0};
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "A", a, &r, &e2), GENU_OK);
+    assert_string_equal(r.doc, "{\"a\":2}");
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+static void a_patient_with_records_is_not_deleted(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score sc = {"intensity", 3};
+    genu_record p = patient("P", "{}"), r = nprs("r", "P", GENU_KNEE_LEFT, 1, &sc);
+    put(s, &p, STORE_ADDED);
+    put(s, &r, STORE_ADDED);
+    assert_int_equal(store_delete(s, GENU_REC_PATIENT, "P", &err), GENU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "still has records"));
+    genu_err_clear(&err);
+    assert_int_equal(store_delete(s, GENU_REC_PATIENT, "nope", &err), GENU_ENOTFOUND);
+    genu_err_clear(&err);
+    bool has = false;
+    assert_int_equal(store_has(s, GENU_REC_PATIENT, "P", &has, &err), GENU_OK);
+    assert_true(has);
+    store_close(s);
+}
+
+/* Tampering with the data directly (as someone with database access would)
+ * is detected; the triggers stop ordinary edits. */
+static void tamper(const char *sql, int64_t want_broken)
+{
+    genu_store *s = open_db();
+    fill(s);
+    store_close(s);
+    char all[512];
+    snprintf(all, sizeof all, "%s %s",
+             pg ? "ALTER TABLE audit DISABLE TRIGGER USER;"
+                : "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;",
+             sql);
+    assert_int_equal(raw_sql(all), 0);
+    s = open_db();
+    int64_t broken;
+    size_t checked;
+    char why[200];
+    genu_err err = {0};
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, want_broken);
+    store_close(s);
+}
+
+static void an_edited_row_is_detected(void **state)
+{
+    (void)state;
+    tamper("UPDATE audit SET after='{\"a\":3}' WHERE seq=3;", 3);
+}
+
+static void a_deleted_row_is_detected(void **state)
+{
+    (void)state;
+    tamper("DELETE FROM audit WHERE seq=2;", 3);
+}
+
+static void reordered_rows_are_detected(void **state)
+{
+    (void)state;
+    tamper("UPDATE audit SET seq=seq+10 WHERE seq=1; UPDATE audit SET seq=1 WHERE seq=2;"
+           " UPDATE audit SET seq=2 WHERE seq=11;",
+           1);
+}
+
+static void a_truncated_tail_is_detected(void **state)
+{
+    (void)state;
+    tamper("DELETE FROM audit WHERE seq=4;", -1);
+}
+
+static void the_trail_refuses_updates(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    fill(s);
+    store_close(s);
+    assert_int_not_equal(raw_sql("DELETE FROM audit;"), 0);
+    assert_int_not_equal(raw_sql("UPDATE audit SET actor='mallory';"), 0);
+    if (pg)
+        assert_int_not_equal(raw_sql("TRUNCATE audit;"), 0);
+}
+
+static void users_sessions_and_survey_links(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    int64_t id = 0, id2 = 0;
+    store_user u = {0, "carol", "clinician", "oak-park", "$argon2id$x", false};
+    assert_int_equal(store_user_put(s, &u, &id, &err), GENU_OK);
+    u.disabled = true;
+    assert_int_equal(store_user_put(s, &u, &id2, &err), GENU_OK);
+    assert_int_equal(id, id2);
+    store_user got;
+    assert_int_equal(store_user_get(s, "carol", 0, a, &got, &err), GENU_OK);
+    assert_true(got.disabled);
+    assert_string_equal(got.sites, "oak-park");
+    assert_int_equal(store_user_get(s, NULL, id, a, &got, &err), GENU_OK);
+    assert_string_equal(got.name, "carol");
+    store_user bad = {0, "eve", "root", "", "h", false};
+    assert_int_equal(store_user_put(s, &bad, &id, &err), GENU_EINVAL);
+    genu_err_clear(&err);
+    store_user *all;
+    size_t nu;
+    assert_int_equal(store_user_list(s, a, &all, &nu, &err), GENU_OK);
+    assert_int_equal(nu, 1);
+
+    const char *csrf;
+    int64_t who;
+    assert_int_equal(store_session_put(s, "tok1", id2, "c1", INT64_MAX, &err), GENU_OK);
+    assert_int_equal(store_session_get(s, "tok1", 10, a, &who, &csrf, &err), GENU_OK);
+    assert_int_equal(who, id2);
+    assert_string_equal(csrf, "c1");
+    assert_int_equal(store_session_get(s, "tok1", INT64_MAX, a, &who, &csrf, &err),
+                     GENU_ENOTFOUND);
+    genu_err_clear(&err);
+    assert_int_equal(store_session_delete(s, "tok1", &err), GENU_OK);
+    assert_int_equal(store_session_get(s, "tok1", 10, a, &who, &csrf, &err), GENU_ENOTFOUND);
+    genu_err_clear(&err);
+
+    genu_record p = patient("P", "{}");
+    store_put_result res;
+    assert_int_equal(store_put(s, &p, &res, &err), GENU_OK);
+    store_survey v = {"h1", "P", GENU_KNEE_LEFT, "nprs,koos", "12m", 1, 2, 0, id2};
+    assert_int_equal(store_survey_put(s, &v, &err), GENU_OK);
+    store_survey w;
+    assert_int_equal(store_survey_get(s, "h1", a, &w, &err), GENU_OK);
+    assert_int_equal(w.knee, GENU_KNEE_LEFT);
+    assert_int_equal(w.used_us, 0);
+    assert_int_equal(w.created_by, id2);
+    assert_string_equal(w.timepoint, "12m");
+    assert_int_equal(store_survey_use(s, "h1", 5, &err), GENU_OK);
+    assert_int_equal(store_survey_use(s, "h1", 6, &err), GENU_ECONFLICT);
+    genu_err_clear(&err);
+    assert_int_equal(store_survey_get(s, "h2", a, &w, &err), GENU_ENOTFOUND);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+static void backup_is_a_complete_registry(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    fill(s);
+    genu_err err = {0};
+    int64_t uid;
+    store_user u = {0, "dora", "admin", "", "$argon2id$y", false};
+    assert_int_equal(store_user_put(s, &u, &uid, &err), GENU_OK);
+    assert_int_equal(store_backup(s, copy, &err), GENU_OK);
+    store_close(s);
+    genu_store *c = NULL;
+    assert_int_equal(store_open(copy, false, &c, &err), GENU_OK);
+    size_t n;
+    assert_int_equal(store_count(c, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 1);
+    int64_t broken;
+    size_t checked;
+    char why[100];
+    assert_int_equal(store_audit_verify(c, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, 5);
+    genu_arena *a = genu_arena_create();
+    store_user got;
+    assert_int_equal(store_user_get(c, "dora", 0, a, &got, &err), GENU_OK);
+    assert_int_equal(got.id, uid);
+    genu_record r;
+    assert_int_equal(store_get(c, GENU_REC_PATIENT, "A", a, &r, &err), GENU_OK);
+    assert_string_equal(r.doc, "{\"a\":2}");
+    genu_arena_destroy(a);
+    store_close(c);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(opening_a_missing_registry_without_create_fails),
+        T(reopening_keeps_the_schema_version),
+        T(puts_add_update_and_leave_identical_records),
+        T(rollback_leaves_nothing),
+        T(a_record_of_an_unknown_patient_is_refused),
+        T(export_order_is_patient_then_type_then_date),
+        T(order_is_bytewise_and_null_knees_come_first),
+        T(every_field_reads_back_as_stored),
+        T(lists_page_and_filter),
+        T(settings_round_trip),
+        T(a_newer_schema_is_refused),
+        T(every_change_is_audited_with_before_and_after),
+        T(a_patient_with_records_is_not_deleted),
+        T(an_edited_row_is_detected),
+        T(a_deleted_row_is_detected),
+        T(reordered_rows_are_detected),
+        T(a_truncated_tail_is_detected),
+        T(the_trail_refuses_updates),
+        T(users_sessions_and_survey_links),
+        T(backup_is_a_complete_registry),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
