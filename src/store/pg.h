@@ -29,7 +29,7 @@ typedef struct pg_store {
     PGconn *db;
     int version;
     /* the per-type statements, built at open */
-    char *q_insert[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_get[PG_NT], *q_del[PG_NT],
+    char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_get[PG_NT], *q_del[PG_NT],
         *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];
     /* statements prepared on this connection (by SQL address), named "g<i>" */
     const char *prepared[PG_MAXSTMT];
@@ -101,6 +101,14 @@ int pg_write_end(pg_store *s, bool own, int rc, genu_err *err);
 int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
              const char *before, const char *after, genu_err *err);
 int pg_audit_before_commit(pg_store *s, genu_err *err);
+/* The next audit row for a change and its hash, not yet written (r's
+ * strings are borrowed from the arguments and s); pg_audit_advance moves
+ * the chain's head once the row is stored. pg_audit is the two around an
+ * INSERT. */
+int pg_audit_next(pg_store *s, const char *action, const char *type, const char *id,
+                  const char *before, const char *after, store_audit_row *r, char hash[65],
+                  genu_err *err);
+void pg_audit_advance(pg_store *s, const store_audit_row *r, const char hash[65]);
 void pg_audit_forget(pg_store *s);
 /* Initialises what the audit trail needs (libsodium). */
 int pg_audit_init(pg_store *s, genu_err *err);

@@ -640,12 +640,19 @@ static int build_statements(pg_store *s, genu_err *err)
     genu_buf b = GENU_BUF_INIT;
     for (int t = 0; t < PG_NT; t++) {
         const pg_table *tb = &pg_tables[t];
-        genu_buf_printf(&b, "INSERT INTO %s(id,patient,knee,date,doc,%s) VALUES($1,$2,$3,$4,$5",
-                        tb->name, tb->cols);
+        /* insert unless the id exists and, when it added the row, its
+         * audit row: one round trip per new record (the chain hash is
+         * computed first) */
+        genu_buf_printf(&b, "WITH ins AS (INSERT INTO %s(id,patient,knee,date,doc,%s) VALUES("
+                        "$1,$2,$3,$4,$5", tb->name, tb->cols);
         for (int k = 0; k < tb->ncols; k++)
             genu_buf_printf(&b, ",$%d", 6 + k);
-        genu_buf_puts(&b, ") ON CONFLICT (id) DO NOTHING");
-        s->q_insert[t] = build(&b);
+        int a = 6 + tb->ncols;
+        genu_buf_printf(&b, ") ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO audit(seq,"
+                        "at_us,actor,action,type,record_id,before,after,prev,hash) SELECT "
+                        "$%d::bigint,$%d::bigint,$%d::text,'create',$%d::text,id,NULL,$5::text,"
+                        "$%d::text,$%d::text FROM ins", a, a + 1, a + 2, a + 3, a + 4, a + 5);
+        s->q_insert_audited[t] = build(&b);
         /* the same parameter order: id is $1 and doc $5 in both statements */
         genu_buf_printf(&b, "UPDATE %s SET patient=$2,knee=$3,date=$4,doc=$5", tb->name);
         const char *c = tb->cols;
@@ -677,7 +684,7 @@ static int build_statements(pg_store *s, genu_err *err)
                         t == GENU_REC_PATIENT ? "id" : "date NULLS FIRST,knee NULLS FIRST,seq",
                         np + 1, np + 2);
         s->q_list[t] = build(&b);
-        if (!s->q_insert[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_get[t] ||
+        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_get[t] ||
             !s->q_del[t] || !s->q_count[t] || !s->q_list_count[t] || !s->q_list[t]) {
             genu_buf_free(&b);
             return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -693,7 +700,7 @@ static void pg_close(genu_store *gs)
 {
     pg_store *s = (pg_store *)gs;
     for (int t = 0; t < PG_NT; t++) {
-        free(s->q_insert[t]);
+        free(s->q_insert_audited[t]);
         free(s->q_update[t]);
         free(s->q_doc[t]);
         free(s->q_get[t]);
@@ -712,8 +719,9 @@ static int pg_schema_version(genu_store *gs)
     return ((pg_store *)gs)->version;
 }
 
-static int run_put(pg_store *s, const char *sql, const genu_record *r, int64_t *changed,
-                   genu_err *err)
+/* Runs an insert or update of r; with ar, also the audit row ar (hash). */
+static int run_put(pg_store *s, const char *sql, const genu_record *r, const store_audit_row *ar,
+                   const char *hash, int64_t *changed, genu_err *err)
 {
     char *tmp[2] = {NULL, NULL};
     char date[GENU_DATE_STRLEN];
@@ -729,6 +737,14 @@ static int run_put(pg_store *s, const char *sql, const genu_record *r, int64_t *
     }
     pg_p_text(&p, r->doc);
     int rc = bind_payload(&p, r, tmp);
+    if (!rc && ar) {
+        pg_p_int(&p, ar->seq);
+        pg_p_int(&p, ar->at_us);
+        pg_p_text(&p, ar->actor);
+        pg_p_text(&p, ar->type);
+        pg_p_text(&p, ar->prev);
+        pg_p_text(&p, hash);
+    }
     if (rc)
         rc = GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
     else
@@ -757,11 +773,15 @@ static int put_locked(pg_store *s, const genu_record *r, store_put_result *res, 
 {
     const char *type = record_type_name(r->type);
     int64_t changed = 0;
-    if (run_put(s, s->q_insert[r->type], r, &changed, err))
+    store_audit_row ar;
+    char hash[65];
+    if (pg_audit_next(s, "create", type, r->id, NULL, r->doc, &ar, hash, err) ||
+        run_put(s, s->q_insert_audited[r->type], r, &ar, hash, &changed, err))
         return err->code;
     if (changed == 1) {
+        pg_audit_advance(s, &ar, hash);
         *res = STORE_ADDED;
-        return pg_audit(s, "create", type, r->id, NULL, r->doc, err);
+        return GENU_OK;
     }
     genu_arena *a = genu_arena_create();
     const char *before = NULL;
@@ -770,7 +790,7 @@ static int put_locked(pg_store *s, const genu_record *r, store_put_result *res, 
     if (!rc && before && strcmp(before, r->doc) == 0) {
         *res = STORE_UNCHANGED;
     } else if (!rc) {
-        rc = run_put(s, s->q_update[r->type], r, NULL, err);
+        rc = run_put(s, s->q_update[r->type], r, NULL, NULL, NULL, err);
         *res = STORE_UPDATED;
         if (!rc)
             rc = pg_audit(s, "update", type, r->id, before, r->doc, err);
@@ -1123,6 +1143,8 @@ static int connect_db(pg_store *s, const char *url, genu_err *err)
     /* libpq puts the useful line last ("connection to server ... failed: X") */
     const char *why = strstr(full, "failed: ");
     first_line(msg, sizeof msg, why ? why + 8 : full);
+    if (strncmp(msg, "FATAL:  ", 8) == 0)
+        memmove(msg, msg + 8, strlen(msg + 8) + 1);
     const char *db = PQdb(s->db), *user = PQuser(s->db), *host = PQhost(s->db);
     const char *port = PQport(s->db);
     int code = strstr(msg, "does not exist") && strstr(msg, "database") ? GENU_ENOTFOUND

@@ -61,15 +61,31 @@ static const char q_audit_insert[] =
     "INSERT INTO audit(seq,at_us,actor,action,type,record_id,before,after,prev,hash)"
     " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
 
-int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
-             const char *before, const char *after, genu_err *err)
+int pg_audit_next(pg_store *s, const char *action, const char *type, const char *id,
+                  const char *before, const char *after, store_audit_row *r, char hash[65],
+                  genu_err *err)
 {
     if (!s->chain_known && load_head(s, err))
         return err->code;
-    store_audit_row r = {s->chain_seq + 1, now_us(), s->actor, action, type, id,
-                         before, after, s->chain_hash, NULL};
+    *r = (store_audit_row){s->chain_seq + 1, now_us(), s->actor, action, type, id,
+                           before, after, s->chain_hash, NULL};
+    audit_chain_hash(r, hash);
+    return GENU_OK;
+}
+
+void pg_audit_advance(pg_store *s, const store_audit_row *r, const char hash[65])
+{
+    s->chain_seq = r->seq;
+    memcpy(s->chain_hash, hash, sizeof s->chain_hash);
+}
+
+int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
+             const char *before, const char *after, genu_err *err)
+{
+    store_audit_row r;
     char hash[65];
-    audit_chain_hash(&r, hash);
+    if (pg_audit_next(s, action, type, id, before, after, &r, hash, err))
+        return err->code;
     pg_params p = {0};
     pg_p_int(&p, r.seq);
     pg_p_int(&p, r.at_us);
@@ -83,8 +99,7 @@ int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
     pg_p_text(&p, hash);
     if (pg_do(s, q_audit_insert, &p, NULL, err, "writing the audit trail"))
         return err->code;
-    s->chain_seq = r.seq;
-    memcpy(s->chain_hash, hash, sizeof hash);
+    pg_audit_advance(s, &r, hash);
     return GENU_OK;
 }
 
