@@ -13,7 +13,7 @@
 
 #define PG_NT        GENU_REC_NTYPES
 #define PG_MAXSTMT   96
-#define PG_MAXPARAMS 16
+#define PG_MAXPARAMS 24
 
 /* A record table: its name and its own columns (after the shared seq, id,
  * patient, knee, date, doc). The same tables as the SQLite backend. */

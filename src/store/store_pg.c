@@ -16,6 +16,7 @@
  *
  * Statements are prepared once per connection (pg_run) with every value
  * bound as a parameter. */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,11 +104,13 @@ static const char *const migrations[] = {
 
 void pg_p_text(pg_params *p, const char *v)
 {
+    assert(p->n < PG_MAXPARAMS);
     p->v[p->n++] = v;
 }
 
 void pg_p_int(pg_params *p, int64_t v)
 {
+    assert(p->n < PG_MAXPARAMS);
     snprintf(p->num[p->n], sizeof p->num[0], "%lld", (long long)v);
     p->v[p->n] = p->num[p->n];
     p->n++;
@@ -115,6 +118,7 @@ void pg_p_int(pg_params *p, int64_t v)
 
 void pg_p_real(pg_params *p, double v)
 {
+    assert(p->n < PG_MAXPARAMS);
     if (isnan(v)) {
         p->v[p->n++] = NULL;
         return;

@@ -322,7 +322,23 @@ static void every_field_reads_back_as_stored(void **state)
     genu_record r = nprs("r1", "P1", GENU_KNEE_LEFT, 18001, sc);
     r.u.response = (genu_response){"koos", 2, 2, sc, 2, notes};
     put(s, &r, STORE_ADDED);
+    genu_record ex = {.type = GENU_REC_EXAM, .id = "e1", .patient = "P1",
+                      .knee = GENU_KNEE_LEFT, .date = 18002, .doc = "e1"};
+    ex.u.exam = (genu_exam){1, 0, -1, 2, 0, 1, -1, 3};
+    put(s, &ex, STORE_ADDED);
+    genu_record ae = {.type = GENU_REC_ADVERSE_EVENT, .id = "ae1", .patient = "P1",
+                      .knee = GENU_KNEE_RIGHT, .date = 18003, .doc = "ae1"};
+    ae.u.adverse_event = (genu_adverse_event){"infection", 3, 1, "t1"};
+    put(s, &ae, STORE_ADDED);
     genu_record g;
+    assert_int_equal(store_get(s, GENU_REC_EXAM, "e1", a, &g, &err), GENU_OK);
+    assert_int_equal(g.u.exam.swelling, 1);
+    assert_int_equal(g.u.exam.unable_to_straighten, -1);
+    assert_int_equal(g.u.exam.pain_at_rest, 3);
+    assert_int_equal(store_get(s, GENU_REC_ADVERSE_EVENT, "ae1", a, &g, &err), GENU_OK);
+    assert_string_equal(g.u.adverse_event.kind, "infection");
+    assert_int_equal(g.u.adverse_event.serious, 1);
+    assert_string_equal(g.u.adverse_event.treatment, "t1");
     assert_int_equal(store_get(s, GENU_REC_PATIENT, "P1", a, &g, &err), GENU_OK);
     assert_string_equal(g.doc, p.doc);
     assert_true(g.u.patient.height_cm == 172.30000000000001);
