@@ -1,6 +1,1002 @@
+/* fhir: §3 records <-> FHIR R4 resources in one Bundle. Every genu value
+ * has a place in the resource (standard elements where R4 has them, genu
+ * extensions otherwise), so a Bundle genu wrote imports back to the same
+ * records. Resource ids and fullUrls are UUIDs derived from the record's type
+ * and id, so references are stable and always valid FHIR ids. */
 #include "io/fhir.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/json.h"
+#include "instruments/instrument.h"
+
+#define EXT  FHIR_BASE "/StructureDefinition/"
+#define CS   FHIR_BASE "/CodeSystem/"
+#define QURL FHIR_BASE "/Questionnaire/"
+#define ID_SYSTEM FHIR_BASE "/id/"
+#define LOINC  "http://loinc.org"
+#define SNOMED "http://snomed.info/sct"
+
+/* LOINC codes genu's scores map to; the rest use genu's score code system. */
+static const struct {
+    const char *instrument, *score, *code, *display;
+} loinc[] = {
+    {"koos", NULL, "72091-2", "Knee injury and Osteoarthritis Outcome Score [KOOS]"},
+    {"koos", "symptoms", "72101-9", "Symptoms score [KOOS]"},
+    {"koos", "adl", "72100-1", "Activities of daily living score [KOOS]"},
+    {"nprs", "intensity", "72514-3",
+     "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
+};
+
+static const char *loinc_of(const char *instrument, const char *score, const char **display)
+{
+    for (size_t i = 0; i < sizeof loinc / sizeof loinc[0]; i++)
+        if (strcmp(loinc[i].instrument, instrument) == 0 &&
+            (score ? loinc[i].score && strcmp(loinc[i].score, score) == 0 : !loinc[i].score)) {
+            *display = loinc[i].display;
+            return loinc[i].code;
+        }
+    return NULL;
+}
+
+/* ---- small builders ---- */
+
+static void uuid_of(const char *kind, const char *id, const char *sub, char out[37])
+{
+    unsigned char h[16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
+    if (sub)
+        crypto_generichash_update(&st, (const unsigned char *)sub, strlen(sub));
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x50); /* name-based layout */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[h[i] >> 4];
+        out[k++] = hex[h[i] & 15];
+    }
+    out[k] = '\0';
+}
+
+static json_t *ref_to(const char *kind, const char *id)
+{
+    char u[37];
+    uuid_of(kind, id, NULL, u);
+    char r[48];
+    snprintf(r, sizeof r, "urn:uuid:%s", u);
+    return json_pack("{s:s}", "reference", r);
+}
+
+static json_t *coding(const char *system, const char *code, const char *display)
+{
+    json_t *c = json_pack("{s:s,s:s}", "system", system, "code", code);
+    if (display)
+        json_object_set_new(c, "display", json_string(display));
+    return c;
+}
+
+static json_t *concept(const char *system, const char *code)
+{
+    char sys[128];
+    snprintf(sys, sizeof sys, CS "%s", system);
+    return json_pack("{s:[o]}", "coding", coding(sys, code, NULL));
+}
+
+static void add_ext(json_t *res, const char *name, const char *vtype, json_t *value)
+{
+    if (!value)
+        return;
+    json_t *a = json_object_get(res, "extension");
+    if (!a) {
+        a = json_array();
+        json_object_set_new(res, "extension", a);
+    }
+    char url[128];
+    snprintf(url, sizeof url, EXT "%s", name);
+    json_array_append_new(a, json_pack("{s:s,s:o}", "url", url, vtype, value));
+}
+
+static json_t *opt(const json_t *doc, const char *k)
+{
+    json_t *v = json_object_get(doc, k);
+    return v && !json_is_null(v) ? json_incref(v) : NULL;
+}
+
+static const char *str(const json_t *doc, const char *k)
+{
+    return json_string_value(json_object_get(doc, k));
+}
+
+static json_t *compact(const json_t *v)
+{
+    genu_buf b = GENU_BUF_INIT;
+    genu_json_append(&b, v);
+    json_t *s = b.oom ? NULL : json_string(b.p);
+    genu_buf_free(&b);
+    return s;
+}
+
+static json_t *knee_site(const char *knee)
+{
+    int left = strcmp(knee, "left") == 0;
+    json_t *cc = json_pack("{s:[o,o],s:s}", "coding",
+                           coding(SNOMED, "72696002", "Knee region structure"),
+                           coding(CS "knee", knee, NULL), "text",
+                           left ? "left knee" : "right knee");
+    json_t *lat = json_pack("{s:[o]}", "coding",
+                            left ? coding(SNOMED, "7771000", "Left")
+                                 : coding(SNOMED, "24028007", "Right"));
+    add_ext(cc, "laterality", "valueCodeableConcept", lat);
+    return cc;
+}
+
+/* ---- export ---- */
+
+typedef struct fx {
+    FILE *out;
+    size_t count, entries;
+    json_t *patient; /* held until its identity (which follows it) is seen */
+    genu_err *err;
+} fx;
+
+static int emit(fx *x, json_t *res)
+{
+    const char *id = json_string_value(json_object_get(res, "id"));
+    char full[48];
+    snprintf(full, sizeof full, "urn:uuid:%s", id);
+    json_t *e = json_pack("{s:s,s:o}", "fullUrl", full, "resource", res);
+    genu_buf b = GENU_BUF_INIT;
+    genu_json_append(&b, e);
+    json_decref(e);
+    if (b.oom) {
+        genu_buf_free(&b);
+        return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+    }
+    fputs(x->entries++ ? ",\n" : "\n", x->out);
+    fputs(b.p, x->out);
+    genu_buf_free(&b);
+    return ferror(x->out) ? GENU_EIO : GENU_OK;
+}
+
+static json_t *resource(const char *rtype, const char *kind, const json_t *doc)
+{
+    char u[37];
+    const char *id = str(doc, "id");
+    uuid_of(kind, id ? id : "", NULL, u);
+    char sys[128];
+    snprintf(sys, sizeof sys, ID_SYSTEM "%s", kind);
+    return json_pack("{s:s,s:s,s:[{s:s,s:s}]}", "resourceType", rtype, "id", u, "identifier",
+                     "system", sys, "value", id ? id : "");
+}
+
+/* date → the element (YYYY-MM-DD, or a year in de-identified output); day
+ * → an extension, FHIR having no relative dates. */
+static void put_when(json_t *res, const json_t *doc, const char *element)
+{
+    json_t *d = json_object_get(doc, "date"), *y = json_object_get(doc, "year");
+    if (json_is_string(d))
+        json_object_set(res, element, d);
+    else if (json_is_integer(y))
+        json_object_set_new(res, element,
+                            json_sprintf("%04d", (int)json_integer_value(y)));
+    add_ext(res, "days-from-index", "valueInteger", opt(doc, "day"));
+}
+
+static void put_common(json_t *res, const json_t *doc, bool subject)
+{
+    if (subject)
+        json_object_set_new(res, "subject", ref_to("patient", str(doc, "patient")));
+    json_t *note = json_object_get(doc, "note");
+    if (json_is_string(note) && strcmp(json_string_value(json_object_get(res, "resourceType")),
+                                       "AdverseEvent") != 0)
+        json_object_set_new(res, "note", json_pack("[{s:O}]", "text", note));
+    else
+        add_ext(res, "note", "valueString", opt(doc, "note"));
+    json_t *extra = json_object_get(doc, "extra");
+    if (extra)
+        add_ext(res, "extra", "valueString", compact(extra));
+}
+
+static json_t *fx_patient(const json_t *doc)
+{
+    json_t *r = resource("Patient", "patient", doc);
+    json_object_set(r, "gender", json_object_get(doc, "sex"));
+    add_ext(r, "site", "valueString", opt(doc, "site"));
+    add_ext(r, "birth-year", "valueInteger", opt(doc, "birth_year"));
+    add_ext(r, "height-cm", "valueDecimal", opt(doc, "height_cm"));
+    add_ext(r, "weight-kg", "valueDecimal", opt(doc, "weight_kg"));
+    add_ext(r, "age-at-index", "valueInteger", opt(doc, "age_at_index"));
+    put_common(r, doc, false);
+    return r;
+}
+
+static void fx_identity(json_t *p, const json_t *doc)
+{
+    add_ext(p, "identity-record", "valueBoolean", json_true());
+    if (str(doc, "name"))
+        json_object_set_new(p, "name", json_pack("[{s:O}]", "text", json_object_get(doc, "name")));
+    if (str(doc, "date_of_birth"))
+        json_object_set(p, "birthDate", json_object_get(doc, "date_of_birth"));
+    json_t *tel = json_array();
+    if (str(doc, "email"))
+        json_array_append_new(tel, json_pack("{s:s,s:O}", "system", "email", "value",
+                                             json_object_get(doc, "email")));
+    if (str(doc, "phone"))
+        json_array_append_new(tel, json_pack("{s:s,s:O}", "system", "phone", "value",
+                                             json_object_get(doc, "phone")));
+    if (json_array_size(tel))
+        json_object_set_new(p, "telecom", tel);
+    else
+        json_decref(tel);
+    json_t *extra = json_object_get(doc, "extra");
+    if (extra)
+        add_ext(p, "identity-extra", "valueString", compact(extra));
+}
+
+static json_t *fx_diagnosis(const json_t *doc)
+{
+    json_t *r = resource("Condition", "diagnosis", doc);
+    json_object_set_new(r, "code", concept("condition", str(doc, "condition")));
+    json_object_set_new(r, "bodySite", json_pack("[o]", knee_site(str(doc, "knee"))));
+    put_when(r, doc, "recordedDate");
+    json_t *kl = json_object_get(doc, "kl_grade");
+    if (json_is_integer(kl)) {
+        char g[8];
+        snprintf(g, sizeof g, "%d", (int)json_integer_value(kl));
+        json_object_set_new(r, "stage",
+                            json_pack("[{s:o}]", "summary", concept("kellgren-lawrence", g)));
+    }
+    put_common(r, doc, true);
+    return r;
+}
+
+static json_t *fx_treatment(const json_t *doc)
+{
+    json_t *r = resource("Procedure", "treatment", doc);
+    json_object_set_new(r, "status", json_string("completed"));
+    json_object_set_new(r, "code", concept("treatment-kind", str(doc, "kind")));
+    put_when(r, doc, "performedDateTime");
+    json_t *sites = json_pack("[o]", knee_site(str(doc, "knee")));
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(doc, "sites"), i, s)
+        json_array_append_new(sites, concept("injection-site", json_string_value(s)));
+    json_object_set_new(r, "bodySite", sites);
+    if (str(doc, "clinician"))
+        json_object_set_new(r, "performer", json_pack("[{s:{s:O}}]", "actor", "display",
+                                                      json_object_get(doc, "clinician")));
+    add_ext(r, "protocol", "valueString", opt(doc, "protocol"));
+    json_t *product = json_object_get(doc, "product");
+    if (product)
+        add_ext(r, "product", "valueString", compact(product));
+    json_t *cost = json_object_get(doc, "cost");
+    if (cost)
+        add_ext(r, "cost", "valueMoney",
+                json_pack("{s:O,s:O}", "value", json_object_get(cost, "amount"), "currency",
+                          json_object_get(cost, "currency")));
+    put_common(r, doc, true);
+    return r;
+}
+
+static json_t *fx_items(const json_t *items)
+{
+    json_t *a = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)items, k, v)
+    {
+        const char *vt = json_is_boolean(v) ? "valueBoolean" : "valueInteger";
+        json_array_append_new(a, json_pack("{s:s,s:[{s:O}]}", "linkId", k, "answer", vt, v));
+    }
+    return a;
+}
+
+/* The score Observations of a response: one per non-null score, and for
+ * KOOS the panel (LOINC 72091-2) whose members they are. */
+static int fx_scores(fx *x, const json_t *doc, const json_t *qr)
+{
+    const char *rid = str(doc, "id"), *instr = str(doc, "instrument");
+    json_t *scores = json_object_get(doc, "scores");
+    json_t *members = json_array();
+    int rc = GENU_OK;
+    const char *k;
+    json_t *v;
+    char qref[48];
+    snprintf(qref, sizeof qref, "urn:uuid:%s", json_string_value(json_object_get(qr, "id")));
+    /* flatten one level: koos.womac.pain */
+    json_t *flat = json_object();
+    json_object_foreach(scores, k, v)
+    {
+        if (json_is_object(v)) {
+            const char *k2;
+            json_t *v2;
+            json_object_foreach(v, k2, v2)
+            {
+                char key[96];
+                snprintf(key, sizeof key, "%s.%s", k, k2);
+                json_object_set(flat, key, v2);
+            }
+        } else {
+            json_object_set(flat, k, v);
+        }
+    }
+    json_object_foreach(flat, k, v)
+    {
+        if (!json_is_number(v) || rc)
+            continue;
+        char u[37], code[128];
+        uuid_of("score", rid, k, u);
+        snprintf(code, sizeof code, "%s.%s", instr, k);
+        json_t *codes = json_array();
+        const char *display;
+        const char *lc = loinc_of(instr, k, &display);
+        if (lc)
+            json_array_append_new(codes, coding(LOINC, lc, display));
+        json_array_append_new(codes, coding(CS "score", code, NULL));
+        json_t *o = json_pack(
+            "{s:s,s:s,s:s,s:[{s:[{s:s,s:s}]}],s:{s:o},s:{s:O,s:s,s:s,s:s},s:[{s:s}]}",
+            "resourceType", "Observation", "id", u, "status", "final", "category", "coding",
+            "system", "http://terminology.hl7.org/CodeSystem/observation-category", "code",
+            "survey", "code", "coding", codes, "valueQuantity", "value", v, "unit", "score",
+            "system", "http://unitsofmeasure.org", "code", "{score}", "derivedFrom", "reference",
+            qref);
+        json_object_set(o, "subject", json_object_get(qr, "subject"));
+        json_t *when = json_object_get(qr, "authored");
+        if (when)
+            json_object_set(o, "effectiveDateTime", when);
+        json_t *ext = json_object_get(qr, "extension");
+        if (ext)
+            json_object_set_new(o, "extension", json_deep_copy(ext));
+        char ref[48];
+        snprintf(ref, sizeof ref, "urn:uuid:%s", u);
+        json_array_append_new(members, json_pack("{s:s}", "reference", ref));
+        rc = emit(x, o);
+    }
+    json_decref(flat);
+    const char *display;
+    const char *panel = loinc_of(instr, NULL, &display);
+    if (!rc && panel && json_array_size(members)) {
+        char u[37];
+        uuid_of("panel", rid, NULL, u);
+        json_t *o = json_pack("{s:s,s:s,s:s,s:{s:[o]},s:O,s:O,s:[{s:s}]}", "resourceType",
+                              "Observation", "id", u, "status", "final", "code", "coding",
+                              coding(LOINC, panel, display), "subject",
+                              json_object_get(qr, "subject"), "hasMember", members,
+                              "derivedFrom", "reference", qref);
+        json_t *when = json_object_get(qr, "authored");
+        if (when)
+            json_object_set(o, "effectiveDateTime", when);
+        rc = emit(x, o);
+    }
+    json_decref(members);
+    return rc;
+}
+
+static int fx_response(fx *x, const json_t *doc)
+{
+    json_t *r = resource("QuestionnaireResponse", "response", doc);
+    json_t *ver = json_object_get(doc, "version");
+    char q[160];
+    snprintf(q, sizeof q, QURL "%s|%d", str(doc, "instrument"),
+             json_is_integer(ver) ? (int)json_integer_value(ver) : 1);
+    json_object_set_new(r, "questionnaire", json_string(q));
+    json_object_set_new(r, "status", json_string("completed"));
+    json_object_set_new(r, "subject", ref_to("patient", str(doc, "patient")));
+    put_when(r, doc, "authored");
+    add_ext(r, "knee", "valueCode", opt(doc, "knee"));
+    json_object_set_new(r, "item", fx_items(json_object_get(doc, "items")));
+    put_common(r, doc, false);
+    json_incref(r);
+    int rc = emit(x, r);
+    if (!rc)
+        rc = fx_scores(x, doc, r);
+    json_decref(r);
+    return rc;
+}
+
+static json_t *fx_adverse_event(const json_t *doc)
+{
+    json_t *r = resource("AdverseEvent", "adverse_event", doc);
+    json_object_set_new(r, "actuality", json_string("actual"));
+    json_object_set_new(r, "event", concept("adverse-event", str(doc, "kind")));
+    put_when(r, doc, "date");
+    int serious = json_is_true(json_object_get(doc, "serious"));
+    json_object_set_new(
+        r, "seriousness",
+        json_pack("{s:[o]}", "coding",
+                  coding("http://terminology.hl7.org/CodeSystem/adverse-event-seriousness",
+                         serious ? "serious" : "non-serious",
+                         serious ? "Serious" : "Non-serious")));
+    add_ext(r, "severity-grade", "valueInteger", opt(doc, "severity"));
+    add_ext(r, "knee", "valueCode", opt(doc, "knee"));
+    if (str(doc, "treatment"))
+        json_object_set_new(r, "suspectEntity", json_pack("[{s:o}]", "instance",
+                                                          ref_to("treatment",
+                                                                 str(doc, "treatment"))));
+    put_common(r, doc, true);
+    return r;
+}
+
+static json_t *fx_exam(const json_t *doc)
+{
+    json_t *r = resource("Observation", "exam", doc);
+    json_object_set_new(r, "status", json_string("final"));
+    json_object_set_new(
+        r, "category",
+        json_pack("[{s:[{s:s,s:s}]}]", "coding", "system",
+                  "http://terminology.hl7.org/CodeSystem/observation-category", "code", "exam"));
+    json_object_set_new(r, "code", concept("exam", "knee-exam"));
+    put_when(r, doc, "effectiveDateTime");
+    json_object_set_new(r, "bodySite", knee_site(str(doc, "knee")));
+    json_t *comps = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(doc, "findings"), k, v)
+    {
+        json_t *c = json_pack("{s:o}", "code", concept("exam-finding", k));
+        if (json_is_boolean(v))
+            json_object_set(c, "valueBoolean", v);
+        else
+            json_object_set_new(c, "valueCodeableConcept",
+                                concept("exam-level", json_string_value(v)));
+        json_array_append_new(comps, c);
+    }
+    json_object_set_new(r, "component", comps);
+    put_common(r, doc, true);
+    return r;
+}
+
+static int flush_patient(fx *x)
+{
+    if (!x->patient)
+        return GENU_OK;
+    json_t *p = x->patient;
+    x->patient = NULL;
+    return emit(x, p);
+}
+
+static int fx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
+{
+    (void)day;
+    fx *x = ctx;
+    json_t *doc = genu_json_parse_object(text, strlen(text), x->err);
+    if (!doc)
+        return x->err->code;
+    int rc = GENU_OK;
+    x->count++;
+    if (t == GENU_REC_IDENTITY && x->patient) {
+        fx_identity(x->patient, doc);
+        json_decref(doc);
+        return GENU_OK;
+    }
+    rc = flush_patient(x);
+    if (!rc) {
+        switch (t) {
+        case GENU_REC_PATIENT:
+            x->patient = fx_patient(doc);
+            break;
+        case GENU_REC_DIAGNOSIS:
+            rc = emit(x, fx_diagnosis(doc));
+            break;
+        case GENU_REC_TREATMENT:
+            rc = emit(x, fx_treatment(doc));
+            break;
+        case GENU_REC_RESPONSE:
+            rc = fx_response(x, doc);
+            break;
+        case GENU_REC_ADVERSE_EVENT:
+            rc = emit(x, fx_adverse_event(doc));
+            break;
+        case GENU_REC_EXAM:
+            rc = emit(x, fx_exam(doc));
+            break;
+        default:
+            break;
+        }
+    }
+    json_decref(doc);
+    return rc;
+}
+
 int fhir_export(genu_store *s, const deid_opts *o, FILE *out, size_t *count, genu_err *err)
-{ (void)s; (void)o; (void)out; *count = 0; return GENU_FAIL(err, GENU_ENOTSUP, "fhir: not yet"); }
+{
+    fx x = {out, 0, 0, NULL, err};
+    if (sodium_init() < 0)
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
+    fputs("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", out);
+    int rc = deid_each(s, o, fx_record, &x, err);
+    if (!rc)
+        rc = flush_patient(&x);
+    json_decref(x.patient);
+    fputs("\n]}\n", out);
+    if (!rc && fflush(out) != 0)
+        rc = GENU_FAIL(err, GENU_EIO, "write error: %s", strerror(errno));
+    *count = x.count;
+    return rc;
+}
+
+/* ---- import ---- */
+
+typedef struct fi {
+    const char *file;
+    json_t *entries;
+    json_t *by_ref; /* fullUrl and Type/id → entry index */
+    genu_arena *a;
+} fi;
+
+/* The entry a reference names, of the wanted resource type; -1 when none. */
+static long resolve(const fi *f, const json_t *ref, const char *want)
+{
+    const char *r = json_string_value(json_object_get(ref, "reference"));
+    json_t *i = r ? json_object_get(f->by_ref, r) : NULL;
+    if (!i)
+        return -1;
+    json_t *res = json_object_get(json_array_get(f->entries, (size_t)json_integer_value(i)),
+                                  "resource");
+    const char *rt = json_string_value(json_object_get(res, "resourceType"));
+    return rt && strcmp(rt, want) == 0 ? (long)json_integer_value(i) : -1;
+}
+
+/* The genu id of a resource: its identifier in genu's system for kind,
+ * else the resource id. */
+static const char *genu_id(const json_t *res, const char *kind)
+{
+    char sys[128];
+    snprintf(sys, sizeof sys, ID_SYSTEM "%s", kind);
+    size_t i;
+    json_t *idf;
+    json_array_foreach(json_object_get(res, "identifier"), i, idf)
+    {
+        const char *s = json_string_value(json_object_get(idf, "system"));
+        if (s && strcmp(s, sys) == 0)
+            return json_string_value(json_object_get(idf, "value"));
+    }
+    return json_string_value(json_object_get(res, "id"));
+}
+
+static json_t *ext(const json_t *res, const char *name)
+{
+    char url[128];
+    snprintf(url, sizeof url, EXT "%s", name);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(res, "extension"), i, e)
+    {
+        const char *u = json_string_value(json_object_get(e, "url"));
+        if (u && strcmp(u, url) == 0) {
+            const char *k;
+            json_t *v;
+            json_object_foreach(e, k, v) if (strncmp(k, "value", 5) == 0) return v;
+        }
+    }
+    return NULL;
+}
+
+/* The code of a CodeableConcept in genu's code system `system`. */
+static const char *code_in(const json_t *cc, const char *system)
+{
+    char sys[128];
+    snprintf(sys, sizeof sys, CS "%s", system);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(cc, "coding"), i, c)
+    {
+        const char *s = json_string_value(json_object_get(c, "system"));
+        if (s && strcmp(s, sys) == 0)
+            return json_string_value(json_object_get(c, "code"));
+    }
+    return NULL;
+}
+
+static void set_if(json_t *o, const char *k, json_t *v)
+{
+    if (v)
+        json_object_set(o, k, v);
+}
+
+/* Parses a JSON-text extension back into its value. */
+static void set_json_ext(json_t *o, const char *k, const json_t *res, const char *name)
+{
+    const char *s = json_string_value(ext(res, name));
+    json_t *v = s ? json_loads(s, JSON_DECODE_ANY, NULL) : NULL;
+    if (v)
+        json_object_set_new(o, k, v);
+    else if (s)
+        json_object_set_new(o, k, json_string(s)); /* record_json names the bad field */
+}
+
+static void set_note(json_t *o, const json_t *res)
+{
+    json_t *n = json_object_get(json_array_get(json_object_get(res, "note"), 0), "text");
+    set_if(o, "note", n ? n : ext(res, "note"));
+    set_json_ext(o, "extra", res, "extra");
+}
+
+static const char *knee_of(const json_t *sites)
+{
+    size_t i;
+    json_t *cc;
+    json_array_foreach(sites, i, cc)
+    {
+        const char *k = code_in(cc, "knee");
+        if (k)
+            return k;
+    }
+    return NULL;
+}
+
+/* Subject → the patient's genu id; NULL with *why set when it does not
+ * resolve. */
+static const char *subject_of(fi *f, const json_t *res, const char *field, const char **why)
+{
+    const json_t *ref = json_object_get(res, field);
+    long i = ref ? resolve(f, ref, "Patient") : -1;
+    if (i < 0) {
+        const char *r = json_string_value(json_object_get(ref, "reference"));
+        *why = genu_arena_printf(f->a, "%s: reference \"%.100s\" does not resolve to a Patient "
+                                       "in the bundle", field, r ? r : "(none)");
+        return NULL;
+    }
+    return genu_id(json_object_get(json_array_get(f->entries, (size_t)i), "resource"),
+                   "patient");
+}
+
+static json_t *to_patient(const json_t *res, json_t **identity)
+{
+    json_t *o = json_pack("{s:s}", "type", "patient");
+    const char *id = genu_id(res, "patient");
+    if (id)
+        json_object_set_new(o, "id", json_string(id));
+    set_if(o, "site", ext(res, "site"));
+    set_if(o, "sex", json_object_get(res, "gender"));
+    set_if(o, "birth_year", ext(res, "birth-year"));
+    set_if(o, "height_cm", ext(res, "height-cm"));
+    set_if(o, "weight_kg", ext(res, "weight-kg"));
+    set_note(o, res);
+    *identity = NULL;
+    json_t *name = json_object_get(json_array_get(json_object_get(res, "name"), 0), "text");
+    json_t *dob = json_object_get(res, "birthDate");
+    json_t *tel = json_object_get(res, "telecom");
+    if (!ext(res, "identity-record") && !name && !dob && !tel)
+        return o;
+    json_t *idn = json_pack("{s:s}", "type", "identity");
+    if (id)
+        json_object_set_new(idn, "patient", json_string(id));
+    set_if(idn, "name", name);
+    set_if(idn, "date_of_birth", dob);
+    size_t i;
+    json_t *t;
+    json_array_foreach(tel, i, t)
+    {
+        const char *sys = json_string_value(json_object_get(t, "system"));
+        if (sys && (strcmp(sys, "email") == 0 || strcmp(sys, "phone") == 0))
+            set_if(idn, sys, json_object_get(t, "value"));
+    }
+    set_json_ext(idn, "extra", res, "identity-extra");
+    *identity = idn;
+    return o;
+}
+
+static void set_dated(json_t *o, const char *type, const char *kind, const json_t *res,
+                      const char *patient, const char *date_el)
+{
+    json_object_set_new(o, "type", json_string(type));
+    const char *id = genu_id(res, kind);
+    if (id)
+        json_object_set_new(o, "id", json_string(id));
+    json_object_set_new(o, "patient", json_string(patient));
+    set_if(o, "date", json_object_get(res, date_el));
+}
+
+static json_t *to_diagnosis(const json_t *res, const char *patient)
+{
+    json_t *o = json_object();
+    set_dated(o, "diagnosis", "diagnosis", res, patient, "recordedDate");
+    const char *knee = knee_of(json_object_get(res, "bodySite"));
+    if (knee)
+        json_object_set_new(o, "knee", json_string(knee));
+    const char *c = code_in(json_object_get(res, "code"), "condition");
+    if (c)
+        json_object_set_new(o, "condition", json_string(c));
+    const char *kl = code_in(
+        json_object_get(json_array_get(json_object_get(res, "stage"), 0), "summary"),
+        "kellgren-lawrence");
+    if (kl)
+        json_object_set_new(o, "kl_grade", strlen(kl) == 1 && kl[0] >= '0' && kl[0] <= '9'
+                                               ? json_integer(kl[0] - '0')
+                                               : json_string(kl));
+    set_note(o, res);
+    return o;
+}
+
+static json_t *to_treatment(const json_t *res, const char *patient)
+{
+    json_t *o = json_object();
+    set_dated(o, "treatment", "treatment", res, patient, "performedDateTime");
+    json_t *sites_in = json_object_get(res, "bodySite");
+    const char *knee = knee_of(sites_in);
+    if (knee)
+        json_object_set_new(o, "knee", json_string(knee));
+    const char *k = code_in(json_object_get(res, "code"), "treatment-kind");
+    if (k)
+        json_object_set_new(o, "kind", json_string(k));
+    set_if(o, "protocol", ext(res, "protocol"));
+    json_t *sites = json_array();
+    size_t i;
+    json_t *cc;
+    json_array_foreach(sites_in, i, cc)
+    {
+        const char *s = code_in(cc, "injection-site");
+        if (s)
+            json_array_append_new(sites, json_string(s));
+    }
+    if (json_array_size(sites))
+        json_object_set(o, "sites", sites);
+    json_decref(sites);
+    set_json_ext(o, "product", res, "product");
+    json_t *cost = ext(res, "cost");
+    if (cost) {
+        json_t *c = json_object();
+        set_if(c, "amount", json_object_get(cost, "value"));
+        set_if(c, "currency", json_object_get(cost, "currency"));
+        json_object_set_new(o, "cost", c);
+    }
+    set_if(o, "clinician",
+           json_object_get(json_object_get(json_array_get(json_object_get(res, "performer"), 0),
+                                           "actor"),
+                           "display"));
+    set_note(o, res);
+    return o;
+}
+
+static json_t *to_response(const json_t *res, const char *patient, const char **why, fi *f)
+{
+    json_t *o = json_object();
+    set_dated(o, "response", "response", res, patient, "authored");
+    set_if(o, "knee", ext(res, "knee"));
+    const char *q = json_string_value(json_object_get(res, "questionnaire"));
+    size_t n = strlen(QURL);
+    if (!q || strncmp(q, QURL, n) != 0) {
+        *why = genu_arena_printf(f->a, "questionnaire: expected %s<instrument>|<version>, got "
+                                       "\"%.80s\"", QURL, q ? q : "(none)");
+        return o;
+    }
+    const char *bar = strchr(q + n, '|');
+    json_object_set_new(o, "instrument", json_stringn(q + n, bar ? (size_t)(bar - q - n)
+                                                                 : strlen(q + n)));
+    json_t *items = json_object();
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(res, "item"), i, it)
+    {
+        const char *link = json_string_value(json_object_get(it, "linkId"));
+        json_t *ans = json_array_get(json_object_get(it, "answer"), 0);
+        json_t *v = json_object_get(ans, "valueInteger");
+        if (!v)
+            v = json_object_get(ans, "valueBoolean");
+        if (link)
+            json_object_set(items, link, v ? v : json_null());
+    }
+    json_object_set_new(o, "items", items);
+    set_note(o, res);
+    return o;
+}
+
+static json_t *to_adverse_event(const json_t *res, const char *patient, fi *f, const char **why)
+{
+    json_t *o = json_object();
+    set_dated(o, "adverse_event", "adverse_event", res, patient, "date");
+    set_if(o, "knee", ext(res, "knee"));
+    const char *k = code_in(json_object_get(res, "event"), "adverse-event");
+    if (k)
+        json_object_set_new(o, "kind", json_string(k));
+    set_if(o, "severity", ext(res, "severity-grade"));
+    json_t *ser = json_array_get(json_object_get(json_object_get(res, "seriousness"), "coding"),
+                                 0);
+    const char *sc = json_string_value(json_object_get(ser, "code"));
+    if (sc)
+        json_object_set_new(o, "serious", json_boolean(strcmp(sc, "serious") == 0));
+    json_t *inst = json_object_get(json_array_get(json_object_get(res, "suspectEntity"), 0),
+                                   "instance");
+    if (inst) {
+        long i = resolve(f, inst, "Procedure");
+        if (i < 0) {
+            const char *r = json_string_value(json_object_get(inst, "reference"));
+            *why = genu_arena_printf(f->a, "suspectEntity: reference \"%.100s\" does not "
+                                           "resolve to a Procedure in the bundle",
+                                     r ? r : "(none)");
+        } else {
+            json_object_set_new(
+                o, "treatment",
+                json_string(genu_id(json_object_get(json_array_get(f->entries, (size_t)i),
+                                                    "resource"),
+                                    "treatment")));
+        }
+    }
+    set_note(o, res);
+    return o;
+}
+
+static json_t *to_exam(const json_t *res, const char *patient)
+{
+    json_t *o = json_object();
+    set_dated(o, "exam", "exam", res, patient, "effectiveDateTime");
+    json_t *bs = json_object_get(res, "bodySite");
+    const char *knee = code_in(bs, "knee");
+    if (knee)
+        json_object_set_new(o, "knee", json_string(knee));
+    json_t *findings = json_object();
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(res, "component"), i, c)
+    {
+        const char *name = code_in(json_object_get(c, "code"), "exam-finding");
+        json_t *b = json_object_get(c, "valueBoolean");
+        const char *lvl = code_in(json_object_get(c, "valueCodeableConcept"), "exam-level");
+        if (name)
+            json_object_set_new(findings, name,
+                                b ? json_incref(b) : lvl ? json_string(lvl) : json_null());
+    }
+    json_object_set_new(o, "findings", findings);
+    set_note(o, res);
+    return o;
+}
+
+/* Score and panel Observations carry nothing genu stores, but their links
+ * must hold. */
+static const char *check_links(fi *f, const json_t *res)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "derivedFrom"), i, r)
+    {
+        if (resolve(f, r, "QuestionnaireResponse") < 0)
+            return genu_arena_printf(f->a, "derivedFrom[%zu]: reference \"%.100s\" does not "
+                                           "resolve to a QuestionnaireResponse in the bundle", i,
+                                     json_string_value(json_object_get(r, "reference")));
+    }
+    json_array_foreach(json_object_get(res, "hasMember"), i, r)
+    {
+        if (resolve(f, r, "Observation") < 0)
+            return genu_arena_printf(f->a, "hasMember[%zu]: reference \"%.100s\" does not "
+                                           "resolve to an Observation in the bundle", i,
+                                     json_string_value(json_object_get(r, "reference")));
+    }
+    return NULL;
+}
+
+typedef struct flines {
+    jsonl_line *v;
+    size_t n, cap;
+} flines;
+
+static int add(flines *l, genu_arena *a, const char *where, json_t *obj, const char *why)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        jsonl_line *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return GENU_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    jsonl_line *x = &l->v[l->n++];
+    memset(x, 0, sizeof *x);
+    x->where = where;
+    x->error = why;
+    if (obj) {
+        genu_buf b = GENU_BUF_INIT;
+        genu_json_append(&b, obj);
+        x->text = b.oom ? NULL : genu_arena_strdup(a, b.p);
+        genu_buf_free(&b);
+        if (!x->text)
+            return GENU_ENOMEM;
+    }
+    return GENU_OK;
+}
+
+static int convert_entry(fi *f, size_t i, flines *l)
+{
+    json_t *res = json_object_get(json_array_get(f->entries, i), "resource");
+    const char *rt = json_string_value(json_object_get(res, "resourceType"));
+    const char *where = genu_arena_printf(f->a, "%s: entry[%zu] (%s)", f->file, i,
+                                          rt ? rt : "no resourceType");
+    const char *why = NULL, *patient = NULL;
+    json_t *o = NULL, *identity = NULL;
+    if (!where)
+        return GENU_ENOMEM;
+    if (!json_is_object(res) || !rt)
+        why = "expected a resource with a resourceType";
+    else if (strcmp(rt, "Patient") == 0)
+        o = to_patient(res, &identity);
+    else if (strcmp(rt, "Observation") == 0 && !code_in(json_object_get(res, "code"), "exam"))
+        why = check_links(f, res);
+    else if (!(patient = subject_of(f, res, "subject", &why)))
+        ;
+    else if (strcmp(rt, "Condition") == 0)
+        o = to_diagnosis(res, patient);
+    else if (strcmp(rt, "Procedure") == 0)
+        o = to_treatment(res, patient);
+    else if (strcmp(rt, "QuestionnaireResponse") == 0)
+        o = to_response(res, patient, &why, f);
+    else if (strcmp(rt, "AdverseEvent") == 0)
+        o = to_adverse_event(res, patient, f, &why);
+    else if (strcmp(rt, "Observation") == 0)
+        o = to_exam(res, patient);
+    else
+        why = genu_arena_printf(f->a, "resourceType: %s is not one genu imports (Patient, "
+                                      "Condition, Procedure, QuestionnaireResponse, "
+                                      "Observation, AdverseEvent)", rt);
+    int rc = GENU_OK;
+    if (o || why)
+        rc = add(l, f->a, where, o, why);
+    if (!rc && identity)
+        rc = add(l, f->a, where, identity, NULL);
+    json_decref(o);
+    json_decref(identity);
+    return rc;
+}
+
+static int read_bundle(const char *file, genu_arena *a, flines *l, genu_err *err)
+{
+    json_error_t je;
+    bool in = strcmp(file, "-") == 0;
+    json_t *b = in ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
+                   : json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+    if (!b)
+        return GENU_FAIL(err, GENU_EINVAL, "%s:%d:%d: invalid JSON: %s", file, je.line,
+                         je.column, je.text);
+    fi f = {file, json_object_get(b, "entry"), json_object(), a};
+    const char *rt = json_string_value(json_object_get(b, "resourceType"));
+    int rc = GENU_OK;
+    if (!rt || strcmp(rt, "Bundle") != 0 || !json_is_array(f.entries))
+        rc = GENU_FAIL(err, GENU_EINVAL, "%s: expected a FHIR Bundle with an entry array", file);
+    size_t i;
+    json_t *e;
+    json_array_foreach(rc ? NULL : f.entries, i, e)
+    {
+        json_t *res = json_object_get(e, "resource");
+        const char *full = json_string_value(json_object_get(e, "fullUrl"));
+        const char *t = json_string_value(json_object_get(res, "resourceType"));
+        const char *id = json_string_value(json_object_get(res, "id"));
+        if (full)
+            json_object_set_new(f.by_ref, full, json_integer((json_int_t)i));
+        if (t && id) {
+            char key[256];
+            snprintf(key, sizeof key, "%s/%s", t, id);
+            json_object_set_new(f.by_ref, key, json_integer((json_int_t)i));
+        }
+    }
+    for (i = 0; !rc && i < json_array_size(f.entries); i++)
+        if (convert_entry(&f, i, l))
+            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    json_decref(f.by_ref);
+    json_decref(b);
+    return rc;
+}
+
 int fhir_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                 jsonl_stats *stats, genu_err *err)
-{ (void)s; (void)files; (void)n; (void)o; (void)stats; return GENU_FAIL(err, GENU_ENOTSUP, "fhir: not yet"); }
+{
+    genu_arena *a = genu_arena_create();
+    flines l = {NULL, 0, 0};
+    memset(stats, 0, sizeof *stats);
+    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = read_bundle(files[i], a, &l, err);
+    if (!rc)
+        rc = jsonl_import_lines(s, l.v, l.n, o, stats, err);
+    free(l.v);
+    genu_arena_destroy(a);
+    return rc;
+}
