@@ -217,7 +217,7 @@ static int store_all(importer *im)
 }
 
 /* The field a rejection message names: `field "knee": ...` → knee,
- * `items.P3: ...` → items; "" when none. */
+ * `items.P3: ...` → items.P3; "" when none. */
 static void named_field(const char *msg, char *out, size_t n)
 {
     size_t k = 0;
@@ -225,8 +225,8 @@ static void named_field(const char *msg, char *out, size_t n)
     if (strncmp(msg, "field \"", 7) == 0)
         p = msg + 7;
     else if (strncmp(msg, "items.", 6) == 0)
-        p = "items";
-    for (; p && *p && *p != '"' && *p != '[' && k + 1 < n; p++)
+        p = msg;
+    for (; p && *p && *p != '"' && *p != '[' && *p != ':' && k + 1 < n; p++)
         out[k++] = *p;
     out[k] = '\0';
 }
