@@ -1,11 +1,314 @@
-/* cmd_advise: placeholder until the command lands (replaced wholesale). */
+/* cmd_advise: `genu advise PATIENT` runs the decision-support rules
+ * (DESIGN.md §6, docs/advice.md) over each knee of a patient as of a date
+ * and prints the findings with the facts that fired them, as text or JSON:
+ * one object with --knee, else an array with one object per knee. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "advice/advice.h"
+#include "advice/facts.h"
+#include "advice/rules.h"
 #include "cli/cli.h"
+#include "core/buf.h"
+#include "model/vocab.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "usage: genu advise PATIENT [--knee left|right] [--as-of DATE] [--rules FILE]\n"
+    "                   [--format text|json]\n\n"
+    "Decision support for clinicians, not a diagnosis: where the knee stands on the\n"
+    "staged pathway, red flags, indications to discuss surgery, injection candidacy\n"
+    "with the registry's responder rate for similar knees, the whole-knee check,\n"
+    "waning response and expected cost. Each finding names the facts that fired it.\n\n"
+    "  --knee K      left or right (default: every knee with records)\n"
+    "  --as-of DATE  data cut-off YYYY-MM-DD (default today)\n"
+    "  --rules FILE  a site's rules file (default: the rules shipped with genu)\n"
+    "  --format F    text (default) or json (an object with --knee, else an array)\n";
+
+typedef struct advise_opts {
+    const char *patient, *rules;
+    genu_knee knee; /* GENU_KNEE_NONE: every knee */
+    genu_date as_of;
+    bool json;
+} advise_opts;
+
+static int parse_args(int argc, char **argv, advise_opts *o)
+{
+    genu_err err = {0};
+    memset(o, 0, sizeof *o);
+    o->as_of = genu_date_today();
+    for (int i = 1; i < argc;) {
+        const char *v, *a = argv[i];
+        int r;
+        if ((r = cli_opt(argc, argv, &i, "--knee", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            int k = vocab_knee(v);
+            if (k < 0) {
+                cli_error("--knee: expected left or right, not \"%s\"", v);
+                return CLI_EUSAGE;
+            }
+            o->knee = (genu_knee)k;
+        } else if ((r = cli_opt(argc, argv, &i, "--as-of", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
+                cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
+                return CLI_EUSAGE;
+            }
+        } else if ((r = cli_opt(argc, argv, &i, "--rules", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            o->rules = v;
+        } else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
+            if (r < 0)
+                return CLI_EUSAGE;
+            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+                cli_error("--format: expected json or text, not \"%s\"", v);
+                return CLI_EUSAGE;
+            }
+            o->json = strcmp(v, "json") == 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_error("unknown option %s (see genu advise --help)", a);
+            return CLI_EUSAGE;
+        } else if (o->patient) {
+            cli_error("unexpected argument \"%s\": one patient at a time", a);
+            return CLI_EUSAGE;
+        } else {
+            o->patient = a;
+            i++;
+        }
+    }
+    if (!o->patient) {
+        cli_error("PATIENT is required (see genu advise --help)");
+        return CLI_EUSAGE;
+    }
+    return CLI_OK;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void json_fact(genu_buf *b, const facts *f, int i)
+{
+    const facts_def *d = facts_at((size_t)i);
+    const facts_value *v = &f->v[i];
+    genu_buf_puts(b, "{\"fact\":");
+    genu_buf_json_str(b, d->name);
+    genu_buf_puts(b, ",\"value\":");
+    if (!v->known)
+        genu_buf_puts(b, "null");
+    else if (d->type == FACTS_BOOL)
+        genu_buf_puts(b, v->b ? "true" : "false");
+    else if (d->type == FACTS_NUM)
+        genu_buf_json_num(b, v->d);
+    else
+        genu_buf_json_str(b, v->s);
+    genu_buf_puts(b, ",\"records\":[");
+    for (size_t r = 0; r < v->nrec; r++) {
+        if (r)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, v->recs[r]);
+    }
+    genu_buf_puts(b, "],\"date\":");
+    if (v->date == GENU_DATE_NONE) {
+        genu_buf_puts(b, "null");
+    } else {
+        char date[GENU_DATE_STRLEN];
+        genu_date_format(v->date, date);
+        genu_buf_json_str(b, date);
+    }
+    genu_buf_putc(b, '}');
+}
+
+static void json_similar(genu_buf *b, const rules *rs, const facts_similar *s)
+{
+    genu_buf_puts(b, "{\"kl_band\":");
+    if (s->band)
+        genu_buf_json_str(b, s->band);
+    else
+        genu_buf_puts(b, "null");
+    genu_buf_puts(b, ",\"family\":");
+    genu_buf_json_str(b, s->family);
+    genu_buf_puts(b, ",\"index_kinds\":");
+    genu_buf_json_str(b, s->kinds);
+    genu_buf_puts(b, ",\"responder\":");
+    genu_buf_json_str(b, rs->similar.def.text);
+    genu_buf_puts(b, ",\"at\":");
+    genu_buf_json_str(b, rs->similar.at.text);
+    genu_buf_printf(b, ",\"min\":%zu,\"analysed\":", s->min);
+    if (s->computed)
+        genu_buf_printf(b, "%zu,\"responders\":%zu", s->analysed, s->responders);
+    else
+        genu_buf_puts(b, "null,\"responders\":null");
+    genu_buf_puts(b, ",\"rate\":");
+    genu_buf_json_num(b, s->rate);
+    genu_buf_puts(b, ",\"ci95\":");
+    if (isnan(s->lo)) {
+        genu_buf_puts(b, "null");
+    } else {
+        genu_buf_putc(b, '[');
+        genu_buf_json_num(b, s->lo);
+        genu_buf_putc(b, ',');
+        genu_buf_json_num(b, s->hi);
+        genu_buf_putc(b, ']');
+    }
+    genu_buf_printf(b, ",\"enough\":%s,\"summary\":", s->enough ? "true" : "false");
+    genu_buf_json_str(b, s->summary);
+    genu_buf_putc(b, '}');
+}
+
+static void json_knee(genu_buf *b, const rules *rs, const advice_knee *k)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(k->f.as_of, date);
+    genu_buf_puts(b, "{\"patient\":");
+    genu_buf_json_str(b, k->f.patient);
+    genu_buf_printf(b, ",\"knee\":\"%s\",\"as_of\":\"%s\",\"findings\":[",
+                    vocab_knee_name(k->f.knee), date);
+    for (size_t i = 0; i < k->n; i++) {
+        const advice_finding *x = &k->finding[i];
+        genu_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
+        genu_buf_json_str(b, x->rule->id);
+        genu_buf_printf(b, ",\"level\":\"%s\",\"message\":", rules_level_name(x->rule->level));
+        genu_buf_json_str(b, x->message);
+        genu_buf_puts(b, ",\"facts\":[");
+        for (size_t j = 0; j < x->nfacts; j++) {
+            if (j)
+                genu_buf_putc(b, ',');
+            json_fact(b, &k->f, x->facts[j]);
+        }
+        genu_buf_puts(b, "]}");
+    }
+    genu_buf_puts(b, "],\"similar_knees\":");
+    json_similar(b, rs, &k->f.similar);
+    genu_buf_puts(b, ",\"disclaimer\":");
+    genu_buf_json_str(b, ADVICE_DISCLAIMER);
+    genu_buf_putc(b, '}');
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void text_knee(genu_buf *b, const advice_knee *k, genu_arena *a)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(k->f.as_of, date);
+    genu_buf_printf(b, "%s, %s knee, as of %s\n\n", k->f.patient, vocab_knee_name(k->f.knee),
+                    date);
+    if (k->n == 0)
+        genu_buf_puts(b, "  no findings\n");
+    for (size_t i = 0; i < k->n; i++) {
+        const advice_finding *x = &k->finding[i];
+        static const char *const tag[] = {"INFO", "CAUTION", "URGENT"};
+        genu_buf_printf(b, "%-8s %s\n         %s\n", tag[x->rule->level], x->rule->id, x->message);
+        genu_buf_puts(b, "         because:");
+        for (size_t j = 0; j < x->nfacts; j++) {
+            const facts_def *d = facts_at((size_t)x->facts[j]);
+            const facts_value *v = &k->f.v[x->facts[j]];
+            genu_buf_printf(b, "%s %s = %s", j ? ";" : "", d->name, facts_format(d, v, a));
+            if (v->nrec) {
+                genu_buf_puts(b, " [");
+                for (size_t r = 0; r < v->nrec; r++)
+                    genu_buf_printf(b, "%s%s", r ? ", " : "", v->recs[r]);
+                genu_buf_putc(b, ']');
+            }
+        }
+        genu_buf_printf(b, "\n         source: %s\n\n", x->rule->source);
+    }
+    genu_buf_printf(b, "%s.\n", k->f.similar.summary);
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+static int load_rules(const advise_opts *o, genu_arena *a, rules *rs)
+{
+    genu_err err = {0};
+    int rc = o->rules ? rules_load(o->rules, a, rs, &err) : rules_load_default(a, rs, &err);
+    if (rc == GENU_OK)
+        return CLI_OK;
+    cli_error("%s", err.msg);
+    return rc == GENU_ENOMEM ? CLI_ESTORE : CLI_EFAIL;
+}
+
+static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, genu_arena *a,
+               genu_buf *out)
+{
+    genu_err err = {0};
+    long pat = facts_find_patient(ds, o->patient);
+    if (pat < 0) {
+        cli_error("unknown patient \"%s\"", o->patient);
+        return CLI_EFAIL;
+    }
+    unsigned knees = o->knee == GENU_KNEE_LEFT    ? 1u
+                     : o->knee == GENU_KNEE_RIGHT ? 2u
+                                                  : facts_knees(ds, (size_t)pat, o->as_of);
+    if (!knees)
+        knees = 3u; /* nothing knee-level on record yet: advise on both */
+    bool array = o->knee == GENU_KNEE_NONE;
+    if (o->json && array)
+        genu_buf_putc(out, '[');
+    if (!o->json)
+        genu_buf_printf(out, "genu advise: %s\n\n", ADVICE_DISCLAIMER);
+    int n = 0;
+    for (int k = 1; k <= 2; k++) {
+        if (!(knees & (unsigned)k))
+            continue;
+        advice_knee ak;
+        if (advice_knee_eval(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, a, &ak, &err))
+            return cli_fail(&err);
+        if (o->json) {
+            if (n)
+                genu_buf_putc(out, ',');
+            json_knee(out, rs, &ak);
+        } else {
+            if (n)
+                genu_buf_puts(out, "\n");
+            text_knee(out, &ak, a);
+        }
+        n++;
+    }
+    if (o->json)
+        genu_buf_puts(out, array ? "]\n" : "\n");
+    return CLI_OK;
+}
 
 int cmd_advise(int argc, char **argv, const cli_env *env)
 {
-    (void)argc;
-    (void)argv;
-    (void)env;
-    cli_error("genu advise is not available in this build");
-    return CLI_EFAIL;
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return CLI_OK;
+    }
+    advise_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc;
+    genu_err err = {0};
+    genu_store *s = NULL;
+    genu_buf out = GENU_BUF_INIT;
+    genu_arena *a = genu_arena_create();
+    if (!a) {
+        cli_error("out of memory");
+        return CLI_ESTORE;
+    }
+    rules rs;
+    genu_dataset ds;
+    if ((rc = load_rules(&o, a, &rs)))
+        goto out;
+    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err)) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    if ((rc = run(&o, &rs, &ds, a, &out)))
+        goto out;
+    if (out.oom) {
+        cli_error("out of memory");
+        rc = CLI_ESTORE;
+        goto out;
+    }
+    fwrite(out.p, 1, out.len, stdout);
+out:
+    genu_buf_free(&out);
+    genu_arena_destroy(a);
+    store_close(s);
+    return rc;
 }

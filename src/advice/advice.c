@@ -1,0 +1,42 @@
+/* advice: runs a rule set over one knee and orders the findings so the
+ * most pressing come first. */
+#include "advice/advice.h"
+
+#include <string.h>
+
+int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_knee knee,
+                     genu_date as_of, genu_arena *a, advice_knee *out, genu_err *err)
+{
+    advice_knee k;
+    memset(&k, 0, sizeof k);
+    int rc = facts_build(ds, pat, knee, as_of, &rs->similar, a, &k.f, err);
+    if (rc)
+        return rc;
+    size_t nf = facts_count();
+    k.finding = genu_arena_calloc(a, rs->n ? rs->n : 1, sizeof *k.finding);
+    if (!k.finding)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    for (int level = RULES_URGENT; level >= RULES_INFO; level--) {
+        for (size_t i = 0; i < rs->n; i++) {
+            const rules_rule *r = &rs->rule[i];
+            if ((int)r->level != level)
+                continue;
+            int *used = genu_arena_alloc(a, nf * sizeof *used);
+            if (!used)
+                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            bool fired;
+            size_t nused;
+            rules_eval(r, &k.f, &fired, used, &nused);
+            if (!fired)
+                continue;
+            advice_finding *x = &k.finding[k.n++];
+            x->rule = r;
+            x->facts = used;
+            x->nfacts = nused;
+            if (!(x->message = rules_message(r, &k.f, a)))
+                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        }
+    }
+    *out = k;
+    return GENU_OK;
+}

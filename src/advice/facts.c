@@ -1,0 +1,1099 @@
+/* facts: reads one knee's record into the named facts the advice rules see
+ * (docs/advice.md "Facts"). Every value remembers the records it came from
+ * so that a finding can say why it fired. */
+#include "advice/facts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/claim.h"
+#include "analysis/cohort.h"
+#include "analysis/stats.h"
+#include "model/vocab.h"
+
+/* Baseline window before a treatment (as DESIGN.md §5's baseline). */
+#define BASELINE_DAYS 90
+/* Sessions of one series more than this far apart start a new series. */
+#define SERIES_GAP_DAYS 365
+
+enum {
+    F_KL,
+    F_KL_BAND,
+    F_REPLACED,
+    F_COND0,
+    F_LIGAMENT = F_COND0 + 16,
+    F_EXAM_DATE,
+    F_EXAM_DAYS,
+    F_EXAM_SWELLING,
+    F_EXAM_DEFORMITY,
+    F_EXAM_PAIN,
+    F_EXAM_LOCKING,
+    F_EXAM_STRAIGHTEN,
+    F_EXAM_BEND,
+    F_EXAM_INSTABILITY,
+    F_EXAM_POP,
+    F_STAGE0, /* per stage 1..3: tried, kinds, first, days, pain_change */
+    F_SURG_TRIED = F_STAGE0 + 15,
+    F_SURG_KINDS,
+    F_SURG_LAST,
+    F_STAGE_HIGHEST,
+    F_STAGE_CURRENT,
+    F_STAGES_TRIED,
+    F_STAGES_RESPONSE,
+    F_MED_DAYS,
+    F_INJ_TRIED,
+    F_INJ_FIRST,
+    F_INJ_DAYS,
+    F_INJ_PAIN_BEFORE,
+    F_INJ_IMPROVEMENT,
+    F_REGEN_TRIED,
+    F_REGEN_KINDS,
+    F_REGEN_FIRST,
+    F_REGEN_SESSIONS,
+    F_REGEN_DAYS,
+    F_PAIN_BASELINE,
+    F_PAIN_LATEST,
+    F_PAIN_LATEST_DATE,
+    F_PAIN_BEST,
+    F_PAIN_BEST_IMPROVEMENT,
+    F_PAIN_LATEST_IMPROVEMENT,
+    F_PAIN_FREQUENCY,
+    F_KOOS_ADL,
+    F_WOMAC_FUNCTION,
+    F_PLAN_SITES,
+    F_PLAN_KINDS,
+    F_PLAN_PROTOCOL,
+    F_PLAN_SESSIONS,
+    F_PLAN_FIRST,
+    F_PLAN_LAST,
+    F_SER_REGEN,
+    F_SER_COST,
+    F_SER_CURRENCY,
+    F_SER_EXP_SESSIONS,
+    F_SER_SESSION_COST,
+    F_SER_EXP_COST,
+    F_SIM_BAND,
+    F_SIM_FAMILY,
+    F_SIM_ANALYSED,
+    F_SIM_RESPONDERS,
+    F_SIM_RATE,
+    F_SIM_LO,
+    F_SIM_HI,
+    F_SIM_ENOUGH,
+    F_SIM_SUMMARY,
+    F_N
+};
+
+#define B FACTS_BOOL
+#define N FACTS_NUM
+#define S FACTS_STR
+#define COND(i, c) [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of"}
+#define STAGE(s, i)                                                                            \
+    [F_STAGE0 + 5 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment"},      \
+    [F_STAGE0 + 5 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried"}, \
+    [F_STAGE0 + 5 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date"},  \
+    [F_STAGE0 + 5 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                               \
+                                    "days from first stage " #s " treatment to the next stage"}, \
+    [F_STAGE0 + 5 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                        \
+                                    "NPRS change over stage " #s " (negative = better)"}
+static const facts_def catalogue[F_N] = {
+    [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)"},
+    [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band"},
+    [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement"},
+    COND(0, "osteoarthritis"),
+    COND(1, "meniscus_tear"),
+    COND(2, "acl_tear"),
+    COND(3, "acl_sprain"),
+    COND(4, "mcl_sprain"),
+    COND(5, "mcl_tear"),
+    COND(6, "lcl_sprain"),
+    COND(7, "pcl_tear"),
+    COND(8, "patellofemoral_syndrome"),
+    COND(9, "patellar_tendinopathy"),
+    COND(10, "chondral_defect"),
+    COND(11, "ligament_laxity"),
+    COND(12, "instability"),
+    COND(13, "gout"),
+    COND(14, "patellar_dislocation"),
+    COND(15, "other"),
+    [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record"},
+    [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam"},
+    [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "days from the latest exam to as-of"},
+    [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling"},
+    [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity"},
+    [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest"},
+    [F_EXAM_LOCKING] = {"exam.locking", B, NULL, "locked knee"},
+    [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten"},
+    [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend"},
+    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability"},
+    [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop"},
+    STAGE(1, 0),
+    STAGE(2, 0),
+    STAGE(3, 0),
+    [F_SURG_TRIED] = {"surgery.tried", B, NULL, "a surgery on record"},
+    [F_SURG_KINDS] = {"surgery.kinds", S, NULL, "surgery kinds"},
+    [F_SURG_LAST] = {"surgery.last", S, NULL, "date of the latest surgery"},
+    [F_STAGE_HIGHEST] = {"stage.highest", N, NULL, "highest stage tried (0 none, 4 surgery)"},
+    [F_STAGE_CURRENT] = {"stage.current", N, NULL,
+                         "stage of the latest treatment (0 none, 4 surgery)"},
+    [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried"},
+    [F_STAGES_RESPONSE] = {"stages.any_response", B, NULL,
+                           "some stage improved NPRS by 2 points or more"},
+    [F_MED_DAYS] = {"medication.days_before_exam", N, NULL,
+                    "days from the first anti-inflammatory medication to the latest exam"},
+    [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind"},
+    [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection"},
+    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of"},
+    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection"},
+    [F_INJ_IMPROVEMENT] = {"injection.pain_improvement_pct", N, NULL,
+                           "NPRS improvement from before the first injection to the latest, %"},
+    [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment"},
+    [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried"},
+    [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment"},
+    [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days"},
+    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment"},
+    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment"},
+    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS"},
+    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS"},
+    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment"},
+    [F_PAIN_BEST_IMPROVEMENT] = {"pain.best_improvement_pct", N, NULL,
+                                 "(baseline - best) / baseline x 100"},
+    [F_PAIN_LATEST_IMPROVEMENT] = {"pain.latest_improvement_pct", N, NULL,
+                                   "(baseline - latest) / baseline x 100"},
+    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent"},
+    [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)"},
+    [F_WOMAC_FUNCTION] = {"womac.function_norm", N, NULL,
+                          "latest WOMAC function, 0-100 (100 = worst)"},
+    [F_PLAN_SITES] = {"plan.sites", S, "whole_knee intra_articular_only periarticular_only",
+                      "sites of the latest injection series"},
+    [F_PLAN_KINDS] = {"plan.kinds", S, NULL, "kinds of the latest injection series"},
+    [F_PLAN_PROTOCOL] = {"plan.protocol", S, NULL, "protocol of the latest injection"},
+    [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far"},
+    [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series"},
+    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session"},
+    [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative"},
+    [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far"},
+    [F_SER_CURRENCY] = {"series.currency", S, NULL, "currency of the series costs"},
+    [F_SER_EXP_SESSIONS] = {"series.expected_sessions", N, NULL,
+                            "registry median sessions per knee for this protocol, at least those so far"},
+    [F_SER_SESSION_COST] = {"series.session_cost", N, NULL,
+                            "registry mean cost per session for this protocol"},
+    [F_SER_EXP_COST] = {"series.expected_cost", N, NULL,
+                        "expected series total = sessions x session cost"},
+    [F_SIM_BAND] = {"similar.band", S, "0-2 3 4", "KL band of the similar knees"},
+    [F_SIM_FAMILY] = {"similar.family", S, "cells prp prolotherapy regenerative",
+                      "index kind family of the similar knees"},
+    [F_SIM_ANALYSED] = {"similar.analysed", N, NULL, "similar knees analysed"},
+    [F_SIM_RESPONDERS] = {"similar.responders", N, NULL, "responders among them"},
+    [F_SIM_RATE] = {"similar.rate", N, NULL, "responder rate, 0-1"},
+    [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound"},
+    [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound"},
+    [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed"},
+    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees"},
+};
+#undef B
+#undef N
+#undef S
+#undef COND
+#undef STAGE
+
+size_t facts_count(void)
+{
+    return F_N;
+}
+
+const facts_def *facts_at(size_t i)
+{
+    return i < F_N ? &catalogue[i] : NULL;
+}
+
+int facts_find(const char *s, size_t n)
+{
+    for (size_t i = 0; i < F_N; i++)
+        if (strlen(catalogue[i].name) == n && memcmp(catalogue[i].name, s, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool facts_value_allowed(const facts_def *def, const char *v, size_t n)
+{
+    if (!def->values)
+        return true;
+    for (const char *p = def->values; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && memcmp(p, v, n) == 0)
+            return true;
+        p += len;
+        p += *p == ' ';
+    }
+    return false;
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+/* A growable list of record ids in the arena. */
+typedef struct ids {
+    const char **p;
+    size_t n, cap;
+} ids;
+
+typedef struct ctx {
+    const genu_dataset *ds;
+    size_t pat;
+    genu_knee knee;
+    genu_date as_of;
+    genu_arena *a;
+    facts_value *v;
+    bool oom;
+} ctx;
+
+static void ids_add(ctx *c, ids *l, const char *id)
+{
+    if (!id)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->p[i], id) == 0)
+            return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        const char **p = genu_arena_alloc(c->a, cap * sizeof *p);
+        if (!p) {
+            c->oom = true;
+            return;
+        }
+        if (l->n)
+            memcpy(p, l->p, l->n * sizeof *p);
+        l->p = p;
+        l->cap = cap;
+    }
+    l->p[l->n++] = id;
+}
+
+static void ids_merge(ctx *c, ids *l, const facts_value *v)
+{
+    for (size_t i = 0; i < v->nrec; i++)
+        ids_add(c, l, v->recs[i]);
+}
+
+static facts_value *put(ctx *c, int f, genu_date date, const ids *l)
+{
+    facts_value *v = &c->v[f];
+    v->known = true;
+    v->date = date;
+    if (l) {
+        v->recs = l->p;
+        v->nrec = l->n;
+    }
+    return v;
+}
+
+static void put_bool(ctx *c, int f, bool b, genu_date date, const ids *l)
+{
+    put(c, f, date, l)->b = b;
+}
+
+static void put_num(ctx *c, int f, double d, genu_date date, const ids *l)
+{
+    if (!isnan(d))
+        put(c, f, date, l)->d = d;
+}
+
+static void put_str(ctx *c, int f, const char *s, genu_date date, const ids *l)
+{
+    if (s)
+        put(c, f, date, l)->s = s;
+}
+
+static const char *date_str(ctx *c, genu_date d)
+{
+    char buf[GENU_DATE_STRLEN];
+    genu_date_format(d, buf);
+    char *s = genu_arena_strdup(c->a, buf);
+    if (!s)
+        c->oom = true;
+    return s;
+}
+
+static void put_date(ctx *c, int f, genu_date d, const ids *l)
+{
+    if (d != GENU_DATE_NONE)
+        put_str(c, f, date_str(c, d), d, l);
+}
+
+/* The records of type t of the patient: [*lo, *hi), dated on or before as-of
+ * (records are sorted by patient, date, seq). */
+static void span(const ctx *c, genu_rtype t, size_t *lo, size_t *hi)
+{
+    const genu_record *r = c->ds->recs[t];
+    size_t n = c->ds->n[t], l = 0, h = n;
+    while (l < h) {
+        size_t m = l + (h - l) / 2;
+        if (r[m].pat < c->pat)
+            l = m + 1;
+        else
+            h = m;
+    }
+    *lo = l;
+    while (l < n && r[l].pat == c->pat && (r[l].date == GENU_DATE_NONE || r[l].date <= c->as_of))
+        l++;
+    *hi = l;
+}
+
+/* The knee's records of type t, in (date, seq) order. */
+#define EACH(c, t, r)                                                                           \
+    for (size_t lo_, hi_, i_ = (span((c), (t), &lo_, &hi_), lo_); i_ < hi_; i_++)                \
+        for (const genu_record *r = &(c)->ds->recs[(t)][i_]; r; r = NULL)                         \
+            if (r->knee == (c)->knee)
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Names of the kinds in mask, sorted, joined with sep. */
+static const char *kinds_text(ctx *c, uint32_t mask, const char *sep)
+{
+    const char *names[32];
+    size_t n = 0, len = 1;
+    for (int k = 0; k < 32; k++)
+        if ((mask >> k) & 1u) {
+            names[n] = vocab_kind_at(k)->name;
+            len += strlen(names[n++]) + strlen(sep);
+        }
+    if (!n)
+        return NULL;
+    qsort(names, n, sizeof names[0], cmp_str);
+    char *s = genu_arena_alloc(c->a, len);
+    if (!s) {
+        c->oom = true;
+        return NULL;
+    }
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, sep);
+        strcat(s, names[i]);
+    }
+    return s;
+}
+
+/* The latest knee-level score (instrument, key) dated in [from, to] (the one
+ * recorded last on a date); NULL when none. */
+static const genu_record *latest_score(ctx *c, const char *instrument, const char *key,
+                                       genu_date from, genu_date to, double *val)
+{
+    const genu_record *best = NULL;
+    EACH(c, GENU_REC_RESPONSE, r)
+    {
+        if (r->date < from || r->date > to || strcmp(r->u.response.instrument, instrument) != 0)
+            continue;
+        double v = record_score(r, key);
+        if (isnan(v))
+            continue;
+        best = r;
+        *val = v;
+    }
+    return best;
+}
+
+static const genu_record *latest_nprs(ctx *c, genu_date from, genu_date to, double *val)
+{
+    return latest_score(c, "nprs", "intensity", from, to, val);
+}
+
+/* ---- conditions and KL ------------------------------------------------- */
+
+static const char *const ligament_conditions[] = {
+    "acl_tear",      "acl_sprain",  "mcl_sprain",      "mcl_tear",    "lcl_sprain",
+    "pcl_tear",      "patellar_tendinopathy", "ligament_laxity", "instability",
+    "patellar_dislocation",
+};
+
+static bool is_ligament(int cond)
+{
+    const char *name = vocab_condition_name(cond);
+    for (size_t i = 0; i < sizeof ligament_conditions / sizeof ligament_conditions[0]; i++)
+        if (name && strcmp(name, ligament_conditions[i]) == 0)
+            return true;
+    return false;
+}
+
+static void build_diagnoses(ctx *c)
+{
+    size_t ncond = vocab_ncondition();
+    ids cond[16] = {{0}}, lig = {0}, kl = {0};
+    int grade = -1;
+    genu_date kl_date = GENU_DATE_NONE;
+    EACH(c, GENU_REC_DIAGNOSIS, r)
+    {
+        int k = r->u.diagnosis.condition;
+        if (k >= 0 && (size_t)k < ncond && k < 16)
+            ids_add(c, &cond[k], r->id);
+        if (is_ligament(k))
+            ids_add(c, &lig, r->id);
+        int g = r->u.diagnosis.kl_grade;
+        if (g < 0)
+            continue;
+        if (r->date != kl_date) {
+            kl.n = 0;
+            grade = -1;
+        }
+        if (g > grade) {
+            grade = g;
+            kl.n = 0;
+        }
+        if (g == grade)
+            ids_add(c, &kl, r->id);
+        kl_date = r->date;
+    }
+    for (size_t k = 0; k < ncond && k < 16; k++)
+        put_bool(c, F_COND0 + (int)k, cond[k].n > 0, GENU_DATE_NONE, &cond[k]);
+    put_bool(c, F_LIGAMENT, lig.n > 0, GENU_DATE_NONE, &lig);
+    if (grade >= 0) {
+        put_num(c, F_KL, grade, kl_date, &kl);
+        put_str(c, F_KL_BAND, grade <= 2 ? "0-2" : grade == 3 ? "3" : "4", kl_date, &kl);
+    }
+}
+
+/* ---- the latest exam ---------------------------------------------------- */
+
+static void exam_level(ctx *c, int f, int v, const char *(*name)(int), const genu_record *r,
+                       const ids *l)
+{
+    if (v >= 0)
+        put_str(c, f, name(v), r->date, l);
+}
+
+static void exam_flag(ctx *c, int f, int v, const genu_record *r, const ids *l)
+{
+    if (v >= 0)
+        put_bool(c, f, v != 0, r->date, l);
+}
+
+static void build_exam(ctx *c)
+{
+    const genu_record *e = NULL;
+    EACH(c, GENU_REC_EXAM, r)
+    e = r;
+    if (!e)
+        return;
+    ids *l = genu_arena_calloc(c->a, 1, sizeof *l);
+    if (!l) {
+        c->oom = true;
+        return;
+    }
+    ids_add(c, l, e->id);
+    const genu_exam *x = &e->u.exam;
+    put_date(c, F_EXAM_DATE, e->date, l);
+    put_num(c, F_EXAM_DAYS, c->as_of - e->date, e->date, l);
+    exam_level(c, F_EXAM_SWELLING, x->swelling, vocab_swelling_name, e, l);
+    exam_level(c, F_EXAM_DEFORMITY, x->deformity, vocab_deformity_name, e, l);
+    exam_level(c, F_EXAM_PAIN, x->pain_at_rest, vocab_pain_level_name, e, l);
+    exam_flag(c, F_EXAM_LOCKING, x->locking, e, l);
+    exam_flag(c, F_EXAM_STRAIGHTEN, x->unable_to_straighten, e, l);
+    exam_flag(c, F_EXAM_BEND, x->unable_to_bend, e, l);
+    exam_flag(c, F_EXAM_INSTABILITY, x->instability, e, l);
+    exam_flag(c, F_EXAM_POP, x->recent_trauma_pop, e, l);
+}
+
+/* ---- stages of the staged pathway --------------------------------------- */
+
+static int stage_of(const genu_record *r)
+{
+    const vocab_kind *k = vocab_kind_at(r->u.treatment.kind);
+    return k ? (int)k->stage : 0;
+}
+
+static unsigned kind_flags(const genu_record *r)
+{
+    const vocab_kind *k = vocab_kind_at(r->u.treatment.kind);
+    return k ? k->flags : 0;
+}
+
+/* Stage s's first date, the end of its trial (the first treatment of a
+ * higher stage on or after it, else as-of), its kinds and record ids. */
+static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
+{
+    genu_date first = GENU_DATE_NONE, end = GENU_DATE_NONE;
+    uint32_t mask = 0;
+    ids l = {0};
+    EACH(c, GENU_REC_TREATMENT, r)
+    {
+        int st = stage_of(r);
+        if (st == s) {
+            if (first == GENU_DATE_NONE)
+                first = r->date;
+            mask |= 1u << r->u.treatment.kind;
+            ids_add(c, &l, r->id);
+        } else if (st > s && first != GENU_DATE_NONE && end == GENU_DATE_NONE) {
+            end = r->date;
+        }
+    }
+    int f = F_STAGE0 + 5 * (s - 1);
+    put_bool(c, f, first != GENU_DATE_NONE, first, &l);
+    if (first == GENU_DATE_NONE)
+        return;
+    if (end == GENU_DATE_NONE)
+        end = c->as_of;
+    put_str(c, f + 1, kinds_text(c, mask, ", "), first, &l);
+    put_date(c, f + 2, first, &l);
+    put_num(c, f + 3, end - first, first, &l);
+    double before, after;
+    const genu_record *b = latest_nprs(c, first - BASELINE_DAYS, first, &before);
+    const genu_record *e = latest_nprs(c, first + 1, end, &after);
+    if (b && e) {
+        ids p = {0};
+        ids_add(c, &p, b->id);
+        ids_add(c, &p, e->id);
+        put_num(c, f + 4, after - before, e->date, &p);
+        ++*nresp_known;
+        if (after - before <= -2.0)
+            *responded = true;
+    }
+}
+
+static void build_stages(ctx *c)
+{
+    bool responded = false;
+    int known = 0, tried = 0;
+    ids all = {0};
+    for (int s = 1; s <= 3; s++) {
+        build_stage(c, s, &responded, &known);
+        const facts_value *v = &c->v[F_STAGE0 + 5 * (s - 1)];
+        tried += v->b;
+        const facts_value *pc = &c->v[F_STAGE0 + 5 * (s - 1) + 4];
+        if (pc->known)
+            ids_merge(c, &all, pc);
+    }
+    put_num(c, F_STAGES_TRIED, tried, GENU_DATE_NONE, NULL);
+    if (responded || (tried > 0 && known == tried))
+        put_bool(c, F_STAGES_RESPONSE, responded, GENU_DATE_NONE, &all);
+
+    uint32_t surg = 0;
+    int highest = 0;
+    const genu_record *latest = NULL;
+    genu_date last = GENU_DATE_NONE;
+    ids sl = {0}, hl = {0};
+    EACH(c, GENU_REC_TREATMENT, r)
+    {
+        int st = stage_of(r);
+        latest = r;
+        if (st >= highest) {
+            if (st > highest)
+                hl.n = 0;
+            highest = st;
+            ids_add(c, &hl, r->id);
+        }
+        if (st == GENU_STAGE_SURGERY) {
+            surg |= 1u << r->u.treatment.kind;
+            last = r->date;
+            ids_add(c, &sl, r->id);
+        }
+        if (kind_flags(r) & VOCAB_REPLACEMENT)
+            put_bool(c, F_REPLACED, true, r->date, &sl);
+    }
+    if (!c->v[F_REPLACED].known)
+        put_bool(c, F_REPLACED, false, GENU_DATE_NONE, NULL);
+    put_bool(c, F_SURG_TRIED, surg != 0, last, &sl);
+    put_str(c, F_SURG_KINDS, kinds_text(c, surg, ", "), last, &sl);
+    put_date(c, F_SURG_LAST, last, &sl);
+    put_num(c, F_STAGE_HIGHEST, highest, GENU_DATE_NONE, &hl);
+    ids cl = {0};
+    if (latest)
+        ids_add(c, &cl, latest->id);
+    put_num(c, F_STAGE_CURRENT, latest ? stage_of(latest) : 0,
+            latest ? latest->date : GENU_DATE_NONE, &cl);
+}
+
+/* Days from the first anti-inflammatory medication (OTC or prescription
+ * NSAID, corticosteroid injection) to the latest exam, when it came first. */
+static void build_medication(ctx *c)
+{
+    const facts_value *ex = &c->v[F_EXAM_DATE];
+    if (!ex->known)
+        return;
+    static const char *const meds[] = {"otc_nsaid", "rx_nsaid", "corticosteroid_injection"};
+    EACH(c, GENU_REC_TREATMENT, r)
+    {
+        const char *name = vocab_kind_at(r->u.treatment.kind)->name;
+        bool med = false;
+        for (size_t i = 0; i < 3; i++)
+            med |= strcmp(name, meds[i]) == 0;
+        if (!med || r->date > ex->date)
+            continue;
+        ids l = {0};
+        ids_add(c, &l, r->id);
+        ids_merge(c, &l, ex);
+        put_num(c, F_MED_DAYS, ex->date - r->date, r->date, &l);
+        return;
+    }
+}
+
+/* ---- injections and the pain trajectory --------------------------------- */
+
+static double improvement(double base, double v)
+{
+    return base > 0 ? (base - v) / base * 100.0 : NAN;
+}
+
+static void build_pain(ctx *c)
+{
+    double latest, v;
+    const genu_record *lr = latest_nprs(c, INT32_MIN + 1, c->as_of, &latest);
+    ids ll = {0};
+    if (lr) {
+        ids_add(c, &ll, lr->id);
+        put_num(c, F_PAIN_LATEST, latest, lr->date, &ll);
+        put_date(c, F_PAIN_LATEST_DATE, lr->date, &ll);
+    }
+    const genu_record *fr = latest_score(c, "pain_frequency", "percent", INT32_MIN + 1, c->as_of, &v);
+    if (fr) {
+        ids l = {0};
+        ids_add(c, &l, fr->id);
+        put_num(c, F_PAIN_FREQUENCY, v, fr->date, &l);
+    }
+
+    /* injections of any kind: pain before the first one against the latest */
+    const genu_record *inj = NULL;
+    uint32_t regen = 0;
+    const genu_record *first_regen = NULL;
+    genu_date last_regen = GENU_DATE_NONE;
+    double sessions = 0;
+    ids rl = {0};
+    EACH(c, GENU_REC_TREATMENT, r)
+    {
+        unsigned fl = kind_flags(r);
+        if ((fl & VOCAB_INJECTION) && !inj)
+            inj = r;
+        if (fl & VOCAB_REGENERATIVE) {
+            if (!first_regen)
+                first_regen = r;
+            regen |= 1u << r->u.treatment.kind;
+            if (r->date != last_regen)
+                sessions++;
+            last_regen = r->date;
+            ids_add(c, &rl, r->id);
+        }
+    }
+    ids il = {0};
+    if (inj)
+        ids_add(c, &il, inj->id);
+    put_bool(c, F_INJ_TRIED, inj != NULL, inj ? inj->date : GENU_DATE_NONE, &il);
+    if (inj) {
+        put_date(c, F_INJ_FIRST, inj->date, &il);
+        put_num(c, F_INJ_DAYS, c->as_of - inj->date, inj->date, &il);
+        double before;
+        const genu_record *b = latest_nprs(c, inj->date - BASELINE_DAYS, inj->date, &before);
+        if (b) {
+            ids bl = {0};
+            ids_add(c, &bl, b->id);
+            put_num(c, F_INJ_PAIN_BEFORE, before, b->date, &bl);
+            if (lr && lr->date > inj->date) {
+                ids_add(c, &bl, inj->id);
+                ids_add(c, &bl, lr->id);
+                put_num(c, F_INJ_IMPROVEMENT, improvement(before, latest), lr->date, &bl);
+            }
+        }
+    }
+
+    put_bool(c, F_REGEN_TRIED, regen != 0, first_regen ? first_regen->date : GENU_DATE_NONE, &rl);
+    if (!first_regen)
+        return;
+    genu_date idx = first_regen->date;
+    put_str(c, F_REGEN_KINDS, kinds_text(c, regen, ", "), idx, &rl);
+    put_date(c, F_REGEN_FIRST, idx, &rl);
+    put_num(c, F_REGEN_SESSIONS, sessions, last_regen, &rl);
+    put_num(c, F_REGEN_DAYS, c->as_of - idx, idx, &rl);
+
+    double base;
+    const genu_record *b = latest_nprs(c, idx - BASELINE_DAYS, idx, &base);
+    if (!b)
+        return;
+    ids bl = {0};
+    ids_add(c, &bl, b->id);
+    put_num(c, F_PAIN_BASELINE, base, b->date, &bl);
+    const genu_record *best = NULL;
+    double bestv = 0;
+    EACH(c, GENU_REC_RESPONSE, r)
+    {
+        if (r->date <= idx || strcmp(r->u.response.instrument, "nprs") != 0)
+            continue;
+        double x = record_score(r, "intensity");
+        if (!isnan(x) && (!best || x < bestv)) {
+            best = r;
+            bestv = x;
+        }
+    }
+    if (!best)
+        return;
+    ids pl = {0};
+    ids_add(c, &pl, b->id);
+    ids_add(c, &pl, best->id);
+    put_num(c, F_PAIN_BEST, bestv, best->date, &pl);
+    put_num(c, F_PAIN_BEST_IMPROVEMENT, improvement(base, bestv), best->date, &pl);
+    ids ql = {0};
+    ids_add(c, &ql, b->id);
+    ids_add(c, &ql, lr->id);
+    put_num(c, F_PAIN_LATEST_IMPROVEMENT, improvement(base, latest), lr->date, &ql);
+}
+
+static void build_function(ctx *c)
+{
+    double v, w = NAN;
+    const genu_record *r = latest_score(c, "koos", "adl", INT32_MIN + 1, c->as_of, &v);
+    if (r) {
+        ids l = {0};
+        ids_add(c, &l, r->id);
+        put_num(c, F_KOOS_ADL, v, r->date, &l);
+    }
+    /* the latest of a WOMAC, a WOMAC NRS or a KOOS-derived WOMAC */
+    static const char *const src[][2] = {
+        {"womac", "function_norm"}, {"womac_nrs", "function_norm"}, {"koos", "womac.function_norm"}};
+    const genu_record *best = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        r = latest_score(c, src[i][0], src[i][1], INT32_MIN + 1, c->as_of, &v);
+        if (r && (!best || r->date > best->date || (r->date == best->date && r->seq > best->seq))) {
+            best = r;
+            w = v;
+        }
+    }
+    if (best) {
+        ids l = {0};
+        ids_add(c, &l, best->id);
+        put_num(c, F_WOMAC_FUNCTION, w, best->date, &l);
+    }
+}
+
+/* ---- the latest injection series and its cost -------------------------- */
+
+/* Registry-wide, as of: the median number of sessions per knee and the mean
+ * cost per session (in `currency`, when given) of treatments matching the
+ * protocol, else the kinds. */
+static void registry_protocol(ctx *c, const char *protocol, uint32_t kinds, const char *currency,
+                              double *median_sessions, double *session_cost)
+{
+    const genu_dataset *ds = c->ds;
+    size_t n = ds->n[GENU_REC_TREATMENT], nknee = 0, ncost = 0;
+    double total = 0;
+    size_t *counts = genu_arena_calloc(c->a, n ? n : 1, sizeof *counts);
+    if (!counts) {
+        c->oom = true;
+        return;
+    }
+    const genu_record *t = ds->recs[GENU_REC_TREATMENT];
+    size_t prev_pat = (size_t)-1;
+    genu_date prev_date[3] = {GENU_DATE_NONE, GENU_DATE_NONE, GENU_DATE_NONE};
+    size_t slot[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const genu_record *r = &t[i];
+        if (r->date > c->as_of)
+            continue;
+        bool match = protocol ? (r->u.treatment.protocol &&
+                                 strcmp(r->u.treatment.protocol, protocol) == 0)
+                              : ((kinds >> r->u.treatment.kind) & 1u);
+        if (!match || r->knee == GENU_KNEE_NONE)
+            continue;
+        if (r->pat != prev_pat) {
+            prev_pat = r->pat;
+            prev_date[1] = prev_date[2] = GENU_DATE_NONE;
+            slot[1] = slot[2] = (size_t)-1;
+        }
+        int k = (int)r->knee;
+        if (slot[k] == (size_t)-1)
+            slot[k] = nknee++;
+        if (r->date != prev_date[k])
+            counts[slot[k]]++;
+        prev_date[k] = r->date;
+        if (!isnan(r->u.treatment.cost) &&
+            (!currency || (r->u.treatment.currency && strcmp(r->u.treatment.currency, currency) == 0))) {
+            total += r->u.treatment.cost;
+            ncost++;
+        }
+    }
+    if (nknee) {
+        for (size_t i = 1; i < nknee; i++) /* insertion sort: knees are few per protocol */
+            for (size_t j = i; j > 0 && counts[j - 1] > counts[j]; j--) {
+                size_t x = counts[j];
+                counts[j] = counts[j - 1];
+                counts[j - 1] = x;
+            }
+        *median_sessions = nknee % 2 ? (double)counts[nknee / 2]
+                                     : (counts[nknee / 2 - 1] + counts[nknee / 2]) / 2.0;
+    }
+    if (ncost)
+        *session_cost = total / (double)ncost;
+}
+
+static void build_series(ctx *c)
+{
+    /* the latest injection day and its kinds */
+    const genu_record *last = NULL;
+    EACH(c, GENU_REC_TREATMENT, r)
+    if (kind_flags(r) & VOCAB_INJECTION)
+        last = r;
+    if (!last)
+        return;
+    uint32_t kinds = 0, sites = 0;
+    const char *protocol = NULL;
+    EACH(c, GENU_REC_TREATMENT, r)
+    if (r->date == last->date && (kind_flags(r) & VOCAB_INJECTION)) {
+        kinds |= 1u << r->u.treatment.kind;
+        if (r->u.treatment.protocol)
+            protocol = r->u.treatment.protocol;
+    }
+    /* walk back over the run of those kinds */
+    size_t lo, hi;
+    span(c, GENU_REC_TREATMENT, &lo, &hi);
+    const genu_record *t = c->ds->recs[GENU_REC_TREATMENT];
+    genu_date first = last->date, prev = GENU_DATE_NONE;
+    double sessions = 0, cost = 0;
+    const char *currency = NULL;
+    bool costed = false, regen = false;
+    ids l = {0};
+    for (size_t i = hi; i-- > lo;) {
+        const genu_record *r = &t[i];
+        if (r->knee != c->knee || !(kind_flags(r) & VOCAB_INJECTION) || r->date > last->date)
+            continue;
+        if (!((kinds >> r->u.treatment.kind) & 1u))
+            break;
+        if (prev != GENU_DATE_NONE && prev - r->date > SERIES_GAP_DAYS)
+            break;
+        if (r->date != prev)
+            sessions++;
+        prev = first = r->date;
+        sites |= r->u.treatment.sites;
+        regen |= (kind_flags(r) & VOCAB_REGENERATIVE) != 0;
+        ids_add(c, &l, r->id);
+        if (!isnan(r->u.treatment.cost) && r->u.treatment.currency) {
+            if (!currency)
+                currency = r->u.treatment.currency;
+            if (strcmp(currency, r->u.treatment.currency) == 0) {
+                cost += r->u.treatment.cost;
+                costed = true;
+            }
+        }
+    }
+    static const char *const class_names[] = {NULL, "whole_knee", "intra_articular_only",
+                                              "periarticular_only"};
+    put_str(c, F_PLAN_SITES, class_names[vocab_sites_classify(sites)], last->date, &l);
+    put_str(c, F_PLAN_KINDS, kinds_text(c, kinds, "+"), last->date, &l);
+    put_str(c, F_PLAN_PROTOCOL, protocol, last->date, &l);
+    put_num(c, F_PLAN_SESSIONS, sessions, last->date, &l);
+    put_date(c, F_PLAN_FIRST, first, &l);
+    put_date(c, F_PLAN_LAST, last->date, &l);
+    put_bool(c, F_SER_REGEN, regen, last->date, &l);
+    if (costed) {
+        put_num(c, F_SER_COST, cost, last->date, &l);
+        put_str(c, F_SER_CURRENCY, currency, last->date, &l);
+    }
+    double med = NAN, per = NAN;
+    registry_protocol(c, protocol, kinds, currency, &med, &per);
+    if (!isnan(med) && med < sessions)
+        med = sessions; /* a series is expected to run at least as long as it has */
+    put_num(c, F_SER_EXP_SESSIONS, med, last->date, &l);
+    if (!currency)
+        return; /* a mean cost without a currency is no amount */
+    put_num(c, F_SER_SESSION_COST, per, last->date, &l);
+    put_num(c, F_SER_EXP_COST, med * per, last->date, &l);
+}
+
+/* ---- similar knees ------------------------------------------------------ */
+
+static const struct family {
+    const char *name, *kinds;
+} families[] = {
+    {"cells", "bone_marrow_aspirate,bone_marrow_concentrate,adipose_msc,culture_expanded_msc"},
+    {"prp", "prp"},
+    {"prolotherapy", "dextrose_prolotherapy"},
+    {"regenerative", "dextrose_prolotherapy,prp,bone_marrow_aspirate,bone_marrow_concentrate,"
+                     "adipose_msc,culture_expanded_msc"},
+};
+
+/* The family of the latest regenerative series, else of any regenerative
+ * kind tried, the strongest first (cells, then PRP, then prolotherapy);
+ * "regenerative" when none was tried. */
+static const struct family *family_of(ctx *c)
+{
+    uint32_t kinds = 0;
+    const facts_value *plan = &c->v[F_PLAN_KINDS];
+    if (c->v[F_SER_REGEN].known && c->v[F_SER_REGEN].b && plan->known) {
+        EACH(c, GENU_REC_TREATMENT, r)
+        if (r->date >= c->v[F_PLAN_FIRST].date && (kind_flags(r) & VOCAB_REGENERATIVE))
+            kinds |= 1u << r->u.treatment.kind;
+    }
+    if (!kinds) {
+        EACH(c, GENU_REC_TREATMENT, r)
+        if (kind_flags(r) & VOCAB_REGENERATIVE)
+            kinds |= 1u << r->u.treatment.kind;
+    }
+    for (size_t f = 0; f < 3; f++) {
+        const char *p = families[f].kinds;
+        while (*p) {
+            size_t len = strcspn(p, ",");
+            char name[40];
+            memcpy(name, p, len);
+            name[len] = '\0';
+            if ((kinds >> vocab_kind_find(name)) & 1u)
+                return &families[f];
+            p += len + (p[len] == ',');
+        }
+    }
+    return &families[3];
+}
+
+static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *out, genu_err *err)
+{
+    const struct family *fam = family_of(c);
+    memset(out, 0, sizeof *out);
+    out->family = fam->name;
+    out->kinds = fam->kinds;
+    out->min = cfg->min;
+    out->rate = out->lo = out->hi = NAN;
+    put_str(c, F_SIM_FAMILY, fam->name, GENU_DATE_NONE, NULL);
+    const facts_value *band = &c->v[F_KL_BAND];
+    if (!band->known) {
+        out->summary = "No KL grade on record: similar knees not counted";
+        put_str(c, F_SIM_SUMMARY, out->summary, GENU_DATE_NONE, NULL);
+        return GENU_OK;
+    }
+    out->computed = true;
+    out->band = band->s;
+    cohort_filter f;
+    cohort_filter_init(&f);
+    const char *kl = strcmp(band->s, "0-2") == 0 ? "0-2" : strcmp(band->s, "3") == 0 ? "3" : "4";
+    if (cohort_filter_set(&f, "kl", kl, err) || cohort_filter_set(&f, "index-kinds", fam->kinds, err))
+        return err->code;
+    cohort co;
+    int rc = cohort_build(c->ds, &f, COHORT_UNIT_KNEE, c->as_of, c->a, &co, err);
+    if (rc)
+        return rc;
+    bool *member = genu_arena_calloc(c->a, co.nknee ? co.nknee : 1, sizeof *member);
+    if (!member)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < co.nknee; i++)
+        member[i] = co.knees[i].pat != c->pat;
+    claim_counts cc;
+    claim_rates cr;
+    claim_count(&co, &cfg->def, &cfg->at, member, &cc);
+    claim_rates_of(&cc, &cr);
+    out->analysed = cc.analysed;
+    out->responders = cc.responders;
+    out->rate = cr.rate;
+    out->lo = cr.lo;
+    out->hi = cr.hi;
+    out->enough = cc.analysed >= cfg->min;
+    if (!out->enough)
+        out->summary = genu_arena_printf(
+            c->a, "Too few similar knees (KL %s, %s; %zu analysed, fewer than %zu)", out->band,
+            out->family, out->analysed, out->min);
+    else
+        out->summary = genu_arena_printf(
+            c->a,
+            "Patients like this knee (KL %s, %s): %zu of %zu responded (%s at %s), %.0f%% "
+            "(95%% CI %.0f-%.0f%%)",
+            out->band, out->family, out->responders, out->analysed, cfg->def.text, cfg->at.text,
+            100 * out->rate, 100 * out->lo, 100 * out->hi);
+    if (!out->summary)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    put_str(c, F_SIM_BAND, out->band, GENU_DATE_NONE, NULL);
+    put_num(c, F_SIM_ANALYSED, (double)out->analysed, GENU_DATE_NONE, NULL);
+    put_num(c, F_SIM_RESPONDERS, (double)out->responders, GENU_DATE_NONE, NULL);
+    put_num(c, F_SIM_RATE, out->rate, GENU_DATE_NONE, NULL);
+    put_num(c, F_SIM_LO, out->lo, GENU_DATE_NONE, NULL);
+    put_num(c, F_SIM_HI, out->hi, GENU_DATE_NONE, NULL);
+    put_bool(c, F_SIM_ENOUGH, out->enough, GENU_DATE_NONE, NULL);
+    put_str(c, F_SIM_SUMMARY, out->summary, GENU_DATE_NONE, NULL);
+    return GENU_OK;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+void facts_similar_defaults(facts_similar_cfg *cfg)
+{
+    genu_err err = {0};
+    memset(cfg, 0, sizeof *cfg);
+    int rc = responder_parse("improvement_pct:nprs.intensity>=50", &cfg->def, &err);
+    rc |= timepoint_parse("6m", &cfg->at, &err);
+    (void)rc; /* constant, valid input */
+    cfg->min = 10;
+}
+
+int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as_of,
+                const facts_similar_cfg *cfg, genu_arena *a, facts *out, genu_err *err)
+{
+    if (pat >= ds->n[GENU_REC_PATIENT] || (knee != GENU_KNEE_LEFT && knee != GENU_KNEE_RIGHT))
+        return GENU_FAIL(err, GENU_EINVAL, "no such patient or knee");
+    ctx c = {ds, pat, knee, as_of, a, NULL, false};
+    c.v = genu_arena_calloc(a, F_N, sizeof *c.v);
+    if (!c.v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < F_N; i++)
+        c.v[i].date = GENU_DATE_NONE;
+    facts f = {ds->recs[GENU_REC_PATIENT][pat].id, knee, as_of, c.v, {0}};
+    build_diagnoses(&c);
+    build_exam(&c);
+    build_stages(&c);
+    build_medication(&c);
+    build_pain(&c);
+    build_function(&c);
+    build_series(&c);
+    int rc = build_similar(&c, cfg, &f.similar, err);
+    if (rc)
+        return rc;
+    if (c.oom)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    *out = f;
+    return GENU_OK;
+}
+
+long facts_find_patient(const genu_dataset *ds, const char *id)
+{
+    size_t lo = 0, hi = ds->n[GENU_REC_PATIENT];
+    const genu_record *p = ds->recs[GENU_REC_PATIENT];
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        int d = strcmp(p[m].id, id);
+        if (d == 0)
+            return (long)m;
+        if (d < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return -1;
+}
+
+unsigned facts_knees(const genu_dataset *ds, size_t pat, genu_date as_of)
+{
+    unsigned knees = 0;
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+            continue;
+        ctx c = {ds, pat, GENU_KNEE_NONE, as_of, NULL, NULL, false};
+        size_t lo, hi;
+        span(&c, (genu_rtype)t, &lo, &hi);
+        for (size_t i = lo; i < hi; i++) {
+            genu_knee k = ds->recs[t][i].knee;
+            knees |= k == GENU_KNEE_LEFT ? 1u : k == GENU_KNEE_RIGHT ? 2u : 0u;
+        }
+    }
+    return knees;
+}
+
+const char *facts_format(const facts_def *def, const facts_value *v, genu_arena *a)
+{
+    if (!v->known)
+        return "unknown";
+    switch (def->type) {
+    case FACTS_BOOL:
+        return v->b ? "yes" : "no";
+    case FACTS_STR:
+        return v->s;
+    case FACTS_NUM:
+        if (v->d == floor(v->d) && fabs(v->d) < 1e15)
+            return genu_arena_printf(a, "%.0f", v->d);
+        return genu_arena_printf(a, "%.1f", v->d);
+    }
+    return "unknown";
+}

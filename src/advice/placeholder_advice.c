@@ -1,2 +1,0 @@
-/* placeholder: removed when the layer has modules */
-typedef int advice_placeholder_unused;
