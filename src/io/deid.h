@@ -19,7 +19,7 @@
 #include "store/store.h"
 
 #define DEID_KEY_BYTES 32
-#define DEID_ID_LEN    28 /* "p-" + 24 hex digits + NUL */
+#define DEID_ID_LEN    27 /* "p-" + 24 hex digits + NUL */
 #define DEID_NO_DAY    INT32_MIN
 
 typedef enum { DEID_DATES_INDEX = 0, DEID_DATES_YEAR } deid_dates;

@@ -915,8 +915,18 @@ static int convert_entry(fi *f, size_t i, flines *l)
     json_t *o = NULL, *identity = NULL;
     if (!where)
         return GENU_ENOMEM;
+    static const char *const known[] = {"Patient",      "Condition", "Procedure",
+                                        "QuestionnaireResponse", "AdverseEvent",
+                                        "Observation",  NULL};
+    size_t k = 0;
+    while (rt && known[k] && strcmp(known[k], rt) != 0)
+        k++;
     if (!json_is_object(res) || !rt)
         why = "expected a resource with a resourceType";
+    else if (!known[k])
+        why = genu_arena_printf(f->a, "resourceType: %s is not one genu imports (Patient, "
+                                      "Condition, Procedure, QuestionnaireResponse, "
+                                      "Observation, AdverseEvent)", rt);
     else if (strcmp(rt, "Patient") == 0)
         o = to_patient(res, &identity);
     else if (strcmp(rt, "Observation") == 0 && !code_in(json_object_get(res, "code"), "exam"))
@@ -931,12 +941,8 @@ static int convert_entry(fi *f, size_t i, flines *l)
         o = to_response(res, patient, &why, f);
     else if (strcmp(rt, "AdverseEvent") == 0)
         o = to_adverse_event(res, patient, f, &why);
-    else if (strcmp(rt, "Observation") == 0)
-        o = to_exam(res, patient);
     else
-        why = genu_arena_printf(f->a, "resourceType: %s is not one genu imports (Patient, "
-                                      "Condition, Procedure, QuestionnaireResponse, "
-                                      "Observation, AdverseEvent)", rt);
+        o = to_exam(res, patient);
     int rc = GENU_OK;
     if (o || why)
         rc = add(l, f->a, where, o, why);
