@@ -291,13 +291,14 @@ static rules_expr *parse_primary(parser *p)
             return NULL;
         return e;
     }
-    if (e->x.fact < 0 || e->x.type != FACTS_BOOL)
+    if (e->x.fact < 0 || e->x.type != FACTS_BOOL) {
+        const char *what = e->x.fact >= 0 ? facts_at((size_t)e->x.fact)->name : "a value";
         return PFAIL(p,
-                     "%s:%d: when: %s%s%s is not a condition: compare it (==, <, ...) or use a "
-                     "yes/no fact",
-                     p->name, p->line, e->x.fact >= 0 ? facts_at((size_t)e->x.fact)->name : "a value",
-                     e->x.fact >= 0 ? " is " : "", e->x.fact >= 0 ? type_name(e->x.type) : ""),
+                     "%s:%d: when: %s (%s) is not a condition: compare it (==, <, ...) or use "
+                     "a yes/no fact",
+                     p->name, p->line, what, type_name(e->x.type)),
                NULL;
+    }
     e->op = E_FACT;
     e->fact = e->x.fact;
     return e;
