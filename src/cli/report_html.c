@@ -1,0 +1,871 @@
+/* report_html: the cohort report as one self-contained HTML document: inline
+ * CSS, inline SVG charts, no scripts and no external resources, so that it
+ * can be e-mailed and opened anywhere. Every chart has a table with the same
+ * numbers next to it (the tables are the report; charts are a reading aid).
+ * Every string that comes from the data (site names, protocols, filter
+ * values, currencies, definitions) goes through esc(). */
+#include "cli/report_html.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Stratum colours: each has at least 4.5:1 contrast on white (text and
+ * lines), and strata are told apart by marker shape and dash pattern too. */
+static const char *const colours[] = {"#0b5cad", "#b3261e", "#1b7a3d", "#7a4fa3",
+                                      "#8a5a00", "#006d77", "#a0336b", "#444444"};
+static const char *const dashes[] = {"", "7 4", "2 3", "9 3 2 3"};
+#define NCOLOUR (sizeof colours / sizeof colours[0])
+#define NDASH (sizeof dashes / sizeof dashes[0])
+
+static const char *colour(size_t g)
+{
+    return colours[g % NCOLOUR];
+}
+
+static void esc(genu_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            genu_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            genu_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            genu_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            genu_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            genu_buf_puts(b, "&#39;");
+            break;
+        default:
+            genu_buf_putc(b, *s);
+        }
+    }
+}
+
+/* ---- numbers ----------------------------------------------------------- */
+
+static void pct(genu_buf *b, double v)
+{
+    if (isnan(v))
+        genu_buf_puts(b, "n/a");
+    else
+        genu_buf_printf(b, "%.1f%%", 100.0 * v);
+}
+
+static void pct_ci(genu_buf *b, double lo, double hi)
+{
+    if (isnan(lo))
+        genu_buf_puts(b, "n/a");
+    else
+        genu_buf_printf(b, "%.1f&ndash;%.1f%%", 100.0 * lo, 100.0 * hi);
+}
+
+static void fixed(genu_buf *b, double v, int decimals)
+{
+    if (isnan(v))
+        genu_buf_puts(b, "n/a");
+    else
+        genu_buf_printf(b, "%.*f", decimals, v);
+}
+
+static void p_value(genu_buf *b, double p)
+{
+    if (isnan(p))
+        genu_buf_puts(b, "n/a");
+    else if (p < 0.001)
+        genu_buf_puts(b, "&lt; 0.001");
+    else
+        genu_buf_printf(b, "%.3f", p);
+}
+
+/* An amount with thousands separators and cents only when there are any. */
+static void money(genu_buf *b, double v)
+{
+    if (isnan(v)) {
+        genu_buf_puts(b, "n/a");
+        return;
+    }
+    char digits[64];
+    double whole = floor(fabs(v) + 0.005);
+    int cents = (int)llround((fabs(v) + 0.005 - whole) * 100.0 - 0.5);
+    if (cents < 0)
+        cents = 0;
+    snprintf(digits, sizeof digits, "%.0f", whole);
+    size_t n = strlen(digits);
+    if (v < 0)
+        genu_buf_putc(b, '-');
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            genu_buf_putc(b, ',');
+        genu_buf_putc(b, digits[i]);
+    }
+    if (cents)
+        genu_buf_printf(b, ".%02d", cents);
+}
+
+/* ---- document frame ---------------------------------------------------- */
+
+static const char css[] =
+    "*{box-sizing:border-box}"
+    "body{margin:0;background:#fff;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"
+    "'Segoe UI',Roboto,Arial,sans-serif}"
+    "header,main,footer{max-width:72rem;margin:0 auto;padding:0 1rem}"
+    "header{padding-top:1rem;border-bottom:2px solid #0b5cad}"
+    "h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;margin:2rem 0 .5rem;"
+    "border-bottom:1px solid #c8ced6;padding-bottom:.2rem}h3{font-size:1.05rem;margin:1.5rem 0 .4rem}"
+    "a{color:#0b5cad}p,li{max-width:48rem}.meta{color:#3d4650;margin:.2rem 0 .8rem}"
+    "nav ul{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}"
+    "dt{font-weight:600}dd{margin:0}"
+    ".scroll{overflow-x:auto;margin:.5rem 0 1rem;border:1px solid #dde2e8;width:max-content;"
+    "max-width:100%}"
+    ".scroll:focus{outline:2px solid #0b5cad}"
+    "table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.88rem}"
+    "caption{text-align:left;font-weight:600;padding:.4rem .5rem}"
+    "th,td{padding:.3rem .45rem;border-bottom:1px solid #dde2e8;text-align:right;"
+    "white-space:nowrap}"
+    "thead th{background:#eef2f6;vertical-align:bottom;white-space:normal;min-width:4.2em}"
+    "th[scope=row],td.l,th.l{text-align:left}"
+    "tbody tr.first td,tbody tr.first th{border-top:2px solid #c8ced6}"
+    "figure{margin:.5rem 0 1rem}figcaption{font-size:.9rem;color:#3d4650}"
+    "svg{display:block;width:100%;max-width:44rem;height:auto}"
+    "svg text{font:12px system-ui,Arial,sans-serif;fill:#1a1a1a}"
+    ".legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1rem;margin:.3rem 0}"
+    ".legend svg{display:inline-block;width:2.2rem;height:1rem;vertical-align:middle}"
+    ".foot{font-size:.9rem;color:#3d4650;margin-top:-.6rem}"
+    ".note{background:#f6f8fa;border-left:4px solid #0b5cad;padding:.5rem 1rem}"
+    ".warn{color:#8a1c14;font-weight:600}"
+    "footer{margin-top:2rem;padding-bottom:2rem;color:#3d4650;font-size:.9rem}"
+    "h3 code{overflow-wrap:anywhere}"
+    "@media (max-width:40rem){body{font-size:15px}dl{grid-template-columns:1fr}"
+    "svg text{font-size:19px}"
+    "dd{margin-bottom:.4rem}}"
+    "@media print{.scroll{overflow:visible;border:0}h2{break-after:avoid}figure,table{break-inside:"
+    "avoid}}";
+
+static void open_table(genu_buf *b, const char *label)
+{
+    genu_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+    esc(b, label);
+    genu_buf_puts(b, "\"><table>");
+}
+
+static void close_table(genu_buf *b)
+{
+    genu_buf_puts(b, "</tbody></table></div>\n");
+}
+
+static void head(genu_buf *b, const report *r)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(r->c->as_of, date);
+    genu_buf_printf(b,
+                    "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<title>genu cohort report as of %s</title>\n<style>%s</style>\n</head>\n"
+                    "<body>\n<header>\n<h1>Cohort report</h1>\n"
+                    "<p class=\"meta\">Data as of %s &middot; unit: %s &middot; %zu %s entered"
+                    "</p>\n",
+                    date, css, date, r->c->unit == COHORT_UNIT_PATIENT ? "patient" : "knee",
+                    r->c->nknee, r->c->unit == COHORT_UNIT_PATIENT ? "patients" : "knees");
+    genu_buf_puts(b, "<nav aria-label=\"Contents\"><ul>"
+                     "<li><a href=\"#cohort\">Cohort</a></li>"
+                     "<li><a href=\"#reading\">How to read this</a></li>"
+                     "<li><a href=\"#followup\">Follow-up</a></li>"
+                     "<li><a href=\"#responders\">Responders</a></li>"
+                     "<li><a href=\"#comparisons\">Comparisons</a></li>"
+                     "<li><a href=\"#change\">Change from baseline</a></li>"
+                     "<li><a href=\"#survival\">Survival</a></li>"
+                     "<li><a href=\"#cost\">Cost per responder</a></li>"
+                     "</ul></nav>\n</header>\n<main>\n");
+}
+
+static void marker(genu_buf *b, size_t g, double x, double y);
+
+/* A small legend of the strata (HTML, so it reflows on a phone). */
+static void legend(genu_buf *b, const report *r, bool lines)
+{
+    genu_buf_puts(b, "<ul class=\"legend\">");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, "<li><svg viewBox=\"0 0 36 16\" aria-hidden=\"true\">");
+        if (lines)
+            genu_buf_printf(b,
+                            "<line x1=\"2\" y1=\"8\" x2=\"34\" y2=\"8\" stroke=\"%s\" "
+                            "stroke-width=\"3\" stroke-dasharray=\"%s\"/>",
+                            colour(g), dashes[g % NDASH]);
+        else
+            marker(b, g, 18, 8);
+        genu_buf_puts(b, "</svg>");
+        esc(b, r->strata[g]);
+        genu_buf_puts(b, "</li>");
+    }
+    genu_buf_puts(b, "</ul>\n");
+}
+
+/* ---- cohort ------------------------------------------------------------ */
+
+static void enrolment(genu_buf *b, const report *r)
+{
+    const cohort *c = r->c;
+    if (c->nknee == 0)
+        return;
+    int y0 = genu_date_year(c->knees[0].index), y1 = y0;
+    for (size_t i = 0; i < c->nknee; i++) {
+        int y = genu_date_year(c->knees[i].index);
+        y0 = y < y0 ? y : y0;
+        y1 = y > y1 ? y : y1;
+    }
+    open_table(b, "Enrolment by index year");
+    genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption><thead><tr>"
+                     "<th scope=\"col\" class=\"l\">Index year</th>"
+                     "<th scope=\"col\">Entered</th></tr></thead><tbody>");
+    for (int y = y0; y <= y1; y++) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->nknee; i++)
+            n += genu_date_year(c->knees[i].index) == y;
+        genu_buf_printf(b, "<tr><th scope=\"row\">%d</th><td>%zu</td></tr>", y, n);
+    }
+    close_table(b);
+}
+
+static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
+{
+    const char *by = cohort_by_name(r->spec.by);
+    genu_buf_puts(b, "<section id=\"cohort\">\n<h2>Cohort</h2>\n<dl><dt>Stratified by</dt><dd>");
+    genu_buf_puts(b, by ? by : "nothing (one stratum, <q>all</q>)");
+    genu_buf_puts(b, "</dd><dt>Filters</dt><dd>");
+    if (f->nset == 0)
+        genu_buf_puts(b, "none: every knee with an index treatment");
+    for (size_t i = 0; i < f->nset; i++) {
+        genu_buf_puts(b, i ? ", <code>--" : "<code>--");
+        esc(b, f->name[i]);
+        genu_buf_putc(b, ' ');
+        esc(b, f->value[i]);
+        genu_buf_puts(b, "</code>");
+    }
+    genu_buf_puts(b, "</dd><dt>Responder definitions</dt><dd><ul>");
+    for (size_t d = 0; d < r->spec.ndef; d++) {
+        genu_buf_puts(b, "<li><code>");
+        esc(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "</code>");
+        if (r->spec.defs[d].kind == RESPONDER_MCID)
+            genu_buf_printf(b, " (MCID %g points)", r->spec.defs[d].threshold);
+        genu_buf_puts(b, "</li>");
+    }
+    genu_buf_puts(b, "</ul></dd></dl>\n");
+    open_table(b, "Knees entered per stratum");
+    genu_buf_puts(b, "<caption>Entered per stratum</caption><thead><tr>"
+                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Entered</th>"
+                     "</tr></thead><tbody>");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, "<tr><th scope=\"row\">");
+        esc(b, r->strata[g]);
+        genu_buf_printf(b, "</th><td>%zu</td></tr>", r->entered[g]);
+    }
+    genu_buf_printf(b, "<tr class=\"first\"><th scope=\"row\">Total</th><td>%zu</td></tr>",
+                    r->c->nknee);
+    close_table(b);
+    enrolment(b, r);
+    genu_buf_puts(b, "</section>\n");
+}
+
+static void reading_section(genu_buf *b)
+{
+    genu_buf_puts(
+        b,
+        "<section id=\"reading\">\n<h2>How to read this</h2>\n<div class=\"note\"><ul>"
+        "<li><strong>Eligible</strong> knees are those whose follow-up window (the timepoint "
+        "&plusmn; a margin) has closed by the as-of date; later knees are not counted yet.</li>"
+        "<li><strong>Converted</strong> knees were replaced before the window closed with no "
+        "usable follow-up. They are treatment failures: counted in the denominator as "
+        "non-responders, never dropped.</li>"
+        "<li><strong>Not evaluable</strong> knees have no baseline within 90 days before the "
+        "index treatment, so the definition cannot be computed; they are left out.</li>"
+        "<li><strong>Missing</strong> knees are lost to follow-up: eligible, but nothing was "
+        "recorded in the window. They are left out of the rate, which then assumes they "
+        "would have done like the rest.</li>"
+        "<li><strong>Rate</strong> = responders &divide; analysed (converted plus knees with a "
+        "follow-up), with a 95% Wilson interval. Fewer than 10 analysed knees is too few to "
+        "judge.</li>"
+        "<li><strong>Worst case</strong> counts every missing knee as a non-responder, "
+        "<strong>best case</strong> as a responder. A wide gap between them means the rate "
+        "depends on who came back.</li>"
+        "<li><strong>Change from baseline</strong> is signed so that positive means better.</li>"
+        "<li><strong>Survival</strong> is time to the first knee replacement after the index "
+        "treatment; knees without one are censored (tick marks) at their last contact.</li>"
+        "<li><strong>Cost per responder</strong> adds up the index treatment and every later "
+        "treatment of an index kind up to the timepoint, for analysed knees whose every "
+        "treatment has a cost in one currency, and divides by the responders among those "
+        "knees. Knees with an uncosted treatment are shown, not treated as free.</li>"
+        "<li><strong>Comparisons</strong> give the difference in rates with a Newcombe "
+        "interval and a chi-square test (Fisher&rsquo;s exact test when an expected count is "
+        "below 5). p values are not adjusted for the many comparisons shown.</li>"
+        "</ul></div>\n</section>\n");
+}
+
+/* ---- follow-up --------------------------------------------------------- */
+
+static void followup_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"followup\">\n<h2>Follow-up completeness</h2>\n"
+                     "<p><em>Due</em>: knees whose window has closed. <em>Done</em>: a "
+                     "questionnaire of any kind in the window, before any replacement.</p>\n");
+    open_table(b, "Follow-up completeness per timepoint");
+    genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">Timepoint</th>"
+                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Due</th>"
+                     "<th scope=\"col\">Done</th><th scope=\"col\">Missing</th>"
+                     "<th scope=\"col\">Done %</th></tr></thead><tbody>");
+    for (size_t t = 0; t < r->spec.ntp; t++)
+        for (size_t g = 0; g < r->nstrata; g++) {
+            const report_followup *f = &r->followup[t * r->nstrata + g];
+            genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                            g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
+            esc(b, r->strata[g]);
+            genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>", f->due, f->done,
+                            f->missing);
+            pct(b, f->due ? (double)f->done / (double)f->due : NAN);
+            genu_buf_puts(b, "</td></tr>");
+        }
+    close_table(b);
+    genu_buf_puts(b, "</section>\n");
+}
+
+/* ---- charts ------------------------------------------------------------ */
+
+/* The plotting box of a chart with a value axis [vmin, vmax]. */
+typedef struct plot {
+    double x0, x1, y0, y1;
+    double vmin, vmax;
+} plot;
+
+#define CHART_W 640.0
+
+static double py(const plot *p, double v)
+{
+    return p->y1 - (v - p->vmin) / (p->vmax - p->vmin) * (p->y1 - p->y0);
+}
+
+static void svg_open(genu_buf *b, double h, const char *id, const char *title)
+{
+    genu_buf_printf(b,
+                    "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"%s\">"
+                    "<title id=\"%s\">",
+                    CHART_W, h, id, id);
+    esc(b, title);
+    genu_buf_puts(b, "</title>");
+}
+
+/* Marker g (circle, square, diamond, triangle) centred on (x, y). */
+static void marker(genu_buf *b, size_t g, double x, double y)
+{
+    const char *c = colour(g);
+    switch (g % 4) {
+    case 0:
+        genu_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", x, y, c);
+        break;
+    case 1:
+        genu_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>",
+                        x - 4, y - 4, c);
+        break;
+    case 2:
+        genu_buf_printf(b, "<path d=\"M%.1f %.1fl5 5-5 5-5-5z\" fill=\"%s\"/>", x, y - 5, c);
+        break;
+    default:
+        genu_buf_printf(b, "<path d=\"M%.1f %.1fl5 9h-10z\" fill=\"%s\"/>", x, y - 5, c);
+    }
+}
+
+/* Horizontal grid lines and value labels at `step` from vmin to vmax. */
+static void y_grid(genu_buf *b, const plot *p, double step, bool percent)
+{
+    for (double v = ceil(p->vmin / step - 1e-9) * step; v <= p->vmax + 1e-9; v += step) {
+        double y = py(p, v);
+        bool zero = fabs(v) < 1e-9;
+        if (zero)
+            v = 0.0; /* no "-0%" */
+        genu_buf_printf(b,
+                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
+                        p->x0, y, p->x1, y, zero ? "#5c6670" : "#dde2e8", p->x0 - 6, y + 4);
+        if (percent)
+            genu_buf_printf(b, "%.0f%%", 100.0 * v);
+        else
+            genu_buf_printf(b, "%g", v);
+        genu_buf_puts(b, "</text>");
+    }
+}
+
+/* Points with 95% bars per timepoint (categories) and stratum (offsets):
+ * est/lo/hi(t, g) through the callback. */
+typedef void (*estimate_fn)(const report *r, size_t which, size_t t, size_t g, double *est,
+                            double *lo, double *hi);
+
+static void interval_chart(genu_buf *b, const report *r, size_t which, const plot *p,
+                           estimate_fn fn)
+{
+    size_t nt = r->spec.ntp, ns = r->nstrata;
+    double band = (p->x1 - p->x0) / (double)nt;
+    double gap = ns > 1 ? fmin(16.0, band * 0.7 / (double)(ns - 1)) : 0.0;
+    for (size_t t = 0; t < nt; t++) {
+        double cx = p->x0 + band * ((double)t + 0.5);
+        genu_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", cx,
+                        p->y1 + 18, r->spec.tps[t].text);
+        for (size_t g = 0; g < ns; g++) {
+            double est, lo, hi, x = cx + gap * ((double)g - (double)(ns - 1) / 2.0);
+            fn(r, which, t, g, &est, &lo, &hi);
+            if (isnan(est))
+                continue;
+            if (!isnan(lo))
+                genu_buf_printf(b,
+                                "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\" "
+                                "stroke=\"%s\" stroke-width=\"1.6\" fill=\"none\"/>",
+                                x, py(p, lo), py(p, hi), x - 3, py(p, lo), x - 3, py(p, hi),
+                                colour(g));
+            marker(b, g, x, py(p, est));
+        }
+    }
+    genu_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">timepoint</text>",
+                    (p->x0 + p->x1) / 2, p->y1 + 40);
+}
+
+/* ---- responders -------------------------------------------------------- */
+
+static void rate_of(const report *r, size_t d, size_t t, size_t g, double *est, double *lo,
+                    double *hi)
+{
+    const report_cell *x = report_cell_at(r, d, t, g);
+    *est = x->r.rate;
+    *lo = x->r.lo;
+    *hi = x->r.hi;
+}
+
+static void rate_chart(genu_buf *b, const report *r, size_t d)
+{
+    plot p = {56, CHART_W - 12, 12, 232, 0.0, 1.0};
+    char id[32];
+    snprintf(id, sizeof id, "rate-chart-%zu", d);
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 280, id, "Responder rate with 95% interval per timepoint and stratum");
+    y_grid(b, &p, 0.25, true);
+    interval_chart(b, r, d, &p, rate_of);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, false);
+    genu_buf_puts(b, "<figcaption>Responder rate (point) and 95% Wilson interval (bar); "
+                     "timepoints with nothing analysed have no point.</figcaption></figure>\n");
+}
+
+static void rate_row(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
+{
+    const report_cell *x = report_cell_at(r, d, t, g);
+    const claim_counts *n = &x->n;
+    genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                    g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
+    esc(b, r->strata[g]);
+    genu_buf_printf(b,
+                    "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+                    "<td>%zu</td><td>%zu</td><td>",
+                    n->entered, n->eligible, n->converted, n->not_evaluable, n->missing,
+                    n->analysed, n->responders);
+    pct(b, x->r.rate);
+    if (n->analysed > 0 && n->analysed < 10)
+        genu_buf_puts(b, "<sup>*</sup>");
+    genu_buf_puts(b, "</td><td>");
+    pct_ci(b, x->r.lo, x->r.hi);
+    genu_buf_puts(b, "</td><td>");
+    pct(b, x->r.worst_case);
+    genu_buf_puts(b, "</td><td>");
+    pct(b, x->r.best_case);
+    genu_buf_puts(b, "</td></tr>");
+}
+
+static void responders_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
+    for (size_t d = 0; d < r->spec.ndef; d++) {
+        genu_buf_puts(b, "<h3><code>");
+        esc(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "</code></h3>\n");
+        if (r->nstrata)
+            rate_chart(b, r, d);
+        open_table(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
+                         "<th scope=\"col\" class=\"l\">Stratum</th>"
+                         "<th scope=\"col\">Entered</th><th scope=\"col\">Eligible</th>"
+                         "<th scope=\"col\">Converted</th><th scope=\"col\">Not evaluable</th>"
+                         "<th scope=\"col\">Missing</th><th scope=\"col\">Analysed</th>"
+                         "<th scope=\"col\">Responders</th><th scope=\"col\">Rate</th>"
+                         "<th scope=\"col\">95% CI</th><th scope=\"col\">Worst case</th>"
+                         "<th scope=\"col\">Best case</th></tr></thead><tbody>");
+        bool few = false;
+        for (size_t t = 0; t < r->spec.ntp; t++)
+            for (size_t g = 0; g < r->nstrata; g++) {
+                size_t n = report_cell_at(r, d, t, g)->n.analysed;
+                few |= n > 0 && n < 10;
+                rate_row(b, r, d, t, g);
+            }
+        close_table(b);
+        if (few)
+            genu_buf_puts(b, "<p class=\"foot\"><sup>*</sup> fewer than 10 knees analysed: too "
+                             "few to judge.</p>\n");
+    }
+    genu_buf_puts(b, "</section>\n");
+}
+
+/* ---- comparisons ------------------------------------------------------- */
+
+static void comparisons_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"comparisons\">\n<h2>Comparisons between strata</h2>\n");
+    if (r->npair == 0) {
+        genu_buf_puts(b, "<p>One stratum only: nothing to compare. Use <code>--by</code> to "
+                         "split the cohort.</p>\n</section>\n");
+        return;
+    }
+    genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
+    for (size_t d = 0; d < r->spec.ndef; d++) {
+        genu_buf_puts(b, "<h3><code>");
+        esc(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "</code></h3>\n");
+        open_table(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
+                         "<th scope=\"col\" class=\"l\">A</th><th scope=\"col\" class=\"l\">B</th>"
+                         "<th scope=\"col\">Difference</th><th scope=\"col\">95% CI</th>"
+                         "<th scope=\"col\" class=\"l\">Test</th><th scope=\"col\">Chi-square</th>"
+                         "<th scope=\"col\">p</th></tr></thead><tbody>");
+        for (size_t t = 0; t < r->spec.ntp; t++)
+            for (size_t j = 0; j < r->npair; j++) {
+                const report_cmp *c = report_cmp_at(r, d, t, j);
+                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                                j == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
+                esc(b, r->strata[c->a]);
+                genu_buf_puts(b, "</td><td class=\"l\">");
+                esc(b, r->strata[c->b]);
+                genu_buf_puts(b, "</td><td>");
+                fixed(b, 100.0 * c->diff, 1);
+                genu_buf_puts(b, "</td><td>");
+                if (isnan(c->lo))
+                    genu_buf_puts(b, "n/a");
+                else
+                    genu_buf_printf(b, "%.1f to %.1f", 100.0 * c->lo, 100.0 * c->hi);
+                genu_buf_printf(b, "</td><td class=\"l\">%s</td><td>",
+                                c->test == REPORT_TEST_CHISQ    ? "chi-square"
+                                : c->test == REPORT_TEST_FISHER ? "Fisher exact"
+                                                                : "none");
+                fixed(b, c->statistic, 2);
+                genu_buf_puts(b, "</td><td>");
+                p_value(b, c->p);
+                genu_buf_puts(b, "</td></tr>");
+            }
+        close_table(b);
+    }
+    genu_buf_puts(b, "</section>\n");
+}
+
+/* ---- change from baseline ---------------------------------------------- */
+
+static void change_of(const report *r, size_t m, size_t t, size_t g, double *est, double *lo,
+                      double *hi)
+{
+    const stats_mean *s = report_change_at(r, m, t, g);
+    *est = s->mean;
+    *lo = s->lo;
+    *hi = s->hi;
+}
+
+/* A tick step of 1, 2 or 5 × 10^k giving at most ~6 lines over span. */
+static double nice_step(double span)
+{
+    double raw = span / 5.0, mag = pow(10.0, floor(log10(raw)));
+    double f = raw / mag;
+    return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * mag;
+}
+
+static void change_chart(genu_buf *b, const report *r, size_t m)
+{
+    double vmin = 0.0, vmax = 0.0;
+    for (size_t t = 0; t < r->spec.ntp; t++)
+        for (size_t g = 0; g < r->nstrata; g++) {
+            double est, lo, hi;
+            change_of(r, m, t, g, &est, &lo, &hi);
+            if (!isnan(est)) {
+                vmin = fmin(vmin, isnan(lo) ? est : lo);
+                vmax = fmax(vmax, isnan(hi) ? est : hi);
+            }
+        }
+    if (vmax - vmin < 1e-9)
+        vmax = vmin + 1.0;
+    double step = nice_step(vmax - vmin);
+    plot p = {56, CHART_W - 12, 12, 232, floor(vmin / step) * step, ceil(vmax / step) * step};
+    char id[32];
+    snprintf(id, sizeof id, "change-chart-%zu", m);
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 280, id, "Mean change from baseline with 95% interval");
+    y_grid(b, &p, step, false);
+    interval_chart(b, r, m, &p, change_of);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, false);
+    genu_buf_puts(b, "<figcaption>Mean change (positive = better) and 95% t interval; the "
+                     "darker line is no change.</figcaption></figure>\n");
+}
+
+static void change_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"change\">\n<h2>Change from baseline</h2>\n"
+                     "<p>Eligible knees with a baseline and a follow-up; positive means "
+                     "better.</p>\n");
+    for (size_t m = 0; m < r->spec.nchange; m++) {
+        genu_buf_puts(b, "<h3><code>");
+        esc(b, r->spec.change[m].name);
+        genu_buf_puts(b, "</code></h3>\n");
+        if (r->nstrata)
+            change_chart(b, r, m);
+        open_table(b, r->spec.change[m].name);
+        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
+                         "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">n</th>"
+                         "<th scope=\"col\">Mean</th><th scope=\"col\">SD</th>"
+                         "<th scope=\"col\">95% CI</th></tr></thead><tbody>");
+        for (size_t t = 0; t < r->spec.ntp; t++)
+            for (size_t g = 0; g < r->nstrata; g++) {
+                const stats_mean *s = report_change_at(r, m, t, g);
+                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                                g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
+                esc(b, r->strata[g]);
+                genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
+                fixed(b, s->mean, 2);
+                genu_buf_puts(b, "</td><td>");
+                fixed(b, s->sd, 2);
+                genu_buf_puts(b, "</td><td>");
+                if (isnan(s->lo))
+                    genu_buf_puts(b, "n/a");
+                else
+                    genu_buf_printf(b, "%.2f to %.2f", s->lo, s->hi);
+                genu_buf_puts(b, "</td></tr>");
+            }
+        close_table(b);
+    }
+    genu_buf_puts(b, "</section>\n");
+}
+
+/* ---- survival ---------------------------------------------------------- */
+
+/* Ticks for a time axis in days: a step of 3, 6, 12, 24 or 60 months. */
+static double time_step(double tmax)
+{
+    static const double months[] = {3, 6, 12, 24, 60, 120};
+    for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)
+        if (tmax / (months[i] * 30.4375) <= 8.0)
+            return months[i] * 30.4375;
+    return 120 * 30.4375;
+}
+
+static void time_label(genu_buf *b, double t, double step)
+{
+    if (step >= 365.0)
+        genu_buf_printf(b, "%.0f y", t / 365.25);
+    else
+        genu_buf_printf(b, "%.0f m", t / 30.4375);
+}
+
+/* Knees still at risk at time t: those with time >= t. */
+static size_t at_risk(const survival_curve *k, double t)
+{
+    for (size_t i = 0; i < k->nrow; i++)
+        if (k->rows[i].time >= t - 1e-9)
+            return k->rows[i].n_risk;
+    return 0;
+}
+
+static void km_curve(genu_buf *b, const plot *p, double tmax, const survival_curve *k, size_t g)
+{
+    double sx = (p->x1 - p->x0) / tmax, s = 1.0;
+    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 1.0));
+    for (size_t i = 0; i < k->nrow; i++) {
+        const survival_row *w = &k->rows[i];
+        double x = p->x0 + sx * w->time;
+        genu_buf_printf(b, "H%.1f", x);
+        if (w->n_event) {
+            s = w->surv;
+            genu_buf_printf(b, "V%.1f", py(p, s));
+        }
+    }
+    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", colour(g));
+    if (*dashes[g % NDASH])
+        genu_buf_printf(b, " stroke-dasharray=\"%s\"", dashes[g % NDASH]);
+    genu_buf_puts(b, "/>");
+    /* censor marks: a short vertical tick at each censoring time */
+    genu_buf_puts(b, "<path d=\"");
+    for (size_t i = 0; i < k->nrow; i++)
+        if (k->rows[i].n_censor)
+            genu_buf_printf(b, "M%.1f %.1fv10", p->x0 + sx * k->rows[i].time,
+                            py(p, k->rows[i].surv) - 5);
+    genu_buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1.5\"/>", colour(g));
+}
+
+static void km_chart(genu_buf *b, const report *r, double tmax, double step)
+{
+    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
+    y_grid(b, &p, 0.25, true);
+    for (double t = 0; t <= tmax + 1e-9; t += step) {
+        double x = p.x0 + (p.x1 - p.x0) * t / tmax;
+        genu_buf_printf(b,
+                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5c6670\"/>"
+                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                        x, p.y1, x, p.y1 + 5, x, p.y1 + 19);
+        time_label(b, t, step);
+        genu_buf_puts(b, "</text>");
+    }
+    genu_buf_printf(b,
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time since the index "
+                    "treatment</text>",
+                    (p.x0 + p.x1) / 2, p.y1 + 42);
+    for (size_t g = 0; g < r->nstrata; g++)
+        km_curve(b, &p, tmax, &r->km[g], g);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, true);
+    genu_buf_puts(b, "<figcaption>Share of knees not replaced; a step down is a replacement, a "
+                     "tick is a knee censored at its last contact.</figcaption></figure>\n");
+}
+
+static void survival_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"survival\">\n<h2>Replacement-free survival</h2>\n");
+    double tmax = 0.0;
+    for (size_t g = 0; g < r->nstrata; g++)
+        if (r->km[g].nrow)
+            tmax = fmax(tmax, r->km[g].rows[r->km[g].nrow - 1].time);
+    if (tmax <= 0.0)
+        tmax = 365.25;
+    double step = time_step(tmax);
+    tmax = ceil(tmax / step - 1e-9) * step;
+    if (r->nstrata)
+        km_chart(b, r, tmax, step);
+    open_table(b, "Numbers at risk");
+    genu_buf_puts(b, "<caption>Numbers at risk</caption><thead><tr>"
+                     "<th scope=\"col\" class=\"l\">Stratum</th>");
+    for (double t = 0; t <= tmax + 1e-9; t += step) {
+        genu_buf_puts(b, "<th scope=\"col\">");
+        time_label(b, t, step);
+        genu_buf_puts(b, "</th>");
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, "<tr><th scope=\"row\">");
+        esc(b, r->strata[g]);
+        genu_buf_puts(b, "</th>");
+        for (double t = 0; t <= tmax + 1e-9; t += step)
+            genu_buf_printf(b, "<td>%zu</td>", at_risk(&r->km[g], t));
+        genu_buf_puts(b, "</tr>");
+    }
+    close_table(b);
+    open_table(b, "Survival summary");
+    genu_buf_puts(b, "<caption>Per stratum</caption><thead><tr>"
+                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Knees</th>"
+                     "<th scope=\"col\">Replacements</th><th scope=\"col\">Median (days)</th>"
+                     "</tr></thead><tbody>");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, "<tr><th scope=\"row\">");
+        esc(b, r->strata[g]);
+        genu_buf_printf(b, "</th><td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
+        if (isnan(r->km[g].median))
+            genu_buf_puts(b, "not reached");
+        else
+            genu_buf_printf(b, "%g", r->km[g].median);
+        genu_buf_puts(b, "</td></tr>");
+    }
+    close_table(b);
+    if (r->logrank.defined) {
+        genu_buf_printf(b, "<p>Log-rank test: chi-square %.2f on %d degree%s of freedom, p %s",
+                        r->logrank.chisq, r->logrank.df, r->logrank.df == 1 ? "" : "s",
+                        r->logrank.p < 0.001 ? "" : "= ");
+        p_value(b, r->logrank.p);
+        genu_buf_puts(b, ".</p>\n");
+    } else {
+        genu_buf_puts(b, "<p>Log-rank test: not defined (fewer than two strata with "
+                         "expected replacements).</p>\n");
+    }
+    genu_buf_puts(b, "</section>\n");
+}
+
+/* ---- cost -------------------------------------------------------------- */
+
+static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
+{
+    const report_cell *x = report_cell_at(r, d, t, g);
+    const cost_tally *c = &x->cost;
+    size_t rows = c->ncur ? c->ncur : 1;
+    for (size_t i = 0; i < rows; i++) {
+        genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                        g == 0 && i == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
+        esc(b, r->strata[g]);
+        genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td%s>%zu</td><td>%zu</td>",
+                        x->n.analysed, x->n.responders,
+                        c->knees_without_cost ? " class=\"warn\"" : "", c->knees_without_cost,
+                        c->knees_mixed_currency);
+        if (!c->ncur) {
+            genu_buf_puts(b, "<td class=\"l\">none</td><td></td><td></td><td></td><td></td></tr>");
+            continue;
+        }
+        const cost_currency *cu = &c->cur[i];
+        genu_buf_puts(b, "<td class=\"l\">");
+        esc(b, cu->currency);
+        genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>", cu->knees, cu->responders);
+        money(b, cu->total);
+        genu_buf_puts(b, "</td><td><strong>");
+        money(b, isnan(cu->per_responder) ? NAN : round(cu->per_responder));
+        genu_buf_puts(b, "</strong></td></tr>");
+    }
+}
+
+static void cost_section(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, "<section id=\"cost\">\n<h2>Cost per responder</h2>\n"
+                     "<p>Per currency: the summed cost of the series (index treatment and "
+                     "repeats of an index kind up to the timepoint) of the analysed knees costed "
+                     "in that currency, divided by the responders among them. "
+                     "<em>Without cost</em>: analysed knees with a treatment whose cost was not "
+                     "recorded; <em>mixed</em>: series paid in more than one currency. Both are "
+                     "left out of the sums, not counted as free.</p>\n");
+    for (size_t d = 0; d < r->spec.ndef; d++) {
+        genu_buf_puts(b, "<h3><code>");
+        esc(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "</code></h3>\n");
+        open_table(b, r->spec.defs[d].text);
+        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
+                         "<th scope=\"col\" class=\"l\">Stratum</th>"
+                         "<th scope=\"col\">Analysed</th><th scope=\"col\">Responders</th>"
+                         "<th scope=\"col\">Without cost</th><th scope=\"col\">Mixed</th>"
+                         "<th scope=\"col\" class=\"l\">Currency</th>"
+                         "<th scope=\"col\">Knees costed</th><th scope=\"col\">Their responders</th>"
+                         "<th scope=\"col\">Total</th><th scope=\"col\">Per responder</th>"
+                         "</tr></thead><tbody>");
+        for (size_t t = 0; t < r->spec.ntp; t++)
+            for (size_t g = 0; g < r->nstrata; g++)
+                cost_rows(b, r, d, t, g);
+        close_table(b);
+    }
+    genu_buf_puts(b, "</section>\n");
+}
+
+void report_html_write(genu_buf *b, const report *r, const cohort_filter *f)
+{
+    head(b, r);
+    cohort_section(b, r, f);
+    reading_section(b);
+    followup_section(b, r);
+    responders_section(b, r);
+    comparisons_section(b, r);
+    change_section(b, r);
+    survival_section(b, r);
+    cost_section(b, r);
+    genu_buf_puts(b, "</main>\n<footer><p>Generated by genu " GENU_VERSION
+                     ". Definitions: docs/analysis.md. This report describes a registry; it is "
+                     "not a trial and not medical advice.</p></footer>\n</body>\n</html>\n");
+}

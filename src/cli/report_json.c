@@ -1,0 +1,215 @@
+/* report_json: `genu report --format json`. Key order and names are the
+ * documented, stable interface (docs/analysis.md); numbers at full
+ * precision, null where undefined. */
+#include "cli/report_json.h"
+
+#include <math.h>
+
+static void num(genu_buf *b, const char *key, double v)
+{
+    genu_buf_printf(b, ",\"%s\":", key);
+    genu_buf_json_num(b, v);
+}
+
+static void interval(genu_buf *b, const char *key, double lo, double hi)
+{
+    genu_buf_printf(b, ",\"%s\":", key);
+    if (isnan(lo)) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    genu_buf_putc(b, '[');
+    genu_buf_json_num(b, lo);
+    genu_buf_putc(b, ',');
+    genu_buf_json_num(b, hi);
+    genu_buf_putc(b, ']');
+}
+
+void report_json_cost(genu_buf *b, const cost_tally *t)
+{
+    genu_buf_printf(b, "{\"knees_without_cost\":%zu,\"knees_mixed_currency\":%zu,\"currencies\":[",
+                    t->knees_without_cost, t->knees_mixed_currency);
+    for (size_t i = 0; i < t->ncur; i++) {
+        const cost_currency *c = &t->cur[i];
+        genu_buf_puts(b, i ? ",{\"currency\":" : "{\"currency\":");
+        genu_buf_json_str(b, c->currency);
+        genu_buf_printf(b, ",\"knees\":%zu,\"responders\":%zu", c->knees, c->responders);
+        num(b, "total", c->total);
+        num(b, "per_responder", c->per_responder);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}");
+}
+
+static void header(genu_buf *b, const report *r, const cohort_filter *f)
+{
+    char date[GENU_DATE_STRLEN];
+    const char *by = cohort_by_name(r->spec.by);
+    genu_date_format(r->c->as_of, date);
+    genu_buf_printf(b, "{\"as_of\":\"%s\",\"unit\":\"%s\",\"by\":", date,
+                    r->c->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+    if (by)
+        genu_buf_json_str(b, by);
+    else
+        genu_buf_puts(b, "null");
+    genu_buf_puts(b, ",\"filters\":{");
+    for (size_t i = 0; i < f->nset; i++) {
+        if (i)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, f->name[i]);
+        genu_buf_putc(b, ':');
+        genu_buf_json_str(b, f->value[i]);
+    }
+    genu_buf_printf(b, "},\"entered\":%zu,\"strata\":[", r->c->nknee);
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
+        genu_buf_json_str(b, r->strata[g]);
+        genu_buf_printf(b, ",\"entered\":%zu}", r->entered[g]);
+    }
+    genu_buf_putc(b, ']');
+}
+
+static void followup(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, ",\"followup\":[");
+    for (size_t t = 0; t < r->spec.ntp; t++)
+        for (size_t g = 0; g < r->nstrata; g++) {
+            const report_followup *f = &r->followup[t * r->nstrata + g];
+            genu_buf_puts(b, t || g ? ",{\"at\":" : "{\"at\":");
+            genu_buf_json_str(b, r->spec.tps[t].text);
+            genu_buf_puts(b, ",\"stratum\":");
+            genu_buf_json_str(b, r->strata[g]);
+            genu_buf_printf(b, ",\"due\":%zu,\"done\":%zu,\"missing\":%zu}", f->due, f->done,
+                            f->missing);
+        }
+    genu_buf_putc(b, ']');
+}
+
+static void cell(genu_buf *b, const report_cell *x)
+{
+    const claim_counts *n = &x->n;
+    genu_buf_printf(b,
+                    ",\"counts\":{\"entered\":%zu,\"eligible\":%zu,\"converted\":%zu,"
+                    "\"not_evaluable\":%zu,\"missing\":%zu,\"analysed\":%zu,\"responders\":%zu}",
+                    n->entered, n->eligible, n->converted, n->not_evaluable, n->missing,
+                    n->analysed, n->responders);
+    num(b, "rate", x->r.rate);
+    interval(b, "ci95", x->r.lo, x->r.hi);
+    num(b, "worst_case", x->r.worst_case);
+    num(b, "best_case", x->r.best_case);
+    genu_buf_puts(b, ",\"cost\":");
+    report_json_cost(b, &x->cost);
+}
+
+static void comparison(genu_buf *b, const report *r, const report_cmp *c, bool first)
+{
+    genu_buf_puts(b, first ? "{\"a\":" : ",{\"a\":");
+    genu_buf_json_str(b, r->strata[c->a]);
+    genu_buf_puts(b, ",\"b\":");
+    genu_buf_json_str(b, r->strata[c->b]);
+    num(b, "difference", c->diff);
+    interval(b, "ci95", c->lo, c->hi);
+    genu_buf_puts(b, ",\"test\":");
+    genu_buf_puts(b, c->test == REPORT_TEST_CHISQ    ? "\"chisq\""
+                     : c->test == REPORT_TEST_FISHER ? "\"fisher\""
+                                                     : "null");
+    num(b, "statistic", c->statistic);
+    num(b, "p", c->p);
+    genu_buf_putc(b, '}');
+}
+
+static void responders(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, ",\"responders\":[");
+    for (size_t d = 0; d < r->spec.ndef; d++)
+        for (size_t t = 0; t < r->spec.ntp; t++) {
+            const responder_def *def = &r->spec.defs[d];
+            genu_buf_puts(b, d || t ? ",{\"definition\":" : "{\"definition\":");
+            genu_buf_json_str(b, def->text);
+            num(b, "threshold", def->kind == RESPONDER_OMERACT ? NAN : def->threshold);
+            genu_buf_puts(b, ",\"at\":");
+            genu_buf_json_str(b, r->spec.tps[t].text);
+            genu_buf_puts(b, ",\"strata\":[");
+            for (size_t g = 0; g < r->nstrata; g++) {
+                genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
+                genu_buf_json_str(b, r->strata[g]);
+                cell(b, report_cell_at(r, d, t, g));
+                genu_buf_putc(b, '}');
+            }
+            genu_buf_puts(b, "],\"comparisons\":[");
+            for (size_t j = 0; j < r->npair; j++)
+                comparison(b, r, report_cmp_at(r, d, t, j), j == 0);
+            genu_buf_puts(b, "]}");
+        }
+    genu_buf_putc(b, ']');
+}
+
+static void change(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, ",\"change\":[");
+    bool first = true;
+    for (size_t m = 0; m < r->spec.nchange; m++)
+        for (size_t t = 0; t < r->spec.ntp; t++)
+            for (size_t g = 0; g < r->nstrata; g++) {
+                const stats_mean *sm = report_change_at(r, m, t, g);
+                genu_buf_puts(b, first ? "{\"measure\":" : ",{\"measure\":");
+                first = false;
+                genu_buf_json_str(b, r->spec.change[m].name);
+                genu_buf_puts(b, ",\"at\":");
+                genu_buf_json_str(b, r->spec.tps[t].text);
+                genu_buf_puts(b, ",\"stratum\":");
+                genu_buf_json_str(b, r->strata[g]);
+                genu_buf_printf(b, ",\"n\":%zu", sm->n);
+                num(b, "mean", sm->mean);
+                num(b, "sd", sm->sd);
+                interval(b, "ci95", sm->lo, sm->hi);
+                genu_buf_putc(b, '}');
+            }
+    genu_buf_putc(b, ']');
+}
+
+static void survival(genu_buf *b, const report *r)
+{
+    genu_buf_puts(b, ",\"survival\":{\"event\":\"replacement\",\"strata\":[");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        const survival_curve *k = &r->km[g];
+        genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
+        genu_buf_json_str(b, r->strata[g]);
+        genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
+        num(b, "median", k->median);
+        genu_buf_puts(b, ",\"curve\":[");
+        for (size_t i = 0; i < k->nrow; i++) {
+            const survival_row *w = &k->rows[i];
+            genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
+            genu_buf_json_num(b, w->time);
+            genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", w->n_risk,
+                            w->n_event, w->n_censor);
+            num(b, "surv", w->surv);
+            num(b, "std_err", w->std_err);
+            num(b, "lower", w->lower);
+            num(b, "upper", w->upper);
+            genu_buf_putc(b, '}');
+        }
+        genu_buf_puts(b, "]}");
+    }
+    genu_buf_puts(b, "],\"logrank\":");
+    if (r->logrank.defined) {
+        genu_buf_puts(b, "{\"chisq\":");
+        genu_buf_json_num(b, r->logrank.chisq);
+        genu_buf_printf(b, ",\"df\":%d", r->logrank.df);
+        num(b, "p", r->logrank.p);
+        genu_buf_puts(b, "}}");
+    } else {
+        genu_buf_puts(b, "null}");
+    }
+}
+
+void report_json_write(genu_buf *b, const report *r, const cohort_filter *f)
+{
+    header(b, r, f);
+    followup(b, r);
+    responders(b, r);
+    change(b, r);
+    survival(b, r);
+    genu_buf_puts(b, "}\n");
+}

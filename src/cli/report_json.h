@@ -1,0 +1,19 @@
+/* report_json: the JSON rendering of a computed report (docs/analysis.md
+ * "genu report"), and the cost object that `genu report` nests in each
+ * responder stratum and `genu claim --cost` is to print. */
+#ifndef GENU_CLI_REPORT_JSON_H
+#define GENU_CLI_REPORT_JSON_H
+
+#include "analysis/cohort.h"
+#include "analysis/cost.h"
+#include "analysis/report.h"
+#include "core/buf.h"
+
+/* {"knees_without_cost":N,"knees_mixed_currency":N,"currencies":[{"currency":C,
+ *  "knees":N,"responders":N,"total":x,"per_responder":x|null},…]} */
+void report_json_cost(genu_buf *b, const cost_tally *t);
+
+/* The whole report, one line with a trailing newline. Errors show as b->oom. */
+void report_json_write(genu_buf *b, const report *r, const cohort_filter *f);
+
+#endif
