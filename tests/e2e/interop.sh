@@ -237,7 +237,7 @@ for line in open(sys.argv[1]):
         secrets.add(r["product"]["donor"])
 secrets = {s for s in secrets if len(s) >= 3}
 words = ["Quixworth", "Plumtree", "Vantablack", "Ozymandias", "leakcheck", "MRN-SECRET",
-         "078-05-1120", "555-0", "Case History One", "ch1@example.org"]
+         "078-05-1120", "Case History One", "ch1@example.org"]
 text = ""
 for d, _, fs in os.walk(sys.argv[2]):
     for f in fs:
