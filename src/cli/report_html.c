@@ -127,7 +127,8 @@ static const char css[] =
     "max-width:100%}"
     ".scroll:focus{outline:2px solid #0b5cad}"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.88rem}"
-    "caption{text-align:left;font-weight:600;padding:.4rem .5rem}"
+    "caption{text-align:left;font-weight:600;padding:.4rem .5rem;white-space:nowrap}"
+    ".pair{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}"
     "th,td{padding:.3rem .45rem;border-bottom:1px solid #dde2e8;text-align:right;"
     "white-space:nowrap}"
     "thead th{background:#eef2f6;vertical-align:bottom;white-space:normal;min-width:4.2em}"
@@ -259,6 +260,7 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
         genu_buf_puts(b, "</li>");
     }
     genu_buf_puts(b, "</ul></dd></dl>\n");
+    genu_buf_puts(b, "<div class=\"pair\">");
     open_table(b, "Knees entered per stratum");
     genu_buf_puts(b, "<caption>Entered per stratum</caption><thead><tr>"
                      "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Entered</th>"
@@ -272,7 +274,7 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
                     r->c->nknee);
     close_table(b);
     enrolment(b, r);
-    genu_buf_puts(b, "</section>\n");
+    genu_buf_puts(b, "</div>\n</section>\n");
 }
 
 static void reading_section(genu_buf *b)
