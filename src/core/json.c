@@ -27,7 +27,7 @@ const char *genu_json_kind(const json_t *v)
 json_t *genu_json_parse_object(const char *s, size_t n, genu_err *err)
 {
     json_error_t je;
-    json_t *v = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    json_t *v = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
     if (!v) {
         GENU_FAIL(err, GENU_EINVAL, "column %d: invalid JSON: %s", je.column, je.text);
         return NULL;
@@ -40,14 +40,60 @@ json_t *genu_json_parse_object(const char *s, size_t n, genu_err *err)
     return v;
 }
 
-static int dump_cb(const char *buffer, size_t size, void *data)
+static int append_int(genu_buf *b, json_int_t x)
 {
-    return genu_buf_append(data, buffer, size);
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (x < 0)
+        *--p = '-';
+    return genu_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 int genu_json_append(genu_buf *b, const json_t *v)
 {
-    return json_dump_callback(v, dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    json_t *m = (json_t *)v; /* jansson's iterators take non-const */
+    const char *key;
+    json_t *x;
+    size_t i;
+    int first = 1;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        genu_buf_putc(b, '{');
+        json_object_foreach(m, key, x)
+        {
+            if (!first)
+                genu_buf_putc(b, ',');
+            first = 0;
+            genu_buf_json_str(b, key);
+            genu_buf_putc(b, ':');
+            genu_json_append(b, x);
+        }
+        return genu_buf_putc(b, '}');
+    case JSON_ARRAY:
+        genu_buf_putc(b, '[');
+        json_array_foreach(m, i, x)
+        {
+            if (i)
+                genu_buf_putc(b, ',');
+            genu_json_append(b, x);
+        }
+        return genu_buf_putc(b, ']');
+    case JSON_STRING:
+        return genu_buf_json_str(b, json_string_value(v));
+    case JSON_INTEGER:
+        return append_int(b, json_integer_value(v));
+    case JSON_REAL:
+        return genu_buf_json_num(b, json_real_value(v));
+    case JSON_TRUE:
+        return genu_buf_puts(b, "true");
+    case JSON_FALSE:
+        return genu_buf_puts(b, "false");
+    default:
+        return genu_buf_puts(b, "null");
+    }
 }
 
 int genu_json_int(const json_t *v, const char *field, int64_t lo, int64_t hi, int64_t *out,

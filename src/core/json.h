@@ -17,7 +17,8 @@ const char *genu_json_kind(const json_t *v);
  * trailing data, and non-objects with a message that names the column. */
 json_t *genu_json_parse_object(const char *s, size_t n, genu_err *err);
 
-/* Appends v as compact JSON, keys in the object's insertion order. */
+/* Appends v as compact JSON: keys in the object's insertion order, UTF-8
+ * kept as is, reals as the shortest text that reads back exactly. */
 int genu_json_append(genu_buf *b, const json_t *v);
 
 /* A JSON integer within [lo, hi]; a real, string or boolean is an error

@@ -512,79 +512,96 @@ static int parse_exam(rd *r, genu_record *rec)
 
 /* ---- the line ---- */
 
-static int derive_id(genu_record *rec, json_t *canon, genu_arena *a, genu_err *err)
+/* An id derived from the record's canonical content without an id: the
+ * type's initial and 80 bits of its BLAKE2b hash. */
+static void derive_id(genu_rtype type, const genu_buf *doc, char id[32])
 {
     static const char hex[] = "0123456789abcdef";
-    genu_buf b = GENU_BUF_INIT;
-    genu_json_append(&b, canon);
     unsigned char h[10];
-    crypto_generichash(h, sizeof h, (const unsigned char *)b.p, b.len, NULL, 0);
-    genu_buf_free(&b);
-    char id[40];
-    size_t k = (size_t)snprintf(id, sizeof id, "%c-", record_type_name(rec->type)[0]);
+    crypto_generichash(h, sizeof h, (const unsigned char *)doc->p, doc->len, NULL, 0);
+    size_t k = 0;
+    id[k++] = record_type_name(type)[0];
+    id[k++] = '-';
     for (size_t i = 0; i < sizeof h; i++) {
         id[k++] = hex[h[i] >> 4];
         id[k++] = hex[h[i] & 15];
     }
     id[k] = '\0';
-    if (!(rec->id = genu_arena_strdup(a, id)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    return GENU_OK;
 }
 
-/* Builds the final doc: type, the canonical fields in known order (id
- * inserted), then extra (the line's own "extra" object merged with every
- * unknown field). */
-static int finish_doc(rd *r, genu_record *rec)
+/* The line's own "extra" object merged with every unknown field, or NULL
+ * when there is nothing extra. */
+static int gather_extra(rd *r, genu_rtype t, json_t **out)
 {
-    json_t *doc = json_object();
-    json_object_set_new(doc, "type", json_string(record_type_name(rec->type)));
-    json_t *extra = json_object();
-    json_t *given_extra = json_object_get(r->in, "extra");
-    if (given_extra && !json_is_null(given_extra)) {
-        if (!json_is_object(given_extra)) {
-            json_decref(doc);
-            json_decref(extra);
-            return GENU_FAIL(r->err, GENU_EINVAL, "field \"extra\": expected an object, got %s",
-                             genu_json_kind(given_extra));
-        }
-        json_object_update(extra, given_extra);
-    }
+    json_t *given = json_object_get(r->in, "extra");
+    *out = NULL;
+    if (given && !json_is_null(given) && !json_is_object(given))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"extra\": expected an object, got %s",
+                         genu_json_kind(given));
     const char *key;
     json_t *v;
     json_object_foreach(r->in, key, v)
     {
-        if (strcmp(key, "type") != 0 && strcmp(key, "extra") != 0 && !is_known(rec->type, key))
-            json_object_set(extra, key, v);
+        if (strcmp(key, "type") == 0 || strcmp(key, "extra") == 0 || is_known(t, key))
+            continue;
+        if (!*out)
+            *out = given && json_is_object(given) ? json_copy(given) : json_object();
+        json_object_set(*out, key, v);
     }
-    if (rec->type != GENU_REC_PATIENT && rec->type != GENU_REC_IDENTITY && !rec->id) {
-        json_t *basis = json_deep_copy(r->out);
-        json_object_set_new(basis, "type", json_string(record_type_name(rec->type)));
-        json_object_set(basis, "extra", extra);
-        int rc = derive_id(rec, basis, r->a, r->err);
-        json_decref(basis);
-        if (rc) {
-            json_decref(doc);
-            json_decref(extra);
-            return rc;
-        }
-    }
-    if (rec->type != GENU_REC_IDENTITY)
-        json_object_set_new(doc, "id", json_string(rec->id));
-    for (int i = 0; known[rec->type][i]; i++) {
-        json_t *x = json_object_get(r->out, known[rec->type][i]);
-        if (x && strcmp(known[rec->type][i], "id") != 0)
-            json_object_set(doc, known[rec->type][i], x);
-    }
-    if (json_object_size(extra))
-        json_object_set(doc, "extra", extra);
-    json_decref(extra);
+    if (!*out && given && json_is_object(given) && json_object_size(given))
+        *out = json_incref(given);
+    return GENU_OK;
+}
+
+/* Writes the canonical doc in one pass: type, the known fields in order,
+ * extra; then splices the id in after the type (deriving it from the doc
+ * written so far when the line has none). */
+static int finish_doc(rd *r, genu_record *rec)
+{
+    json_t *extra;
+    if (gather_extra(r, rec->type, &extra))
+        return r->err->code;
     genu_buf b = GENU_BUF_INIT;
-    genu_json_append(&b, doc);
-    json_decref(doc);
-    rec->doc = b.oom ? NULL : genu_arena_strndup(r->a, b.p, b.len);
+    genu_buf_puts(&b, "{\"type\":");
+    genu_buf_json_str(&b, record_type_name(rec->type));
+    size_t splice = b.len;
+    for (int i = 0; known[rec->type][i]; i++) {
+        const char *k = known[rec->type][i];
+        json_t *x = strcmp(k, "id") != 0 ? json_object_get(r->out, k) : NULL;
+        if (!x)
+            continue;
+        genu_buf_putc(&b, ',');
+        genu_buf_json_str(&b, k);
+        genu_buf_putc(&b, ':');
+        genu_json_append(&b, x);
+    }
+    if (extra) {
+        genu_buf_puts(&b, ",\"extra\":");
+        genu_json_append(&b, extra);
+        json_decref(extra);
+    }
+    genu_buf_putc(&b, '}');
+    char derived[32];
+    if (rec->type != GENU_REC_PATIENT && rec->type != GENU_REC_IDENTITY && !rec->id && !b.oom) {
+        derive_id(rec->type, &b, derived);
+        rec->id = genu_arena_strdup(r->a, derived);
+    }
+    genu_buf idpart = GENU_BUF_INIT;
+    if (rec->type != GENU_REC_IDENTITY && rec->id) {
+        genu_buf_puts(&idpart, ",\"id\":");
+        genu_buf_json_str(&idpart, rec->id);
+    }
+    char *doc = NULL;
+    if (!b.oom && !idpart.oom && (doc = genu_arena_alloc(r->a, b.len + idpart.len + 1))) {
+        memcpy(doc, b.p, splice);
+        if (idpart.len)
+            memcpy(doc + splice, idpart.p, idpart.len);
+        memcpy(doc + splice + idpart.len, b.p + splice, b.len - splice + 1);
+    }
+    rec->doc = doc;
     genu_buf_free(&b);
-    return rec->doc ? GENU_OK : GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+    genu_buf_free(&idpart);
+    return doc && rec->id ? GENU_OK : GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
 }
 
 static int parse_common(rd *r, genu_record *rec)

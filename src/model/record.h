@@ -120,7 +120,8 @@ typedef struct genu_dataset {
 double record_score(const genu_record *r, const char *key);
 bool record_has_score(const genu_record *r, const char *key);
 
-/* Scores as text: one "key value" pair per line, value "%.17g" or "null".
+/* Scores as text: one "key value" pair per line, value the 16 lower-case hex
+ * digits of the double's IEEE 754 bits, or "null".
  * Encoded into a malloc'd string the caller frees; decoded into the arena
  * (keys interned as arena strings). */
 char *record_scores_encode(const genu_score *s, size_t n);

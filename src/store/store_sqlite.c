@@ -899,7 +899,8 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     }
     sqlite3_busy_timeout(s->db, 10000);
     sqlite3_extended_result_codes(s->db, 0);
-    rc = sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+    rc = sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                   "PRAGMA cache_size=-65536;", err);
     if (!rc)
         rc = migrate(s, create, err);
     if (!rc)
