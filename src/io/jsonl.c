@@ -2,23 +2,30 @@
 #include "io/jsonl.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/hash.h"
 #include "io/record_json.h"
 
 #define PROGRESS_EVERY 65536
+#define MAX_THREADS    8
+#define PER_THREAD_MIN 4096 /* fewer lines than this per thread: parse in one */
 
 /* One line read: its record (when valid) and where it came from. */
 typedef struct entry {
     genu_record rec;
     const char *file;
     size_t line;
-    const char *text; /* kept only for rejected lines */
-    const char *why;  /* NULL while valid */
+    const char *text; /* the line as read */
+    size_t len;
+    const char *why; /* NULL while valid */
+    bool parsed;     /* text went through record_json_parse (or was rejected before) */
     const char *const *cols; /* in-memory lines: field of each column, or NULL */
 } entry;
 
@@ -31,6 +38,7 @@ typedef struct importer {
     entry *v;
     size_t n, cap;
     genu_hash *ids[GENU_REC_NTYPES]; /* id → entry index, valid entries only */
+    genu_arena *thread_arena[MAX_THREADS]; /* records parsed by each thread */
 } importer;
 
 static entry *push(importer *im)
@@ -83,17 +91,13 @@ static int read_file(importer *im, const char *name)
         }
         e->file = label;
         e->line = lineno;
-        genu_err le = {0};
-        if (memchr(line, '\0', (size_t)len))
-            GENU_FAIL(&le, GENU_EINVAL, "line contains a NUL byte");
-        else
-            record_json_parse(line, (size_t)len, im->a, &e->rec, &le);
-        if (le.code == GENU_ENOMEM) {
+        e->len = (size_t)len;
+        if (!(e->text = genu_arena_strndup(im->a, line, (size_t)len))) {
             rc = GENU_FAIL(im->err, GENU_ENOMEM, "%s:%zu: out of memory", label, lineno);
             break;
         }
-        if (le.code)
-            reject(im, e, line, le.msg);
+        if (memchr(line, '\0', (size_t)len))
+            reject(im, e, line, "line contains a NUL byte");
         if (im->o->on_progress && im->st->lines % PROGRESS_EVERY == 0)
             im->o->on_progress(im->st->lines, im->o->ctx);
     }
@@ -105,11 +109,71 @@ static int read_file(importer *im, const char *name)
     return rc;
 }
 
-/* The line's text for a rejection found after parsing: the canonical doc is
- * the best we still have. */
 static const char *entry_text(const entry *e)
 {
-    return e->rec.doc ? e->rec.doc : "";
+    return e->text ? e->text : e->rec.doc ? e->rec.doc : "";
+}
+
+/* ---- parsing, on every core: lines are independent until ids are indexed */
+
+typedef struct chunk {
+    importer *im;
+    genu_arena *a;
+    size_t lo, hi;
+    int rc; /* GENU_ENOMEM when the thread ran out of memory */
+} chunk;
+
+static void *parse_chunk(void *p)
+{
+    chunk *c = p;
+    for (size_t i = c->lo; i < c->hi; i++) {
+        entry *e = &c->im->v[i];
+        if (e->parsed || e->why)
+            continue;
+        genu_err le = {0};
+        record_json_parse(e->text, e->len, c->a, &e->rec, &le);
+        e->parsed = true;
+        if (le.code == GENU_ENOMEM) {
+            c->rc = GENU_ENOMEM;
+            break;
+        }
+        if (le.code && !(e->why = genu_arena_strdup(c->a, le.msg))) {
+            c->rc = GENU_ENOMEM;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int parse_all(importer *im)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores > 1 ? (size_t)cores : 1;
+    if (nt > MAX_THREADS)
+        nt = MAX_THREADS;
+    if (nt > im->n / PER_THREAD_MIN)
+        nt = im->n / PER_THREAD_MIN ? im->n / PER_THREAD_MIN : 1;
+    chunk c[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    json_object_seed(0); /* before threads, as jansson asks */
+    for (size_t t = 0; t < nt; t++) {
+        if (!im->thread_arena[t] && !(im->thread_arena[t] = genu_arena_create()))
+            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        c[t] = (chunk){im, im->thread_arena[t], im->n * t / nt, im->n * (t + 1) / nt, GENU_OK};
+        started[t] = t > 0 && pthread_create(&tid[t], NULL, parse_chunk, &c[t]) == 0;
+    }
+    for (size_t t = 0; t < nt; t++)
+        if (!started[t])
+            parse_chunk(&c[t]); /* this thread's share, or a thread that failed to start */
+    int rc = GENU_OK;
+    for (size_t t = 0; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        if (c[t].rc)
+            rc = c[t].rc;
+    }
+    return rc ? GENU_FAIL(im->err, GENU_ENOMEM, "out of memory parsing records") : GENU_OK;
 }
 
 static int index_ids(importer *im)
@@ -259,6 +323,8 @@ static int finish(importer *im, int rc)
     const jsonl_import_opts *o = im->o;
     jsonl_stats *stats = im->st;
     if (!rc)
+        rc = parse_all(im);
+    if (!rc)
         rc = index_ids(im);
     if (!rc)
         rc = check_refs(im);
@@ -282,6 +348,8 @@ static int finish(importer *im, int rc)
     for (int t = 0; t < GENU_REC_NTYPES; t++)
         genu_hash_destroy(im->ids[t]);
     free(im->v);
+    for (size_t t = 0; t < MAX_THREADS; t++)
+        genu_arena_destroy(im->thread_arena[t]);
     genu_arena_destroy(im->a);
     return rc;
 }
@@ -289,7 +357,7 @@ static int finish(importer *im, int rc)
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err)
 {
-    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}};
+    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}, {0}};
     memset(stats, 0, sizeof *stats);
     if (sodium_init() < 0 || !im.a) {
         genu_arena_destroy(im.a);
@@ -304,7 +372,7 @@ int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_
 int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
                        const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err)
 {
-    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}};
+    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}, {0}};
     memset(stats, 0, sizeof *stats);
     if (sodium_init() < 0 || !im.a) {
         genu_arena_destroy(im.a);
@@ -322,18 +390,10 @@ int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
         e->file = l->where;
         e->line = 0;
         e->cols = l->cols;
-        if (l->error) {
-            reject(&im, e, l->text ? l->text : "", l->error);
-            continue;
-        }
-        genu_err le = {0};
-        record_json_parse(l->text, strlen(l->text), im.a, &e->rec, &le);
-        if (le.code == GENU_ENOMEM) {
-            rc = GENU_FAIL(err, GENU_ENOMEM, "%s: out of memory", l->where);
-            break;
-        }
-        if (le.code)
-            reject(&im, e, l->text, le.msg);
+        e->text = l->text ? l->text : "";
+        e->len = strlen(e->text);
+        if (l->error)
+            reject(&im, e, e->text, l->error);
     }
     return finish(&im, rc);
 }
