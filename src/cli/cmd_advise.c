@@ -2,7 +2,6 @@
  * (DESIGN.md §6, docs/advice.md) over each knee of a patient as of a date
  * and prints the findings with the facts that fired them, as text or JSON:
  * one object with --knee, else an array with one object per knee. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "advice/rules.h"
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "io/advice_json.h"
 #include "model/vocab.h"
 #include "store/store.h"
 
@@ -87,106 +87,6 @@ static int parse_args(int argc, char **argv, advise_opts *o)
     return CLI_OK;
 }
 
-/* ---- JSON ---------------------------------------------------------------- */
-
-static void json_fact(genu_buf *b, const facts *f, int i)
-{
-    const facts_def *d = facts_at((size_t)i);
-    const facts_value *v = &f->v[i];
-    genu_buf_puts(b, "{\"fact\":");
-    genu_buf_json_str(b, d->name);
-    genu_buf_puts(b, ",\"value\":");
-    if (!v->known)
-        genu_buf_puts(b, "null");
-    else if (d->type == FACTS_BOOL)
-        genu_buf_puts(b, v->b ? "true" : "false");
-    else if (d->type == FACTS_NUM)
-        genu_buf_json_num(b, v->d);
-    else
-        genu_buf_json_str(b, v->s);
-    genu_buf_puts(b, ",\"records\":[");
-    for (size_t r = 0; r < v->nrec; r++) {
-        if (r)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, v->recs[r]);
-    }
-    genu_buf_puts(b, "],\"date\":");
-    if (v->date == GENU_DATE_NONE) {
-        genu_buf_puts(b, "null");
-    } else {
-        char date[GENU_DATE_STRLEN];
-        genu_date_format(v->date, date);
-        genu_buf_json_str(b, date);
-    }
-    genu_buf_putc(b, '}');
-}
-
-static void json_similar(genu_buf *b, const rules *rs, const facts_similar *s)
-{
-    genu_buf_puts(b, "{\"kl_band\":");
-    if (s->band)
-        genu_buf_json_str(b, s->band);
-    else
-        genu_buf_puts(b, "null");
-    genu_buf_puts(b, ",\"family\":");
-    genu_buf_json_str(b, s->family);
-    genu_buf_puts(b, ",\"index_kinds\":");
-    genu_buf_json_str(b, s->kinds);
-    genu_buf_puts(b, ",\"responder\":");
-    genu_buf_json_str(b, rs->similar.def.text);
-    genu_buf_puts(b, ",\"at\":");
-    genu_buf_json_str(b, rs->similar.at.text);
-    genu_buf_printf(b, ",\"min\":%zu,\"analysed\":", s->min);
-    if (s->computed)
-        genu_buf_printf(b, "%zu,\"responders\":%zu", s->analysed, s->responders);
-    else
-        genu_buf_puts(b, "null,\"responders\":null");
-    genu_buf_puts(b, ",\"rate\":");
-    genu_buf_json_num(b, s->rate);
-    genu_buf_puts(b, ",\"ci95\":");
-    if (isnan(s->lo)) {
-        genu_buf_puts(b, "null");
-    } else {
-        genu_buf_putc(b, '[');
-        genu_buf_json_num(b, s->lo);
-        genu_buf_putc(b, ',');
-        genu_buf_json_num(b, s->hi);
-        genu_buf_putc(b, ']');
-    }
-    genu_buf_printf(b, ",\"enough\":%s,\"summary\":", s->enough ? "true" : "false");
-    genu_buf_json_str(b, s->summary);
-    genu_buf_putc(b, '}');
-}
-
-static void json_knee(genu_buf *b, const rules *rs, const advice_knee *k)
-{
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(k->f.as_of, date);
-    genu_buf_puts(b, "{\"patient\":");
-    genu_buf_json_str(b, k->f.patient);
-    genu_buf_printf(b, ",\"knee\":\"%s\",\"as_of\":\"%s\",\"findings\":[",
-                    vocab_knee_name(k->f.knee), date);
-    for (size_t i = 0; i < k->n; i++) {
-        const advice_finding *x = &k->finding[i];
-        genu_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
-        genu_buf_json_str(b, x->rule->id);
-        genu_buf_printf(b, ",\"level\":\"%s\",\"message\":", rules_level_name(x->rule->level));
-        genu_buf_json_str(b, x->message);
-        genu_buf_puts(b, ",\"facts\":[");
-        for (size_t j = 0; j < x->nfacts; j++) {
-            if (j)
-                genu_buf_putc(b, ',');
-            json_fact(b, &k->f, x->facts[j]);
-        }
-        genu_buf_puts(b, "]}");
-    }
-    genu_buf_puts(b, "],\"similar_knees\":");
-    json_similar(b, rs, &k->f.similar);
-    genu_buf_puts(b, ",\"disclaimer\":");
-    genu_buf_json_str(b, ADVICE_DISCLAIMER);
-    genu_buf_putc(b, '}');
-}
-
 /* ---- text ---------------------------------------------------------------- */
 
 static void text_knee(genu_buf *b, const advice_knee *k, genu_arena *a)
@@ -259,7 +159,7 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
         if (o->json) {
             if (n)
                 genu_buf_putc(out, ',');
-            json_knee(out, rs, &ak);
+            advice_json_knee(out, rs, &ak);
         } else {
             if (n)
                 genu_buf_puts(out, "\n");

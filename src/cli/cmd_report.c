@@ -14,7 +14,7 @@
 #include "analysis/timepoint.h"
 #include "cli/cli.h"
 #include "cli/report_html.h"
-#include "cli/report_json.h"
+#include "io/report_json.h"
 #include "core/buf.h"
 #include "store/store.h"
 

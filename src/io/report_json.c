@@ -1,7 +1,8 @@
-/* report_json: `genu report --format json`. Key order and names are the
- * documented, stable interface (docs/analysis.md); numbers at full
- * precision, null where undefined. */
-#include "cli/report_json.h"
+/* report_json: `genu report --format json` and GET /api/v1/report, shared
+ * here so both print the same bytes. Key order and names are the documented,
+ * stable interface (docs/analysis.md); numbers at full precision, null where
+ * undefined. */
+#include "io/report_json.h"
 
 #include <math.h>
 

@@ -1,8 +1,8 @@
 /* report_json: the JSON rendering of a computed report (docs/analysis.md
  * "genu report"), and the cost object that `genu report` nests in each
  * responder stratum and `genu claim --cost` is to print. */
-#ifndef GENU_CLI_REPORT_JSON_H
-#define GENU_CLI_REPORT_JSON_H
+#ifndef GENU_IO_REPORT_JSON_H
+#define GENU_IO_REPORT_JSON_H
 
 #include "analysis/cohort.h"
 #include "analysis/cost.h"
