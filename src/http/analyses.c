@@ -10,11 +10,13 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/report.h"
 #include "analysis/responder.h"
 #include "analysis/survival.h"
 #include "analysis/timepoint.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "io/report_json.h"
 
 typedef struct aopts {
     cohort_filter filter;
@@ -311,10 +313,84 @@ void analyses_survival(ctx *c)
     genu_buf_puts(b, "}}\n");
 }
 
+/* The report's own repeatable arguments (responder, at, mcid) into spec;
+ * definitions are parsed after every mcid, as the CLI does. */
+static int report_spec_args(ctx *c, cohort_by by, report_spec *s)
+{
+    genu_err err = {0};
+    responder_mcids mcids;
+    const char *defs[REPORT_MAXDEF];
+    size_t ndef = 0, ntp = 0;
+    timepoint tps[REPORT_MAXTP];
+    responder_mcids_init(&mcids);
+    for (size_t i = 0; i < c->nquery; i++) {
+        const char *k = c->qkey[i], *v = c->qval[i];
+        if (strcmp(k, "mcid") == 0 && responder_mcid_set(&mcids, v, &err))
+            goto bad;
+        if (strcmp(k, "responder") == 0) {
+            if (ndef == REPORT_MAXDEF) {
+                ctx_error(c, 400, "bad_request", k, "responder: at most %d definitions",
+                          REPORT_MAXDEF);
+                return -1;
+            }
+            defs[ndef++] = v;
+        }
+        if (strcmp(k, "at") == 0) {
+            if (ntp == REPORT_MAXTP) {
+                ctx_error(c, 400, "bad_request", k, "at: at most %d timepoints", REPORT_MAXTP);
+                return -1;
+            }
+            if (timepoint_parse(v, &tps[ntp++], &err)) {
+                genu_err_prefix(&err, "at: ");
+                goto bad;
+            }
+        }
+        continue;
+    bad:
+        ctx_error(c, 400, "bad_request", k, "%s", err.msg);
+        return -1;
+    }
+    report_spec_defaults(s, by, &mcids);
+    if (ndef) {
+        s->ndef = ndef;
+        for (size_t i = 0; i < ndef; i++)
+            if (responder_parse_with(defs[i], &mcids, &s->defs[i], &err)) {
+                ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+                return -1;
+            }
+    }
+    if (ntp) {
+        s->ntp = ntp;
+        memcpy(s->tps, tps, ntp * sizeof *tps);
+    }
+    return 0;
+}
+
 void analyses_report(ctx *c)
 {
-    ctx_error(c, 501, "not_implemented", NULL,
-              "the cohort report is not served over HTTP yet; run genu report --format json");
+    static const char *const own[] = {"by", "responder", "at", "mcid"};
+    aopts o;
+    cohort_by by = COHORT_BY_NONE;
+    report_spec spec;
+    genu_dataset ds;
+    cohort co;
+    report r;
+    genu_err err = {0};
+    if (common_args(c, own, 4, &o))
+        return;
+    const char *bys = ctx_query(c, "by");
+    if (bys && cohort_by_parse(bys, &by, &err)) {
+        ctx_error(c, 400, "bad_request", "by", "%s", err.msg);
+        return;
+    }
+    if (report_spec_args(c, by, &spec) || load_cohort(c, &o, &ds, &co))
+        return;
+    if (report_build(&co, &spec, c->arena, &r, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    report_json_write(&c->out, &r, &o.filter);
 }
 
 /* ---- follow-ups ---- */

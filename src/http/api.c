@@ -7,7 +7,9 @@
 
 #include "core/json.h"
 #include "http/analyses.h"
+#include "http/assets.h"
 #include "http/auth.h"
+#include "http/decision.h"
 #include "http/html.h"
 #include "http/records.h"
 #include "http/survey.h"
@@ -318,23 +320,12 @@ static void audit(ctx *c)
     genu_buf_puts(b, "]}\n");
 }
 
-static void index_page(ctx *c)
-{
-    c->status = 200;
-    c->ctype = "text/html; charset=utf-8";
-    html_begin(&c->out, "genu");
-    genu_buf_puts(&c->out,
-                  "<p>genu is an outcomes registry for knee treatments. This server offers "
-                  "the JSON API under <code>/api/v1</code> (see docs/api.md); the web "
-                  "interface comes later.</p>\n<p>Patients reach their surveys through the "
-                  "one-time link their clinic sent them.</p>\n");
-    html_end(&c->out);
-}
-
 static void dispatch(ctx *c)
 {
     switch (c->route.def->id) {
-    case ROUTE_INDEX: index_page(c); break;
+    case ROUTE_INDEX: assets_index(c); break;
+    case ROUTE_ASSET: assets_file_get(c); break;
+    case ROUTE_ADVICE: decision_advice(c); break;
     case ROUTE_SESSION_NEW: session_new(c); break;
     case ROUTE_SESSION_END: session_end(c); break;
     case ROUTE_ME: me(c); break;
@@ -378,7 +369,8 @@ void api_handle(ctx *c)
         return;
     }
     int roles = c->route.def->roles;
-    bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT;
+    bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT ||
+                c->route.def->id == ROUTE_ASSET;
     if (!link && load_session(c, &err)) {
         ctx_fail(c, &err);
         return;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "advice/rules.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -26,6 +27,7 @@ typedef struct ctx_env {
     int64_t session_us;     /* session lifetime */
     ratelimit *signin;      /* failed sign-ins per account and per address */
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
+    const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
 } ctx_env;
 
 typedef struct ctx {
@@ -56,6 +58,8 @@ typedef struct ctx {
     const char *ctype;
     const char *set_cookie; /* Set-Cookie value, or NULL */
     const char *allow;      /* Allow header (405), or NULL */
+    const char *csp;        /* Content-Security-Policy; NULL: the API's (nothing loads) */
+    const char *cache;      /* Cache-Control; NULL: no-store */
     genu_buf out;
 } ctx;
 

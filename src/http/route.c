@@ -12,11 +12,13 @@
 
 static const route_def routes[] = {
     {"GET", "/", ROUTE_INDEX, ROUTE_PUBLIC},
+    {"GET", "/assets/{file}", ROUTE_ASSET, ROUTE_PUBLIC},
     {"POST", "/api/v1/session", ROUTE_SESSION_NEW, ROUTE_PUBLIC},
     {"DELETE", "/api/v1/session", ROUTE_SESSION_END, SIGNED},
     {"GET", "/api/v1/me", ROUTE_ME, SIGNED},
     {"GET", "/api/v1/patients", ROUTE_PATIENTS, READERS},
     {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS},
+    {"GET", "/api/v1/patients/{id}/advice", ROUTE_ADVICE, READERS},
     {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF},
     {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS},
     {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF},

@@ -31,7 +31,9 @@ typedef enum {
     ROUTE_SURVEY_SUBMIT,
     ROUTE_FOLLOWUPS,
     ROUTE_AUDIT,
-    ROUTE_USERS
+    ROUTE_USERS,
+    ROUTE_ASSET,
+    ROUTE_ADVICE
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

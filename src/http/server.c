@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advice/rules.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/ctx.h"
@@ -22,12 +23,18 @@
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
+/* JSON answers and the server's own pages load nothing but inline style. */
+#define CSP_API                                                                                   \
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; " \
+    "base-uri 'none'"
 
 struct server {
     struct MHD_Daemon *d;
     size_t body_limit;
     ctx_env env;
     char dummy[AUTH_HASH_LEN];
+    genu_arena *rules_arena; /* the parsed rule set (env.rules) lives here */
+    rules rules;
     /* store handles, one per worker */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -80,13 +87,11 @@ static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             c->ctype ? c->ctype : "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, c->cache ? c->cache : "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                            "frame-ancestors 'none'");
+    MHD_add_response_header(r, "Content-Security-Policy", c->csp ? c->csp : CSP_API);
     if (c->set_cookie)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, c->set_cookie);
     if (c->allow)
@@ -287,6 +292,7 @@ static void free_server(server *s)
     for (size_t i = 0; i < s->nstore; i++)
         store_close(s->stores[i]);
     ratelimit_destroy(s->env.signin);
+    genu_arena_destroy(s->rules_arena);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s->stores);
@@ -342,6 +348,15 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
         return err->code;
     }
     s->env.dummy_hash = s->dummy;
+    if (!(s->rules_arena = genu_arena_create())) {
+        free_server(s);
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    }
+    if (rules_load_default(s->rules_arena, &s->rules, err)) {
+        free_server(s);
+        return err->code;
+    }
+    s->env.rules = &s->rules;
     s->env.secure_cookies = cfg->secure_cookies;
     s->env.session_us = SESSION_US;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
