@@ -7,16 +7,16 @@
 #include <string.h>
 
 #include "analysis/claim.h"
-#include "analysis/cohort.h"
-#include "analysis/responder.h"
+#include "analysis/cost.h"
 #include "analysis/timepoint.h"
-#include "cli/cli.h"
+#include "cli/cohort_opts.h"
 #include "core/buf.h"
-#include "store/store.h"
+#include "io/report_json.h"
 
 static const char usage[] =
     "usage: genu claim --responder DEF --at T --expect RATE [filters] [--as-of DATE]\n"
-    "                  [--unit knee|patient] [--format text|json]\n\n"
+    "                  [--unit knee|patient] [--mcid MEASURE=VALUE]... [--cost]\n"
+    "                  [--format text|json]\n\n"
     "Audits a claim such as \"75% of knees improved by 50% at 48 months\".\n\n"
     "  --responder DEF  improvement_pct:MEASURE>=X, change:MEASURE>=X,\n"
     "                   global_improvement>=X, omeract_oarsi or mcid:MEASURE\n"
@@ -24,28 +24,20 @@ static const char usage[] =
     "  --expect RATE    the claimed responder rate, 0..1\n"
     "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
     "  --unit U         knee (default) or patient\n"
+    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    "  --cost           add cost per responder (a \"cost\" object in the JSON)\n"
     "  --format F       text (default) or json\n"
     "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
     "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
     "         --index-kinds a,b\n";
 
 typedef struct claim_opts {
+    cohort_opts co;
     responder_def def;
     timepoint at;
-    const char *at_text, *expect_text;
     double expect;
-    genu_date as_of;
-    cohort_unit unit;
-    bool json;
-    cohort_filter filter;
+    bool json, cost;
 } claim_opts;
-
-/* Reports err as a usage error: nothing on stdout, exit 2. */
-static int usage_error(const genu_err *err)
-{
-    cli_error("%s", err->msg);
-    return CLI_EUSAGE;
-}
 
 static int parse_expect(const char *s, double *out)
 {
@@ -59,79 +51,60 @@ static int parse_expect(const char *s, double *out)
     return CLI_OK;
 }
 
-static int parse_args(int argc, char **argv, claim_opts *o)
+/* The claim's own options: 1 taken, 0 not ours, -1 usage error (printed). */
+static int own_opt(int argc, char **argv, int *i, claim_opts *o, const char **responder,
+                   const char **at, const char **expect)
 {
     genu_err err = {0};
-    const char *responder = NULL;
+    int r, fmt = 0;
+    if ((r = cli_opt(argc, argv, i, "--responder", responder)) != 0)
+        return r;
+    if ((r = cli_opt(argc, argv, i, "--at", at)) != 0) {
+        if (r > 0 && timepoint_parse(*at, &o->at, &err)) {
+            cli_error("--at: %s", err.msg);
+            return -1;
+        }
+        return r;
+    }
+    if ((r = cli_opt(argc, argv, i, "--expect", expect)) != 0)
+        return r > 0 && parse_expect(*expect, &o->expect) ? -1 : r;
+    if ((r = cohort_opts_format(argc, argv, i, "json|text", &fmt)) != 0) {
+        o->json = r > 0 && fmt == 0;
+        return r;
+    }
+    if (strcmp(argv[*i], "--cost") == 0) {
+        o->cost = true;
+        ++*i;
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, claim_opts *o)
+{
+    const char *responder = NULL, *at = NULL, *expect = NULL;
     memset(o, 0, sizeof *o);
-    cohort_filter_init(&o->filter);
-    o->as_of = genu_date_today();
+    cohort_opts_init(&o->co);
     for (int i = 1; i < argc;) {
-        const char *v, *a = argv[i];
-        int r;
-        if ((r = cli_opt(argc, argv, &i, "--responder", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            responder = v;
-            if (responder_parse(v, &o->def, &err))
-                return usage_error(&err);
-        } else if ((r = cli_opt(argc, argv, &i, "--at", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            o->at_text = v;
-            if (timepoint_parse(v, &o->at, &err)) {
-                genu_err_prefix(&err, "--at: ");
-                return usage_error(&err);
-            }
-        } else if ((r = cli_opt(argc, argv, &i, "--expect", &v)) != 0) {
-            if (r < 0 || parse_expect(v, &o->expect))
-                return CLI_EUSAGE;
-            o->expect_text = v;
-        } else if ((r = cli_opt(argc, argv, &i, "--as-of", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
-                cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
-                return CLI_EUSAGE;
-            }
-        } else if ((r = cli_opt(argc, argv, &i, "--unit", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (cohort_unit_parse(v, &o->unit, &err))
-                return usage_error(&err);
-        } else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
-                cli_error("--format: expected json or text, not \"%s\"", v);
-                return CLI_EUSAGE;
-            }
-            o->json = strcmp(v, "json") == 0;
-        } else {
-            char name[32];
-            const char *eq = strchr(a, '=');
-            size_t n = eq ? (size_t)(eq - a) : strlen(a);
-            if (strncmp(a, "--", 2) != 0 || n - 2 >= sizeof name) {
-                cli_error("unexpected argument \"%s\" (see genu claim --help)", a);
-                return CLI_EUSAGE;
-            }
-            memcpy(name, a + 2, n - 2);
-            name[n - 2] = '\0';
-            if (!cohort_filter_known(name)) {
-                cli_error("unknown option %.*s (see genu claim --help)", (int)n, a);
-                return CLI_EUSAGE;
-            }
-            char opt[40];
-            snprintf(opt, sizeof opt, "--%s", name);
-            if ((r = cli_opt(argc, argv, &i, opt, &v)) < 0)
-                return CLI_EUSAGE;
-            if (cohort_filter_set(&o->filter, name, v, &err))
-                return usage_error(&err);
+        int r = own_opt(argc, argv, &i, o, &responder, &at, &expect);
+        if (r == 0)
+            r = cohort_opts_take(argc, argv, &i, &o->co, false);
+        if (r < 0)
+            return CLI_EUSAGE;
+        if (r == 0) {
+            cli_error("unknown option %s (see genu claim --help)", argv[i]);
+            return CLI_EUSAGE;
         }
     }
-    if (!responder || !o->at_text || !o->expect_text) {
+    if (!responder || !at || !expect) {
         cli_error("%s is required (see genu claim --help)",
-                  !responder ? "--responder" : !o->at_text ? "--at" : "--expect");
+                  !responder ? "--responder" : !at ? "--at" : "--expect");
+        return CLI_EUSAGE;
+    }
+    /* parsed last, so every --mcid is known whatever the order */
+    genu_err err = {0};
+    if (responder_parse_with(responder, &o->co.mcids, &o->def, &err)) {
+        cli_error("%s", err.msg);
         return CLI_EUSAGE;
     }
     return CLI_OK;
@@ -143,10 +116,10 @@ static void json_size(genu_buf *b, const char *key, size_t v, bool comma)
 }
 
 static void write_json(genu_buf *b, const claim_opts *o, const claim_counts *c,
-                       const claim_rates *r, claim_verdict v)
+                       const claim_rates *r, claim_verdict v, const cost_tally *cost)
 {
     char date[GENU_DATE_STRLEN];
-    genu_date_format(o->as_of, date);
+    genu_date_format(o->co.as_of, date);
     genu_buf_puts(b, "{\"claim\":{\"responder\":");
     genu_buf_json_str(b, o->def.text);
     genu_buf_puts(b, ",\"at\":");
@@ -154,15 +127,15 @@ static void write_json(genu_buf *b, const claim_opts *o, const claim_counts *c,
     genu_buf_puts(b, ",\"expect\":");
     genu_buf_json_num(b, o->expect);
     genu_buf_puts(b, ",\"filters\":{");
-    for (size_t i = 0; i < o->filter.nset; i++) {
+    for (size_t i = 0; i < o->co.filter.nset; i++) {
         if (i)
             genu_buf_putc(b, ',');
-        genu_buf_json_str(b, o->filter.name[i]);
+        genu_buf_json_str(b, o->co.filter.name[i]);
         genu_buf_putc(b, ':');
-        genu_buf_json_str(b, o->filter.value[i]);
+        genu_buf_json_str(b, o->co.filter.value[i]);
     }
     genu_buf_printf(b, "}},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
-                    o->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+                    o->co.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
     genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", o->at.nominal,
                     o->at.half);
     genu_buf_puts(b, ",\"counts\":{");
@@ -189,7 +162,12 @@ static void write_json(genu_buf *b, const claim_opts *o, const claim_counts *c,
     genu_buf_json_num(b, r->worst_case);
     genu_buf_puts(b, ",\"best_case\":");
     genu_buf_json_num(b, r->best_case);
-    genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
+    genu_buf_printf(b, ",\"verdict\":\"%s\"", claim_verdict_name(v));
+    if (cost) {
+        genu_buf_puts(b, ",\"cost\":");
+        report_json_cost(b, cost);
+    }
+    genu_buf_puts(b, "}\n");
 }
 
 static void pct(genu_buf *b, double v)
@@ -200,17 +178,33 @@ static void pct(genu_buf *b, double v)
         genu_buf_printf(b, "%.1f%%", 100.0 * v);
 }
 
+static void write_cost_text(genu_buf *b, const cost_tally *t)
+{
+    genu_buf_puts(b, "\ncost per responder (series up to the timepoint, analysed knees)\n");
+    for (size_t i = 0; i < t->ncur; i++) {
+        const cost_currency *cc = &t->cur[i];
+        genu_buf_printf(b, "  %s  %zu knees, %zu responders, total %.2f, per responder ",
+                        cc->currency, cc->knees, cc->responders, cc->total);
+        if (isnan(cc->per_responder))
+            genu_buf_puts(b, "n/a (no responders)\n");
+        else
+            genu_buf_printf(b, "%.2f\n", cc->per_responder);
+    }
+    genu_buf_printf(b, "  knees without cost records: %zu; with mixed currencies: %zu\n",
+                    t->knees_without_cost, t->knees_mixed_currency);
+}
+
 static void write_text(genu_buf *b, const claim_opts *o, const claim_counts *c,
                        const claim_rates *r, claim_verdict v)
 {
     char date[GENU_DATE_STRLEN];
-    genu_date_format(o->as_of, date);
+    genu_date_format(o->co.as_of, date);
     genu_buf_printf(b, "claim      %s at %s, expected rate %g\n", o->def.text, o->at.text,
                     o->expect);
     genu_buf_printf(b, "as of      %s, unit %s", date,
-                    o->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
-    for (size_t i = 0; i < o->filter.nset; i++)
-        genu_buf_printf(b, ", --%s %s", o->filter.name[i], o->filter.value[i]);
+                    o->co.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+    for (size_t i = 0; i < o->co.filter.nset; i++)
+        genu_buf_printf(b, ", --%s %s", o->co.filter.name[i], o->co.filter.value[i]);
     genu_buf_printf(b, "\ntimepoint  day %d, window ±%d days\n\n", o->at.nominal, o->at.half);
     genu_buf_printf(b, "  entered        %8zu\n  eligible       %8zu\n  converted      %8zu\n"
                        "  not evaluable  %8zu\n  missing        %8zu\n  analysed       %8zu\n"
@@ -246,12 +240,14 @@ int cmd_claim(int argc, char **argv, const cli_env *env)
     genu_buf out = GENU_BUF_INIT;
     genu_dataset ds;
     cohort c;
+    cost_tally cost;
     if (!a) {
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
-        cohort_build(&ds, &o.filter, o.unit, o.as_of, a, &c, &err)) {
+    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
+        goto out;
+    if (o.cost && cost_count(&c, &o.def, &o.at, NULL, a, &cost, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
@@ -260,10 +256,13 @@ int cmd_claim(int argc, char **argv, const cli_env *env)
     claim_count(&c, &o.def, &o.at, NULL, &counts);
     claim_rates_of(&counts, &rates);
     claim_verdict v = claim_judge(&counts, &rates, o.expect);
-    if (o.json)
-        write_json(&out, &o, &counts, &rates, v);
-    else
+    if (o.json) {
+        write_json(&out, &o, &counts, &rates, v, o.cost ? &cost : NULL);
+    } else {
         write_text(&out, &o, &counts, &rates, v);
+        if (o.cost)
+            write_cost_text(&out, &cost);
+    }
     if (out.oom) {
         cli_error("out of memory");
         rc = CLI_ESTORE;

@@ -6,17 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/cohort.h"
-#include "analysis/responder.h"
 #include "analysis/survival.h"
-#include "cli/cli.h"
+#include "cli/cohort_opts.h"
 #include "core/buf.h"
-#include "store/store.h"
 
 static const char usage[] =
     "usage: genu survival --event replacement|surgery|loss_of_response [--responder DEF]\n"
     "                     [--by FIELD] [filters] [--as-of DATE] [--unit knee|patient]\n"
-    "                     [--format text|json]\n\n"
+    "                     [--mcid MEASURE=VALUE]... [--format text|json]\n\n"
     "Kaplan-Meier time from the index date to the event, censored at the last\n"
     "contact; log-rank test across strata.\n\n"
     "  --event E        replacement, surgery or loss_of_response\n"
@@ -24,99 +21,52 @@ static const char usage[] =
     "  --by FIELD       kl, sites, kind, protocol, sex, site or age_band\n"
     "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
     "  --unit U         knee (default) or patient\n"
+    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
     "  --format F       text (default) or json\n"
     "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
     "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
     "         --index-kinds a,b\n";
 
 typedef struct surv_opts {
+    cohort_opts co;
     survival_event event;
-    bool has_event, has_responder, json;
+    bool has_event, json;
+    const char *responder;
     responder_def def;
-    cohort_by by;
-    genu_date as_of;
-    cohort_unit unit;
-    cohort_filter filter;
 } surv_opts;
 
-static int usage_error(const genu_err *err)
+/* The command's own options: 1 taken, 0 not ours, -1 usage error (printed). */
+static int own_opt(int argc, char **argv, int *i, surv_opts *o)
 {
-    cli_error("%s", err->msg);
-    return CLI_EUSAGE;
-}
-
-/* A cohort filter option (--kl 0-2); returns 1 when consumed. */
-static int filter_opt(int argc, char **argv, int *i, cohort_filter *f, genu_err *err)
-{
-    const char *a = argv[*i], *eq = strchr(a, '='), *v;
-    char name[32], opt[40];
-    size_t n = eq ? (size_t)(eq - a) : strlen(a);
-    if (strncmp(a, "--", 2) != 0 || n - 2 >= sizeof name)
-        return 0;
-    memcpy(name, a + 2, n - 2);
-    name[n - 2] = '\0';
-    if (!cohort_filter_known(name))
-        return 0;
-    snprintf(opt, sizeof opt, "--%s", name);
-    if (cli_opt(argc, argv, i, opt, &v) < 0)
-        return -1;
-    if (cohort_filter_set(f, name, v, err)) {
-        usage_error(err);
-        return -1;
+    genu_err err = {0};
+    const char *v;
+    int r, fmt = 0;
+    if ((r = cli_opt(argc, argv, i, "--event", &v)) != 0) {
+        if (r > 0 && survival_event_parse(v, &o->event, &err)) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        o->has_event = r > 0;
+        return r;
     }
-    return 1;
+    if ((r = cli_opt(argc, argv, i, "--responder", &o->responder)) != 0)
+        return r;
+    if ((r = cohort_opts_format(argc, argv, i, "json|text", &fmt)) != 0)
+        o->json = r > 0 && fmt == 0;
+    return r;
 }
 
 static int parse_args(int argc, char **argv, surv_opts *o)
 {
-    genu_err err = {0};
     memset(o, 0, sizeof *o);
-    cohort_filter_init(&o->filter);
-    o->as_of = genu_date_today();
+    cohort_opts_init(&o->co);
     for (int i = 1; i < argc;) {
-        const char *v;
-        int r;
-        if ((r = cli_opt(argc, argv, &i, "--event", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (survival_event_parse(v, &o->event, &err))
-                return usage_error(&err);
-            o->has_event = true;
-        } else if ((r = cli_opt(argc, argv, &i, "--responder", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (responder_parse(v, &o->def, &err))
-                return usage_error(&err);
-            o->has_responder = true;
-        } else if ((r = cli_opt(argc, argv, &i, "--by", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (cohort_by_parse(v, &o->by, &err))
-                return usage_error(&err);
-        } else if ((r = cli_opt(argc, argv, &i, "--as-of", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
-                cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
-                return CLI_EUSAGE;
-            }
-        } else if ((r = cli_opt(argc, argv, &i, "--unit", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (cohort_unit_parse(v, &o->unit, &err))
-                return usage_error(&err);
-        } else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
-                cli_error("--format: expected json or text, not \"%s\"", v);
-                return CLI_EUSAGE;
-            }
-            o->json = strcmp(v, "json") == 0;
-        } else if ((r = filter_opt(argc, argv, &i, &o->filter, &err)) != 0) {
-            if (r < 0)
-                return CLI_EUSAGE;
-        } else {
+        int r = own_opt(argc, argv, &i, o);
+        if (r == 0)
+            r = cohort_opts_take(argc, argv, &i, &o->co, true);
+        if (r < 0)
+            return CLI_EUSAGE;
+        if (r == 0) {
             cli_error("unknown option %s (see genu survival --help)", argv[i]);
             return CLI_EUSAGE;
         }
@@ -125,12 +75,17 @@ static int parse_args(int argc, char **argv, surv_opts *o)
         cli_error("--event is required: replacement, surgery or loss_of_response");
         return CLI_EUSAGE;
     }
-    if (o->event == SURVIVAL_LOSS && !o->has_responder) {
+    if (o->event == SURVIVAL_LOSS && !o->responder) {
         cli_error("--responder: loss_of_response needs a responder definition");
         return CLI_EUSAGE;
     }
-    if (o->event != SURVIVAL_LOSS && o->has_responder) {
+    if (o->event != SURVIVAL_LOSS && o->responder) {
         cli_error("--responder: only used with --event loss_of_response");
+        return CLI_EUSAGE;
+    }
+    genu_err err = {0};
+    if (o->responder && responder_parse_with(o->responder, &o->co.mcids, &o->def, &err)) {
+        cli_error("%s", err.msg);
         return CLI_EUSAGE;
     }
     return CLI_OK;
@@ -212,8 +167,12 @@ static void write_curve_text(genu_buf *b, const char *name, const survival_curve
     genu_buf_puts(b, "    time  n_risk n_event n_censor    surv  std_err   lower   upper\n");
     for (size_t i = 0; i < k->nrow; i++) {
         const survival_row *r = &k->rows[i];
-        genu_buf_printf(b, "%8g %7zu %7zu %8zu %7.4f %8.5f %7.4f %7.4f\n", r->time, r->n_risk,
-                        r->n_event, r->n_censor, r->surv, r->std_err, r->lower, r->upper);
+        genu_buf_printf(b, "%8g %7zu %7zu %8zu %7.4f", r->time, r->n_risk, r->n_event,
+                        r->n_censor, r->surv);
+        if (isnan(r->std_err))
+            genu_buf_puts(b, "       NA      NA      NA\n"); /* S = 0: R prints Inf/NA */
+        else
+            genu_buf_printf(b, " %8.5f %7.4f %7.4f\n", r->std_err, r->lower, r->upper);
     }
     genu_buf_putc(b, '\n');
 }
@@ -226,12 +185,12 @@ static int run(const surv_opts *o, const cohort *c, genu_arena *a, genu_buf *b, 
     double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
     int *status = genu_arena_calloc(a, n + 1, sizeof *status);
     int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
-    if (!time || !st_time || !status || !st_status || make_strata(c, o->by, a, &s))
+    if (!time || !st_time || !status || !st_status || make_strata(c, o->co.by, a, &s))
         return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
     for (size_t i = 0; i < n; i++)
         survival_knee(c, &c->knees[i], o->event, &o->def, &time[i], &status[i]);
     char date[GENU_DATE_STRLEN];
-    genu_date_format(o->as_of, date);
+    genu_date_format(o->co.as_of, date);
     if (o->json)
         genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[",
                         survival_event_name(o->event), date);
@@ -298,8 +257,9 @@ int cmd_survival(int argc, char **argv, const cli_env *env)
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
-        cohort_build(&ds, &o.filter, o.unit, o.as_of, a, &c, &err) || run(&o, &c, a, &out, &err)) {
+    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
+        goto out;
+    if (run(&o, &c, a, &out, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
