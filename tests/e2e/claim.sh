@@ -133,4 +133,25 @@ bad '--unit: expected knee or patient' "${ok[@]}" --unit hip
 bad '--format: expected json or text' "${ok[@]}" --format xml
 bad '--expect is required' --responder 'mcid:nprs.intensity' --at 3m
 bad 'unknown option --bogus' "${ok[@]}" --bogus 1
+
+# --cost adds one "cost" object and leaves the §7 keys as they were; the
+# fixture has no costs, so the 4 analysed knees are all without cost.
+plain=$(claim "${ok[@]}" --as-of 2022-01-01 --format json)
+costed=$(claim "${ok[@]}" --as-of 2022-01-01 --format json --cost)
+python3 - "$plain" "$costed" <<'PY' || fail "--cost JSON"
+import json, sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+cost = b.pop("cost")
+assert a == b, (a, b)
+assert list(a) == ["claim", "as_of", "unit", "timepoint", "counts", "rate", "ci95",
+                   "worst_case", "best_case", "verdict"], list(a)
+assert cost == {"knees_without_cost": 4, "knees_mixed_currency": 0, "currencies": []}, cost
+PY
+# an MCID the profile lacks must be configured; then it counts like change>=X
+bad '--responder: ' --responder 'mcid:eq_vas.score' --at 3m --expect 0.5
+bad '--mcid: ' "${ok[@]}" --mcid nprs.intensity=-1
+m1=$(claim --responder 'mcid:nprs.intensity' --mcid nprs.intensity=3 --at 3m --expect 0.5 --as-of 2022-01-01 --format json)
+m2=$(claim --responder 'change:nprs.intensity>=3' --at 3m --expect 0.5 --as-of 2022-01-01 --format json)
+[ "$(echo "$m1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])')" = \
+  "$(echo "$m2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"])')" ] || fail "--mcid counts"
 echo "claim: ok"
