@@ -181,6 +181,66 @@ static void loss_of_response_by_hand(void **state)
     NEAR(k.median, 731);
 }
 
+/* Large inputs take the radix sort: compared with a direct count at every
+ * distinct time, on times that are negative, fractional, huge, tiny, -0.0
+ * beside 0.0, and tied. */
+#define BIG_N 5000
+#define POOL 300
+static void large_inputs_match_direct_counts(void **state)
+{
+    genu_arena *a = *state;
+    static double t[BIG_N], pool[POOL];
+    static int s[BIG_N];
+    static size_t g[BIG_N];
+    uint64_t x = 88172645463325252u;
+    for (size_t i = 0; i < POOL; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        pool[i] = i % 5 == 0 ? floor(u * 3000) : i % 5 == 1 ? (u - 0.5) * 1e3
+                : i % 5 == 2 ? u * 1e12 : i % 5 == 3 ? u * 1e-300 : u;
+    }
+    pool[0] = 0.0;
+    pool[1] = -0.0;
+    for (size_t i = 0; i < BIG_N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        t[i] = pool[x % POOL];
+        s[i] = (x >> 20) % 3 == 0;
+        g[i] = (x >> 30) % 2;
+    }
+    survival_curve c;
+    assert_int_equal(survival_km(t, s, BIG_N, a, &c, NULL), GENU_OK);
+    double surv = 1.0, o1 = 0.0, e1 = 0.0, v11 = 0.0, prev = -INFINITY;
+    for (size_t r = 0; r < c.nrow; r++) {
+        double tm = c.rows[r].time;
+        assert_true(tm > prev);
+        prev = tm;
+        size_t risk = 0, d = 0, cen = 0, risk1 = 0, d1 = 0;
+        for (size_t i = 0; i < BIG_N; i++) {
+            risk += t[i] >= tm;
+            risk1 += t[i] >= tm && g[i] == 1;
+            d += t[i] == tm && s[i];
+            d1 += t[i] == tm && s[i] && g[i] == 1;
+            cen += t[i] == tm && !s[i];
+        }
+        assert_int_equal(c.rows[r].n_risk, risk);
+        assert_int_equal(c.rows[r].n_event, d);
+        assert_int_equal(c.rows[r].n_censor, cen);
+        surv *= (double)(risk - d) / (double)risk;
+        NEAR(c.rows[r].surv, surv);
+        if (d) {
+            double n = (double)risk, p = (double)risk1 / n;
+            o1 += (double)d1;
+            e1 += (double)d * p;
+            if (risk > 1)
+                v11 += (double)d * (n - (double)d) / (n - 1.0) * p * (1.0 - p);
+        }
+    }
+    survival_logrank lr;
+    assert_int_equal(survival_logrank_test(t, s, g, BIG_N, 2, a, &lr, NULL), GENU_OK);
+    assert_true(lr.defined);
+    assert_true(fabs(lr.chisq - (o1 - e1) * (o1 - e1) / v11) <= 1e-9 * lr.chisq);
+}
+
 static void event_names(void **state)
 {
     (void)state;
@@ -212,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(time_zero_and_censor_only_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(logrank_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(loss_of_response_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(large_inputs_match_direct_counts, setup, teardown),
         cmocka_unit_test(event_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
