@@ -5,7 +5,7 @@ ASAN    ?= build-asan
 JOBS    ?= $(shell nproc)
 DEMO_DB ?= demo.db
 
-.PHONY: all build deps test-deps test unit asan demo bench fuzz clean format
+.PHONY: all build deps test-deps test unit asan demo bench fuzz clean format web
 
 all: build
 
@@ -18,7 +18,11 @@ test-deps:
 $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
-build: deps $(BUILD)/Makefile
+# web/dist (the web interface, embedded into the binary); skipped when current
+web: deps
+	@scripts/web-build.sh
+
+build: deps web $(BUILD)/Makefile
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # make test: everything, including the sanitizer build of the whole suite.
@@ -29,7 +33,7 @@ test: test-deps build
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
-asan: test-deps
+asan: test-deps web
 	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DGENU_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -16,11 +16,17 @@ echo "== A clinic's claim, audited: 'over 75% reported 50% improvement at 48 mon
 "$genu" --db "$db" claim --responder 'improvement_pct:nprs.intensity>=50' --at 48m --expect 0.75
 cat <<EOT
 
-The demo registry is $db. Try:
-  $genu --db $db case CH3
-  $genu --db $db claim --responder 'improvement_pct:nprs.intensity>=50' --at 12m --expect 0.75 --kl 0-2
-  $genu --db $db survival --event replacement --by kl
-  $genu --db $db report --format json | head -c 600
-  echo '{"items":{"intensity":4}}' | $genu score nprs
-  $genu --help
+More to try: $genu --db $db case CH3 | survival --event replacement --by kl |
+report --format json | advise CH1 | --help
 EOT
+# the web interface: a demo admin with a fresh random password, then serve
+listen=${DEMO_LISTEN:-127.0.0.1:8080}
+pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+echo "$pw" | "$genu" --db "$db" user add demo --role admin --password-stdin >/dev/null
+cat <<EOT
+
+== The web interface ==
+  open   http://$listen/
+  sign in as  demo  with password  $pw   (admin; stop with Ctrl-C)
+EOT
+exec "$genu" --db "$db" serve --listen "$listen"

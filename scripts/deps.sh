@@ -11,6 +11,10 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# the web interface: Node.js and npm (any source: Debian's or NodeSource's,
+# whose nodejs carries npm), and chromium for the browser tests
+command -v npm >/dev/null || missing+=(nodejs npm)
+[ "${1:-build}" = test ] && [ ! -x /usr/bin/chromium ] && missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "genu: installing ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

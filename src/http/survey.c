@@ -5,6 +5,7 @@
  * without scripts on a phone; errors are pages too, never dumps. */
 #include "http/survey.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -251,9 +252,9 @@ static void item_html(genu_buf *b, const genu_instrument *in, const instr_item *
         genu_buf_puts(b, "\"></label></p>\n");
         return;
     }
-    genu_buf_puts(b, "<fieldset><legend>");
+    genu_buf_puts(b, "<fieldset class=\"q\" role=\"radiogroup\"><legend>");
     html_escape(b, label);
-    genu_buf_puts(b, "</legend>");
+    genu_buf_puts(b, "</legend><div class=\"opts\">");
     size_t n = it->kind == INSTR_BOOL ? 2 : it->allowed ? it->nallowed
                                                         : (size_t)(it->hi - it->lo + 1);
     for (size_t i = 0; i < n; i++) {
@@ -268,7 +269,7 @@ static void item_html(genu_buf *b, const genu_instrument *in, const instr_item *
         genu_buf_printf(b, "\" value=\"%s\"> %s</label>", val,
                         it->kind == INSTR_BOOL ? (i ? "no" : "yes") : val);
     }
-    genu_buf_puts(b, "</fieldset>\n");
+    genu_buf_puts(b, "</div></fieldset>\n");
 }
 
 static void form(ctx *c, int status, const store_survey *v, const char *token, const char *error)
@@ -303,7 +304,9 @@ static void form(ctx *c, int status, const store_survey *v, const char *token, c
             item_html(b, in, &in->items[i]);
         genu_buf_puts(b, "</section>\n");
     }
-    genu_buf_puts(b, "<p><button type=\"submit\">Send my answers</button></p></form>\n");
+    genu_buf_puts(b, "<p>Nothing is saved until you press the button. Questions you skip are "
+                     "left blank.</p>\n<p><button type=\"submit\">Send my answers</button></p>"
+                     "</form>\n");
     html_end(b);
 }
 
@@ -413,6 +416,58 @@ out:
     return rc;
 }
 
+/* The confirmation, then the patient's own scores over time for the link's
+ * instruments (and knee): what they answered before and today. */
+static void thanks(ctx *c, const store_survey *v)
+{
+    genu_err err = {0};
+    genu_buf *b = &c->out;
+    store_query q = {.patient = v->patient, .limit = 1000};
+    genu_record *recs = NULL;
+    size_t n = 0, total;
+    c->status = 200;
+    c->ctype = "text/html; charset=utf-8";
+    genu_buf_clear(b);
+    html_begin(b, "Thank you");
+    genu_buf_puts(b, "<p role=\"status\">Your answers have been saved. Your clinic will see them "
+                     "at your next visit.</p>\n");
+    if (store_list(c->store, GENU_REC_RESPONSE, &q, c->arena, &recs, &n, &total, &err))
+        n = 0; /* the answers are saved; the progress is a courtesy */
+    genu_buf_puts(b, "<h2>Your progress</h2>\n");
+    char *list = genu_arena_strdup(c->arena, v->instruments);
+    for (char *save = NULL, *id = list ? strtok_r(list, ",", &save) : NULL; id;
+         id = strtok_r(NULL, ",", &save)) {
+        const genu_instrument *in = instrument_find(id);
+        if (!in || in->nscores == 0)
+            continue;
+        genu_buf_puts(b, "<table><caption>");
+        html_escape(b, in->title);
+        if (in->level == INSTR_LEVEL_KNEE && v->knee != GENU_KNEE_NONE)
+            genu_buf_printf(b, ", %s knee", v->knee == GENU_KNEE_LEFT ? "left" : "right");
+        genu_buf_puts(b, "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">");
+        html_escape(b, in->score_keys[0]);
+        genu_buf_puts(b, "</th></tr></thead><tbody>");
+        for (size_t i = 0; i < n; i++) {
+            const genu_record *r = &recs[i];
+            const genu_response *x = &r->u.response;
+            if (!x->instrument || strcmp(x->instrument, in->id) != 0 ||
+                (in->level == INSTR_LEVEL_KNEE && r->knee != v->knee) || x->nscores == 0)
+                continue;
+            char date[GENU_DATE_STRLEN];
+            genu_date_format(r->date, date);
+            genu_buf_printf(b, "<tr><td>%s</td><td>", date);
+            if (isnan(x->scores[0].value))
+                genu_buf_puts(b, "not scored");
+            else
+                genu_buf_printf(b, "%.4g", x->scores[0].value);
+            genu_buf_puts(b, "</td></tr>");
+        }
+        genu_buf_puts(b, "</tbody></table>\n");
+    }
+    genu_buf_puts(b, "<p>You can close this page now.</p>\n");
+    html_end(b);
+}
+
 void survey_submit(ctx *c)
 {
     store_survey v;
@@ -457,8 +512,7 @@ void survey_submit(ctx *c)
     }
     if (store_commit(c->store, &err))
         goto fail_tx;
-    page(c, 200, "Thank you",
-         "Your answers have been saved. Your clinic will see them at your next visit.");
+    thanks(c, &v);
     return;
 fail_tx:
     store_rollback(c->store);

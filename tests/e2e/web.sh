@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Browser end-to-end: genu serve on a demo registry, driven by playwright-core
+# and Debian's chromium (web/tests/e2e.mjs). Screenshots of every page go to
+# $GENU_BUILD/artifacts/web/.
+. "$GENU_SRC/tests/e2e/lib.sh"
+DB=$T/reg.db
+G() { "$GENU" --db "$DB" "$@"; }
+[ -x /usr/bin/chromium ] || { fail "chromium is missing (make test-deps installs it)"; finish; }
+[ -d "$GENU_SRC/web/node_modules/playwright-core" ] || { fail "web/node_modules is missing (make build runs npm ci)"; finish; }
+G demo --patients 300 >/dev/null 2>&1 || fail "demo registry"
+echo 'admin-password' | G user add admin --role admin >/dev/null
+echo 'research-password' | G user add res --role researcher >/dev/null
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B=http://127.0.0.1:$PORT
+G serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+check "/ serves the web interface" bash -c "curl -s '$B/' | grep -q '<script type=\"module\"'"
+check "/ carries the strict CSP" bash -c "curl -s -D - -o /dev/null '$B/' | grep -qi \"content-security-policy: default-src 'none'; script-src 'self'\""
+asset=$(curl -s "$B/" | grep -o '/assets/[^"]*\.js' | head -1)
+check "assets are JavaScript and cached" bash -c "curl -s -D - -o /dev/null '$B$asset' | grep -qi 'content-type: text/javascript' && curl -s -D - -o /dev/null '$B$asset' | grep -qi 'cache-control: public, max-age=31536000, immutable'"
+check "an unknown asset is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "$B/assets/nope.js")" = 404
+ART=${GENU_BUILD:-$T}/artifacts/web
+mkdir -p "$ART"
+if (cd "$GENU_SRC/web" && GENU_URL=$B ARTIFACTS=$ART node tests/e2e.mjs); then pass "browser tests (screenshots in $ART)"; else fail "browser tests"; fi
+finish

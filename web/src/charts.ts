@@ -1,0 +1,203 @@
+// Charts: interval bars as plain SVG (a table carries the same numbers), and
+// uPlot for Kaplan–Meier curves and score trajectories.
+import uPlot from "uplot";
+import { h, s, pct } from "./dom";
+
+export const PALETTE = ["#1f5fa8", "#b2490f", "#2d7a3a", "#7b3fa0", "#8a6d00", "#a3224a"];
+
+export interface Interval {
+  label: string;
+  value: number | null;
+  lo: number | null;
+  hi: number | null;
+  note?: string;
+}
+
+/* Horizontal point-and-whisker chart on 0..1, with an optional reference line. */
+export function intervalChart(rows: Interval[], opts: { title: string; ref?: number; refLabel?: string }): SVGElement {
+  const W = 560, L = 150, R = 60, row = 30, top = 24;
+  const H = top + rows.length * row + 26;
+  const x = (v: number) => L + v * (W - L - R);
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart interval", role: "img", "aria-label": opts.title });
+  svg.appendChild(s("title", {}, opts.title));
+  for (let t = 0; t <= 1.0001; t += 0.25) {
+    svg.appendChild(s("line", { x1: x(t), x2: x(t), y1: top - 6, y2: H - 22, class: "grid" }));
+    svg.appendChild(s("text", { x: x(t), y: H - 6, "text-anchor": "middle", class: "tick" }, pct(t)));
+  }
+  if (opts.ref !== undefined) {
+    svg.appendChild(s("line", { x1: x(opts.ref), x2: x(opts.ref), y1: top - 14, y2: H - 22, class: "ref" }));
+    svg.appendChild(s("text", { x: x(opts.ref), y: top - 14, "text-anchor": "middle", class: "ref-label" }, opts.refLabel ?? pct(opts.ref)));
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * row + row / 2;
+    svg.appendChild(s("text", { x: L - 8, y: y + 4, "text-anchor": "end", class: "label" }, r.label));
+    if (r.value === null) {
+      svg.appendChild(s("text", { x: L + 4, y: y + 4, class: "tick" }, r.note ?? "not estimable"));
+      return;
+    }
+    if (r.lo !== null && r.hi !== null) {
+      svg.appendChild(s("line", { x1: x(r.lo), x2: x(r.hi), y1: y, y2: y, class: "whisker" }));
+      svg.appendChild(s("line", { x1: x(r.lo), x2: x(r.lo), y1: y - 6, y2: y + 6, class: "whisker" }));
+      svg.appendChild(s("line", { x1: x(r.hi), x2: x(r.hi), y1: y - 6, y2: y + 6, class: "whisker" }));
+    }
+    svg.appendChild(s("circle", { cx: x(r.value), cy: y, r: 5, class: "point" }));
+    svg.appendChild(s("text", { x: W - R + 6, y: y + 4, class: "value" }, pct(r.value)));
+  });
+  return svg;
+}
+
+function width(el: HTMLElement, fallback = 560): number {
+  const w = el.getBoundingClientRect().width;
+  return Math.max(260, Math.min(w || fallback, 900));
+}
+
+export interface KmCurve {
+  stratum: string;
+  curve: { time: number; n_risk: number; n_event: number; n_censor: number; surv: number }[];
+}
+
+/* Kaplan–Meier step curves with censor ticks; numbers at risk as a table. */
+export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): void {
+  const maxT = Math.max(1, ...strata.flatMap((s) => s.curve.map((p) => p.time)));
+  const times = Array.from(new Set(strata.flatMap((s) => [0, ...s.curve.map((p) => p.time)]))).sort((a, b) => a - b);
+  const series: (number | null)[][] = strata.map((st) => {
+    let j = -1;
+    return times.map((t) => {
+      while (j + 1 < st.curve.length && st.curve[j + 1].time <= t) j++;
+      const last = st.curve[st.curve.length - 1];
+      if (last && t > last.time) return null;
+      return j < 0 ? 1 : st.curve[j].surv;
+    });
+  });
+  const censor = strata.map((st) => {
+    let prev = 1;
+    return st.curve.map((p) => {
+      const y = p.n_event ? p.surv : prev;
+      prev = p.surv;
+      return p.n_censor ? [p.time, y] : null;
+    }).filter(Boolean) as number[][];
+  });
+  const fig = h("figure", { class: "km" });
+  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
+  fig.appendChild(plotHost);
+  host.appendChild(fig);
+  const years = (v: number) => Math.round(v / 365.25) + " y";
+  const step = maxT > 3650 ? 2 : 1;
+  const yearMarks: number[] = [];
+  for (let y = 0; y * 365.25 <= maxT; y += step) yearMarks.push(Math.round(y * 365.25));
+  new uPlot(
+    {
+      title,
+      width: width(host),
+      height: 300,
+      legend: { live: false },
+      scales: { x: { time: false, range: [0, maxT] }, y: { range: [0, 1] } },
+      axes: [
+        { label: "Years since index treatment", splits: () => yearMarks, values: (_u, vals) => vals.map(years), stroke: "#222", grid: { stroke: "#ddd" } },
+        { label: "Free of replacement", values: (_u, vals) => vals.map((v) => pct(v)), stroke: "#222", grid: { stroke: "#ddd" } },
+      ],
+      series: [
+        { label: "days" },
+        ...strata.map((st, i) => ({
+          label: st.stratum,
+          stroke: PALETTE[i % PALETTE.length],
+          width: 2,
+          paths: uPlot.paths.stepped!({ align: 1 }),
+          value: (_u: uPlot, v: number | null) => (v === null ? "–" : pct(v, 1)),
+        })),
+      ],
+      hooks: {
+        draw: [
+          (u: uPlot) => {
+            const ctx = u.ctx;
+            ctx.save();
+            censor.forEach((pts, i) => {
+              ctx.strokeStyle = PALETTE[i % PALETTE.length];
+              ctx.lineWidth = 1.5 * devicePixelRatio;
+              for (const [t, y] of pts) {
+                const cx = u.valToPos(t, "x", true), cy = u.valToPos(y, "y", true);
+                ctx.beginPath();
+                ctx.moveTo(cx, cy - 5 * devicePixelRatio);
+                ctx.lineTo(cx, cy + 5 * devicePixelRatio);
+                ctx.stroke();
+              }
+            });
+            ctx.restore();
+          },
+        ],
+      },
+    },
+    [times, ...series] as uPlot.AlignedData,
+    plotHost,
+  );
+  // numbers at risk at yearly marks
+  const marks = yearMarks;
+  const atRisk = (st: KmCurve, t: number) => {
+    const later = st.curve.filter((p) => p.time >= t);
+    return later.length ? later[0].n_risk : 0;
+  };
+  fig.appendChild(
+    h("table", { class: "at-risk" },
+      h("caption", {}, "Numbers at risk (| marks a censored knee)"),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Stratum"), marks.map((t) => h("th", { scope: "col" }, years(t))))),
+      h("tbody", {}, strata.map((st, i) =>
+        h("tr", {}, h("th", { scope: "row" }, h("span", { class: "swatch", "data-c": String(i % PALETTE.length) }), " ", st.stratum), marks.map((t) => h("td", {}, String(atRisk(st, t)))))))),
+  );
+}
+
+export interface Point { day: number; value: number }
+export interface Marker { day: number; label: string }
+
+/* A knee's scores over time (days since 1970) with treatment markers. */
+export function trajectoryChart(host: HTMLElement, title: string, lines: { label: string; points: Point[]; max: number; scale: string }[], markers: Marker[]): void {
+  const days = Array.from(new Set(lines.flatMap((l) => l.points.map((p) => p.day)).concat(markers.map((m) => m.day)))).sort((a, b) => a - b);
+  if (!days.length) return;
+  const data: (number | null)[][] = [days.map((d) => d * 86400)];
+  for (const l of lines) {
+    const m = new Map(l.points.map((p) => [p.day, p.value]));
+    data.push(days.map((d) => (m.has(d) ? m.get(d)! : null)));
+  }
+  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
+  host.appendChild(plotHost);
+  new uPlot(
+    {
+      title,
+      width: width(host, 420),
+      height: 240,
+      legend: { live: false },
+      scales: { nprs: { range: [0, 10] }, koos: { range: [0, 100] } },
+      axes: [
+        { stroke: "#222", grid: { stroke: "#eee" } },
+        { scale: "nprs", label: "NPRS 0–10 (lower better)", stroke: PALETTE[0], grid: { stroke: "#eee" }, size: 40 },
+        { scale: "koos", side: 1, label: "KOOS 0–100 (higher better)", stroke: PALETTE[1], grid: { show: false }, size: 50 },
+      ],
+      series: [
+        {},
+        ...lines.map((l, i) => ({ label: l.label, scale: l.scale, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, points: { size: 7 } })),
+      ],
+      hooks: {
+        draw: [
+          (u: uPlot) => {
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.strokeStyle = "#555";
+            ctx.fillStyle = "#333";
+            ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+            ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+            markers.forEach((m, i) => {
+              const x = u.valToPos(m.day * 86400, "x", true);
+              ctx.beginPath();
+              ctx.moveTo(x, u.bbox.top);
+              ctx.lineTo(x, u.bbox.top + u.bbox.height);
+              ctx.stroke();
+              ctx.fillText(m.label, x + 3 * devicePixelRatio, u.bbox.top + (12 + (i % 3) * 12) * devicePixelRatio);
+            });
+            ctx.restore();
+          },
+        ],
+      },
+    },
+    data as uPlot.AlignedData,
+    plotHost,
+  );
+}

@@ -1,0 +1,236 @@
+import { api, get, me } from "../api";
+import { h, humanize, dayNumber, fmt, uid } from "../dom";
+import { trajectoryChart } from "../charts";
+import { Form } from "../form";
+import { STAGES, stageOf } from "../vocab";
+
+type Rec = Record<string, any>;
+
+const RECORD_TYPES: [string, string][] = [
+  ["diagnosis", "Diagnosis"],
+  ["treatment", "Treatment"],
+  ["response", "Questionnaire answers"],
+  ["adverse_event", "Adverse event"],
+  ["exam", "Examination"],
+];
+
+export async function patientPage(main: HTMLElement, [id]: string[]): Promise<void> {
+  const staff = me!.role !== "researcher";
+  const [data, advice] = await Promise.all([
+    get(`/api/v1/patients/${encodeURIComponent(id)}`),
+    get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null),
+  ]);
+  const p = data.patient, recs = data.records;
+  main.appendChild(h("h1", {}, `Patient ${p.id}`));
+  main.appendChild(
+    h("dl", { class: "facts" },
+      h("dt", {}, "Site"), h("dd", {}, p.site),
+      h("dt", {}, "Sex"), h("dd", {}, p.sex),
+      h("dt", {}, "Born"), h("dd", {}, p.birth_year ?? "–"),
+      p.height_cm ? [h("dt", {}, "Height"), h("dd", {}, `${p.height_cm} cm`)] : null,
+      p.weight_kg ? [h("dt", {}, "Weight"), h("dd", {}, `${p.weight_kg} kg`)] : null),
+  );
+  const ident: Rec | undefined = recs.identity?.[0];
+  if (ident) {
+    main.appendChild(
+      h("section", { class: "identity card", "aria-labelledby": "p-ident" },
+        h("h2", { id: "p-ident" }, "Identity (protected)"),
+        h("dl", { class: "facts" }, ["name", "date_of_birth", "email", "phone"].filter((k) => ident[k]).map((k) => [h("dt", {}, humanize(k)), h("dd", {}, ident[k])]))),
+    );
+  }
+  if (staff) {
+    main.appendChild(
+      h("nav", { class: "actions", "aria-label": "Add a record" },
+        h("h2", { class: "visually-hidden" }, "Add a record"),
+        h("ul", {}, RECORD_TYPES.map(([t, label]) => h("li", {}, h("a", { class: "button secondary", href: `#/patients/${encodeURIComponent(p.id)}/new/${t}` }, `+ ${label}`))))),
+    );
+  }
+
+  const knees = h("div", { class: "knees" });
+  main.appendChild(knees);
+  const adv: Rec[] = advice ? (Array.isArray(advice) ? advice : [advice]) : [];
+  for (const knee of ["right", "left"]) {
+    const col = h("section", { class: "knee card", "aria-labelledby": `k-${knee}` }, h("h2", { id: `k-${knee}` }, `${knee[0].toUpperCase()}${knee.slice(1)} knee`));
+    knees.appendChild(col);
+    kneeColumn(col, knee, recs, adv.find((a) => a.knee === knee));
+  }
+
+  const plevel = recs.response.filter((r: Rec) => !r.knee);
+  if (plevel.length) {
+    main.appendChild(
+      h("section", { class: "card" }, h("h2", {}, "Patient-level answers"),
+        h("table", {}, h("thead", {}, h("tr", {}, ["Date", "Instrument", "Scores"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, plevel.map((r: Rec) => h("tr", {}, h("td", {}, r.date), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))),
+    );
+  }
+  if (staff) main.appendChild(surveyForm(p.id, recs));
+  main.appendChild(caseHistory(recs));
+}
+
+function scoreText(r: Rec): string {
+  return Object.entries(r.scores ?? {})
+    .filter(([, v]) => v !== null)
+    .slice(0, 5)
+    .map(([k, v]) => `${humanize(k)} ${fmt(v as number, 1)}`)
+    .join(", ");
+}
+
+function kneeColumn(col: HTMLElement, knee: string, recs: Rec, advice: Rec | undefined): void {
+  const mine = (t: string) => (recs[t] ?? []).filter((r: Rec) => r.knee === knee);
+  const dx = mine("diagnosis"), tx = mine("treatment"), rs = mine("response"), ae = recs.adverse_event.filter((r: Rec) => r.knee === knee || !r.knee), ex = mine("exam");
+  col.appendChild(h("h3", {}, "Diagnoses"));
+  col.appendChild(dx.length ? h("ul", { class: "plain" }, dx.map((d: Rec) => h("li", {},
+    h("strong", {}, humanize(d.condition)), d.kl_grade !== undefined ? h("span", { class: "badge kl" }, `KL ${d.kl_grade}`) : h("span", { class: "muted" }, " (no KL grade)"), ` · ${d.date}`))) : h("p", { class: "muted" }, "None recorded."));
+
+  col.appendChild(h("h3", {}, "Treatments along the staged pathway"));
+  col.appendChild(tx.length ? pathway(tx, knee) : h("p", { class: "muted" }, "None recorded."));
+  if (tx.length) {
+    col.appendChild(h("details", {}, h("summary", {}, `All ${tx.length} treatments`),
+      h("ul", { class: "plain" }, tx.map((t: Rec) => h("li", {}, `${t.date}: ${humanize(t.kind)}`, t.sites?.length ? ` (${t.sites.map(humanize).join(", ")})` : "", t.protocol ? ` · ${t.protocol}` : "")))));
+  }
+
+  col.appendChild(h("h3", {}, "Pain and function"));
+  const line = (inst: string, key: string, label: string, scale: string, max: number) => ({
+    label, scale, max,
+    points: rs.filter((r: Rec) => r.instrument === inst && r.scores?.[key] !== null && r.scores?.[key] !== undefined).map((r: Rec) => ({ day: dayNumber(r.date), value: r.scores[key] })),
+  });
+  const lines = [line("nprs", "intensity", "NPRS pain", "nprs", 10), line("koos", "pain", "KOOS pain", "koos", 100), line("koos", "adl", "KOOS ADL", "koos", 100)].filter((l) => l.points.length);
+  if (lines.length) {
+    const chartHost = h("div", { class: "traj" });
+    col.appendChild(chartHost);
+    const markers = tx.filter((t: Rec) => stageOf(t.kind) >= 2).map((t: Rec) => ({ day: dayNumber(t.date), label: shortKind(t.kind) }));
+    requestAnimationFrame(() => trajectoryChart(chartHost, `${knee} knee: scores over time, dashed lines are treatments`, lines, markers));
+    const latest = lines.map((l) => `${l.label} ${fmt(l.points[l.points.length - 1].value, l.scale === "nprs" ? 0 : 1)}`).join(" · ");
+    col.appendChild(h("p", { class: "latest" }, "Latest: ", h("strong", {}, latest)));
+    col.appendChild(h("details", {}, h("summary", {}, "Scores as a table"),
+      h("table", {}, h("thead", {}, h("tr", {}, ["Date", "Instrument", "Scores"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, rs.map((r: Rec) => h("tr", {}, h("td", {}, r.date), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))));
+  } else {
+    col.appendChild(h("p", { class: "muted" }, rs.length ? `${rs.length} answers, none NPRS or KOOS.` : "No answers yet."));
+  }
+
+  col.appendChild(h("h3", {}, "Adverse events"));
+  col.appendChild(ae.length ? h("ul", { class: "plain" }, ae.map((a: Rec) => h("li", {}, `${a.date}: ${humanize(a.kind)}, grade ${a.severity}${a.serious ? ", serious" : ""}${a.treatment ? ` (after ${a.treatment})` : ""}`))) : h("p", { class: "muted" }, "None recorded."));
+  if (ex.length) {
+    const last = ex[ex.length - 1];
+    col.appendChild(h("p", { class: "muted" }, `Last examination ${last.date}: `, Object.entries(last.findings).map(([k, v]) => `${humanize(k)} ${v === true ? "yes" : v === false ? "no" : v}`).join(", ")));
+  }
+  col.appendChild(advicePanel(advice));
+}
+
+function shortKind(k: string): string {
+  const m: Record<string, string> = { dextrose_prolotherapy: "prolo", bone_marrow_aspirate: "BMA", bone_marrow_concentrate: "BMC", hyaluronic_acid_injection: "HA", corticosteroid_injection: "steroid", total_knee_replacement: "TKR", partial_knee_replacement: "UKR", culture_expanded_msc: "MSC", adipose_msc: "adipose", physical_therapy: "PT" };
+  return m[k] ?? k.replace(/_/g, " ");
+}
+
+/* Treatments on a time axis, one lane per stage of the pathway. */
+function pathway(tx: Rec[], knee: string): HTMLElement {
+  const W = 440, L = 70, R = 12, lane = 26, top = 8;
+  const H = top + STAGES.length * lane + 22;
+  const d = tx.map((t) => dayNumber(t.date));
+  const lo = Math.min(...d), hi = Math.max(...d, lo + 30);
+  const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
+  const cap = `${knee} knee: ${tx.length} treatments from ${tx[0].date} to ${tx[tx.length - 1].date}, by stage`;
+  const svgNS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "chart pathway");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", cap);
+  const el = (tag: string, a: Record<string, string | number>, text?: string) => {
+    const e = document.createElementNS(svgNS, tag);
+    for (const [k, v] of Object.entries(a)) e.setAttribute(k, String(v));
+    if (text) e.textContent = text;
+    svg.appendChild(e);
+    return e;
+  };
+  STAGES.forEach((st, i) => {
+    const y = top + i * lane + lane / 2;
+    el("line", { x1: L, x2: W - R, y1: y, y2: y, class: "lane" });
+    el("text", { x: L - 6, y: y + 4, "text-anchor": "end", class: "label" }, st.name);
+  });
+  el("text", { x: L, y: H - 4, class: "tick" }, tx[0].date.slice(0, 4));
+  el("text", { x: W - R, y: H - 4, "text-anchor": "end", class: "tick" }, tx[tx.length - 1].date.slice(0, 4));
+  for (const t of tx) {
+    const sIdx = Math.max(0, stageOf(t.kind));
+    const y = top + sIdx * lane + lane / 2;
+    const c = el("circle", { cx: x(dayNumber(t.date)), cy: y, r: 6, class: `tx stage${sIdx}` });
+    const title = document.createElementNS(svgNS, "title");
+    title.textContent = `${t.date} ${humanize(t.kind)}`;
+    c.appendChild(title);
+  }
+  return h("figure", { class: "pathway-fig" }, svg as unknown as HTMLElement, h("figcaption", { class: "visually-hidden" }, cap));
+}
+
+function advicePanel(a: Rec | undefined): HTMLElement {
+  const sec = h("section", { class: "advice", "aria-label": "Decision support" }, h("h3", {}, "Decision support"));
+  if (!a) {
+    sec.appendChild(h("p", { class: "muted" }, "No decision support for this knee."));
+    return sec;
+  }
+  if (!a.findings.length) sec.appendChild(h("p", {}, "No findings."));
+  for (const f of a.findings) {
+    sec.appendChild(
+      h("div", { class: `finding ${f.level}` },
+        h("p", {}, h("span", { class: `badge ${f.level}` }, f.level), " ", f.message),
+        h("details", {}, h("summary", {}, "Why"),
+          h("ul", { class: "plain small" }, f.facts.map((x: Rec) => h("li", {}, `${humanize(x.fact)} = ${x.value === null ? "unknown" : String(x.value)}${x.records.length ? ` [${x.records.join(", ")}]` : ""}`))))),
+    );
+  }
+  const s = a.similar_knees;
+  if (s && !a.findings.some((f: Rec) => f.message.includes(s.summary))) sec.appendChild(h("p", { class: "small" }, s.summary + "."));
+  sec.appendChild(h("p", { class: "disclaimer small" }, a.disclaimer));
+  return sec;
+}
+
+function surveyForm(patient: string, recs: Rec): HTMLElement {
+  const out = h("div", { "aria-live": "polite" });
+  const form = new Form("Send a survey link", async (f) => {
+    const instruments = Array.from(f.el.querySelectorAll<HTMLInputElement>("input[name=instruments]:checked")).map((c) => c.value);
+    const r = await api("POST", "/api/v1/surveys", {
+      patient, knee: f.value("knee") || undefined, instruments,
+      timepoint: f.value("timepoint") || undefined, expires_days: Number(f.value("expires_days")) || 14,
+    });
+    const url = new URL(r.url, location.origin).href;
+    out.replaceChildren(h("div", { class: "notice" },
+      h("p", {}, "Give the patient this link (it is shown only once):"),
+      h("p", {}, h("a", { href: url, class: "survey-url", target: "_blank", rel: "noopener" }, url)),
+      h("p", { class: "small muted" }, `Expires in ${f.value("expires_days") || 14} days; works once.`)));
+  });
+  const last = recs.treatment[recs.treatment.length - 1];
+  const gid = uid("inst");
+  const inst = h("fieldset", { class: "inline-checks" }, h("legend", {}, "Questionnaires"),
+    ["nprs", "koos", "global_improvement"].map((i) => {
+      const cid = `${gid}-${i}`;
+      return h("span", {}, h("input", { type: "checkbox", id: cid, name: "instruments", value: i, checked: i === "nprs" }), h("label", { for: cid }, humanize(i)));
+    }));
+  const err = h("p", { class: "field-error" });
+  inst.appendChild(err);
+  form.group("instruments", inst, err);
+  form.add(
+    h("div", { class: "row" },
+      form.select("knee", "Knee", ["left", "right"], { value: last?.knee ?? "left" }),
+      form.select("timepoint", "Timepoint", ["", "6w", "3m", "6m", "12m", "24m"].map((t) => [t, t || "—"] as [string, string])),
+      form.input("expires_days", "Expires after (days)", { type: "number", value: "14", attrs: { min: "1", max: "90" } })),
+    inst,
+    h("p", {}, h("button", { type: "submit" }, "Create survey link")),
+  );
+  return h("section", { class: "card", "aria-labelledby": "p-survey" }, h("h2", { id: "p-survey" }, "Send a survey"), form.el, out);
+}
+
+function caseHistory(recs: Rec): HTMLElement {
+  const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam"].flatMap((t) => recs[t].map((r: Rec) => ({ ...r, _t: t })));
+  all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const text = (r: Rec) => {
+    const k = r.knee ? `${r.knee} knee` : "patient";
+    switch (r._t) {
+      case "diagnosis": return `${k}: diagnosed ${humanize(r.condition)}${r.kl_grade !== undefined ? `, KL grade ${r.kl_grade}` : ""}`;
+      case "treatment": return `${k}: ${humanize(r.kind)}${r.sites?.length ? ` at ${r.sites.map(humanize).join(", ")}` : ""}`;
+      case "response": return `${k}: ${humanize(r.instrument)} — ${scoreText(r)}`;
+      case "adverse_event": return `${k}: adverse event ${humanize(r.kind)}, grade ${r.severity}`;
+      default: return `${k}: examination — ${Object.entries(r.findings).map(([f, v]) => `${humanize(f)} ${v}`).join(", ")}`;
+    }
+  };
+  return h("section", { class: "card", "aria-labelledby": "p-case" }, h("h2", { id: "p-case" }, "Case history"),
+    all.length ? h("ol", { class: "history" }, all.map((r) => h("li", {}, h("time", { datetime: r.date }, r.date), " ", text(r), r.note ? h("span", { class: "muted" }, ` — ${r.note}`) : null))) : h("p", { class: "muted" }, "No records yet."));
+}
