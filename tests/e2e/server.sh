@@ -235,6 +235,12 @@ PY
 while read -r m p; do
   path=${p//\{type\}/diagnosis}; path=${path//\{id\}/D1}; path=${path//\{token\}/${URL#/s/}}
   [ "$p" = /api/v1/patients/{id} ] && path=/api/v1/patients/P1
+  [ "$p" = /api/v1/patients/{id}/advice ] && path=/api/v1/patients/P1/advice
+  # a file of the embedded web interface (none when built without web/dist: then 404 is right)
+  if [ "$p" = "/assets/{file}" ]; then
+    path=$(curl -s "$B/" | grep -o '/assets/[^"]*' | head -1)
+    [ -n "$path" ] || { pass "documented $m $p: no web interface embedded"; continue; }
+  fi
   [ "$m" = DELETE ] && path=/api/v1/records/diagnosis/NOPE-NOT-THERE
   st=$(req admin "$m" "$path" '{}')
   if [ "$m" = DELETE ] || [ "$st" != 404 ]; then pass "documented $m $p answers ($st)"; else fail "documented $m $p is 404"; fi

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end: GET /api/v1/report and GET /api/v1/patients/{id}/advice over
+# HTTP answer the same JSON as `genu report --format json` and `genu advise
+# --format json`, for every reader role, with the documented errors.
+. "$GENU_SRC/tests/e2e/lib.sh"
+DB=$T/reg.db
+G() { "$GENU" --db "$DB" "$@"; }
+G demo --patients 120 >/dev/null 2>&1 || fail "demo registry"
+echo 'admin-password' | G user add admin --role admin >/dev/null
+echo 'clinic-password' | G user add clin --role clinician --sites oak-park >/dev/null
+echo 'clinic-password' | G user add other --role clinician --sites nowhere >/dev/null
+echo 'research-password' | G user add res --role researcher >/dev/null
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B=http://127.0.0.1:$PORT
+G serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+signin() { curl -s -o /dev/null -c "$T/$1.jar" -H 'Content-Type: application/json' --data-binary "{\"name\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/session"; }
+signin admin admin-password; signin clin clinic-password; signin other clinic-password; signin res research-password
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+same_json() { python3 -c 'import json,sys;a=json.load(open(sys.argv[1]));b=json.load(open(sys.argv[2]));sys.exit(0 if a==b else 1)' "$1" "$2"; }
+
+G report --format json --by kl --at 6m --at 12m --kl 0-2 >cli-report.json
+G advise CH1 --format json >cli-advise.json
+G advise CH1 --knee left --format json >cli-advise-left.json
+for who in admin clin res; do
+  check "report as $who is 200" test "$(get $who '/api/v1/report?by=kl&at=6m&at=12m&kl=0-2')" = 200
+  check "  the same JSON as genu report" same_json "$T/body" cli-report.json
+  check "advice as $who is 200" test "$(get $who /api/v1/patients/CH1/advice)" = 200
+  check "  the same JSON as genu advise (an array)" same_json "$T/body" cli-advise.json
+done
+check "advice with knee=left is one object" test "$(get clin '/api/v1/patients/CH1/advice?knee=left')" = 200
+check "  the same JSON as genu advise --knee left" same_json "$T/body" cli-advise-left.json
+check "advice without a session is 401" test "$(get nobody /api/v1/patients/CH1/advice)" = 401
+check "report without a session is 401" test "$(get nobody /api/v1/report)" = 401
+check "advice outside a clinician's sites is 403" test "$(get other /api/v1/patients/CH1/advice)" = 403
+check "advice for an unknown patient is 404" test "$(get admin /api/v1/patients/NOPE/advice)" = 404
+check "advice with a bad knee is 400 naming knee" bash -c "test \"\$(curl -s -o '$T/b2' -w '%{http_code}' -b '$T/admin.jar' '$B/api/v1/patients/CH1/advice?knee=middle')\" = 400 && grep -q '\"field\":\"knee\"' '$T/b2'"
+check "advice with a bad as_of is 400" test "$(get admin '/api/v1/patients/CH1/advice?as_of=2026-02-30')" = 400
+check "advice with an unknown argument is 400" test "$(get admin '/api/v1/patients/CH1/advice?colour=red')" = 400
+check "report with a bad by is 400 naming by" bash -c "test \"\$(curl -s -o '$T/b3' -w '%{http_code}' -b '$T/admin.jar' '$B/api/v1/report?by=shoe')\" = 400 && grep -q '\"field\":\"by\"' '$T/b3'"
+check "report with a bad responder is 400" test "$(get admin '/api/v1/report?responder=nonsense')" = 400
+check "report with a bad timepoint is 400" test "$(get admin '/api/v1/report?at=soon')" = 400
+check "report with an unknown argument is 400" test "$(get admin '/api/v1/report?colour=red')" = 400
+check "the report carries no identity" bash -c "! grep -qi 'date_of_birth\|\"name\"' '$T/body'"
+finish
