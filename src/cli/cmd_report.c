@@ -8,15 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/cohort.h"
 #include "analysis/report.h"
-#include "analysis/responder.h"
 #include "analysis/timepoint.h"
-#include "cli/cli.h"
+#include "cli/cohort_opts.h"
 #include "cli/report_html.h"
-#include "io/report_json.h"
 #include "core/buf.h"
-#include "store/store.h"
+#include "io/report_json.h"
 
 static const char usage[] =
     "usage: genu report [--format json|html] [--by FIELD] [--as-of DATE] [--unit knee|patient]\n"
@@ -38,38 +35,12 @@ static const char usage[] =
     "         --index-kinds a,b\n";
 
 typedef struct report_opts {
+    cohort_opts co;
     bool html;
-    cohort_by by;
-    genu_date as_of;
-    cohort_unit unit;
-    cohort_filter filter;
-    responder_mcids mcids;
     size_t ndef, ntp;
     const char *defs[REPORT_MAXDEF];
     timepoint tps[REPORT_MAXTP];
 } report_opts;
-
-static int filter_opt(int argc, char **argv, int *i, cohort_filter *f)
-{
-    const char *a = argv[*i], *eq = strchr(a, '='), *v;
-    char name[32], opt[40];
-    size_t n = eq ? (size_t)(eq - a) : strlen(a);
-    if (strncmp(a, "--", 2) != 0 || n < 2 || n - 2 >= sizeof name)
-        return 0;
-    memcpy(name, a + 2, n - 2);
-    name[n - 2] = '\0';
-    if (!cohort_filter_known(name))
-        return 0;
-    snprintf(opt, sizeof opt, "--%s", name);
-    if (cli_opt(argc, argv, i, opt, &v) < 0)
-        return -1;
-    genu_err err = {0};
-    if (cohort_filter_set(f, name, v, &err)) {
-        cli_error("%s", err.msg);
-        return -1;
-    }
-    return 1;
-}
 
 static int usage_error(const genu_err *err)
 {
@@ -77,28 +48,14 @@ static int usage_error(const genu_err *err)
     return CLI_EUSAGE;
 }
 
-/* One option of the report's own (not a filter): 1 taken, 0 not ours, -1 error. */
+/* One option of the report's own: 1 taken, 0 not ours, -1 error (printed). */
 static int own_opt(int argc, char **argv, int *i, report_opts *o)
 {
     genu_err err = {0};
     const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, i, "--by", &v)) != 0) {
-        if (r > 0 && cohort_by_parse(v, &o->by, &err))
-            return usage_error(&err), -1;
-    } else if ((r = cli_opt(argc, argv, i, "--as-of", &v)) != 0) {
-        if (r > 0 && genu_date_parse(v, strlen(v), &o->as_of, &err))
-            return cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v), -1;
-    } else if ((r = cli_opt(argc, argv, i, "--unit", &v)) != 0) {
-        if (r > 0 && cohort_unit_parse(v, &o->unit, &err))
-            return usage_error(&err), -1;
-    } else if ((r = cli_opt(argc, argv, i, "--format", &v)) != 0) {
-        if (r > 0 && strcmp(v, "json") != 0 && strcmp(v, "html") != 0)
-            return cli_error("--format: expected json or html, not \"%s\"", v), -1;
-        o->html = r > 0 && strcmp(v, "html") == 0;
-    } else if ((r = cli_opt(argc, argv, i, "--mcid", &v)) != 0) {
-        if (r > 0 && responder_mcid_set(&o->mcids, v, &err))
-            return usage_error(&err), -1;
+    int r, fmt = 0;
+    if ((r = cohort_opts_format(argc, argv, i, "json|html", &fmt)) != 0) {
+        o->html = r > 0 && fmt == 1;
     } else if ((r = cli_opt(argc, argv, i, "--responder", &v)) != 0) {
         if (r > 0 && o->ndef == REPORT_MAXDEF)
             return cli_error("--responder: at most %d definitions", REPORT_MAXDEF), -1;
@@ -119,13 +76,11 @@ static int own_opt(int argc, char **argv, int *i, report_opts *o)
 static int parse_args(int argc, char **argv, report_opts *o)
 {
     memset(o, 0, sizeof *o);
-    cohort_filter_init(&o->filter);
-    responder_mcids_init(&o->mcids);
-    o->as_of = genu_date_today();
+    cohort_opts_init(&o->co);
     for (int i = 1; i < argc;) {
         int r = own_opt(argc, argv, &i, o);
         if (r == 0)
-            r = filter_opt(argc, argv, &i, &o->filter);
+            r = cohort_opts_take(argc, argv, &i, &o->co, true);
         if (r < 0)
             return CLI_EUSAGE;
         if (r == 0) {
@@ -141,11 +96,11 @@ static int parse_args(int argc, char **argv, report_opts *o)
 static int make_spec(const report_opts *o, report_spec *s)
 {
     genu_err err = {0};
-    report_spec_defaults(s, o->by, &o->mcids);
+    report_spec_defaults(s, o->co.by, &o->co.mcids);
     if (o->ndef) {
         s->ndef = 0;
         for (size_t i = 0; i < o->ndef; i++)
-            if (responder_parse_with(o->defs[i], &o->mcids, &s->defs[s->ndef++], &err))
+            if (responder_parse_with(o->defs[i], &o->co.mcids, &s->defs[s->ndef++], &err))
                 return usage_error(&err);
     }
     if (o->ntp) {
@@ -177,16 +132,16 @@ int cmd_report(int argc, char **argv, const cli_env *env)
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
-        cohort_build(&ds, &o.filter, o.unit, o.as_of, a, &c, &err) ||
-        report_build(&c, &spec, a, &r, &err)) {
+    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
+        goto out;
+    if (report_build(&c, &spec, a, &r, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
     if (o.html)
-        report_html_write(&out, &r, &o.filter);
+        report_html_write(&out, &r, &o.co.filter);
     else
-        report_json_write(&out, &r, &o.filter);
+        report_json_write(&out, &r, &o.co.filter);
     if (out.oom) {
         cli_error("out of memory");
         rc = CLI_ESTORE;
