@@ -12,6 +12,9 @@ typedef struct store_ops {
     int (*begin)(genu_store *s, genu_err *err);
     int (*commit)(genu_store *s, genu_err *err);
     void (*rollback)(genu_store *s);
+    int (*savepoint)(genu_store *s, genu_err *err);
+    int (*release)(genu_store *s, genu_err *err);
+    void (*rollback_to)(genu_store *s);
     int (*put)(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
     int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
@@ -20,7 +23,6 @@ typedef struct store_ops {
     int (*get_setting)(genu_store *s, const char *key, genu_arena *a, const char **out,
                        genu_err *err);
     int (*set_setting)(genu_store *s, const char *key, const char *value, genu_err *err);
-    int (*set_actor)(genu_store *s, const char *actor, genu_err *err);
     int (*get)(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
                genu_err *err);
     int (*del)(genu_store *s, genu_rtype type, const char *id, genu_err *err);
@@ -49,6 +51,7 @@ typedef struct store_ops {
 /* Every backend's handle starts with this. */
 struct genu_store {
     const store_ops *ops;
+    char actor[128]; /* who changes things: audited with every write; "system" at open */
 };
 
 /* SQLite backend (store_sqlite.c). */

@@ -34,11 +34,14 @@ typedef struct pg_store {
     /* statements prepared on this connection (by SQL address), named "g<i>" */
     const char *prepared[PG_MAXSTMT];
     int nprepared;
-    char actor[128];
     /* the audit chain's head inside the current transaction */
     bool chain_known;
     int64_t chain_seq;
     char chain_hash[65];
+    /* the chain's head when the savepoint was taken */
+    bool sp_known;
+    int64_t sp_seq;
+    char sp_hash[65];
 } pg_store;
 
 /* Bound parameters of one statement: text or NULL. Numbers are formatted

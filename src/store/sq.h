@@ -14,12 +14,15 @@ typedef struct sq_store {
     int version;
     sqlite3_stmt *insert[NT], *update[NT], *has[NT], *get[NT], *del[NT];
     sqlite3_stmt *audit_insert, *audit_last;
-    char actor[128];
     /* the audit chain's head inside the current transaction */
     bool chain_known;
     int64_t chain_seq;
     char chain_hash[65];
     bool own_txn; /* a write op opened the transaction itself */
+    /* the chain's head when the savepoint was taken */
+    bool sp_known;
+    int64_t sp_seq;
+    char sp_hash[65];
 } sq_store;
 
 int sq_fail(sq_store *s, genu_err *err, const char *what);

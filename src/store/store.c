@@ -44,6 +44,21 @@ void store_rollback(genu_store *s)
     s->ops->rollback(s);
 }
 
+int store_savepoint(genu_store *s, genu_err *err)
+{
+    return s->ops->savepoint(s, err);
+}
+
+int store_release(genu_store *s, genu_err *err)
+{
+    return s->ops->release(s, err);
+}
+
+void store_rollback_to(genu_store *s)
+{
+    s->ops->rollback_to(s);
+}
+
 int store_put(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err)
 {
     return s->ops->put(s, r, res, err);
@@ -82,7 +97,10 @@ int store_set_setting(genu_store *s, const char *key, const char *value, genu_er
 
 int store_set_actor(genu_store *s, const char *actor, genu_err *err)
 {
-    return s->ops->set_actor(s, actor, err);
+    if (!actor || !*actor || strlen(actor) >= sizeof s->actor)
+        return GENU_FAIL(err, GENU_EINVAL, "actor must be 1 to %zu bytes", sizeof s->actor - 1);
+    memcpy(s->actor, actor, strlen(actor) + 1);
+    return GENU_OK;
 }
 
 int store_get(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,

@@ -33,6 +33,15 @@ int store_begin(genu_store *s, genu_err *err);
 int store_commit(genu_store *s, genu_err *err);
 void store_rollback(genu_store *s);
 
+/* A savepoint inside the transaction opened by store_begin (one level): what
+ * is done after store_savepoint is kept by store_release or undone by
+ * store_rollback_to, which leaves the transaction usable even after a failed
+ * statement, so one bad write of a batch does not spoil the others. The
+ * audit chain's head follows. */
+int store_savepoint(genu_store *s, genu_err *err);
+int store_release(genu_store *s, genu_err *err);
+void store_rollback_to(genu_store *s);
+
 /* Outcome of a put. */
 typedef enum { STORE_ADDED, STORE_UPDATED, STORE_UNCHANGED } store_put_result;
 

@@ -351,6 +351,31 @@ static int pg_commit(genu_store *gs, genu_err *err)
     return rc;
 }
 
+/* PostgreSQL refuses statements after an error until ROLLBACK TO, which
+ * is what makes a savepoint per write of a batch useful here. */
+static int pg_savepoint(genu_store *gs, genu_err *err)
+{
+    pg_store *s = (pg_store *)gs;
+    s->sp_known = s->chain_known;
+    s->sp_seq = s->chain_seq;
+    memcpy(s->sp_hash, s->chain_hash, sizeof s->sp_hash);
+    return pg_exec(s, "SAVEPOINT w", err, "taking a savepoint");
+}
+
+static int pg_release(genu_store *gs, genu_err *err)
+{
+    return pg_exec((pg_store *)gs, "RELEASE SAVEPOINT w", err, "releasing a savepoint");
+}
+
+static void pg_rollback_to(genu_store *gs)
+{
+    pg_store *s = (pg_store *)gs;
+    pg_exec(s, "ROLLBACK TO SAVEPOINT w; RELEASE SAVEPOINT w", NULL, "rolling back a write");
+    s->chain_known = s->sp_known;
+    s->chain_seq = s->sp_seq;
+    memcpy(s->chain_hash, s->sp_hash, sizeof s->chain_hash);
+}
+
 int pg_write_begin(pg_store *s, bool *own, genu_err *err)
 {
     *own = PQtransactionStatus(s->db) == PQTRANS_IDLE;
@@ -864,15 +889,6 @@ static int pg_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err
     return pg_write_end(s, own, delete_locked(s, type, id, err), err);
 }
 
-static int pg_set_actor(genu_store *gs, const char *actor, genu_err *err)
-{
-    pg_store *s = (pg_store *)gs;
-    if (!actor || !*actor || strlen(actor) >= sizeof s->actor)
-        return GENU_FAIL(err, GENU_EINVAL, "actor must be 1 to %zu bytes", sizeof s->actor - 1);
-    memcpy(s->actor, actor, strlen(actor) + 1);
-    return GENU_OK;
-}
-
 static int pg_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
@@ -1105,6 +1121,9 @@ static const store_ops pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .savepoint = pg_savepoint,
+    .release = pg_release,
+    .rollback_to = pg_rollback_to,
     .put = pg_put,
     .has = pg_has,
     .count = pg_count,
@@ -1112,7 +1131,6 @@ static const store_ops pg_ops = {
     .load = pg_load,
     .get_setting = pg_get_setting,
     .set_setting = pg_set_setting,
-    .set_actor = pg_set_actor,
     .get = pg_get,
     .del = pg_del,
     .user_put = pg_user_put,
@@ -1172,7 +1190,7 @@ int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err)
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     s->base.ops = &pg_ops;
-    memcpy(s->actor, "system", sizeof "system");
+    memcpy(s->base.actor, "system", sizeof "system");
     int rc = connect_db(s, url, err);
     if (!rc)
         rc = pg_exec(s, session_setup, err, "setting up the session");

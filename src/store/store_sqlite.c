@@ -468,6 +468,29 @@ static void sq_rollback(genu_store *gs)
     sq_audit_forget(s);
 }
 
+static int sq_savepoint(genu_store *gs, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    s->sp_known = s->chain_known;
+    s->sp_seq = s->chain_seq;
+    memcpy(s->sp_hash, s->chain_hash, sizeof s->sp_hash);
+    return sq_exec(s, "SAVEPOINT w", err);
+}
+
+static int sq_release(genu_store *gs, genu_err *err)
+{
+    return sq_exec((sq_store *)gs, "RELEASE w", err);
+}
+
+static void sq_rollback_to(genu_store *gs)
+{
+    sq_store *s = (sq_store *)gs;
+    sq_exec(s, "ROLLBACK TO w; RELEASE w", NULL);
+    s->chain_known = s->sp_known;
+    s->chain_seq = s->sp_seq;
+    memcpy(s->chain_hash, s->sp_hash, sizeof s->chain_hash);
+}
+
 int sq_write_begin(sq_store *s, bool *own, genu_err *err)
 {
     *own = sqlite3_get_autocommit(s->db) != 0;
@@ -614,15 +637,6 @@ static int sq_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err
     if (sq_write_begin(s, &own, err))
         return err->code;
     return sq_write_end(s, own, delete_locked(s, type, id, err), err);
-}
-
-static int sq_set_actor(genu_store *gs, const char *actor, genu_err *err)
-{
-    sq_store *s = (sq_store *)gs;
-    if (!actor || !*actor || strlen(actor) >= sizeof s->actor)
-        return GENU_FAIL(err, GENU_EINVAL, "actor must be 1 to %zu bytes", sizeof s->actor - 1);
-    memcpy(s->actor, actor, strlen(actor) + 1);
-    return GENU_OK;
 }
 
 static int sq_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
@@ -854,6 +868,9 @@ static const store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .savepoint = sq_savepoint,
+    .release = sq_release,
+    .rollback_to = sq_rollback_to,
     .put = sq_put,
     .has = sq_has,
     .count = sq_count,
@@ -861,7 +878,6 @@ static const store_ops sqlite_ops = {
     .load = sq_load,
     .get_setting = sq_get_setting,
     .set_setting = sq_set_setting,
-    .set_actor = sq_set_actor,
     .get = sq_get,
     .del = sq_del,
     .user_put = sq_user_put,
@@ -885,7 +901,7 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     s->base.ops = &sqlite_ops;
-    memcpy(s->actor, "system", sizeof "system");
+    memcpy(s->base.actor, "system", sizeof "system");
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (rc != SQLITE_OK) {

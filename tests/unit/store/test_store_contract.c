@@ -201,6 +201,44 @@ static void a_record_of_an_unknown_patient_is_refused(void **state)
     store_close(s);
 }
 
+/* A batch of writes in one transaction, each in a savepoint: a failed one
+ * (here a foreign key) is undone alone, the others commit, and the audit
+ * chain holds exactly the kept writes. */
+static void a_failed_savepoint_spoils_only_its_own_write(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_score sc = {"intensity", 5};
+    genu_record a = patient("A", "{\"a\":1}"), b = patient("B", "{\"b\":1}");
+    genu_record bad = nprs("r1", "NOPE", GENU_KNEE_LEFT, 100, &sc);
+    store_put_result res;
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    assert_int_equal(store_savepoint(s, &err), GENU_OK);
+    put(s, &a, STORE_ADDED);
+    assert_int_equal(store_release(s, &err), GENU_OK);
+    assert_int_equal(store_savepoint(s, &err), GENU_OK);
+    genu_record c = patient("C", "{\"c\":1}");
+    put(s, &c, STORE_ADDED); /* audited, then undone with the bad write */
+    assert_int_equal(store_put(s, &bad, &res, &err), GENU_ECONFLICT);
+    store_rollback_to(s);
+    genu_err_clear(&err);
+    assert_int_equal(store_savepoint(s, &err), GENU_OK);
+    put(s, &b, STORE_ADDED);
+    assert_int_equal(store_release(s, &err), GENU_OK);
+    assert_int_equal(store_commit(s, &err), GENU_OK);
+    size_t n = 99;
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 2);
+    int64_t broken = -2;
+    size_t checked = 0;
+    char why[200];
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, 2);
+    store_close(s);
+}
+
 typedef struct seen {
     char ids[16][16];
     int n;
@@ -680,6 +718,7 @@ int main(void)
         T(the_trail_refuses_updates),
         T(users_sessions_and_survey_links),
         T(backup_is_a_complete_registry),
+        T(a_failed_savepoint_spoils_only_its_own_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
