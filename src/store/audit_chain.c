@@ -38,3 +38,14 @@ void audit_chain_hash(const store_audit_row *r, char out[65])
     crypto_hash_sha256_final(&h, d);
     sodium_bin2hex(out, 65, d, sizeof d);
 }
+
+void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b)
+{
+    genu_buf_printf(b, "{\"id\":%lld,\"name\":", (long long)id);
+    genu_buf_json_str(b, u->name);
+    genu_buf_puts(b, ",\"role\":");
+    genu_buf_json_str(b, u->role);
+    genu_buf_puts(b, ",\"sites\":");
+    genu_buf_json_str(b, u->sites ? u->sites : "");
+    genu_buf_printf(b, ",\"disabled\":%s}", u->disabled ? "true" : "false");
+}

@@ -5,6 +5,7 @@
 #ifndef GENU_STORE_AUDIT_CHAIN_H
 #define GENU_STORE_AUDIT_CHAIN_H
 
+#include "core/buf.h"
 #include "store/store.h"
 
 /* The hash of the empty trail: the prev of row 1. */
@@ -14,5 +15,8 @@
  * and after of r, each length-prefixed ("n:" + bytes, "-;" for NULL) so no
  * two rows encode alike. r->hash is not read. Pure; needs sodium_init(). */
 void audit_chain_hash(const store_audit_row *r, char out[65]);
+
+/* The audit doc of an account change (no password hash) into b. */
+void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b);
 
 #endif

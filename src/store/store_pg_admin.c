@@ -67,7 +67,7 @@ int pg_audit_next(pg_store *s, const char *action, const char *type, const char 
 {
     if (!s->chain_known && load_head(s, err))
         return err->code;
-    *r = (store_audit_row){s->chain_seq + 1, now_us(), s->actor, action, type, id,
+    *r = (store_audit_row){s->chain_seq + 1, now_us(), s->base.actor, action, type, id,
                            before, after, s->chain_hash, NULL};
     audit_chain_hash(r, hash);
     return GENU_OK;
@@ -246,13 +246,7 @@ static int audit_user(pg_store *s, const char *action, const store_user *u, int6
                       genu_err *err)
 {
     genu_buf b = GENU_BUF_INIT;
-    genu_buf_printf(&b, "{\"id\":%lld,\"name\":", (long long)id);
-    genu_buf_json_str(&b, u->name);
-    genu_buf_puts(&b, ",\"role\":");
-    genu_buf_json_str(&b, u->role);
-    genu_buf_puts(&b, ",\"sites\":");
-    genu_buf_json_str(&b, u->sites ? u->sites : "");
-    genu_buf_printf(&b, ",\"disabled\":%s}", u->disabled ? "true" : "false");
+    audit_chain_user_doc(u, id, &b);
     int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
                    : pg_audit(s, action, "user", u->name, NULL, b.p, err);
     genu_buf_free(&b);
