@@ -5,6 +5,8 @@
 #include "analysis/cohort.h"
 
 #include <assert.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,10 +507,254 @@ static bool carries(const genu_record *r, const cohort_knee *k, const char *inst
     return true;
 }
 
+/* ---- measure index ----------------------------------------------------- */
+
+#define MINDEX_MAX 64
+
+/* One date's response carrying a measure for a knee. */
+typedef struct mentry {
+    genu_date date;
+    uint32_t resp; /* index in ds->recs[GENU_REC_RESPONSE] */
+    double value;
+} mentry;
+
+struct cohort_mindex {
+    size_t nalias;                              /* measures as given */
+    const char *inst[MINDEX_MAX], *key[MINDEX_MAX];
+    size_t slot[MINDEX_MAX];                    /* alias -> distinct measure */
+    size_t n;                                   /* distinct measures */
+    const char *sinst[MINDEX_MAX], *skey[MINDEX_MAX];
+    size_t first[MINDEX_MAX]; /* the first slot with the same instrument */
+    size_t *start; /* knee i, slot s: e[start[i·n + s] .. start[i·n + s + 1]) */
+    mentry *e;
+};
+
+/* The entries of knee k for a measure, or false when the index does not
+ * cover them (no index, a knee outside c->knees, another measure). */
+static bool indexed(const cohort *c, const cohort_knee *k, const char *instrument,
+                    const char *key, const mentry **e, size_t *n)
+{
+    const cohort_mindex *x = c->mindex;
+    if (!x)
+        return false;
+    uintptr_t at = (uintptr_t)k, base = (uintptr_t)c->knees;
+    if (at < base || at >= base + c->nknee * sizeof *k)
+        return false;
+    size_t i = (size_t)(k - c->knees), m = x->nalias;
+    for (size_t j = 0; j < x->nalias && m == x->nalias; j++)
+        if (x->inst[j] == instrument && x->key[j] == key)
+            m = j;
+    for (size_t j = 0; j < x->nalias && m == x->nalias; j++)
+        if (strcmp(x->inst[j], instrument) == 0 && strcmp(x->key[j], key) == 0)
+            m = j;
+    if (m == x->nalias)
+        return false;
+    size_t s = i * x->n + x->slot[m];
+    *e = &x->e[x->start[s]];
+    *n = x->start[s + 1] - x->start[s];
+    return true;
+}
+
+/* Growable entries while building. */
+typedef struct mvec {
+    mentry *v;
+    size_t n, cap;
+} mvec;
+
+static bool mvec_push(mvec *m, mentry e)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        mentry *v = cap < SIZE_MAX / sizeof *v ? realloc(m->v, cap * sizeof *v) : NULL;
+        if (!v)
+            return false;
+        m->v = v;
+        m->cap = cap;
+    }
+    m->v[m->n++] = e;
+    return true;
+}
+
+/* val[(r − lo)·n + s]: response r's value of measure s, NAN when it does
+ * not carry it (the first score named key, as record_score finds it). */
+static void patient_values(const cohort *c, const cohort_mindex *x, size_t lo, size_t hi,
+                           double *val)
+{
+    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE];
+    for (size_t r = lo; r < hi; r++) {
+        const genu_response *resp = &rs[r].u.response;
+        double *v = &val[(r - lo) * x->n];
+        bool match[MINDEX_MAX];
+        for (size_t s = 0; s < x->n; s++) {
+            size_t f = x->first[s];
+            match[s] = f == s ? strcmp(resp->instrument, x->sinst[s]) == 0 : match[f];
+            v[s] = NAN;
+            if (!match[s])
+                continue;
+            for (size_t j = 0; j < resp->nscores; j++)
+                if (strcmp(resp->scores[j].key, x->skey[s]) == 0) {
+                    v[s] = resp->scores[j].value;
+                    break;
+                }
+        }
+    }
+}
+
+/* Appends knee q's entries for every measure. */
+static bool knee_entries(const cohort *c, cohort_mindex *x, size_t q, size_t lo, size_t hi,
+                         const double *val, mvec *out)
+{
+    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE];
+    const cohort_knee *k = &c->knees[q];
+    for (size_t s = 0; s < x->n; s++) {
+        size_t begin = out->n;
+        x->start[q * x->n + s] = begin;
+        for (size_t r = lo; r < hi; r++) {
+            double v = val[(r - lo) * x->n + s];
+            if (isnan(v) || !applies(&rs[r], k->knee))
+                continue;
+            mentry e = {rs[r].date, (uint32_t)r, v};
+            /* sorted by (date, seq): a later one on the same date replaces */
+            if (out->n > begin && out->v[out->n - 1].date == e.date)
+                out->v[out->n - 1] = e;
+            else if (!mvec_push(out, e))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The aliases and the distinct measures (slots) they name. */
+static int mindex_measures(cohort_mindex *x, const char *const *instrument,
+                           const char *const *key, size_t n, genu_err *err)
+{
+    if (n > MINDEX_MAX)
+        return GENU_FAIL(err, GENU_EINVAL, "cohort: more than %d indexed measures", MINDEX_MAX);
+    x->nalias = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = 0;
+        while (s < x->n &&
+               !(strcmp(x->sinst[s], instrument[i]) == 0 && strcmp(x->skey[s], key[i]) == 0))
+            s++;
+        if (s == x->n) {
+            x->sinst[s] = instrument[i];
+            x->skey[s] = key[i];
+            x->first[s] = s;
+            for (size_t t = 0; t < s && x->first[s] == s; t++)
+                if (strcmp(x->sinst[t], instrument[i]) == 0)
+                    x->first[s] = t;
+            x->n++;
+        }
+        x->slot[i] = s;
+        x->inst[i] = instrument[i];
+        x->key[i] = key[i];
+    }
+    return GENU_OK;
+}
+
+int cohort_index_measures(const cohort *c, const char *const *instrument, const char *const *key,
+                          size_t n, genu_arena *a, const cohort_mindex **out, genu_err *err)
+{
+    cohort_mindex *x = genu_arena_calloc(a, 1, sizeof *x);
+    if (!x)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+    int rc = mindex_measures(x, instrument, key, n, err);
+    if (rc)
+        return rc;
+    if (c->ds->n[GENU_REC_RESPONSE] > UINT32_MAX)
+        return GENU_FAIL(err, GENU_EINVAL, "cohort: too many responses to index");
+    if (c->nknee && x->n && c->nknee > (SIZE_MAX - 1) / x->n)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+    x->start = genu_arena_alloc(a, (c->nknee * x->n + 1) * sizeof *x->start);
+    mvec v = {NULL, 0, 0};
+    double *val = NULL;
+    size_t valcap = 0;
+    rc = x->start ? GENU_OK : GENU_ENOMEM;
+    /* a patient's knees are adjacent: their responses are read once */
+    for (size_t i = 0; i < c->nknee && rc == GENU_OK;) {
+        size_t p = c->knees[i].pat, j = i;
+        while (j < c->nknee && c->knees[j].pat == p)
+            j++;
+        size_t lo = c->lo[GENU_REC_RESPONSE][p], hi = c->hi[GENU_REC_RESPONSE][p];
+        if ((hi - lo) * x->n > valcap) {
+            valcap = 2 * (hi - lo) * x->n;
+            free(val);
+            if (!(val = malloc(valcap * sizeof *val)))
+                rc = GENU_ENOMEM;
+        }
+        if (rc == GENU_OK)
+            patient_values(c, x, lo, hi, val);
+        for (size_t q = i; q < j && rc == GENU_OK; q++)
+            if (!knee_entries(c, x, q, lo, hi, val, &v))
+                rc = GENU_ENOMEM;
+        i = j;
+    }
+    free(val);
+    if (rc == GENU_OK) {
+        x->start[c->nknee * x->n] = v.n;
+        if ((x->e = genu_arena_alloc(a, (v.n ? v.n : 1) * sizeof *x->e)) && v.n)
+            memcpy(x->e, v.v, v.n * sizeof *x->e);
+        rc = x->e ? GENU_OK : GENU_ENOMEM;
+    }
+    free(v.v);
+    if (rc)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+    *out = x;
+    return GENU_OK;
+}
+
+static const genu_record *latest_indexed(const cohort *c, const mentry *e, size_t n,
+                                         genu_date from, genu_date to, genu_date before,
+                                         double *value)
+{
+    for (size_t i = n; i > 0; i--) {
+        const mentry *m = &e[i - 1];
+        if (m->date < from)
+            break;
+        if (m->date > to || (before != GENU_DATE_NONE && m->date >= before))
+            continue;
+        *value = m->value;
+        return &c->ds->recs[GENU_REC_RESPONSE][m->resp];
+    }
+    return NULL;
+}
+
+static const genu_record *nearest_indexed(const cohort *c, const mentry *e, size_t n,
+                                          genu_date from, genu_date to, genu_date before,
+                                          genu_date target, double *value)
+{
+    const mentry *best = NULL;
+    int64_t best_dist = INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const mentry *m = &e[i];
+        if (m->date < from)
+            continue;
+        if (m->date > to || (before != GENU_DATE_NONE && m->date >= before))
+            break;
+        int64_t dist = (int64_t)m->date - (int64_t)target;
+        if (dist < 0)
+            dist = -dist;
+        if (dist < best_dist) { /* one entry per date: equally near, the earlier stays */
+            best = m;
+            best_dist = dist;
+        }
+    }
+    if (!best)
+        return NULL;
+    *value = best->value;
+    return &c->ds->recs[GENU_REC_RESPONSE][best->resp];
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
 const genu_record *cohort_latest(const cohort *c, const cohort_knee *k, const char *instrument,
                                  const char *key, genu_date from, genu_date to,
                                  genu_date before, double *value)
 {
+    const mentry *e;
+    size_t ne;
+    if (indexed(c, k, instrument, key, &e, &ne))
+        return latest_indexed(c, e, ne, from, to, before, value);
     const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE], *best = NULL;
     size_t lo = c->lo[GENU_REC_RESPONSE][k->pat], hi = c->hi[GENU_REC_RESPONSE][k->pat];
     /* sorted by (date, seq): the last match is the latest, recorded last */
@@ -531,6 +777,10 @@ const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const c
                                   const char *key, genu_date from, genu_date to,
                                   genu_date before, genu_date target, double *value)
 {
+    const mentry *e;
+    size_t ne;
+    if (indexed(c, k, instrument, key, &e, &ne))
+        return nearest_indexed(c, e, ne, from, to, before, target, value);
     const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE], *best = NULL;
     size_t lo = c->lo[GENU_REC_RESPONSE][k->pat], hi = c->hi[GENU_REC_RESPONSE][k->pat];
     int64_t best_dist = INT64_MAX;

@@ -92,6 +92,10 @@ typedef struct cohort {
     /* Per patient p and record type t, the visible records of p are
      * ds->recs[t][lo[t][p] .. hi[t][p]) (hi excludes those after as_of). */
     size_t *lo[GENU_REC_NTYPES], *hi[GENU_REC_NTYPES];
+    /* NULL (as cohort_build leaves it): measure lookups scan the patient's
+     * responses. Else an index from cohort_index_measures, which they read
+     * for the measures and knees it covers (same answers, faster). */
+    const struct cohort_mindex *mindex;
 } cohort;
 
 /* Builds the cohort of ds as of as_of under filter f. ds must be sorted as
@@ -119,5 +123,21 @@ const genu_record *cohort_latest(const cohort *c, const cohort_knee *k, const ch
 const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const char *instrument,
                                   const char *key, genu_date from, genu_date to,
                                   genu_date before, genu_date target, double *value);
+
+/* An index, per entered knee, of the responses that carry some measures:
+ * for each measure, the ones cohort_latest and cohort_nearest would look
+ * at, one per date (the one recorded last), in date order. Analyses that
+ * ask for the same measures many times (a report: definitions × timepoints
+ * × knees) build it once. */
+typedef struct cohort_mindex cohort_mindex;
+
+/* Indexes the n measures (instrument[i], key[i]) of c's knees; a measure
+ * may be given more than once (under other pointers). The strings are
+ * borrowed for the index's life: lookups that pass these very pointers skip
+ * comparing strings. To use it, set mindex on a copy of c (the copy's knees
+ * are c's, so that lookups know the knee): a built cohort stays read-only.
+ * In the arena; GENU_ENOMEM, or GENU_EINVAL for more than 64 measures. */
+int cohort_index_measures(const cohort *c, const char *const *instrument, const char *const *key,
+                          size_t n, genu_arena *a, const cohort_mindex **out, genu_err *err);
 
 #endif

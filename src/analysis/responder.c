@@ -380,6 +380,34 @@ static void eval_omeract(const cohort *c, const cohort_knee *k, const window *w,
     out->responder = high || moderate >= 2;
 }
 
+size_t responder_sources(const responder_def *d, const char **instrument, const char **key,
+                         size_t max)
+{
+    if (d->kind != RESPONDER_OMERACT) {
+        if (max > 0) {
+            instrument[0] = d->m.instrument;
+            key[0] = d->m.key;
+        }
+        return 1;
+    }
+    static const struct {
+        const source *src;
+        size_t n;
+    } domains[] = {
+        {pain_sources, sizeof pain_sources / sizeof pain_sources[0]},
+        {function_sources, sizeof function_sources / sizeof function_sources[0]},
+        {global_sources, sizeof global_sources / sizeof global_sources[0]},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
+        for (size_t j = 0; j < domains[i].n; j++, n++)
+            if (n < max) {
+                instrument[n] = domains[i].src[j].instrument;
+                key[n] = domains[i].src[j].key;
+            }
+    return n;
+}
+
 void responder_eval(const cohort *c, const cohort_knee *k, const responder_def *d,
                     const timepoint *t, responder_outcome *out)
 {

@@ -85,6 +85,14 @@ typedef struct responder_outcome {
     genu_date followup_date; /* GENU_DATE_NONE when no follow-up */
 } responder_outcome;
 
+/* The measures evaluating d looks up, as (instrument, score key) pairs:
+ * d's own measure, or every OMERACT-OARSI source. Writes up to max pairs
+ * and returns how many there are. The strings are d's (borrowed as long as
+ * d) or static: the pointers responder_eval passes to cohort_latest and
+ * cohort_nearest, for cohort_index_measures. */
+size_t responder_sources(const responder_def *d, const char **instrument, const char **key,
+                         size_t max);
+
 /* Evaluates definition d for knee k of cohort c at timepoint t. */
 void responder_eval(const cohort *c, const cohort_knee *k, const responder_def *d,
                     const timepoint *t, responder_outcome *out);
