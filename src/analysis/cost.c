@@ -30,7 +30,7 @@ void cost_series_of(const cohort *c, const cohort_knee *k, const timepoint *t, c
         } else if (out->status == COST_COMPLETE) {
             if (!out->currency)
                 out->currency = tt->currency;
-            else if (strcmp(out->currency, tt->currency) != 0)
+            else if (out->currency != tt->currency && strcmp(out->currency, tt->currency) != 0)
                 out->status = COST_MIXED;
             total += tt->cost;
         }
@@ -51,7 +51,7 @@ void cost_tally_init(cost_tally *t)
 static cost_currency *find_currency(cost_tally *t, const char *cur, genu_arena *a)
 {
     for (size_t i = 0; i < t->ncur; i++)
-        if (strcmp(t->cur[i].currency, cur) == 0)
+        if (t->cur[i].currency == cur || strcmp(t->cur[i].currency, cur) == 0)
             return &t->cur[i];
     if (t->ncur == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 4;
@@ -70,30 +70,43 @@ static cost_currency *find_currency(cost_tally *t, const char *cur, genu_arena *
     return n;
 }
 
-int cost_add(cost_tally *t, const cohort *c, const cohort_knee *k, const timepoint *tp,
-             const responder_outcome *o, genu_arena *a, genu_err *err)
+bool cost_counts(const responder_outcome *o)
 {
-    if (!o->eligible || (o->status != RESPONDER_CONVERTED && o->status != RESPONDER_EVALUATED))
+    return o->eligible && (o->status == RESPONDER_CONVERTED || o->status == RESPONDER_EVALUATED);
+}
+
+int cost_add_series(cost_tally *t, const cost_series *s, const responder_outcome *o,
+                    genu_arena *a, genu_err *err)
+{
+    if (!cost_counts(o))
         return GENU_OK;
     t->analysed++;
     t->responders += o->responder;
-    cost_series s;
-    cost_series_of(c, k, tp, &s);
-    if (s.status == COST_MISSING) {
+    if (s->status == COST_MISSING) {
         t->knees_without_cost++;
         return GENU_OK;
     }
-    if (s.status == COST_MIXED) {
+    if (s->status == COST_MIXED) {
         t->knees_mixed_currency++;
         return GENU_OK;
     }
-    cost_currency *cur = find_currency(t, s.currency, a);
+    cost_currency *cur = find_currency(t, s->currency, a);
     if (!cur)
         return GENU_FAIL(err, GENU_ENOMEM, "cost: out of memory");
     cur->knees++;
     cur->responders += o->responder;
-    cur->total += s.total;
+    cur->total += s->total;
     return GENU_OK;
+}
+
+int cost_add(cost_tally *t, const cohort *c, const cohort_knee *k, const timepoint *tp,
+             const responder_outcome *o, genu_arena *a, genu_err *err)
+{
+    if (!cost_counts(o))
+        return GENU_OK;
+    cost_series s;
+    cost_series_of(c, k, tp, &s);
+    return cost_add_series(t, &s, o, a, err);
 }
 
 static int cmp_currency(const void *x, const void *y)

@@ -64,6 +64,14 @@ void cost_tally_init(cost_tally *t);
 int cost_add(cost_tally *t, const cohort *c, const cohort_knee *k, const timepoint *tp,
              const responder_outcome *o, genu_arena *a, genu_err *err);
 
+/* The same with the knee's series at tp already worked out (s from
+ * cost_series_of for that knee and timepoint). */
+int cost_add_series(cost_tally *t, const cost_series *s, const responder_outcome *o,
+                    genu_arena *a, genu_err *err);
+
+/* Whether o counts in a tally (an eligible knee, converted or evaluated). */
+bool cost_counts(const responder_outcome *o);
+
 /* Sorts the currencies by name (byte order) and sets per_responder. */
 void cost_finish(cost_tally *t);
 

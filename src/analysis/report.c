@@ -73,24 +73,6 @@ static bool any_response(const cohort *c, const cohort_knee *k, const timepoint 
     return false;
 }
 
-static void followup(const cohort *c, report *r)
-{
-    for (size_t t = 0; t < r->spec.ntp; t++) {
-        for (size_t i = 0; i < c->nknee; i++) {
-            const cohort_knee *k = &c->knees[i];
-            if (!timepoint_closed(&r->spec.tps[t], k->index, c->as_of))
-                continue;
-            report_followup *f = &r->followup[t * r->nstrata + r->group[i]];
-            f->due++;
-            f->done += any_response(c, k, &r->spec.tps[t]);
-        }
-        for (size_t g = 0; g < r->nstrata; g++) {
-            report_followup *f = &r->followup[t * r->nstrata + g];
-            f->missing = f->due - f->done;
-        }
-    }
-}
-
 static void compare(const report_cell *x, const report_cell *y, report_cmp *out)
 {
     size_t x1 = x->n.responders, n1 = x->n.analysed, x2 = y->n.responders, n2 = y->n.analysed;
@@ -113,23 +95,81 @@ static void compare(const report_cell *x, const report_cell *y, report_cmp *out)
     }
 }
 
-static int responders(const cohort *c, report *r, genu_arena *a, genu_err *err)
+/* Scratch of the knee-by-knee pass: each change value, and whether the
+ * knee was evaluated for it, at [(m · ntp + t) · nknee + i]. */
+typedef struct change_vals {
+    double *v;
+    unsigned char *ok;
+} change_vals;
+
+/* Everything about knee i at timepoint t: follow-up completeness, each
+ * definition's outcome with its cost, each change measure. */
+static int knee_at(const cohort *c, report *r, const responder_def *cdefs, size_t i, size_t t,
+                   change_vals *cv, genu_arena *a, genu_err *err)
+{
+    const report_spec *s = &r->spec;
+    const cohort_knee *k = &c->knees[i];
+    const timepoint *tp = &s->tps[t];
+    size_t g = r->group[i];
+    if (timepoint_closed(tp, k->index, c->as_of)) {
+        report_followup *f = &r->followup[t * r->nstrata + g];
+        f->due++;
+        f->done += any_response(c, k, tp);
+    }
+    cost_series cs;
+    bool have_cs = false;
+    for (size_t d = 0; d < s->ndef; d++) {
+        responder_outcome o;
+        report_cell *x = &r->cells[(d * s->ntp + t) * r->nstrata + g];
+        responder_eval(c, k, &s->defs[d], tp, &o);
+        claim_add(&x->n, &o);
+        if (!cost_counts(&o))
+            continue;
+        if (!have_cs) /* the series is the same for every definition */
+            cost_series_of(c, k, tp, &cs);
+        have_cs = true;
+        int rc = cost_add_series(&x->cost, &cs, &o, a, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t m = 0; m < s->nchange; m++) {
+        responder_outcome o;
+        size_t at = (m * s->ntp + t) * c->nknee + i;
+        responder_eval(c, k, &cdefs[m], tp, &o);
+        cv->ok[at] = o.eligible && o.status == RESPONDER_EVALUATED;
+        cv->v[at] = o.change;
+    }
+    return GENU_OK;
+}
+
+/* One pass over the knees doing every timepoint and definition of a knee
+ * together, while its responses are in cache (the report's time goes into
+ * these lookups). Each cell still sees its knees in cohort order, so sums
+ * are added in the same order as one cell at a time would add them. */
+static int knees_pass(const cohort *c, report *r, const responder_def *cdefs, change_vals *cv,
+                      genu_arena *a, genu_err *err)
+{
+    const report_spec *s = &r->spec;
+    for (size_t j = 0; j < s->ndef * s->ntp * r->nstrata; j++)
+        cost_tally_init(&r->cells[j].cost);
+    for (size_t i = 0; i < c->nknee; i++)
+        for (size_t t = 0; t < s->ntp; t++) {
+            int rc = knee_at(c, r, cdefs, i, t, cv, a, err);
+            if (rc)
+                return rc;
+        }
+    for (size_t j = 0; j < s->ntp * r->nstrata; j++)
+        r->followup[j].missing = r->followup[j].due - r->followup[j].done;
+    return GENU_OK;
+}
+
+/* Rates, costs and comparisons of every cell, once all knees are in. */
+static void finish_cells(report *r)
 {
     const report_spec *s = &r->spec;
     for (size_t d = 0; d < s->ndef; d++) {
         for (size_t t = 0; t < s->ntp; t++) {
             report_cell *cell = &r->cells[(d * s->ntp + t) * r->nstrata];
-            for (size_t g = 0; g < r->nstrata; g++)
-                cost_tally_init(&cell[g].cost);
-            for (size_t i = 0; i < c->nknee; i++) {
-                responder_outcome o;
-                report_cell *x = &cell[r->group[i]];
-                responder_eval(c, &c->knees[i], &s->defs[d], &s->tps[t], &o);
-                claim_add(&x->n, &o);
-                int rc = cost_add(&x->cost, c, &c->knees[i], &s->tps[t], &o, a, err);
-                if (rc)
-                    return rc;
-            }
             for (size_t g = 0; g < r->nstrata; g++) {
                 claim_rates_of(&cell[g].n, &cell[g].r);
                 cost_finish(&cell[g].cost);
@@ -144,34 +184,48 @@ static int responders(const cohort *c, report *r, genu_arena *a, genu_err *err)
                 }
         }
     }
-    return GENU_OK;
 }
 
-static int change(const cohort *c, report *r, genu_arena *a)
+/* The change definitions: each measure's change, unthresholded. */
+static void change_defs(const report_spec *s, responder_def *defs)
+{
+    for (size_t m = 0; m < s->nchange; m++) {
+        memset(&defs[m], 0, sizeof defs[m]);
+        defs[m].kind = RESPONDER_CHANGE;
+        defs[m].m = s->change[m];
+    }
+}
+
+/* Mean change per measure, timepoint and stratum, over the knees of the
+ * stratum in cohort order. */
+static int change_means(const cohort *c, report *r, const change_vals *cv, genu_arena *a)
 {
     const report_spec *s = &r->spec;
-    double *v = genu_arena_calloc(a, c->nknee + 1, sizeof *v);
-    if (!v)
+    size_t n = c->nknee;
+    double *v = genu_arena_calloc(a, n + 1, sizeof *v);
+    size_t *order = genu_arena_calloc(a, n + 1, sizeof *order);
+    size_t *from = genu_arena_calloc(a, r->nstrata + 1, sizeof *from);
+    if (!v || !order || !from)
         return -1;
-    for (size_t m = 0; m < s->nchange; m++) {
-        responder_def def;
-        memset(&def, 0, sizeof def);
-        def.kind = RESPONDER_CHANGE;
-        def.m = s->change[m];
-        for (size_t t = 0; t < s->ntp; t++)
+    /* knees by stratum, in cohort order within each (a counting sort) */
+    for (size_t g = 0; g < r->nstrata; g++)
+        from[g + 1] = from[g] + r->entered[g];
+    for (size_t i = 0; i < n; i++)
+        order[from[r->group[i]]++] = i;
+    for (size_t g = r->nstrata; g > 0; g--)
+        from[g] = from[g - 1];
+    from[0] = 0;
+    for (size_t m = 0; m < s->nchange; m++)
+        for (size_t t = 0; t < s->ntp; t++) {
+            size_t base = (m * s->ntp + t) * n;
             for (size_t g = 0; g < r->nstrata; g++) {
                 size_t k = 0;
-                for (size_t i = 0; i < c->nknee; i++) {
-                    responder_outcome o;
-                    if (r->group[i] != g)
-                        continue;
-                    responder_eval(c, &c->knees[i], &def, &s->tps[t], &o);
-                    if (o.eligible && o.status == RESPONDER_EVALUATED)
-                        v[k++] = o.change;
-                }
+                for (size_t j = from[g]; j < from[g + 1]; j++)
+                    if (cv->ok[base + order[j]])
+                        v[k++] = cv->v[base + order[j]];
                 stats_mean_ci(v, k, &r->change[(m * s->ntp + t) * r->nstrata + g]);
             }
-    }
+        }
     return 0;
 }
 
@@ -211,6 +265,32 @@ static void *table(genu_arena *a, size_t n, size_t m, size_t k, size_t sz)
     return genu_arena_calloc(a, nm * k + 1, sz);
 }
 
+/* *ix: a copy of c with an index of every measure the report looks up,
+ * under the very pointers it looks them up with (r's definitions, the
+ * change definitions, the static OMERACT-OARSI sources): each knee's
+ * responses are then read once instead of once per definition, timepoint
+ * and source, and no score key is compared while evaluating. */
+static int index_measures(const cohort *c, const report *r, const responder_def *cdefs,
+                          genu_arena *a, cohort *ix, genu_err *err)
+{
+    const char *inst[64], *key[64];
+    size_t n = 0;
+    for (size_t d = 0; d < r->spec.ndef + r->spec.nchange; d++) {
+        const responder_def *def = d < r->spec.ndef ? &r->spec.defs[d] : &cdefs[d - r->spec.ndef];
+        size_t want = responder_sources(def, inst + n, key + n, 64 - n);
+        if (want > 64 - n)
+            return GENU_OK; /* too many to index: lookups scan, as without */
+        n += want;
+    }
+    *ix = *c;
+    const cohort_mindex *x;
+    int rc = cohort_index_measures(c, inst, key, n, a, &x, err);
+    if (rc)
+        return rc;
+    ix->mindex = x;
+    return GENU_OK;
+}
+
 int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *out,
                  genu_err *err)
 {
@@ -218,6 +298,13 @@ int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *o
     memset(&r, 0, sizeof r);
     r.c = c;
     r.spec = *s;
+    responder_def cdefs[REPORT_MAXCHANGE];
+    change_defs(&r.spec, cdefs);
+    cohort ix = *c;
+    int rc = index_measures(c, &r, cdefs, a, &ix, err);
+    if (rc)
+        return rc;
+    c = &ix; /* the same cohort with the index; r.c stays the caller's */
     if (make_strata(c, s->by, a, &r))
         return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
     r.followup = table(a, s->ntp, r.nstrata, 1, sizeof *r.followup);
@@ -227,11 +314,15 @@ int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *o
     r.km = table(a, r.nstrata, 1, 1, sizeof *r.km);
     if (!r.followup || !r.cells || !r.cmps || !r.change || !r.km)
         return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
-    followup(c, &r);
-    int rc = responders(c, &r, a, err);
-    if (rc)
+    size_t nchg = s->nchange * s->ntp; /* <= REPORT_MAXCHANGE · REPORT_MAXTP */
+    change_vals cv = {table(a, nchg, c->nknee, 1, sizeof *cv.v),
+                      table(a, nchg, c->nknee, 1, sizeof *cv.ok)};
+    if (!cv.v || !cv.ok)
+        return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
+    if ((rc = knees_pass(c, &r, cdefs, &cv, a, err)))
         return rc;
-    if (change(c, &r, a))
+    finish_cells(&r);
+    if (change_means(c, &r, &cv, a))
         return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
     if ((rc = survival(c, &r, a, err)))
         return rc;
