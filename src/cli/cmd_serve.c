@@ -13,10 +13,12 @@
 
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
-    "                        [--routes]\n\n"
+    "                        [--rules FILE] [--timeout SECONDS] [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
-    "  --threads N         worker threads (default: one per core)\n"
+    "  --threads N         worker threads (default: 8 per core; they wait on group commits)\n"
+    "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
+    "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
     "  --secure-cookies    mark the session cookie Secure (serve behind TLS)\n"
     "  --routes            print the routes and exit\n"
     "SIGTERM or SIGINT stops the server gracefully (exit 0).\n";
@@ -28,12 +30,12 @@ static int print_routes(void)
     return CLI_OK;
 }
 
-static int parse_threads(const char *v, unsigned *out)
+static int parse_count(const char *opt, const char *v, unsigned long max, unsigned *out)
 {
     char *end;
     unsigned long n = strtoul(v, &end, 10);
-    if (!*v || *end || n < 1 || n > 256 || v[0] == '-') {
-        cli_error("--threads: expected a number from 1 to 256, not \"%s\"", v);
+    if (!*v || *end || n < 1 || n > max || v[0] == '-') {
+        cli_error("%s: expected a number from 1 to %lu, not \"%s\"", opt, max, v);
         return CLI_EUSAGE;
     }
     *out = (unsigned)n;
@@ -46,7 +48,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0};
+    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL};
     for (int i = 1; i < argc;) {
         const char *v;
         int r = cli_opt(argc, argv, &i, "--listen", &v);
@@ -55,8 +57,17 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
             continue;
         }
         if (!r && (r = cli_opt(argc, argv, &i, "--threads", &v)) > 0) {
-            if (parse_threads(v, &cfg.threads))
+            if (parse_count("--threads", v, 256, &cfg.threads))
                 return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--timeout", &v)) > 0) {
+            if (parse_count("--timeout", v, 3600, &cfg.timeout_s))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--rules", &v)) > 0) {
+            cfg.rules = v;
             continue;
         }
         if (r < 0)

@@ -320,6 +320,19 @@ static void audit(ctx *c)
     genu_buf_puts(b, "]}\n");
 }
 
+int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err)
+{
+    if (c->env && c->env->writer)
+        return writer_run(c->env->writer, actor, fn, arg, err);
+    if (store_set_actor(c->store, actor, err) || store_begin(c->store, err))
+        return err->code;
+    if (fn(c->store, arg, err) || store_commit(c->store, err)) {
+        store_rollback(c->store);
+        return err->code ? err->code : GENU_EIO;
+    }
+    return GENU_OK;
+}
+
 static void dispatch(ctx *c)
 {
     switch (c->route.def->id) {
@@ -392,6 +405,7 @@ void api_handle(ctx *c)
     }
     const char *actor = c->signed_in ? genu_arena_printf(c->arena, "user:%s", c->user.name)
                                      : "anonymous";
+    c->actor = actor;
     if (!actor || store_set_actor(c->store, actor, &err)) {
         ctx_fail(c, &err);
         return;

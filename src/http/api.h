@@ -16,6 +16,12 @@ void api_handle(ctx *c);
  * NULL. Caller decrefs. */
 json_t *api_body_object(ctx *c);
 
+/* Runs fn(store, arg) as one durable write under the audit actor: through
+ * the server's group commit (writer.h) when c->env->writer is set, else in
+ * a transaction of its own on c->store. GENU_OK only once committed; else
+ * fn's error or the commit's, and nothing of fn kept. Blocks until then. */
+int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err);
+
 /* Whether the signed-in user may see a patient of `site` (clinicians and
  * researchers with a site scope see only those sites). */
 int api_site_allowed(const ctx *c, const char *site);

@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
+#include "http/writer.h"
 #include "store/store.h"
 
 #define CTX_MAXQUERY 32
@@ -28,6 +29,7 @@ typedef struct ctx_env {
     ratelimit *signin;      /* failed sign-ins per account and per address */
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
     const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
+    writer *writer;         /* group commit of durable writes; NULL: each in its own */
 } ctx_env;
 
 typedef struct ctx {
@@ -53,6 +55,7 @@ typedef struct ctx {
     int role; /* auth_role */
     store_user user;
     const char *csrf, *token_hash;
+    const char *actor; /* the audit actor of this request ("user:alice", "anonymous") */
     /* the response */
     int status;
     const char *ctype;

@@ -209,15 +209,43 @@ static int exists(ctx *c, genu_rtype t, const char *id, genu_record *out)
     return 1;
 }
 
-static int put(ctx *c, const genu_record *r, store_put_result *res)
+/* A record write as the writer runs it: a create fails with
+ * GENU_ECONFLICT when the id appeared since the handler looked. */
+typedef struct put_job {
+    const genu_record *r;
+    bool create;
+    genu_arena *arena; /* the request's; its thread waits meanwhile */
+    store_put_result res;
+} put_job;
+
+static int put_write(genu_store *s, void *arg, genu_err *err)
+{
+    put_job *j = arg;
+    genu_record old;
+    if (j->create) {
+        int rc = store_get(s, j->r->type, j->r->id, j->arena, &old, err);
+        if (rc == GENU_OK)
+            return GENU_FAIL(err, GENU_ECONFLICT, "a %s \"%s\" exists already (PUT replaces it)",
+                             record_type_name(j->r->type), j->r->id);
+        if (rc != GENU_ENOTFOUND)
+            return rc;
+        genu_err_clear(err);
+    }
+    return store_put(s, j->r, &j->res, err);
+}
+
+static int put(ctx *c, const genu_record *r, bool create, store_put_result *res)
 {
     genu_err err = {0};
-    if (store_begin(c->store, &err) || store_put(c->store, r, res, &err) ||
-        store_commit(c->store, &err)) {
-        store_rollback(c->store);
-        ctx_fail(c, &err);
+    put_job j = {.r = r, .create = create, .arena = c->arena};
+    if (api_write(c, c->actor, put_write, &j, &err)) {
+        if (err.code == GENU_ECONFLICT && create)
+            ctx_error(c, 409, "conflict", "id", "%s", err.msg);
+        else
+            ctx_fail(c, &err);
         return -1;
     }
+    *res = j.res;
     return 0;
 }
 
@@ -244,7 +272,7 @@ void records_create(ctx *c)
                   record_type_name(r.type), r.id);
         return;
     }
-    if (put(c, &r, &res) == 0)
+    if (put(c, &r, true, &res) == 0)
         write_result(c, 201, res, r.doc);
 }
 
@@ -312,9 +340,20 @@ void records_put(ctx *c)
         ctx_error(c, 400, "bad_request", "id", "field \"id\": the path says \"%s\"", id);
         return;
     }
-    if (write_allowed(c, &r) || put(c, &r, &res))
+    if (write_allowed(c, &r) || put(c, &r, false, &res))
         return;
     write_result(c, 200, res, r.doc);
+}
+
+typedef struct delete_job {
+    genu_rtype type;
+    const char *id;
+} delete_job;
+
+static int delete_write(genu_store *s, void *arg, genu_err *err)
+{
+    const delete_job *j = arg;
+    return store_delete(s, j->type, j->id, err);
 }
 
 void records_delete(ctx *c)
@@ -325,9 +364,8 @@ void records_delete(ctx *c)
     genu_err err = {0};
     if (visible_record(c, &t, &id, &r))
         return;
-    if (store_begin(c->store, &err) || store_delete(c->store, t, id, &err) ||
-        store_commit(c->store, &err)) {
-        store_rollback(c->store);
+    delete_job j = {t, id};
+    if (api_write(c, c->actor, delete_write, &j, &err)) {
         ctx_fail(c, &err);
         return;
     }

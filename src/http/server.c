@@ -19,9 +19,11 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/ctx.h"
+#include "http/writer.h"
 #include "store/store.h"
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
+#define DEFAULT_TIMEOUT_S 30
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
 /* JSON answers and the server's own pages load nothing but inline style. */
 #define CSP_API                                                                                   \
@@ -289,6 +291,7 @@ int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *por
 
 static void free_server(server *s)
 {
+    writer_destroy(s->env.writer);
     for (size_t i = 0; i < s->nstore; i++)
         store_close(s->stores[i]);
     ratelimit_destroy(s->env.signin);
@@ -324,7 +327,8 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     if (auth_init(err))
         return err->code;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 1);
+    unsigned threads = cfg->threads ? cfg->threads
+                                    : SERVER_THREADS_PER_CORE * (unsigned)(cores > 0 ? cores : 1);
     server *s = calloc(1, sizeof *s);
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -352,7 +356,12 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
         free_server(s);
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     }
-    if (rules_load_default(s->rules_arena, &s->rules, err)) {
+    if (cfg->rules ? rules_load(cfg->rules, s->rules_arena, &s->rules, err)
+                   : rules_load_default(s->rules_arena, &s->rules, err)) {
+        free_server(s);
+        return err->code;
+    }
+    if (writer_create(cfg->db, 0, &s->env.writer, err)) {
         free_server(s);
         return err->code;
     }
@@ -366,7 +375,8 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
                             MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
                             MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
-                            30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+                            cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         free_server(s);
         return GENU_FAIL(err, GENU_EIO, "cannot listen on %s (in use, or not an address here)",

@@ -1,7 +1,8 @@
-/* server: genu's HTTP server on libmicrohttpd: an epoll thread pool sized to
- * the cores, one store handle per worker (a guarded pool), bounded
- * per-connection memory and request bodies, and a graceful stop that stops
- * accepting, lets requests in flight finish, then closes. */
+/* server: genu's HTTP server on libmicrohttpd: an epoll thread pool, one
+ * store handle per worker (a guarded pool), durable writes through one
+ * group-commit writer (writer.h), bounded per-connection memory, request
+ * bodies and idle time, and a graceful stop that stops accepting, lets
+ * requests in flight finish, then closes. */
 #ifndef GENU_HTTP_SERVER_H
 #define GENU_HTTP_SERVER_H
 
@@ -16,7 +17,14 @@ typedef struct server_config {
     unsigned threads;      /* worker threads; 0 = the number of cores */
     bool secure_cookies;   /* add Secure to the session cookie (behind TLS) */
     size_t body_limit;     /* bytes; 0 = 1 MiB. Larger bodies get 413 */
+    unsigned timeout_s;    /* a connection idle this long is closed; 0 = 30 s */
+    const char *rules;     /* advice rules file; NULL = the default rules */
 } server_config;
+
+/* Workers per core when cfg->threads is 0: a worker waits while its
+ * request's write is committed with others, so the pool has more workers
+ * than cores to keep the cores busy and the batches large. */
+#define SERVER_THREADS_PER_CORE 8
 
 typedef struct server server;
 

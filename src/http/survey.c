@@ -468,6 +468,28 @@ static void thanks(ctx *c, const store_survey *v)
     html_end(b);
 }
 
+/* The submission as the writer runs it: spend the link (once: a second
+ * submission racing on it gets GENU_ECONFLICT) and store the answers. */
+typedef struct submit_job {
+    const char *token_hash;
+    int64_t now_us;
+    const genu_record *recs;
+    size_t nrec;
+} submit_job;
+
+static int submit_write(genu_store *s, void *arg, genu_err *err)
+{
+    const submit_job *j = arg;
+    if (store_survey_use(s, j->token_hash, j->now_us, err))
+        return err->code;
+    for (size_t i = 0; i < j->nrec; i++) {
+        store_put_result res;
+        if (store_put(s, &j->recs[i], &res, err))
+            return err->code;
+    }
+    return GENU_OK;
+}
+
 void survey_submit(ctx *c)
 {
     store_survey v;
@@ -501,22 +523,13 @@ void survey_submit(ctx *c)
     char hash[AUTH_HEX_LEN];
     auth_sha256_hex(token, hash);
     const char *actor = genu_arena_printf(c->arena, "survey:%s", v.patient);
-    if (!actor || store_set_actor(c->store, actor, &err) || store_begin(c->store, &err))
-        goto fail;
-    if (store_survey_use(c->store, hash, c->now_us, &err))
-        goto fail_tx;
-    for (size_t i = 0; i < nrec; i++) {
-        store_put_result res;
-        if (store_put(c->store, &recs[i], &res, &err))
-            goto fail_tx;
+    submit_job j = {hash, c->now_us, recs, nrec};
+    if (!actor) {
+        GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    } else if (api_write(c, actor, submit_write, &j, &err) == GENU_OK) {
+        thanks(c, &v);
+        return;
     }
-    if (store_commit(c->store, &err))
-        goto fail_tx;
-    thanks(c, &v);
-    return;
-fail_tx:
-    store_rollback(c->store);
-fail:
     if (err.code == GENU_ECONFLICT) {
         page(c, 410, "Survey already answered",
              "This survey link has already been used. Thank you; there is nothing more to do.");

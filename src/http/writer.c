@@ -1,0 +1,176 @@
+/* writer: one thread, one store handle, a queue of jobs that live on their
+ * callers' stacks. The batch forms by itself: while one commit waits for
+ * its fsync the next requests queue up, and the writer takes all of them at
+ * once; there is no timer, so a lone write is never delayed.
+ *
+ * A job is touched by the writer only until it is marked done, under the
+ * mutex; the caller waits for that mark under the same mutex, so its stack
+ * outlives every access. */
+#include "http/writer.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_BATCH 1024
+
+typedef struct job {
+    const char *actor;
+    writer_fn fn;
+    void *arg;
+    genu_err *err; /* the caller's */
+    int rc;
+    bool done;
+    struct job *next;
+} job;
+
+struct writer {
+    genu_store *store;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* the writer waits for jobs */
+    pthread_cond_t done; /* callers wait for their job */
+    job *head, **tail;
+    size_t max_batch;
+    bool stop;
+    size_t writes, batches;
+};
+
+/* Runs one job in its savepoint; its result goes to j->rc and j->err. */
+static void run_job(genu_store *s, job *j)
+{
+    if (store_set_actor(s, j->actor, j->err) || store_savepoint(s, j->err)) {
+        j->rc = j->err->code ? j->err->code : GENU_EIO;
+        return;
+    }
+    j->rc = j->fn(s, j->arg, j->err);
+    if (j->rc == GENU_OK && store_release(s, j->err) != GENU_OK)
+        j->rc = j->err->code ? j->err->code : GENU_EIO;
+    if (j->rc != GENU_OK) {
+        if (!j->err->code)
+            GENU_FAIL(j->err, j->rc, "write failed");
+        store_rollback_to(s);
+    }
+}
+
+/* One transaction for the batch; fails every job still OK when the
+ * transaction cannot start or commit. Returns the writes kept. */
+static size_t run_batch(writer *w, job *batch)
+{
+    genu_err berr = {0};
+    size_t kept = 0;
+    if (store_begin(w->store, &berr) == GENU_OK) {
+        for (job *j = batch; j; j = j->next)
+            run_job(w->store, j);
+        for (job *j = batch; j; j = j->next)
+            kept += j->rc == GENU_OK;
+        if (kept == 0)
+            store_rollback(w->store);
+        else if (store_commit(w->store, &berr) != GENU_OK)
+            store_rollback(w->store);
+    }
+    if (!berr.code)
+        return kept;
+    fprintf(stderr, "genu: serve: a batch of writes failed: %s\n", berr.msg);
+    for (job *j = batch; j; j = j->next)
+        if (j->rc == GENU_OK) {
+            j->rc = berr.code;
+            *j->err = berr;
+        }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->work, &w->mu);
+        if (!w->head)
+            break;
+        /* take up to max_batch jobs off the queue */
+        job *batch = w->head, *last = batch;
+        for (size_t n = 1; n < w->max_batch && last->next; n++)
+            last = last->next;
+        w->head = last->next;
+        if (!w->head)
+            w->tail = &w->head;
+        last->next = NULL;
+        pthread_mutex_unlock(&w->mu);
+        size_t kept = run_batch(w, batch);
+        pthread_mutex_lock(&w->mu);
+        w->writes += kept;
+        w->batches += kept > 0;
+        for (job *j = batch; j; j = j->next)
+            j->done = true;
+        pthread_cond_broadcast(&w->done);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+int writer_create(const char *url, size_t max_batch, writer **out, genu_err *err)
+{
+    writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, NULL);
+    w->tail = &w->head;
+    w->max_batch = max_batch ? max_batch : DEFAULT_MAX_BATCH;
+    if (store_open(url, false, &w->store, err)) {
+        writer_destroy(w);
+        return err->code;
+    }
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        writer_destroy(w);
+        return GENU_FAIL(err, GENU_EIO, "cannot start the writer thread");
+    }
+    w->started = true;
+    *out = w;
+    return GENU_OK;
+}
+
+void writer_destroy(writer *w)
+{
+    if (!w)
+        return;
+    if (w->started) {
+        pthread_mutex_lock(&w->mu);
+        w->stop = true;
+        pthread_cond_signal(&w->work);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+    }
+    store_close(w->store);
+    pthread_cond_destroy(&w->done);
+    pthread_cond_destroy(&w->work);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}
+
+int writer_run(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *err)
+{
+    job j = {.actor = actor, .fn = fn, .arg = arg, .err = err};
+    pthread_mutex_lock(&w->mu);
+    *w->tail = &j;
+    w->tail = &j.next;
+    pthread_cond_signal(&w->work);
+    while (!j.done)
+        pthread_cond_wait(&w->done, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return j.rc;
+}
+
+void writer_stats(writer *w, size_t *writes, size_t *batches)
+{
+    pthread_mutex_lock(&w->mu);
+    *writes = w->writes;
+    *batches = w->batches;
+    pthread_mutex_unlock(&w->mu);
+}
