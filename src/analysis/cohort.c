@@ -510,6 +510,14 @@ static bool carries(const genu_record *r, const cohort_knee *k, const char *inst
 /* ---- measure index ----------------------------------------------------- */
 
 #define MINDEX_MAX 64
+#define MINDEX_HASH 256 /* a power of two, > 2 · MINDEX_MAX: short probes */
+
+static size_t alias_hash(const char *instrument, const char *key)
+{
+    uint64_t h = (uint64_t)(uintptr_t)instrument * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)key;
+    h *= 0xff51afd7ed558ccdu;
+    return (size_t)(h >> 56) & (MINDEX_HASH - 1);
+}
 
 /* One date's response carrying a measure for a knee. */
 typedef struct mentry {
@@ -522,6 +530,7 @@ struct cohort_mindex {
     size_t nalias;                              /* measures as given */
     const char *inst[MINDEX_MAX], *key[MINDEX_MAX];
     size_t slot[MINDEX_MAX];                    /* alias -> distinct measure */
+    unsigned char hash[MINDEX_HASH];            /* alias + 1 by its pointers, 0: none */
     size_t n;                                   /* distinct measures */
     const char *sinst[MINDEX_MAX], *skey[MINDEX_MAX];
     size_t first[MINDEX_MAX]; /* the first slot with the same instrument */
@@ -541,9 +550,13 @@ static bool indexed(const cohort *c, const cohort_knee *k, const char *instrumen
     if (at < base || at >= base + c->nknee * sizeof *k)
         return false;
     size_t i = (size_t)(k - c->knees), m = x->nalias;
-    for (size_t j = 0; j < x->nalias && m == x->nalias; j++)
-        if (x->inst[j] == instrument && x->key[j] == key)
+    for (size_t h = alias_hash(instrument, key); x->hash[h]; h = (h + 1) & (MINDEX_HASH - 1)) {
+        size_t j = x->hash[h] - 1u;
+        if (x->inst[j] == instrument && x->key[j] == key) {
             m = j;
+            break;
+        }
+    }
     for (size_t j = 0; j < x->nalias && m == x->nalias; j++)
         if (strcmp(x->inst[j], instrument) == 0 && strcmp(x->key[j], key) == 0)
             m = j;
@@ -576,7 +589,9 @@ static bool mvec_push(mvec *m, mentry e)
 }
 
 /* val[(r − lo)·n + s]: response r's value of measure s, NAN when it does
- * not carry it (the first score named key, as record_score finds it). */
+ * not carry it (the first score named key, as record_score finds it). Each
+ * response's instrument is compared once per distinct instrument and its
+ * scores are read once, whatever the number of measures. */
 static void patient_values(const cohort *c, const cohort_mindex *x, size_t lo, size_t hi,
                            double *val)
 {
@@ -585,17 +600,23 @@ static void patient_values(const cohort *c, const cohort_mindex *x, size_t lo, s
         const genu_response *resp = &rs[r].u.response;
         double *v = &val[(r - lo) * x->n];
         bool match[MINDEX_MAX];
+        size_t want[MINDEX_MAX], nwant = 0;
         for (size_t s = 0; s < x->n; s++) {
             size_t f = x->first[s];
             match[s] = f == s ? strcmp(resp->instrument, x->sinst[s]) == 0 : match[f];
             v[s] = NAN;
-            if (!match[s])
-                continue;
-            for (size_t j = 0; j < resp->nscores; j++)
-                if (strcmp(resp->scores[j].key, x->skey[s]) == 0) {
-                    v[s] = resp->scores[j].value;
-                    break;
+            if (match[s])
+                want[nwant++] = s;
+        }
+        for (size_t j = 0; j < resp->nscores && nwant; j++) {
+            const char *k = resp->scores[j].key;
+            for (size_t w = 0; w < nwant; w++) {
+                const char *sk = x->skey[want[w]];
+                if (sk[0] == k[0] && strcmp(sk, k) == 0) {
+                    v[want[w]] = resp->scores[j].value;
+                    want[w--] = want[--nwant]; /* found: its first score counts */
                 }
+            }
         }
     }
 }
@@ -648,6 +669,10 @@ static int mindex_measures(cohort_mindex *x, const char *const *instrument,
         x->slot[i] = s;
         x->inst[i] = instrument[i];
         x->key[i] = key[i];
+        size_t h = alias_hash(instrument[i], key[i]);
+        while (x->hash[h])
+            h = (h + 1) & (MINDEX_HASH - 1);
+        x->hash[h] = (unsigned char)(i + 1);
     }
     return GENU_OK;
 }
