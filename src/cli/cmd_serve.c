@@ -16,7 +16,7 @@ static const char usage[] =
     "                        [--rules FILE] [--timeout SECONDS] [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
-    "  --threads N         worker threads (default: 8 per core; they wait on group commits)\n"
+    "  --threads N         worker threads (default: 32 per core; they wait on group commits)\n"
     "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
     "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
     "  --secure-cookies    mark the session cookie Secure (serve behind TLS)\n"
@@ -102,7 +102,10 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
     sigwait(&set, &sig);
     fprintf(stderr, "genu: %s: stopping after the requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    size_t writes, commits;
+    server_stats(s, &writes, &commits);
     server_stop(s, 10000);
-    fprintf(stderr, "genu: stopped\n");
+    fprintf(stderr, "genu: stopped; %zu durable writes had been committed in %zu commits\n",
+            writes, commits);
     return CLI_OK;
 }

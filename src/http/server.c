@@ -387,6 +387,11 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     return GENU_OK;
 }
 
+void server_stats(server *s, size_t *writes, size_t *commits)
+{
+    writer_stats(s->env.writer, writes, commits);
+}
+
 void server_stop(server *s, unsigned drain_ms)
 {
     if (!s)

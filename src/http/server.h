@@ -24,7 +24,7 @@ typedef struct server_config {
 /* Workers per core when cfg->threads is 0: a worker waits while its
  * request's write is committed with others, so the pool has more workers
  * than cores to keep the cores busy and the batches large. */
-#define SERVER_THREADS_PER_CORE 8
+#define SERVER_THREADS_PER_CORE 32
 
 typedef struct server server;
 
@@ -33,6 +33,10 @@ typedef struct server server;
  * the port cannot be bound, store errors as they come. */
 int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
                  genu_err *err);
+
+/* Durable writes committed and commits made since the start (their ratio is
+ * the mean group-commit batch). */
+void server_stats(server *s, size_t *writes, size_t *commits);
 
 /* Stops accepting, waits up to drain_ms for requests in flight, stops the
  * workers and frees everything. NULL is a no-op. */

@@ -3,12 +3,14 @@
  * its fsync the next requests queue up, and the writer takes all of them at
  * once; there is no timer, so a lone write is never delayed.
  *
- * A job is touched by the writer only until it is marked done, under the
- * mutex; the caller waits for that mark under the same mutex, so its stack
+ * Each job carries its own semaphore, so the end of a batch wakes exactly
+ * its callers (no herd on a shared condition variable). The writer touches a
+ * job last in sem_post; the caller returns only after sem_wait, so its stack
  * outlives every access. */
 #include "http/writer.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ typedef struct job {
     void *arg;
     genu_err *err; /* the caller's */
     int rc;
-    bool done;
+    sem_t done;
     struct job *next;
 } job;
 
@@ -32,7 +34,6 @@ struct writer {
     bool started;
     pthread_mutex_t mu;
     pthread_cond_t work; /* the writer waits for jobs */
-    pthread_cond_t done; /* callers wait for their job */
     job *head, **tail;
     size_t max_batch;
     bool stop;
@@ -102,12 +103,13 @@ static void *writer_main(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&w->mu);
         size_t kept = run_batch(w, batch);
+        for (job *j = batch, *next; j; j = next) {
+            next = j->next;
+            sem_post(&j->done);
+        }
         pthread_mutex_lock(&w->mu);
         w->writes += kept;
         w->batches += kept > 0;
-        for (job *j = batch; j; j = j->next)
-            j->done = true;
-        pthread_cond_broadcast(&w->done);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -120,7 +122,6 @@ int writer_create(const char *url, size_t max_batch, writer **out, genu_err *err
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
     w->tail = &w->head;
     w->max_batch = max_batch ? max_batch : DEFAULT_MAX_BATCH;
     if (store_open(url, false, &w->store, err)) {
@@ -148,7 +149,6 @@ void writer_destroy(writer *w)
         pthread_join(w->thread, NULL);
     }
     store_close(w->store);
-    pthread_cond_destroy(&w->done);
     pthread_cond_destroy(&w->work);
     pthread_mutex_destroy(&w->mu);
     free(w);
@@ -157,13 +157,16 @@ void writer_destroy(writer *w)
 int writer_run(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *err)
 {
     job j = {.actor = actor, .fn = fn, .arg = arg, .err = err};
+    if (sem_init(&j.done, 0, 0) != 0)
+        return GENU_FAIL(err, GENU_EIO, "cannot wait for the writer");
     pthread_mutex_lock(&w->mu);
     *w->tail = &j;
     w->tail = &j.next;
     pthread_cond_signal(&w->work);
-    while (!j.done)
-        pthread_cond_wait(&w->done, &w->mu);
     pthread_mutex_unlock(&w->mu);
+    while (sem_wait(&j.done) != 0)
+        ; /* EINTR */
+    sem_destroy(&j.done);
     return j.rc;
 }
 
