@@ -30,6 +30,23 @@ json_t *api_body_object(ctx *c)
     return v;
 }
 
+int api_known_fields(ctx *c, json_t *body, const char *const *names)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        size_t i = 0;
+        while (names[i] && strcmp(names[i], key) != 0)
+            i++;
+        if (!names[i]) {
+            ctx_error(c, 400, "bad_request", key, "field \"%s\": unknown here", key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int api_site_allowed(const ctx *c, const char *site)
 {
     if (c->role == AUTH_ADMIN)
@@ -90,9 +107,14 @@ static const char *cookie_value(ctx *c, const char *token, int64_t max_age_s)
 
 static void session_new(ctx *c)
 {
+    static const char *const fields[] = {"name", "password", NULL};
     json_t *body = api_body_object(c);
     if (!body)
         return;
+    if (api_known_fields(c, body, fields)) {
+        json_decref(body);
+        return;
+    }
     const char *name = json_string_value(json_object_get(body, "name"));
     const char *pw = json_string_value(json_object_get(body, "password"));
     genu_err err = {0};

@@ -22,6 +22,11 @@ json_t *api_body_object(ctx *c);
  * fn's error or the commit's, and nothing of fn kept. Blocks until then. */
 int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err);
 
+/* Checks that body has no member outside names (NULL-terminated); an
+ * unknown one is a 400 naming it (a misspelt option must not be ignored),
+ * and -1 is returned. */
+int api_known_fields(ctx *c, json_t *body, const char *const *names);
+
 /* Whether the signed-in user may see a patient of `site` (clinicians and
  * researchers with a site scope see only those sites). */
 int api_site_allowed(const ctx *c, const char *site);

@@ -110,11 +110,17 @@ static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
 
 void survey_create(ctx *c)
 {
+    static const char *const fields[] = {"patient", "knee", "instruments", "timepoint",
+                                         "expires_days", NULL};
     json_t *body = api_body_object(c);
     genu_buf list = GENU_BUF_INIT;
     genu_err err = {0};
     if (!body)
         return;
+    if (api_known_fields(c, body, fields)) {
+        json_decref(body);
+        return;
+    }
     store_survey v = {0};
     const char *patient = json_string_value(json_object_get(body, "patient"));
     json_t *kj = json_object_get(body, "knee"), *tj = json_object_get(body, "timepoint");
@@ -507,12 +513,15 @@ void survey_submit(ctx *c)
         page(c, 500, "Something went wrong", "Please try again later.");
         return;
     }
-    if (memchr(c->body, '\0', c->body_len)) {
+    if (!ctx_utf8_valid(c->body ? c->body : "", c->body_len)) {
         form(c, 400, &v, token, "The form could not be read. Please try again.");
         return;
     }
     int nf = survey_form_parse(body, c->body_len, keys, vals, MAX_FIELDS);
-    if (nf < 0) {
+    bool text_ok = nf >= 0;
+    for (int i = 0; text_ok && i < nf; i++) /* %XX escapes may spell bad UTF-8 */
+        text_ok = ctx_utf8_valid(keys[i], strlen(keys[i])) && ctx_utf8_valid(vals[i], strlen(vals[i]));
+    if (!text_ok) {
         form(c, 400, &v, token, "The form could not be read. Please try again.");
         return;
     }
