@@ -20,13 +20,36 @@ void ctx_json(ctx *c, int status)
     genu_buf_clear(&c->out);
 }
 
+/* Replaces each byte that is not part of well-formed UTF-8 by '?': messages
+ * quote input (a parser's "near '...'" may cut a character in two) and are
+ * cut to a size, and the error body must stay valid JSON. */
+static void utf8_scrub(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        size_t len = b < 0x80 ? 1 : b >> 5 == 6 ? 2 : b >> 4 == 14 ? 3 : b >> 3 == 30 ? 4 : 0;
+        if (len && i + len <= n && ctx_utf8_valid(s + i, len)) {
+            i += len;
+        } else {
+            s[i++] = '?';
+        }
+    }
+}
+
 void ctx_error(ctx *c, int status, const char *code, const char *field, const char *fmt, ...)
 {
-    char msg[600];
+    char msg[600], fbuf[128];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_scrub(msg);
+    if (field) {
+        snprintf(fbuf, sizeof fbuf, "%s", field);
+        utf8_scrub(fbuf);
+        field = fbuf;
+    }
     ctx_json(c, status);
     genu_buf_puts(&c->out, "{\"error\":{\"code\":");
     genu_buf_json_str(&c->out, code);

@@ -30,6 +30,24 @@ static void error_shape(void **state)
     genu_buf_free(&c.out);
 }
 
+/* A message quoting half a character (as a JSON parser's "near" does) still
+ * gives a valid JSON error body: the stray bytes become '?'. Found by
+ * fuzz_http_body. */
+static void error_body_stays_utf8(void **state)
+{
+    (void)state;
+    ctx c = {0};
+    ctx_error(&c, 400, "bad_request", "k\xc6", "invalid escape near '\"\\\xc6' and \xe2\x82\xac ok");
+    json_t *v = json_loads(c.out.p, 0, NULL);
+    assert_non_null(v);
+    json_t *e = json_object_get(v, "error");
+    assert_string_equal(json_string_value(json_object_get(e, "message")),
+                        "invalid escape near '\"\\?' and \xe2\x82\xac ok");
+    assert_string_equal(json_string_value(json_object_get(e, "field")), "k?");
+    json_decref(v);
+    genu_buf_free(&c.out);
+}
+
 static void fail_maps_codes(void **state)
 {
     (void)state;
@@ -125,7 +143,7 @@ static void listen_addresses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(error_shape),  cmocka_unit_test(fail_maps_codes),
+        cmocka_unit_test(error_shape), cmocka_unit_test(error_body_stays_utf8),  cmocka_unit_test(fail_maps_codes),
         cmocka_unit_test(fields_from_messages), cmocka_unit_test(utf8),
         cmocka_unit_test(form_decoding), cmocka_unit_test(listen_addresses),
     };
