@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in their own build directory (clang,
 # -DGENU_FUZZ=ON; never touches ./build) and runs each for FUZZ_SECONDS over a
-# fresh copy of its seed corpus (fuzz/corpus/<parser>/). Exits non-zero when
+# fresh copy of its seed corpus (fuzz/corpus/<parser>/); FUZZ_SECONDS is the
+# whole run's budget, split evenly across the targets (at least 1 s each). Exits non-zero when
 # the build fails or a target finds a crash, leak or broken invariant; the
 # input that did it is kept in $FUZZ_BUILD/artifacts/<parser>/.
 #
@@ -20,6 +21,9 @@ if [ $# -gt 0 ]; then targets=("$@"); else
   targets=()
   for f in "$root"/fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
 fi
+
+per=$((secs / ${#targets[@]}))
+[ "$per" -ge 1 ] || per=1
 
 mkdir -p "$bdir"
 # one fuzz build at a time in a build directory (make fuzz beside make test)
@@ -41,8 +45,8 @@ for t in "${targets[@]}"; do
   rm -rf "$work"
   mkdir -p "$work" "$art"
   [ -d "$seed" ] && cp -R "$seed/." "$work/"
-  echo "fuzz: $t for ${secs}s over $(ls "$work" | wc -l) seed inputs" >&2
-  if "$bdir/fuzz/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 -print_final_stats=1 \
+  echo "fuzz: $t for ${per}s over $(ls "$work" | wc -l) seed inputs" >&2
+  if "$bdir/fuzz/$t" -max_total_time="$per" -max_len=8192 -timeout=10 -print_final_stats=1 \
        -artifact_prefix="$art/" "$work" >"$bdir/$t.log" 2>&1; then
     grep -E '^(stat::number_of_executed_units|stat::new_units_added)' "$bdir/$t.log" | sed "s/^/fuzz: $t /" >&2 || true
     echo "fuzz: $t ok" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A short fuzzing run of every libFuzzer target (scripts/fuzz.sh, 20 s each)
+# A short fuzzing run of every libFuzzer target (scripts/fuzz.sh, 20 s split across them)
 # in its own build directory (build-fuzz beside the source, never $GENU_BUILD).
 # Skipped only when clang or its libFuzzer runtime is not installed
 # (libclang-rt-14-dev, which make test installs); a failed build or any crash
