@@ -83,3 +83,7 @@ echo
 echo "== Kaplan-Meier + log-rank (target: >= 10x faster than R survival, same data, same run)"
 "$bdir/bench/bench_analysis" km "$km_knees" "$work" || true
 fi
+
+# the server figures (durable submissions, read ratio, memory): their own script
+echo
+"$root/scripts/bench-server.sh" "$bdir" || true
