@@ -199,4 +199,10 @@ kill -0 $SPID 2>/dev/null && pass "the server process is alive" || fail "the ser
 kill -TERM $SPID; wait $SPID; rc=$?
 check "and stops cleanly (exit 0)" test "$rc" = 0
 expect_status 0 "genu audit verify" G audit verify
+
+# ---- --rules: a site's rules file is loaded at start-up; a bad one stops it
+printf 'genu-rules 1\nrule nonsense\n' >bad-rules.txt
+expect_status 2 "serve --rules with a bad file refuses to start" G serve --listen 127.0.0.1:$PORT --rules bad-rules.txt
+check "  naming the file and line" grep -q 'bad-rules.txt:[0-9]' "$T/err"
+expect_status 3 "serve --rules with a missing file refuses to start" G serve --listen 127.0.0.1:$PORT --rules no-such-rules.txt
 finish
