@@ -98,8 +98,16 @@ static size_t count_lines(const char *text)
     return n;
 }
 
-int record_scores_decode(const char *text, genu_arena *a, genu_score **out, size_t *n,
-                         genu_err *err)
+static const char *known_key(const char *p, size_t n, const char *const *keys, size_t nkeys)
+{
+    for (size_t i = 0; i < nkeys; i++)
+        if (strncmp(keys[i], p, n) == 0 && keys[i][n] == '\0')
+            return keys[i];
+    return NULL;
+}
+
+int record_scores_decode(const char *text, const char *const *keys, size_t nkeys, genu_arena *a,
+                         genu_score **out, size_t *n, genu_err *err)
 {
     size_t cap = count_lines(text);
     genu_score *s = genu_arena_calloc(a, cap ? cap : 1, sizeof *s);
@@ -111,7 +119,9 @@ int record_scores_decode(const char *text, genu_arena *a, genu_score **out, size
         const char *nl = strchr(p, '\n');
         if (!sp || !nl || sp > nl)
             return GENU_FAIL(err, GENU_EIO, "stored scores are corrupt near \"%.20s\"", p);
-        s[k].key = genu_arena_strndup(a, p, (size_t)(sp - p));
+        s[k].key = known_key(p, (size_t)(sp - p), keys, nkeys);
+        if (!s[k].key)
+            s[k].key = genu_arena_strndup(a, p, (size_t)(sp - p));
         if (strncmp(sp + 1, "null\n", 5) == 0)
             s[k].value = NAN;
         else if (nl - sp != 17 || hex_value(sp + 1, &s[k].value))

@@ -122,11 +122,12 @@ bool record_has_score(const genu_record *r, const char *key);
 
 /* Scores as text: one "key value" pair per line, value the 16 lower-case hex
  * digits of the double's IEEE 754 bits, or "null".
- * Encoded into a malloc'd string the caller frees; decoded into the arena
- * (keys interned as arena strings). */
+ * Encoded into a malloc'd string the caller frees; decoded into the arena.
+ * A decoded key equal to one of keys[0..nkeys) (the instrument's static score
+ * names) points there; other keys are copied into the arena. */
 char *record_scores_encode(const genu_score *s, size_t n);
-int record_scores_decode(const char *text, genu_arena *a, genu_score **out, size_t *n,
-                         genu_err *err);
+int record_scores_decode(const char *text, const char *const *keys, size_t nkeys, genu_arena *a,
+                         genu_score **out, size_t *n, genu_err *err);
 /* Notes as text: one note per line (notes never hold a newline). */
 char *record_notes_encode(const char *const *notes, size_t n);
 int record_notes_decode(const char *text, genu_arena *a, const char *const **out, size_t *n,

@@ -600,7 +600,7 @@ static int read_payload(const PGresult *res, int k, int i, genu_record *r, genu_
         rs->instrument = pg_col_text(res, k, i, a);
         rs->version = (int)pg_col_int(res, k, i + 1);
         s = col_raw(res, k, i + 2);
-        if (record_scores_decode(s ? s : "", a, &scores, &rs->nscores, err))
+        if (record_scores_decode(s ? s : "", NULL, 0, a, &scores, &rs->nscores, err))
             return err->code;
         rs->scores = scores;
         s = col_raw(res, k, i + 3);

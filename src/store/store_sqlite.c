@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/hash.h"
+#include "instruments/instrument.h"
 #include "store/sq.h"
 
 
@@ -282,8 +284,32 @@ static int vocab_or_fail(int v, const char *what, const char *value, genu_err *e
     return v;
 }
 
+/* How much of a row to read: everything (export, API), or what analyses
+ * need (no doc, no notes; the patient id is set by the caller). */
+typedef enum { ROW_FULL, ROW_LOAD } row_mode;
+
+static int read_response(sqlite3_stmt *st, int i, row_mode mode, genu_response *rs,
+                         genu_arena *a, genu_err *err)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    const genu_instrument *in = s ? instrument_find(s) : NULL;
+    genu_score *scores;
+    rs->instrument = in ? in->id : sq_col_text(st, i, a);
+    rs->version = sqlite3_column_int(st, i + 1);
+    s = (const char *)sqlite3_column_text(st, i + 2);
+    if (record_scores_decode(s ? s : "", in ? in->score_keys : NULL, in ? in->nscores : 0, a,
+                             &scores, &rs->nscores, err))
+        return err->code;
+    rs->scores = scores;
+    if (mode == ROW_LOAD)
+        return GENU_OK;
+    s = (const char *)sqlite3_column_text(st, i + 3);
+    return record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err);
+}
+
 /* Reads the type's own columns from index i into r. */
-static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, genu_err *err)
+static int read_payload(sqlite3_stmt *st, int i, row_mode mode, genu_record *r, genu_arena *a,
+                        genu_err *err)
 {
     const char *s;
     switch (r->type) {
@@ -319,20 +345,8 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
         t->clinician = sq_col_text(st, i + 5, a);
         break;
     }
-    case GENU_REC_RESPONSE: {
-        genu_response *rs = &r->u.response;
-        genu_score *scores;
-        rs->instrument = sq_col_text(st, i, a);
-        rs->version = sqlite3_column_int(st, i + 1);
-        s = (const char *)sqlite3_column_text(st, i + 2);
-        if (record_scores_decode(s ? s : "", a, &scores, &rs->nscores, err))
-            return err->code;
-        rs->scores = scores;
-        s = (const char *)sqlite3_column_text(st, i + 3);
-        if (record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err))
-            return err->code;
-        break;
-    }
+    case GENU_REC_RESPONSE:
+        return read_response(st, i, mode, &r->u.response, a, err);
     case GENU_REC_ADVERSE_EVENT:
         r->u.adverse_event.kind = sq_col_text(st, i, a);
         r->u.adverse_event.severity = sqlite3_column_int(st, i + 1);
@@ -355,24 +369,24 @@ static int read_payload(sqlite3_stmt *st, int i, genu_record *r, genu_arena *a, 
 }
 
 /* Reads (seq, id, patient, knee, date, doc, payload...) at the cursor. */
-static int read_row(sqlite3_stmt *st, genu_rtype type, bool with_doc, genu_record *r,
+static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_record *r,
                     genu_arena *a, genu_err *err)
 {
     memset(r, 0, sizeof *r);
     r->type = type;
     r->seq = sqlite3_column_int64(st, 0);
     r->id = sq_col_text(st, 1, a);
-    r->patient = sq_col_text(st, 2, a);
+    r->patient = mode == ROW_FULL ? sq_col_text(st, 2, a) : NULL;
     const char *knee = (const char *)sqlite3_column_text(st, 3);
     r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
     const char *date = (const char *)sqlite3_column_text(st, 4);
     r->date = GENU_DATE_NONE;
     if (date && genu_date_parse(date, strlen(date), &r->date, err))
         return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
-    r->doc = with_doc ? sq_col_text(st, 5, a) : NULL;
-    if (!r->id || !r->patient)
+    r->doc = mode == ROW_FULL ? sq_col_text(st, 5, a) : NULL;
+    if (!r->id || (mode == ROW_FULL && !r->patient))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
-    return read_payload(st, 6, r, a, err);
+    return read_payload(st, 6, mode, r, a, err);
 }
 
 /* ---- statements ---- */
@@ -597,7 +611,7 @@ static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     sqlite3_stmt *st = s->get[type];
     sq_bind_text(st, 1, id);
     int step = sqlite3_step(st);
-    int rc = step == SQLITE_ROW    ? read_row(st, type, true, out, a, err)
+    int rc = step == SQLITE_ROW    ? read_row(st, type, ROW_FULL, out, a, err)
              : step == SQLITE_DONE ? GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"",
                                                record_type_name(type), id)
                                    : sq_fail(s, err, "reading a record");
@@ -668,12 +682,13 @@ static int sq_count(genu_store *gs, genu_rtype type, size_t *out, genu_err *err)
 }
 
 /* SELECT seq,id,patient,knee,date,doc,<cols> FROM t ORDER BY <order>. */
-static int select_all(sq_store *s, genu_rtype t, const char *order, sqlite3_stmt **st,
-                      genu_err *err)
+static int select_all(sq_store *s, genu_rtype t, const char *order, bool with_doc,
+                      sqlite3_stmt **st, genu_err *err)
 {
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY %s",
-             tables[t].cols, tables[t].name, order);
+    /* a load leaves the docs (the bulk of each row) unread */
+    snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,%s,%s FROM %s ORDER BY %s",
+             with_doc ? "doc" : "NULL", tables[t].cols, tables[t].name, order);
     return sq_prepare(s, sql, st, err);
 }
 
@@ -688,13 +703,14 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     genu_arena *a = genu_arena_create();
     int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     for (int t = 0; t < NT && !rc; t++) {
-        rc = select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,knee,seq", &cur[t], err);
+        rc = select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,knee,seq", true, &cur[t],
+                        err);
         state[t] = rc ? SQLITE_DONE : sqlite3_step(cur[t]);
     }
     genu_record r;
     while (!rc && state[GENU_REC_PATIENT] == SQLITE_ROW) {
         const char *pid = (const char *)sqlite3_column_text(cur[0], 1);
-        rc = read_row(cur[0], GENU_REC_PATIENT, true, &r, a, err);
+        rc = read_row(cur[0], GENU_REC_PATIENT, ROW_FULL, &r, a, err);
         if (!rc)
             rc = fn(&r, ctx);
         for (int t = 1; t < NT && !rc; t++) {
@@ -706,7 +722,7 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
             }
             while (!rc && state[t] == SQLITE_ROW &&
                    strcmp((const char *)sqlite3_column_text(cur[t], 2), pid) == 0) {
-                rc = read_row(cur[t], t, true, &r, a, err);
+                rc = read_row(cur[t], t, ROW_FULL, &r, a, err);
                 if (!rc)
                     rc = fn(&r, ctx);
                 state[t] = sqlite3_step(cur[t]);
@@ -725,12 +741,22 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     return rc;
 }
 
-static int cmp_patient_id(const void *key, const void *elem)
+/* Dataset order: (patient index, date, seq). */
+static int cmp_loaded(const void *x, const void *y)
 {
-    return strcmp(key, ((const genu_record *)elem)->id);
+    const genu_record *a = x, *b = y;
+    if (a->pat != b->pat)
+        return a->pat < b->pat ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds, genu_err *err)
+/* Reads one table in storage order (a sequential scan: walking the patient
+ * index instead would cost a random table lookup per row) and sorts in
+ * memory. Patients come first, by id; `pats` maps their ids to indexes. */
+static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
+                     genu_hash *pats, genu_err *err)
 {
     size_t n;
     if (sq_count(&s->base, t, &n, err))
@@ -739,29 +765,33 @@ static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
     sqlite3_stmt *st;
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
-    if (select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,seq", &st, err))
+    if (select_all(s, t, t == GENU_REC_PATIENT ? "id" : "seq", false, &st, err))
         return err->code;
     size_t k = 0;
     int rc = GENU_OK, step;
     while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
         genu_record *r = &recs[k];
-        rc = read_row(st, t, false, r, a, err);
+        rc = read_row(st, t, ROW_LOAD, r, a, err);
         if (rc)
             break;
         if (t == GENU_REC_PATIENT) {
             r->pat = k;
+            r->patient = r->id;
+            if (genu_hash_put(pats, r->id, k, NULL) < 0)
+                rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory loading patients");
         } else {
-            const genu_record *p = bsearch(r->patient, ds->recs[GENU_REC_PATIENT],
-                                           ds->n[GENU_REC_PATIENT], sizeof *p, cmp_patient_id);
-            if (!p)
+            const char *pid = (const char *)sqlite3_column_text(st, 2);
+            if (!pid || !genu_hash_get(pats, pid, &r->pat))
                 rc = GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                                tables[t].name, r->id);
             else
-                r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
+                r->patient = ds->recs[GENU_REC_PATIENT][r->pat].id;
         }
         k++;
     }
     sqlite3_finalize(st);
+    if (t != GENU_REC_PATIENT)
+        qsort(recs, k, sizeof *recs, cmp_loaded);
     ds->n[t] = k;
     ds->recs[t] = recs;
     return rc;
@@ -771,12 +801,16 @@ static int sq_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *er
 {
     sq_store *s = (sq_store *)gs;
     memset(ds, 0, sizeof *ds);
+    genu_hash *pats = genu_hash_create();
+    if (!pats)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     /* one read transaction, so the dataset is a consistent snapshot */
     int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, a, ds, err);
+            rc = load_type(s, t, a, ds, pats, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
+    genu_hash_destroy(pats);
     return rc ? rc : (err && err->code);
 }
 
@@ -854,7 +888,7 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     size_t k = 0;
     rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
-        rc = read_row(st, t, true, &v[k++], a, err);
+        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
     sqlite3_finalize(st);
     *out = v;
     *n = k;

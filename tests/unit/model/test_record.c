@@ -18,13 +18,18 @@ static void scores_text_round_trips_nulls_and_doubles(void **state)
     genu_score *out;
     size_t n;
     genu_err err = {0};
-    assert_int_equal(record_scores_decode(text, a, &out, &n, &err), GENU_OK);
+    assert_int_equal(record_scores_decode(text, NULL, 0, a, &out, &n, &err), GENU_OK);
     assert_int_equal(n, 3);
     assert_string_equal(out[1].key, "womac.pain_norm");
     assert_true(isnan(out[1].value));
     assert_true(out[0].value == in[0].value);
     assert_true(out[2].value == 0.1);
-    assert_int_equal(record_scores_decode("pain x\n", a, &out, &n, &err), GENU_EIO);
+    static const char *const keys[] = {"koos_jr", "pain"};
+    assert_int_equal(record_scores_decode(text, keys, 2, a, &out, &n, &err), GENU_OK);
+    assert_ptr_equal(out[0].key, keys[1]); /* interned, not copied */
+    assert_ptr_equal(out[2].key, keys[0]);
+    assert_string_equal(out[1].key, "womac.pain_norm");
+    assert_int_equal(record_scores_decode("pain x\n", NULL, 0, a, &out, &n, &err), GENU_EIO);
     free(text);
     genu_arena_destroy(a);
 }
