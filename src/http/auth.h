@@ -11,6 +11,9 @@
 #include "core/err.h"
 
 #define AUTH_HASH_LEN  128 /* crypto_pwhash_STRBYTES */
+/* Argon2id cost (OWASP Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1) */
+#define AUTH_ARGON2_PASSES 2
+#define AUTH_ARGON2_MEMORY (19u * 1024 * 1024)
 #define AUTH_TOKEN_LEN 44  /* 32 random bytes, base64url without padding, and the NUL */
 #define AUTH_HEX_LEN   65  /* SHA-256 as hex and the NUL */
 #define AUTH_PASSWORD_MIN 8
@@ -20,7 +23,7 @@
  * GENU_EIO when the library cannot start. */
 int auth_init(genu_err *err);
 
-/* Argon2id string of password (crypto_pwhash_str, interactive limits) into
+/* Argon2id string of password (crypto_pwhash_str, AUTH_ARGON2_* limits) into
  * out. GENU_EINVAL when the password is shorter than AUTH_PASSWORD_MIN or
  * longer than AUTH_PASSWORD_MAX bytes; GENU_ENOMEM when hashing fails. */
 int auth_password_hash(const char *password, char out[AUTH_HASH_LEN], genu_err *err);
