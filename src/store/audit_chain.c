@@ -49,3 +49,11 @@ void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b)
     genu_buf_json_str(b, u->sites ? u->sites : "");
     genu_buf_printf(b, ",\"disabled\":%s}", u->disabled ? "true" : "false");
 }
+
+void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, (const unsigned char *)doc, strlen(doc));
+    memcpy(out, "sha256:", 7);
+    sodium_bin2hex(out + 7, AUDIT_DIGEST_LEN - 7, d, sizeof d);
+}

@@ -16,6 +16,13 @@
  * two rows encode alike. r->hash is not read. Pure; needs sodium_init(). */
 void audit_chain_hash(const store_audit_row *r, char out[65]);
 
+/* What a create's audit row holds as `after`: "sha256:" and the hex SHA-256
+ * of the stored doc (the doc itself is the record's row; an update or delete
+ * keeps the full docs before and after). out holds 72 bytes. Needs
+ * sodium_init(). */
+#define AUDIT_DIGEST_LEN 72
+void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN]);
+
 /* The audit doc of an account change (no password hash) into b. */
 void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b);
 

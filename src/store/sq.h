@@ -8,6 +8,23 @@
 
 #define NT GENU_REC_NTYPES
 
+/* store_sqlite_admin.c's cached statements. */
+enum {
+    SQ_ST_SET_HEAD,
+    SQ_ST_USER_PUT,
+    SQ_ST_USER_BY_NAME,
+    SQ_ST_USER_BY_ID,
+    SQ_ST_USER_LIST,
+    SQ_ST_SESSION_SWEEP,
+    SQ_ST_SESSION_PUT,
+    SQ_ST_SESSION_GET,
+    SQ_ST_SESSION_DELETE,
+    SQ_ST_SURVEY_PUT,
+    SQ_ST_SURVEY_GET,
+    SQ_ST_SURVEY_USE,
+    SQ_NADMIN
+};
+
 typedef struct sq_store {
     genu_store base;
     sqlite3 *db;
@@ -23,6 +40,9 @@ typedef struct sq_store {
     bool sp_known;
     int64_t sp_seq;
     char sp_hash[65];
+    /* store_sqlite_admin.c's statements, prepared on first use and kept
+     * (SQLITE_PREPARE_PERSISTENT) until close; SQ_ST_* index them */
+    sqlite3_stmt *admin[SQ_NADMIN];
 } sq_store;
 
 int sq_fail(sq_store *s, genu_err *err, const char *what);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/audit_chain.h"
 #include "store/pg.h"
 
 /* pg_advisory_xact_lock key of writers and migrations ("genu" in ASCII). */
@@ -679,8 +680,9 @@ static int build_statements(pg_store *s, genu_err *err)
         int a = 6 + tb->ncols;
         genu_buf_printf(&b, ") ON CONFLICT (id) DO NOTHING RETURNING id) INSERT INTO audit(seq,"
                         "at_us,actor,action,type,record_id,before,after,prev,hash) SELECT "
-                        "$%d::bigint,$%d::bigint,$%d::text,'create',$%d::text,id,NULL,$5::text,"
-                        "$%d::text,$%d::text FROM ins", a, a + 1, a + 2, a + 3, a + 4, a + 5);
+                        "$%d::bigint,$%d::bigint,$%d::text,'create',$%d::text,id,NULL,$%d::text,"
+                        "$%d::text,$%d::text FROM ins", a, a + 1, a + 2, a + 3, a + 6, a + 4,
+                        a + 5);
         s->q_insert_audited[t] = build(&b);
         /* the same parameter order: id is $1 and doc $5 in both statements */
         genu_buf_printf(&b, "UPDATE %s SET patient=$2,knee=$3,date=$4,doc=$5", tb->name);
@@ -773,6 +775,7 @@ static int run_put(pg_store *s, const char *sql, const genu_record *r, const sto
         pg_p_text(&p, ar->type);
         pg_p_text(&p, ar->prev);
         pg_p_text(&p, hash);
+        pg_p_text(&p, ar->after);
     }
     if (rc)
         rc = GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
@@ -804,7 +807,9 @@ static int put_locked(pg_store *s, const genu_record *r, store_put_result *res, 
     int64_t changed = 0;
     store_audit_row ar;
     char hash[65];
-    if (pg_audit_next(s, "create", type, r->id, NULL, r->doc, &ar, hash, err) ||
+    char digest[AUDIT_DIGEST_LEN];
+    audit_chain_digest(r->doc, digest);
+    if (pg_audit_next(s, "create", type, r->id, NULL, digest, &ar, hash, err) ||
         run_put(s, s->q_insert_audited[r->type], r, &ar, hash, &changed, err))
         return err->code;
     if (changed == 1) {

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "instruments/instrument.h"
+#include "store/audit_chain.h"
 #include "store/sq.h"
 
 
@@ -575,7 +576,9 @@ static int put_locked(sq_store *s, const genu_record *r, store_put_result *res, 
         return err->code;
     if (sqlite3_changes(s->db) == 1) {
         *res = STORE_ADDED;
-        return sq_audit(s, "create", type, r->id, NULL, r->doc, err);
+        char digest[AUDIT_DIGEST_LEN];
+        audit_chain_digest(r->doc, digest);
+        return sq_audit(s, "create", type, r->id, NULL, digest, err);
     }
     genu_arena *a = genu_arena_create();
     const char *before = NULL;

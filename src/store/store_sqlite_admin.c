@@ -43,6 +43,24 @@ void sq_admin_finalize(sq_store *s)
 {
     sqlite3_finalize(s->audit_insert);
     sqlite3_finalize(s->audit_last);
+    for (int i = 0; i < SQ_NADMIN; i++)
+        sqlite3_finalize(s->admin[i]);
+}
+
+/* The cached statement `which` (sql), prepared on its first use. The caller
+ * ends its use with done(), which also ends the read it held open. */
+static int cached(sq_store *s, int which, const char *sql, sqlite3_stmt **st, genu_err *err)
+{
+    if (!s->admin[which] && sq_prepare(s, sql, &s->admin[which], err))
+        return err && err->code ? err->code : GENU_EIO;
+    *st = s->admin[which];
+    return GENU_OK;
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 static int load_head(sq_store *s, genu_err *err)
@@ -96,13 +114,13 @@ int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
 static int set_head(sq_store *s, const char *value, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (sq_prepare(s, "INSERT INTO setting(key,value) VALUES('audit_head',?) "
-                      "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                   &st, err))
+    if (cached(s, SQ_ST_SET_HEAD, "INSERT INTO setting(key,value) VALUES('audit_head',?) "
+                                  "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+               &st, err))
         return err->code;
     sq_bind_text(st, 1, value);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(st);
     return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "writing the audit head");
 }
 
@@ -253,10 +271,11 @@ static int audit_user(sq_store *s, const char *action, const store_user *u, int6
 static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (sq_prepare(s, "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) "
-                      "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET role=?2,"
-                      "sites=?3,pwhash=?4,disabled=?5 RETURNING id",
-                   &st, err))
+    if (cached(s, SQ_ST_USER_PUT,
+               "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) "
+               "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET role=?2,"
+               "sites=?3,pwhash=?4,disabled=?5 RETURNING id",
+               &st, err))
         return err->code;
     sq_bind_text(st, 1, u->name);
     sq_bind_text(st, 2, u->role);
@@ -267,7 +286,7 @@ static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_e
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    done(st);
     if (rc != SQLITE_ROW)
         return sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
                    ? GENU_FAIL(err, GENU_EINVAL, "role \"%s\" is not admin, clinician, "
@@ -302,7 +321,8 @@ int sq_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, sto
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (sq_prepare(s, name ? USER_COLS " WHERE name=?" : USER_COLS " WHERE id=?", &st, err))
+    if (name ? cached(s, SQ_ST_USER_BY_NAME, USER_COLS " WHERE name=?", &st, err)
+             : cached(s, SQ_ST_USER_BY_ID, USER_COLS " WHERE id=?", &st, err))
         return err->code;
     if (name)
         sq_bind_text(st, 1, name);
@@ -311,7 +331,7 @@ int sq_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, sto
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_user(st, a, out);
-    sqlite3_finalize(st);
+    done(st);
     if (rc == SQLITE_DONE)
         return name ? GENU_FAIL(err, GENU_ENOTFOUND, "no user \"%s\"", name)
                     : GENU_FAIL(err, GENU_ENOTFOUND, "no user %lld", (long long)id);
@@ -324,7 +344,7 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
     sqlite3_stmt *st;
     size_t cap = 16, k = 0;
     store_user *v = genu_arena_calloc(a, cap, sizeof *v);
-    if (sq_prepare(s, USER_COLS " ORDER BY name", &st, err))
+    if (cached(s, SQ_ST_USER_LIST, USER_COLS " ORDER BY name", &st, err))
         return err->code;
     while (v && sqlite3_step(st) == SQLITE_ROW) {
         if (k == cap) {
@@ -338,7 +358,7 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
         }
         read_user(st, a, &v[k++]);
     }
-    sqlite3_finalize(st);
+    done(st);
     if (!v)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     *out = v;
@@ -350,11 +370,11 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
 
 /* Runs a one-shot statement binding texts and integers from a format: 't'
  * text, 'i' int64. Returns the sqlite3 step result. */
-static int run1(sq_store *s, const char *sql, const char *fmt, const char *const *texts,
-                const int64_t *ints, genu_err *err)
+static int run1(sq_store *s, int which, const char *sql, const char *fmt,
+                const char *const *texts, const int64_t *ints, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (sq_prepare(s, sql, &st, err))
+    if (cached(s, which, sql, &st, err))
         return -1;
     for (int i = 0, ti = 0, ii = 0; fmt[i]; i++) {
         if (fmt[i] == 't')
@@ -363,7 +383,7 @@ static int run1(sq_store *s, const char *sql, const char *fmt, const char *const
             sqlite3_bind_int64(st, i + 1, ints[ii++]);
     }
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(st);
     return rc;
 }
 
@@ -374,9 +394,9 @@ int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const c
     const char *t[] = {token_hash, csrf};
     const int64_t i[] = {user, expires_us, now_us()};
     /* expired sessions are swept whenever a new one starts */
-    if (run1(s, "DELETE FROM session WHERE expires_us<?", "i", NULL, i + 2, err) != SQLITE_DONE)
+    if (run1(s, SQ_ST_SESSION_SWEEP, "DELETE FROM session WHERE expires_us<?", "i", NULL, i + 2, err) != SQLITE_DONE)
         return sq_fail(s, err, "sweeping sessions");
-    if (run1(s, "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)", "titi",
+    if (run1(s, SQ_ST_SESSION_PUT, "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)", "titi",
              (const char *const[]){t[0], t[1]}, i, err) != SQLITE_DONE)
         return sq_fail(s, err, "storing a session");
     return GENU_OK;
@@ -387,8 +407,8 @@ int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_are
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (sq_prepare(s, "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?", &st,
-                   err))
+    if (cached(s, SQ_ST_SESSION_GET,
+               "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?", &st, err))
         return err->code;
     sq_bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, now);
@@ -397,7 +417,7 @@ int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_are
         *user = sqlite3_column_int64(st, 0);
         *csrf = sq_col_text(st, 1, a);
     }
-    sqlite3_finalize(st);
+    done(st);
     if (rc == SQLITE_DONE)
         return GENU_FAIL(err, GENU_ENOTFOUND, "no such session, or it expired");
     return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading a session");
@@ -406,7 +426,7 @@ int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_are
 int sq_session_delete(genu_store *gs, const char *token_hash, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if (run1(s, "DELETE FROM session WHERE token_hash=?", "t", &token_hash, NULL, err) !=
+    if (run1(s, SQ_ST_SESSION_DELETE, "DELETE FROM session WHERE token_hash=?", "t", &token_hash, NULL, err) !=
         SQLITE_DONE)
         return sq_fail(s, err, "ending a session");
     return GENU_OK;
@@ -418,9 +438,10 @@ int sq_survey_put(genu_store *gs, const store_survey *v, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (sq_prepare(s, "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
-                      "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
-                   &st, err))
+    if (cached(s, SQ_ST_SURVEY_PUT,
+               "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
+               "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
+               &st, err))
         return err->code;
     sq_bind_text(st, 1, v->token_hash);
     sq_bind_text(st, 2, v->patient);
@@ -434,7 +455,7 @@ int sq_survey_put(genu_store *gs, const store_survey *v, genu_err *err)
     else
         sqlite3_bind_null(st, 8);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(st);
     return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "storing a survey link");
 }
 
@@ -443,10 +464,11 @@ int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (sq_prepare(s, "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
-                      "expires_us,coalesce(used_us,0),coalesce(created_by,0) FROM survey_link "
-                      "WHERE token_hash=?",
-                   &st, err))
+    if (cached(s, SQ_ST_SURVEY_GET,
+               "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
+               "expires_us,coalesce(used_us,0),coalesce(created_by,0) FROM survey_link "
+               "WHERE token_hash=?",
+               &st, err))
         return err->code;
     sq_bind_text(st, 1, token_hash);
     int rc = sqlite3_step(st);
@@ -462,7 +484,7 @@ int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
         out->used_us = sqlite3_column_int64(st, 7);
         out->created_by = sqlite3_column_int64(st, 8);
     }
-    sqlite3_finalize(st);
+    done(st);
     if (rc == SQLITE_DONE)
         return GENU_FAIL(err, GENU_ENOTFOUND, "no such survey link");
     return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading a survey link");
@@ -471,7 +493,7 @@ int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
 int sq_survey_use(genu_store *gs, const char *token_hash, int64_t now, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if (run1(s, "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL", "it",
+    if (run1(s, SQ_ST_SURVEY_USE, "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL", "it",
              &token_hash, &now, err) != SQLITE_DONE)
         return sq_fail(s, err, "using a survey link");
     return sqlite3_changes(s->db) == 1
