@@ -355,6 +355,20 @@ int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err)
     return GENU_OK;
 }
 
+void api_write_then(ctx *c, const char *actor, writer_fn fn, void *arg, ctx_then_fn then)
+{
+    if (c->env && c->env->writer && c->env->write_later) {
+        c->pending.actor = actor;
+        c->pending.fn = fn;
+        c->pending.arg = arg;
+        c->pending.then = then;
+        return;
+    }
+    genu_err err = {0};
+    int rc = api_write(c, actor, fn, arg, &err);
+    then(c, arg, rc, &err);
+}
+
 static void dispatch(ctx *c)
 {
     switch (c->route.def->id) {

@@ -22,6 +22,13 @@ json_t *api_body_object(ctx *c);
  * fn's error or the commit's, and nothing of fn kept. Blocks until then. */
 int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err);
 
+/* The same without holding the worker while the write waits for its commit:
+ * when the server runs writes itself (env->write_later) this only records
+ * the write in c->pending and returns; the server calls then(c, arg, rc, err)
+ * once the write committed or failed. Else it runs api_write and then()
+ * before returning. actor and arg must outlive the request (the arena). */
+void api_write_then(ctx *c, const char *actor, writer_fn fn, void *arg, ctx_then_fn then);
+
 /* Checks that body has no member outside names (NULL-terminated); an
  * unknown one is a 400 naming it (a misspelt option must not be ignored),
  * and -1 is returned. */

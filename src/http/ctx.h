@@ -30,7 +30,12 @@ typedef struct ctx_env {
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
     const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
     writer *writer;         /* group commit of durable writes; NULL: each in its own */
+    bool write_later;       /* the server runs api_write_then's writes itself (ctx.pending) */
 } ctx_env;
+
+struct ctx;
+/* What a handler does once its write committed or failed (api_write_then). */
+typedef void (*ctx_then_fn)(struct ctx *c, void *arg, int rc, genu_err *err);
 
 typedef struct ctx {
     /* the request (borrowed for the request's lifetime) */
@@ -64,6 +69,16 @@ typedef struct ctx {
     const char *csp;        /* Content-Security-Policy; NULL: the API's (nothing loads) */
     const char *cache;      /* Cache-Control; NULL: no-store */
     genu_buf out;
+    /* a write left for the server to queue (env->write_later): it frees the
+     * worker while the write waits for its commit, then calls then() with
+     * c->store set again; actor and arg live in the arena */
+    struct {
+        const char *actor;
+        writer_fn fn;
+        void *arg;
+        ctx_then_fn then;
+        genu_err err;
+    } pending;
 } ctx;
 
 /* The query argument `key`, or NULL (the first when repeated). */

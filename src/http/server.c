@@ -24,6 +24,7 @@
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
 #define DEFAULT_TIMEOUT_S 30
+#define ARENA_POOL 256
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
 /* JSON answers and the server's own pages load nothing but inline style. */
 #define CSP_API                                                                                   \
@@ -43,12 +44,24 @@ struct server {
     size_t nstore;
     genu_store **stores;
     bool *busy;
-    size_t active; /* requests in flight */
+    size_t active;    /* requests in flight */
+    size_t suspended; /* of which waiting for the writer */
+    /* arenas kept for the next requests (reset), under amu */
+    pthread_mutex_t amu;
+    genu_arena *arenas[ARENA_POOL];
+    size_t narenas;
 };
 
 typedef struct conn_state {
     genu_buf body;
     bool too_large;
+    /* the request once handled; it outlives a wait for the writer */
+    ctx c;
+    char addr[INET6_ADDRSTRLEN + 1];
+    server *srv;
+    struct MHD_Connection *conn;
+    bool written; /* the write it waited for is done: rc */
+    int rc;
 } conn_state;
 
 static int64_t now_us(void)
@@ -79,6 +92,32 @@ static void release(server *s, size_t slot)
     s->busy[slot] = false;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
+}
+
+/* A request's arena: one kept from an earlier request (its first block
+ * already mapped), else a new one. */
+static genu_arena *arena_get(server *s)
+{
+    genu_arena *a = NULL;
+    pthread_mutex_lock(&s->amu);
+    if (s->narenas)
+        a = s->arenas[--s->narenas];
+    pthread_mutex_unlock(&s->amu);
+    return a ? a : genu_arena_create();
+}
+
+static void arena_put(server *s, genu_arena *a)
+{
+    if (!a)
+        return;
+    genu_arena_reset(a);
+    pthread_mutex_lock(&s->amu);
+    if (s->narenas < ARENA_POOL) {
+        s->arenas[s->narenas++] = a;
+        a = NULL;
+    }
+    pthread_mutex_unlock(&s->amu);
+    genu_arena_destroy(a);
 }
 
 static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
@@ -157,46 +196,97 @@ static bool request_text_ok(const ctx *c)
     return true;
 }
 
+/* The writer is done with a suspended request's write (on the writer
+ * thread): the request goes on in on_request. st may be gone once the
+ * connection is resumed. */
+static void write_done(void *arg, int rc)
+{
+    conn_state *st = arg;
+    server *s = st->srv;
+    st->rc = rc;
+    st->written = true;
+    MHD_resume_connection(st->conn);
+    pthread_mutex_lock(&s->mu);
+    s->suspended--;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Sends c's response and frees what the request held. */
+static enum MHD_Result finish(server *s, struct MHD_Connection *conn, ctx *c)
+{
+    enum MHD_Result r;
+    if (c->out.oom) {
+        r = send_error(conn, 500, "internal", "out of memory");
+    } else {
+        if (!c->status)
+            c->status = 500;
+        r = send_ctx(conn, c);
+    }
+    genu_buf_free(&c->out);
+    arena_put(s, c->arena);
+    c->arena = NULL;
+    return r;
+}
+
 static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char *url,
                               const char *method, conn_state *st)
 {
-    char addr[INET6_ADDRSTRLEN + 1];
-    ctx c = {0};
+    ctx *c = &st->c;
     size_t slot;
-    c.method = method;
-    c.path = url;
-    c.body = st->body.p;
-    c.body_len = st->body.len;
-    c.env = &s->env;
-    c.now_us = now_us();
-    c.addr = client_addr(conn, addr, sizeof addr);
-    c.cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "genu_session");
-    c.csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
-    c.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &c);
-    if (!request_text_ok(&c))
+    if (st->written) { /* back from the writer: the page after the write */
+        st->written = false;
+        c->store = acquire(s, &slot);
+        c->pending.then(c, c->pending.arg, st->rc, &c->pending.err);
+        release(s, slot);
+        c->store = NULL;
+        return finish(s, conn, c);
+    }
+    c->method = method;
+    c->path = url;
+    c->body = st->body.p;
+    c->body_len = st->body.len;
+    c->env = &s->env;
+    c->now_us = now_us();
+    c->addr = client_addr(conn, st->addr, sizeof st->addr);
+    c->cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "genu_session");
+    c->csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    c->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+    if (!request_text_ok(c))
         return send_error(conn, 400, "bad_request", "the URL is not valid UTF-8");
     /* a patient's survey form answers its own bad bodies with a page */
-    if (c.body_len && strncmp(url, "/s/", 3) != 0 && !ctx_utf8_valid(c.body, c.body_len))
+    if (c->body_len && strncmp(url, "/s/", 3) != 0 && !ctx_utf8_valid(c->body, c->body_len))
         return send_error(conn, 400, "bad_request", "body: not valid UTF-8");
-    c.arena = genu_arena_create();
-    if (!c.arena)
+    c->arena = arena_get(s);
+    if (!c->arena)
         return send_error(conn, 503, "unavailable", "out of memory");
-    c.store = acquire(s, &slot);
-    api_handle(&c);
-    release(s, slot);
-    enum MHD_Result r;
-    if (c.out.oom) {
-        r = send_error(conn, 500, "internal", "out of memory");
-    } else {
-        if (!c.status)
-            c.status = 500;
-        r = send_ctx(conn, &c);
+    c->store = acquire(s, &slot);
+    api_handle(c);
+    if (c->pending.fn) {
+        /* the write waits for its commit without holding this thread */
+        st->srv = s;
+        st->conn = conn;
+        pthread_mutex_lock(&s->mu);
+        s->suspended++;
+        pthread_mutex_unlock(&s->mu);
+        MHD_suspend_connection(conn);
+        if (writer_submit(s->env.writer, c->pending.actor, c->pending.fn, c->pending.arg,
+                          &c->pending.err, write_done, st) == GENU_OK) {
+            release(s, slot);
+            c->store = NULL;
+            return MHD_YES;
+        }
+        MHD_resume_connection(conn);
+        pthread_mutex_lock(&s->mu);
+        s->suspended--;
+        pthread_mutex_unlock(&s->mu);
+        c->pending.then(c, c->pending.arg, c->pending.err.code, &c->pending.err);
     }
-    genu_buf_free(&c.out);
-    genu_arena_destroy(c.arena);
-    return r;
+    release(s, slot);
+    c->store = NULL;
+    return finish(s, conn, c);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -244,6 +334,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!st)
         return;
     genu_buf_free(&st->body);
+    genu_buf_free(&st->c.out);
+    arena_put(s, st->c.arena);
     free(st);
     *con_cls = NULL;
     pthread_mutex_lock(&s->mu);
@@ -297,8 +389,11 @@ static void free_server(server *s)
         store_close(s->stores[i]);
     ratelimit_destroy(s->env.signin);
     genu_arena_destroy(s->rules_arena);
+    for (size_t i = 0; i < s->narenas; i++)
+        genu_arena_destroy(s->arenas[i]);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->amu);
     free(s->stores);
     free(s->busy);
     free(s);
@@ -335,6 +430,7 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->amu, NULL);
     s->body_limit = cfg->body_limit ? cfg->body_limit : DEFAULT_BODY_LIMIT;
     s->stores = calloc(threads, sizeof *s->stores);
     s->busy = calloc(threads, sizeof *s->busy);
@@ -367,9 +463,11 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
         return err->code;
     }
     s->env.rules = &s->rules;
+    s->env.write_later = true;
     s->env.secure_cookies = cfg->secure_cookies;
     s->env.session_us = SESSION_US;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+                     (v6 ? MHD_USE_IPv6 : 0);
     const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6
                                    : (const struct sockaddr *)(const void *)&sa4;
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
@@ -412,6 +510,9 @@ void server_stop(server *s, unsigned drain_ms)
     while (s->active > 0)
         if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0)
             break;
+    /* a write queued is always answered; the daemon must outlive that */
+    while (s->suspended > 0)
+        pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
     MHD_stop_daemon(s->d);
     free_server(s);

@@ -481,6 +481,7 @@ typedef struct submit_job {
     int64_t now_us;
     const genu_record *recs;
     size_t nrec;
+    store_survey v; /* the link, for the page after */
 } submit_job;
 
 static int submit_write(genu_store *s, void *arg, genu_err *err)
@@ -496,20 +497,41 @@ static int submit_write(genu_store *s, void *arg, genu_err *err)
     return GENU_OK;
 }
 
+/* The page once the write committed or failed. */
+static void submitted(ctx *c, void *arg, int rc, genu_err *err)
+{
+    const submit_job *j = arg;
+    if (rc == GENU_OK) {
+        thanks(c, &j->v);
+        return;
+    }
+    if (err->code == GENU_ECONFLICT) {
+        page(c, 410, "Survey already answered",
+             "This survey link has already been used. Thank you; there is nothing more to do.");
+        return;
+    }
+    fprintf(stderr, "genu: serve: survey submit: %s\n", err->msg);
+    page(c, 500, "Something went wrong",
+         "Your answers could not be saved just now. Please try again in a few minutes.");
+}
+
 void survey_submit(ctx *c)
 {
     store_survey v;
     const char *token;
-    genu_record recs[MAX_INSTRUMENTS];
     size_t nrec = 0;
     char why[300];
-    genu_err err = {0};
     if (live_link(c, &v, &token))
         return;
+    /* what the write and the page after it use lives in the arena: the
+     * server may answer after this function returned */
+    submit_job *j = genu_arena_calloc(c->arena, 1, sizeof *j);
+    genu_record *recs = genu_arena_calloc(c->arena, MAX_INSTRUMENTS, sizeof *recs);
+    char *hash = genu_arena_alloc(c->arena, AUTH_HEX_LEN);
     char *body = genu_arena_strndup(c->arena, c->body ? c->body : "", c->body_len);
     char **keys = genu_arena_calloc(c->arena, MAX_FIELDS, sizeof *keys);
     char **vals = genu_arena_calloc(c->arena, MAX_FIELDS, sizeof *vals);
-    if (!body || !keys || !vals) {
+    if (!j || !recs || !hash || !body || !keys || !vals) {
         page(c, 500, "Something went wrong", "Please try again later.");
         return;
     }
@@ -529,22 +551,14 @@ void survey_submit(ctx *c)
         form(c, 400, &v, token, why);
         return;
     }
-    char hash[AUTH_HEX_LEN];
     auth_sha256_hex(token, hash);
     const char *actor = genu_arena_printf(c->arena, "survey:%s", v.patient);
-    submit_job j = {hash, c->now_us, recs, nrec};
+    *j = (submit_job){hash, c->now_us, recs, nrec, v};
     if (!actor) {
+        genu_err err = {0};
         GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
-    } else if (api_write(c, actor, submit_write, &j, &err) == GENU_OK) {
-        thanks(c, &v);
+        submitted(c, j, err.code, &err);
         return;
     }
-    if (err.code == GENU_ECONFLICT) {
-        page(c, 410, "Survey already answered",
-             "This survey link has already been used. Thank you; there is nothing more to do.");
-        return;
-    }
-    fprintf(stderr, "genu: serve: survey submit: %s\n", err.msg);
-    page(c, 500, "Something went wrong",
-         "Your answers could not be saved just now. Please try again in a few minutes.");
+    api_write_then(c, actor, submit_write, j, submitted);
 }

@@ -24,7 +24,9 @@ typedef struct job {
     void *arg;
     genu_err *err; /* the caller's */
     int rc;
-    sem_t done;
+    sem_t done;         /* writer_run waits on it */
+    writer_done_fn cb;  /* writer_submit: called instead, then the job freed */
+    void *cb_arg;
     struct job *next;
 } job;
 
@@ -105,7 +107,12 @@ static void *writer_main(void *arg)
         size_t kept = run_batch(w, batch);
         for (job *j = batch, *next; j; j = next) {
             next = j->next;
-            sem_post(&j->done);
+            if (j->cb) {
+                j->cb(j->cb_arg, j->rc);
+                free(j);
+            } else {
+                sem_post(&j->done);
+            }
         }
         pthread_mutex_lock(&w->mu);
         w->writes += kept;
@@ -168,6 +175,21 @@ int writer_run(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *
         ; /* EINTR */
     sem_destroy(&j.done);
     return j.rc;
+}
+
+int writer_submit(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *err,
+                  writer_done_fn done, void *done_arg)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    *j = (job){.actor = actor, .fn = fn, .arg = arg, .err = err, .cb = done, .cb_arg = done_arg};
+    pthread_mutex_lock(&w->mu);
+    *w->tail = j;
+    w->tail = &j->next;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    return GENU_OK;
 }
 
 void writer_stats(writer *w, size_t *writes, size_t *batches)

@@ -35,6 +35,15 @@ void writer_destroy(writer *w);
  * any write in it kept). Blocks the calling thread. */
 int writer_run(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *err);
 
+/* The same without waiting: queues the write and returns; once its batch
+ * has committed or failed, the writer thread calls done(done_arg, rc) with
+ * rc as writer_run would return it (err filled likewise). err, actor and
+ * arg must live until then; done must be quick and must not call the
+ * writer. GENU_ENOMEM (done not called) when the job cannot be queued. */
+typedef void (*writer_done_fn)(void *done_arg, int rc);
+int writer_submit(writer *w, const char *actor, writer_fn fn, void *arg, genu_err *err,
+                  writer_done_fn done, void *done_arg);
+
 /* Counters since creation: writes committed and batches (commits) made. */
 void writer_stats(writer *w, size_t *writes, size_t *batches);
 
