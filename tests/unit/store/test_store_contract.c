@@ -499,6 +499,10 @@ static void every_change_is_audited_with_before_and_after(void **state)
     assert_int_equal(n, 4);
     assert_string_equal(rows[0].action, "create");
     assert_null(rows[0].before);
+    /* a create carries the digest of its doc, {"a":1}: SHA-256 worked with
+     * `printf '{"a":1}' | sha256sum` */
+    assert_string_equal(rows[0].after,
+                        "sha256:015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862");
     assert_string_equal(rows[2].action, "update");
     assert_string_equal(rows[2].before, "{\"a\":1}");
     assert_string_equal(rows[2].after, "{\"a\":2}");
