@@ -14,17 +14,19 @@
 typedef struct server_config {
     const char *db;        /* registry url (store_open) */
     const char *listen;    /* "127.0.0.1:8080", "[::1]:8080" */
-    unsigned threads;      /* worker threads; 0 = the number of cores */
+    unsigned threads;      /* worker threads; 0 = SERVER_THREADS_PER_CORE a core */
     bool secure_cookies;   /* add Secure to the session cookie (behind TLS) */
     size_t body_limit;     /* bytes; 0 = 1 MiB. Larger bodies get 413 */
     unsigned timeout_s;    /* a connection idle this long is closed; 0 = 30 s */
     const char *rules;     /* advice rules file; NULL = the default rules */
 } server_config;
 
-/* Workers per core when cfg->threads is 0: a worker waits while its
- * request's write is committed with others, so the pool has more workers
- * than cores to keep the cores busy and the batches large. */
-#define SERVER_THREADS_PER_CORE 32
+/* Workers per core when cfg->threads is 0. A survey submission does not
+ * hold its worker while it waits for its group commit (the connection is
+ * suspended), so the batches grow with the clients, not with the workers;
+ * a record write (PUT, POST, DELETE) still holds its worker until then, so
+ * a few more workers than cores. */
+#define SERVER_THREADS_PER_CORE 4
 
 typedef struct server server;
 
