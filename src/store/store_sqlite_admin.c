@@ -17,6 +17,29 @@
 #include "store/sq.h"
 
 #define GENESIS AUDIT_CHAIN_GENESIS
+#define USER_COLS "SELECT id,name,role,sites,pwhash,disabled FROM account"
+
+/* The cached statements' SQL, by SQ_ST_*. */
+static const char *const admin_sql[SQ_NADMIN] = {
+    [SQ_ST_SET_HEAD] = "INSERT INTO setting(key,value) VALUES('audit_head',?) "
+                       "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+    [SQ_ST_USER_PUT] = "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) "
+                       "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET role=?2,"
+                       "sites=?3,pwhash=?4,disabled=?5 RETURNING id",
+    [SQ_ST_USER_BY_NAME] = USER_COLS " WHERE name=?",
+    [SQ_ST_USER_BY_ID] = USER_COLS " WHERE id=?",
+    [SQ_ST_USER_LIST] = USER_COLS " ORDER BY name",
+    [SQ_ST_SESSION_SWEEP] = "DELETE FROM session WHERE expires_us<?",
+    [SQ_ST_SESSION_PUT] = "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)",
+    [SQ_ST_SESSION_GET] = "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?",
+    [SQ_ST_SESSION_DELETE] = "DELETE FROM session WHERE token_hash=?",
+    [SQ_ST_SURVEY_PUT] = "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
+                         "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
+    [SQ_ST_SURVEY_GET] = "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
+                         "expires_us,coalesce(used_us,0),coalesce(created_by,0) FROM survey_link "
+                         "WHERE token_hash=?",
+    [SQ_ST_SURVEY_USE] = "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL",
+};
 
 static int64_t now_us(void)
 {
@@ -36,6 +59,12 @@ int sq_admin_prepare(sq_store *s, genu_err *err)
         sq_prepare(s, "SELECT seq,hash FROM audit ORDER BY seq DESC LIMIT 1", &s->audit_last,
                    err))
         return err->code;
+    /* all at open: a statement prepared later, in the middle of a request,
+     * can pin the top of the heap above a large buffer freed after it (a
+     * password hash's 19 MiB), which then stays resident */
+    for (int i = 0; i < SQ_NADMIN; i++)
+        if (sq_prepare(s, admin_sql[i], &s->admin[i], err))
+            return err->code;
     return GENU_OK;
 }
 
@@ -47,11 +76,11 @@ void sq_admin_finalize(sq_store *s)
         sqlite3_finalize(s->admin[i]);
 }
 
-/* The cached statement `which` (sql), prepared on its first use. The caller
- * ends its use with done(), which also ends the read it held open. */
-static int cached(sq_store *s, int which, const char *sql, sqlite3_stmt **st, genu_err *err)
+/* The cached statement `which`, prepared at open (sq_admin_prepare). The
+ * caller ends its use with done(), which also ends the read it held open. */
+static int cached(sq_store *s, int which, sqlite3_stmt **st, genu_err *err)
 {
-    if (!s->admin[which] && sq_prepare(s, sql, &s->admin[which], err))
+    if (!s->admin[which] && sq_prepare(s, admin_sql[which], &s->admin[which], err))
         return err && err->code ? err->code : GENU_EIO;
     *st = s->admin[which];
     return GENU_OK;
@@ -114,9 +143,7 @@ int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
 static int set_head(sq_store *s, const char *value, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (cached(s, SQ_ST_SET_HEAD, "INSERT INTO setting(key,value) VALUES('audit_head',?) "
-                                  "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-               &st, err))
+    if (cached(s, SQ_ST_SET_HEAD, &st, err))
         return err->code;
     sq_bind_text(st, 1, value);
     int rc = sqlite3_step(st);
@@ -271,11 +298,7 @@ static int audit_user(sq_store *s, const char *action, const store_user *u, int6
 static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (cached(s, SQ_ST_USER_PUT,
-               "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) "
-               "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET role=?2,"
-               "sites=?3,pwhash=?4,disabled=?5 RETURNING id",
-               &st, err))
+    if (cached(s, SQ_ST_USER_PUT, &st, err))
         return err->code;
     sq_bind_text(st, 1, u->name);
     sq_bind_text(st, 2, u->role);
@@ -289,8 +312,10 @@ static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_e
     done(st);
     if (rc != SQLITE_ROW)
         return sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
-                   ? GENU_FAIL(err, GENU_EINVAL, "role \"%s\" is not admin, clinician, "
-                               "researcher or patient", u->role)
+                   ? GENU_FAIL(err, GENU_EINVAL,
+                               "role \"%s\" is not admin, clinician, "
+                               "researcher or patient",
+                               u->role)
                    : sq_fail(s, err, "storing a user");
     return audit_user(s, "put", u, *id, err);
 }
@@ -314,15 +339,12 @@ static void read_user(sqlite3_stmt *st, genu_arena *a, store_user *u)
     u->disabled = sqlite3_column_int(st, 5) != 0;
 }
 
-#define USER_COLS "SELECT id,name,role,sites,pwhash,disabled FROM account"
-
 int sq_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, store_user *out,
                 genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (name ? cached(s, SQ_ST_USER_BY_NAME, USER_COLS " WHERE name=?", &st, err)
-             : cached(s, SQ_ST_USER_BY_ID, USER_COLS " WHERE id=?", &st, err))
+    if (name ? cached(s, SQ_ST_USER_BY_NAME, &st, err) : cached(s, SQ_ST_USER_BY_ID, &st, err))
         return err->code;
     if (name)
         sq_bind_text(st, 1, name);
@@ -344,7 +366,7 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
     sqlite3_stmt *st;
     size_t cap = 16, k = 0;
     store_user *v = genu_arena_calloc(a, cap, sizeof *v);
-    if (cached(s, SQ_ST_USER_LIST, USER_COLS " ORDER BY name", &st, err))
+    if (cached(s, SQ_ST_USER_LIST, &st, err))
         return err->code;
     while (v && sqlite3_step(st) == SQLITE_ROW) {
         if (k == cap) {
@@ -370,11 +392,11 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
 
 /* Runs a one-shot statement binding texts and integers from a format: 't'
  * text, 'i' int64. Returns the sqlite3 step result. */
-static int run1(sq_store *s, int which, const char *sql, const char *fmt,
-                const char *const *texts, const int64_t *ints, genu_err *err)
+static int run1(sq_store *s, int which, const char *fmt, const char *const *texts,
+                const int64_t *ints, genu_err *err)
 {
     sqlite3_stmt *st;
-    if (cached(s, which, sql, &st, err))
+    if (cached(s, which, &st, err))
         return -1;
     for (int i = 0, ti = 0, ii = 0; fmt[i]; i++) {
         if (fmt[i] == 't')
@@ -394,10 +416,10 @@ int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const c
     const char *t[] = {token_hash, csrf};
     const int64_t i[] = {user, expires_us, now_us()};
     /* expired sessions are swept whenever a new one starts */
-    if (run1(s, SQ_ST_SESSION_SWEEP, "DELETE FROM session WHERE expires_us<?", "i", NULL, i + 2, err) != SQLITE_DONE)
+    if (run1(s, SQ_ST_SESSION_SWEEP, "i", NULL, i + 2, err) != SQLITE_DONE)
         return sq_fail(s, err, "sweeping sessions");
-    if (run1(s, SQ_ST_SESSION_PUT, "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)", "titi",
-             (const char *const[]){t[0], t[1]}, i, err) != SQLITE_DONE)
+    if (run1(s, SQ_ST_SESSION_PUT, "titi", (const char *const[]){t[0], t[1]}, i, err) !=
+        SQLITE_DONE)
         return sq_fail(s, err, "storing a session");
     return GENU_OK;
 }
@@ -407,8 +429,7 @@ int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_are
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (cached(s, SQ_ST_SESSION_GET,
-               "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?", &st, err))
+    if (cached(s, SQ_ST_SESSION_GET, &st, err))
         return err->code;
     sq_bind_text(st, 1, token_hash);
     sqlite3_bind_int64(st, 2, now);
@@ -426,8 +447,7 @@ int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_are
 int sq_session_delete(genu_store *gs, const char *token_hash, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if (run1(s, SQ_ST_SESSION_DELETE, "DELETE FROM session WHERE token_hash=?", "t", &token_hash, NULL, err) !=
-        SQLITE_DONE)
+    if (run1(s, SQ_ST_SESSION_DELETE, "t", &token_hash, NULL, err) != SQLITE_DONE)
         return sq_fail(s, err, "ending a session");
     return GENU_OK;
 }
@@ -438,10 +458,7 @@ int sq_survey_put(genu_store *gs, const store_survey *v, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (cached(s, SQ_ST_SURVEY_PUT,
-               "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
-               "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
-               &st, err))
+    if (cached(s, SQ_ST_SURVEY_PUT, &st, err))
         return err->code;
     sq_bind_text(st, 1, v->token_hash);
     sq_bind_text(st, 2, v->patient);
@@ -464,11 +481,7 @@ int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (cached(s, SQ_ST_SURVEY_GET,
-               "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
-               "expires_us,coalesce(used_us,0),coalesce(created_by,0) FROM survey_link "
-               "WHERE token_hash=?",
-               &st, err))
+    if (cached(s, SQ_ST_SURVEY_GET, &st, err))
         return err->code;
     sq_bind_text(st, 1, token_hash);
     int rc = sqlite3_step(st);
@@ -493,8 +506,7 @@ int sq_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
 int sq_survey_use(genu_store *gs, const char *token_hash, int64_t now, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if (run1(s, SQ_ST_SURVEY_USE, "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL", "it",
-             &token_hash, &now, err) != SQLITE_DONE)
+    if (run1(s, SQ_ST_SURVEY_USE, "it", &token_hash, &now, err) != SQLITE_DONE)
         return sq_fail(s, err, "using a survey link");
     return sqlite3_changes(s->db) == 1
                ? GENU_OK
@@ -523,9 +535,9 @@ int sq_backup(genu_store *gs, const char *path, genu_err *err)
             sqlite3_sleep(5);
     if (b)
         sqlite3_backup_finish(b);
-    int ret = rc == SQLITE_DONE ? GENU_OK
-                                : GENU_FAIL(err, GENU_EIO, "backup to %s failed: %s", path,
-                                            sqlite3_errmsg(dst));
+    int ret = rc == SQLITE_DONE
+                  ? GENU_OK
+                  : GENU_FAIL(err, GENU_EIO, "backup to %s failed: %s", path, sqlite3_errmsg(dst));
     if (!ret && sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
         ret = GENU_FAIL(err, GENU_EIO, "backup to %s failed: %s", path, sqlite3_errmsg(dst));
     sqlite3_close(dst);
