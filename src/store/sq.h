@@ -30,6 +30,7 @@ typedef struct sq_store {
     sqlite3 *db;
     int version;
     sqlite3_stmt *insert[NT], *update[NT], *has[NT], *get[NT], *del[NT];
+    sqlite3_stmt *list_count[NT], *list_page[NT]; /* prepared on first use */
     sqlite3_stmt *audit_insert, *audit_last;
     /* the audit chain's head inside the current transaction */
     bool chain_known;

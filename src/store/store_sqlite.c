@@ -447,6 +447,8 @@ static void sq_close(genu_store *gs)
         sqlite3_finalize(s->has[t]);
         sqlite3_finalize(s->get[t]);
         sqlite3_finalize(s->del[t]);
+        sqlite3_finalize(s->list_count[t]);
+        sqlite3_finalize(s->list_page[t]);
     }
     sq_admin_finalize(s);
     sqlite3_close(s->db);
@@ -868,22 +870,28 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
 {
     sq_store *s = (sq_store *)gs;
     char sql[640];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", tables[t].name, list_where(t));
-    if (sq_prepare(s, sql, &st, err))
-        return err->code;
+    if (!s->list_count[t]) {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", tables[t].name, list_where(t));
+        if (sq_prepare(s, sql, &s->list_count[t], err))
+            return err->code;
+    }
+    if (!s->list_page[t]) {
+        snprintf(sql, sizeof sql,
+                 "SELECT seq,id,patient,knee,date,doc,%s FROM %s%s ORDER BY %s LIMIT ?4 OFFSET ?5",
+                 tables[t].cols, tables[t].name, list_where(t),
+                 t == GENU_REC_PATIENT ? "id" : "date,knee,seq");
+        if (sq_prepare(s, sql, &s->list_page[t], err))
+            return err->code;
+    }
+    sqlite3_stmt *st = s->list_count[t];
     list_bind(st, q);
     int rc = sqlite3_step(st);
     *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     if (rc != SQLITE_ROW)
         return sq_fail(s, err, "counting records");
-    snprintf(sql, sizeof sql,
-             "SELECT seq,id,patient,knee,date,doc,%s FROM %s%s ORDER BY %s LIMIT ?4 OFFSET ?5",
-             tables[t].cols, tables[t].name, list_where(t),
-             t == GENU_REC_PATIENT ? "id" : "date,knee,seq");
-    if (sq_prepare(s, sql, &st, err))
-        return err->code;
+    st = s->list_page[t];
     list_bind(st, q);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)q->limit);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)q->offset);
@@ -892,7 +900,8 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
         rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     *out = v;
     *n = k;
     return rc;
