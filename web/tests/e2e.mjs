@@ -219,8 +219,17 @@ try {
   });
   await step("keyboard: focus is visible on the skip link", async () => {
     await page.goto(BASE + "/#/");
+    // a fresh load, so sequential focus starts at the top of the document
+    // (a hash route change alone keeps the previous focus position)
+    await page.reload();
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    // the dashboard fills in as its requests return; Tab once it is settled,
+    // so a late re-render cannot take the focus back to the body
+    await page.waitForLoadState("networkidle");
     await page.keyboard.press("Tab");
+    await page.waitForFunction(() => document.activeElement?.classList.contains("skip"),
+                               null, { timeout: 5000 })
+      .catch(() => { throw new Error("Tab did not reach the skip link"); });
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     if (outline === "none") throw new Error("no visible focus");
   });
