@@ -224,6 +224,27 @@ static void write_text(genu_buf *b, const claim_opts *o, const claim_counts *c,
     genu_buf_printf(b, "\nverdict    %s\n", claim_verdict_name(v));
 }
 
+static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx, genu_err *err)
+{
+    const claim_opts *o = ctx;
+    cost_tally cost;
+    if (o->cost && cost_count(c, &o->def, &o->at, NULL, a, &cost, err))
+        return err->code;
+    claim_counts counts;
+    claim_rates rates;
+    claim_count(c, &o->def, &o->at, NULL, &counts);
+    claim_rates_of(&counts, &rates);
+    claim_verdict v = claim_judge(&counts, &rates, o->expect);
+    if (o->json) {
+        write_json(out, o, &counts, &rates, v, o->cost ? &cost : NULL);
+    } else {
+        write_text(out, o, &counts, &rates, v);
+        if (o->cost)
+            write_cost_text(out, &cost);
+    }
+    return GENU_OK;
+}
+
 int cmd_claim(int argc, char **argv, const cli_env *env)
 {
     if (cli_wants_help(argc, argv)) {
@@ -232,47 +253,5 @@ int cmd_claim(int argc, char **argv, const cli_env *env)
     }
     claim_opts o;
     int rc = parse_args(argc, argv, &o);
-    if (rc)
-        return rc;
-    genu_err err = {0};
-    genu_store *s = NULL;
-    genu_arena *a = genu_arena_create();
-    genu_buf out = GENU_BUF_INIT;
-    genu_dataset ds;
-    cohort c;
-    cost_tally cost;
-    if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
-    }
-    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
-        goto out;
-    if (o.cost && cost_count(&c, &o.def, &o.at, NULL, a, &cost, &err)) {
-        rc = cli_fail(&err);
-        goto out;
-    }
-    claim_counts counts;
-    claim_rates rates;
-    claim_count(&c, &o.def, &o.at, NULL, &counts);
-    claim_rates_of(&counts, &rates);
-    claim_verdict v = claim_judge(&counts, &rates, o.expect);
-    if (o.json) {
-        write_json(&out, &o, &counts, &rates, v, o.cost ? &cost : NULL);
-    } else {
-        write_text(&out, &o, &counts, &rates, v);
-        if (o.cost)
-            write_cost_text(&out, &cost);
-    }
-    if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_ESTORE;
-        goto out;
-    }
-    fwrite(out.p, 1, out.len, stdout);
-    rc = CLI_OK;
-out:
-    genu_buf_free(&out);
-    genu_arena_destroy(a);
-    store_close(s);
-    return rc;
+    return rc ? rc : cohort_opts_run(env, &o.co, write_claim, &o);
 }

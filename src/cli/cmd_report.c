@@ -110,6 +110,24 @@ static int make_spec(const report_opts *o, report_spec *s)
     return CLI_OK;
 }
 
+typedef struct report_run {
+    const report_opts *o;
+    const report_spec *spec;
+} report_run;
+
+static int write_report(const cohort *c, genu_arena *a, genu_buf *out, void *ctx, genu_err *err)
+{
+    const report_run *run = ctx;
+    report r;
+    if (report_build(c, run->spec, a, &r, err))
+        return err->code;
+    if (run->o->html)
+        report_html_write(out, &r, &run->o->co.filter);
+    else
+        report_json_write(out, &r, &run->o->co.filter);
+    return GENU_OK;
+}
+
 int cmd_report(int argc, char **argv, const cli_env *env)
 {
     if (cli_wants_help(argc, argv)) {
@@ -121,37 +139,6 @@ int cmd_report(int argc, char **argv, const cli_env *env)
     int rc = parse_args(argc, argv, &o);
     if (rc || (rc = make_spec(&o, &spec)))
         return rc;
-    genu_err err = {0};
-    genu_store *s = NULL;
-    genu_arena *a = genu_arena_create();
-    genu_buf out = GENU_BUF_INIT;
-    genu_dataset ds;
-    cohort c;
-    report r;
-    if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
-    }
-    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
-        goto out;
-    if (report_build(&c, &spec, a, &r, &err)) {
-        rc = cli_fail(&err);
-        goto out;
-    }
-    if (o.html)
-        report_html_write(&out, &r, &o.co.filter);
-    else
-        report_json_write(&out, &r, &o.co.filter);
-    if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_ESTORE;
-        goto out;
-    }
-    fwrite(out.p, 1, out.len, stdout);
-    rc = CLI_OK;
-out:
-    genu_buf_free(&out);
-    genu_arena_destroy(a);
-    store_close(s);
-    return rc;
+    report_run run = {&o, &spec};
+    return cohort_opts_run(env, &o.co, write_report, &run);
 }

@@ -177,8 +177,9 @@ static void write_curve_text(genu_buf *b, const char *name, const survival_curve
     genu_buf_putc(b, '\n');
 }
 
-static int run(const surv_opts *o, const cohort *c, genu_arena *a, genu_buf *b, genu_err *err)
+static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
 {
+    const surv_opts *o = ctx;
     strata s;
     size_t n = c->nknee;
     double *time = genu_arena_calloc(a, n + 1, sizeof *time);
@@ -245,29 +246,5 @@ int cmd_survival(int argc, char **argv, const cli_env *env)
     }
     surv_opts o;
     int rc = parse_args(argc, argv, &o);
-    if (rc)
-        return rc;
-    genu_err err = {0};
-    genu_store *s = NULL;
-    genu_arena *a = genu_arena_create();
-    genu_buf out = GENU_BUF_INIT;
-    genu_dataset ds;
-    cohort c;
-    if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
-    }
-    if ((rc = cohort_opts_load(env, &o.co, a, &s, &ds, &c)))
-        goto out;
-    if (run(&o, &c, a, &out, &err)) {
-        rc = cli_fail(&err);
-        goto out;
-    }
-    fwrite(out.p, 1, out.len, stdout);
-    rc = CLI_OK;
-out:
-    genu_buf_free(&out);
-    genu_arena_destroy(a);
-    store_close(s);
-    return rc;
+    return rc ? rc : cohort_opts_run(env, &o.co, run, &o);
 }

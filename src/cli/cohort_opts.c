@@ -100,16 +100,33 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
     return -1;
 }
 
-int cohort_opts_load(const cli_env *env, const cohort_opts *o, genu_arena *a, genu_store **s,
-                     genu_dataset *ds, cohort *c)
+int cohort_opts_run(const cli_env *env, const cohort_opts *o, cohort_opts_write_fn write,
+                    void *ctx)
 {
     genu_err err = {0};
-    *s = NULL;
-    if (store_open(env->db, false, s, &err) || store_load(*s, a, ds, &err) ||
-        cohort_build(ds, &o->filter, o->unit, o->as_of, a, c, &err)) {
-        store_close(*s);
-        *s = NULL;
-        return cli_fail(&err);
+    genu_store *s = NULL;
+    genu_arena *a = genu_arena_create();
+    genu_buf out = GENU_BUF_INIT;
+    genu_dataset ds;
+    cohort c;
+    int rc;
+    if (!a) {
+        cli_error("out of memory");
+        return CLI_ESTORE;
     }
-    return CLI_OK;
+    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
+        cohort_build(&ds, &o->filter, o->unit, o->as_of, a, &c, &err) ||
+        write(&c, a, &out, ctx, &err)) {
+        rc = cli_fail(&err);
+    } else if (out.oom) {
+        cli_error("out of memory");
+        rc = CLI_ESTORE;
+    } else {
+        fwrite(out.p, 1, out.len, stdout);
+        rc = CLI_OK;
+    }
+    genu_buf_free(&out);
+    genu_arena_destroy(a);
+    store_close(s);
+    return rc;
 }

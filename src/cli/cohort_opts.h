@@ -9,6 +9,7 @@
 #include "analysis/cohort.h"
 #include "analysis/responder.h"
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "store/store.h"
 
 typedef struct cohort_opts {
@@ -31,10 +32,15 @@ int cohort_opts_take(int argc, char **argv, int *i, cohort_opts *o, bool allow_b
  * ("text|json"): *which is its position. Same returns as cohort_opts_take. */
 int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *which);
 
-/* Opens the registry, loads the dataset into the arena and builds the
- * cohort. On failure prints the error, closes what it opened and returns the
- * exit status; on success the caller closes *s. */
-int cohort_opts_load(const cli_env *env, const cohort_opts *o, genu_arena *a, genu_store **s,
-                     genu_dataset *ds, cohort *c);
+/* Writes a command's result for the loaded cohort into out (arena-scoped
+ * data in a); GENU_* on failure with err set. */
+typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
+                                    genu_err *err);
+
+/* Opens the registry, loads the dataset, builds the cohort o describes,
+ * calls write and prints what it wrote on stdout; nothing is printed on
+ * stdout when anything fails. Returns the exit status. */
+int cohort_opts_run(const cli_env *env, const cohort_opts *o, cohort_opts_write_fn write,
+                    void *ctx);
 
 #endif
