@@ -1,22 +1,36 @@
-/* bench_import: DESIGN.md §10 import target. JSON Lines into SQLite at
+/* bench_import: DESIGN.md §10 import target. JSON Lines into the registry at
  * >= 50% of the rate of raw prepared inserts of the same rows in one
- * transaction.
+ * transaction, on either backend.
  *
- * usage: bench_import FILE.jsonl [WORKDIR]
+ * usage: bench_import FILE.jsonl [TARGET]
  *
- * (a) import: jsonl_import of FILE into a fresh registry (read, parse,
- *     validate, score, canonicalise, check references, store in one
- *     transaction), timed from the call to its return.
+ * TARGET is a directory for SQLite (default .; the registries are
+ * TARGET/bench_import.db and TARGET/bench_ceiling.db), or a postgresql://
+ * (postgres://) URL of a database on a PostgreSQL server: the bench connects
+ * to it only to CREATE and, at the end, DROP two databases of its own on the
+ * same server, bench_import_PID and bench_ceiling_PID (the URL with its
+ * database path replaced; the role needs CREATEDB). scripts/pg-test.sh start
+ * prints such a URL.
+ *
+ * (a) import: jsonl_import of FILE into a fresh registry made by store_open
+ *     (read, parse, validate, score, canonicalise, check references, store in
+ *     one transaction), timed from the call to its return.
  * (b) ceiling: the rows (a) stored, read back from that registry and held in
  *     memory, inserted into a second fresh registry (the same schema, made by
  *     store_open) with one prepared INSERT per table, bound values only, in
- *     one transaction, with the same PRAGMAs (WAL, synchronous=FULL,
- *     foreign_keys=ON), timed from BEGIN to the end of COMMIT.
+ *     one transaction, timed from BEGIN to the end of COMMIT.
+ *     SQLite: the same PRAGMAs as the store (WAL, synchronous=FULL,
+ *     foreign_keys=ON). PostgreSQL: libpq, values bound as text as the store
+ *     binds them, synchronous_commit on, and the INSERTs sent in pipeline
+ *     mode (PQsendQueryPrepared, a PQpipelineSync every PG_CHUNK statements,
+ *     the results of one chunk read after the next is sent, so neither side
+ *     waits for the other), as the importer sends its puts.
  * Also, for the profile: parsing alone (record_json_parse of every line from
  * memory, no storage).
  *
- * Prints lines/s of each and the ratio import/ceiling. No assertion: the
- * figure is for people (docs/benchmarks.md). */
+ * Prints lines/s of each and the ratio import/ceiling, labelled with the
+ * backend. No assertion: the figure is for people (docs/benchmarks.md). */
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -34,7 +48,14 @@
 /* Tables in insert order: patients first, as the importer does. */
 static const char *const tables[] = {"patient",  "identity",      "diagnosis", "treatment",
                                      "response", "adverse_event", "exam"};
-#define NTABLES (sizeof tables / sizeof tables[0])
+#define NTABLES  (sizeof tables / sizeof tables[0])
+#define MAXCOLS  32
+#define SQL_LEN  1024
+#define PATH_LEN 4096
+/* PostgreSQL: statements per pipeline sync */
+#define PG_CHUNK 500
+#define STR_(x)  #x
+#define STR(x)   STR_(x)
 
 static double now(void)
 {
@@ -43,7 +64,7 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const char *detail)
+_Noreturn static void die(const char *what, const char *detail)
 {
     fprintf(stderr, "bench_import: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
     exit(1);
@@ -56,9 +77,56 @@ static void on_reject(const char *file, size_t line, const char *msg, const char
     fprintf(stderr, "bench_import: rejected %s:%zu: %s\n", file, line, msg);
 }
 
-static void remove_db(const char *path)
+/* "INSERT INTO table(c1,...) VALUES(?,...)", placeholders $1... when
+ * numbered (PostgreSQL). */
+static void insert_sql(char out[SQL_LEN], const char *table, const char *const *cols, int ncols,
+                       bool numbered)
 {
-    char p[4096];
+    int len = snprintf(out, SQL_LEN, "INSERT INTO %s(", table);
+    for (int c = 0; c < ncols; c++)
+        len += snprintf(out + len, SQL_LEN - (size_t)len, "%s%s", c ? "," : "", cols[c]);
+    len += snprintf(out + len, SQL_LEN - (size_t)len, ") VALUES(");
+    for (int c = 0; c < ncols; c++)
+        len += numbered ? snprintf(out + len, SQL_LEN - (size_t)len, "%s$%d", c ? "," : "", c + 1)
+                        : snprintf(out + len, SQL_LEN - (size_t)len, "%s?", c ? "," : "");
+    if (len + 2 > SQL_LEN)
+        die("INSERT too long for", table);
+    snprintf(out + len, SQL_LEN - (size_t)len, ")");
+}
+
+/* A fresh, empty registry at url with genu's schema. */
+static void create_registry(const char *url)
+{
+    genu_store *s = NULL;
+    genu_err err = {0};
+    if (store_open(url, true, &s, &err))
+        die("cannot create a registry", err.msg);
+    store_close(s);
+}
+
+/* One backend: where its two registries live, and its ceiling. */
+typedef struct backend {
+    const char *name;
+    const char *ceiling; /* how the ceiling inserts, for the output */
+    /* a fresh registry called name under target; its store URL to url */
+    void (*fresh)(const char *target, const char *name, char url[PATH_LEN]);
+    void (*drop)(const char *target, const char *name);
+    /* the rows of registry from, inserted raw into the empty registry to;
+     * seconds, and the rows to *nrows */
+    double (*raw_inserts)(const char *from, const char *to, size_t *nrows);
+} backend;
+
+/* ---- SQLite ---- */
+
+static void sq_path(const char *dir, const char *name, char path[PATH_LEN])
+{
+    snprintf(path, PATH_LEN, "%s/%s.db", dir, name);
+}
+
+static void sq_drop(const char *dir, const char *name)
+{
+    char path[PATH_LEN], p[PATH_LEN + 8];
+    sq_path(dir, name, path);
     unlink(path);
     snprintf(p, sizeof p, "%s-wal", path);
     unlink(p);
@@ -66,55 +134,49 @@ static void remove_db(const char *path)
     unlink(p);
 }
 
-/* A fresh, empty registry at path with genu's schema. */
-static void fresh_registry(const char *path)
+static void sq_fresh(const char *dir, const char *name, char path[PATH_LEN])
 {
-    remove_db(path);
-    genu_store *s = NULL;
-    genu_err err = {0};
-    if (store_open(path, true, &s, &err))
-        die("cannot create a registry", err.msg);
-    store_close(s);
+    sq_drop(dir, name);
+    sq_path(dir, name, path);
+    create_registry(path);
 }
 
-static sqlite3 *open_raw(const char *path)
+static sqlite3 *sq_open_raw(const char *path)
 {
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
         die("cannot open", path);
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+    if (sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
                      NULL, NULL, NULL) != SQLITE_OK)
         die("pragmas", sqlite3_errmsg(db));
     return db;
 }
 
 /* One table's rows held in memory: every column but seq. */
-typedef struct rows {
-    char insert_sql[1024];
+typedef struct sq_rows {
+    char insert_sql[SQL_LEN];
     int ncols;
     size_t n;
     sqlite3_value **v; /* n * ncols */
-} rows;
+} sq_rows;
 
-static void load_rows(sqlite3 *db, const char *table, rows *out)
+static void sq_load_rows(sqlite3 *db, const char *table, sq_rows *out)
 {
     char sql[256];
     sqlite3_stmt *st;
     snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY seq", table);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         die("select", sqlite3_errmsg(db));
-    int ncol = sqlite3_column_count(st);
     /* column 0 is seq (INTEGER PRIMARY KEY): let the insert assign it */
-    int len = snprintf(out->insert_sql, sizeof out->insert_sql, "INSERT INTO %s(", table);
+    int ncol = sqlite3_column_count(st);
+    const char *cols[MAXCOLS];
+    if (ncol - 1 > MAXCOLS)
+        die("too many columns in", table);
     for (int c = 1; c < ncol; c++)
-        len += snprintf(out->insert_sql + len, sizeof out->insert_sql - (size_t)len, "%s%s",
-                        c > 1 ? "," : "", sqlite3_column_name(st, c));
-    len += snprintf(out->insert_sql + len, sizeof out->insert_sql - (size_t)len, ") VALUES(");
-    for (int c = 1; c < ncol; c++)
-        len += snprintf(out->insert_sql + len, sizeof out->insert_sql - (size_t)len, "%s?",
-                        c > 1 ? "," : "");
-    snprintf(out->insert_sql + len, sizeof out->insert_sql - (size_t)len, ")");
+        cols[c - 1] = sqlite3_column_name(st, c);
     out->ncols = ncol - 1;
+    insert_sql(out->insert_sql, table, cols, out->ncols, false);
     out->n = 0;
     size_t cap = 1024;
     out->v = malloc(cap * (size_t)out->ncols * sizeof *out->v);
@@ -136,17 +198,15 @@ static void load_rows(sqlite3 *db, const char *table, rows *out)
     sqlite3_finalize(st);
 }
 
-static void free_rows(rows *r)
+static double sq_raw_inserts(const char *from, const char *to, size_t *nrows)
 {
-    for (size_t i = 0; i < r->n * (size_t)r->ncols; i++)
-        sqlite3_value_free(r->v[i]);
-    free(r->v);
-}
+    sq_rows rs[NTABLES];
+    sqlite3 *db = sq_open_raw(from);
+    for (size_t t = 0; t < NTABLES; t++)
+        sq_load_rows(db, tables[t], &rs[t]);
+    sqlite3_close(db);
 
-/* The ceiling: raw prepared inserts of the rows, one transaction. */
-static double raw_inserts(const char *path, rows *rs, size_t *nrows)
-{
-    sqlite3 *db = open_raw(path);
+    db = sq_open_raw(to);
     sqlite3_stmt *st[NTABLES];
     *nrows = 0;
     double t0 = now();
@@ -172,8 +232,188 @@ static double raw_inserts(const char *path, rows *rs, size_t *nrows)
     for (size_t t = 0; t < NTABLES; t++)
         sqlite3_finalize(st[t]);
     sqlite3_close(db);
+    for (size_t t = 0; t < NTABLES; t++) {
+        for (size_t i = 0; i < rs[t].n * (size_t)rs[t].ncols; i++)
+            sqlite3_value_free(rs[t].v[i]);
+        free(rs[t].v);
+    }
     return dt;
 }
+
+static const backend sqlite_backend = {"sqlite", "one transaction", sq_fresh, sq_drop,
+                                       sq_raw_inserts};
+
+/* ---- PostgreSQL ---- */
+
+static void pg_quiet(void *ctx, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static PGconn *pg_connect(const char *url)
+{
+    const char *const keys[] = {"dbname", "client_encoding", "application_name", NULL};
+    const char *const vals[] = {url, "UTF8", "bench_import", NULL};
+    PGconn *db = PQconnectdbParams(keys, vals, 1);
+    if (!db || PQstatus(db) != CONNECTION_OK)
+        die("cannot connect to PostgreSQL", db ? PQerrorMessage(db) : "out of memory");
+    PQsetNoticeProcessor(db, pg_quiet, NULL); /* "does not exist, skipping" */
+    return db;
+}
+
+static void pg_cmd(PGconn *db, const char *sql)
+{
+    PGresult *r = PQexec(db, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die(sql, PQerrorMessage(db));
+    PQclear(r);
+}
+
+/* The database of this process called name: name_PID (two runs on one
+ * server do not meet). */
+static void pg_dbname(const char *name, char out[64])
+{
+    snprintf(out, 64, "%s_%ld", name, (long)getpid());
+}
+
+/* url with its database path replaced by db:
+ * postgresql://[user@][host][:port][/db][?params]. */
+static void pg_url_with_db(const char *url, const char *db, char out[PATH_LEN])
+{
+    const char *auth = strstr(url, "://") + 3;
+    const char *end = auth + strcspn(auth, "/?"), *rest = end;
+    if (*rest == '/')
+        rest += strcspn(rest, "?");
+    if (snprintf(out, PATH_LEN, "%.*s/%s%s", (int)(end - url), url, db, rest) >= PATH_LEN)
+        die("URL too long", NULL);
+}
+
+static void pg_drop(const char *url, const char *name)
+{
+    char db[64], sql[128];
+    pg_dbname(name, db);
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
+    PGconn *m = pg_connect(url);
+    pg_cmd(m, sql);
+    PQfinish(m);
+}
+
+static void pg_fresh(const char *url, const char *name, char out[PATH_LEN])
+{
+    char db[64], sql[128];
+    pg_drop(url, name);
+    pg_dbname(name, db);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+    PGconn *m = pg_connect(url);
+    pg_cmd(m, sql);
+    PQfinish(m);
+    pg_url_with_db(url, db, out);
+    create_registry(out);
+}
+
+/* Reads the results of one pipeline sync: every INSERT must have worked. */
+static void pg_drain_sync(PGconn *db)
+{
+    int nulls = 0;
+    for (;;) {
+        PGresult *r = PQgetResult(db);
+        if (!r) {
+            if (++nulls > 1)
+                die("pipeline", "no sync result");
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType st = PQresultStatus(r);
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            return;
+        if (st != PGRES_COMMAND_OK)
+            die("insert", PQerrorMessage(db));
+    }
+}
+
+static double pg_raw_inserts(const char *from, const char *to, size_t *nrows)
+{
+    PGresult *rs[NTABLES];
+    char sql[NTABLES][SQL_LEN];
+    PGconn *db = pg_connect(from);
+    for (size_t t = 0; t < NTABLES; t++) {
+        char q[256];
+        snprintf(q, sizeof q, "SELECT * FROM %s ORDER BY seq", tables[t]);
+        rs[t] = PQexec(db, q);
+        if (PQresultStatus(rs[t]) != PGRES_TUPLES_OK)
+            die("select", PQerrorMessage(db));
+        /* column 0 is seq (an identity column): let the insert assign it */
+        int ncol = PQnfields(rs[t]);
+        const char *cols[MAXCOLS];
+        if (ncol - 1 > MAXCOLS)
+            die("too many columns in", tables[t]);
+        for (int c = 1; c < ncol; c++)
+            cols[c - 1] = PQfname(rs[t], c);
+        insert_sql(sql[t], tables[t], cols, ncol - 1, true);
+    }
+    PQfinish(db);
+
+    db = pg_connect(to);
+    pg_cmd(db, "SET synchronous_commit TO on");
+    *nrows = 0;
+    double t0 = now();
+    for (size_t t = 0; t < NTABLES; t++) {
+        char name[8];
+        snprintf(name, sizeof name, "i%zu", t);
+        PGresult *r = PQprepare(db, name, sql[t], PQnfields(rs[t]) - 1, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("prepare", PQerrorMessage(db));
+        PQclear(r);
+    }
+    pg_cmd(db, "BEGIN");
+    if (!PQenterPipelineMode(db))
+        die("pipeline mode", PQerrorMessage(db));
+    size_t in_chunk = 0, unread = 0; /* syncs sent whose results are not read */
+    for (size_t t = 0; t < NTABLES; t++) {
+        char name[8];
+        snprintf(name, sizeof name, "i%zu", t);
+        int ncols = PQnfields(rs[t]) - 1, nrow = PQntuples(rs[t]);
+        for (int i = 0; i < nrow; i++) {
+            const char *v[MAXCOLS];
+            for (int c = 0; c < ncols; c++)
+                v[c] = PQgetisnull(rs[t], i, c + 1) ? NULL : PQgetvalue(rs[t], i, c + 1);
+            if (!PQsendQueryPrepared(db, name, ncols, v, NULL, NULL, 0))
+                die("insert", PQerrorMessage(db));
+            if (++in_chunk < PG_CHUNK)
+                continue;
+            if (!PQpipelineSync(db))
+                die("pipeline sync", PQerrorMessage(db));
+            in_chunk = 0;
+            /* one chunk in flight while the next is sent */
+            if (++unread > 1) {
+                pg_drain_sync(db);
+                unread--;
+            }
+        }
+        *nrows += (size_t)nrow;
+    }
+    if (in_chunk) {
+        if (!PQpipelineSync(db))
+            die("pipeline sync", PQerrorMessage(db));
+        unread++;
+    }
+    for (; unread; unread--)
+        pg_drain_sync(db);
+    if (!PQexitPipelineMode(db))
+        die("pipeline mode", PQerrorMessage(db));
+    pg_cmd(db, "COMMIT");
+    double dt = now() - t0;
+    PQfinish(db);
+    for (size_t t = 0; t < NTABLES; t++)
+        PQclear(rs[t]);
+    return dt;
+}
+
+static const backend pg_backend = {"postgresql",
+                                   "one transaction, pipelined (" STR(PG_CHUNK) " per sync)",
+                                   pg_fresh, pg_drop, pg_raw_inserts};
 
 /* Parsing alone: every line through record_json_parse from memory. */
 static double parse_only(const char *file, size_t *nlines)
@@ -221,22 +461,24 @@ static double parse_only(const char *file, size_t *nlines)
 int main(int argc, char **argv)
 {
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: bench_import FILE.jsonl [WORKDIR]\n");
+        fprintf(stderr, "usage: bench_import FILE.jsonl [WORKDIR | postgresql://URL]\n");
         return 2;
     }
     const char *file = argv[1];
-    const char *dir = argc > 2 ? argv[2] : ".";
-    char a_path[4096], b_path[4096];
-    snprintf(a_path, sizeof a_path, "%s/bench_import.db", dir);
-    snprintf(b_path, sizeof b_path, "%s/bench_ceiling.db", dir);
+    const char *target = argc > 2 ? argv[2] : ".";
+    const backend *be =
+        strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0
+            ? &pg_backend
+            : &sqlite_backend;
+    char a_url[PATH_LEN], b_url[PATH_LEN];
     if (sodium_init() < 0)
         die("sodium_init", NULL);
 
     /* (a) the genu import path */
-    fresh_registry(a_path);
+    be->fresh(target, "bench_import", a_url);
     genu_store *s = NULL;
     genu_err err = {0};
-    if (store_open(a_path, false, &s, &err))
+    if (store_open(a_url, false, &s, &err))
         die("open", err.msg);
     jsonl_import_opts o = {false, on_reject, NULL, NULL};
     jsonl_stats stats;
@@ -249,33 +491,26 @@ int main(int argc, char **argv)
     store_close(s);
 
     /* (b) the ceiling: the same rows, raw prepared inserts */
-    sqlite3 *db = open_raw(a_path);
-    rows rs[NTABLES];
-    for (size_t t = 0; t < NTABLES; t++)
-        load_rows(db, tables[t], &rs[t]);
-    sqlite3_close(db);
-    fresh_registry(b_path);
+    be->fresh(target, "bench_ceiling", b_url);
     size_t nrows;
-    double t_raw = raw_inserts(b_path, rs, &nrows);
-    for (size_t t = 0; t < NTABLES; t++)
-        free_rows(&rs[t]);
+    double t_raw = be->raw_inserts(a_url, b_url, &nrows);
     if (nrows != stats.records)
         fprintf(stderr, "bench_import: warning: %zu rows read back, %zu records imported\n", nrows,
                 stats.records);
+    be->drop(target, "bench_import");
+    be->drop(target, "bench_ceiling");
 
     size_t nparsed;
     double t_parse = parse_only(file, &nparsed);
 
     double import_rate = (double)stats.records / t_import;
     double raw_rate = (double)nrows / t_raw;
-    printf("import: %zu lines in %.2f s\n", stats.records, t_import);
+    printf("import (%s): %zu lines in %.2f s\n", be->name, stats.records, t_import);
     printf("  parse+validate alone (record_json_parse, from memory): %.0f lines/s (%.2f s)\n",
            (double)nparsed / t_parse, t_parse);
-    printf("  raw prepared inserts, one transaction: %zu rows in %.2f s\n", nrows, t_raw);
-    printf("import: %.0f lines/s  ceiling (raw prepared inserts): %.0f lines/s  ratio %.2f "
+    printf("  raw prepared inserts, %s: %zu rows in %.2f s\n", be->ceiling, nrows, t_raw);
+    printf("import (%s): %.0f lines/s  ceiling (raw prepared inserts): %.0f lines/s  ratio %.2f "
            "(target >= 0.50)\n",
-           import_rate, raw_rate, import_rate / raw_rate);
-    remove_db(a_path);
-    remove_db(b_path);
+           be->name, import_rate, raw_rate, import_rate / raw_rate);
     return 0;
 }
