@@ -3,7 +3,7 @@
 # both, --as-of, a site's --rules file, and bad input (exit 1 for an unknown
 # patient or a malformed rules file, exit 2 for bad options).
 . "$(dirname "$0")/lib.sh"
-db="$T/reg.db"
+db=$(new_registry reg)
 cat >"$T/reg.jsonl" <<'J'
 {"type":"patient","id":"A","site":"oak","sex":"female","birth_year":1960}
 {"type":"diagnosis","id":"D1","patient":"A","knee":"right","date":"2023-01-01","condition":"osteoarthritis","kl_grade":2}

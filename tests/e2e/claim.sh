@@ -2,11 +2,10 @@
 # claim: genu claim on a hand-made registry, counts worked out by hand, and
 # bad input (exit 2, nothing on stdout).
 set -euo pipefail
-: "${GENU:?GENU must name the genu binary}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+tmp=$T
 fail() { echo "FAIL: $*"; exit 1; }
-db="$tmp/reg.db"
+db=$(new_registry reg)
 # Index 2020-01-01 (prp). 3m: nominal day 91 (2020-04-01), window ±30 =
 # 2020-03-02..2020-05-01, closed by the as-of 2022-01-01.
 #  A left:  8 -> 4 (exactly 50%): responder

@@ -2,6 +2,7 @@
 # genu init/import/export end to end: round trip, idempotent re-import, bad
 # input of every class changes nothing and names the line, --skip-invalid.
 . "$(dirname "$0")/lib.sh"
+A=$(new_registry a) B=$(new_registry b) C=$(new_registry c) D=$(new_registry d)
 
 python3 "$GENU_SRC/tools/gen_registry.py" 300 7 --koos > good.jsonl
 cat "$GENU_SRC/examples/clinic.jsonl" >> good.jsonl
@@ -9,38 +10,38 @@ cat "$GENU_SRC/examples/clinic.jsonl" >> good.jsonl
 echo '{"type":"patient","id":"X1","site":"s","sex":"female","birth_year":1950,"shoe_size":38,"extra":{"mrn":"A-1"}}' >> good.jsonl
 echo '{"type":"diagnosis","patient":"X1","knee":"left","date":"2020-01-01","condition":"gout","source_system":{"name":"emr","v":2}}' >> good.jsonl
 
-expect_status 0 "init creates a registry" "$GENU" --db a.db init
-expect_status 0 "import a valid file" "$GENU" --db a.db import good.jsonl
-"$GENU" --db a.db export > a1.jsonl
-expect_status 0 "import the export into a new registry" "$GENU" --db b.db import a1.jsonl
-"$GENU" --db b.db export > b1.jsonl
+expect_status 0 "init creates a registry" "$GENU" --db "$A" init
+expect_status 0 "import a valid file" "$GENU" --db "$A" import good.jsonl
+"$GENU" --db "$A" export > a1.jsonl
+expect_status 0 "import the export into a new registry" "$GENU" --db "$B" import a1.jsonl
+"$GENU" --db "$B" export > b1.jsonl
 check "round trip is byte-identical" cmp -s a1.jsonl b1.jsonl
 check "records all exported" test "$(wc -l < a1.jsonl)" -eq "$(grep -c . good.jsonl)"
 check "unknown fields kept in extra" grep -q '"extra":{"mrn":"A-1","shoe_size":38}' a1.jsonl
 check "nested unknown field kept" grep -q '"extra":{"source_system":{"name":"emr","v":2}}' a1.jsonl
 check "responses carry computed scores" grep -q '"instrument":"nprs","items":{"intensity":[0-9]*},"version":[0-9]*,"scores":{"intensity":' a1.jsonl
 
-expect_status 0 "re-importing the same file" "$GENU" --db a.db import good.jsonl
+expect_status 0 "re-importing the same file" "$GENU" --db "$A" import good.jsonl
 check "re-import reports nothing added" grep -q "(0 added, 0 updated" out
-"$GENU" --db a.db export > a2.jsonl
+"$GENU" --db "$A" export > a2.jsonl
 check "re-import duplicates nothing" cmp -s a1.jsonl a2.jsonl
 
 # an update: same patient id, new weight
 echo '{"type":"patient","id":"X1","site":"s","sex":"female","birth_year":1950,"weight_kg":70}' > upd.jsonl
-expect_status 0 "re-import with a changed record" "$GENU" --db a.db import upd.jsonl
+expect_status 0 "re-import with a changed record" "$GENU" --db "$A" import upd.jsonl
 check "update is reported" grep -q '1 updated' out
-check "update is stored" grep -q '"id":"X1".*"weight_kg":70' <("$GENU" --db a.db export)
+check "update is stored" grep -q '"id":"X1".*"weight_kg":70' <("$GENU" --db "$A" export)
 
 # bad input: each class, one bad line among thousands, registry unchanged
-before=$("$GENU" --db a.db export | sha256sum)
+before=$("$GENU" --db "$A" export | sha256sum)
 n=$(wc -l < good.jsonl)
 bad_case() {
   local name=$1 line=$2 pattern=$3
   { head -n 1500 good.jsonl; printf '%s\n' "$line"; tail -n +1501 good.jsonl; } > bad.jsonl
   # a fresh copy of the registry makes each case independent of the others
-  expect_status 1 "rejects $name" "$GENU" --db a.db import bad.jsonl
+  expect_status 1 "rejects $name" "$GENU" --db "$A" import bad.jsonl
   if grep -q "^bad.jsonl:1501: .*$pattern" err; then pass "$name names line 1501"; else fail "$name names line 1501"; sed 's/^/    /' err | head -3; fi
-  [ "$("$GENU" --db a.db export | sha256sum)" = "$before" ] && pass "$name changes nothing" || fail "$name changes nothing"
+  [ "$("$GENU" --db "$A" export | sha256sum)" = "$before" ] && pass "$name changes nothing" || fail "$name changes nothing"
 }
 bad_case "a truncated line" '{"type":"patient","id":"T1","site":"s","sex":"ma' 'invalid JSON'
 bad_case "invalid UTF-8" $'{"type":"patient","id":"U\xff1","site":"s","sex":"male","birth_year":1950}' 'invalid JSON'
@@ -63,7 +64,7 @@ bad_case "a non-object line" '[1,2,3]' 'expected a JSON object'
 
 # every error is listed, not only the first
 { cat good.jsonl; echo '{"type":"patient"}'; echo 'not json'; } > two.jsonl
-expect_status 1 "two bad lines" "$GENU" --db a.db import two.jsonl
+expect_status 1 "two bad lines" "$GENU" --db "$A" import two.jsonl
 check "both bad lines listed" test "$(grep -c '^two.jsonl:' err)" -eq 2
 
 # --skip-invalid stores the valid records and writes the rejects with reasons
@@ -71,21 +72,26 @@ check "both bad lines listed" test "$(grep -c '^two.jsonl:' err)" -eq 2
   echo '{"type":"patient","id":"S2","site":"s","sex":"male"}'
   echo '{"type":"diagnosis","patient":"S2","knee":"left","date":"2020-01-01","condition":"gout"}'
   echo '{"type":"diagnosis","patient":"S1","knee":"left","date":"2020-01-01","condition":"gout"}'; } > skip.jsonl
-expect_status 1 "skip-invalid reports rejects" "$GENU" --db c.db import --skip-invalid rejects.txt skip.jsonl
-check "valid records stored" test "$("$GENU" --db c.db export | wc -l)" -eq 2
+expect_status 1 "skip-invalid reports rejects" "$GENU" --db "$C" import --skip-invalid rejects.txt skip.jsonl
+check "valid records stored" test "$("$GENU" --db "$C" export | wc -l)" -eq 2
 check "rejected line and its dependant written" test "$(wc -l < rejects.txt)" -eq 2
 check "reject file names line and reason" grep -q '^skip.jsonl:3: field "patient": no patient "S2"' rejects.txt
 
 # stdin, and errors on the command line
-expect_status 0 "import from stdin" sh -c "\"$GENU\" --db d.db import - < \"$GENU_SRC/examples/clinic.jsonl\""
-expect_status 2 "import without files" "$GENU" --db d.db import
-expect_status 1 "import of a missing file" "$GENU" --db d.db import nope.jsonl
+expect_status 0 "import from stdin" sh -c "\"$GENU\" --db \"$D\" import - < \"$GENU_SRC/examples/clinic.jsonl\""
+expect_status 2 "import without files" "$GENU" --db "$D" import
+expect_status 1 "import of a missing file" "$GENU" --db "$D" import nope.jsonl
 check "missing file error format" grep -q '^genu: error: nope.jsonl: No such file' err
-expect_status 1 "export without a registry" "$GENU" --db none.db export
-check "no registry file was created" test ! -e none.db
+NONE=$(new_registry none)
+expect_status 1 "export without a registry" "$GENU" --db "$NONE" export
+check "... and says how to make one" grep -q '(create one with genu init)' err
+sqlite_only check "no registry file was created" test ! -e "$NONE"
+expect_status 1 "... and made none" "$GENU" --db "$NONE" status
 expect_status 2 "unknown command" "$GENU" frobnicate
 expect_status 0 "--help on import" "$GENU" import --help
 expect_status 0 "--version" "$GENU" --version
-GENU_DB=e.db expect_status 0 "GENU_DB selects the registry" "$GENU" init
-check "GENU_DB file exists" test -e e.db
+E=$(new_registry e)
+GENU_DB=$E expect_status 0 "GENU_DB selects the registry" "$GENU" init
+sqlite_only check "GENU_DB file exists" test -e "$E"
+expect_status 0 "the registry GENU_DB chose is there" "$GENU" --db "$E" status
 finish

@@ -29,28 +29,29 @@ echo '{"type":"exam","patient":"X1","knee":"right","date":"2020-05-05","findings
 echo '{"type":"treatment","id":"T-K2-Quixworth","patient":"K2","knee":"left","date":"2019-04-05","kind":"prp","sites":["intra_articular"]}' >> good.jsonl
 echo '{"type":"adverse_event","patient":"K2","knee":"left","date":"2019-04-08","kind":"infection","severity":3,"serious":true,"treatment":"T-K2-Quixworth","note":"Quixworth called"}' >> good.jsonl
 
-"$GENU" --db a.db init >/dev/null
-expect_status 0 "import the source registry" "$GENU" --db a.db import good.jsonl
-"$GENU" --db a.db export > a.jsonl
+A=$(new_registry a)
+"$GENU" --db "$A" init >/dev/null
+expect_status 0 "import the source registry" "$GENU" --db "$A" import good.jsonl
+"$GENU" --db "$A" export > a.jsonl
 nrec=$(wc -l < a.jsonl)
 
 # ---- round trips ----
 roundtrip() { # NAME IMPORT-ARGS...
   local name=$1; shift
-  rm -f "rt_$name.db"
-  "$GENU" --db "rt_$name.db" init >/dev/null
-  expect_status 0 "$name: import the export" "$GENU" --db "rt_$name.db" import "$@"
-  "$GENU" --db "rt_$name.db" export > "rt_$name.jsonl"
+  local db; db=$(new_registry "rt_$name")
+  "$GENU" --db "$db" init >/dev/null
+  expect_status 0 "$name: import the export" "$GENU" --db "$db" import "$@"
+  "$GENU" --db "$db" export > "rt_$name.jsonl"
   check "$name: round trip keeps every record byte for byte" cmp -s a.jsonl "rt_$name.jsonl"
 }
-expect_status 0 "csv: export" "$GENU" --db a.db export --format csv --output csv
+expect_status 0 "csv: export" "$GENU" --db "$A" export --format csv --output csv
 check "csv: one file per record type" test "$(ls csv | wc -l)" -eq 7
 roundtrip csv --format csv csv/*.csv
-expect_status 0 "redcap: export" "$GENU" --db a.db export --format redcap --output rc
+expect_status 0 "redcap: export" "$GENU" --db "$A" export --format redcap --output rc
 roundtrip redcap --format redcap rc/dictionary.csv rc/records.csv
-expect_status 0 "fhir: export" "$GENU" --db a.db export --format fhir --output bundle.json
+expect_status 0 "fhir: export" "$GENU" --db "$A" export --format fhir --output bundle.json
 roundtrip fhir --format fhir bundle.json
-check "fhir: stdout export is the same bundle" cmp -s bundle.json <("$GENU" --db a.db export --format fhir)
+check "fhir: stdout export is the same bundle" cmp -s bundle.json <("$GENU" --db "$A" export --format fhir)
 
 # ---- REDCap project shape ----
 check "redcap: dictionary has REDCap's 18 columns in order" python3 - rc/dictionary.csv <<'EOF'
@@ -139,11 +140,11 @@ for t in required:
 EOF
 
 # ---- bad input: clear errors, nothing stored ----
-before=$("$GENU" --db a.db export | sha256sum)
-unchanged() { [ "$("$GENU" --db a.db export | sha256sum)" = "$before" ]; }
+before=$("$GENU" --db "$A" export | sha256sum)
+unchanged() { [ "$("$GENU" --db "$A" export | sha256sum)" = "$before" ]; }
 bad() { # NAME PATTERN IMPORT-ARGS...
   local name=$1 pat=$2; shift 2
-  expect_status 1 "rejects $name" "$GENU" --db a.db import "$@"
+  expect_status 1 "rejects $name" "$GENU" --db "$A" import "$@"
   if grep -q -- "$pat" err; then pass "$name: error names the place"; else fail "$name: error names the place"; sed 's/^/    /' err | head -3; fi
   check "$name: nothing stored" unchanged
 }
@@ -200,18 +201,18 @@ EOF
 bad "a FHIR bundle whose score Observations lost their response" 'derivedFrom\[0\]: reference .* does not resolve to a QuestionnaireResponse' --format fhir broken2.json
 echo '{"resourceType":"Patient"}' > notbundle.json
 bad "a FHIR resource that is not a Bundle" 'expected a FHIR Bundle' --format fhir notbundle.json
-expect_status 2 "redcap import needs two files" "$GENU" --db a.db import --format redcap rc/records.csv
-expect_status 2 "csv export needs --output" "$GENU" --db a.db export --format csv
-expect_status 2 "--dates needs --deidentify" "$GENU" --db a.db export --dates year
+expect_status 2 "redcap import needs two files" "$GENU" --db "$A" import --format redcap rc/records.csv
+expect_status 2 "csv export needs --output" "$GENU" --db "$A" export --format csv
+expect_status 2 "--dates needs --deidentify" "$GENU" --db "$A" export --dates year
 
 # ---- de-identified output of every format ----
 mkdir -p deid
-"$GENU" --db a.db export --deidentify > deid/out.jsonl
-"$GENU" --db a.db export --deidentify --dates year > deid/year.jsonl
-"$GENU" --db a.db export --deidentify --format fhir > deid/bundle.json
-"$GENU" --db a.db export --deidentify --format csv --output deid/csv >/dev/null 2>&1
-"$GENU" --db a.db export --deidentify --format redcap --output deid/rc >/dev/null 2>&1
-"$GENU" --db a.db export --deidentify --dates year --format redcap --output deid/rcy >/dev/null 2>&1
+"$GENU" --db "$A" export --deidentify > deid/out.jsonl
+"$GENU" --db "$A" export --deidentify --dates year > deid/year.jsonl
+"$GENU" --db "$A" export --deidentify --format fhir > deid/bundle.json
+"$GENU" --db "$A" export --deidentify --format csv --output deid/csv >/dev/null 2>&1
+"$GENU" --db "$A" export --deidentify --format redcap --output deid/rc >/dev/null 2>&1
+"$GENU" --db "$A" export --deidentify --dates year --format redcap --output deid/rcy >/dev/null 2>&1
 check "de-identified exports were written" test -s deid/out.jsonl -a -s deid/bundle.json -a -s deid/csv/patients.csv -a -s deid/rc/records.csv
 check "no identities file in de-identified CSV" test ! -e deid/csv/identities.csv
 check "no identifier, id, date or note appears in any de-identified output" python3 - a.jsonl deid <<'EOF'
@@ -250,7 +251,7 @@ if bad:
 sys.exit(1 if bad else 0)
 EOF
 check "de-identified jsonl keeps every clinical record" test "$(wc -l < deid/out.jsonl)" -eq "$(grep -vc '"type":"identity"' a.jsonl)"
-check "pseudonyms are stable across exports" cmp -s deid/out.jsonl <("$GENU" --db a.db export --deidentify)
+check "pseudonyms are stable across exports" cmp -s deid/out.jsonl <("$GENU" --db "$A" export --deidentify)
 check "dates become days from the knee's index date" grep -q '"day":0,"knee":"left","kind":"prp"' deid/out.jsonl
 check "--dates year gives years only" sh -c 'grep -q "\"year\":20" deid/year.jsonl && ! grep -q "\"day\":" deid/year.jsonl'
 check "adverse events keep their link to the treatment pseudonym" python3 - deid/out.jsonl <<'EOF'

@@ -1,9 +1,38 @@
 # Shared helpers for the end-to-end tests (sourced). $GENU is the binary,
 # $GENU_SRC the source tree. Each test works in its own temporary directory.
+#
+# Backends: GENU_TEST_BACKEND=sqlite (the default) or postgresql. A script
+# asks for each registry with `new_registry NAME`, which prints where a fresh
+# one goes: $T/NAME.db on SQLite; on PostgreSQL the URL of a new, empty
+# database NAME on a private server (scripts/pg-test.sh) that is started on
+# first use, once per script, and stopped when the script exits. Either way
+# `genu --db LOCATION init` (or import, demo) makes the registry there.
+# `registry_sql LOCATION SQL` runs SQL on a registry of either backend (rows
+# tab-separated, NULL as an empty field). `sqlite_only check|expect_status
+# NAME ...` runs a check that is about the SQLite file itself, and on
+# PostgreSQL prints "skip NAME (sqlite only)" instead.
+# Scripts add their own clean-up with `at_exit CMD`, never with a trap of
+# their own (the one here stops the PostgreSQL server before removing $T).
 set -u
 : "${GENU:?set GENU to the genu binary}" "${GENU_SRC:?set GENU_SRC to the source tree}"
+GENU_TEST_BACKEND=${GENU_TEST_BACKEND:-sqlite}
+case $GENU_TEST_BACKEND in
+sqlite | postgresql) ;;
+*) echo "lib.sh: GENU_TEST_BACKEND must be sqlite or postgresql, not $GENU_TEST_BACKEND" >&2; exit 2 ;;
+esac
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+_lib_pgt=$GENU_SRC/scripts/pg-test.sh
+_lib_hooks=()
+at_exit() { _lib_hooks+=("$1"); }
+_lib_exit() {
+  local h
+  for h in ${_lib_hooks[@]+"${_lib_hooks[@]}"}; do eval "$h" || true; done
+  if [ -e "$T/pg.url" ]; then
+    "$_lib_pgt" stop "$T/pg" 2>/dev/null || "$_lib_pgt" kill "$T/pg" 2>/dev/null || true
+  fi
+  rm -rf "$T"
+}
+trap _lib_exit EXIT
 cd "$T"
 fails=0
 pass() { printf 'ok   %s\n' "$1"; }
@@ -15,4 +44,80 @@ expect_status() {
   "$@" >"$T/out" 2>"$T/err"; local got=$?
   if [ "$got" = "$want" ]; then pass "$name"; else fail "$name (exit $got, wanted $want)"; sed 's/^/    /' "$T/err" | head -5; fi
 }
-finish() { [ "$fails" -eq 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }; }
+# A failure inside a command substitution (new_registry) cannot reach
+# $fails: it leaves $T/lib.failed, which finish counts (and says on stderr).
+_lib_broke() { echo "$1" >"$T/lib.failed"; echo "lib.sh: $1" >&2; }
+finish() {
+  if [ -e "$T/lib.failed" ]; then fail "$(cat "$T/lib.failed")"; fi
+  [ "$fails" -eq 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
+}
+
+# _lib_pg_url: the private server's URL (database genu), starting it first
+# if this script has not yet. State lives in files: new_registry runs in
+# command substitutions, whose variables are lost.
+_lib_pg_url() {
+  if [ ! -s "$T/pg.url" ]; then
+    chmod 711 "$T" # the server's user must reach its directory inside ours
+    if ! "$_lib_pgt" start "$T/pg" >"$T/pg.url.new" 2>"$T/pg.err"; then
+      _lib_broke "the private PostgreSQL server starts: $(tail -n 3 "$T/pg.err" | tr '\n' ' ')"
+      : >"$T/pg.url" # so that the exit hook still stops what may have started
+      return 1
+    fi
+    mv "$T/pg.url.new" "$T/pg.url"
+  fi
+  [ -s "$T/pg.url" ] && cat "$T/pg.url"
+}
+
+# new_registry NAME: where a fresh registry NAME goes (nothing there yet).
+# NAME: lower-case letters, digits and _ (it is a database name too).
+new_registry() {
+  local name=$1 url
+  case $name in *[!a-z0-9_]* | "" | [0-9]*)
+    _lib_broke "new_registry: bad name \"$name\""; return 1 ;;
+  esac
+  if [ "$GENU_TEST_BACKEND" = sqlite ]; then
+    rm -f "$T/$name.db" "$T/$name.db-wal" "$T/$name.db-shm"
+    echo "$T/$name.db"
+    return 0
+  fi
+  url=$(_lib_pg_url) || return 1
+  if ! "$_lib_pgt" psql "$T/pg" -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+      -c "CREATE DATABASE $name" >/dev/null 2>"$T/pg.err"; then
+    _lib_broke "new_registry $name: $(head -n 1 "$T/pg.err")"
+    return 1
+  fi
+  echo "${url%%/genu\?*}/$name?${url#*\?}"
+}
+
+# registry_sql LOCATION SQL: runs SQL on the registry at LOCATION (a SQLite
+# file or a postgresql:// URL) and prints the rows, fields tab-separated,
+# NULL as an empty field. Exported, so that Python checks can call it too:
+#   subprocess.check_output(["bash", "-c", 'registry_sql "$@"', "-", db, sql])
+registry_sql() {
+  local loc=$1 sql=$2 db host
+  case $loc in
+  postgresql://* | postgres://*)
+    db=${loc%%\?*}; db=${db##*/}
+    host=${loc#*[?&]host=}; host=${host%%&*}
+    "$GENU_SRC/scripts/pg-test.sh" psql "$host" -d "$db" -At -F "$(printf '\t')" -c "$sql"
+    ;;
+  *)
+    python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]):
+    print("\t".join("" if v is None else str(v) for v in row))
+c.commit()' "$loc" "$sql"
+    ;;
+  esac
+}
+export -f registry_sql
+
+# sqlite_only check|expect_status ... : a check about the SQLite file itself
+# (its permissions, its WAL, that it was not created). Keep these few.
+sqlite_only() {
+  if [ "$GENU_TEST_BACKEND" = sqlite ]; then "$@"; return; fi
+  local name=$2
+  [ "$1" = expect_status ] && name=$3
+  printf 'skip %s (sqlite only)\n' "$name"
+}

@@ -5,7 +5,7 @@
 # exit 2 with nothing on stdout.
 set -uo pipefail
 . "$GENU_SRC/tests/e2e/lib.sh"
-db="$T/reg.db"
+db=$(new_registry reg)
 # Index 2020-01-01 (prp) for A-F. 3m: day 91 (2020-04-01), window ±30 =
 # 2020-03-02..2020-05-01, closed by the as-of 2022-01-01. Definition
 # improvement_pct:nprs.intensity>=50. Sites "oak" and "<b>x</b>" (sorted by

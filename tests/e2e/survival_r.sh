@@ -7,12 +7,11 @@
 # runs survfit/survdiff in R, and compares every field. Rscript missing is
 # a failure, not a skip.
 set -euo pipefail
-: "${GENU:?GENU must name the genu binary}"
+. "$(dirname "$0")/lib.sh"
 command -v Rscript >/dev/null || { echo "FAIL: Rscript not found (install r-base-core r-cran-survival)"; exit 1; }
 Rscript -e 'library(survival)' >/dev/null 2>&1 || { echo "FAIL: R package survival missing"; exit 1; }
 command -v python3 >/dev/null || { echo "FAIL: python3 not found"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$T
 AS_OF=2024-06-30
 
 for seed in 7 11 23; do
@@ -126,11 +125,11 @@ with open(tmp + "/data.tsv", "w") as f:
         f.write("%d\t%d\t%s\t%s\n" % row)
 PY
 
-rm -f "$tmp/reg.db"
-"$GENU" --db "$tmp/reg.db" init >/dev/null
-"$GENU" --db "$tmp/reg.db" import "$tmp/reg.jsonl" >/dev/null
+db=$(new_registry reg)
+"$GENU" --db "$db" init >/dev/null
+"$GENU" --db "$db" import "$tmp/reg.jsonl" >/dev/null
 for by in kl site; do
-"$GENU" --db "$tmp/reg.db" survival --event replacement --by $by --as-of "$AS_OF" --format json \
+"$GENU" --db "$db" survival --event replacement --by $by --as-of "$AS_OF" --format json \
     >"$tmp/genu.json"
 
 Rscript - "$tmp/data.tsv" $by >"$tmp/r.txt" <<'RS'
