@@ -8,7 +8,8 @@
 # first use, once per script, and stopped when the script exits. Either way
 # `genu --db LOCATION init` (or import, demo) makes the registry there.
 # `registry_sql LOCATION SQL` runs SQL on a registry of either backend (rows
-# tab-separated, NULL as an empty field). `sqlite_only check|expect_status
+# tab-separated, NULL as an empty field); `pg_crash_restart` crashes and
+# restarts the PostgreSQL server. `sqlite_only check|expect_status
 # NAME ...` runs a check that is about the SQLite file itself, and on
 # PostgreSQL prints "skip NAME (sqlite only)" instead.
 # Scripts add their own clean-up with `at_exit CMD`, never with a trap of
@@ -112,6 +113,13 @@ c.commit()' "$loc" "$sql"
   esac
 }
 export -f registry_sql
+
+# pg_crash_restart: stops this script's PostgreSQL server as a crash would
+# (immediate mode: no checkpoint; the restart recovers from the WAL) and
+# starts it again. Fails when no server was started.
+pg_crash_restart() {
+  [ -s "$T/pg.url" ] && "$_lib_pgt" kill "$T/pg" && "$_lib_pgt" restart "$T/pg"
+}
 
 # sqlite_only check|expect_status ... : a check about the SQLite file itself
 # (its permissions, its WAL, that it was not created). Keep these few.

@@ -3,7 +3,7 @@
 # HTTP answer the same JSON as `genu report --format json` and `genu advise
 # --format json`, for every reader role, with the documented errors.
 . "$GENU_SRC/tests/e2e/lib.sh"
-DB=$T/reg.db
+DB=$(new_registry reg)
 G() { "$GENU" --db "$DB" "$@"; }
 G demo --patients 120 >/dev/null 2>&1 || fail "demo registry"
 echo 'admin-password' | G user add admin --role admin >/dev/null
@@ -14,7 +14,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 B=http://127.0.0.1:$PORT
 G serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
 SPID=$!
-trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 signin() { curl -s -o /dev/null -c "$T/$1.jar" -H 'Content-Type: application/json' --data-binary "{\"name\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/session"; }
 signin admin admin-password; signin clin clinic-password; signin other clinic-password; signin res research-password

@@ -7,7 +7,7 @@
 # Connections idle for --timeout (1 s here) are closed; the checks wait for
 # that without timing it.
 . "$GENU_SRC/tests/e2e/lib.sh"
-DB=$T/reg.db
+DB=$(new_registry reg)
 G() { "$GENU" --db "$DB" "$@"; }
 
 G init >/dev/null
@@ -17,10 +17,11 @@ echo 'admin-password' | G user add admin --role admin >/dev/null
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 4 --timeout 1 >serve.out 2>serve.err &
 SPID=$!
+at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 
 python3 - "$PORT" "$DB" >robust.out 2>&1 <<'PY'
-import http.client, json, socket, sqlite3, sys, threading, time
+import http.client, json, socket, subprocess, sys, threading, time
 port, db = int(sys.argv[1]), sys.argv[2]
 fails = 0
 def check(name, cond, detail=""):
@@ -34,8 +35,10 @@ def req(method, path, body=None, headers=None):
     c.request(method, path, body, headers or {})
     r = c.getresponse(); data = r.read(); c.close()
     return r.status, data
+def sql_count(q):  # lib.sh's registry_sql: either backend
+    return int(subprocess.check_output(["bash", "-c", 'registry_sql "$@"', "-", db, q]))
 def audit_rows():
-    return sqlite3.connect(db).execute("SELECT count(*) FROM audit").fetchone()[0]
+    return sql_count("SELECT count(*) FROM audit")
 def alive():
     return req("GET", "/")[0] == 200
 def raw(data, read=True):
@@ -184,7 +187,7 @@ check("a quiet keep-alive connection is closed by the server", closed_by_server(
 
 # ---- nothing changed, still serving
 check("nothing hostile changed the registry (audit rows unchanged)", audit_rows() == before, (before, audit_rows()))
-check("no record STALL or Z was stored", sqlite3.connect(db).execute("SELECT count(*) FROM patient WHERE id IN ('STALL','Z')").fetchone()[0] == 0)
+check("no record STALL or Z was stored", sql_count("SELECT count(*) FROM patient WHERE id IN ('STALL','Z')") == 0)
 st, data = req("POST", link, b"nprs.intensity=4", F)
 check("the survey link still works after every bad form (200)", st == 200, (st, data[:200]))
 check("the server is still up", alive())

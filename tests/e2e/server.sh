@@ -4,7 +4,7 @@
 # CRUD with audit rows, hostile bodies, survey links, follow-ups, the
 # OpenAPI file against the routes, backup under writes, graceful stop.
 . "$GENU_SRC/tests/e2e/lib.sh"
-DB=$T/reg.db
+DB=$(new_registry reg)
 G() { "$GENU" --db "$DB" "$@"; }
 day() { python3 -c "import datetime,sys;print(datetime.date.today()-datetime.timedelta(days=int(sys.argv[1])))" "$1"; }
 
@@ -33,6 +33,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 B=http://127.0.0.1:$PORT
 "$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
 SPID=$!
+at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 check "serve prints its URL" grep -q "http://127.0.0.1:$PORT/" serve.out
 
@@ -194,7 +195,7 @@ want 404 anon GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 check "  unknown link page is HTML" grep -q 'not valid' "$T/body"
 want 201 admin POST /api/v1/surveys '{"patient":"P3","knee":"right","instruments":["nprs","eq_vas"]}'
 URL2=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["url"])' "$T/body")
-python3 -c 'import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);c.execute("UPDATE survey_link SET expires_us=1 WHERE patient=?",("P3",));c.commit()' "$DB"
+registry_sql "$DB" "UPDATE survey_link SET expires_us=1 WHERE patient='P3'"
 want 410 anon GET "$URL2"
 check "  expired link page says so" grep -q 'expired' "$T/body"
 
