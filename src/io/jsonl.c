@@ -253,31 +253,41 @@ static int check_refs(importer *im)
 
 static int store_all(importer *im)
 {
-    if (store_begin(im->s, im->err))
-        return im->err->code;
     /* patients first, so every reference is satisfied as rows arrive */
-    for (int pass = 0; pass < 2; pass++) {
+    const genu_record **recs = malloc((im->n ? im->n : 1) * sizeof *recs);
+    size_t *from = malloc((im->n ? im->n : 1) * sizeof *from);
+    store_put_result *res = malloc((im->n ? im->n : 1) * sizeof *res);
+    size_t n = 0, failed;
+    int rc = recs && from && res ? GENU_OK : GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    for (int pass = 0; pass < 2 && !rc; pass++) {
         for (size_t i = 0; i < im->n; i++) {
-            entry *e = &im->v[i];
+            const entry *e = &im->v[i];
             if (e->why || (pass == 0) != (e->rec.type == GENU_REC_PATIENT))
                 continue;
-            store_put_result res;
-            if (store_put(im->s, &e->rec, &res, im->err)) {
-                genu_err_prefix(im->err, "%s:%zu: ", e->file, e->line);
-                store_rollback(im->s);
-                return im->err->code;
-            }
-            im->st->records++;
-            im->st->added += res == STORE_ADDED;
-            im->st->updated += res == STORE_UPDATED;
-            im->st->unchanged += res == STORE_UNCHANGED;
+            from[n] = i;
+            recs[n++] = &e->rec;
         }
     }
-    if (store_commit(im->s, im->err)) {
-        store_rollback(im->s);
-        return im->err->code;
+    if (!rc && (rc = store_begin(im->s, im->err)) == GENU_OK) {
+        rc = store_put_many(im->s, recs, n, res, &failed, im->err);
+        if (rc && failed < n)
+            genu_err_prefix(im->err, "%s:%zu: ", im->v[from[failed]].file,
+                            im->v[from[failed]].line);
+        if (!rc)
+            rc = store_commit(im->s, im->err);
+        if (rc)
+            store_rollback(im->s);
     }
-    return GENU_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        im->st->records++;
+        im->st->added += res[k] == STORE_ADDED;
+        im->st->updated += res[k] == STORE_UPDATED;
+        im->st->unchanged += res[k] == STORE_UNCHANGED;
+    }
+    free(recs);
+    free(from);
+    free(res);
+    return rc;
 }
 
 /* The field a rejection message names: `field "knee": ...` → knee,

@@ -16,6 +16,9 @@ typedef struct store_ops {
     int (*release)(genu_store *s, genu_err *err);
     void (*rollback_to)(genu_store *s);
     int (*put)(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err);
+    /* optional: NULL means store_put_many calls put for each record */
+    int (*put_many)(genu_store *s, const genu_record *const *recs, size_t n,
+                    store_put_result *res, size_t *failed, genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
     int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
     int (*each)(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, genu_err *err);

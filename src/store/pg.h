@@ -29,8 +29,8 @@ typedef struct pg_store {
     PGconn *db;
     int version;
     /* the per-type statements, built at open */
-    char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_get[PG_NT], *q_del[PG_NT],
-        *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];
+    char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_docs[PG_NT],
+        *q_get[PG_NT], *q_del[PG_NT], *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];
     /* statements prepared on this connection (by SQL address), named "g<i>" */
     const char *prepared[PG_MAXSTMT];
     int nprepared;
@@ -62,6 +62,9 @@ void pg_p_real(pg_params *p, double v); /* NAN binds NULL */
 int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what);
 /* Runs a parameterless command (BEGIN, COMMIT, DDL, cursor commands). */
 int pg_exec(pg_store *s, const char *sql, genu_err *err, const char *what);
+/* The name ("g<i>") of sql's statement on this connection, prepared on first
+ * use; outside a pipeline only (pipelines prepare theirs before they start). */
+int pg_prepared(pg_store *s, const char *sql, char name[16], genu_err *err);
 /* Runs sql (prepared on first use) with p (NULL for none). Returns the
  * result (caller PQclears) or NULL with err set. */
 PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err,
@@ -70,6 +73,17 @@ PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err
  * of rows the command touched. */
 int pg_do(pg_store *s, const char *sql, const pg_params *p, int64_t *changed, genu_err *err,
           const char *what);
+
+/* Binds r in the parameter order of q_insert_audited and q_update: id,
+ * patient, knee, date, doc, the type's own columns, then (with ar) the audit
+ * row and its hash. Strings made for the binding go to tmp (the caller frees
+ * both), the date's text to date. GENU_ENOMEM when out of memory. */
+int pg_bind_record(pg_params *p, const genu_record *r, const store_audit_row *ar,
+                   const char *hash, char *tmp[2], char date[GENU_DATE_STRLEN]);
+
+/* Many puts in few round trips (store_pg_batch.c): store_put_many. */
+int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
+                store_put_result *res, size_t *failed, genu_err *err);
 
 /* Column readers: NULL (or NAN, -1, 0) for SQL NULL; strings into a. */
 const char *pg_col_text(const PGresult *r, int row, int col, genu_arena *a);
@@ -113,6 +127,12 @@ int pg_audit_next(pg_store *s, const char *action, const char *type, const char 
                   genu_err *err);
 void pg_audit_advance(pg_store *s, const store_audit_row *r, const char hash[65]);
 void pg_audit_forget(pg_store *s);
+/* For pipelines: pg_audit_ready (outside the pipeline) reads the chain's
+ * head and prepares the audit INSERT; pg_audit_send (inside) sends the row
+ * without waiting for its result and moves the head. */
+int pg_audit_ready(pg_store *s, genu_err *err);
+int pg_audit_send(pg_store *s, const char *action, const char *type, const char *id,
+                  const char *before, const char *after, genu_err *err);
 /* Initialises what the audit trail needs (libsodium). */
 int pg_audit_init(pg_store *s, genu_err *err);
 

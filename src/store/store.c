@@ -64,6 +64,20 @@ int store_put(genu_store *s, const genu_record *r, store_put_result *res, genu_e
     return s->ops->put(s, r, res, err);
 }
 
+int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
+                   store_put_result *res, size_t *failed, genu_err *err)
+{
+    if (s->ops->put_many)
+        return s->ops->put_many(s, recs, n, res, failed, err);
+    for (size_t i = 0; i < n; i++) {
+        if (s->ops->put(s, recs[i], &res[i], err)) {
+            *failed = i;
+            return err->code;
+        }
+    }
+    return GENU_OK;
+}
+
 int store_has(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err)
 {
     return s->ops->has(s, type, id, out, err);

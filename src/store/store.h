@@ -51,6 +51,15 @@ typedef enum { STORE_ADDED, STORE_UPDATED, STORE_UNCHANGED } store_put_result;
  * a patient must name an existing patient (GENU_ENOTFOUND otherwise). */
 int store_put(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err);
 
+/* store_put of recs[0..n) in order, with the same outcomes in res[0..n), in
+ * fewer round trips where the backend can (PostgreSQL sends them in
+ * pipelines; SQLite, in process, simply loops). On failure *failed is the
+ * index of the record that failed (n when none in particular did) and the
+ * transaction can only be rolled back. Meant for use between store_begin
+ * and store_commit. */
+int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
+                   store_put_result *res, size_t *failed, genu_err *err);
+
 /* Whether a patient (or, for treatments, a treatment id) exists. */
 int store_has(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
 

@@ -185,8 +185,7 @@ int pg_exec(pg_store *s, const char *sql, genu_err *err, const char *what)
     return GENU_OK;
 }
 
-/* The name of sql's prepared statement, preparing it on first use. */
-static int prepared_name(pg_store *s, const char *sql, char name[16], genu_err *err)
+int pg_prepared(pg_store *s, const char *sql, char name[16], genu_err *err)
 {
     int i = 0;
     while (i < s->nprepared && s->prepared[i] != sql)
@@ -208,7 +207,7 @@ PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err
                  const char *what)
 {
     char name[16];
-    if (prepared_name(s, sql, name, err))
+    if (pg_prepared(s, sql, name, err))
         return NULL;
     PGresult *r = PQexecPrepared(s->db, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
@@ -697,6 +696,12 @@ static int build_statements(pg_store *s, genu_err *err)
         s->q_update[t] = build(&b);
         genu_buf_printf(&b, "SELECT doc FROM %s WHERE id=$1", tb->name);
         s->q_doc[t] = build(&b);
+        /* an index probe per id whatever the planner thinks of the table's
+         * size (a table growing inside an import looks small: id=ANY(...)
+         * would scan it whole, once per chunk) */
+        genu_buf_printf(&b, "SELECT r.id,r.doc FROM unnest($1::text[]) AS u(id), LATERAL "
+                        "(SELECT id,doc FROM %s WHERE id=u.id OFFSET 0) AS r", tb->name);
+        s->q_docs[t] = build(&b);
         genu_buf_printf(&b, "SELECT seq,id,patient,knee,date,doc,%s FROM %s WHERE id=$1",
                         tb->cols, tb->name);
         s->q_get[t] = build(&b);
@@ -715,7 +720,7 @@ static int build_statements(pg_store *s, genu_err *err)
                         t == GENU_REC_PATIENT ? "id" : "date NULLS FIRST,knee NULLS FIRST,seq",
                         np + 1, np + 2);
         s->q_list[t] = build(&b);
-        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_get[t] ||
+        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] ||
             !s->q_del[t] || !s->q_count[t] || !s->q_list_count[t] || !s->q_list[t]) {
             genu_buf_free(&b);
             return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -734,6 +739,7 @@ static void pg_close(genu_store *gs)
         free(s->q_insert_audited[t]);
         free(s->q_update[t]);
         free(s->q_doc[t]);
+        free(s->q_docs[t]);
         free(s->q_get[t]);
         free(s->q_del[t]);
         free(s->q_count[t]);
@@ -750,6 +756,33 @@ static int pg_schema_version(genu_store *gs)
     return ((pg_store *)gs)->version;
 }
 
+int pg_bind_record(pg_params *p, const genu_record *r, const store_audit_row *ar,
+                   const char *hash, char *tmp[2], char date[GENU_DATE_STRLEN])
+{
+    pg_p_text(p, r->id);
+    pg_p_text(p, r->patient);
+    pg_p_text(p, vocab_knee_name(r->knee));
+    if (r->date != GENU_DATE_NONE) {
+        genu_date_format(r->date, date);
+        pg_p_text(p, date);
+    } else {
+        pg_p_text(p, NULL);
+    }
+    pg_p_text(p, r->doc);
+    if (bind_payload(p, r, tmp))
+        return GENU_ENOMEM;
+    if (ar) {
+        pg_p_int(p, ar->seq);
+        pg_p_int(p, ar->at_us);
+        pg_p_text(p, ar->actor);
+        pg_p_text(p, ar->type);
+        pg_p_text(p, ar->prev);
+        pg_p_text(p, hash);
+        pg_p_text(p, ar->after);
+    }
+    return GENU_OK;
+}
+
 /* Runs an insert or update of r; with ar, also the audit row ar (hash). */
 static int run_put(pg_store *s, const char *sql, const genu_record *r, const store_audit_row *ar,
                    const char *hash, int64_t *changed, genu_err *err)
@@ -757,26 +790,7 @@ static int run_put(pg_store *s, const char *sql, const genu_record *r, const sto
     char *tmp[2] = {NULL, NULL};
     char date[GENU_DATE_STRLEN];
     pg_params p = {0};
-    pg_p_text(&p, r->id);
-    pg_p_text(&p, r->patient);
-    pg_p_text(&p, vocab_knee_name(r->knee));
-    if (r->date != GENU_DATE_NONE) {
-        genu_date_format(r->date, date);
-        pg_p_text(&p, date);
-    } else {
-        pg_p_text(&p, NULL);
-    }
-    pg_p_text(&p, r->doc);
-    int rc = bind_payload(&p, r, tmp);
-    if (!rc && ar) {
-        pg_p_int(&p, ar->seq);
-        pg_p_int(&p, ar->at_us);
-        pg_p_text(&p, ar->actor);
-        pg_p_text(&p, ar->type);
-        pg_p_text(&p, ar->prev);
-        pg_p_text(&p, hash);
-        pg_p_text(&p, ar->after);
-    }
+    int rc = pg_bind_record(&p, r, ar, hash, tmp, date);
     if (rc)
         rc = GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
     else
@@ -1130,6 +1144,7 @@ static const store_ops pg_ops = {
     .release = pg_release,
     .rollback_to = pg_rollback_to,
     .put = pg_put,
+    .put_many = pg_put_many,
     .has = pg_has,
     .count = pg_count,
     .each = pg_each,

@@ -79,26 +79,59 @@ void pg_audit_advance(pg_store *s, const store_audit_row *r, const char hash[65]
     memcpy(s->chain_hash, hash, sizeof s->chain_hash);
 }
 
+/* The audit row of a change, bound for q_audit_insert; *r and hash are the
+ * row (not yet stored) and its hash. */
+static int audit_bind(pg_store *s, const char *action, const char *type, const char *id,
+                      const char *before, const char *after, store_audit_row *r, char hash[65],
+                      pg_params *p, genu_err *err)
+{
+    if (pg_audit_next(s, action, type, id, before, after, r, hash, err))
+        return err->code;
+    pg_p_int(p, r->seq);
+    pg_p_int(p, r->at_us);
+    pg_p_text(p, r->actor);
+    pg_p_text(p, action);
+    pg_p_text(p, type);
+    pg_p_text(p, id);
+    pg_p_text(p, before);
+    pg_p_text(p, after);
+    pg_p_text(p, r->prev);
+    pg_p_text(p, hash);
+    return GENU_OK;
+}
+
 int pg_audit(pg_store *s, const char *action, const char *type, const char *id,
              const char *before, const char *after, genu_err *err)
 {
     store_audit_row r;
     char hash[65];
-    if (pg_audit_next(s, action, type, id, before, after, &r, hash, err))
-        return err->code;
     pg_params p = {0};
-    pg_p_int(&p, r.seq);
-    pg_p_int(&p, r.at_us);
-    pg_p_text(&p, r.actor);
-    pg_p_text(&p, action);
-    pg_p_text(&p, type);
-    pg_p_text(&p, id);
-    pg_p_text(&p, before);
-    pg_p_text(&p, after);
-    pg_p_text(&p, r.prev);
-    pg_p_text(&p, hash);
-    if (pg_do(s, q_audit_insert, &p, NULL, err, "writing the audit trail"))
+    if (audit_bind(s, action, type, id, before, after, &r, hash, &p, err) ||
+        pg_do(s, q_audit_insert, &p, NULL, err, "writing the audit trail"))
         return err->code;
+    pg_audit_advance(s, &r, hash);
+    return GENU_OK;
+}
+
+int pg_audit_ready(pg_store *s, genu_err *err)
+{
+    char name[16];
+    if (!s->chain_known && load_head(s, err))
+        return err->code;
+    return pg_prepared(s, q_audit_insert, name, err);
+}
+
+int pg_audit_send(pg_store *s, const char *action, const char *type, const char *id,
+                  const char *before, const char *after, genu_err *err)
+{
+    store_audit_row r;
+    char hash[65], name[16];
+    pg_params p = {0};
+    if (audit_bind(s, action, type, id, before, after, &r, hash, &p, err) ||
+        pg_prepared(s, q_audit_insert, name, err))
+        return err->code;
+    if (!PQsendQueryPrepared(s->db, name, p.n, p.v, NULL, NULL, 0))
+        return pg_fail(s, NULL, err, "writing the audit trail");
     pg_audit_advance(s, &r, hash);
     return GENU_OK;
 }

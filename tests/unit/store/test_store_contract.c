@@ -239,6 +239,131 @@ static void a_failed_savepoint_spoils_only_its_own_write(void **state)
     store_close(s);
 }
 
+/* ---- many puts at once ---- */
+
+#define MANY 1300 /* more than one chunk of the PostgreSQL pipeline (500) */
+
+/* store_put_many gives each record what store_put one at a time would: new
+ * records added, identical ones left alone, changed ones updated — also
+ * when the same id comes twice in one call, or in different chunks — and
+ * the audit trail holds one row per change, in order, its chain intact.
+ * Ids with the characters a PostgreSQL array literal quotes must work. */
+static void put_many_does_what_puts_one_at_a_time_do(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_score sc = {"intensity", 5};
+    genu_record pre = patient("P0", "{\"pre\":1}"), pre2 = patient("P1", "{\"pre\":1}");
+    put(s, &pre, STORE_ADDED);
+    put(s, &pre2, STORE_ADDED);
+
+    static genu_record v[MANY];
+    static const genu_record *recs[MANY];
+    static store_put_result want[MANY], got[MANY];
+    size_t n = 0, changes = 0, responses = 0;
+#define ADD(rec, w) (v[n] = (rec), want[n] = (w), n++)
+    ADD(patient("P0", "{\"pre\":1}"), STORE_UNCHANGED); /* stored, the same */
+    ADD(patient("P1", "{\"pre\":2}"), STORE_UPDATED);   /* stored, changed */
+    const char *odd[] = {"q\"uote", "back\\slash", "com,ma", "{brace}", "NULL", " sp ", "\xc3\xa9"};
+    for (size_t k = 0; k < sizeof odd / sizeof *odd; k++)
+        ADD(patient(odd[k], "{}"), STORE_ADDED);
+    while (n + 2 <= MANY - 4) {
+        const char *pid = genu_arena_printf(a, "N%04zu", n);
+        ADD(patient(pid, genu_arena_printf(a, "{\"n\":%zu}", n)), STORE_ADDED);
+        ADD(nprs(genu_arena_printf(a, "R%04zu", n), pid, GENU_KNEE_LEFT, 100, &sc), STORE_ADDED);
+        responses++;
+    }
+    ADD(patient("N0009", "{\"n\":9}"), STORE_UNCHANGED);  /* again, the same */
+    ADD(patient("N0009", "{\"n\":99}"), STORE_UPDATED);   /* again, changed */
+    ADD(patient("q\"uote", "{\"x\":1}"), STORE_UPDATED);  /* again, in a later chunk */
+    ADD(patient("N0009", "{\"n\":99}"), STORE_UNCHANGED);
+#undef ADD
+    for (size_t i = 0; i < n; i++) {
+        recs[i] = &v[i];
+        changes += want[i] != STORE_UNCHANGED;
+    }
+    size_t failed = 12345;
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    int rc = store_put_many(s, recs, n, got, &failed, &err);
+    if (rc)
+        fprintf(stderr, "store_put_many: %s (record %zu)\n", err.msg, failed);
+    assert_int_equal(rc, GENU_OK);
+    assert_int_equal(store_commit(s, &err), GENU_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (got[i] != want[i])
+            fprintf(stderr, "record %zu (%s): got %d, want %d\n", i, v[i].id, got[i], want[i]);
+        assert_int_equal(got[i], want[i]);
+    }
+    genu_record r;
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "N0009", a, &r, &err), GENU_OK);
+    assert_string_equal(r.doc, "{\"n\":99}");
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "q\"uote", a, &r, &err), GENU_OK);
+    assert_string_equal(r.doc, "{\"x\":1}");
+    assert_int_equal(store_get(s, GENU_REC_PATIENT, "P1", a, &r, &err), GENU_OK);
+    assert_string_equal(r.doc, "{\"pre\":2}");
+    size_t count = 0;
+    assert_int_equal(store_count(s, GENU_REC_RESPONSE, &count, &err), GENU_OK);
+    assert_int_equal(count, responses);
+    /* the trail: the two puts before, then one row per change, in order */
+    store_audit_row *rows;
+    size_t nrows;
+    assert_int_equal(store_audit_list(s, 2, 2 * MANY, a, &rows, &nrows, &err), GENU_OK);
+    assert_int_equal(nrows, changes);
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (want[i] == STORE_UNCHANGED)
+            continue;
+        assert_string_equal(rows[k].id, v[i].id);
+        assert_string_equal(rows[k].action, want[i] == STORE_ADDED ? "create" : "update");
+        k++;
+    }
+    int64_t broken = -2;
+    size_t checked = 0;
+    char why[200];
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, changes + 2);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+/* A failing record deep in a call (a later chunk) is named by its index,
+ * the error is the backend's, and after the rollback nothing of the call
+ * is kept; the handle is usable afterwards. */
+static void put_many_names_the_record_that_failed(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_score sc = {"intensity", 5};
+    static genu_record v[800];
+    static const genu_record *recs[800];
+    static store_put_result got[800];
+    for (size_t i = 0; i < 800; i++) {
+        v[i] = patient(genu_arena_printf(a, "P%03zu", i), "{}");
+        recs[i] = &v[i];
+    }
+    v[650] = nprs("r1", "NOPE", GENU_KNEE_LEFT, 100, &sc);
+    size_t failed = 0;
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    assert_int_equal(store_put_many(s, recs, 800, got, &failed, &err), GENU_ECONFLICT);
+    assert_int_equal(failed, 650);
+    assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+    store_rollback(s);
+    genu_err_clear(&err);
+    size_t n = 99;
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 0);
+    genu_record p = patient("P1", "{}");
+    put(s, &p, STORE_ADDED);
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 1);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
 typedef struct seen {
     char ids[16][16];
     int n;
@@ -723,6 +848,8 @@ int main(void)
         T(users_sessions_and_survey_links),
         T(backup_is_a_complete_registry),
         T(a_failed_savepoint_spoils_only_its_own_write),
+        T(put_many_does_what_puts_one_at_a_time_do),
+        T(put_many_names_the_record_that_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
