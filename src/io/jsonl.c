@@ -38,6 +38,7 @@ typedef struct importer {
     entry *v;
     size_t n, cap;
     genu_hash *ids[GENU_REC_NTYPES]; /* id → entry index, valid entries only */
+    genu_hash *stored[GENU_REC_NTYPES]; /* ids found in the registry (borrowed keys) */
     genu_arena *thread_arena[MAX_THREADS]; /* records parsed by each thread */
 } importer;
 
@@ -208,15 +209,22 @@ static int index_ids(importer *im)
     return GENU_OK;
 }
 
-/* Does the referenced id exist among the valid entries or in the registry? */
+/* Does the referenced id exist among the valid entries or in the registry?
+ * The registry is asked once per id (a round trip on PostgreSQL). */
 static int ref_ok(importer *im, genu_rtype t, const char *id, bool *ok)
 {
     size_t i;
-    if (genu_hash_get(im->ids[t], id, &i) && !im->v[i].why) {
+    if ((genu_hash_get(im->ids[t], id, &i) && !im->v[i].why) ||
+        (im->stored[t] && genu_hash_get(im->stored[t], id, &i))) {
         *ok = true;
         return GENU_OK;
     }
-    return store_has(im->s, t, id, ok, im->err);
+    if (store_has(im->s, t, id, ok, im->err))
+        return im->err->code;
+    if (*ok && ((!im->stored[t] && !(im->stored[t] = genu_hash_create())) ||
+                genu_hash_put(im->stored[t], id, 0, NULL) < 0))
+        return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    return GENU_OK;
 }
 
 /* Rejects records whose patient is missing, then adverse events whose
@@ -355,8 +363,10 @@ static int finish(importer *im, int rc)
     }
     if (!rc)
         rc = store_all(im);
-    for (int t = 0; t < GENU_REC_NTYPES; t++)
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
         genu_hash_destroy(im->ids[t]);
+        genu_hash_destroy(im->stored[t]);
+    }
     free(im->v);
     for (size_t t = 0; t < MAX_THREADS; t++)
         genu_arena_destroy(im->thread_arena[t]);
@@ -367,7 +377,7 @@ static int finish(importer *im, int rc)
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err)
 {
-    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}, {0}};
+    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
     memset(stats, 0, sizeof *stats);
     if (sodium_init() < 0 || !im.a) {
         genu_arena_destroy(im.a);
@@ -382,7 +392,7 @@ int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_
 int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
                        const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err)
 {
-    importer im = {s, o, stats, err, genu_arena_create(), NULL, 0, 0, {0}, {0}};
+    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
     memset(stats, 0, sizeof *stats);
     if (sodium_init() < 0 || !im.a) {
         genu_arena_destroy(im.a);
