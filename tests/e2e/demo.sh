@@ -2,7 +2,7 @@
 # End-to-end: genu demo, genu case on the published case histories, genu synth
 # determinism and import, and the analyses running on synthetic data.
 . "$(dirname "$0")/lib.sh"
-DB="$T/demo.db"
+DB=$(new_registry demo)
 AS_OF=2024-06-30
 
 expect_status 0 "demo builds a registry" "$GENU" --db "$DB" demo --patients 150 --seed 3 --as-of $AS_OF
@@ -72,9 +72,10 @@ check "synth: same seed, identical bytes" cmp -s "$T/a.jsonl" "$T/b.jsonl"
 check "synth: other seed, other bytes" bash -c '! cmp -s "$1" "$2"' _ "$T/a.jsonl" "$T/c.jsonl"
 check "synth: nothing after the as-of date" \
   bash -c '! grep -oE "\"date\":\"[0-9-]+\"" "$1" | sort -u | awk -F\" -v a='$AS_OF' "\$4 > a {bad=1} END {exit !bad}"' _ "$T/a.jsonl"
-expect_status 0 "synth output imports" "$GENU" --db "$T/s.db" import "$T/a.jsonl"
-expect_status 0 "synth --import" "$GENU" --db "$T/s2.db" synth --patients 120 --seed 11 --as-of $AS_OF --import
-"$GENU" --db "$T/s.db" export >"$T/e1.jsonl"; "$GENU" --db "$T/s2.db" export >"$T/e2.jsonl"
+S=$(new_registry s) S2=$(new_registry s2)
+expect_status 0 "synth output imports" "$GENU" --db "$S" import "$T/a.jsonl"
+expect_status 0 "synth --import" "$GENU" --db "$S2" synth --patients 120 --seed 11 --as-of $AS_OF --import
+"$GENU" --db "$S" export >"$T/e1.jsonl"; "$GENU" --db "$S2" export >"$T/e2.jsonl"
 check "synth --import equals importing the file" cmp -s "$T/e1.jsonl" "$T/e2.jsonl"
 expect_status 2 "synth: bad --patients" "$GENU" synth --patients -3
 check "synth: bad --patients message" grep -q "genu: error: --patients: " "$T/err"

@@ -19,7 +19,7 @@ PGT="$GENU_SRC/scripts/pg-test.sh"
 PGDIR="$T/pg"
 chmod 711 "$T" # the server's user must reach its directory inside ours
 stop_pg() { "$PGT" stop "$PGDIR" 2>/dev/null || "$PGT" kill "$PGDIR" 2>/dev/null; }
-trap 'stop_pg; rm -rf "$T"' EXIT
+at_exit stop_pg # before lib.sh removes $T
 
 URL=$("$PGT" start "$PGDIR") || { fail "private PostgreSQL server starts"; finish; }
 pass "private PostgreSQL server starts"

@@ -15,13 +15,14 @@
 . "$(dirname "$0")/lib.sh"
 AS_OF=2024-06-30
 DEF='improvement_pct:nprs.intensity>=50'
+DB=$(new_registry reg)
 
-"$GENU" --db reg.db synth --patients 3000 --seed 1 --as-of "$AS_OF" --import >out 2>err ||
+"$GENU" --db "$DB" synth --patients 3000 --seed 1 --as-of "$AS_OF" --import >out 2>err ||
     { cat err; fail "synth --import"; finish; }
 
 claim() { # claim OUT ARGS...: genu claim --format json into OUT
   local out=$1; shift
-  "$GENU" --db reg.db claim --responder "$DEF" --expect 0.5 --as-of "$AS_OF" --format json "$@" >"$out"
+  "$GENU" --db "$DB" claim --responder "$DEF" --expect 0.5 --as-of "$AS_OF" --format json "$@" >"$out"
 }
 claim kl02.json --at 12m --kl 0-2
 claim kl34.json --at 12m --kl 3-4
@@ -29,7 +30,7 @@ claim whole.json --at 12m --sites whole_knee
 claim ia.json --at 12m --sites intra_articular_only
 claim m12.json --at 12m
 claim m48.json --at 48m
-"$GENU" --db reg.db survival --event replacement --by kl --as-of "$AS_OF" --format json >surv.json
+"$GENU" --db "$DB" survival --event replacement --by kl --as-of "$AS_OF" --format json >surv.json
 
 # rate_above HIGH.json LOW.json: both analysed >= 100 knees, HIGH's rate above LOW's
 rate_above() {

@@ -3,7 +3,7 @@
 # and Debian's chromium (web/tests/e2e.mjs). Screenshots of every page go to
 # $GENU_BUILD/artifacts/web/.
 . "$GENU_SRC/tests/e2e/lib.sh"
-DB=$T/reg.db
+DB=$(new_registry reg)
 G() { "$GENU" --db "$DB" "$@"; }
 [ -x /usr/bin/chromium ] || { fail "chromium is missing (make test-deps installs it)"; finish; }
 [ -d "$GENU_SRC/web/node_modules/playwright-core" ] || { fail "web/node_modules is missing (make build runs npm ci)"; finish; }
@@ -14,7 +14,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 B=http://127.0.0.1:$PORT
 G serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
 SPID=$!
-trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 check "/ serves the web interface" bash -c "curl -s '$B/' | grep -q '<script type=\"module\"'"
 check "/ carries the strict CSP" bash -c "curl -s -D - -o /dev/null '$B/' | grep -qi \"content-security-policy: default-src 'none'; script-src 'self'\""
