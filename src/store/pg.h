@@ -28,6 +28,7 @@ typedef struct pg_store {
     genu_store base;
     PGconn *db;
     int version;
+    bool in_tx; /* a transaction (read or write) is open on db */
     /* the per-type statements, built at open */
     char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_docs[PG_NT],
         *q_get[PG_NT], *q_del[PG_NT], *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];

@@ -175,14 +175,66 @@ int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what)
     return GENU_FAIL(err, code, "registry: %s: %s%s", what, kind, msg);
 }
 
-int pg_exec(pg_store *s, const char *sql, genu_err *err, const char *what)
+/* Session settings every connection needs whatever the server's defaults:
+ * commits are durable when acknowledged (DESIGN.md §8), doubles travel as
+ * text that reads back exactly, and statements are not cut short. */
+static const char session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
+                                    " SET client_min_messages TO warning";
+
+/* A connection the server dropped (a restart, a failover, an idle
+ * timeout) is opened again before the next statement outside a
+ * transaction, with its session settings; its prepared statements and the
+ * audit chain's head are forgotten. Inside a transaction a lost connection
+ * stays an error: what the transaction did is gone, and the caller must
+ * know. */
+static int reconnect(pg_store *s, genu_err *err)
 {
-    PGresult *r = PQexec(s->db, sql);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        return pg_fail(s, r, err, what);
+    char msg[300];
+    PQreset(s->db);
+    if (PQstatus(s->db) != CONNECTION_OK) {
+        first_line(msg, sizeof msg, PQerrorMessage(s->db));
+        return GENU_FAIL(err, GENU_EIO, "registry: lost the connection to PostgreSQL and "
+                                        "cannot connect again: %s", msg);
+    }
+    s->nprepared = 0;
+    pg_audit_forget(s);
+    PGresult *r = PQexec(s->db, session_setup);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_fail(s, r, err, "setting up the session");
     PQclear(r);
     return GENU_OK;
+}
+
+static int alive(pg_store *s, genu_err *err)
+{
+    return PQstatus(s->db) == CONNECTION_OK || s->in_tx ? GENU_OK : reconnect(s, err);
+}
+
+/* Whether a statement that failed on a connection found lost may run again
+ * on a new one: outside a transaction, one that changes nothing (a read or
+ * a BEGIN), so running it twice cannot apply a change twice. */
+static bool retryable(const pg_store *s, const char *sql)
+{
+    return !s->in_tx && PQstatus(s->db) == CONNECTION_BAD &&
+           (strncmp(sql, "SELECT", 6) == 0 || strncmp(sql, "BEGIN", 5) == 0);
+}
+
+int pg_exec(pg_store *s, const char *sql, genu_err *err, const char *what)
+{
+    for (int attempt = 0;; attempt++) {
+        genu_err first = {0};
+        if (alive(s, err))
+            return err ? err->code : GENU_EIO;
+        PGresult *r = PQexec(s->db, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            PQclear(r);
+            return GENU_OK;
+        }
+        if (attempt || !retryable(s, sql))
+            return pg_fail(s, r, err, what);
+        pg_fail(s, r, &first, what);
+    }
 }
 
 int pg_prepared(pg_store *s, const char *sql, char name[16], genu_err *err)
@@ -206,16 +258,25 @@ int pg_prepared(pg_store *s, const char *sql, char name[16], genu_err *err)
 PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err,
                  const char *what)
 {
-    char name[16];
-    if (pg_prepared(s, sql, name, err))
-        return NULL;
-    PGresult *r = PQexecPrepared(s->db, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        pg_fail(s, r, err, what);
-        return NULL;
+    for (int attempt = 0;; attempt++) {
+        char name[16];
+        genu_err e = {0};
+        if (alive(s, err))
+            return NULL;
+        if (!pg_prepared(s, sql, name, &e)) {
+            PGresult *r =
+                PQexecPrepared(s->db, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+            ExecStatusType st = PQresultStatus(r);
+            if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+                return r;
+            pg_fail(s, r, &e, what);
+        }
+        if (attempt || !retryable(s, sql)) {
+            if (err && !err->code)
+                *err = e;
+            return NULL;
+        }
     }
-    return r;
 }
 
 int pg_do(pg_store *s, const char *sql, const pg_params *p, int64_t *changed, genu_err *err,
@@ -317,7 +378,10 @@ static int pg_begin(genu_store *gs, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     /* one round trip: the transaction and the writers' lock */
-    return pg_exec(s, "BEGIN; " WRITER_LOCK, err, "starting a transaction");
+    if (pg_exec(s, "BEGIN; " WRITER_LOCK, err, "starting a transaction"))
+        return err->code;
+    s->in_tx = true;
+    return GENU_OK;
 }
 
 static void pg_rollback(genu_store *gs)
@@ -325,6 +389,7 @@ static void pg_rollback(genu_store *gs)
     pg_store *s = (pg_store *)gs;
     if (PQtransactionStatus(s->db) != PQTRANS_IDLE && PQstatus(s->db) == CONNECTION_OK)
         pg_exec(s, "ROLLBACK", NULL, "rolling back");
+    s->in_tx = false;
     pg_audit_forget(s);
 }
 
@@ -347,6 +412,7 @@ static int pg_commit(genu_store *gs, genu_err *err)
                        PQcmdStatus(r));
     if (!rc)
         PQclear(r);
+    s->in_tx = false;
     pg_audit_forget(s);
     return rc;
 }
@@ -378,7 +444,7 @@ static void pg_rollback_to(genu_store *gs)
 
 int pg_write_begin(pg_store *s, bool *own, genu_err *err)
 {
-    *own = PQtransactionStatus(s->db) == PQTRANS_IDLE;
+    *own = !s->in_tx;
     return *own ? pg_begin(&s->base, err) : GENU_OK;
 }
 
@@ -398,16 +464,21 @@ int pg_write_end(pg_store *s, bool own, int rc, genu_err *err)
 
 int pg_read_begin(pg_store *s, bool *own, genu_err *err)
 {
-    *own = PQtransactionStatus(s->db) == PQTRANS_IDLE;
-    return *own ? pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                          "starting a read")
-                : GENU_OK;
+    *own = !s->in_tx;
+    if (!*own)
+        return GENU_OK;
+    if (pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, "starting a read"))
+        return err->code;
+    s->in_tx = true;
+    return GENU_OK;
 }
 
 void pg_read_end(pg_store *s, bool own)
 {
     if (own && PQtransactionStatus(s->db) != PQTRANS_IDLE && PQstatus(s->db) == CONNECTION_OK)
         pg_exec(s, "COMMIT", NULL, "ending a read");
+    if (own)
+        s->in_tx = false;
 }
 
 /* ---- migrations ---- */
@@ -443,6 +514,7 @@ static int migrate_one(pg_store *s, int v, genu_err *err)
                         "version integer PRIMARY KEY, applied_at timestamptz NOT NULL "
                         "DEFAULT now())",
                      err, "starting a migration");
+    s->in_tx = !rc;
     if (!rc)
         rc = read_version(s, &now, err);
     if (!rc && now == v) {
@@ -452,11 +524,15 @@ static int migrate_one(pg_store *s, int v, genu_err *err)
             rc = pg_do(s, q_add_version, &p, NULL, err, "recording the schema version");
     }
     if (rc) {
-        pg_exec(s, "ROLLBACK", NULL, "rolling back");
+        if (PQstatus(s->db) == CONNECTION_OK)
+            pg_exec(s, "ROLLBACK", NULL, "rolling back");
+        s->in_tx = false;
         genu_err_prefix(err, "migration %d: ", v + 1);
         return rc;
     }
-    return pg_exec(s, "COMMIT", err, "committing a migration");
+    rc = pg_exec(s, "COMMIT", err, "committing a migration");
+    s->in_tx = false;
+    return rc;
 }
 
 static int migrate(pg_store *s, bool create, genu_err *err)
@@ -1197,12 +1273,6 @@ static int connect_db(pg_store *s, const char *url, genu_err *err)
                      host && *host ? host : "local socket", port && *port ? port : "default",
                      msg);
 }
-
-/* Session settings every connection needs whatever the server's defaults:
- * commits are durable when acknowledged (DESIGN.md §8), doubles travel as
- * text that reads back exactly, and statements are not cut short. */
-static const char session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
-                                    " SET client_min_messages TO warning";
 
 int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err)
 {

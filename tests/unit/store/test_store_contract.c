@@ -364,6 +364,56 @@ static void put_many_names_the_record_that_failed(void **state)
     store_close(s);
 }
 
+/* ---- a connection the server drops (PostgreSQL) ---- */
+
+static void drop_connections(void)
+{
+    assert_int_equal(raw_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = 'genu' AND datname = current_database()"),
+                     0);
+}
+
+/* After the server drops the connection (a restart, a failover), the next
+ * use outside a transaction connects again; inside a transaction the loss
+ * is an error, and nothing of that transaction is kept. */
+static void a_dropped_connection_is_opened_again_between_transactions(void **state)
+{
+    (void)state;
+    if (!pg)
+        skip(); /* SQLite has no connection to lose */
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_record p1 = patient("P1", "{}"), p2 = patient("P2", "{}"), p3 = patient("P3", "{}");
+    put(s, &p1, STORE_ADDED);
+    drop_connections();
+    bool has = false;
+    int rc = store_has(s, GENU_REC_PATIENT, "P1", &has, &err);
+    if (rc)
+        fprintf(stderr, "store_has: %s\n", err.msg);
+    assert_int_equal(rc, GENU_OK); /* a read is simply run again */
+    assert_true(has);
+
+    assert_int_equal(store_begin(s, &err), GENU_OK);
+    put(s, &p2, STORE_ADDED);
+    drop_connections();
+    store_put_result res;
+    assert_int_equal(store_put(s, &p3, &res, &err), GENU_EIO);
+    assert_non_null(strstr(err.msg, "connection"));
+    store_rollback(s);
+    genu_err_clear(&err);
+    size_t n = 99;
+    assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
+    assert_int_equal(n, 1);
+    put(s, &p3, STORE_ADDED); /* writes work again, and the trail still chains */
+    int64_t broken = -2;
+    size_t checked = 0;
+    char why[200];
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, 2);
+    store_close(s);
+}
+
 typedef struct seen {
     char ids[16][16];
     int n;
@@ -850,6 +900,7 @@ int main(void)
         T(a_failed_savepoint_spoils_only_its_own_write),
         T(put_many_does_what_puts_one_at_a_time_do),
         T(put_many_names_the_record_that_failed),
+        T(a_dropped_connection_is_opened_again_between_transactions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
