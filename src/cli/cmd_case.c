@@ -239,8 +239,10 @@ int cmd_case(int argc, char **argv, const cli_env *env)
     int rc = a ? GENU_OK : GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
     if (!rc)
         rc = store_open(env->db, false, &s, &err);
+    /* a case history is one patient's: load only that patient's records */
+    store_scope scope = {patient, 0};
     if (!rc)
-        rc = store_load(s, a, &ds, &err);
+        rc = store_load_scope(s, &scope, a, &ds, &err);
     if (!rc)
         rc = case_build(&ds, patient, as_of, a, &h, &err);
     if (!rc) {

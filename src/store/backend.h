@@ -22,7 +22,8 @@ typedef struct store_ops {
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
     int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
     int (*each)(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, genu_err *err);
-    int (*load)(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err);
+    int (*load)(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                genu_err *err);
     int (*get_setting)(genu_store *s, const char *key, genu_arena *a, const char **out,
                        genu_err *err);
     int (*set_setting)(genu_store *s, const char *key, const char *value, genu_err *err);
@@ -56,6 +57,12 @@ struct genu_store {
     const store_ops *ops;
     char actor[128]; /* who changes things: audited with every write; "system" at open */
 };
+
+/* Whether a load with scope (NULL = everything) reads type t whole. */
+static inline bool store_scope_whole(const store_scope *scope, int t)
+{
+    return !scope || ((scope->every >> t) & 1u);
+}
 
 /* SQLite backend (store_sqlite.c). */
 int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err);

@@ -95,7 +95,18 @@ int store_each(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, g
 
 int store_load(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err)
 {
-    return s->ops->load(s, a, ds, err);
+    return s->ops->load(s, NULL, a, ds, err);
+}
+
+int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                     genu_err *err)
+{
+    /* records are placed under their patient: whole types need every patient */
+    if (scope && scope->every && !(scope->every & (1u << GENU_REC_PATIENT)))
+        return GENU_FAIL(err, GENU_EINVAL, "a load of whole record types needs every patient");
+    if (scope && !scope->patient)
+        return GENU_FAIL(err, GENU_EINVAL, "a partial load needs a patient");
+    return s->ops->load(s, scope, a, ds, err);
 }
 
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,

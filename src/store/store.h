@@ -78,6 +78,20 @@ int store_each(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, g
  * without docs, responses with their decoded scores, into the arena. */
 int store_load(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err);
 
+/* What a partial load holds: the records of the types in `every` (a mask of
+ * 1u << type) for the whole registry, and of the other types only those of
+ * `patient` (its own patient record included). A case history needs one
+ * patient ({id, 0}); decision support needs one patient and the registry's
+ * patients and treatments. */
+typedef struct store_scope {
+    const char *patient;
+    unsigned every;
+} store_scope;
+/* store_load restricted to scope (NULL = everything), in the same order and
+ * form: each patient's records are exactly those store_load would give. */
+int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                     genu_err *err);
+
 /* A string setting of the registry (e.g. "deid_key"); *out NULL when unset,
  * else in the arena. */
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,

@@ -735,6 +735,12 @@ static char *build(genu_buf *b)
     return p;
 }
 
+/* Orders: patients by id; export by (patient, date, knee, seq); a load by
+ * (patient, date, seq), as the SQLite backend sorts it in memory. */
+#define ORDER_PATIENTS "id"
+#define ORDER_EXPORT   "patient,date NULLS FIRST,knee NULLS FIRST,seq"
+#define ORDER_LOAD     "patient,date NULLS FIRST,seq"
+
 /* patients: a comma-separated list of sites, and an id prefix */
 #define LIST_PATIENT_WHERE                                                                     \
     " WHERE ($1::text IS NULL OR position(','||site||',' in ','||$1::text||',')>0)"            \
@@ -781,6 +787,11 @@ static int build_statements(pg_store *s, genu_err *err)
         genu_buf_printf(&b, "SELECT seq,id,patient,knee,date,doc,%s FROM %s WHERE id=$1",
                         tb->cols, tb->name);
         s->q_get[t] = build(&b);
+        genu_buf_printf(&b, "SELECT seq,id,patient,knee,date,NULL,%s FROM %s WHERE %s=$1 "
+                        "ORDER BY %s", tb->cols, tb->name,
+                        t == GENU_REC_PATIENT ? "id" : "patient",
+                        t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
+        s->q_load_one[t] = build(&b);
         genu_buf_printf(&b, "DELETE FROM %s WHERE id=$1", tb->name);
         s->q_del[t] = build(&b);
         genu_buf_printf(&b, "SELECT count(*) FROM %s", tb->name);
@@ -796,7 +807,7 @@ static int build_statements(pg_store *s, genu_err *err)
                         t == GENU_REC_PATIENT ? "id" : "date NULLS FIRST,knee NULLS FIRST,seq",
                         np + 1, np + 2);
         s->q_list[t] = build(&b);
-        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] ||
+        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] || !s->q_load_one[t] ||
             !s->q_del[t] || !s->q_count[t] || !s->q_list_count[t] || !s->q_list[t]) {
             genu_buf_free(&b);
             return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -817,6 +828,7 @@ static void pg_close(genu_store *gs)
         free(s->q_doc[t]);
         free(s->q_docs[t]);
         free(s->q_get[t]);
+        free(s->q_load_one[t]);
         free(s->q_del[t]);
         free(s->q_count[t]);
         free(s->q_list_count[t]);
@@ -1009,16 +1021,13 @@ static int pg_count(genu_store *gs, genu_rtype type, size_t *out, genu_err *err)
 }
 
 /* SELECT seq,id,patient,knee,date,doc,<cols> FROM t ORDER BY <order>, into b. */
-static void select_all(genu_buf *b, genu_rtype t, const char *order)
+/* with_doc false leaves the docs (the bulk of each row) where they are */
+static void select_all(genu_buf *b, genu_rtype t, const char *order, bool with_doc)
 {
     genu_buf_clear(b);
-    genu_buf_printf(b, "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY %s",
-                    pg_tables[t].cols, pg_tables[t].name, order);
+    genu_buf_printf(b, "SELECT seq,id,patient,knee,date,%s,%s FROM %s ORDER BY %s",
+                    with_doc ? "doc" : "NULL", pg_tables[t].cols, pg_tables[t].name, order);
 }
-
-#define ORDER_PATIENTS "id"
-#define ORDER_EXPORT   "patient,date NULLS FIRST,knee NULLS FIRST,seq"
-#define ORDER_LOAD     "patient,date NULLS FIRST,seq"
 
 static int each_open(pg_store *s, pg_cursor cur[PG_NT], genu_err *err)
 {
@@ -1027,7 +1036,7 @@ static int each_open(pg_store *s, pg_cursor cur[PG_NT], genu_err *err)
     for (int t = 0; t < PG_NT && !rc; t++) {
         char name[32];
         snprintf(name, sizeof name, "genu_each_%d", t);
-        select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_EXPORT);
+        select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_EXPORT, true);
         rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
                    : pg_cursor_open(s, &cur[t], name, b.p, err);
     }
@@ -1105,7 +1114,8 @@ static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_
     return GENU_OK;
 }
 
-static int load_type(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds, genu_err *err)
+/* The rows of a whole table, through a cursor. */
+static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds, genu_err *err)
 {
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err))
@@ -1115,7 +1125,7 @@ static int load_type(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", pg_tables[t].name);
     genu_buf b = GENU_BUF_INIT;
     pg_cursor c;
-    select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
+    select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD, false);
     int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
                    : pg_cursor_open(s, &c, "genu_load", b.p, err);
     genu_buf_free(&b);
@@ -1136,7 +1146,33 @@ static int load_type(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
     return rc;
 }
 
-static int pg_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *err)
+/* The rows of one patient (a patient's own row, or its records). */
+static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *a,
+                    genu_dataset *ds, genu_err *err)
+{
+    pg_params p = {0};
+    pg_p_text(&p, patient);
+    PGresult *res = pg_run(s, s->q_load_one[t], &p, err, "loading records");
+    if (!res)
+        return err->code;
+    size_t n = (size_t)PQntuples(res), k = 0;
+    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    int rc = recs ? GENU_OK
+                  : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
+                              pg_tables[t].name);
+    for (; !rc && k < n; k++) {
+        rc = read_row(res, (int)k, t, false, &recs[k], a, err);
+        if (!rc)
+            rc = place(t, &recs[k], k, ds, err);
+    }
+    PQclear(res);
+    ds->n[t] = k;
+    ds->recs[t] = recs;
+    return rc;
+}
+
+static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                   genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     memset(ds, 0, sizeof *ds);
@@ -1145,7 +1181,8 @@ static int pg_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *er
     int rc = pg_read_begin(s, &own, err);
     for (int t = 0; t < PG_NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, a, ds, err);
+            rc = store_scope_whole(scope, t) ? load_whole(s, t, a, ds, err)
+                                             : load_one(s, t, scope->patient, a, ds, err);
     pg_read_end(s, own);
     return rc;
 }

@@ -697,6 +697,30 @@ static int select_all(sq_store *s, genu_rtype t, const char *order, bool with_do
     return sq_prepare(s, sql, st, err);
 }
 
+/* A load's rows of one patient (?1): the patient itself, or its records. */
+static int select_one(sq_store *s, genu_rtype t, sqlite3_stmt **st, genu_err *err)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,NULL,%s FROM %s WHERE %s=?1",
+             tables[t].cols, tables[t].name, t == GENU_REC_PATIENT ? "id" : "patient");
+    return sq_prepare(s, sql, st, err);
+}
+
+static int count_one(sq_store *s, genu_rtype t, const char *patient, size_t *n, genu_err *err)
+{
+    char sql[256];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s=?1", tables[t].name,
+             t == GENU_REC_PATIENT ? "id" : "patient");
+    if (sq_prepare(s, sql, &st, err))
+        return err->code;
+    sq_bind_text(st, 1, patient);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "counting records");
+}
+
 /* Export order: patients by id; under each, the record types in enum order,
  * each by (date, knee, seq). One cursor per table, merged on patient id. */
 static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *ctx,
@@ -760,18 +784,22 @@ static int cmp_loaded(const void *x, const void *y)
 /* Reads one table in storage order (a sequential scan: walking the patient
  * index instead would cost a random table lookup per row) and sorts in
  * memory. Patients come first, by id; `pats` maps their ids to indexes. */
-static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
-                     genu_hash *pats, genu_err *err)
+static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_arena *a,
+                     genu_dataset *ds, genu_hash *pats, genu_err *err)
 {
     size_t n;
-    if (sq_count(&s->base, t, &n, err))
+    bool whole = store_scope_whole(scope, t);
+    if (whole ? sq_count(&s->base, t, &n, err) : count_one(s, t, scope->patient, &n, err))
         return err->code;
     genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
     sqlite3_stmt *st;
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
-    if (select_all(s, t, t == GENU_REC_PATIENT ? "id" : "seq", false, &st, err))
+    if (whole ? select_all(s, t, t == GENU_REC_PATIENT ? "id" : "seq", false, &st, err)
+              : select_one(s, t, &st, err))
         return err->code;
+    if (!whole)
+        sq_bind_text(st, 1, scope->patient);
     size_t k = 0;
     int rc = GENU_OK, step;
     while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -802,7 +830,8 @@ static int load_type(sq_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds,
     return rc;
 }
 
-static int sq_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *err)
+static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                   genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     memset(ds, 0, sizeof *ds);
@@ -813,7 +842,7 @@ static int sq_load(genu_store *gs, genu_arena *a, genu_dataset *ds, genu_err *er
     int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, a, ds, pats, err);
+            rc = load_type(s, t, scope, a, ds, pats, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(pats);
     return rc ? rc : (err && err->code);

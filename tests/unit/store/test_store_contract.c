@@ -364,6 +364,101 @@ static void put_many_names_the_record_that_failed(void **state)
     store_close(s);
 }
 
+/* ---- partial loads ---- */
+
+static genu_record treatment(const char *id, const char *pid, genu_date date)
+{
+    genu_record r = {.type = GENU_REC_TREATMENT, .id = id, .patient = pid,
+                     .knee = GENU_KNEE_LEFT, .date = date, .doc = id};
+    r.u.treatment = (genu_treatment){vocab_kind_find("prp"), NULL, 1, NAN, NULL, NULL};
+    return r;
+}
+
+/* The ids of one patient's records of type t in a dataset, in order, and
+ * checks each names that patient through its index. */
+static size_t ids_of(const genu_dataset *ds, genu_rtype t, const char *pid, const char **out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ds->n[t]; i++) {
+        const genu_record *r = &ds->recs[t][i];
+        assert_true(r->pat < ds->n[GENU_REC_PATIENT]);
+        assert_string_equal(ds->recs[GENU_REC_PATIENT][r->pat].id, r->patient);
+        if (strcmp(r->patient, pid) == 0)
+            out[k++] = r->id;
+    }
+    return k;
+}
+
+/* The types in mask hold the same records of pid in both datasets. */
+static void same_records(const genu_dataset *all, const genu_dataset *part, const char *pid,
+                         unsigned mask)
+{
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        if (!((mask >> t) & 1u))
+            continue;
+        const char *x[16], *y[16];
+        size_t nx = ids_of(all, t, pid, x), ny = ids_of(part, t, pid, y);
+        if (nx != ny)
+            fprintf(stderr, "type %d of %s: %zu records, %zu in the partial load\n", t, pid, nx, ny);
+        assert_int_equal(nx, ny);
+        for (size_t i = 0; i < nx; i++)
+            assert_string_equal(x[i], y[i]);
+    }
+}
+
+/* A case history loads one patient; decision support one patient and the
+ * registry's patients and treatments. Each holds exactly, and in the same
+ * order, what the whole load holds of them. */
+static void a_partial_load_holds_what_the_whole_load_holds(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_score sc = {"intensity", 5};
+    const char *pids[] = {"P3", "P1", "P2"};
+    char ids[3][6][8];
+    for (int i = 0; i < 3; i++) {
+        genu_record p = patient(pids[i], "{}");
+        put(s, &p, STORE_ADDED);
+        for (int k = 0; k < 3; k++) { /* stored out of date order */
+            snprintf(ids[i][k], 8, "t%d%d", i, k);
+            snprintf(ids[i][3 + k], 8, "r%d%d", i, k);
+            genu_record t = treatment(ids[i][k], pids[i], 18000 + 10 * (2 - k) + i);
+            genu_record r = nprs(ids[i][3 + k], pids[i], GENU_KNEE_RIGHT, 18000 - k, &sc);
+            put(s, &t, STORE_ADDED);
+            put(s, &r, STORE_ADDED);
+        }
+    }
+    genu_dataset all, one, advice, none;
+    assert_int_equal(store_load(s, a, &all, &err), GENU_OK);
+    store_scope just = {"P2", 0};
+    assert_int_equal(store_load_scope(s, &just, a, &one, &err), GENU_OK);
+    assert_int_equal(one.n[GENU_REC_PATIENT], 1);
+    assert_int_equal(one.n[GENU_REC_TREATMENT], 3);
+    assert_int_equal(one.n[GENU_REC_RESPONSE], 3);
+    same_records(&all, &one, "P2", ~0u);
+    store_scope adv = {"P2", 1u << GENU_REC_PATIENT | 1u << GENU_REC_TREATMENT};
+    assert_int_equal(store_load_scope(s, &adv, a, &advice, &err), GENU_OK);
+    assert_int_equal(advice.n[GENU_REC_PATIENT], 3);
+    assert_int_equal(advice.n[GENU_REC_TREATMENT], 9);
+    assert_int_equal(advice.n[GENU_REC_RESPONSE], 3);
+    same_records(&all, &advice, "P2", ~0u);
+    same_records(&all, &advice, "P1", adv.every);
+    same_records(&all, &advice, "P3", adv.every);
+    /* responses of the others are not there */
+    const char *x[16];
+    assert_int_equal(ids_of(&advice, GENU_REC_RESPONSE, "P1", x), 0);
+    store_scope nobody = {"NOPE", 0};
+    assert_int_equal(store_load_scope(s, &nobody, a, &none, &err), GENU_OK);
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        assert_int_equal(none.n[t], 0);
+    store_scope bad = {"P2", 1u << GENU_REC_TREATMENT};
+    assert_int_equal(store_load_scope(s, &bad, a, &none, &err), GENU_EINVAL);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
 /* ---- a connection the server drops (PostgreSQL) ---- */
 
 static void drop_connections(void)
@@ -901,6 +996,7 @@ int main(void)
         T(put_many_does_what_puts_one_at_a_time_do),
         T(put_many_names_the_record_that_failed),
         T(a_dropped_connection_is_opened_again_between_transactions),
+        T(a_partial_load_holds_what_the_whole_load_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
