@@ -114,6 +114,18 @@ static void put(genu_store *s, const genu_record *r, store_put_result want)
     assert_int_equal(got, want);
 }
 
+/* The audit trail verifies, unbroken, with exactly `want` rows. */
+static void trail_intact(genu_store *s, size_t want)
+{
+    int64_t broken = -2;
+    size_t checked = 0;
+    char why[200];
+    genu_err err = {0};
+    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
+    assert_int_equal(broken, 0);
+    assert_int_equal(checked, want);
+}
+
 /* ---- records ---- */
 
 static void opening_a_missing_registry_without_create_fails(void **state)
@@ -230,12 +242,7 @@ static void a_failed_savepoint_spoils_only_its_own_write(void **state)
     size_t n = 99;
     assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
     assert_int_equal(n, 2);
-    int64_t broken = -2;
-    size_t checked = 0;
-    char why[200];
-    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
-    assert_int_equal(broken, 0);
-    assert_int_equal(checked, 2);
+    trail_intact(s, 2);
     store_close(s);
 }
 
@@ -318,12 +325,7 @@ static void put_many_does_what_puts_one_at_a_time_do(void **state)
         assert_string_equal(rows[k].action, want[i] == STORE_ADDED ? "create" : "update");
         k++;
     }
-    int64_t broken = -2;
-    size_t checked = 0;
-    char why[200];
-    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
-    assert_int_equal(broken, 0);
-    assert_int_equal(checked, changes + 2);
+    trail_intact(s, changes + 2);
     genu_arena_destroy(a);
     store_close(s);
 }
@@ -500,12 +502,7 @@ static void a_dropped_connection_is_opened_again_between_transactions(void **sta
     assert_int_equal(store_count(s, GENU_REC_PATIENT, &n, &err), GENU_OK);
     assert_int_equal(n, 1);
     put(s, &p3, STORE_ADDED); /* writes work again, and the trail still chains */
-    int64_t broken = -2;
-    size_t checked = 0;
-    char why[200];
-    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
-    assert_int_equal(broken, 0);
-    assert_int_equal(checked, 2);
+    trail_intact(s, 2);
     store_close(s);
 }
 
@@ -781,12 +778,7 @@ static void every_change_is_audited_with_before_and_after(void **state)
     assert_null(rows[3].after);
     assert_string_equal(rows[3].actor, "user:alice");
     assert_string_equal(rows[1].prev, rows[0].hash);
-    int64_t broken;
-    size_t checked;
-    char why[200];
-    assert_int_equal(store_audit_verify(s, &broken, &checked, why, sizeof why, &err), GENU_OK);
-    assert_int_equal(broken, 0);
-    assert_int_equal(checked, 4);
+    trail_intact(s, 4);
     genu_record r;
     assert_int_equal(store_get(s, GENU_REC_PATIENT, "B", a, &r, &err), GENU_ENOTFOUND);
     genu_err e2 = {0};
@@ -951,12 +943,7 @@ static void backup_is_a_complete_registry(void **state)
     size_t n;
     assert_int_equal(store_count(c, GENU_REC_PATIENT, &n, &err), GENU_OK);
     assert_int_equal(n, 1);
-    int64_t broken;
-    size_t checked;
-    char why[100];
-    assert_int_equal(store_audit_verify(c, &broken, &checked, why, sizeof why, &err), GENU_OK);
-    assert_int_equal(broken, 0);
-    assert_int_equal(checked, 5);
+    trail_intact(c, 5);
     genu_arena *a = genu_arena_create();
     store_user got;
     assert_int_equal(store_user_get(c, "dora", 0, a, &got, &err), GENU_OK);
