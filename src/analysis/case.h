@@ -6,8 +6,8 @@
  * as of a date (records dated after it are invisible), then rendered as the
  * narrative a clinician would write (text) or a self-contained HTML page
  * with an inline SVG chart of each knee's NPRS over time. JSON is the
- * command's business (cli/cmd_case.c). Not thread-safe to build; a built
- * history is read-only. */
+ * edges' business (io/case_json.c, for the CLI and the server). Not
+ * thread-safe to build; a built history is read-only. */
 #ifndef GENU_ANALYSIS_CASE_H
 #define GENU_ANALYSIS_CASE_H
 
