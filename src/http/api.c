@@ -10,6 +10,7 @@
 #include "http/assets.h"
 #include "http/auth.h"
 #include "http/decision.h"
+#include "http/history.h"
 #include "http/html.h"
 #include "http/records.h"
 #include "http/survey.h"
@@ -52,6 +53,24 @@ int api_site_allowed(const ctx *c, const char *site)
     if (c->role == AUTH_ADMIN)
         return 1;
     return auth_site_allowed(c->user.sites, site);
+}
+
+int api_patient_visible(ctx *c, const char *id)
+{
+    genu_err err = {0};
+    genu_record p;
+    if (store_get(c->store, GENU_REC_PATIENT, id, c->arena, &p, &err)) {
+        if (err.code == GENU_ENOTFOUND)
+            ctx_error(c, 404, "not_found", NULL, "no patient \"%s\"", id);
+        else
+            ctx_fail(c, &err);
+        return -1;
+    }
+    if (!api_site_allowed(c, p.u.patient.site)) {
+        ctx_error(c, 403, "forbidden", NULL, "patient \"%s\" belongs to a site outside yours", id);
+        return -1;
+    }
+    return 0;
 }
 
 void api_user_json(ctx *c)
@@ -375,6 +394,7 @@ static void dispatch(ctx *c)
     case ROUTE_INDEX: assets_index(c); break;
     case ROUTE_ASSET: assets_file_get(c); break;
     case ROUTE_ADVICE: decision_advice(c); break;
+    case ROUTE_CASE: history_case(c); break;
     case ROUTE_SESSION_NEW: session_new(c); break;
     case ROUTE_SESSION_END: session_end(c); break;
     case ROUTE_ME: me(c); break;

@@ -38,6 +38,11 @@ int api_known_fields(ctx *c, json_t *body, const char *const *names);
  * researchers with a site scope see only those sites). */
 int api_site_allowed(const ctx *c, const char *site);
 
+/* Whether patient `id` exists and is within the caller's sites (the
+ * patient-level reads: advice, case history): 0, else -1 with the 404, 403
+ * or 500 written. */
+int api_patient_visible(ctx *c, const char *id);
+
 /* Appends a JSON object of the signed-in user: name, role, sites. */
 void api_user_json(ctx *c);
 

@@ -39,25 +39,6 @@ static int advice_args(ctx *c, genu_knee *knee, genu_date *as_of)
     return 0;
 }
 
-/* The patient exists and is within the caller's sites; else the 404/403. */
-static int visible(ctx *c, const char *id)
-{
-    genu_err err = {0};
-    genu_record p;
-    if (store_get(c->store, GENU_REC_PATIENT, id, c->arena, &p, &err)) {
-        if (err.code == GENU_ENOTFOUND)
-            ctx_error(c, 404, "not_found", NULL, "no patient \"%s\"", id);
-        else
-            ctx_fail(c, &err);
-        return -1;
-    }
-    if (!api_site_allowed(c, p.u.patient.site)) {
-        ctx_error(c, 403, "forbidden", NULL, "patient \"%s\" belongs to a site outside yours", id);
-        return -1;
-    }
-    return 0;
-}
-
 void decision_advice(ctx *c)
 {
     genu_err err = {0};
@@ -70,7 +51,7 @@ void decision_advice(ctx *c)
         ctx_error(c, 500, "internal", NULL, "out of memory");
         return;
     }
-    if (advice_args(c, &knee, &as_of) || visible(c, id))
+    if (advice_args(c, &knee, &as_of) || api_patient_visible(c, id))
         return;
     if (!rs) {
         ctx_error(c, 501, "not_implemented", NULL, "decision support is not configured");

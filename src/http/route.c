@@ -19,6 +19,7 @@ static const route_def routes[] = {
     {"GET", "/api/v1/patients", ROUTE_PATIENTS, READERS},
     {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS},
     {"GET", "/api/v1/patients/{id}/advice", ROUTE_ADVICE, READERS},
+    {"GET", "/api/v1/patients/{id}/case", ROUTE_CASE, READERS},
     {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF},
     {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS},
     {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF},

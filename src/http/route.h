@@ -33,7 +33,8 @@ typedef enum {
     ROUTE_AUDIT,
     ROUTE_USERS,
     ROUTE_ASSET,
-    ROUTE_ADVICE
+    ROUTE_ADVICE,
+    ROUTE_CASE
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

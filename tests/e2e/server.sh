@@ -237,6 +237,7 @@ while read -r m p; do
   path=${p//\{type\}/diagnosis}; path=${path//\{id\}/D1}; path=${path//\{token\}/${URL#/s/}}
   [ "$p" = /api/v1/patients/{id} ] && path=/api/v1/patients/P1
   [ "$p" = /api/v1/patients/{id}/advice ] && path=/api/v1/patients/P1/advice
+  [ "$p" = /api/v1/patients/{id}/case ] && path=/api/v1/patients/P1/case
   # a file of the embedded web interface (none when built without web/dist: then 404 is right)
   if [ "$p" = "/assets/{file}" ]; then
     path=$(curl -s "$B/" | grep -o '/assets/[^"]*' | head -1)
