@@ -65,7 +65,7 @@ static int common_args(ctx *c, const char *const *own, size_t nown, aopts *o)
 static int load_cohort(ctx *c, const aopts *o, genu_dataset *ds, cohort *co)
 {
     genu_err err = {0};
-    if (store_load(c->store, c->arena, ds, &err) ||
+    if (dscache_load(c->env->datasets, c->store, c->arena, ds, &c->dataset, &err) ||
         cohort_build(ds, &o->filter, o->unit, o->as_of, c->arena, co, &err)) {
         ctx_fail(c, &err);
         return -1;

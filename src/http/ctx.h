@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "http/dscache.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
 #include "http/writer.h"
@@ -31,6 +32,7 @@ typedef struct ctx_env {
     const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
     writer *writer;         /* group commit of durable writes; NULL: each in its own */
     bool write_later;       /* the server runs api_write_then's writes itself (ctx.pending) */
+    dscache *datasets;      /* the shared analysis dataset; NULL: each request loads its own */
 } ctx_env;
 
 struct ctx;
@@ -54,6 +56,7 @@ typedef struct ctx {
     const ctx_env *env;
     genu_store *store;
     genu_arena *arena;
+    dscache_ref *dataset; /* the shared dataset this request reads; released at its end */
     int64_t now_us;
     /* the session, when signed in */
     bool signed_in;

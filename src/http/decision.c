@@ -1,6 +1,6 @@
 /* decision: decision support over HTTP. The rule set is parsed once at
- * start-up (ctx_env.rules, read-only and shared between threads); each
- * request loads the dataset into its arena, as the CLI does. */
+ * start-up (ctx_env.rules, read-only and shared between threads); the
+ * dataset is the server's shared one (dscache.h), as the analyses'. */
 #include "http/decision.h"
 
 #include <string.h>
@@ -57,7 +57,7 @@ void decision_advice(ctx *c)
         ctx_error(c, 501, "not_implemented", NULL, "decision support is not configured");
         return;
     }
-    if (store_load(c->store, c->arena, &ds, &err)) {
+    if (dscache_load(c->env->datasets, c->store, c->arena, &ds, &c->dataset, &err)) {
         ctx_fail(c, &err);
         return;
     }

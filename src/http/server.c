@@ -224,6 +224,8 @@ static enum MHD_Result finish(server *s, struct MHD_Connection *conn, ctx *c)
         r = send_ctx(conn, c);
     }
     genu_buf_free(&c->out);
+    dscache_release(s->env.datasets, c->dataset);
+    c->dataset = NULL;
     arena_put(s, c->arena);
     c->arena = NULL;
     return r;
@@ -335,6 +337,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     genu_buf_free(&st->body);
     genu_buf_free(&st->c.out);
+    dscache_release(s->env.datasets, st->c.dataset);
     arena_put(s, st->c.arena);
     free(st);
     *con_cls = NULL;
@@ -385,6 +388,7 @@ int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *por
 static void free_server(server *s)
 {
     writer_destroy(s->env.writer);
+    dscache_destroy(s->env.datasets);
     for (size_t i = 0; i < s->nstore; i++)
         store_close(s->stores[i]);
     ratelimit_destroy(s->env.signin);
@@ -435,7 +439,8 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->stores = calloc(threads, sizeof *s->stores);
     s->busy = calloc(threads, sizeof *s->busy);
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
-    if (!s->stores || !s->busy || !s->env.signin) {
+    s->env.datasets = dscache_create();
+    if (!s->stores || !s->busy || !s->env.signin || !s->env.datasets) {
         free_server(s);
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     }
