@@ -10,22 +10,22 @@
 #include "http/api.h"
 #include "io/case_json.h"
 
-/* as_of only; anything else is a 400 naming it (a misspelt argument must
- * not be ignored). */
+/* as_of is the one argument; any other is a 400 naming it (a misspelt
+ * argument must not be ignored). */
 static int case_args(ctx *c, genu_date *as_of)
 {
     genu_err err = {0};
+    const char *v = ctx_query(c, "as_of");
+    for (size_t i = 0; i < c->nquery; i++)
+        if (strcmp(c->qkey[i], "as_of") != 0) {
+            ctx_error(c, 400, "bad_request", c->qkey[i], "unknown query argument \"%s\"",
+                      c->qkey[i]);
+            return -1;
+        }
     *as_of = genu_date_today();
-    for (size_t i = 0; i < c->nquery; i++) {
-        const char *k = c->qkey[i], *v = c->qval[i];
-        if (strcmp(k, "as_of") != 0) {
-            ctx_error(c, 400, "bad_request", k, "unknown query argument \"%s\"", k);
-            return -1;
-        }
-        if (genu_date_parse(v, strlen(v), as_of, &err)) {
-            ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
-            return -1;
-        }
+    if (v && genu_date_parse(v, strlen(v), as_of, &err)) {
+        ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
+        return -1;
     }
     return 0;
 }
