@@ -173,6 +173,20 @@ try {
     await page.waitForTimeout(300);
     await shot(page, "11-patient-CH1");
   });
+  await step("the patient page shows genu's case history, as of a chosen date", async () => {
+    // still on CH1: the narrative of GET /case, and the records as a timeline
+    const card = page.getByRole("region", { name: "Case history" });
+    await card.getByText(/^Case history CH1 \(as of \d{4}-\d{2}-\d{2}\)/).waitFor();
+    await card.getByText("A 69-year-old male, first seen on 2009-03-02 at oak-park, with pain in both knees.").waitFor();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    await card.getByLabel("As of").fill("2009-06-30");
+    await card.getByRole("button", { name: "Show" }).click();
+    await card.getByText("Case history CH1 (as of 2009-06-30)").waitFor();
+    await card.getByText("1. Two bone marrow aspirate treatments (protocol bma+dextrose)").waitFor();
+    await card.getByText("As of 2009-06-30: records dated later are not in it.").waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: join(OUT, "11b-patient-CH1-case-history.png") });
+  });
   await step("cohort report with KM curves", async () => {
     await page.goto(BASE + "/#/report?by=kl");
     await page.getByRole("heading", { name: "Replacement-free survival" }).waitFor();

@@ -1,4 +1,4 @@
-import { api, get, me } from "../api";
+import { api, get, me, qs } from "../api";
 import { h, humanize, dayNumber, fmt, uid } from "../dom";
 import { trajectoryChart } from "../charts";
 import { Form } from "../form";
@@ -16,6 +16,8 @@ const RECORD_TYPES: [string, string][] = [
 
 export async function patientPage(main: HTMLElement, [id]: string[]): Promise<void> {
   const staff = me!.role !== "researcher";
+  // genu's case history loads alongside, into its own card: the page does not wait for it
+  const history = caseHistory(id);
   const [data, advice] = await Promise.all([
     get(`/api/v1/patients/${encodeURIComponent(id)}`),
     get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null),
@@ -64,7 +66,8 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
     );
   }
   if (staff) main.appendChild(surveyForm(p.id, recs));
-  main.appendChild(caseHistory(recs));
+  main.appendChild(history);
+  main.appendChild(timeline(recs));
 }
 
 function scoreText(r: Rec): string {
@@ -218,7 +221,47 @@ function surveyForm(patient: string, recs: Rec): HTMLElement {
   return h("section", { class: "card", "aria-labelledby": "p-survey" }, h("h2", { id: "p-survey" }, "Send a survey"), form.el, out);
 }
 
-function caseHistory(recs: Rec): HTMLElement {
+/* genu's case history (GET /case, docs/case.md): the narrative a clinician
+ * would write, as of a date the user may change. Preformatted, because its
+ * pain table is aligned in columns; a short live status says what is shown
+ * (the narrative itself is not announced). Loads on its own, so the rest of
+ * the page does not wait for it; a late answer to an older date is dropped. */
+function caseHistory(id: string): HTMLElement {
+  const dateId = uid("case-as-of");
+  const input = h("input", { id: dateId, name: "as_of", type: "date" });
+  const status = h("p", { class: "muted small", "aria-live": "polite" });
+  const body = h("div", { class: "case-body" });
+  let seq = 0;
+  const load = async (asOf: string) => {
+    const n = ++seq;
+    body.setAttribute("aria-busy", "true");
+    status.textContent = "Loading the case history…";
+    try {
+      const c = await get(`/api/v1/patients/${encodeURIComponent(id)}/case${qs({ as_of: asOf })}`);
+      if (n !== seq) return;
+      input.value = c.as_of;
+      status.textContent = `As of ${c.as_of}: records dated later are not in it.`;
+      body.replaceChildren(h("pre", { class: "narrative" }, c.narrative));
+    } catch (e) {
+      if (n !== seq) return;
+      status.textContent = "";
+      body.replaceChildren(h("p", { class: "error", role: "alert" }, `Could not load the case history: ${(e as Error).message}`));
+    } finally {
+      if (n === seq) body.removeAttribute("aria-busy");
+    }
+  };
+  const form = h("form", { class: "inline", "aria-label": "Date of the case history" },
+    h("label", { for: dateId }, "As of"), input, h("button", { type: "submit", class: "secondary" }, "Show"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void load(input.value);
+  });
+  void load("");
+  return h("section", { class: "card", "aria-labelledby": "p-case" }, h("h2", { id: "p-case" }, "Case history"), form, status, body);
+}
+
+/* Every record by date, as entered: the raw material of the case history. */
+function timeline(recs: Rec): HTMLElement {
   const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam"].flatMap((t) => recs[t].map((r: Rec) => ({ ...r, _t: t })));
   all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const text = (r: Rec) => {
@@ -231,6 +274,7 @@ function caseHistory(recs: Rec): HTMLElement {
       default: return `${k}: examination — ${Object.entries(r.findings).map(([f, v]) => `${humanize(f)} ${v}`).join(", ")}`;
     }
   };
-  return h("section", { class: "card", "aria-labelledby": "p-case" }, h("h2", { id: "p-case" }, "Case history"),
+  return h("section", { class: "card", "aria-labelledby": "p-timeline" }, h("h2", { id: "p-timeline" }, "Timeline"),
+    all.length ? h("p", { class: "muted small" }, `Every record of this patient by date (${all.length}).`) : null,
     all.length ? h("ol", { class: "history" }, all.map((r) => h("li", {}, h("time", { datetime: r.date }, r.date), " ", text(r), r.note ? h("span", { class: "muted" }, ` — ${r.note}`) : null))) : h("p", { class: "muted" }, "No records yet."));
 }
