@@ -68,6 +68,10 @@ function header(): void {
   );
 }
 
+// Each render draws into a view of its own inside <main>: a page still
+// loading when the user moves on keeps writing into its view, which the
+// next render has already taken out of the document, so nothing of it shows
+// on the new page.
 let rendering = 0;
 export async function render(): Promise<void> {
   const n = ++rendering;
@@ -76,9 +80,11 @@ export async function render(): Promise<void> {
   const path = hash.split("?")[0];
   header();
   clear(main);
+  const view = h("div", { class: "view" });
+  main.appendChild(view);
   if (!me) {
     document.title = "Sign in · genu";
-    signinPage(main, async (u: User, token: string) => {
+    signinPage(view, async (u: User, token: string) => {
       setSession(u, token);
       await render();
     });
@@ -89,24 +95,24 @@ export async function render(): Promise<void> {
     if (!m) continue;
     document.title = `${title} · genu`;
     if (roles && !roles.includes(me.role)) {
-      main.appendChild(h("h1", {}, title));
-      main.appendChild(h("p", {}, `Your role (${me.role}) cannot use this page.`));
+      view.appendChild(h("h1", {}, title));
+      view.appendChild(h("p", {}, `Your role (${me.role}) cannot use this page.`));
       return;
     }
     try {
-      await page(main, m.slice(1).map(decodeURIComponent));
+      await page(view, m.slice(1).map(decodeURIComponent));
     } catch (e) {
       if (n !== rendering) return;
       if (e instanceof ApiError && e.status === 401) {
         setSession(null, "");
         return render();
       }
-      main.appendChild(h("p", { class: "error", role: "alert" }, `Could not load this page: ${(e as Error).message}`));
+      view.appendChild(h("p", { class: "error", role: "alert" }, `Could not load this page: ${(e as Error).message}`));
     }
     return;
   }
-  main.appendChild(h("h1", {}, "Not found"));
-  main.appendChild(h("p", {}, "There is no such page. ", h("a", { href: "#/" }, "Go to the dashboard")));
+  view.appendChild(h("h1", {}, "Not found"));
+  view.appendChild(h("p", {}, "There is no such page. ", h("a", { href: "#/" }, "Go to the dashboard")));
 }
 
 window.addEventListener("hashchange", async () => {

@@ -231,6 +231,21 @@ try {
     if (await page.getByRole("link", { name: "+ Diagnosis" }).count()) throw new Error("researcher offered a form");
     await shot(page, "16-researcher-patient");
   });
+  await step("a page left while it loads leaves nothing on the next one", async () => {
+    // the dashboard's report answers late; the user is on a patient page by then
+    await page.route("**/api/v1/report*", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto(BASE + "/#/");
+    await page.goto(BASE + `/#/patients/${pid}`);
+    await page.getByRole("heading", { name: `Patient ${pid}` }).waitFor();
+    await page.waitForTimeout(2500); // the late answer has arrived meanwhile
+    await page.unroute("**/api/v1/report*");
+    const h1s = await page.locator("main h1").allInnerTexts();
+    if (h1s.length !== 1 || h1s[0] !== `Patient ${pid}`) throw new Error(`headings on the page: ${h1s.join(" | ")}`);
+    if ((await page.locator("main").innerText()).includes("in the cohort")) throw new Error("the dashboard's figures leaked onto the patient page");
+  });
   await step("keyboard: focus is visible on the skip link", async () => {
     await page.goto(BASE + "/#/");
     // a fresh load, so sequential focus starts at the top of the document
