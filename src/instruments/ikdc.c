@@ -42,8 +42,10 @@ static const instr_item items[] = {
 #undef A
 static const char *const keys[] = {"score"};
 
-static void ikdc_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+static void ikdc_score(const genu_instrument *in, const instr_answer a[],
+                       const instr_opts *opts, instr_result *out)
 {
+    (void)opts;
     instrument_result_init(in, out);
     int32_t sum = 0, max = 0;
     size_t answered = 0;

@@ -36,6 +36,12 @@ static const genu_instrument *const table[] = {
 
 #define NTABLE (sizeof table / sizeof table[0])
 
+const instr_opts instrument_opts_default = {.womac_max_missing = {1, 0, 3}};
+
+/* The instruments whose scorers read instr_opts. */
+static const genu_instrument *const reads_opts[] = {&koos_instrument, &womac_instrument,
+                                                    &womac_nrs_instrument};
+
 const genu_instrument *instrument_find(const char *id)
 {
     if (!id)
@@ -132,9 +138,57 @@ int instrument_validate(const genu_instrument *in, const instr_answer answers[],
     return in->validate ? in->validate(in, answers, err) : GENU_OK;
 }
 
+void instrument_score_with(const genu_instrument *in, const instr_answer answers[],
+                           const instr_opts *opts, instr_result *out)
+{
+    in->score(in, answers, opts ? opts : &instrument_opts_default, out);
+}
+
 void instrument_score(const genu_instrument *in, const instr_answer answers[], instr_result *out)
 {
-    in->score(in, answers, out);
+    instrument_score_with(in, answers, NULL, out);
+}
+
+bool instrument_uses_opts(const genu_instrument *in)
+{
+    for (size_t i = 0; i < sizeof reads_opts / sizeof reads_opts[0]; i++)
+        if (reads_opts[i] == in)
+            return true;
+    return false;
+}
+
+bool instrument_result_equal(const instr_result *a, const instr_result *b)
+{
+    if (a->nscores != b->nscores || a->nnotes != b->nnotes)
+        return false;
+    for (size_t i = 0; i < a->nscores; i++) {
+        double x = a->scores[i].value, y = b->scores[i].value;
+        if (!(x == y || (isnan(x) && isnan(y))))
+            return false;
+    }
+    for (size_t i = 0; i < a->nnotes; i++)
+        if (strcmp(a->notes[i], b->notes[i]) != 0)
+            return false;
+    return true;
+}
+
+bool instrument_opts_matter(const genu_instrument *in, const instr_answer answers[],
+                            const instr_opts *opts, const instr_result *res)
+{
+    if (!res->opts_used || instrument_opts_equal(opts, NULL))
+        return false;
+    instr_result dflt;
+    instrument_score_with(in, answers, NULL, &dflt);
+    return !instrument_result_equal(res, &dflt);
+}
+
+bool instrument_opts_equal(const instr_opts *a, const instr_opts *b)
+{
+    a = a ? a : &instrument_opts_default;
+    b = b ? b : &instrument_opts_default;
+    return a->womac_max_missing.pain == b->womac_max_missing.pain &&
+           a->womac_max_missing.stiffness == b->womac_max_missing.stiffness &&
+           a->womac_max_missing.function == b->womac_max_missing.function;
 }
 
 void instrument_result_init(const genu_instrument *in, instr_result *out)
@@ -145,6 +199,7 @@ void instrument_result_init(const genu_instrument *in, instr_result *out)
         out->scores[i].value = NAN;
     }
     out->nnotes = 0;
+    out->opts_used = false;
 }
 
 void instrument_note(instr_result *out, const char *key, const char *fmt, ...)
@@ -188,8 +243,9 @@ void instrument_note_missing(instr_result *out, const char *key, const genu_inst
 }
 
 void instrument_score_direct(const genu_instrument *in, const instr_answer answers[],
-                             instr_result *out)
+                             const instr_opts *opts, instr_result *out)
 {
+    (void)opts;
     instrument_result_init(in, out);
     size_t k = 0;
     for (size_t i = 0; i < in->nitems && k < in->nscores; i++) {

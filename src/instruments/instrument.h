@@ -49,21 +49,42 @@ typedef struct instr_item {
 
 /* A scoring result: nscores == in->nscores and scores[i].key ==
  * in->score_keys[i]; value NAN = null. Every null score has exactly one note,
- * "<key>: <reason>" (NUL-terminated, at most INSTR_NOTE_LEN - 1 bytes). */
+ * "<key>: <reason>" (NUL-terminated, at most INSTR_NOTE_LEN - 1 bytes).
+ * opts_used: these scores (or notes) may depend on the instr_opts they were
+ * computed with (a WOMAC item was missing, so the missing-item rule applied);
+ * instrument_opts_matter says whether they do. */
 typedef struct instr_result {
     size_t nscores;
     genu_score scores[INSTR_MAX_SCORES];
     size_t nnotes;
     char notes[INSTR_MAX_NOTES][INSTR_NOTE_LEN];
+    bool opts_used;
 } instr_result;
+
+/* Scoring options a registry sets (DESIGN.md §4: "These thresholds are a
+ * registry setting"). Only the instruments for which instrument_uses_opts is
+ * true read them. Wherever a const instr_opts * may be NULL, NULL means
+ * instrument_opts_default. */
+typedef struct instr_opts {
+    /* WOMAC's missing-item rule (womac, womac_nrs, koos's derived womac): a
+     * subscale with at most this many items missing is scored with each one
+     * replaced by the mean of its answered items, else it is null. Ranges
+     * 0..5, 0..2, 0..17 (instruments/womac.h: womac_max_missing_set). */
+    struct {
+        int pain, stiffness, function;
+    } womac_max_missing;
+} instr_opts;
+
+/* WOMAC 3.1 User Guide: womac_max_missing 1, 0, 3. */
+extern const instr_opts instrument_opts_default;
 
 typedef struct genu_instrument genu_instrument;
 
 /* An instrument's scorer: answers[in->nitems] already checked with
  * instrument_check (each answer has its item's kind or is missing, and is in
- * range). Writes every score of the instrument into out. */
+ * range); opts never NULL. Writes every score of the instrument into out. */
 typedef void (*instr_score_fn)(const genu_instrument *in, const instr_answer answers[],
-                               instr_result *out);
+                               const instr_opts *opts, instr_result *out);
 /* Cross-item rules; NULL when the instrument has none. */
 typedef int (*instr_validate_fn)(const genu_instrument *in, const instr_answer answers[],
                                  genu_err *err);
@@ -102,13 +123,32 @@ int instrument_validate(const genu_instrument *in, const instr_answer answers[],
 
 /* Scores answers[in->nitems] (valid per instrument_validate) into out: every
  * score key of the instrument present, in order, NAN = null with a note
- * naming the score and why ("pain: 5 of 9 items needed, 4 answered"). Pure,
- * no allocation, thread-safe. */
+ * naming the score and why ("pain: 5 of 9 items needed, 4 answered"), with
+ * the registry's options opts (NULL: instrument_opts_default). Pure, no
+ * allocation, thread-safe. */
+void instrument_score_with(const genu_instrument *in, const instr_answer answers[],
+                           const instr_opts *opts, instr_result *out);
+/* instrument_score_with and the default options: for scoring outside a
+ * registry only (a registry scores with its own, io/settings.h). */
 void instrument_score(const genu_instrument *in, const instr_answer answers[], instr_result *out);
+
+/* Whether a and b hold the same scores (null equal to null) and notes. */
+bool instrument_result_equal(const instr_result *a, const instr_result *b);
+/* Whether res, scored with opts, differs from what the defaults give for
+ * the same answers (scored again only when res->opts_used and opts are not
+ * the defaults): whoever stores res records opts exactly then. */
+bool instrument_opts_matter(const genu_instrument *in, const instr_answer answers[],
+                            const instr_opts *opts, const instr_result *res);
+
+/* Whether in's scores read instr_opts (womac, womac_nrs, koos). */
+bool instrument_uses_opts(const genu_instrument *in);
+/* Whether a and b (NULL: the defaults) are the same options. */
+bool instrument_opts_equal(const instr_opts *a, const instr_opts *b);
 
 /* Helpers for the instrument modules. */
 
-/* Starts a result: nscores = in->nscores, keys set, values NAN, no notes. */
+/* Starts a result: nscores = in->nscores, keys set, values NAN, no notes,
+ * opts_used false. */
 void instrument_result_init(const genu_instrument *in, instr_result *out);
 /* Appends a note "key: <fmt...>"; silently dropped past INSTR_MAX_NOTES,
  * truncated past INSTR_NOTE_LEN - 1 bytes. */
@@ -128,9 +168,9 @@ void instrument_put_table(const genu_instrument *in, const instr_answer answers[
 
 /* The scorer of one-number instruments: the k-th score is the k-th scored
  * item's answer as given (nprs, eq_vas, tegner, rom...); a missing answer
- * makes it null with a note. */
+ * makes it null with a note. Reads no options. */
 void instrument_score_direct(const genu_instrument *in, const instr_answer answers[],
-                             instr_result *out);
+                             const instr_opts *opts, instr_result *out);
 
 /* "knee" or "patient". */
 const char *instrument_level_name(instr_level level);

@@ -5,8 +5,9 @@
  * no problems) and needs at least half its items (pain 5, symptoms 4, adl 9,
  * sport_rec 3, qol 2); subscales stand alone, there is no total.
  * Derived scores: WOMAC (pain P5-P9, stiffness S6-S7, function A1-A17) with
- * WOMAC's own missing-item rule and direction (raw sums, higher = worse),
- * KOOS JR and KOOS-PS by their published tables (every item required).
+ * WOMAC's own missing-item rule (the registry's thresholds, instr_opts) and
+ * direction (raw sums, higher = worse), KOOS JR and KOOS-PS by their
+ * published tables (every item required).
  * Sources: Roos EM, Lohmander LS, Health Qual Life Outcomes 2003;1:64;
  * KOOS User's Guide 1.1 (2003) and "KOOS Scoring 2012" (koos.nu): scoring,
  * the 50 % missing-item rule and the KOOS-to-WOMAC item mapping.
@@ -104,7 +105,8 @@ static void subscale(const instr_answer *a, size_t k, instr_result *out)
                     subscales[k].n, answered);
 }
 
-static void koos_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+static void koos_score(const genu_instrument *in, const instr_answer a[],
+                       const instr_opts *opts, instr_result *out)
 {
     instrument_result_init(in, out);
     for (size_t k = 0; k < 5; k++)
@@ -116,7 +118,7 @@ static void koos_score(const genu_instrument *in, const instr_answer a[], instr_
     w[6] = a[KS + 6];
     for (size_t i = 0; i < 17; i++)
         w[7 + i] = a[KA + i];
-    womac_score_items(w, 4, &womac_default_limits, out, S_WOMAC);
+    womac_score_items(w, 4, opts, out, S_WOMAC);
     koos_jr_put(in, a, jr_items, out, S_JR);
     koos_ps_put(in, a, ps_items, out, S_PS);
 }

@@ -42,8 +42,10 @@ void koos_jr_put(const genu_instrument *in, const instr_answer answers[],
                          slot);
 }
 
-static void koos_jr_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+static void koos_jr_score(const genu_instrument *in, const instr_answer a[],
+                          const instr_opts *opts, instr_result *out)
 {
+    (void)opts;
     instrument_result_init(in, out);
     koos_jr_put(in, a, all_items, out, 0);
 }

@@ -39,8 +39,10 @@ static const instr_item items[] = {
 static const char *const keys[] = {"score"};
 static const int all_items[] = {0, 1, 2, 3, 4, 5, 6, 7};
 
-static void lysholm_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+static void lysholm_score(const genu_instrument *in, const instr_answer a[],
+                          const instr_opts *opts, instr_result *out)
 {
+    (void)opts;
     instrument_result_init(in, out);
     int32_t sum = 0;
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {

@@ -24,8 +24,10 @@ static int sleep_rules(const genu_instrument *in, const instr_answer a[], genu_e
     return GENU_OK;
 }
 
-static void sleep_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+static void sleep_score(const genu_instrument *in, const instr_answer a[],
+                        const instr_opts *opts, instr_result *out)
 {
+    (void)opts;
     instrument_result_init(in, out);
     bool known = a[INTERRUPTED].state != INSTR_MISSING;
     if (known)

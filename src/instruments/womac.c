@@ -6,15 +6,22 @@
  * Missing items (User Guide): a subscale with at most 1 of 5 pain, 0 of 2
  * stiffness or 3 of 17 function items missing is scored with each missing
  * item replaced by the mean of the subscale's answered items; with more
- * missing it is null; the total needs all three subscales.
+ * missing it is null; the total needs all three subscales. The thresholds
+ * are a registry setting (instr_opts.womac_max_missing; those are the
+ * defaults); a subscale with no item answered is null whatever they are.
  * Source: Bellamy N, WOMAC Osteoarthritis Index User Guide, version 3.1
  * (scoring and missing-data rules); DESIGN.md §4. genu scoring version 1.
  * The same scorer serves womac_nrs and the WOMAC derived from a KOOS. */
 #include "instruments/womac.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-const womac_limits womac_default_limits = {1, 0, 3};
+const char *const womac_subscale_names[3] = {"pain", "stiffness", "function"};
+const int womac_subscale_items[3] = {5, 2, 17};
 
 #define WOMAC_ITEM(code, label) {code, INSTR_INT, 0, 4, NULL, 0, true, label},
 static const instr_item items[] = {WOMAC_ITEMS(WOMAC_ITEM)};
@@ -25,6 +32,14 @@ static const char *const keys[] = {"pain",      "stiffness",      "function",   
 static const struct {
     size_t start, n;
 } subscales[3] = {{0, 5}, {5, 2}, {7, 17}};
+
+/* Subscale k's threshold in o. */
+static int max_missing(const instr_opts *o, size_t k)
+{
+    return k == 0 ? o->womac_max_missing.pain
+           : k == 1 ? o->womac_max_missing.stiffness
+                    : o->womac_max_missing.function;
+}
 
 static double subscale_raw(const instr_answer *a, size_t n, int maxmiss, instr_result *out,
                            const char *key)
@@ -38,10 +53,15 @@ static double subscale_raw(const instr_answer *a, size_t n, int maxmiss, instr_r
         }
     }
     size_t missing = n - answered;
+    if (missing > 0)
+        out->opts_used = true;
     if (answered > 0 && missing <= (size_t)(maxmiss < 0 ? 0 : maxmiss))
         return sum + (double)missing * ((double)sum / (double)answered);
     if (maxmiss <= 0)
         instrument_note(out, key, "all %zu items needed, %zu answered", n, answered);
+    else if (missing <= (size_t)maxmiss)
+        instrument_note(out, key, "no item answered (at most %d of %zu may be missing)", maxmiss,
+                        n);
     else
         instrument_note(out, key, "at most %d of %zu items may be missing, %zu missing",
                         maxmiss, n, missing);
@@ -49,14 +69,13 @@ static double subscale_raw(const instr_answer *a, size_t n, int maxmiss, instr_r
 }
 
 void womac_score_items(const instr_answer a[WOMAC_NITEMS], int32_t item_max,
-                       const womac_limits *lim, instr_result *out, size_t first)
+                       const instr_opts *opts, instr_result *out, size_t first)
 {
-    const int maxmiss[3] = {lim->pain, lim->stiffness, lim->function};
     genu_score *s = &out->scores[first];
     bool all = true;
     for (size_t k = 0; k < 3; k++) {
-        s[k].value = subscale_raw(a + subscales[k].start, subscales[k].n, maxmiss[k], out,
-                                  s[k].key);
+        s[k].value = subscale_raw(a + subscales[k].start, subscales[k].n, max_missing(opts, k),
+                                  out, s[k].key);
         all = all && !isnan(s[k].value);
     }
     s[3].value = all ? s[0].value + s[1].value + s[2].value : NAN;
@@ -73,10 +92,63 @@ void womac_score_items(const instr_answer a[WOMAC_NITEMS], int32_t item_max,
     }
 }
 
-static void womac_score(const genu_instrument *in, const instr_answer a[], instr_result *out)
+int womac_max_missing_set(instr_opts *o, const long long v[3], genu_err *err)
+{
+    for (size_t k = 0; k < 3; k++)
+        if (v[k] < 0 || v[k] > womac_subscale_items[k])
+            return GENU_FAIL(err, GENU_EINVAL, "%s: %lld is out of range (0 to %d)",
+                             womac_subscale_names[k], v[k], womac_subscale_items[k]);
+    o->womac_max_missing.pain = (int)v[0];
+    o->womac_max_missing.stiffness = (int)v[1];
+    o->womac_max_missing.function = (int)v[2];
+    return GENU_OK;
+}
+
+/* One integer of the text at *p, blanks around it allowed; moves *p past it. */
+static bool parse_int(const char **p, long long *out)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!isdigit((unsigned char)*s) && !(*s == '-' && isdigit((unsigned char)s[1])))
+        return false;
+    char *end;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    if (errno == ERANGE)
+        *out = *s == '-' ? -1 : 1000; /* out of range either way */
+    while (*end == ' ' || *end == '\t')
+        end++;
+    *p = end;
+    return true;
+}
+
+int womac_max_missing_parse(const char *text, instr_opts *o, genu_err *err)
+{
+    long long v[3];
+    const char *p = text;
+    for (size_t k = 0; k < 3; k++) {
+        if (!parse_int(&p, &v[k]) || *p != (k < 2 ? ',' : '\0'))
+            return GENU_FAIL(err, GENU_EINVAL,
+                             "expected three whole numbers pain,stiffness,function such as "
+                             "1,0,3, got \"%.60s\"",
+                             text);
+        p += k < 2;
+    }
+    return womac_max_missing_set(o, v, err);
+}
+
+void womac_max_missing_format(const instr_opts *o, char out[WOMAC_MAX_MISSING_LEN])
+{
+    snprintf(out, WOMAC_MAX_MISSING_LEN, "%d,%d,%d", o->womac_max_missing.pain,
+             o->womac_max_missing.stiffness, o->womac_max_missing.function);
+}
+
+static void womac_score(const genu_instrument *in, const instr_answer a[],
+                        const instr_opts *opts, instr_result *out)
 {
     instrument_result_init(in, out);
-    womac_score_items(a, 4, &womac_default_limits, out, 0);
+    womac_score_items(a, 4, opts, out, 0);
 }
 
 const genu_instrument womac_instrument = {

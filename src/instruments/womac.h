@@ -37,20 +37,30 @@ extern const genu_instrument womac_instrument;
     X("F16", "heavy domestic duties")                                                           \
     X("F17", "light domestic duties")
 
-/* The missing-item rule: a subscale with at most this many missing items
- * is scored with each missing item replaced by the mean of the answered
- * items of the subscale; more missing makes it null. A registry setting;
- * womac_default_limits holds the WOMAC 3.1 User Guide values (1, 0, 3). */
-typedef struct womac_limits {
-    int pain, stiffness, function;
-} womac_limits;
-
-extern const womac_limits womac_default_limits;
-
 /* Scores 24 WOMAC answers (each 0..item_max, checked) into the eight WOMAC
  * scores out->scores[first .. first + 7] (pain, stiffness, function, total,
- * then the four _norm), whose keys the caller has set; null scores get a
- * note under those keys. Used by womac, womac_nrs and koos (derived). */
+ * then the four _norm), whose keys the caller has set, with the missing-item
+ * thresholds of opts (not NULL); null scores get a note under those keys.
+ * Sets out->opts_used when an item is missing. Used by womac, womac_nrs and
+ * koos (derived). */
 void womac_score_items(const instr_answer a[WOMAC_NITEMS], int32_t item_max,
-                       const womac_limits *lim, instr_result *out, size_t first);
+                       const instr_opts *opts, instr_result *out, size_t first);
+
+/* The subscales' names ("pain", "stiffness", "function") and item counts
+ * (5, 2, 17): the largest womac_max_missing each may have. */
+extern const char *const womac_subscale_names[3];
+extern const int womac_subscale_items[3];
+
+/* Sets o->womac_max_missing to v[0..2] (pain, stiffness, function) when each
+ * is within 0..5, 0..2, 0..17; else GENU_EINVAL naming the first bad one:
+ * "stiffness: 3 is out of range (0 to 2)", and o is left alone. */
+int womac_max_missing_set(instr_opts *o, const long long v[3], genu_err *err);
+
+/* The same from text: three integers "pain,stiffness,function" ("1,0,3";
+ * blanks around each allowed). GENU_EINVAL names what is wrong. */
+int womac_max_missing_parse(const char *text, instr_opts *o, genu_err *err);
+
+/* o's thresholds as "pain,stiffness,function" ("1,0,3"), NUL-terminated. */
+#define WOMAC_MAX_MISSING_LEN 40
+void womac_max_missing_format(const instr_opts *o, char out[WOMAC_MAX_MISSING_LEN]);
 #endif

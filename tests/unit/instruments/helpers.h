@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "instruments/instrument.h"
@@ -43,6 +44,27 @@ static inline void unset(const genu_instrument *in, instr_answer *a, const char 
         fail_msg("no item %s in %s", code, in->id);
     a[i].state = INSTR_MISSING;
     a[i].value = 0;
+}
+
+/* Answers from a spec such as "P1=7 P2=9 P4=-" ("-" unsets the item). */
+static inline void put_all(const genu_instrument *in, instr_answer *a, const char *spec)
+{
+    char code[16];
+    const char *p = spec;
+    while (*p) {
+        size_t n = strcspn(p, "=");
+        if (!p[n] || n >= sizeof code)
+            fail_msg("bad spec at \"%s\"", p);
+        memcpy(code, p, n);
+        code[n] = '\0';
+        p += n + 1;
+        if (*p == '-')
+            unset(in, a, code);
+        else
+            put(in, a, code, (int)strtol(p, NULL, 10));
+        p += strcspn(p, " ");
+        p += strspn(p, " ");
+    }
 }
 
 /* Every item of in answered v. */

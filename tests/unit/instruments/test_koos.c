@@ -199,6 +199,42 @@ static void womac_uses_its_own_missing_rule(void **state)
     assert_null_with_note(&r, "womac.function");
 }
 
+/* The derived WOMAC takes the registry's thresholds; KOOS's own subscales
+ * do not. P1-P4 1, P5 2, P6 3, P7 4, P8 and P9 missing: WOMAC pain (P5-P9)
+ * with 2 allowed is 9 + 2 x 3 = 15 (75 %), null with the default 1; KOOS
+ * pain (7 of 9, sum 13) is 100 - 25 x 13/7 = 375/7 either way. S6 missing:
+ * WOMAC stiffness with 1 allowed is 2 x S7 = 2 x 1 = 2. */
+static void womac_takes_the_registry_thresholds(void **state)
+{
+    (void)state;
+    const genu_instrument *in = get("koos");
+    instr_answer a[INSTR_MAX_ITEMS];
+    instr_result r;
+    genu_err err = {0};
+    fill(in, a, 1);
+    put_all(in, a, "P5=2 P6=3 P7=4 P8=- P9=- S6=-");
+    instr_opts o = instrument_opts_default;
+    o.womac_max_missing.pain = 2;
+    o.womac_max_missing.stiffness = 1;
+    assert_int_equal(instrument_validate(in, a, &err), GENU_OK);
+    instrument_score_with(in, a, &o, &r);
+    assert_close(val(&r, "womac.pain"), 15);
+    assert_close(val(&r, "womac.pain_norm"), 75);
+    assert_close(val(&r, "womac.stiffness"), 2);
+    assert_close(val(&r, "womac.function"), 17);
+    assert_close(val(&r, "womac.total"), 34);
+    assert_close(val(&r, "pain"), 375.0 / 7.0);
+    assert_true(r.opts_used);
+    scored(in, a, &r);
+    assert_null_with_note(&r, "womac.pain");
+    assert_null_with_note(&r, "womac.stiffness");
+    assert_close(val(&r, "pain"), 375.0 / 7.0);
+    fill(in, a, 1);
+    unset(in, a, "SP1"); /* not a WOMAC item: the options play no part */
+    instrument_score_with(in, a, &o, &r);
+    assert_false(r.opts_used);
+}
+
 static void derived_jr_and_ps(void **state)
 {
     (void)state;
@@ -233,6 +269,7 @@ int main(void)
         cmocka_unit_test(subscales_stand_alone),
         cmocka_unit_test(womac_mapping_reads_the_right_items),
         cmocka_unit_test(womac_uses_its_own_missing_rule),
+        cmocka_unit_test(womac_takes_the_registry_thresholds),
         cmocka_unit_test(derived_jr_and_ps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
