@@ -97,6 +97,13 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,
                       genu_err *err);
 int store_set_setting(genu_store *s, const char *key, const char *value, genu_err *err);
+/* store_set_setting for a setting an administrator changes (io/settings.h),
+ * audited: action create or update, type "setting", id key, before and
+ * after {"value":"..."}, in the caller's transaction or its own.
+ * *changed false (nothing written) when the value is the stored one.
+ * (store_set_setting itself is not audited: it also keeps secrets.) */
+int store_put_setting(genu_store *s, const char *key, const char *value, genu_arena *a,
+                      bool *changed, genu_err *err);
 
 /* A page of records of one type, docs included, in export order. */
 typedef struct store_query {
