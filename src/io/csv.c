@@ -31,7 +31,7 @@ static const csv_col treatment_cols[] = {
     NOTE, EXTRA};
 static const csv_col response_cols[] = {
     DATED, ID("instrument"), {"items", CSV_JSON, 0}, {"version", CSV_INT, 0},
-    {"scores", CSV_JSON, 0}, {"notes", CSV_JSON, 0}, EXTRA};
+    {"scoring", CSV_JSON, 0}, {"scores", CSV_JSON, 0}, {"notes", CSV_JSON, 0}, EXTRA};
 static const csv_col adverse_event_cols[] = {
     DATED, ID("kind"), {"severity", CSV_INT, 0}, {"serious", CSV_BOOL, 0}, ID("treatment"),
     NOTE, EXTRA};

@@ -112,7 +112,8 @@ static const char *const keep[GENU_REC_NTYPES][12] = {
     [GENU_REC_PATIENT] = {"site", "sex", "birth_year", "height_cm", "weight_kg"},
     [GENU_REC_DIAGNOSIS] = {"knee", "condition", "kl_grade"},
     [GENU_REC_TREATMENT] = {"knee", "kind", "protocol", "sites", "cost"},
-    [GENU_REC_RESPONSE] = {"knee", "instrument", "items", "version", "scores", "notes"},
+    [GENU_REC_RESPONSE] = {"knee", "instrument", "items", "version", "scoring", "scores",
+                           "notes"},
     [GENU_REC_ADVERSE_EVENT] = {"knee", "kind", "severity", "serious"},
     [GENU_REC_EXAM] = {"knee", "findings"},
 };

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/hash.h"
 #include "io/record_json.h"
+#include "io/settings.h"
 
 #define PROGRESS_EVERY 65536
 #define MAX_THREADS    8
@@ -40,6 +41,7 @@ typedef struct importer {
     genu_hash *ids[GENU_REC_NTYPES]; /* id → entry index, valid entries only */
     genu_hash *stored[GENU_REC_NTYPES]; /* ids found in the registry (borrowed keys) */
     genu_arena *thread_arena[MAX_THREADS]; /* records parsed by each thread */
+    instr_opts opts; /* the registry's scoring options the records were parsed with */
 } importer;
 
 static entry *push(importer *im)
@@ -132,7 +134,7 @@ static void *parse_chunk(void *p)
         if (e->parsed || e->why)
             continue;
         genu_err le = {0};
-        record_json_parse(e->text, e->len, c->a, &e->rec, &le);
+        record_json_parse_with(e->text, e->len, &c->im->opts, c->a, &e->rec, &le);
         e->parsed = true;
         if (le.code == GENU_ENOMEM) {
             c->rc = GENU_ENOMEM;
@@ -259,6 +261,27 @@ static int check_refs(importer *im)
     return GENU_OK;
 }
 
+/* Inside the import's transaction: if the registry's scoring options
+ * changed since the records were parsed, re-scores the responses that read
+ * them, so that what is stored agrees with the setting it commits under. */
+static int rescore_if_changed(importer *im)
+{
+    instr_opts now;
+    if (settings_scoring(im->s, im->a, &now, im->err))
+        return im->err->code;
+    if (instrument_opts_equal(&now, &im->opts))
+        return GENU_OK;
+    for (size_t i = 0; i < im->n; i++) {
+        entry *e = &im->v[i];
+        if (!e->why && settings_rescore(&e->rec, &now, im->a, NULL, im->err)) {
+            genu_err_prefix(im->err, "%s:%zu: ", e->file, e->line);
+            return im->err->code;
+        }
+    }
+    im->opts = now;
+    return GENU_OK;
+}
+
 static int store_all(importer *im)
 {
     /* patients first, so every reference is satisfied as rows arrive */
@@ -277,7 +300,9 @@ static int store_all(importer *im)
         }
     }
     if (!rc && (rc = store_begin(im->s, im->err)) == GENU_OK) {
-        rc = store_put_many(im->s, recs, n, res, &failed, im->err);
+        rc = rescore_if_changed(im);
+        if (!rc)
+            rc = store_put_many(im->s, recs, n, res, &failed, im->err);
         if (rc && failed < n)
             genu_err_prefix(im->err, "%s:%zu: ", im->v[from[failed]].file,
                             im->v[from[failed]].line);
@@ -340,6 +365,8 @@ static int finish(importer *im, int rc)
 {
     const jsonl_import_opts *o = im->o;
     jsonl_stats *stats = im->st;
+    if (!rc)
+        rc = settings_scoring(im->s, im->a, &im->opts, im->err);
     if (!rc)
         rc = parse_all(im);
     if (!rc)

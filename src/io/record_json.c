@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "instruments/instrument.h"
+#include "instruments/womac.h"
 #include "io/items.h"
 #include "io/scores.h"
 
@@ -24,7 +25,7 @@ static const char *const known[GENU_REC_NTYPES][12] = {
     [GENU_REC_TREATMENT] = {"id", "patient", "knee", "date", "kind", "protocol", "sites",
                             "product", "cost", "clinician", "note"},
     [GENU_REC_RESPONSE] = {"id", "patient", "knee", "date", "instrument", "items", "version",
-                           "scores", "notes"},
+                           "scoring", "scores", "notes"},
     [GENU_REC_ADVERSE_EVENT] = {"id", "patient", "knee", "date", "kind", "severity", "serious",
                                 "treatment", "note"},
     [GENU_REC_EXAM] = {"id", "patient", "knee", "date", "findings", "note"},
@@ -35,6 +36,9 @@ typedef struct rd {
     json_t *out; /* the canonical object being built */
     genu_arena *a;
     genu_err *err;
+    const instr_opts *opts; /* the registry's scoring options (not NULL) */
+    bool opts_matter;       /* a response whose scores opts change */
+    bool derived;           /* the id was derived from the content */
 } rd;
 
 static int is_known(genu_rtype t, const char *key)
@@ -366,6 +370,70 @@ static int check_given_scores(rd *r, const json_t *given, const instr_result *re
     return GENU_OK;
 }
 
+/* "scoring": the options the line's given scores were computed with, each
+ * checked; when absent, the defaults (which every response stored before
+ * the thresholds became a setting was scored with). */
+static int scoring_field(rd *r, instr_opts *given)
+{
+    static const char shape[] = "field \"scoring.womac_max_missing\": expected [pain, stiffness, "
+                                "function], three integers";
+    *given = instrument_opts_default;
+    json_t *v = get(r, "scoring"), *x;
+    const char *key;
+    if (!v)
+        return GENU_OK;
+    if (!json_is_object(v))
+        return GENU_FAIL(r->err, GENU_EINVAL, "field \"scoring\": expected an object, got %s",
+                         genu_json_kind(v));
+    json_object_foreach(v, key, x)
+    {
+        if (strcmp(key, "womac_max_missing") != 0)
+            return GENU_FAIL(r->err, GENU_EINVAL, "field \"scoring.%.60s\": unknown scoring "
+                             "option (expected womac_max_missing)", key);
+    }
+    json_t *w = json_object_get(v, "womac_max_missing");
+    long long t[3];
+    if (!w)
+        return GENU_OK;
+    if (!json_is_array(w) || json_array_size(w) != 3)
+        return GENU_FAIL(r->err, GENU_EINVAL, "%s", shape);
+    for (size_t k = 0; k < 3; k++) {
+        if (!json_is_integer(json_array_get(w, k)))
+            return GENU_FAIL(r->err, GENU_EINVAL, "%s", shape);
+        t[k] = json_integer_value(json_array_get(w, k));
+    }
+    if (womac_max_missing_set(given, t, r->err))
+        genu_err_prefix(r->err, "field \"scoring.womac_max_missing\": ");
+    return r->err->code;
+}
+
+/* Checks the line's own scores, when it has some of this version, against
+ * those its items give under the options it names (res: under the
+ * registry's). */
+static int check_given(rd *r, const genu_instrument *in, const instr_answer ans[],
+                       const instr_opts *given_opts, const instr_result *res)
+{
+    json_t *given_version = json_object_get(r->in, "version");
+    json_t *given = json_object_get(r->in, "scores");
+    if (!given || (given_version && !(json_is_integer(given_version) &&
+                                      json_integer_value(given_version) == in->version)))
+        return GENU_OK;
+    if (!res->opts_used || instrument_opts_equal(given_opts, r->opts))
+        return check_given_scores(r, given, res);
+    instr_result theirs;
+    instrument_score_with(in, ans, given_opts, &theirs);
+    return check_given_scores(r, given, &theirs);
+}
+
+/* "scoring" of the canonical doc: the options, when they gave other scores
+ * (or notes) than the defaults would (so that the doc says how its scores
+ * were computed, and a file genu wrote imports into any registry). */
+static json_t *scoring_json(const instr_opts *o)
+{
+    return json_pack("{s:[iii]}", "womac_max_missing", o->womac_max_missing.pain,
+                     o->womac_max_missing.stiffness, o->womac_max_missing.function);
+}
+
 static int parse_response(rd *r, genu_record *rec)
 {
     genu_response *rs = &rec->u.response;
@@ -386,15 +454,13 @@ static int parse_response(rd *r, genu_record *rec)
     if (!items)
         return missing(r, "items");
     instr_answer ans[INSTR_MAX_ITEMS] = {{0}};
-    if (items_from_json(in, items, ans, r->err) || instrument_validate(in, ans, r->err))
+    instr_opts given_opts;
+    if (items_from_json(in, items, ans, r->err) || instrument_validate(in, ans, r->err) ||
+        scoring_field(r, &given_opts))
         return r->err->code;
     instr_result res;
-    instrument_score(in, ans, &res);
-    json_t *given_version = json_object_get(r->in, "version");
-    json_t *given = json_object_get(r->in, "scores");
-    if (given && (!given_version || (json_is_integer(given_version) &&
-                                     json_integer_value(given_version) == in->version)) &&
-        check_given_scores(r, given, &res))
+    instrument_score_with(in, ans, r->opts, &res);
+    if (check_given(r, in, ans, &given_opts, &res))
         return r->err->code;
 
     genu_score *scores = genu_arena_calloc(r->a, res.nscores ? res.nscores : 1, sizeof *scores);
@@ -411,9 +477,12 @@ static int parse_response(rd *r, genu_record *rec)
     rs->nscores = res.nscores;
     rs->notes = notes;
     rs->nnotes = res.nnotes;
+    r->opts_matter = instrument_opts_matter(in, ans, r->opts, &res);
 
     json_object_set_new(r->out, "items", items_to_json(in, ans));
     json_object_set_new(r->out, "version", json_integer(in->version));
+    if (r->opts_matter)
+        json_object_set_new(r->out, "scoring", scoring_json(r->opts));
     json_object_set_new(r->out, "scores", scores_to_json(res.scores, res.nscores));
     json_object_set_new(r->out, "notes", notes_to_json(notes, res.nnotes));
     return GENU_OK;
@@ -585,6 +654,7 @@ static int finish_doc(rd *r, genu_record *rec)
     if (rec->type != GENU_REC_PATIENT && rec->type != GENU_REC_IDENTITY && !rec->id && !b.oom) {
         derive_id(rec->type, &b, derived);
         rec->id = genu_arena_strdup(r->a, derived);
+        r->derived = true;
     }
     genu_buf idpart = GENU_BUF_INIT;
     if (rec->type != GENU_REC_IDENTITY && rec->id) {
@@ -617,7 +687,14 @@ static int parse_common(rd *r, genu_record *rec)
                : GENU_OK;
 }
 
-int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *rec, genu_err *err)
+/* What one pass learnt beyond the record. */
+typedef struct pass_info {
+    bool derived, opts_matter;
+} pass_info;
+
+/* One pass over one line with opts. */
+static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
+                      genu_record *rec, genu_err *err, pass_info *info)
 {
     static int (*const parsers[GENU_REC_NTYPES])(rd *, genu_record *) = {
         parse_patient,  parse_identity,      parse_diagnosis, parse_treatment,
@@ -625,7 +702,7 @@ int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *re
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
-    rd r = {genu_json_parse_object(line, n, err), NULL, a, err};
+    rd r = {genu_json_parse_object(line, n, err), NULL, a, err, opts, false, false};
     if (!r.in)
         return err->code;
     int rc;
@@ -655,5 +732,29 @@ int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *re
         rc = finish_doc(&r, rec);
     json_decref(r.out);
     json_decref(r.in);
+    *info = (pass_info){r.derived, r.opts_matter};
     return rc;
+}
+
+int record_json_parse_with(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
+                           genu_record *rec, genu_err *err)
+{
+    pass_info info;
+    opts = opts ? opts : &instrument_opts_default;
+    int rc = parse_line(line, n, opts, a, rec, err, &info);
+    if (rc || !info.derived || !info.opts_matter)
+        return rc;
+    /* An id derived from the content must not depend on the registry's
+     * options (re-importing the line after they change would add a second
+     * record): derive it from the doc the defaults give, then score that
+     * doc, which now carries the id, with opts. */
+    if ((rc = parse_line(line, n, &instrument_opts_default, a, rec, err, &info)))
+        return rc;
+    const char *doc = rec->doc;
+    return parse_line(doc, strlen(doc), opts, a, rec, err, &info);
+}
+
+int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *rec, genu_err *err)
+{
+    return record_json_parse_with(line, n, NULL, a, rec, err);
 }

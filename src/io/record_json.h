@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "instruments/instrument.h"
 #include "model/record.h"
 
 /* Parses one line (n bytes, no newline) into r; strings, scores and doc live
@@ -19,6 +20,17 @@
  * same record. GENU_EINVAL names the field: `field "knee": expected left or
  * right`. */
 int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *r, genu_err *err);
+
+/* record_json_parse scoring responses with a registry's options (NULL: the
+ * defaults; io/settings.h reads a registry's). A response to which opts
+ * give other scores (or notes) than the defaults records them in its doc
+ * ("scoring": {"womac_max_missing": [P, S, F]}); scores
+ * a line brings are checked under the options its own "scoring" names (the
+ * defaults when it has none), then replaced by those opts give. An id
+ * derived from the content is the one the defaults would give, whatever
+ * opts are, so a line names the same record in every registry. */
+int record_json_parse_with(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
+                           genu_record *r, genu_err *err);
 
 /* The names of the fields a record of this type references: a patient id
  * for every type but patients, and for adverse events an optional treatment
