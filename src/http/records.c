@@ -10,6 +10,7 @@
 #include "http/auth.h"
 #include "io/deid.h"
 #include "io/record_json.h"
+#include "io/settings.h"
 
 #define PAGE_MAX 500
 #define PATIENT_RECORDS_MAX 100000
@@ -136,7 +137,9 @@ void records_patient(ctx *c)
     c->out = b;
 }
 
-/* Parses the body as one §3 record; on failure the 400 is written. */
+/* Parses the body as one §3 record, scored with the default options (the
+ * write re-scores it with the registry's, settings_rescore_stale); on
+ * failure the 400 is written. */
 static int parse_record(ctx *c, genu_record *r)
 {
     genu_err err = {0};
@@ -210,11 +213,13 @@ static int exists(ctx *c, genu_rtype t, const char *id, genu_record *out)
 }
 
 /* A record write as the writer runs it: a create fails with
- * GENU_ECONFLICT when the id appeared since the handler looked. */
+ * GENU_ECONFLICT when the id appeared since the handler looked; a response
+ * is scored with the registry's options as they are inside the write. */
 typedef struct put_job {
-    const genu_record *r;
+    genu_record *r;
     bool create;
     genu_arena *arena; /* the request's; its thread waits meanwhile */
+    instr_opts opts;   /* what r was scored with */
     store_put_result res;
 } put_job;
 
@@ -231,13 +236,15 @@ static int put_write(genu_store *s, void *arg, genu_err *err)
             return rc;
         genu_err_clear(err);
     }
+    if (settings_rescore_stale(s, &j->opts, j->r, 1, j->arena, err))
+        return err->code;
     return store_put(s, j->r, &j->res, err);
 }
 
-static int put(ctx *c, const genu_record *r, bool create, store_put_result *res)
+static int put(ctx *c, genu_record *r, bool create, store_put_result *res)
 {
     genu_err err = {0};
-    put_job j = {.r = r, .create = create, .arena = c->arena};
+    put_job j = {.r = r, .create = create, .arena = c->arena, .opts = instrument_opts_default};
     if (api_write(c, c->actor, put_write, &j, &err)) {
         if (err.code == GENU_ECONFLICT && create)
             ctx_error(c, 409, "conflict", "id", "%s", err.msg);

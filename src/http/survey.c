@@ -16,6 +16,7 @@
 #include "analysis/timepoint.h"
 #include "instruments/instrument.h"
 #include "io/record_json.h"
+#include "io/settings.h"
 
 #define MAX_INSTRUMENTS 16
 #define MAX_FIELDS 512
@@ -475,19 +476,24 @@ static void thanks(ctx *c, const store_survey *v)
 }
 
 /* The submission as the writer runs it: spend the link (once: a second
- * submission racing on it gets GENU_ECONFLICT) and store the answers. */
+ * submission racing on it gets GENU_ECONFLICT) and store the answers,
+ * scored with the registry's options as they are inside the write (the
+ * form was scored with the defaults). */
 typedef struct submit_job {
     const char *token_hash;
     int64_t now_us;
-    const genu_record *recs;
+    genu_record *recs;
     size_t nrec;
-    store_survey v; /* the link, for the page after */
+    store_survey v;    /* the link, for the page after */
+    genu_arena *arena; /* the request's, for re-scored records */
+    instr_opts opts;   /* what recs were scored with */
 } submit_job;
 
 static int submit_write(genu_store *s, void *arg, genu_err *err)
 {
-    const submit_job *j = arg;
-    if (store_survey_use(s, j->token_hash, j->now_us, err))
+    submit_job *j = arg;
+    if (store_survey_use(s, j->token_hash, j->now_us, err) ||
+        settings_rescore_stale(s, &j->opts, j->recs, j->nrec, j->arena, err))
         return err->code;
     for (size_t i = 0; i < j->nrec; i++) {
         store_put_result res;
@@ -553,7 +559,7 @@ void survey_submit(ctx *c)
     }
     auth_sha256_hex(token, hash);
     const char *actor = genu_arena_printf(c->arena, "survey:%s", v.patient);
-    *j = (submit_job){hash, c->now_us, recs, nrec, v};
+    *j = (submit_job){hash, c->now_us, recs, nrec, v, c->arena, instrument_opts_default};
     if (!actor) {
         genu_err err = {0};
         GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
