@@ -48,5 +48,6 @@ int cmd_serve(int argc, char **argv, const cli_env *env);
 int cmd_user(int argc, char **argv, const cli_env *env);
 int cmd_backup(int argc, char **argv, const cli_env *env);
 int cmd_audit(int argc, char **argv, const cli_env *env);
+int cmd_settings(int argc, char **argv, const cli_env *env);
 
 #endif

@@ -2,7 +2,9 @@
  * from stdin, one output line per input line, in order; `--list` describes
  * the instruments. Bad lines become {"line":N,"error":"..."} in place and
  * make the exit status 1; scoring goes on. Blank lines are bad lines too, so
- * output line N always answers input line N (docs/instruments.md). */
+ * output line N always answers input line N (docs/instruments.md). No
+ * registry is read: WOMAC's missing-item thresholds are the defaults unless
+ * --womac-max-missing names others. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "instruments/instrument.h"
+#include "instruments/womac.h"
 #include "io/items.h"
 #include "io/scores.h"
 
@@ -28,6 +31,14 @@ static const char usage[] =
     "Options:\n"
     "  --list           the instruments, their items, answers and scores\n"
     "  --format FMT     text (default) or json, for --list\n"
+    "  --womac-max-missing P,S,F\n"
+    "                   WOMAC items that may be missing per subscale (pain of 5,\n"
+    "                   stiffness of 2, function of 17) for womac, womac_nrs and\n"
+    "                   koos's derived womac; default 1,0,3. No registry is read:\n"
+    "                   to score as one does, pass its value,\n"
+    "                   --womac-max-missing \"$(genu settings get womac.max_missing)\"\n"
+    "                   A line they score otherwise than 1,0,3 would names them\n"
+    "                   in \"scoring\" after \"version\".\n"
     "  -h, --help       this help\n\n"
     "Exit status: 0 every line scored, 1 some line bad, 2 usage error.\n";
 
@@ -166,9 +177,21 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
+/* ,"scoring":{"womac_max_missing":[P,S,F]} when opts gave other scores than
+ * the defaults would (as a stored response's doc has it). */
+static void append_scoring(genu_buf *out, const genu_instrument *in, const instr_answer ans[],
+                           const instr_opts *opts, const instr_result *res)
+{
+    if (!instrument_opts_matter(in, ans, opts, res))
+        return;
+    genu_buf_printf(out, ",\"scoring\":{\"womac_max_missing\":[%d,%d,%d]}",
+                    opts->womac_max_missing.pain, opts->womac_max_missing.stiffness,
+                    opts->womac_max_missing.function);
+}
+
 /* Scores one line into out; returns GENU_OK or an error in err. */
-static int score_line(const genu_instrument *in, const char *s, size_t n, genu_buf *out,
-                      genu_err *err)
+static int score_line(const genu_instrument *in, const instr_opts *opts, const char *s, size_t n,
+                      genu_buf *out, genu_err *err)
 {
     if (blank(s, n))
         return GENU_FAIL(err, GENU_EINVAL, "blank line: expected {\"items\":{...}}");
@@ -191,10 +214,12 @@ static int score_line(const genu_instrument *in, const char *s, size_t n, genu_b
     if (err->code)
         return err->code;
     instr_result res;
-    instrument_score(in, ans, &res);
+    instrument_score_with(in, ans, opts, &res);
     genu_buf_puts(out, "{\"instrument\":");
     genu_buf_json_str(out, in->id);
-    genu_buf_printf(out, ",\"version\":%d,\"scores\":", in->version);
+    genu_buf_printf(out, ",\"version\":%d", in->version);
+    append_scoring(out, in, ans, opts, &res);
+    genu_buf_puts(out, ",\"scores\":");
     scores_append_json(out, res.scores, res.nscores);
     genu_buf_puts(out, ",\"notes\":");
     scores_append_notes(out, &res);
@@ -210,7 +235,7 @@ static int flush(genu_buf *out)
     return 0;
 }
 
-static int score_stream(const genu_instrument *in)
+static int score_stream(const genu_instrument *in, const instr_opts *opts)
 {
     genu_buf out = GENU_BUF_INIT;
     char *line = NULL;
@@ -225,7 +250,7 @@ static int score_stream(const genu_instrument *in)
         if (n && line[n - 1] == '\r')
             n--;
         genu_err err = {0};
-        if (score_line(in, line, n, &out, &err)) {
+        if (score_line(in, opts, line, n, &out, &err)) {
             bad = true;
             bad_line(&out, lineno, err.msg);
         }
@@ -246,6 +271,15 @@ static int score_stream(const genu_instrument *in)
     return io_fail ? CLI_ESTORE : bad ? CLI_EFAIL : CLI_OK;
 }
 
+static int womac_opt(const char *v, instr_opts *opts)
+{
+    genu_err err = {0};
+    if (womac_max_missing_parse(v, opts, &err) == GENU_OK)
+        return CLI_OK;
+    cli_error("--womac-max-missing: %s", err.msg);
+    return CLI_EUSAGE;
+}
+
 int cmd_score(int argc, char **argv, const cli_env *env)
 {
     (void)env;
@@ -255,15 +289,19 @@ int cmd_score(int argc, char **argv, const cli_env *env)
     }
     const char *format = NULL, *id = NULL;
     bool want_list = false;
+    instr_opts opts = instrument_opts_default;
     for (int i = 1; i < argc;) {
         const char *v;
         int r = cli_opt(argc, argv, &i, "--format", &v);
+        if (r > 0)
+            format = v;
+        if (!r && (r = cli_opt(argc, argv, &i, "--womac-max-missing", &v)) > 0 &&
+            womac_opt(v, &opts))
+            return CLI_EUSAGE;
         if (r < 0)
             return CLI_EUSAGE;
-        if (r > 0) {
-            format = v;
+        if (r > 0)
             continue;
-        }
         if (strcmp(argv[i], "--list") == 0) {
             want_list = true;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -293,5 +331,5 @@ int cmd_score(int argc, char **argv, const cli_env *env)
     const genu_instrument *in = instrument_find(id);
     if (!in)
         return unknown_instrument(id);
-    return score_stream(in);
+    return score_stream(in, &opts);
 }

@@ -26,6 +26,7 @@ static const struct {
     {"user", cmd_user, "manage accounts: add, passwd, list, disable"},
     {"backup", cmd_backup, "consistent online copy of the registry"},
     {"audit", cmd_audit, "verify the audit trail"},
+    {"settings", cmd_settings, "registry settings: list, get, set (WOMAC missing items)"},
 };
 
 static void usage(FILE *f)
