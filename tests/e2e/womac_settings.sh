@@ -175,7 +175,9 @@ check "  naming the option" grep -q -- '--womac-max-missing: function: 20 is out
 echo 'admin-password' | G user add admin --role admin >/dev/null
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B=http://127.0.0.1:$PORT
-G serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
+# started directly, not through G: a backgrounded function is a subshell,
+# and $! would not be the server
+"$GENU" --db "$R" serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
 SPID=$!
 at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
