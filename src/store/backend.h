@@ -50,6 +50,14 @@ typedef struct store_ops {
     int (*backup)(genu_store *s, const char *path, genu_err *err);
     int (*list)(genu_store *s, genu_rtype type, const store_query *q, genu_arena *a,
                 genu_record **out, size_t *n, size_t *total, genu_err *err);
+    /* For changes made above the backend (store_setting.c): a write
+     * transaction unless one is open (*own says whether it was opened, and
+     * write_end commits or, on rc != 0, rolls back only what it opened),
+     * and one row of the audit trail inside it. */
+    int (*write_begin)(genu_store *s, bool *own, genu_err *err);
+    int (*write_end)(genu_store *s, bool own, int rc, genu_err *err);
+    int (*audit)(genu_store *s, const char *action, const char *type, const char *id,
+                 const char *before, const char *after, genu_err *err);
 } store_ops;
 
 /* Every backend's handle starts with this. */

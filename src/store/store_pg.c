@@ -1246,6 +1246,22 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     return rc;
 }
 
+static int pg_op_write_begin(genu_store *gs, bool *own, genu_err *err)
+{
+    return pg_write_begin((pg_store *)gs, own, err);
+}
+
+static int pg_op_write_end(genu_store *gs, bool own, int rc, genu_err *err)
+{
+    return pg_write_end((pg_store *)gs, own, rc, err);
+}
+
+static int pg_op_audit(genu_store *gs, const char *action, const char *type, const char *id,
+                       const char *before, const char *after, genu_err *err)
+{
+    return pg_audit((pg_store *)gs, action, type, id, before, after, err);
+}
+
 static const store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1279,6 +1295,9 @@ static const store_ops pg_ops = {
     .audit_verify = pg_audit_verify,
     .backup = pg_backup,
     .list = pg_list,
+    .write_begin = pg_op_write_begin,
+    .write_end = pg_op_write_end,
+    .audit = pg_op_audit,
 };
 
 /* Connects; the URL's own settings win over these defaults, and the client

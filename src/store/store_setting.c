@@ -1,39 +1,14 @@
 /* store_setting: a registry setting an administrator changes, written with
  * its audit row in one transaction. Apart from store_set_setting, which
  * also keeps values that must never reach the trail (deid_key, a secret;
- * the audit chain's own head). Both backends' audit writers are reached
- * here by name so that neither backend file needs a new operation. */
+ * the audit chain's own head). The transaction and the audit row are the
+ * backend's (backend.h: write_begin, write_end, audit). */
 #include "store/store.h"
 
 #include <string.h>
 
 #include "core/buf.h"
-#include "store/pg.h"
-#include "store/sq.h"
-
-static bool is_sqlite(const genu_store *s)
-{
-    return strcmp(s->ops->name, "sqlite") == 0;
-}
-
-static int write_begin(genu_store *s, bool *own, genu_err *err)
-{
-    return is_sqlite(s) ? sq_write_begin((sq_store *)s, own, err)
-                        : pg_write_begin((pg_store *)s, own, err);
-}
-
-static int write_end(genu_store *s, bool own, int rc, genu_err *err)
-{
-    return is_sqlite(s) ? sq_write_end((sq_store *)s, own, rc, err)
-                        : pg_write_end((pg_store *)s, own, rc, err);
-}
-
-static int audit(genu_store *s, const char *action, const char *key, const char *before,
-                 const char *after, genu_err *err)
-{
-    return is_sqlite(s) ? sq_audit((sq_store *)s, action, "setting", key, before, after, err)
-                        : pg_audit((pg_store *)s, action, "setting", key, before, after, err);
-}
+#include "store/backend.h"
 
 /* {"value":"..."} into b, or nothing for NULL. */
 static void value_doc(genu_buf *b, const char *value)
@@ -61,7 +36,8 @@ static int put_locked(genu_store *s, const char *key, const char *value, genu_ar
     if (!rc)
         rc = store_set_setting(s, key, value, err);
     if (!rc)
-        rc = audit(s, old ? "update" : "create", key, old ? before.p : NULL, after.p, err);
+        rc = s->ops->audit(s, old ? "update" : "create", "setting", key, old ? before.p : NULL,
+                           after.p, err);
     genu_buf_free(&before);
     genu_buf_free(&after);
     return rc;
@@ -71,9 +47,9 @@ int store_put_setting(genu_store *s, const char *key, const char *value, genu_ar
                       bool *changed, genu_err *err)
 {
     bool own, ch = false;
-    if (write_begin(s, &own, err))
+    if (s->ops->write_begin(s, &own, err))
         return err->code;
-    int rc = write_end(s, own, put_locked(s, key, value, a, &ch, err), err);
+    int rc = s->ops->write_end(s, own, put_locked(s, key, value, a, &ch, err), err);
     if (!rc)
         *changed = ch;
     return rc;

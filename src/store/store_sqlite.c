@@ -936,6 +936,22 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     return rc;
 }
 
+static int sq_op_write_begin(genu_store *gs, bool *own, genu_err *err)
+{
+    return sq_write_begin((sq_store *)gs, own, err);
+}
+
+static int sq_op_write_end(genu_store *gs, bool own, int rc, genu_err *err)
+{
+    return sq_write_end((sq_store *)gs, own, rc, err);
+}
+
+static int sq_op_audit(genu_store *gs, const char *action, const char *type, const char *id,
+                       const char *before, const char *after, genu_err *err)
+{
+    return sq_audit((sq_store *)gs, action, type, id, before, after, err);
+}
+
 static const store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -968,6 +984,9 @@ static const store_ops sqlite_ops = {
     .audit_verify = sq_audit_verify,
     .backup = sq_backup,
     .list = sq_list,
+    .write_begin = sq_op_write_begin,
+    .write_end = sq_op_write_end,
+    .audit = sq_op_audit,
 };
 
 int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err)
