@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "instruments/instrument.h"
 #include "store/audit_chain.h"
 #include "store/pg.h"
 
@@ -633,7 +634,7 @@ static int vocab_or_fail(int v, const char *what, const char *value, genu_err *e
 }
 
 /* Reads the type's own columns from column i of row k into r. */
-static int read_payload(const PGresult *res, int k, int i, genu_record *r, genu_arena *a,
+static int read_payload(const PGresult *res, int k, int i, bool full, genu_record *r, genu_arena *a,
                         genu_err *err)
 {
     const char *s;
@@ -671,14 +672,21 @@ static int read_payload(const PGresult *res, int k, int i, genu_record *r, genu_
         break;
     }
     case GENU_REC_RESPONSE: {
+        /* a known instrument's id and score keys are shared, not copied per
+         * response: a load holds millions of them */
         genu_response *rs = &r->u.response;
         genu_score *scores;
-        rs->instrument = pg_col_text(res, k, i, a);
+        s = col_raw(res, k, i);
+        const genu_instrument *in = s ? instrument_find(s) : NULL;
+        rs->instrument = in ? in->id : pg_col_text(res, k, i, a);
         rs->version = (int)pg_col_int(res, k, i + 1);
         s = col_raw(res, k, i + 2);
-        if (record_scores_decode(s ? s : "", NULL, 0, a, &scores, &rs->nscores, err))
+        if (record_scores_decode(s ? s : "", in ? in->score_keys : NULL, in ? in->nscores : 0, a,
+                                 &scores, &rs->nscores, err))
             return err->code;
         rs->scores = scores;
+        if (!full) /* analyses read no notes */
+            break;
         s = col_raw(res, k, i + 3);
         if (record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err))
             return err->code;
@@ -713,7 +721,10 @@ static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, 
     r->type = type;
     r->seq = pg_col_int(res, k, 0);
     r->id = pg_col_text(res, k, 1, a);
-    r->patient = pg_col_text(res, k, 2, a);
+    /* a load points patient at its patient's id (place) instead of a copy */
+    r->patient = with_doc                    ? pg_col_text(res, k, 2, a)
+                 : type == GENU_REC_PATIENT ? r->id
+                                            : col_raw(res, k, 2);
     const char *knee = col_raw(res, k, 3);
     r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
     const char *date = col_raw(res, k, 4);
@@ -723,7 +734,7 @@ static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, 
     r->doc = with_doc ? pg_col_text(res, k, 5, a) : NULL;
     if (!r->id || !r->patient || (with_doc && !r->doc))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
-    return read_payload(res, k, 6, r, a, err);
+    return read_payload(res, k, 6, with_doc, r, a, err);
 }
 
 /* ---- statements ---- */
@@ -1111,6 +1122,7 @@ static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_
         return GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                          pg_tables[t].name, r->id);
     r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
+    r->patient = p->id; /* it pointed into the query's result until now */
     return GENU_OK;
 }
 
