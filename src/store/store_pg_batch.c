@@ -19,6 +19,10 @@
  *     and their results are read after one sync. Because each statement
  *     is one record's, a failure names its record exactly.
  *
+ * Step 1 needs no query for a table that was empty when the call began
+ * (an import into a new registry): under the writers' lock the only rows
+ * it can hold are those this call wrote, which the call remembers.
+ *
  * The writers' advisory lock is held throughout (the transaction is a write
  * transaction), so no one changes the rows between 1 and 2. A chunk never
  * holds the same (type, id) twice: a repeated record starts the next chunk,
@@ -39,6 +43,14 @@
 
 /* What was sent for one record of the chunk. */
 typedef enum { SENT_NOTHING, SENT_INSERT, SENT_UPDATE } sent_kind;
+
+/* What one pg_put_many call knows across its chunks. */
+typedef struct many {
+    const genu_record *const *recs;
+    bool fresh[PG_NT];       /* the table was empty when the call began */
+    genu_hash *seen[PG_NT];  /* fresh tables: id -> index of its first record */
+    size_t *latest;          /* by that index: the last record written with the id */
+} many;
 
 typedef struct chunk {
     const genu_record *const *recs; /* the chunk's records */
@@ -98,13 +110,78 @@ static void array_item(genu_buf *b, const char *s)
 }
 
 /* ---- step 1: the stored doc of each record of the chunk that exists ---- */
-static int chunk_lookup(pg_store *s, chunk *c, genu_err *err)
+
+/* Which record tables are empty, inside the write transaction. */
+static const char q_fresh[] =
+    "SELECT NOT EXISTS(SELECT 1 FROM patient), NOT EXISTS(SELECT 1 FROM identity),"
+    " NOT EXISTS(SELECT 1 FROM diagnosis), NOT EXISTS(SELECT 1 FROM treatment),"
+    " NOT EXISTS(SELECT 1 FROM response), NOT EXISTS(SELECT 1 FROM adverse_event),"
+    " NOT EXISTS(SELECT 1 FROM exam)";
+
+static int many_init(pg_store *s, many *m, const genu_record *const *recs, size_t n,
+                     genu_err *err)
+{
+    _Static_assert(PG_NT == 7, "q_fresh names every record table");
+    m->recs = recs;
+    PGresult *r = pg_run(s, q_fresh, NULL, err, "looking at the registry");
+    if (!r)
+        return err->code;
+    for (int t = 0; t < PG_NT; t++)
+        m->fresh[t] = strcmp(PQgetvalue(r, 0, t), "t") == 0;
+    PQclear(r);
+    if (!(m->latest = malloc((n ? n : 1) * sizeof *m->latest)))
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    return GENU_OK;
+}
+
+static void many_free(many *m)
+{
+    for (int t = 0; t < PG_NT; t++)
+        genu_hash_destroy(m->seen[t]);
+    free(m->latest);
+}
+
+/* Remembers the chunk's records (recs[base..]) of fresh tables, written. */
+static int many_note(many *m, const chunk *c, size_t base, genu_err *err)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        const genu_record *r = c->recs[k];
+        genu_hash **h = &m->seen[r->type];
+        size_t first;
+        if (!m->fresh[r->type])
+            continue;
+        if (!*h && !(*h = genu_hash_create()))
+            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        int added = genu_hash_put(*h, r->id, base + k, &first);
+        if (added < 0)
+            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        m->latest[added ? base + k : first] = base + k;
+    }
+    return GENU_OK;
+}
+
+/* A fresh table's stored docs are the ones this call wrote. */
+static void lookup_fresh(const many *m, chunk *c, int t)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        size_t first;
+        const genu_record *r = c->recs[k];
+        if (r->type == (genu_rtype)t && m->seen[t] && genu_hash_get(m->seen[t], r->id, &first))
+            c->before[k] = m->recs[m->latest[first]]->doc;
+    }
+}
+
+static int chunk_lookup(pg_store *s, const many *m, chunk *c, genu_err *err)
 {
     genu_buf b = GENU_BUF_INIT;
     int rc = GENU_OK;
     for (int t = 0; t < PG_NT && !rc; t++) {
         if (!c->ids[t])
             continue;
+        if (m->fresh[t]) {
+            lookup_fresh(m, c, t);
+            continue;
+        }
         genu_buf_clear(&b);
         for (size_t k = 0; k < c->n; k++)
             if (c->recs[k]->type == (genu_rtype)t)
@@ -399,11 +476,11 @@ static int chunk_collect(pg_store *s, chunk *c, size_t *failed, genu_err *err)
 }
 
 /* One chunk: look up; load, or prepare, send, sync and collect. */
-static int chunk_put(pg_store *s, chunk *c, store_put_result *res, size_t *failed,
-                     genu_err *err)
+static int chunk_put(pg_store *s, const many *m, chunk *c, store_put_result *res,
+                     size_t *failed, genu_err *err)
 {
     *failed = c->n;
-    if (chunk_lookup(s, c, err) || pg_audit_ready(s, err))
+    if (chunk_lookup(s, m, c, err) || pg_audit_ready(s, err))
         return err->code;
     bool adds_only = true, adds = false;
     for (size_t k = 0; k < c->n; k++) {
@@ -446,21 +523,27 @@ int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
 {
     pg_store *s = (pg_store *)gs;
     chunk *c = calloc(1, sizeof *c);
+    many m = {0};
     if (!c)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     bool own;
     int rc = pg_write_begin(s, &own, err);
+    if (!rc)
+        rc = many_init(s, &m, recs, n, err);
     size_t done = 0;
     *failed = n;
     while (!rc && done < n) {
         size_t bad;
         if ((rc = chunk_fill(c, recs + done, n - done, err)) != GENU_OK)
             *failed = done + c->n; /* the record it could not take */
-        else if ((rc = chunk_put(s, c, res + done, &bad, err)) != GENU_OK && bad < c->n)
+        else if ((rc = chunk_put(s, &m, c, res + done, &bad, err)) != GENU_OK && bad < c->n)
             *failed = done + bad;
+        else if (!rc)
+            rc = many_note(&m, c, done, err);
         done += c->n;
         chunk_clear(c);
     }
+    many_free(&m);
     free(c);
     return own ? pg_write_end(s, own, rc, err) : rc;
 }
