@@ -10,18 +10,10 @@ echo 'admin-password' | G user add admin --role admin >/dev/null
 echo 'clinic-password' | G user add clin --role clinician --sites oak-park >/dev/null
 echo 'clinic-password' | G user add other --role clinician --sites nowhere >/dev/null
 echo 'research-password' | G user add res --role researcher >/dev/null
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-B=http://127.0.0.1:$PORT
-# not through G: a function in the background is a subshell, and $! would be
-# that subshell, leaving the server running after the kill at exit
-"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
-SPID=$!
-at_exit 'kill $SPID 2>/dev/null'
-for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+start_server "$DB" --threads 2
 signin() { curl -s -o /dev/null -c "$T/$1.jar" -H 'Content-Type: application/json' --data-binary "{\"name\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/session"; }
 signin admin admin-password; signin clin clinic-password; signin other clinic-password; signin res research-password
 get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
-same_json() { python3 -c 'import json,sys;a=json.load(open(sys.argv[1]));b=json.load(open(sys.argv[2]));sys.exit(0 if a==b else 1)' "$1" "$2"; }
 # 400 naming the field: get_field WHO PATH FIELD
 bad_field() { test "$(get "$1" "$2")" = 400 && grep -q "\"field\":\"$3\"" "$T/body"; }
 

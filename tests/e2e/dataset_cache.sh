@@ -10,14 +10,7 @@ G() { "$GENU" --db "$DB" "$@"; }
 AS_OF=2026-01-01
 G demo --patients 60 >/dev/null 2>&1 || fail "demo registry"
 echo 'admin-password' | G user add admin --role admin >/dev/null
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-B=http://127.0.0.1:$PORT
-# not through G: $! of a function in the background is a subshell, and the
-# kill at exit would leave the server running
-"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 3 >serve.out 2>serve.err &
-SPID=$!
-at_exit 'kill $SPID 2>/dev/null'
-for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+start_server "$DB" --threads 3
 curl -s -o "$T/signin" -c "$T/jar" -H 'Content-Type: application/json' \
   --data-binary '{"name":"admin","password":"admin-password"}' "$B/api/v1/session"
 CSRF=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["csrf"])' "$T/signin")
@@ -26,7 +19,6 @@ send() { # send METHOD PATH [BODY] -> status
   curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" -H "X-CSRF-Token: $CSRF" \
     -H 'Content-Type: application/json' -X "$1" ${3:+--data-binary "$3"} "$B$2"
 }
-same_json() { python3 -c 'import json,sys;sys.exit(0 if json.load(open(sys.argv[1]))==json.load(open(sys.argv[2])) else 1)' "$1" "$2"; }
 entered() { python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["entered"])' "$1"; }
 CLAIM='responder=improvement_pct:nprs.intensity>=50&at=6m&expect=0.5'
 

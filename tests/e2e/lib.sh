@@ -45,6 +45,22 @@ expect_status() {
   "$@" >"$T/out" 2>"$T/err"; local got=$?
   if [ "$got" = "$want" ]; then pass "$name"; else fail "$name (exit $got, wanted $want)"; sed 's/^/    /' "$T/err" | head -5; fi
 }
+# start_server DB [SERVE ARGS...]: `genu serve` on a free loopback port,
+# waited for and stopped at exit; sets PORT, B (its base URL) and SPID, and
+# writes serve.out and serve.err in $T. $GENU itself runs in the background,
+# not a shell function: $! would be the function's subshell, and the kill at
+# exit would leave the server running.
+start_server() {
+  local db=$1; shift
+  PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  B=http://127.0.0.1:$PORT
+  "$GENU" --db "$db" serve --listen "127.0.0.1:$PORT" "$@" >"$T/serve.out" 2>"$T/serve.err" &
+  SPID=$!
+  at_exit "kill $SPID 2>/dev/null"
+  for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+}
+# same_json A B: the two files hold equal JSON values
+same_json() { python3 -c 'import json,sys;sys.exit(0 if json.load(open(sys.argv[1]))==json.load(open(sys.argv[2])) else 1)' "$1" "$2"; }
 # A failure inside a command substitution (new_registry) cannot reach
 # $fails: it leaves $T/lib.failed, which finish counts (and says on stderr).
 _lib_broke() { echo "$1" >"$T/lib.failed"; echo "lib.sh: $1" >&2; }

@@ -29,12 +29,7 @@ echo 'patient-password' | G user add pat --role patient >/dev/null
 expect_status 1 "user add refuses a short password" bash -c "echo short | '$GENU' --db '$DB' user add bob --role admin"
 expect_status 2 "user add refuses an unknown role" bash -c "echo long-enough | '$GENU' --db '$DB' user add bob --role boss"
 
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-B=http://127.0.0.1:$PORT
-"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
-SPID=$!
-at_exit 'kill $SPID 2>/dev/null'
-for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+start_server "$DB" --threads 2
 check "serve prints its URL" grep -q "http://127.0.0.1:$PORT/" serve.out
 
 # req ROLE METHOD PATH [BODY] -> status on stdout, body in $T/body

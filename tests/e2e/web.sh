@@ -10,14 +10,7 @@ G() { "$GENU" --db "$DB" "$@"; }
 G demo --patients 300 >/dev/null 2>&1 || fail "demo registry"
 echo 'admin-password' | G user add admin --role admin >/dev/null
 echo 'research-password' | G user add res --role researcher >/dev/null
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-B=http://127.0.0.1:$PORT
-# not through G: $! of a function in the background is a subshell, and the
-# kill at exit would leave the server running
-"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 2 >serve.out 2>serve.err &
-SPID=$!
-at_exit 'kill $SPID 2>/dev/null'
-for _ in $(seq 50); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+start_server "$DB" --threads 2
 check "/ serves the web interface" bash -c "curl -s '$B/' | grep -q '<script type=\"module\"'"
 check "/ carries the strict CSP" bash -c "curl -s -D - -o /dev/null '$B/' | grep -qi \"content-security-policy: default-src 'none'; script-src 'self'\""
 asset=$(curl -s "$B/" | grep -o '/assets/[^"]*\.js' | head -1)
