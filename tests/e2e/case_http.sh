@@ -3,17 +3,8 @@
 # as `genu case ID --format json`, for every reader role, with the documented
 # errors (docs/api.md).
 . "$GENU_SRC/tests/e2e/lib.sh"
-DB=$(new_registry reg)
+demo_server 120
 G() { "$GENU" --db "$DB" "$@"; }
-G demo --patients 120 >/dev/null 2>&1 || fail "demo registry"
-echo 'admin-password' | G user add admin --role admin >/dev/null
-echo 'clinic-password' | G user add clin --role clinician --sites oak-park >/dev/null
-echo 'clinic-password' | G user add other --role clinician --sites nowhere >/dev/null
-echo 'research-password' | G user add res --role researcher >/dev/null
-start_server "$DB" --threads 2
-signin() { curl -s -o /dev/null -c "$T/$1.jar" -H 'Content-Type: application/json' --data-binary "{\"name\":\"$1\",\"password\":\"$2\"}" "$B/api/v1/session"; }
-signin admin admin-password; signin clin clinic-password; signin other clinic-password; signin res research-password
-get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
 # 400 naming the field: get_field WHO PATH FIELD
 bad_field() { test "$(get "$1" "$2")" = 400 && grep -q "\"field\":\"$3\"" "$T/body"; }
 

@@ -61,6 +61,27 @@ start_server() {
 }
 # same_json A B: the two files hold equal JSON values
 same_json() { python3 -c 'import json,sys;sys.exit(0 if json.load(open(sys.argv[1]))==json.load(open(sys.argv[2])) else 1)' "$1" "$2"; }
+# demo_server PATIENTS: a demo registry of that many patients in a new
+# registry $DB, with the users admin, clin (clinician of oak-park), other
+# (clinician of a site with no patients) and res (researcher), served
+# (start_server) with each signed in; get WHO PATH -> the status, the body
+# in $T/body ("nobody" has no session).
+demo_server() {
+  DB=$(new_registry reg)
+  "$GENU" --db "$DB" demo --patients "$1" >/dev/null 2>&1 || fail "demo registry"
+  local u
+  for u in "admin admin" "clin clinician --sites oak-park" "other clinician --sites nowhere" \
+           "res researcher"; do
+    set -- $u
+    echo "$1-password" | "$GENU" --db "$DB" user add "$1" --role "${@:2}" >/dev/null
+  done
+  start_server "$DB" --threads 2
+  for u in admin clin other res; do
+    curl -s -o /dev/null -c "$T/$u.jar" -H 'Content-Type: application/json' \
+      --data-binary "{\"name\":\"$u\",\"password\":\"$u-password\"}" "$B/api/v1/session"
+  done
+}
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
 # A failure inside a command substitution (new_registry) cannot reach
 # $fails: it leaves $T/lib.failed, which finish counts (and says on stderr).
 _lib_broke() { echo "$1" >"$T/lib.failed"; echo "lib.sh: $1" >&2; }
