@@ -40,10 +40,8 @@ static int common_args(ctx *c, const char *const *own, size_t nown, aopts *o)
         if (mine)
             continue;
         if (strcmp(k, "as_of") == 0) {
-            if (genu_date_parse(v, strlen(v), &o->as_of, &err)) {
-                ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
+            if (api_as_of(c, v, &o->as_of))
                 return -1;
-            }
         } else if (strcmp(k, "unit") == 0) {
             if (cohort_unit_parse(v, &o->unit, &err))
                 goto bad;

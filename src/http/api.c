@@ -55,6 +55,16 @@ int api_site_allowed(const ctx *c, const char *site)
     return auth_site_allowed(c->user.sites, site);
 }
 
+int api_as_of(ctx *c, const char *v, genu_date *out)
+{
+    genu_err err = {0};
+    if (genu_date_parse(v, strlen(v), out, &err)) {
+        ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
+        return -1;
+    }
+    return 0;
+}
+
 int api_patient_visible(ctx *c, const char *id)
 {
     genu_err err = {0};

@@ -43,6 +43,10 @@ int api_site_allowed(const ctx *c, const char *site);
  * or 500 written. */
 int api_patient_visible(ctx *c, const char *id);
 
+/* Parses the query argument as_of (value v) into *out; on a bad date, the
+ * 400 naming as_of and -1. */
+int api_as_of(ctx *c, const char *v, genu_date *out);
+
 /* Appends a JSON object of the signed-in user: name, role, sites. */
 void api_user_json(ctx *c);
 

@@ -14,7 +14,6 @@
 /* knee and as_of; anything else is a 400. */
 static int advice_args(ctx *c, genu_knee *knee, genu_date *as_of)
 {
-    genu_err err = {0};
     *knee = GENU_KNEE_NONE;
     *as_of = genu_date_today();
     for (size_t i = 0; i < c->nquery; i++) {
@@ -27,10 +26,8 @@ static int advice_args(ctx *c, genu_knee *knee, genu_date *as_of)
             }
             *knee = (genu_knee)kn;
         } else if (strcmp(k, "as_of") == 0) {
-            if (genu_date_parse(v, strlen(v), as_of, &err)) {
-                ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
+            if (api_as_of(c, v, as_of))
                 return -1;
-            }
         } else {
             ctx_error(c, 400, "bad_request", k, "unknown query argument \"%s\"", k);
             return -1;

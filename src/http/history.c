@@ -14,7 +14,6 @@
  * argument must not be ignored). */
 static int case_args(ctx *c, genu_date *as_of)
 {
-    genu_err err = {0};
     const char *v = ctx_query(c, "as_of");
     for (size_t i = 0; i < c->nquery; i++)
         if (strcmp(c->qkey[i], "as_of") != 0) {
@@ -23,11 +22,7 @@ static int case_args(ctx *c, genu_date *as_of)
             return -1;
         }
     *as_of = genu_date_today();
-    if (v && genu_date_parse(v, strlen(v), as_of, &err)) {
-        ctx_error(c, 400, "bad_request", "as_of", "as_of: expected a date YYYY-MM-DD");
-        return -1;
-    }
-    return 0;
+    return v ? api_as_of(c, v, as_of) : 0;
 }
 
 void history_case(ctx *c)
