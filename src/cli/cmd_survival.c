@@ -9,6 +9,7 @@
 #include "analysis/survival.h"
 #include "cli/cohort_opts.h"
 #include "core/buf.h"
+#include "io/report_json.h"
 
 static const char usage[] =
     "usage: genu survival --event replacement|surgery|loss_of_response [--responder DEF]\n"
@@ -129,34 +130,6 @@ static int make_strata(const cohort *c, cohort_by by, genu_arena *a, strata *s)
     return 0;
 }
 
-static void num(genu_buf *b, const char *key, double v)
-{
-    genu_buf_printf(b, ",\"%s\":", key);
-    genu_buf_json_num(b, v);
-}
-
-static void write_curve_json(genu_buf *b, const char *name, const survival_curve *k)
-{
-    genu_buf_puts(b, "{\"stratum\":");
-    genu_buf_json_str(b, name);
-    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
-    num(b, "median", k->median);
-    genu_buf_puts(b, ",\"curve\":[");
-    for (size_t i = 0; i < k->nrow; i++) {
-        const survival_row *r = &k->rows[i];
-        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
-        genu_buf_json_num(b, r->time);
-        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", r->n_risk,
-                        r->n_event, r->n_censor);
-        num(b, "surv", r->surv);
-        num(b, "std_err", r->std_err);
-        num(b, "lower", r->lower);
-        num(b, "upper", r->upper);
-        genu_buf_putc(b, '}');
-    }
-    genu_buf_puts(b, "]}");
-}
-
 static void write_curve_text(genu_buf *b, const char *name, const survival_curve *k)
 {
     genu_buf_printf(b, "stratum %s: n %zu, events %zu, median ", name, k->n, k->events);
@@ -211,7 +184,7 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
         if (o->json) {
             if (g)
                 genu_buf_putc(b, ',');
-            write_curve_json(b, s.names[g], &k);
+            report_json_curve(b, s.names[g], &k);
         } else {
             write_curve_text(b, s.names[g], &k);
         }
@@ -221,15 +194,8 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
         return err->code;
     if (o->json) {
         genu_buf_puts(b, "],\"logrank\":");
-        if (!lr.defined) {
-            genu_buf_puts(b, "null}\n");
-        } else {
-            genu_buf_puts(b, "{\"chisq\":");
-            genu_buf_json_num(b, lr.chisq);
-            genu_buf_printf(b, ",\"df\":%d", lr.df);
-            num(b, "p", lr.p);
-            genu_buf_puts(b, "}}\n");
-        }
+        report_json_logrank(b, &lr);
+        genu_buf_puts(b, "}\n");
     } else if (lr.defined) {
         genu_buf_printf(b, "log-rank: chisq %.4f on %d df, p = %.4g\n", lr.chisq, lr.df, lr.p);
     } else {

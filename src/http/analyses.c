@@ -201,28 +201,6 @@ static int strata_of(const cohort *co, cohort_by by, genu_arena *a, const char *
     return 0;
 }
 
-static void curve_json(genu_buf *b, const char *name, const survival_curve *k)
-{
-    genu_buf_puts(b, "{\"stratum\":");
-    genu_buf_json_str(b, name);
-    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
-    num(b, "median", k->median);
-    genu_buf_puts(b, ",\"curve\":[");
-    for (size_t i = 0; i < k->nrow; i++) {
-        const survival_row *r = &k->rows[i];
-        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
-        genu_buf_json_num(b, r->time);
-        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", r->n_risk,
-                        r->n_event, r->n_censor);
-        num(b, "surv", r->surv);
-        num(b, "std_err", r->std_err);
-        num(b, "lower", r->lower);
-        num(b, "upper", r->upper);
-        genu_buf_putc(b, '}');
-    }
-    genu_buf_puts(b, "]}");
-}
-
 void analyses_survival(ctx *c)
 {
     static const char *const own[] = {"event", "responder", "by"};
@@ -292,7 +270,7 @@ void analyses_survival(ctx *c)
         }
         if (g)
             genu_buf_putc(b, ',');
-        curve_json(b, names[g], &k);
+        report_json_curve(b, names[g], &k);
     }
     survival_logrank lr;
     if (survival_logrank_test(time, status, group, n, ns, c->arena, &lr, &err)) {
@@ -300,15 +278,8 @@ void analyses_survival(ctx *c)
         return;
     }
     genu_buf_puts(b, "],\"logrank\":");
-    if (!lr.defined) {
-        genu_buf_puts(b, "null}\n");
-        return;
-    }
-    genu_buf_puts(b, "{\"chisq\":");
-    genu_buf_json_num(b, lr.chisq);
-    genu_buf_printf(b, ",\"df\":%d", lr.df);
-    num(b, "p", lr.p);
-    genu_buf_puts(b, "}}\n");
+    report_json_logrank(b, &lr);
+    genu_buf_puts(b, "}\n");
 }
 
 /* The report's own repeatable arguments (responder, at, mcid) into spec;

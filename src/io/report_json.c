@@ -169,40 +169,52 @@ static void change(genu_buf *b, const report *r)
     genu_buf_putc(b, ']');
 }
 
+void report_json_curve(genu_buf *b, const char *name, const survival_curve *k)
+{
+    genu_buf_puts(b, "{\"stratum\":");
+    genu_buf_json_str(b, name);
+    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
+    num(b, "median", k->median);
+    genu_buf_puts(b, ",\"curve\":[");
+    for (size_t i = 0; i < k->nrow; i++) {
+        const survival_row *w = &k->rows[i];
+        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
+        genu_buf_json_num(b, w->time);
+        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", w->n_risk,
+                        w->n_event, w->n_censor);
+        num(b, "surv", w->surv);
+        num(b, "std_err", w->std_err);
+        num(b, "lower", w->lower);
+        num(b, "upper", w->upper);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}");
+}
+
+void report_json_logrank(genu_buf *b, const survival_logrank *lr)
+{
+    if (!lr->defined) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    genu_buf_puts(b, "{\"chisq\":");
+    genu_buf_json_num(b, lr->chisq);
+    genu_buf_printf(b, ",\"df\":%d", lr->df);
+    num(b, "p", lr->p);
+    genu_buf_putc(b, '}');
+}
+
 static void survival(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, ",\"survival\":{\"event\":\"replacement\",\"strata\":[");
     for (size_t g = 0; g < r->nstrata; g++) {
-        const survival_curve *k = &r->km[g];
-        genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
-        genu_buf_json_str(b, r->strata[g]);
-        genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
-        num(b, "median", k->median);
-        genu_buf_puts(b, ",\"curve\":[");
-        for (size_t i = 0; i < k->nrow; i++) {
-            const survival_row *w = &k->rows[i];
-            genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
-            genu_buf_json_num(b, w->time);
-            genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_censor\":%zu", w->n_risk,
-                            w->n_event, w->n_censor);
-            num(b, "surv", w->surv);
-            num(b, "std_err", w->std_err);
-            num(b, "lower", w->lower);
-            num(b, "upper", w->upper);
-            genu_buf_putc(b, '}');
-        }
-        genu_buf_puts(b, "]}");
+        if (g)
+            genu_buf_putc(b, ',');
+        report_json_curve(b, r->strata[g], &r->km[g]);
     }
     genu_buf_puts(b, "],\"logrank\":");
-    if (r->logrank.defined) {
-        genu_buf_puts(b, "{\"chisq\":");
-        genu_buf_json_num(b, r->logrank.chisq);
-        genu_buf_printf(b, ",\"df\":%d", r->logrank.df);
-        num(b, "p", r->logrank.p);
-        genu_buf_puts(b, "}}");
-    } else {
-        genu_buf_puts(b, "null}");
-    }
+    report_json_logrank(b, &r->logrank);
+    genu_buf_putc(b, '}');
 }
 
 void report_json_write(genu_buf *b, const report *r, const cohort_filter *f)
