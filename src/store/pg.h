@@ -12,6 +12,8 @@
 #include "store/backend.h"
 
 #define PG_NT        GENU_REC_NTYPES
+/* pg_advisory_xact_lock key of writers and migrations ("genu" in ASCII) */
+#define PG_WRITER_LOCK "SELECT pg_advisory_xact_lock(1734702453)"
 #define PG_MAXSTMT   96
 #define PG_MAXPARAMS 24
 
@@ -56,6 +58,13 @@ typedef struct pg_params {
 void pg_p_text(pg_params *p, const char *v);
 void pg_p_int(pg_params *p, int64_t v);
 void pg_p_real(pg_params *p, double v); /* NAN binds NULL */
+void pg_p_level(pg_params *p, int v);   /* a 0.. level; negative binds NULL */
+
+/* libpq's message's first line into dst (its messages end with a newline
+ * and may span lines). */
+void pg_first_line(char *dst, size_t n, const char *msg);
+/* What every connection sets at the start (pg_conn.c). */
+extern const char pg_session_setup[];
 
 /* Fails err from a failed result or the connection (SQLSTATE class 23 and
  * 40 are GENU_ECONFLICT, the rest GENU_EIO), naming what was being done.
@@ -89,6 +98,10 @@ int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
 /* Column readers: NULL (or NAN, -1, 0) for SQL NULL; strings into a. */
 const char *pg_col_text(const PGresult *r, int row, int col, genu_arena *a);
 int64_t pg_col_int(const PGresult *r, int row, int col);
+double pg_col_real(const PGresult *r, int row, int col);
+int pg_col_level(const PGresult *r, int row, int col);
+/* Borrowed until the result is cleared. */
+const char *pg_col_raw(const PGresult *r, int row, int col);
 
 /* A forward cursor in batches, inside the current transaction. */
 typedef struct pg_cursor {
@@ -136,6 +149,10 @@ int pg_audit_send(pg_store *s, const char *action, const char *type, const char 
                   const char *before, const char *after, genu_err *err);
 /* Initialises what the audit trail needs (libsodium). */
 int pg_audit_init(pg_store *s, genu_err *err);
+
+/* Applies the pending migrations (pg_schema.c); without create, a database
+ * holding no genu schema is GENU_ENOTFOUND. */
+int pg_migrate(pg_store *s, bool create, genu_err *err);
 
 /* Opens the registry at a postgresql:// or postgres:// URL (libpq's URI
  * syntax, e.g. postgresql://user@host/db or postgresql:///db?host=/run/pg).
