@@ -22,7 +22,8 @@ static const csv_col patient_cols[] = {
     ID("id"), ID("site"), ID("sex"), {"birth_year", CSV_INT, 0}, {"height_cm", CSV_NUM, 0},
     {"weight_kg", CSV_NUM, 0}, {"age_at_index", CSV_INT, CSV_F_DEID}, EXTRA};
 static const csv_col identity_cols[] = {ID("patient"), ID("name"), {"date_of_birth", CSV_DATE, 0},
-                                        ID("email"), ID("phone"), EXTRA};
+                                        ID("email"), ID("phone"), ID("language"), ID("contact"),
+                                        EXTRA};
 static const csv_col diagnosis_cols[] = {DATED, ID("condition"), {"kl_grade", CSV_INT, 0}, NOTE,
                                          EXTRA};
 static const csv_col treatment_cols[] = {
@@ -41,6 +42,10 @@ static const csv_col exam_cols[] = {
     {"findings.instability", CSV_BOOL, 0}, ID("findings.deformity"),
     {"findings.recent_trauma_pop", CSV_BOOL, 0}, ID("findings.pain_at_rest"), NOTE, EXTRA};
 
+static const csv_col message_cols[] = {
+    DATED, ID("kind"), ID("channel"), ID("status"), {"followups", CSV_JSON, 0},
+    {"attempts", CSV_INT, 0}, ID("last_attempt"), {"error", CSV_STR, 0}, EXTRA};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
@@ -55,6 +60,7 @@ static const struct {
     [GENU_REC_RESPONSE] = {"responses.csv", response_cols, N(response_cols)},
     [GENU_REC_ADVERSE_EVENT] = {"adverse_events.csv", adverse_event_cols, N(adverse_event_cols)},
     [GENU_REC_EXAM] = {"exams.csv", exam_cols, N(exam_cols)},
+    [GENU_REC_MESSAGE] = {"messages.csv", message_cols, N(message_cols)},
 };
 
 const csv_col *csv_columns(genu_rtype t, size_t *n)
@@ -432,7 +438,7 @@ static int read_one(const char *file, genu_arena *a, lines *l, genu_err *err)
         return GENU_FAIL(err, GENU_EINVAL,
                          "%s: cannot tell the record type: name the file patients.csv, "
                          "identities.csv, diagnoses.csv, treatments.csv, responses.csv, "
-                         "adverse_events.csv or exams.csv",
+                         "adverse_events.csv, exams.csv or messages.csv",
                          file);
     csv_table tab;
     if (csv_read(file, a, &tab, err))

@@ -116,6 +116,8 @@ static const char *const keep[GENU_REC_NTYPES][12] = {
                            "notes"},
     [GENU_REC_ADVERSE_EVENT] = {"knee", "kind", "severity", "serious"},
     [GENU_REC_EXAM] = {"knee", "findings"},
+    /* no last_attempt (a time of day) and no error (it may quote an address) */
+    [GENU_REC_MESSAGE] = {"kind", "channel", "status", "followups", "attempts"},
 };
 
 /* Product details that describe the product, never the person. */

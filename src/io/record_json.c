@@ -20,7 +20,8 @@
  * last are implied). */
 static const char *const known[GENU_REC_NTYPES][12] = {
     [GENU_REC_PATIENT] = {"id", "site", "sex", "birth_year", "height_cm", "weight_kg"},
-    [GENU_REC_IDENTITY] = {"patient", "name", "date_of_birth", "email", "phone"},
+    [GENU_REC_IDENTITY] = {"patient", "name", "date_of_birth", "email", "phone", "language",
+                           "contact"},
     [GENU_REC_DIAGNOSIS] = {"id", "patient", "knee", "date", "condition", "kl_grade", "note"},
     [GENU_REC_TREATMENT] = {"id", "patient", "knee", "date", "kind", "protocol", "sites",
                             "product", "cost", "clinician", "note"},
@@ -29,6 +30,8 @@ static const char *const known[GENU_REC_NTYPES][12] = {
     [GENU_REC_ADVERSE_EVENT] = {"id", "patient", "knee", "date", "kind", "severity", "serious",
                                 "treatment", "note"},
     [GENU_REC_EXAM] = {"id", "patient", "knee", "date", "findings", "note"},
+    [GENU_REC_MESSAGE] = {"id", "patient", "date", "kind", "channel", "status", "followups",
+                          "attempts", "last_attempt", "error"},
 };
 
 typedef struct rd {
@@ -205,8 +208,17 @@ static int parse_identity(rd *r, genu_record *rec)
         str_field(r, "name", false, 500, &id->name) ||
         date_field(r, "date_of_birth", false, &dob) ||
         str_field(r, "email", false, 320, &id->email) ||
-        str_field(r, "phone", false, 64, &id->phone))
+        str_field(r, "phone", false, 64, &id->phone) ||
+        str_field(r, "language", false, 16, &id->language) ||
+        str_field(r, "contact", false, 16, &id->contact))
         return r->err->code;
+    if (id->contact && vocab_contact(id->contact) < 0)
+        return GENU_FAIL(r->err, GENU_EINVAL,
+                         "field \"contact\": unknown code \"%s\" (expected email, sms or none)",
+                         id->contact);
+    for (const char *p = id->language; p && *p; p++)
+        if (!islower((unsigned char)*p) && *p != '-')
+            return bad(r, "language", "expected a language tag such as en or de");
     if (dob != GENU_DATE_NONE)
         id->date_of_birth =
             genu_arena_strdup(r->a, json_string_value(json_object_get(r->in, "date_of_birth")));
@@ -579,6 +591,104 @@ static int parse_exam(rd *r, genu_record *rec)
     return str_field(r, "note", false, 20000, &note);
 }
 
+/* One window a message covers: {"knee": left|right (absent for
+ * patient-level), "timepoint": "12m", "reminder": 0 for the invitation, n
+ * for the n-th reminder}. */
+static int message_followup(rd *r, size_t i, json_t *f, json_t *canon)
+{
+    const char *key;
+    json_t *v, *out = json_object();
+    json_object_foreach(f, key, v)
+    {
+        if (strcmp(key, "knee") != 0 && strcmp(key, "timepoint") != 0 &&
+            strcmp(key, "reminder") != 0) {
+            json_decref(out);
+            return GENU_FAIL(r->err, GENU_EINVAL,
+                             "field \"followups[%zu].%s\": unknown (expected knee, timepoint, "
+                             "reminder)",
+                             i, key);
+        }
+    }
+    json_t *knee = json_object_get(f, "knee"), *tp = json_object_get(f, "timepoint");
+    json_t *rem = json_object_get(f, "reminder");
+    if (knee && !json_is_null(knee)) {
+        if (!json_is_string(knee) || vocab_knee(json_string_value(knee)) < 0) {
+            json_decref(out);
+            return GENU_FAIL(r->err, GENU_EINVAL,
+                             "field \"followups[%zu].knee\": expected left or right", i);
+        }
+        json_object_set(out, "knee", knee);
+    }
+    const char *t = json_string_value(tp);
+    size_t n = t ? strlen(t) : 0;
+    bool tp_ok = n >= 2 && n <= 6 && strchr("wmy", t[n - 1]) && t[0] >= '1' && t[0] <= '9';
+    for (size_t k = 0; tp_ok && k + 1 < n; k++)
+        tp_ok = isdigit((unsigned char)t[k]);
+    if (!tp_ok) {
+        json_decref(out);
+        return GENU_FAIL(r->err, GENU_EINVAL,
+                         "field \"followups[%zu].timepoint\": expected a timepoint like 6w, 3m "
+                         "or 2y",
+                         i);
+    }
+    json_object_set(out, "timepoint", tp);
+    int64_t x = 0;
+    if (!rem || genu_json_int(rem, "reminder", 0, 20, &x, r->err)) {
+        json_decref(out);
+        return rem ? GENU_FAIL(r->err, GENU_EINVAL, "field \"followups[%zu].reminder\": %s", i,
+                               r->err->msg)
+                   : GENU_FAIL(r->err, GENU_EINVAL,
+                               "field \"followups[%zu].reminder\": required", i);
+    }
+    json_object_set(out, "reminder", rem);
+    json_array_append_new(canon, out);
+    return GENU_OK;
+}
+
+static int parse_message(rd *r, genu_record *rec)
+{
+    genu_message *m = &rec->u.message;
+    int64_t attempts = 0;
+    const char *error, *last;
+    if (rec->knee != GENU_KNEE_NONE)
+        return bad(r, "knee", "a message is about the patient: name knees in followups");
+    if (code_field(r, "kind", vocab_message_kind, "invitation, reminder or opt_out", &m->kind) ||
+        code_field(r, "channel", vocab_message_channel, "email, sms, web or staff",
+                   &m->channel) ||
+        code_field(r, "status", vocab_message_status,
+                   "pending, sending, sent, failed, abandoned or recorded", &m->status) ||
+        int_field(r, "attempts", false, 0, 1000000, &attempts) ||
+        str_field(r, "last_attempt", false, 40, &last) ||
+        str_field(r, "error", false, 1000, &error))
+        return r->err->code;
+    m->attempts = (int)attempts;
+    json_t *f = get(r, "followups");
+    if (m->kind == MSG_OPT_OUT) {
+        if (f && (!json_is_array(f) || json_array_size(f)))
+            return bad(r, "followups", "an opt-out covers no follow-up");
+        return GENU_OK;
+    }
+    if (!f)
+        return missing(r, "followups");
+    if (!json_is_array(f) || json_array_size(f) == 0 || json_array_size(f) > 64)
+        return bad(r, "followups", "expected an array of 1 to 64 follow-ups");
+    json_t *canon = json_array();
+    for (size_t i = 0; i < json_array_size(f); i++) {
+        json_t *x = json_array_get(f, i);
+        if (!json_is_object(x)) {
+            json_decref(canon);
+            return GENU_FAIL(r->err, GENU_EINVAL, "field \"followups[%zu]\": expected an object",
+                             i);
+        }
+        if (message_followup(r, i, x, canon)) {
+            json_decref(canon);
+            return r->err->code;
+        }
+    }
+    json_object_set_new(r->out, "followups", canon);
+    return GENU_OK;
+}
+
 /* ---- the line ---- */
 
 /* An id derived from the record's canonical content without an id: the
@@ -698,7 +808,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
 {
     static int (*const parsers[GENU_REC_NTYPES])(rd *, genu_record *) = {
         parse_patient,  parse_identity,      parse_diagnosis, parse_treatment,
-        parse_response, parse_adverse_event, parse_exam,
+        parse_response, parse_adverse_event, parse_exam,      parse_message,
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
@@ -718,7 +828,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     if (t < 0) {
         rc = GENU_FAIL(err, GENU_EINVAL,
                        "field \"type\": unknown record type \"%s\" (expected patient, identity, "
-                       "diagnosis, treatment, response, adverse_event or exam)",
+                       "diagnosis, treatment, response, adverse_event, exam or message)",
                        json_string_value(type));
         json_decref(r.in);
         return rc;

@@ -568,6 +568,8 @@ static int flush_held(rx *x)
 static int rx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
 {
     rx *x = ctx;
+    if (t == GENU_REC_MESSAGE)
+        return GENU_OK; /* follow-up messages have no REDCap form (docs/formats.md) */
     json_t *doc = genu_json_parse_object(text, strlen(text), x->err);
     if (!doc)
         return x->err->code;

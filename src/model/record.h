@@ -26,6 +26,7 @@ typedef enum {
     GENU_REC_RESPONSE,
     GENU_REC_ADVERSE_EVENT,
     GENU_REC_EXAM,
+    GENU_REC_MESSAGE,
     GENU_REC_NTYPES
 } genu_rtype;
 
@@ -40,8 +41,12 @@ typedef struct genu_patient {
     double height_cm, weight_kg; /* NAN when not recorded */
 } genu_patient;
 
+/* language ("en") and contact ("email", "sms" or "none": how the patient
+ * wants follow-up invitations, docs/followup.md) are read from the doc by
+ * io; the store's columns hold the others. */
 typedef struct genu_identity {
     const char *name, *date_of_birth, *email, *phone; /* NULL when absent */
+    const char *language, *contact;                   /* NULL when absent */
 } genu_identity;
 
 typedef struct genu_diagnosis {
@@ -88,6 +93,18 @@ typedef struct genu_exam {
         recent_trauma_pop, pain_at_rest;
 } genu_exam;
 
+/* A follow-up message to a patient (docs/followup.md): an invitation or
+ * reminder sent for some of the patient's open follow-up windows, or an
+ * opt-out. Codes index the vocab message tables (model/vocab.h). The
+ * windows it covers live in the doc ("followups"), read by the follow-up
+ * layer. */
+typedef struct genu_message {
+    int kind;    /* vocab_message_kind(): invitation, reminder, opt_out */
+    int channel; /* vocab_message_channel(): email, sms, web, staff */
+    int status;  /* vocab_message_status(): pending, sending, sent, failed, abandoned, recorded */
+    int attempts;
+} genu_message;
+
 typedef struct genu_record {
     genu_rtype type;
     const char *id;      /* record id; a patient's own id; identity: the patient id */
@@ -105,6 +122,7 @@ typedef struct genu_record {
         genu_response response;
         genu_adverse_event adverse_event;
         genu_exam exam;
+        genu_message message;
     } u;
 } genu_record;
 

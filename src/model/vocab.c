@@ -52,6 +52,11 @@ static const char *const sexes[] = {"male", "female", "other", "unknown"};
 static const char *const swelling[] = {"none", "mild", "marked"};
 static const char *const deformity[] = {"none", "varus", "valgus"};
 static const char *const pain_levels[] = {"none", "mild", "moderate", "severe"};
+static const char *const msg_kinds[] = {"invitation", "reminder", "opt_out"};
+static const char *const msg_channels[] = {"email", "sms", "web", "staff"};
+static const char *const msg_statuses[] = {"pending", "sending",   "sent",
+                                           "failed",  "abandoned", "recorded"};
+static const char *const contacts[] = {"email", "sms", "none"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -192,6 +197,16 @@ const char *vocab_pain_level_name(int v)
 {
     return at(pain_levels, N(pain_levels), v);
 }
+
+/* one lookup pair per vocabulary table */
+#define VOCAB_PAIR(fn, table)                                                                  \
+    int fn(const char *s) { return find(table, N(table), s); }                                 \
+    const char *fn##_name(int v) { return at(table, N(table), v); }
+VOCAB_PAIR(vocab_message_kind, msg_kinds)
+VOCAB_PAIR(vocab_message_channel, msg_channels)
+VOCAB_PAIR(vocab_message_status, msg_statuses)
+VOCAB_PAIR(vocab_contact, contacts)
+#undef VOCAB_PAIR
 
 const char *vocab_list_conditions(void)
 {

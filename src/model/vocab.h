@@ -68,6 +68,22 @@ const char *vocab_deformity_name(int v);
 int vocab_pain_level(const char *s);
 const char *vocab_pain_level_name(int v);
 
+/* Follow-up messages (model/record.h genu_message): kind invitation|
+ * reminder|opt_out, channel email|sms|web|staff, status pending|sending|
+ * sent|failed|abandoned|recorded; contact (identity) email|sms|none. */
+enum { MSG_INVITATION, MSG_REMINDER, MSG_OPT_OUT };
+enum { MSG_EMAIL, MSG_SMS, MSG_WEB, MSG_STAFF };
+enum { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED, MSG_ABANDONED, MSG_RECORDED };
+enum { CONTACT_EMAIL, CONTACT_SMS, CONTACT_NONE };
+int vocab_message_kind(const char *s);
+const char *vocab_message_kind_name(int v);
+int vocab_message_channel(const char *s);
+const char *vocab_message_channel_name(int v);
+int vocab_message_status(const char *s);
+const char *vocab_message_status_name(int v);
+int vocab_contact(const char *s);
+const char *vocab_contact_name(int v);
+
 /* Joins the allowed names of a vocabulary ("left, right") for messages. */
 const char *vocab_list_conditions(void);
 const char *vocab_list_kinds(void);

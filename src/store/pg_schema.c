@@ -18,6 +18,7 @@ const pg_table pg_tables[PG_NT] = {
                        "swelling,locking,unable_to_straighten,unable_to_bend,instability,"
                        "deformity,recent_trauma_pop,pain_at_rest",
                        8},
+    [GENU_REC_MESSAGE] = {"message", "kind,channel,status", 3},
 };
 
 /* The shared columns of every record table, in PostgreSQL's dialect. */
@@ -76,6 +77,10 @@ static const char *const migrations[] = {
     " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
     "CREATE TRIGGER audit_append_only_t BEFORE TRUNCATE ON audit"
     " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();",
+    /* 3: follow-up messages (docs/followup.md) */
+    "CREATE TABLE message(" REC_COLS(REF, " NOT NULL") ","
+    " kind text NOT NULL, channel text NOT NULL, status text NOT NULL);"
+    "CREATE INDEX message_by_patient ON message(patient, date, knee NULLS FIRST);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

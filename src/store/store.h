@@ -111,6 +111,10 @@ typedef struct store_query {
     const char *sites;   /* patients: comma-separated sites to keep; NULL = all */
     const char *search;  /* patients: id prefix; NULL = all */
     size_t offset, limit;
+    /* other types with patient NULL: the records of every patient, by
+     * (patient, date, knee, seq) — for whole-registry jobs over small
+     * tables (identities, messages); false lists nothing without patient */
+    bool every_patient;
 } store_query;
 
 /* Fills *out with up to q->limit records (in the arena) and *total with the

@@ -203,6 +203,11 @@ static int bind_payload(pg_params *p, const genu_record *r, char **tmp)
             pg_p_level(p, v[k]);
         break;
     }
+    case GENU_REC_MESSAGE:
+        pg_p_text(p, vocab_message_kind_name(r->u.message.kind));
+        pg_p_text(p, vocab_message_channel_name(r->u.message.channel));
+        pg_p_text(p, vocab_message_status_name(r->u.message.status));
+        break;
     default:
         break;
     }
@@ -289,6 +294,16 @@ static int read_payload(const PGresult *res, int k, int i, bool full, genu_recor
                         &r->u.exam.recent_trauma_pop, &r->u.exam.pain_at_rest};
         for (int j = 0; j < 8; j++)
             *v[j] = (int8_t)pg_col_level(res, k, i + j);
+        break;
+    }
+    case GENU_REC_MESSAGE: {
+        genu_message *m = &r->u.message;
+        s = pg_col_raw(res, k, i);
+        m->kind = vocab_or_fail(s ? vocab_message_kind(s) : -1, "message kind", s, err);
+        s = pg_col_raw(res, k, i + 1);
+        m->channel = vocab_or_fail(s ? vocab_message_channel(s) : -1, "message channel", s, err);
+        s = pg_col_raw(res, k, i + 2);
+        m->status = vocab_or_fail(s ? vocab_message_status(s) : -1, "message status", s, err);
         break;
     }
     default:
@@ -816,20 +831,38 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
 {
     pg_store *s = (pg_store *)gs;
     pg_params p = {0};
-    if (t == GENU_REC_PATIENT) {
+    char every[512];
+    const char *q_count = s->q_list_count[t], *q_page = s->q_list[t];
+    if (t != GENU_REC_PATIENT && !q->patient && q->every_patient) {
+        /* every patient's records: no parameter but the page ($1, $2) */
+        snprintf(every, sizeof every, "SELECT count(*) FROM %s", pg_tables[t].name);
+        PGresult *c = pg_run(s, every, &p, err, "counting records");
+        if (!c)
+            return err->code;
+        *total = (size_t)pg_col_int(c, 0, 0);
+        PQclear(c);
+        snprintf(every, sizeof every,
+                 "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY patient,date,"
+                 "knee NULLS FIRST,seq LIMIT $1 OFFSET $2",
+                 pg_tables[t].cols, pg_tables[t].name);
+        q_page = every;
+        q_count = NULL;
+    } else if (t == GENU_REC_PATIENT) {
         pg_p_text(&p, q->sites);
         pg_p_text(&p, q->search);
     } else {
         pg_p_text(&p, q->patient);
     }
-    PGresult *r = pg_run(s, s->q_list_count[t], &p, err, "counting records");
-    if (!r)
-        return err->code;
-    *total = (size_t)pg_col_int(r, 0, 0);
-    PQclear(r);
+    PGresult *r;
+    if (q_count) {
+        if (!(r = pg_run(s, q_count, &p, err, "counting records")))
+            return err->code;
+        *total = (size_t)pg_col_int(r, 0, 0);
+        PQclear(r);
+    }
     pg_p_int(&p, (int64_t)q->limit);
     pg_p_int(&p, (int64_t)q->offset);
-    if (!(r = pg_run(s, s->q_list[t], &p, err, "listing records")))
+    if (!(r = pg_run(s, q_page, &p, err, "listing records")))
         return err->code;
     genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
     size_t k = 0;

@@ -116,12 +116,12 @@ static const char q_fresh[] =
     "SELECT NOT EXISTS(SELECT 1 FROM patient), NOT EXISTS(SELECT 1 FROM identity),"
     " NOT EXISTS(SELECT 1 FROM diagnosis), NOT EXISTS(SELECT 1 FROM treatment),"
     " NOT EXISTS(SELECT 1 FROM response), NOT EXISTS(SELECT 1 FROM adverse_event),"
-    " NOT EXISTS(SELECT 1 FROM exam)";
+    " NOT EXISTS(SELECT 1 FROM exam), NOT EXISTS(SELECT 1 FROM message)";
 
 static int many_init(pg_store *s, many *m, const genu_record *const *recs, size_t n,
                      genu_err *err)
 {
-    _Static_assert(PG_NT == 7, "q_fresh names every record table");
+    _Static_assert(PG_NT == 8, "q_fresh names every record table");
     m->recs = recs;
     PGresult *r = pg_run(s, q_fresh, NULL, err, "looking at the registry");
     if (!r)

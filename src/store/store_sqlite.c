@@ -39,6 +39,7 @@ static const table tables[NT] = {
                        "swelling,locking,unable_to_straighten,unable_to_bend,instability,"
                        "deformity,recent_trauma_pop,pain_at_rest",
                        8},
+    [GENU_REC_MESSAGE] = {"message", "kind,channel,status", 3},
 };
 
 /* Migration 1: the schema. Later migrations append to this list. */
@@ -93,6 +94,11 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    /* 3: follow-up messages (docs/followup.md) */
+    "CREATE TABLE message(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL);"
+    "CREATE INDEX message_by_patient ON message(patient, date, knee);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -254,6 +260,11 @@ static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tm
             bind_level(st, i + k, v[k]);
         break;
     }
+    case GENU_REC_MESSAGE:
+        sq_bind_text(st, i, vocab_message_kind_name(r->u.message.kind));
+        sq_bind_text(st, i + 1, vocab_message_channel_name(r->u.message.channel));
+        sq_bind_text(st, i + 2, vocab_message_status_name(r->u.message.status));
+        break;
     default:
         break;
     }
@@ -361,6 +372,16 @@ static int read_payload(sqlite3_stmt *st, int i, row_mode mode, genu_record *r, 
                         &r->u.exam.recent_trauma_pop, &r->u.exam.pain_at_rest};
         for (int k = 0; k < 8; k++)
             *v[k] = (int8_t)col_level(st, i + k);
+        break;
+    }
+    case GENU_REC_MESSAGE: {
+        genu_message *m = &r->u.message;
+        s = (const char *)sqlite3_column_text(st, i);
+        m->kind = vocab_or_fail(s ? vocab_message_kind(s) : -1, "message kind", s, err);
+        s = (const char *)sqlite3_column_text(st, i + 1);
+        m->channel = vocab_or_fail(s ? vocab_message_channel(s) : -1, "message channel", s, err);
+        s = (const char *)sqlite3_column_text(st, i + 2);
+        m->status = vocab_or_fail(s ? vocab_message_status(s) : -1, "message status", s, err);
         break;
     }
     default:
@@ -894,11 +915,46 @@ static void list_bind(sqlite3_stmt *st, const store_query *q)
     sq_bind_text(st, 3, q->patient);
 }
 
+/* store_list of every patient's records of type t (q->every_patient). */
+static int sq_list_every(sq_store *s, genu_rtype t, const store_query *q, genu_arena *a,
+                         genu_record **out, size_t *n, size_t *total, genu_err *err)
+{
+    char sql[512];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[t].name);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, err, "prepare");
+    int rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, err, "counting records");
+    snprintf(sql, sizeof sql,
+             "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY patient,date,knee,seq"
+             " LIMIT ?1 OFFSET ?2",
+             tables[t].cols, tables[t].name);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, err, "prepare");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)q->limit);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)q->offset);
+    genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
+    size_t k = 0;
+    rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
+        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
+    sqlite3_finalize(st);
+    *out = v;
+    *n = k;
+    return rc;
+}
+
 static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_arena *a,
                    genu_record **out, size_t *n, size_t *total, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     char sql[640];
+    if (t != GENU_REC_PATIENT && !q->patient && q->every_patient)
+        return sq_list_every(s, t, q, a, out, n, total, err);
     if (!s->list_count[t]) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", tables[t].name, list_where(t));
         if (sq_prepare(s, sql, &s->list_count[t], err))
