@@ -6,25 +6,145 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/schedule.h"
 #include "instruments/womac.h"
 #include "io/record_json.h"
 
 #define VALUE_LEN SETTINGS_VALUE_LEN
 _Static_assert(WOMAC_MAX_MISSING_LEN <= SETTINGS_VALUE_LEN, "womac.max_missing fits");
 
+/* A setting is either a scoring option (parse and format) or plain text
+ * (check and dflt) that other layers read with settings_get. */
 typedef struct def {
     settings_def pub;
     /* checks text and sets this setting's part of *o (else o untouched) */
     int (*parse)(const char *text, instr_opts *o, genu_err *err);
     /* this setting's part of o as text */
     void (*format)(const instr_opts *o, char out[VALUE_LEN]);
+    /* a text setting: checks text and writes its canonical form */
+    int (*check)(const char *text, char canon[VALUE_LEN], genu_err *err);
+    const char *dflt;
 } def;
+
+/* No control characters (a header or a command line must not be split). */
+static int plain(const char *text, genu_err *err)
+{
+    for (const char *p = text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return GENU_FAIL(err, GENU_EINVAL, "contains a control character");
+    return GENU_OK;
+}
+
+static int copy_canon(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    if (strlen(text) >= VALUE_LEN)
+        return GENU_FAIL(err, GENU_EINVAL, "longer than %d bytes", VALUE_LEN - 1);
+    if (plain(text, err))
+        return err->code;
+    strcpy(canon, text);
+    return GENU_OK;
+}
+
+static int check_schedule(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    schedule sc;
+    if (schedule_parse(text, &sc, err))
+        return err->code;
+    schedule_format(&sc, canon, VALUE_LEN);
+    return GENU_OK;
+}
+
+static int check_reminders(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    int days[SCHEDULE_MAX_REMINDERS];
+    size_t n, k = 0;
+    if (schedule_reminders_parse(text, days, &n, err))
+        return err->code;
+    canon[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(canon + k, VALUE_LEN - k, "%s%d", i ? "," : "", days[i]);
+    if (n == 0)
+        strcpy(canon, "none");
+    return GENU_OK;
+}
+
+static bool prefixed(const char *text, const char *const *prefixes)
+{
+    for (; *prefixes; prefixes++)
+        if (strncmp(text, *prefixes, strlen(*prefixes)) == 0 && text[strlen(*prefixes)])
+            return true;
+    return false;
+}
+
+static int check_smtp_url(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    static const char *const ok[] = {"smtp://", "smtps://", NULL};
+    if (*text && (!prefixed(text, ok) || strchr(text, ' ')))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "expected smtp://HOST[:PORT] or smtps://HOST[:PORT], or \"\" for none");
+    return copy_canon(text, canon, err);
+}
+
+static int check_base_url(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    static const char *const ok[] = {"http://", "https://", NULL};
+    if (*text && (!prefixed(text, ok) || strchr(text, ' ') || strchr(text, '?') ||
+                  strchr(text, '#')))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "expected the public address of genu serve, such as "
+                         "https://survey.example.org");
+    if (copy_canon(text, canon, err))
+        return err->code;
+    for (size_t n = strlen(canon); n > 0 && canon[n - 1] == '/'; n--)
+        canon[n - 1] = '\0';
+    return GENU_OK;
+}
+
+static int check_from(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    if (*text && !strchr(text, '@'))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "expected an address such as \"Oak Park Clinic <followup@example.org>\"");
+    return copy_canon(text, canon, err);
+}
+
+static int check_path(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    if (*text && text[0] != '/')
+        return GENU_FAIL(err, GENU_EINVAL, "expected an absolute path, or \"\" for none");
+    return copy_canon(text, canon, err);
+}
+
+static int check_text(const char *text, char canon[VALUE_LEN], genu_err *err)
+{
+    return copy_canon(text, canon, err);
+}
 
 static const def defs[] = {
     {{"womac.max_missing",
       "WOMAC items a subscale may miss: pain,stiffness,function, at most 5,2,17"},
      womac_max_missing_parse,
-     womac_max_missing_format},
+     womac_max_missing_format,
+     NULL,
+     NULL},
+    {{"followup.schedule", "follow-up timepoints and the instruments asked at each"},
+     NULL, NULL, check_schedule, SCHEDULE_DEFAULT},
+    {{"followup.reminder_days", "days after an invitation on which reminders go (none: no "
+                                "reminders)"},
+     NULL, NULL, check_reminders, SCHEDULE_REMINDERS_DEFAULT},
+    {{"followup.base_url", "public address of genu serve that survey links start with"},
+     NULL, NULL, check_base_url, ""},
+    {{"followup.sms_command", "program (and fixed arguments) given a number and a text"},
+     NULL, NULL, check_path, ""},
+    {{"clinic.name", "the clinic's name, as invitations say it"}, NULL, NULL, check_text, ""},
+    {{"smtp.url", "the clinic's mail server: smtp://HOST:PORT or smtps://HOST:PORT"},
+     NULL, NULL, check_smtp_url, ""},
+    {{"smtp.from", "sender of invitations, e.g. Clinic <followup@example.org>"},
+     NULL, NULL, check_from, ""},
+    {{"smtp.credentials_file", "file holding the mail server's user and password (mode 600)"},
+     NULL, NULL, check_path, ""},
+    {{"wording.dir", "directory of installed instrument wording files (INSTRUMENT.LANG.json)"},
+     NULL, NULL, check_path, ""},
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -65,7 +185,10 @@ static int value_of(genu_store *s, const def *d, genu_arena *a, settings_value *
     char dflt[VALUE_LEN];
     if (store_get_setting(s, d->pub.key, a, &stored, err))
         return err->code;
-    d->format(&instrument_opts_default, dflt);
+    if (d->format)
+        d->format(&instrument_opts_default, dflt);
+    else
+        snprintf(dflt, sizeof dflt, "%s", d->dflt);
     settings_value v = {stored, genu_arena_strdup(a, dflt), stored != NULL};
     if (!v.value)
         v.value = v.fallback;
@@ -86,6 +209,8 @@ int settings_scoring(genu_store *s, genu_arena *a, instr_opts *out, genu_err *er
     instr_opts o = instrument_opts_default;
     for (size_t i = 0; i < NDEFS; i++) {
         const char *stored;
+        if (!defs[i].parse)
+            continue;
         if (store_get_setting(s, defs[i].pub.key, a, &stored, err))
             return err->code;
         genu_err e = {0};
@@ -226,6 +351,13 @@ static int set_locked(genu_store *s, const def *d, const char *canon, genu_arena
     instr_opts before = instrument_opts_default, after;
     settings_value v;
     genu_err e = {0};
+    if (!d->parse) {
+        if (value_of(s, d, a, &v, err) ||
+            store_put_setting(s, d->pub.key, canon, a, &c->changed, err))
+            return err->code;
+        c->before = v.value;
+        return GENU_OK;
+    }
     /* a stored value that does not check (a damaged registry) is what this
      * change repairs: every response is then re-scored */
     bool known = settings_scoring(s, a, &before, &e) == GENU_OK;
@@ -247,6 +379,11 @@ int settings_check(const char *key, const char *value, char canon[SETTINGS_VALUE
     instr_opts o = instrument_opts_default;
     if (!d)
         return err->code;
+    if (d->check) {
+        if (d->check(value, canon, err))
+            genu_err_prefix(err, "%s: ", key);
+        return err->code;
+    }
     if (d->parse(value, &o, err)) {
         genu_err_prefix(err, "%s: ", key);
         return err->code;

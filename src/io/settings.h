@@ -50,7 +50,7 @@ int settings_scoring(genu_store *s, genu_arena *a, instr_opts *out, genu_err *er
  * "1,0,3") into canon. GENU_EINVAL names the key and the fault (an unknown
  * key as settings_find; "womac.max_missing: pain: 6 is out of range (0 to
  * 5)"). Pure. */
-#define SETTINGS_VALUE_LEN 64
+#define SETTINGS_VALUE_LEN 512
 int settings_check(const char *key, const char *value, char canon[SETTINGS_VALUE_LEN],
                    genu_err *err);
 
