@@ -49,5 +49,6 @@ int cmd_user(int argc, char **argv, const cli_env *env);
 int cmd_backup(int argc, char **argv, const cli_env *env);
 int cmd_audit(int argc, char **argv, const cli_env *env);
 int cmd_settings(int argc, char **argv, const cli_env *env);
+int cmd_followup(int argc, char **argv, const cli_env *env);
 
 #endif

@@ -8,17 +8,23 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "followup/mail.h"
+#include "followup/runner.h"
 #include "http/route.h"
 #include "http/server.h"
 
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
-    "                        [--rules FILE] [--timeout SECONDS] [--routes]\n\n"
+    "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
+    "                        [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
     "  --threads N         worker threads (default: 32 per core; they wait on group commits)\n"
     "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
     "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
+    "  --followup-interval SECONDS\n"
+    "                      run genu followup send this often while smtp.url or\n"
+    "                      followup.sms_command is set (default 3600; 0: never)\n"
     "  --secure-cookies    mark the session cookie Secure (serve behind TLS)\n"
     "  --routes            print the routes and exit\n"
     "SIGTERM or SIGINT stops the server gracefully (exit 0).\n";
@@ -49,6 +55,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         return CLI_OK;
     }
     server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL};
+    unsigned followup_s = 3600;
     for (int i = 1; i < argc;) {
         const char *v;
         int r = cli_opt(argc, argv, &i, "--listen", &v);
@@ -63,6 +70,13 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         }
         if (!r && (r = cli_opt(argc, argv, &i, "--timeout", &v)) > 0) {
             if (parse_count("--timeout", v, 3600, &cfg.timeout_s))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--followup-interval", &v)) > 0) {
+            if (strcmp(v, "0") == 0)
+                followup_s = 0;
+            else if (parse_count("--followup-interval", v, 86400, &followup_s))
                 return CLI_EUSAGE;
             continue;
         }
@@ -94,14 +108,23 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
     genu_err err = {0};
     server *s;
     char url[128];
+    if (mail_global_init(&err)) /* before any thread */
+        return cli_fail(&err);
     if (server_start(&cfg, &s, url, sizeof url, &err))
         return err.code == GENU_EINVAL ? (cli_error("%s", err.msg), CLI_EUSAGE) : cli_fail(&err);
+    followup_runner *fr = NULL;
+    if (followup_s && (followup_runner_start(env->db, followup_s < 60 ? followup_s : 60,
+                                             followup_s, &fr, &err))) {
+        server_stop(s, 0);
+        return cli_fail(&err);
+    }
     printf("genu: serving %s on %s (Ctrl-C to stop)\n", env->db, url);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "genu: %s: stopping after the requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    followup_runner_stop(fr);
     size_t writes, commits;
     server_stats(s, &writes, &commits);
     server_stop(s, 10000);

@@ -26,7 +26,8 @@ static const struct {
     {"user", cmd_user, "manage accounts: add, passwd, list, disable"},
     {"backup", cmd_backup, "consistent online copy of the registry"},
     {"audit", cmd_audit, "verify the audit trail"},
-    {"settings", cmd_settings, "registry settings: list, get, set (WOMAC missing items)"},
+    {"settings", cmd_settings, "registry settings: list, get, set (scoring, follow-up, mail)"},
+    {"followup", cmd_followup, "follow-up capture: send invitations and reminders, list, rates"},
 };
 
 static void usage(FILE *f)

@@ -10,6 +10,7 @@
 #include "http/assets.h"
 #include "http/auth.h"
 #include "http/decision.h"
+#include "http/fupages.h"
 #include "http/history.h"
 #include "http/html.h"
 #include "http/records.h"
@@ -423,6 +424,11 @@ static void dispatch(ctx *c)
     case ROUTE_SURVEY_PAGE: survey_page(c); break;
     case ROUTE_SURVEY_SUBMIT: survey_submit(c); break;
     case ROUTE_FOLLOWUPS: analyses_followups(c); break;
+    case ROUTE_FU_CALLS: fupages_calls(c); break;
+    case ROUTE_FU_RATES: fupages_rates(c); break;
+    case ROUTE_FU_WINDOWS: fupages_windows(c); break;
+    case ROUTE_UNSUB_PAGE: fupages_unsub_page(c); break;
+    case ROUTE_UNSUB_SUBMIT: fupages_unsub_submit(c); break;
     case ROUTE_AUDIT: audit(c); break;
     case ROUTE_USERS: users(c); break;
     }
@@ -449,6 +455,7 @@ void api_handle(ctx *c)
     }
     int roles = c->route.def->roles;
     bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT ||
+                c->route.def->id == ROUTE_UNSUB_PAGE || c->route.def->id == ROUTE_UNSUB_SUBMIT ||
                 c->route.def->id == ROUTE_ASSET;
     if (!link && load_session(c, &err)) {
         ctx_fail(c, &err);

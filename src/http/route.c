@@ -33,6 +33,11 @@ static const route_def routes[] = {
     {"GET", "/s/{token}", ROUTE_SURVEY_PAGE, ROUTE_PUBLIC},
     {"POST", "/s/{token}", ROUTE_SURVEY_SUBMIT, ROUTE_PUBLIC},
     {"GET", "/api/v1/followups", ROUTE_FOLLOWUPS, STAFF},
+    {"GET", "/api/v1/followup/calls", ROUTE_FU_CALLS, STAFF},
+    {"GET", "/api/v1/followup/rates", ROUTE_FU_RATES, STAFF},
+    {"GET", "/api/v1/followup/windows", ROUTE_FU_WINDOWS, STAFF},
+    {"GET", "/u/{token}", ROUTE_UNSUB_PAGE, ROUTE_PUBLIC},
+    {"POST", "/u/{token}", ROUTE_UNSUB_SUBMIT, ROUTE_PUBLIC},
     {"GET", "/api/v1/audit", ROUTE_AUDIT, AUTH_ADMIN},
     {"GET", "/api/v1/users", ROUTE_USERS, AUTH_ADMIN},
 };

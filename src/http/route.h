@@ -34,7 +34,12 @@ typedef enum {
     ROUTE_USERS,
     ROUTE_ASSET,
     ROUTE_ADVICE,
-    ROUTE_CASE
+    ROUTE_CASE,
+    ROUTE_FU_CALLS,
+    ROUTE_FU_RATES,
+    ROUTE_FU_WINDOWS,
+    ROUTE_UNSUB_PAGE,
+    ROUTE_UNSUB_SUBMIT
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

@@ -17,6 +17,7 @@
 #include "instruments/instrument.h"
 #include "io/record_json.h"
 #include "io/settings.h"
+#include "io/wording.h"
 
 #define MAX_INSTRUMENTS 16
 #define MAX_FIELDS 512
@@ -78,10 +79,38 @@ int survey_form_parse(char *s, size_t n, char **keys, char **vals, size_t max)
     return (int)np;
 }
 
+/* The setting wording.dir ("" when unset; NULL only when it cannot be
+ * read, the error answered). */
+static const char *wording_dir(ctx *c)
+{
+    settings_value v;
+    genu_err err = {0};
+    if (settings_get(c->store, "wording.dir", c->arena, &v, &err)) {
+        ctx_fail(c, &err);
+        return NULL;
+    }
+    return v.value;
+}
+
+/* The language the patient reads ("en" when none is recorded). */
+static const char *patient_language(ctx *c, const char *patient)
+{
+    genu_record id, full;
+    genu_err err = {0};
+    if (store_get(c->store, GENU_REC_IDENTITY, patient, c->arena, &id, &err) ||
+        record_json_parse(id.doc, strlen(id.doc), c->arena, &full, &err) ||
+        !full.u.identity.language)
+        return "en";
+    return full.u.identity.language;
+}
+
 /* ---- creating links ---- */
 
 static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
 {
+    const char *dir = wording_dir(c);
+    if (!dir)
+        return -1;
     size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
     if (n == 0 || n > MAX_INSTRUMENTS) {
         ctx_error(c, 400, "bad_request", "instruments",
@@ -95,6 +124,12 @@ static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
         if (!in) {
             ctx_error(c, 400, "bad_request", "instruments", "field \"instruments\": unknown "
                       "instrument \"%s\"", id ? id : "(not a string)");
+            return -1;
+        }
+        wording w;
+        genu_err err = {0};
+        if (wording_load(dir, in, "en", c->arena, &w, &err)) {
+            ctx_error(c, 422, "no_wording", "instruments", "field \"instruments\": %s", err.msg);
             return -1;
         }
         if (in->level == INSTR_LEVEL_KNEE && knee == GENU_KNEE_NONE) {
@@ -243,28 +278,43 @@ static int live_link(ctx *c, store_survey *v, const char **token)
     return 0;
 }
 
-static void item_html(genu_buf *b, const genu_instrument *in, const instr_item *it)
+/* One question: the validated text, then a radio per published label
+ * (value = the item's code value) or a number box between its anchors. */
+static void item_html(genu_buf *b, const genu_instrument *in, int item, const wording *w)
 {
+    const instr_item *it = &in->items[item];
+    const wording_item *wi = &w->items[item];
     char name[96];
     snprintf(name, sizeof name, "%s.%s", in->id, it->code);
-    const char *label = it->label ? it->label : it->code;
-    bool radios = it->kind == INSTR_BOOL || it->allowed || (it->hi - it->lo <= 10);
-    if (!radios) {
-        genu_buf_puts(b, "<p><label>");
-        html_escape(b, label);
-        genu_buf_printf(b, " <input type=\"number\" inputmode=\"numeric\" min=\"%d\" max=\"%d\" "
-                           "name=\"",
+    if (wording_numeric(w, item)) {
+        genu_buf_puts(b, "<p class=\"q\"><label>");
+        html_escape(b, wi->text);
+        if (wi->help) {
+            genu_buf_puts(b, "<br><small>");
+            html_escape(b, wi->help);
+            genu_buf_puts(b, "</small>");
+        }
+        genu_buf_printf(b, "<br><span class=\"anchor\">%d = ", (int)it->lo);
+        html_escape(b, wi->low);
+        genu_buf_printf(b, "; %d = ", (int)it->hi);
+        html_escape(b, wi->high);
+        genu_buf_printf(b, "</span><br><input type=\"number\" inputmode=\"numeric\" min=\"%d\" "
+                           "max=\"%d\" name=\"",
                         (int)it->lo, (int)it->hi);
         html_escape(b, name);
         genu_buf_puts(b, "\"></label></p>\n");
         return;
     }
     genu_buf_puts(b, "<fieldset class=\"q\" role=\"radiogroup\"><legend>");
-    html_escape(b, label);
-    genu_buf_puts(b, "</legend><div class=\"opts\">");
-    size_t n = it->kind == INSTR_BOOL ? 2 : it->allowed ? it->nallowed
-                                                        : (size_t)(it->hi - it->lo + 1);
-    for (size_t i = 0; i < n; i++) {
+    html_escape(b, wi->text);
+    genu_buf_puts(b, "</legend>");
+    if (wi->help) {
+        genu_buf_puts(b, "<p class=\"help\">");
+        html_escape(b, wi->help);
+        genu_buf_puts(b, "</p>");
+    }
+    genu_buf_puts(b, "<div class=\"opts\">");
+    for (size_t i = 0; i < wi->nlabels; i++) {
         char val[16];
         if (it->kind == INSTR_BOOL)
             snprintf(val, sizeof val, "%s", i ? "false" : "true");
@@ -273,10 +323,47 @@ static void item_html(genu_buf *b, const genu_instrument *in, const instr_item *
                      it->allowed ? (int)it->allowed[i] : (int)(it->lo + (int32_t)i));
         genu_buf_puts(b, "<label><input type=\"radio\" name=\"");
         html_escape(b, name);
-        genu_buf_printf(b, "\" value=\"%s\"> %s</label>", val,
-                        it->kind == INSTR_BOOL ? (i ? "no" : "yes") : val);
+        genu_buf_printf(b, "\" value=\"%s\"> ", val);
+        html_escape(b, wi->labels[i]);
+        genu_buf_puts(b, "</label>");
     }
     genu_buf_puts(b, "</div></fieldset>\n");
+}
+
+/* One instrument in its wording: title, instructions, recall, sections. */
+static void instrument_html(genu_buf *b, const genu_instrument *in, const wording *w)
+{
+    genu_buf_puts(b, "<section><h2>");
+    html_escape(b, w->title);
+    genu_buf_puts(b, "</h2>\n");
+    if (w->instructions) {
+        genu_buf_puts(b, "<p class=\"instructions\">");
+        html_escape(b, w->instructions);
+        genu_buf_puts(b, "</p>\n");
+    }
+    if (w->recall) {
+        genu_buf_puts(b, "<p class=\"recall\">Think of ");
+        html_escape(b, w->recall);
+        genu_buf_puts(b, ".</p>\n");
+    }
+    for (size_t s = 0; s < w->nsections; s++) {
+        const wording_section *sec = &w->sections[s];
+        if (sec->title) {
+            genu_buf_puts(b, "<h3>");
+            html_escape(b, sec->title);
+            genu_buf_puts(b, "</h3>\n");
+        }
+        if (sec->instructions) {
+            genu_buf_puts(b, "<p class=\"instructions\">");
+            html_escape(b, sec->instructions);
+            genu_buf_puts(b, "</p>\n");
+        }
+        for (size_t i = 0; i < sec->n; i++)
+            item_html(b, in, sec->items[i], w);
+    }
+    genu_buf_puts(b, "<p class=\"source\"><small>");
+    html_escape(b, w->source);
+    genu_buf_puts(b, "</small></p></section>\n");
 }
 
 static void form(ctx *c, int status, const store_survey *v, const char *token, const char *error)
@@ -299,17 +386,24 @@ static void form(ctx *c, int status, const store_survey *v, const char *token, c
     html_escape(b, token);
     genu_buf_puts(b, "\">\n");
     char *list = genu_arena_strdup(c->arena, v->instruments);
+    const char *dir = wording_dir(c), *lang = patient_language(c, v->patient);
+    if (!dir)
+        return;
     for (char *save = NULL, *id = list ? strtok_r(list, ",", &save) : NULL; id;
          id = strtok_r(NULL, ",", &save)) {
         const genu_instrument *in = instrument_find(id);
+        wording w;
+        genu_err err = {0};
         if (!in)
             continue;
-        genu_buf_puts(b, "<section><h2>");
-        html_escape(b, in->title);
-        genu_buf_puts(b, "</h2>\n");
-        for (size_t i = 0; i < in->nitems; i++)
-            item_html(b, in, &in->items[i]);
-        genu_buf_puts(b, "</section>\n");
+        if (wording_load(dir, in, lang, c->arena, &w, &err)) {
+            /* the wording was removed since the link was made */
+            fprintf(stderr, "genu: serve: survey: %s\n", err.msg);
+            page(c, 503, "Survey not available",
+                 "This survey cannot be shown just now. Please contact your clinic.");
+            return;
+        }
+        instrument_html(b, in, &w);
     }
     genu_buf_puts(b, "<p>Nothing is saved until you press the button. Questions you skip are "
                      "left blank.</p>\n<p><button type=\"submit\">Send my answers</button></p>"
