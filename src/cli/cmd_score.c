@@ -16,6 +16,8 @@
 #include "instruments/womac.h"
 #include "io/items.h"
 #include "io/scores.h"
+#include "io/settings.h"
+#include "io/wording.h"
 
 #define FLUSH_AT (64u * 1024u)
 
@@ -29,7 +31,8 @@ static const char usage[] =
     "range, blank) gives {\"line\":N,\"error\":\"...\"} in its place; scoring goes on\n"
     "and the exit status is 1. Null scores carry a note saying why.\n\n"
     "Options:\n"
-    "  --list           the instruments, their items, answers and scores\n"
+    "  --list           the instruments, their items, answers, scores and wording\n"
+    "                   (embedded, a file of wording.dir, or none installed)\n"
     "  --format FMT     text (default) or json, for --list\n"
     "  --womac-max-missing P,S,F\n"
     "                   WOMAC items that may be missing per subscale (pain of 5,\n"
@@ -75,7 +78,20 @@ static void answers_text(genu_buf *b, const instr_item *it)
         genu_buf_printf(b, "%s%d", k ? ", " : "", (int)it->allowed[k]);
 }
 
-static void list_text(genu_buf *b, const genu_instrument *in)
+/* The registry's wording.dir when the registry exists ("" otherwise): a
+ * list describes the wording a survey would show. */
+static const char *wording_dir(const cli_env *env, genu_arena *a)
+{
+    genu_store *s = NULL;
+    genu_err err = {0};
+    settings_value v = {"", "", false};
+    if (store_open(env->db, false, &s, &err) == GENU_OK)
+        settings_get(s, "wording.dir", a, &v, &err);
+    store_close(s);
+    return v.value && !err.code ? v.value : "";
+}
+
+static void list_text(genu_buf *b, const genu_instrument *in, const char *origin)
 {
     genu_buf_printf(b, "%s (version %d, %s level): %s\n  source: %s\n  items:\n", in->id,
                     in->version, instrument_level_name(in->level), in->title, in->source);
@@ -91,7 +107,10 @@ static void list_text(genu_buf *b, const genu_instrument *in)
     genu_buf_puts(b, "  scores: ");
     for (size_t i = 0; i < in->nscores; i++)
         genu_buf_printf(b, "%s%s", i ? ", " : "", in->score_keys[i]);
-    genu_buf_puts(b, "\n");
+    if (origin)
+        genu_buf_printf(b, "\n  wording: %s\n", origin);
+    else
+        genu_buf_puts(b, "\n  wording: none installed; surveys cannot ask it (docs/instruments.md)\n");
 }
 
 static json_t *item_json(const instr_item *it)
@@ -112,19 +131,20 @@ static json_t *item_json(const instr_item *it)
     return o;
 }
 
-static json_t *instrument_json(const genu_instrument *in)
+static json_t *instrument_json(const genu_instrument *in, const char *origin)
 {
     json_t *items = json_array(), *scores = json_array();
     for (size_t i = 0; i < in->nitems; i++)
         json_array_append_new(items, item_json(&in->items[i]));
     for (size_t i = 0; i < in->nscores; i++)
         json_array_append_new(scores, json_string(in->score_keys[i]));
-    return json_pack("{s:s,s:i,s:s,s:s,s:s,s:o,s:o}", "id", in->id, "version", in->version,
+    return json_pack("{s:s,s:i,s:s,s:s,s:s,s:o,s:o,s:o}", "id", in->id, "version", in->version,
                      "level", instrument_level_name(in->level), "title", in->title, "source",
-                     in->source, "items", items, "scores", scores);
+                     in->source, "items", items, "scores", scores, "wording",
+                     origin ? json_string(origin) : json_null());
 }
 
-static int list(const char *format, const char *only)
+static int list(const char *format, const char *only, const cli_env *env)
 {
     const genu_instrument *one = NULL;
     if (only && !(one = instrument_find(only)))
@@ -136,15 +156,21 @@ static int list(const char *format, const char *only)
     }
     genu_buf b = GENU_BUF_INIT;
     json_t *arr = json_array();
-    for (size_t i = 0; i < instrument_count(); i++) {
+    genu_arena *a = genu_arena_create();
+    const char *dir = a ? wording_dir(env, a) : "";
+    for (size_t i = 0; a && i < instrument_count(); i++) {
         const genu_instrument *in = instrument_at(i);
+        const char *origin = NULL;
         if (one && in != one)
             continue;
+        if (!wording_available(dir, in, a, &origin))
+            origin = NULL;
         if (json)
-            json_array_append_new(arr, instrument_json(in));
+            json_array_append_new(arr, instrument_json(in, origin));
         else
-            list_text(&b, in);
+            list_text(&b, in, origin);
     }
+    genu_arena_destroy(a);
     if (json) {
         json_t *doc = json_pack("{s:o}", "instruments", arr);
         genu_json_append(&b, doc);
@@ -316,7 +342,7 @@ int cmd_score(int argc, char **argv, const cli_env *env)
         i++;
     }
     if (want_list)
-        return list(format ? format : "text", id);
+        return list(format ? format : "text", id, env);
     if (format) {
         cli_error("--format applies to --list; scores are always JSON Lines");
         return CLI_EUSAGE;

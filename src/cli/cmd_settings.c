@@ -22,7 +22,20 @@ static const char usage[] =
     "      WOMAC items a subscale may miss, pain (0 to 5), stiffness (0 to 2),\n"
     "      function (0 to 17); each missing item is replaced by the mean of the\n"
     "      subscale's answered items, more missing make it null (womac, womac_nrs\n"
-    "      and koos's derived womac; docs/instruments.md)\n\n"
+    "      and koos's derived womac; docs/instruments.md)\n"
+    "  followup.schedule TIMEPOINTS: INSTRUMENTS[; ...]\n"
+    "      when patients are asked and what (default 6w,3m,6m,12m,24m,36m,48m,60m,\n"
+    "      yearly: nprs,pain_frequency,koos,global_improvement,patient_global)\n"
+    "  followup.reminder_days D,D (default 3,7; none for no reminders)\n"
+    "  followup.base_url URL   the public address survey links start with\n"
+    "  followup.sms_command PATH [ARGS]  run with a number and a text per message\n"
+    "  clinic.name TEXT        the clinic as messages name it\n"
+    "  smtp.url URL            smtp://HOST:PORT or smtps://HOST:PORT (\"\": no e-mail)\n"
+    "  smtp.from ADDRESS       the sender of invitations\n"
+    "  smtp.credentials_file PATH  user and password, mode 600 (else the\n"
+    "      environment's GENU_SMTP_USER and GENU_SMTP_PASSWORD)\n"
+    "  wording.dir PATH        installed instrument wording files (licensed ones)\n"
+    "  (docs/followup.md)\n\n"
     "Exit status: 0 done, 1 no registry or a stored response that does not\n"
     "re-score, 2 usage error (unknown KEY, a bad VALUE), 3 storage failure.\n";
 
@@ -59,6 +72,8 @@ static int set(genu_store *s, genu_arena *a, const char *key, const char *value)
         return cli_fail(&err);
     if (!c.changed)
         printf("%s is %s already; nothing changed\n", key, c.after);
+    else if (!settings_find(key, &err)->scoring)
+        printf("%s set to %s (was %s)\n", key, c.after, *c.before ? c.before : "\"\"");
     else if (strcmp(c.before, c.after) == 0)
         printf("%s set to %s (the value in force before); no scores change\n", key, c.after);
     else

@@ -543,15 +543,14 @@ static genu_str from_domain(const char *from)
     return (genu_str){at + 1, (size_t)(a.spec.p + a.spec.n - at - 1)};
 }
 
-/* The server's URL, checked: smtp or smtps, no credentials in it; the EHLO
- * name from the from address when it has no path. *local: the host is this
- * machine by name, so STARTTLS may be skipped. */
+/* The server's URL, checked: smtp or smtps, no credentials in it. *local:
+ * the host is this machine by name, where a password may go without TLS. */
 static int parse_url(const mail_config *cfg, CURLU **out, bool *local, genu_err *err)
 {
     if (check_field("url", cfg->url, err))
         return err->code;
     CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *path = NULL, *user = NULL;
+    char *scheme = NULL, *host = NULL, *user = NULL;
     int rc = GENU_OK;
     CURLUcode uc;
     if (!u)
@@ -575,20 +574,9 @@ static int parse_url(const mail_config *cfg, CURLU **out, bool *local, genu_err 
     }
     *local = strcasecmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
              strcmp(host, "[::1]") == 0;
-    if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK || !path[0] ||
-        strcmp(path, "/") == 0) {
-        genu_str d = from_domain(cfg->from);
-        char ehlo[300];
-        snprintf(ehlo, sizeof ehlo, "/%.*s", (int)d.n, d.p);
-        if (curl_url_set(u, CURLUPART_PATH, ehlo, 0) != CURLUE_OK) {
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-            goto out;
-        }
-    }
 out:
     curl_free(scheme);
     curl_free(host);
-    curl_free(path);
     curl_free(user);
     if (rc)
         curl_url_cleanup(u);

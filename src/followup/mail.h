@@ -20,7 +20,7 @@ typedef struct mail_config {
      * "smtp://127.0.0.1:2525" (upgraded with STARTTLS when the server offers
      * it; required when user is set, except on 127.0.0.1, [::1] and
      * localhost). No credentials in the URL. Its path, if any, is the EHLO
-     * name; without one the EHLO name is the from address's domain. */
+     * name (libcurl's default: this machine's host name). */
     const char *url;
     /* "Oak Park Knee Clinic <followup@example.org>" or a bare address; the
      * display name may be UTF-8 */

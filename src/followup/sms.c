@@ -225,11 +225,12 @@ typedef struct errtext {
     size_t n;
 } errtext;
 
-/* Reads what is there; closes *fd at end of file. */
+/* Reads what is there, up to 64 KiB a call so that a child writing without
+ * end cannot hold the caller past its deadline; closes *fd at end of file. */
 static void drain(int *fd, errtext *e)
 {
-    char chunk[512];
-    for (;;) {
+    char chunk[4096];
+    for (int i = 0; i < 16; i++) {
         ssize_t got = read(*fd, chunk, sizeof chunk);
         if (got < 0 && errno == EINTR)
             continue;

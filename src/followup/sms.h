@@ -31,8 +31,8 @@ int sms_number(const char *number, char out[SMS_DIGITS_MAX + 2], genu_err *err);
  * "sms command exited with status 3: <first line of its stderr>", "sms
  * command timed out after 30 s", "sms command not found: /opt/sms/send".
  * GENU_EINVAL (nothing run) for a bad number (sms_number), an empty text or
- * command, or more than SMS_ARGS_MAX words. detail is always written. The
- * child is always reaped. */
+ * command, or more than SMS_ARGS_MAX words. detail is always written (empty
+ * on success). The child is always reaped. */
 int sms_send(const char *command, const char *number, const char *text, long timeout_s,
              char detail[SMS_DETAIL_LEN], genu_err *err);
 

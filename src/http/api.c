@@ -12,6 +12,8 @@
 #include "http/decision.h"
 #include "http/fupages.h"
 #include "http/history.h"
+#include "io/settings.h"
+#include "io/wording.h"
 #include "http/html.h"
 #include "http/records.h"
 #include "http/survey.h"
@@ -229,6 +231,9 @@ static void me(ctx *c)
 static void instruments(ctx *c)
 {
     genu_buf *b = &c->out;
+    settings_value v;
+    genu_err err = {0};
+    const char *dir = settings_get(c->store, "wording.dir", c->arena, &v, &err) ? NULL : v.value;
     ctx_json(c, 200);
     genu_buf_puts(b, "{\"instruments\":[");
     for (size_t i = 0; i < instrument_count(); i++) {
@@ -266,7 +271,13 @@ static void instruments(ctx *c)
                 genu_buf_putc(b, ',');
             genu_buf_json_str(b, in->score_keys[k]);
         }
-        genu_buf_puts(b, "]}");
+        const char *origin = NULL;
+        genu_buf_puts(b, "],\"wording\":");
+        if (dir && wording_available(dir, in, c->arena, &origin))
+            genu_buf_json_str(b, origin);
+        else
+            genu_buf_puts(b, "null");
+        genu_buf_puts(b, "}");
     }
     genu_buf_puts(b, "]}\n");
 }
@@ -416,6 +427,7 @@ static void dispatch(ctx *c)
     case ROUTE_RECORD_PUT: records_put(c); break;
     case ROUTE_RECORD_DELETE: records_delete(c); break;
     case ROUTE_INSTRUMENTS: instruments(c); break;
+    case ROUTE_WORDING: survey_wording(c); break;
     case ROUTE_CLAIM: analyses_claim(c); break;
     case ROUTE_SURVIVAL: analyses_survival(c); break;
     case ROUTE_REPORT: analyses_report(c); break;

@@ -25,6 +25,7 @@ static const route_def routes[] = {
     {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF},
     {"DELETE", "/api/v1/records/{type}/{id}", ROUTE_RECORD_DELETE, STAFF},
     {"GET", "/api/v1/instruments", ROUTE_INSTRUMENTS, READERS},
+    {"GET", "/api/v1/instruments/{id}/wording", ROUTE_WORDING, READERS},
     {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS},
     {"GET", "/api/v1/survival", ROUTE_SURVIVAL, READERS},
     {"GET", "/api/v1/report", ROUTE_REPORT, READERS},

@@ -39,7 +39,8 @@ typedef enum {
     ROUTE_FU_RATES,
     ROUTE_FU_WINDOWS,
     ROUTE_UNSUB_PAGE,
-    ROUTE_UNSUB_SUBMIT
+    ROUTE_UNSUB_SUBMIT,
+    ROUTE_WORDING
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

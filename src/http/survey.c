@@ -483,12 +483,13 @@ static int build_responses(ctx *c, const store_survey *v, char **keys, char **va
         }
         json_object_set_new(items[i], ins[i]->items[item].code, val);
     }
+    /* a questionnaire left wholly blank is not stored; at least one must
+     * be answered */
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         genu_err err = {0};
-        if (json_object_size(items[i]) == 0) {
-            snprintf(why, whylen, "Please answer the questions of \"%s\".", ins[i]->title);
-            goto out;
-        }
+        if (json_object_size(items[i]) == 0)
+            continue;
         json_t *line = json_pack("{s:s,s:s}", "type", "response", "patient", v->patient);
         if (ins[i]->level == INSTR_LEVEL_KNEE)
             json_object_set_new(line, "knee",
@@ -502,14 +503,18 @@ static int build_responses(ctx *c, const store_survey *v, char **keys, char **va
         genu_buf b = GENU_BUF_INIT;
         genu_json_append(&b, line);
         json_decref(line);
-        int bad = b.oom || record_json_parse(b.p, b.len, c->arena, &recs[i], &err);
+        int bad = b.oom || record_json_parse(b.p, b.len, c->arena, &recs[k++], &err);
         genu_buf_free(&b);
         if (bad) {
             snprintf(why, whylen, "Some answers are not valid: %.240s", err.msg);
             goto out;
         }
     }
-    *nrec = n;
+    if (k == 0) {
+        snprintf(why, whylen, "Please answer at least one question before sending.");
+        goto out;
+    }
+    *nrec = k;
     rc = 0;
 out:
     for (size_t i = 0; i < n; i++)
@@ -661,4 +666,30 @@ void survey_submit(ctx *c)
         return;
     }
     api_write_then(c, actor, submit_write, j, submitted);
+}
+
+void survey_wording(ctx *c)
+{
+    const char *id = genu_arena_strndup(c->arena, c->route.param[0].p, c->route.param[0].n);
+    const genu_instrument *in = id ? instrument_find(id) : NULL;
+    const char *lang = ctx_query(c, "language"), *dir;
+    wording w;
+    genu_err err = {0};
+    if (!in) {
+        ctx_error(c, 404, "not_found", NULL, "no instrument \"%s\"", id ? id : "");
+        return;
+    }
+    if (!(dir = wording_dir(c)))
+        return;
+    if (wording_load(dir, in, lang, c->arena, &w, &err)) {
+        if (err.code == GENU_ENOTFOUND)
+            ctx_error(c, 404, "no_wording", NULL, "%s", err.msg);
+        else if (err.code == GENU_EINVAL && lang)
+            ctx_error(c, 400, "bad_request", "language", "%s", err.msg);
+        else
+            ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    wording_json(&c->out, &w);
 }

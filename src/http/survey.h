@@ -12,6 +12,9 @@
 void survey_create(ctx *c); /* POST /api/v1/surveys */
 void survey_page(ctx *c);   /* GET /s/{token} */
 void survey_submit(ctx *c); /* POST /s/{token} */
+/* GET /api/v1/instruments/{id}/wording: the installed wording (io/wording.h
+ * wording_json), ?language=xx; 404 when none is installed. */
+void survey_wording(ctx *c);
 
 /* Decodes application/x-www-form-urlencoded text (n bytes) in place into
  * up to max pairs; '+' is a space, %XX a byte. Returns the number of pairs,

@@ -22,6 +22,7 @@
 typedef struct settings_def {
     const char *key;     /* "womac.max_missing" */
     const char *summary; /* one line for listings and --help */
+    bool scoring;        /* responses are scored with it (a change re-scores) */
 } settings_def;
 
 /* The known settings in listing order; i < settings_count(). */

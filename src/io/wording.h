@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "instruments/instrument.h"
 
@@ -65,5 +66,10 @@ bool wording_available(const char *dir, const genu_instrument *in, genu_arena *a
 /* Whether item `item` of in is answered by a typed number (it has anchors)
  * rather than by choosing a label. */
 bool wording_numeric(const wording *w, int item);
+
+/* The wording as JSON, the file's shape plus "origin" (docs/api.md):
+ * what the web form shows staff entering answers taken on paper or by
+ * phone. */
+void wording_json(genu_buf *b, const wording *w);
 
 #endif

@@ -33,7 +33,8 @@ typedef struct pg_store {
     bool in_tx; /* a transaction (read or write) is open on db */
     /* the per-type statements, built at open */
     char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_docs[PG_NT],
-        *q_get[PG_NT], *q_load_one[PG_NT], *q_del[PG_NT], *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT];
+        *q_get[PG_NT], *q_load_one[PG_NT], *q_del[PG_NT], *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT],
+        *q_list_every[PG_NT];
     /* statements prepared on this connection (by SQL address), named "g<i>" */
     const char *prepared[PG_MAXSTMT];
     int nprepared;

@@ -417,7 +417,12 @@ static int build_statements(pg_store *s, genu_err *err)
                         t == GENU_REC_PATIENT ? "id" : "date NULLS FIRST,knee NULLS FIRST,seq",
                         np + 1, np + 2);
         s->q_list[t] = build(&b);
-        if (!s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] || !s->q_load_one[t] ||
+        /* store_list of every patient (q->every_patient): LIMIT $1 OFFSET $2 */
+        genu_buf_printf(&b, "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY patient,"
+                        "date NULLS FIRST,knee NULLS FIRST,seq LIMIT $1 OFFSET $2",
+                        tb->cols, tb->name);
+        s->q_list_every[t] = build(&b);
+        if (!s->q_list_every[t] || !s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] || !s->q_load_one[t] ||
             !s->q_del[t] || !s->q_count[t] || !s->q_list_count[t] || !s->q_list[t]) {
             genu_buf_free(&b);
             return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -443,6 +448,7 @@ static void pg_close(genu_store *gs)
         free(s->q_count[t]);
         free(s->q_list_count[t]);
         free(s->q_list[t]);
+        free(s->q_list_every[t]);
     }
     /* closing the connection rolls back an open transaction */
     PQfinish(s->db);
@@ -831,22 +837,11 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
 {
     pg_store *s = (pg_store *)gs;
     pg_params p = {0};
-    char every[512];
     const char *q_count = s->q_list_count[t], *q_page = s->q_list[t];
     if (t != GENU_REC_PATIENT && !q->patient && q->every_patient) {
         /* every patient's records: no parameter but the page ($1, $2) */
-        snprintf(every, sizeof every, "SELECT count(*) FROM %s", pg_tables[t].name);
-        PGresult *c = pg_run(s, every, &p, err, "counting records");
-        if (!c)
-            return err->code;
-        *total = (size_t)pg_col_int(c, 0, 0);
-        PQclear(c);
-        snprintf(every, sizeof every,
-                 "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY patient,date,"
-                 "knee NULLS FIRST,seq LIMIT $1 OFFSET $2",
-                 pg_tables[t].cols, pg_tables[t].name);
-        q_page = every;
-        q_count = NULL;
+        q_count = s->q_count[t];
+        q_page = s->q_list_every[t];
     } else if (t == GENU_REC_PATIENT) {
         pg_p_text(&p, q->sites);
         pg_p_text(&p, q->search);

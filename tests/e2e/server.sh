@@ -188,7 +188,9 @@ check "  saying so" grep -q 'already been used' "$T/body"
 want 410 anon GET "$URL"
 want 404 anon GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 check "  unknown link page is HTML" grep -q 'not valid' "$T/body"
-want 201 admin POST /api/v1/surveys '{"patient":"P3","knee":"right","instruments":["nprs","eq_vas"]}'
+want 422 admin POST /api/v1/surveys '{"patient":"P3","knee":"right","instruments":["nprs","eq_vas"]}'
+check "  an instrument without installed wording is refused, saying so" grep -q '"code":"no_wording".*no wording of eq_vas is installed' "$T/body"
+want 201 admin POST /api/v1/surveys '{"patient":"P3","knee":"right","instruments":["nprs","patient_global"]}'
 URL2=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["url"])' "$T/body")
 registry_sql "$DB" "UPDATE survey_link SET expires_us=1 WHERE patient='P3'"
 want 410 anon GET "$URL2"
@@ -232,6 +234,7 @@ while read -r m p; do
   path=${p//\{type\}/diagnosis}; path=${path//\{id\}/D1}; path=${path//\{token\}/${URL#/s/}}
   [ "$p" = /api/v1/patients/{id} ] && path=/api/v1/patients/P1
   [ "$p" = /api/v1/patients/{id}/advice ] && path=/api/v1/patients/P1/advice
+  [ "$p" = "/api/v1/instruments/{id}/wording" ] && path=/api/v1/instruments/nprs/wording
   [ "$p" = /api/v1/patients/{id}/case ] && path=/api/v1/patients/P1/case
   # a file of the embedded web interface (none when built without web/dist: then 404 is right)
   if [ "$p" = "/assets/{file}" ]; then
@@ -240,6 +243,8 @@ while read -r m p; do
   fi
   [ "$m" = DELETE ] && path=/api/v1/records/diagnosis/NOPE-NOT-THERE
   st=$(req admin "$m" "$path" '{}')
+  # an unsubscribe link made by no message: the route answers with its own page
+  [ "$p" = "/u/{token}" ] && [ "$st" = 404 ] && grep -q 'This link is not valid' "$T/body" && st=404-page
   if [ "$m" = DELETE ] || [ "$st" != 404 ]; then pass "documented $m $p answers ($st)"; else fail "documented $m $p is 404"; fi
 done <paths.txt
 

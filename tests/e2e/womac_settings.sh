@@ -98,7 +98,7 @@ bad_value "a function threshold of 18" 'function: 18 is out of range (0 to 17)' 
 bad_value "a negative threshold" 'pain: -1 is out of range' set womac.max_missing -1,0,3
 bad_value "two numbers" 'expected three whole numbers pain,stiffness,function' set womac.max_missing 1,0
 bad_value "a fraction" 'expected three whole numbers' set womac.max_missing 1.5,0,3
-bad_value "an unknown key" 'unknown setting "womac.max_mising" (known: womac.max_missing)' set womac.max_mising 1,0,3
+bad_value "an unknown key" 'unknown setting "womac.max_mising" (known: womac.max_missing, followup.schedule' set womac.max_mising 1,0,3
 bad_value "an unknown key to get" 'unknown setting "deid_key"' get deid_key
 bad_value "a missing value" 'expected KEY VALUE' set womac.max_missing
 bad_value "an unknown subcommand" 'unknown subcommand "reset"' reset
@@ -201,10 +201,24 @@ check "  recording it" grep -q '"scoring":{"womac_max_missing":\[2,0,3\]}' body
 check "the change re-scored H1, stored before it" grep -q '"id":"H1".*"scores":{"pain":5,' <(G export)
 check "PUT H1 again: 200" test "$(api -X PUT --data-binary "$(womac_line H1 2020-05-01)" "$B/api/v1/records/response/H1")" = 200
 check "  unchanged" grep -q '"result":"unchanged"' body
+# WOMAC is licensed: genu ships no wording, so this registry installs its own
+# (placeholder text standing in for a licensed clinic's file) in wording.dir
+check "a survey link for womac without wording: 422" test "$(api --data-binary '{"patient":"C","knee":"left","instruments":["womac"]}' "$B/api/v1/surveys")" = 422
+check "  saying why" grep -q 'no wording of womac is installed' body
+mkdir -p wording
+python3 -c 'import json
+W=["P%d"%i for i in range(1,6)]+["S1","S2"]+["F%d"%i for i in range(1,18)]
+lab=["None","Mild","Moderate","Severe","Extreme"]
+json.dump({"instrument":"womac","language":"en","title":"WOMAC (test wording)","version":None,
+  "recall":"the last 48 hours","instructions":None,"source":"test fixture","terms":"test only",
+  "reproduction":"licensed","sections":[{"title":None,"instructions":None,"items":W}],
+  "items":{c:{"text":"Test question "+c,"labels":lab} for c in W}},open("wording/womac.en.json","w"))'
+G settings set wording.dir "$PWD/wording" >/dev/null
 check "a survey link for womac: 201" test "$(api --data-binary '{"patient":"C","knee":"left","instruments":["womac"]}' "$B/api/v1/surveys")" = 201
 URL=$(python3 -c 'import json;print(json.load(open("body"))["url"])')
 form="womac.P1=2&womac.P2=2&womac.P3=2&womac.S1=1&womac.S2=1"
 for i in $(seq 1 17); do form="$form&womac.F$i=0"; done
+check "  the survey page shows the installed wording" test "$(curl -s "$B$URL" | grep -c 'Test question P1')" = 1
 check "the patient submits with P4, P5 unanswered: 200" test "$(curl -s -o body -w '%{http_code}' --data-binary "$form" "$B$URL")" = 200
 check "  stored with pain 6 + 2 x 2 = 10" grep -q '"patient":"C".*"instrument":"womac".*"scores":{"pain":10,' <(G export)
 kill $SPID 2>/dev/null; wait $SPID 2>/dev/null

@@ -128,7 +128,7 @@ static int start_server(server *s, const char *host, const char *handler, const 
     char listen[32], logp[256];
     snprintf(listen, sizeof listen, "%s:%d", host, port);
     snprintf(logp, sizeof logp, "%s/%s", dir, log);
-    char *argv[] = {"timeout", "300", PYTHON,          "-m",        "aiosmtpd", "-n", "-l",
+    char *argv[] = {"timeout", "120", PYTHON,          "-m",        "aiosmtpd", "-n", "-l",
                     listen,    "-c",  (char *)handler, (char *)arg, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;

@@ -242,6 +242,20 @@ static void a_hanging_command_is_killed_with_its_children(void **state)
     assert_false(alive(child));
 }
 
+static void an_endless_stderr_is_timed_out(void **state)
+{
+    (void)state;
+    script("chatter.sh", "exec yes 'still going' >&2");
+    char cmd[256], detail[SMS_DETAIL_LEN];
+    genu_err err = {0};
+    snprintf(cmd, sizeof cmd, "%s/chatter.sh", dir);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(sms_send(cmd, "+15551234567", "hi", 1, detail, &err), GENU_EIO);
+    assert_true(seconds_since(&t0) < 5);
+    assert_string_equal(detail, "sms command timed out after 1 s");
+}
+
 static void a_missing_program_is_named(void **state)
 {
     (void)state;
@@ -347,6 +361,7 @@ int main(void)
         cmocka_unit_test(a_failing_command_reports_its_status_and_stderr),
         cmocka_unit_test(a_long_stderr_is_cut),
         cmocka_unit_test(a_hanging_command_is_killed_with_its_children),
+        cmocka_unit_test(an_endless_stderr_is_timed_out),
         cmocka_unit_test(a_missing_program_is_named),
         cmocka_unit_test(programs_are_found_on_path),
         cmocka_unit_test(the_command_inherits_nothing),

@@ -108,7 +108,11 @@ static void default_until_set(void **state)
     assert_int_equal(settings_scoring(f->s, f->a, &o, &err), GENU_OK);
     assert_true(instrument_opts_equal(&o, NULL));
     assert_int_equal(settings_get(f->s, "deid_key", f->a, &v, &err), GENU_EINVAL);
-    assert_string_equal(err.msg, "unknown setting \"deid_key\" (known: womac.max_missing)");
+    assert_string_equal(err.msg, "unknown setting \"deid_key\" (known: womac.max_missing, "
+                                 "followup.schedule, followup.reminder_days, followup.base_url, "
+                                 "followup.sms_command, clinic.name, smtp.url, smtp.from, "
+                                 "smtp.credentials_file, wording.dir)");
+    assert_int_equal(settings_get(f->s, "followup_key", f->a, &v, &err), GENU_EINVAL);
 }
 
 static void values_are_checked_and_made_canonical(void **state)
