@@ -203,6 +203,26 @@ check "  de-identified export keeps messages without time or error" \
   sh -c "'$GENU' --db '$DB' export --deidentify | grep '\"type\":\"message\"' | grep -v -q -E 'last_attempt|error|P5'"
 expect_status 0 "the audit trail verifies" G audit verify
 
+# ---- genu serve runs the job itself while a channel is configured
+D4=$(new_registry served)
+"$GENU" --db "$D4" init >/dev/null
+printf '%s\n' '{"type":"patient","id":"P9","site":"oak","sex":"male","birth_year":1950}' \
+  '{"type":"identity","patient":"P9","email":"p9@example.org"}' \
+  "{\"type\":\"treatment\",\"patient\":\"P9\",\"knee\":\"left\",\"date\":\"$T45\",\"kind\":\"prp\",\"sites\":[\"intra_articular\"]}" |
+  "$GENU" --db "$D4" import - >/dev/null
+for kv in "followup.base_url https://survey.example.org" "smtp.url smtp://127.0.0.1:$SMTP_PORT" \
+          "smtp.from followup@oak.example"; do
+  "$GENU" --db "$D4" settings set $kv >/dev/null
+done
+start_server "$D4" --threads 2 --followup-interval 1
+for _ in $(seq 100); do [ -n "$(mail_to p9@example.org)" ] && break; sleep 0.1; done
+check "genu serve sent the invitation itself" test -n "$(mail_to p9@example.org)"
+check "  with the public base URL" grep -q -a 'https://survey.example.org/s/' "$(mail_to p9@example.org)"
+check "  and answered requests meanwhile" test "$(curl -s -o /dev/null -w '%{http_code}' "$B/")" = 200
+sleep 2
+check "  once: later runs found nothing new" test "$(mail_to p9@example.org | wc -l)" = 1
+check "  its runs are logged" grep -q 'genu: followup: 1 due, 1 invited' "$T/serve.err"
+
 # ---- kill -9 in the middle of runs: no invitation lost, no reminder twice
 D3=$(new_registry crash)
 "$GENU" --db "$D3" init >/dev/null
