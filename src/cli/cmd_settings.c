@@ -49,7 +49,8 @@ static int list(genu_store *s, genu_arena *a)
         if (strcmp(v.value, v.fallback) == 0)
             printf("%s=%s (default)\n", settings_at(i)->key, v.value);
         else
-            printf("%s=%s (default %s)\n", settings_at(i)->key, v.value, v.fallback);
+            printf("%s=%s (default %s)\n", settings_at(i)->key, v.value,
+                   *v.fallback ? v.fallback : "\"\"");
     }
     return CLI_OK;
 }
