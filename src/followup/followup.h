@@ -52,6 +52,7 @@ typedef struct followup_window {
     genu_date last_message; /* latest delivery for this window, or NONE */
     bool link_used;
     followup_skip skip;     /* set by the scan for windows it cannot message */
+    int channel;            /* else the channel that reaches the patient (MSG_EMAIL, MSG_SMS) */
     const char *phone;      /* the identity's number (staff lists only) */
 } followup_window;
 

@@ -124,6 +124,13 @@ static int parse_addr(const char *field, const char *s, addr *out, genu_err *err
     return GENU_OK;
 }
 
+bool mail_address_ok(const char *address)
+{
+    addr a;
+    genu_err err = {0};
+    return address && parse_addr("to", address, &a, &err) == GENU_OK;
+}
+
 static int check_message_id(const char *id, genu_err *err)
 {
     if (check_field("message_id", id, err))

@@ -7,6 +7,7 @@
 #ifndef GENU_FOLLOWUP_MAIL_H
 #define GENU_FOLLOWUP_MAIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -73,6 +74,10 @@ int mail_send(const mail_config *cfg, const mail_message *m, mail_result *result
  * addr-spec; out is then unchanged. GENU_ENOMEM. Pure. */
 int mail_format(const mail_config *cfg, const mail_message *m, int64_t now_us,
                 const char *message_id, genu_buf *out, genu_err *err);
+
+/* Whether address is one mail_send can send to (a plain ASCII addr-spec,
+ * bare or as "Name <addr>"). */
+bool mail_address_ok(const char *address);
 
 /* The SMTP credentials. With a path: the file holds two lines, user then
  * password, or one line "user:password"; a file that group or others may

@@ -9,6 +9,8 @@
 #include "analysis/cohort.h"
 #include "core/hash.h"
 #include "followup/internal.h"
+#include "followup/mail.h"
+#include "followup/sms.h"
 #include "io/record_json.h"
 #include "io/settings.h"
 
@@ -305,11 +307,14 @@ static int load_contacts(genu_store *s, genu_arena *a, genu_hash **by, contact *
     return GENU_OK;
 }
 
-/* Which channel reaches a patient, or why none does. */
+/* Which channel reaches a patient, or why none does (an address no server
+ * would take counts as none). */
 static followup_skip reach(const followup_config *cfg, const contact *c, int *channel)
 {
-    bool mail = c && c->email && *cfg->smtp_url;
-    bool sms = c && c->phone && *cfg->sms_command;
+    char number[SMS_DIGITS_MAX + 2];
+    genu_err e = {0};
+    bool mail = c && c->email && *cfg->smtp_url && mail_address_ok(c->email);
+    bool sms = c && c->phone && *cfg->sms_command && sms_number(c->phone, number, &e) == GENU_OK;
     if (c && c->contact == CONTACT_NONE)
         return FU_SKIP_OPTED_OUT;
     if (c && c->contact == CONTACT_EMAIL)
@@ -442,7 +447,7 @@ static int knee_windows(scan_ctx *x, const cohort *co, const cohort_knee *k, gen
             continue;
         followup_window w = {p->id, p->u.patient.site, k->knee, tp, k->index, first, last, g,
                              GENU_DATE_NONE, GENU_DATE_NONE, false, 0, GENU_DATE_NONE, false,
-                             FU_SKIP_NONE, c ? c->phone : NULL};
+                             FU_SKIP_NONE, MSG_EMAIL, c ? c->phone : NULL};
         answered(co, k, g, first, open ? x->as_of : last, &w.answered);
         char key[512];
         size_t ai;
@@ -463,8 +468,7 @@ static int knee_windows(scan_ctx *x, const cohort *co, const cohort_knee *k, gen
             else if (e.code != GENU_ENOTFOUND)
                 return GENU_FAIL(err, e.code, "%s", e.msg);
         }
-        int channel;
-        w.skip = reach(x->cfg, c, &channel);
+        w.skip = reach(x->cfg, c, &w.channel);
         if (push(x, &w, err))
             return err->code;
     }

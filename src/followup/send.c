@@ -115,8 +115,10 @@ static int address(job *j, const char *patient, int channel, const char **to, co
 }
 
 /* Delivers message r (its doc in doc, borrowed) once. Returns GENU_OK when
- * accepted, GENU_EIO with why filled when not; other codes are errors of
- * the job itself. */
+ * accepted, GENU_EIO with why filled when not (worth trying again),
+ * GENU_ENOTFOUND with why filled when it never can be (the patient opted
+ * out, has no address now, or an address no server takes); other codes are
+ * errors of the job itself. */
 static int deliver(job *j, const genu_record *r, json_t *doc, char why[256], genu_err *err)
 {
     const char *to, *lang, *unsub_token, *unsub = NULL;
@@ -130,7 +132,7 @@ static int deliver(job *j, const genu_record *r, json_t *doc, char why[256], gen
     if (!to) {
         snprintf(why, 256, "the patient has no %s now, or asked for no messages",
                  r->u.message.channel == MSG_EMAIL ? "e-mail address" : "number");
-        return GENU_EIO;
+        return GENU_ENOTFOUND;
     }
     for (size_t i = 0; i < json_array_size(f); i++) {
         const followup_window *w = open_window(j, r->patient, json_array_get(f, i));
@@ -162,10 +164,17 @@ static int deliver(job *j, const genu_record *r, json_t *doc, char why[256], gen
         if (rc == GENU_OK)
             return GENU_OK;
         snprintf(why, 256, "%.255s", res.detail[0] ? res.detail : e.msg);
-        return GENU_EIO;
+        /* a malformed address never goes through; a bad mail configuration
+         * is retried, so that fixing it delivers */
+        return rc == GENU_EINVAL && strncmp(e.msg, "to:", 3) == 0 ? GENU_ENOTFOUND : GENU_EIO;
     }
     char detail[256] = "";
-    int rc = sms_send(j->cfg.sms_command, to, c.sms, 30, detail, &e);
+    char number[SMS_DIGITS_MAX + 2];
+    if (sms_number(to, number, &e)) {
+        snprintf(why, 256, "%.255s", e.msg);
+        return GENU_ENOTFOUND;
+    }
+    int rc = sms_send(j->cfg.sms_command, number, c.sms, 30, detail, &e);
     if (rc == GENU_OK)
         return GENU_OK;
     snprintf(why, 256, "%.255s", detail[0] ? detail : e.msg);
@@ -217,12 +226,12 @@ static int attempt(job *j, const genu_record *stored, json_t *doc, genu_err *err
     if (!now)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     int rc = deliver(j, &r, now, why, err);
-    if (rc != GENU_OK && rc != GENU_EIO) {
+    if (rc != GENU_OK && rc != GENU_EIO && rc != GENU_ENOTFOUND) {
         json_decref(now);
         return rc;
     }
-    rc = set_status(j, now, rc == GENU_OK ? MSG_SENT : MSG_FAILED, false,
-                    rc == GENU_OK ? NULL : why, &r, err);
+    int status = rc == GENU_OK ? MSG_SENT : rc == GENU_EIO ? MSG_FAILED : MSG_ABANDONED;
+    rc = set_status(j, now, status, false, status == MSG_SENT ? NULL : why, &r, err);
     json_decref(now);
     if (rc)
         return rc;
@@ -232,6 +241,8 @@ static int attempt(job *j, const genu_record *stored, json_t *doc, genu_err *err
             j->sum->invited += nwin;
         else
             j->sum->reminded += nwin;
+    } else if (r.u.message.status == MSG_ABANDONED) {
+        j->sum->abandoned++;
     } else {
         j->sum->failed++;
     }
@@ -450,22 +461,7 @@ static int plan_patient(job *j, size_t lo, size_t hi, genu_err *err)
     size_t dummy;
     if ((ni == 0 && nr == 0) || skip != FU_SKIP_NONE || genu_hash_get(j->busy, patient, &dummy))
         return GENU_OK;
-    int channel = MSG_EMAIL;
-    {
-        /* the channel the scan found: e-mail when it reaches, else text */
-        genu_record id, full;
-        genu_err e = {0};
-        if (store_get(j->s, GENU_REC_IDENTITY, patient, j->a, &id, &e) == GENU_OK &&
-            record_json_parse(id.doc, strlen(id.doc), j->a, &full, &e) == GENU_OK) {
-            const genu_identity *x = &full.u.identity;
-            bool mail = x->email && *j->cfg.smtp_url, sms = x->phone && *j->cfg.sms_command;
-            if (x->contact && vocab_contact(x->contact) == CONTACT_SMS)
-                mail = false;
-            if (x->contact && vocab_contact(x->contact) == CONTACT_EMAIL)
-                sms = false;
-            channel = mail ? MSG_EMAIL : sms ? MSG_SMS : MSG_EMAIL;
-        }
-    }
+    int channel = j->w[lo].channel;
     if (j->o->dry_run) {
         if (ni)
             j->sum->invited += ni;

@@ -62,6 +62,9 @@ cat >reg.jsonl <<JL
 {"type":"identity","patient":"P6","email":"p6@example.org"}
 {"type":"treatment","patient":"P6","knee":"left","date":"$T45","kind":"prp","sites":["intra_articular"]}
 {"type":"response","patient":"P6","knee":"left","date":"$(day -3)","instrument":"nprs","items":{"intensity":2}}
+{"type":"patient","id":"P7","site":"elm","sex":"male","birth_year":1951}
+{"type":"identity","patient":"P7","email":"not an address@example"}
+{"type":"treatment","patient":"P7","knee":"left","date":"$T45","kind":"prp","sites":["intra_articular"]}
 JL
 DB=$(new_registry fu)
 G init >/dev/null
@@ -86,8 +89,8 @@ G settings set followup.sms_command "$T/sms.sh" >/dev/null
 # ---- a dry run says what would happen and changes nothing
 expect_status 0 "followup send --dry-run" G followup send --dry-run --format json
 cp out dry.json
-check "  due: P1 (2 knees), P2, P3, P4, P5 (P6 answered); P2 opted out, P4 no address" \
-  python3 -c 'import json,sys;d=json.load(open("dry.json"));sys.exit(0 if (d["due"],d["invited"],d["skipped"])==(6,4,{"no_address":1,"opted_out":1,"deceased":0}) else 1)'
+check "  due: P1 (2 knees), P2, P3, P4, P5, P7 (P6 answered); P2 opted out, P4 and P7 no (usable) address" \
+  python3 -c 'import json,sys;d=json.load(open("dry.json"));sys.exit(0 if (d["due"],d["invited"],d["skipped"])==(7,4,{"no_address":2,"opted_out":1,"deceased":0}) else 1)'
 check "  koos is scheduled but has no installed wording: not asked" grep -q '"not_asked":\["koos"\]' dry.json
 check "  nothing stored" cmp -s before.jsonl <(G export)
 check "  nothing sent" test "$(mails)" = 0 -a ! -s sms.log
@@ -100,8 +103,8 @@ smtp_start
 # ---- day 0: invitations
 expect_status 0 "send: invitations" G followup send --format json
 cp out d0.json
-check "  4 windows invited, P4 skipped (no address)" \
-  python3 -c 'import json,sys;d=json.load(open("d0.json"));sys.exit(0 if (d["invited"],d["skipped"]["no_address"],d["failed"])==(4,1,0) else 1)'
+check "  4 windows invited, P4 and P7 skipped (no usable address)" \
+  python3 -c 'import json,sys;d=json.load(open("d0.json"));sys.exit(0 if (d["invited"],d["skipped"]["no_address"],d["failed"],d["abandoned"])==(4,2,0,0) else 1)'
 check "  one e-mail per patient: P1 (both knees) and P5" test "$(mails)" = 2
 check "  one text message to P3" test "$(grep -c '^+15550003|' sms.log)" = 1
 check "  P3's text carries a survey link" grep -q "^+15550003|.*$B/s/" sms.log
