@@ -36,7 +36,7 @@ int cmd_demo(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    synth_opts o = {1, 2000, 0, genu_date_today(), NULL};
+    synth_opts o = {1, 2000, 0, genu_date_today(), NULL, NULL};
     for (int i = 1; i < argc;) {
         const char *v;
         unsigned long long n;

@@ -1,6 +1,7 @@
 /* cmd_synth: `genu synth` writes a synthetic registry as JSON Lines
  * (docs/synth.md), or imports it straight into the registry with --import. */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 
 static const char usage[] =
     "usage: genu [--db PATH] synth [--patients N] [--seed S] [--start YEAR] [--as-of DATE]\n"
-    "                              [--output FILE|-] [--import] [--params]\n\n"
+    "                              [--output FILE|-] [--import] [--params]\n"
+    "                              [--set NAME=VALUE]...\n\n"
     "Generates a synthetic registry of knee patients (docs/synth.md) as JSON Lines.\n"
     "The same options give the same bytes.\n\n"
     "  --patients N   patients to generate (default 1000, at most 10000000)\n"
@@ -22,7 +24,10 @@ static const char usage[] =
     "  --as-of DATE   nothing is dated after DATE (default today)\n"
     "  --output FILE  write to FILE (default -, stdout)\n"
     "  --import       import into the registry (--db) instead of writing\n"
-    "  --params       print the model's parameter table (markdown) and exit\n";
+    "  --params       print the model's parameter table (markdown) and exit\n"
+    "  --set NAME=VALUE  run the model with another value of a parameter of the\n"
+    "                 table (repeatable): a what-if, such as lower dropout_before_24m\n"
+    "                 for a registry that collects its own follow-up\n";
 
 /* A decimal unsigned integer in [0, max], all of s. */
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -51,11 +56,44 @@ typedef struct synth_args {
     synth_opts o;
     const char *output;
     bool import, params, has_start;
+    double values[SYNTH_MAX_PARAMS]; /* --set, by parameter index; NAN: the table's */
 } synth_args;
+
+/* --set NAME=VALUE: a known parameter and a finite value, within [0, 1]
+ * for probabilities, shares and fractions, never negative otherwise. */
+static int set_param(synth_args *a, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    char name[64], *end;
+    if (!eq || (size_t)(eq - v) >= sizeof name) {
+        cli_error("--set: expected NAME=VALUE, not \"%s\"", v);
+        return CLI_EUSAGE;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+    int k = synth_param_index(name);
+    if (k < 0 || (size_t)k >= sizeof a->values / sizeof a->values[0]) {
+        cli_error("--set: no parameter \"%s\" (see genu synth --params)", name);
+        return CLI_EUSAGE;
+    }
+    double x = strtod(eq + 1, &end);
+    const char *unit = synth_param_at((size_t)k)->unit;
+    bool unit_range = !strcmp(unit, "probability") || !strcmp(unit, "share") ||
+                      !strcmp(unit, "fraction");
+    if (!eq[1] || *end || !isfinite(x) || x < 0 || (unit_range && x > 1)) {
+        cli_error("--set: %s: expected %s, not \"%s\"", name,
+                  unit_range ? "a number from 0 to 1" : "a number of at least 0", eq + 1);
+        return CLI_EUSAGE;
+    }
+    a->values[k] = x;
+    a->o.values = a->values;
+    return CLI_OK;
+}
 
 static int parse_args(int argc, char **argv, synth_args *a)
 {
     memset(a, 0, sizeof *a);
+    for (size_t k = 0; k < sizeof a->values / sizeof a->values[0]; k++)
+        a->values[k] = NAN;
     a->o.patients = 1000;
     a->o.seed = 1;
     a->o.as_of = genu_date_today();
@@ -96,6 +134,9 @@ static int parse_args(int argc, char **argv, synth_args *a)
                 cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
                 return CLI_EUSAGE;
             }
+        } else if ((r = cli_opt(argc, argv, &i, "--set", &v)) != 0) {
+            if (r < 0 || set_param(a, v))
+                return CLI_EUSAGE;
         } else if ((r = cli_opt(argc, argv, &i, "--output", &v)) != 0) {
             if (r < 0)
                 return CLI_EUSAGE;

@@ -172,7 +172,11 @@ static const synth_param params[SP_N] = {
     [SP_LOCKING] = {"locking_with_tear", 0.20, "probability", "mechanical locking with a meniscus tear"},
 };
 
-#define P(x) (params[SP_##x].value)
+/* The parameters in force for the generation running on this thread: the
+ * table's values, or the run's own (synth_opts.values). */
+static _Thread_local double values[SP_N];
+_Static_assert(SP_N <= SYNTH_MAX_PARAMS, "synth_opts.values holds every parameter");
+#define P(x) (values[SP_##x])
 
 size_t synth_param_count(void)
 {
@@ -192,6 +196,14 @@ int synth_param_find(const char *name, double *out, genu_err *err)
             return GENU_OK;
         }
     return GENU_FAIL(err, GENU_ENOTFOUND, "no synth parameter \"%s\"", name);
+}
+
+int synth_param_index(const char *name)
+{
+    for (size_t i = 0; i < SP_N; i++)
+        if (strcmp(params[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 /* ---- RNG ---------------------------------------------------------------- */
@@ -901,6 +913,8 @@ int synth_generate(const synth_opts *o, synth_emit_fn emit, void *ctx, genu_err 
     if (o->start_year < 1900 || o->start_year > as_of_year)
         return GENU_FAIL(err, GENU_EINVAL, "start year %d: expected 1900 to %d (the as-of year)",
                          o->start_year, as_of_year);
+    for (size_t i = 0; i < SP_N; i++)
+        values[i] = o->values && !isnan(o->values[i]) ? o->values[i] : params[i].value;
     gen g = {o, emit, ctx, GENU_BUF_INIT, 0, "", 0};
     for (size_t n = 0; n < o->patients && !g.rc; n++)
         one_patient(&g, n);

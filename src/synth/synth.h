@@ -32,12 +32,18 @@ double synth_rng_uniform(synth_rng *r);
 /* Standard normal (Box-Muller, no cached second value). */
 double synth_rng_normal(synth_rng *r);
 
+#define SYNTH_MAX_PARAMS 128
+
 typedef struct synth_opts {
     uint64_t seed;
     size_t patients;
     int start_year;        /* first visits fall in [start_year-01-01, as_of] */
     genu_date as_of;       /* nothing is dated after it */
     const char *id_prefix; /* patient ids are prefix + 6 digits; NULL: "S" */
+    /* the model's parameters for this run, indexed like synth_param_at (an
+     * array of SYNTH_MAX_PARAMS): NULL, or NAN in an entry, keeps the
+     * table's value (docs/synth.md, --set) */
+    const double *values;
 } synth_opts;
 
 /* Receives one JSON line (n bytes, no newline, NUL-terminated, borrowed for
@@ -62,5 +68,7 @@ size_t synth_param_count(void);
 const synth_param *synth_param_at(size_t i);
 /* The value of the parameter called name; GENU_ENOTFOUND when unknown. */
 int synth_param_find(const char *name, double *out, genu_err *err);
+/* The index of the parameter called name (for synth_opts.values), or -1. */
+int synth_param_index(const char *name);
 
 #endif

@@ -26,7 +26,7 @@ static int collect(const char *line, size_t n, void *ctx)
 
 static synth_opts opts(uint64_t seed, size_t n)
 {
-    synth_opts o = {seed, n, 2012, genu_date_from_ymd(2024, 6, 30), NULL};
+    synth_opts o = {seed, n, 2012, genu_date_from_ymd(2024, 6, 30), NULL, NULL};
     return o;
 }
 
@@ -49,6 +49,52 @@ static void same_seed_same_bytes(void **state)
     assert_memory_equal(a.p, b.p, a.len);
     genu_buf_free(&a);
     genu_buf_free(&b);
+}
+
+/* Counts the lines holding s. */
+static size_t count(const genu_buf *b, const char *s)
+{
+    size_t n = 0;
+    for (const char *p = b->p; (p = strstr(p, s)) != NULL; p++)
+        n++;
+    return n;
+}
+
+static void parameters_can_be_set_for_a_run(void **state)
+{
+    (void)state;
+    genu_buf a = GENU_BUF_INIT, b = GENU_BUF_INIT, c = GENU_BUF_INIT;
+    double v[SYNTH_MAX_PARAMS];
+    for (size_t i = 0; i < SYNTH_MAX_PARAMS; i++)
+        v[i] = NAN;
+    synth_opts o = opts(7, 300), same = o, none = o;
+    same.values = v; /* every entry NAN: the table's values, the same bytes */
+    generate(&o, &a);
+    generate(&same, &b);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.p, b.p, a.len);
+    /* nobody lost to follow-up and no visit missed: more responses */
+    static const char *const drop[] = {"dropout_before_6w",  "dropout_before_3m",
+                                       "dropout_before_6m",  "dropout_before_12m",
+                                       "dropout_before_24m", "dropout_before_36m",
+                                       "dropout_before_48m", "missed_visit"};
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) {
+        int k = synth_param_index(drop[i]);
+        assert_true(k >= 0);
+        v[k] = 0;
+    }
+    none.values = v;
+    generate(&none, &c);
+    assert_true(count(&c, "\"type\":\"response\"") > count(&a, "\"type\":\"response\"") * 5 / 4);
+    assert_int_equal(count(&c, "\"type\":\"patient\""), count(&a, "\"type\":\"patient\""));
+    assert_int_equal(synth_param_index("no_such_parameter"), -1);
+    /* the table itself is untouched for the next run */
+    genu_buf_clear(&b);
+    generate(&o, &b);
+    assert_memory_equal(a.p, b.p, a.len);
+    genu_buf_free(&a);
+    genu_buf_free(&b);
+    genu_buf_free(&c);
 }
 
 static void different_seed_different_bytes(void **state)
@@ -189,7 +235,7 @@ static void nothing_after_an_early_as_of(void **state)
 {
     (void)state;
     genu_buf b = GENU_BUF_INIT;
-    synth_opts o = {5, 500, 2019, genu_date_from_ymd(2020, 3, 1), "Q"};
+    synth_opts o = {5, 500, 2019, genu_date_from_ymd(2020, 3, 1), "Q", NULL};
     tally t = {0};
     t.as_of = o.as_of;
     generate(&o, &b);
@@ -203,7 +249,7 @@ static void start_after_as_of_is_rejected(void **state)
 {
     (void)state;
     genu_buf b = GENU_BUF_INIT;
-    synth_opts o = {5, 10, 2030, genu_date_from_ymd(2020, 3, 1), NULL};
+    synth_opts o = {5, 10, 2030, genu_date_from_ymd(2020, 3, 1), NULL, NULL};
     genu_err err = {0};
     assert_int_equal(synth_generate(&o, collect, &b, &err), GENU_EINVAL);
     assert_non_null(strstr(err.msg, "start year"));
@@ -261,6 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(different_seed_different_bytes),
+        cmocka_unit_test(parameters_can_be_set_for_a_run),
         cmocka_unit_test(a_smaller_cohort_is_a_prefix),
         cmocka_unit_test(every_line_parses_and_rates_match),
         cmocka_unit_test(nothing_after_an_early_as_of),
