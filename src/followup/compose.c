@@ -1,11 +1,11 @@
 /* compose: filling the message templates. */
 #include "followup/compose.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "io/datafiles.h"
@@ -24,17 +24,14 @@ static json_t *template_load(const char *dir, const char *lang, genu_err *err)
         if (dir && *dir) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s", dir, name);
-            json_t *t = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-            if (t && json_is_object(t))
-                return t;
-            if (t || errno != ENOENT) {
+            if (access(path, F_OK) == 0) { /* the clinic's file: it must parse */
+                json_t *t = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+                if (t && json_is_object(t))
+                    return t;
                 json_decref(t);
-                FILE *f = fopen(path, "r");
-                if (f) { /* it exists and does not parse */
-                    fclose(f);
-                    GENU_FAIL(err, GENU_EINVAL, "%s:%d: %s", path, je.line, je.text);
-                    return NULL;
-                }
+                GENU_FAIL(err, GENU_EINVAL, "%s:%d: %s", path, je.line,
+                          t ? "expected an object" : je.text);
+                return NULL;
             }
         }
         size_t n;
@@ -113,6 +110,12 @@ static void fill(genu_buf *b, const char *s, const char *const *names, const cha
     }
 }
 
+/* The template's word for a link's knee: link.left, link.right, link.none. */
+static const char *knee_key(genu_knee k)
+{
+    return k == GENU_KNEE_LEFT ? "left" : k == GENU_KNEE_RIGHT ? "right" : "none";
+}
+
 static const char *done(genu_buf *b, genu_arena *a)
 {
     const char *s = b->oom ? NULL : genu_arena_strdup(a, b->p ? b->p : "");
@@ -143,10 +146,8 @@ int compose_message(const char *dir, const char *lang, int kind, const char *cli
     fill(&txt, tget(t, "intro", k), names, vals, 2, false);
     genu_buf_puts(&txt, "\n\n");
     for (size_t i = 0; i < nlinks; i++) {
-        const char *kn = links[i].knee == GENU_KNEE_LEFT    ? "left"
-                         : links[i].knee == GENU_KNEE_RIGHT ? "right"
-                                                            : "none";
-        genu_buf_printf(&txt, "%s:\n%s\n\n", tget(t, "link", kn), links[i].url);
+        genu_buf_printf(&txt, "%s:\n%s\n\n", tget(t, "link", knee_key(links[i].knee)),
+                        links[i].url);
         genu_buf_printf(&list, "%s%s", i ? " " : "", links[i].url);
     }
     fill(&txt, tget(t, "until", NULL), names, vals, 2, false);
@@ -160,13 +161,10 @@ int compose_message(const char *dir, const char *lang, int kind, const char *cli
     fill(&html, tget(t, "intro", k), names, vals, 2, true);
     genu_buf_puts(&html, "</p>");
     for (size_t i = 0; i < nlinks; i++) {
-        const char *kn = links[i].knee == GENU_KNEE_LEFT    ? "left"
-                         : links[i].knee == GENU_KNEE_RIGHT ? "right"
-                                                            : "none";
         genu_buf_puts(&html, "<p><a href=\"");
         html_text(&html, links[i].url);
         genu_buf_puts(&html, "\">");
-        html_text(&html, tget(t, "link", kn));
+        html_text(&html, tget(t, "link", knee_key(links[i].knee)));
         genu_buf_puts(&html, "</a></p>");
     }
     genu_buf_puts(&html, "<p>");

@@ -8,6 +8,7 @@
 
 #include "analysis/cohort.h"
 #include "core/hash.h"
+#include "core/vec.h"
 #include "followup/internal.h"
 #include "followup/mail.h"
 #include "followup/sms.h"
@@ -19,32 +20,7 @@
 int fu_key(genu_store *s, bool create, unsigned char key[FU_KEY_BYTES], bool *have,
            genu_err *err)
 {
-    genu_arena *a = genu_arena_create();
-    const char *hex = NULL;
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && sodium_init() < 0)
-        rc = GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
-    if (!rc)
-        rc = store_get_setting(s, KEY_SETTING, a, &hex, err);
-    if (!rc && !hex && create) {
-        unsigned char fresh[FU_KEY_BYTES];
-        char text[2 * FU_KEY_BYTES + 1];
-        randombytes_buf(fresh, sizeof fresh);
-        sodium_bin2hex(text, sizeof text, fresh, sizeof fresh);
-        sodium_memzero(fresh, sizeof fresh);
-        rc = store_set_setting(s, KEY_SETTING, text, err);
-        if (!rc)
-            rc = store_get_setting(s, KEY_SETTING, a, &hex, err);
-        sodium_memzero(text, sizeof text);
-    }
-    size_t got = 0;
-    *have = !rc && hex;
-    if (*have && (sodium_hex2bin(key, FU_KEY_BYTES, hex, strlen(hex), NULL, &got, NULL) ||
-                  got != FU_KEY_BYTES))
-        rc = GENU_FAIL(err, GENU_EIO, "setting %s: expected %d hex digits", KEY_SETTING,
-                       2 * FU_KEY_BYTES);
-    genu_arena_destroy(a);
-    return rc;
+    return settings_secret(s, KEY_SETTING, key, FU_KEY_BYTES, create, have, err);
 }
 
 void fu_link_token(const unsigned char key[FU_KEY_BYTES], const char *patient, genu_knee knee,
@@ -337,13 +313,10 @@ typedef struct agg {
 static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **by, agg **out,
                      genu_err *err)
 {
-    size_t cap = 16, n = 0;
-    agg *v = malloc(cap * sizeof *v);
-    *by = genu_hash_create();
-    if (!v || !*by) {
-        free(v);
+    size_t cap = 0, n = 0;
+    agg *v = NULL;
+    if (!(*by = genu_hash_create()))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    }
     for (size_t i = 0; i < nm; i++) {
         const genu_message *msg = &m[i].r->u.message;
         json_t *f = json_object_get(m[i].doc, "followups");
@@ -358,14 +331,12 @@ static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **
             if (!tp || !window_key(key, sizeof key, m[i].r->patient, knee, tp))
                 continue;
             if (!genu_hash_get(*by, key, &at)) {
-                if (n == cap) {
-                    agg *w = realloc(v, (cap *= 2) * sizeof *v);
-                    if (!w) {
-                        free(v);
-                        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-                    }
-                    v = w;
+                agg *more = genu_vec_room(v, &cap, n, sizeof *v, 16);
+                if (!more) {
+                    free(v);
+                    return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
                 }
+                v = more;
                 v[n] = (agg){GENU_DATE_NONE, GENU_DATE_NONE, false, 0};
                 const char *kcopy = genu_arena_strdup(a, key);
                 if (!kcopy || genu_hash_put(*by, kcopy, n, NULL) < 0) {
@@ -393,7 +364,8 @@ static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **
         free(v);
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     }
-    memcpy(copy, v, n * sizeof *v);
+    if (n)
+        memcpy(copy, v, n * sizeof *v);
     free(v);
     *out = copy;
     return GENU_OK;
@@ -416,14 +388,10 @@ typedef struct scan_ctx {
 
 static int push(scan_ctx *x, const followup_window *w, genu_err *err)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 256;
-        followup_window *v = realloc(x->v, cap * sizeof *v);
-        if (!v)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-        x->v = v;
-        x->cap = cap;
-    }
+    followup_window *v = genu_vec_room(x->v, &x->cap, x->n, sizeof *v, 256);
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    x->v = v;
     x->v[x->n++] = *w;
     return GENU_OK;
 }
@@ -506,7 +474,7 @@ int followup_scan(genu_store *s, const followup_config *cfg, genu_date as_of, bo
         *out = genu_arena_calloc(a, x.n ? x.n : 1, sizeof **out);
         if (!*out)
             rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-        else
+        else if (x.n)
             memcpy(*out, x.v, x.n * sizeof **out);
         *n = x.n;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/vec.h"
 #include "followup/compose.h"
 #include "followup/internal.h"
 #include "followup/mail.h"
@@ -60,14 +61,10 @@ static int put_record(job *j, const genu_record *r, genu_err *err)
 
 static int note(job *j, const genu_record *r, size_t nwindows, const char *error, genu_err *err)
 {
-    if (j->nsent == j->capsent) {
-        size_t cap = j->capsent ? 2 * j->capsent : 32;
-        followup_sent *v = realloc(j->sent, cap * sizeof *v);
-        if (!v)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-        j->sent = v;
-        j->capsent = cap;
-    }
+    followup_sent *v = genu_vec_room(j->sent, &j->capsent, j->nsent, sizeof *v, 32);
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    j->sent = v;
     j->sent[j->nsent++] = (followup_sent){r->id, r->patient, r->u.message.kind,
                                           r->u.message.channel, r->u.message.status, nwindows,
                                           error ? genu_arena_strdup(j->a, error) : NULL};
@@ -303,32 +300,19 @@ static int earlier(job *j, fu_message *m, size_t nm, genu_err *err)
             return err->code;
         if (x->status != MSG_PENDING && x->status != MSG_SENDING && x->status != MSG_FAILED)
             continue;
-        genu_record done;
-        if (!still_useful(j, r, m[i].doc)) {
-            if (j->o->dry_run) {
-                j->sum->abandoned++;
-                continue;
-            }
-            if (set_status(j, m[i].doc, MSG_ABANDONED, false,
-                           "not delivered before its follow-up was answered or closed", &done,
-                           err) ||
-                note(j, &done, 0, "abandoned", err))
-                return err->code;
-            j->sum->abandoned++;
-            continue;
-        }
-        if (x->status == MSG_SENDING && x->kind == MSG_REMINDER) {
+        const char *why = NULL;
+        if (!still_useful(j, r, m[i].doc))
+            why = "not delivered before its follow-up was answered or closed";
+        else if (x->status == MSG_SENDING && x->kind == MSG_REMINDER)
             /* it may have reached the patient before the crash: never twice */
-            if (j->o->dry_run) {
-                j->sum->abandoned++;
-                continue;
-            }
-            if (set_status(j, m[i].doc, MSG_ABANDONED, false,
-                           "interrupted during delivery; a reminder is not sent twice", &done,
-                           err) ||
-                note(j, &done, 0, "abandoned", err))
-                return err->code;
+            why = "interrupted during delivery; a reminder is not sent twice";
+        if (why) {
+            genu_record done;
             j->sum->abandoned++;
+            if (!j->o->dry_run && (set_status(j, m[i].doc, MSG_ABANDONED, false, why, &done,
+                                              err) ||
+                                   note(j, &done, 0, why, err)))
+                return err->code;
             continue;
         }
         if (busy(j, r->patient, err))

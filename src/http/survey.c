@@ -330,40 +330,31 @@ static void item_html(genu_buf *b, const genu_instrument *in, int item, const wo
     genu_buf_puts(b, "</div></fieldset>\n");
 }
 
+/* <open>text<close>, the text escaped; nothing when text is NULL. */
+static void wrapped(genu_buf *b, const char *open, const char *text, const char *close)
+{
+    if (!text)
+        return;
+    genu_buf_puts(b, open);
+    html_escape(b, text);
+    genu_buf_puts(b, close);
+}
+
 /* One instrument in its wording: title, instructions, recall, sections. */
 static void instrument_html(genu_buf *b, const genu_instrument *in, const wording *w)
 {
-    genu_buf_puts(b, "<section><h2>");
-    html_escape(b, w->title);
-    genu_buf_puts(b, "</h2>\n");
-    if (w->instructions) {
-        genu_buf_puts(b, "<p class=\"instructions\">");
-        html_escape(b, w->instructions);
-        genu_buf_puts(b, "</p>\n");
-    }
-    if (w->recall) {
-        genu_buf_puts(b, "<p class=\"recall\">Think of ");
-        html_escape(b, w->recall);
-        genu_buf_puts(b, ".</p>\n");
-    }
+    wrapped(b, "<section><h2>", w->title, "</h2>\n");
+    wrapped(b, "<p class=\"instructions\">", w->instructions, "</p>\n");
+    wrapped(b, "<p class=\"recall\">Think of ", w->recall, ".</p>\n");
     for (size_t s = 0; s < w->nsections; s++) {
         const wording_section *sec = &w->sections[s];
-        if (sec->title) {
-            genu_buf_puts(b, "<h3>");
-            html_escape(b, sec->title);
-            genu_buf_puts(b, "</h3>\n");
-        }
-        if (sec->instructions) {
-            genu_buf_puts(b, "<p class=\"instructions\">");
-            html_escape(b, sec->instructions);
-            genu_buf_puts(b, "</p>\n");
-        }
+        wrapped(b, "<h3>", sec->title, "</h3>\n");
+        wrapped(b, "<p class=\"instructions\">", sec->instructions, "</p>\n");
         for (size_t i = 0; i < sec->n; i++)
             item_html(b, in, sec->items[i], w);
     }
-    genu_buf_puts(b, "<p class=\"source\"><small>");
-    html_escape(b, w->source);
-    genu_buf_puts(b, "</small></p></section>\n");
+    wrapped(b, "<p class=\"source\"><small>", w->source, "</small></p>");
+    genu_buf_puts(b, "</section>\n");
 }
 
 static void form(ctx *c, int status, const store_survey *v, const char *token, const char *error)

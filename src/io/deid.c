@@ -11,37 +11,13 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "io/settings.h"
 
 #define KEY_SETTING "deid_key"
 
 int deid_key(genu_store *s, unsigned char key[DEID_KEY_BYTES], genu_err *err)
 {
-    genu_arena *a = genu_arena_create();
-    const char *hex = NULL;
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && sodium_init() < 0)
-        rc = GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
-    if (!rc)
-        rc = store_get_setting(s, KEY_SETTING, a, &hex, err);
-    if (!rc && !hex) {
-        unsigned char fresh[DEID_KEY_BYTES];
-        char text[2 * DEID_KEY_BYTES + 1];
-        randombytes_buf(fresh, sizeof fresh);
-        sodium_bin2hex(text, sizeof text, fresh, sizeof fresh);
-        sodium_memzero(fresh, sizeof fresh);
-        rc = store_set_setting(s, KEY_SETTING, text, err);
-        /* read back: if another process created a key first, use theirs */
-        if (!rc)
-            rc = store_get_setting(s, KEY_SETTING, a, &hex, err);
-        sodium_memzero(text, sizeof text);
-    }
-    size_t got = 0;
-    if (!rc && (!hex || sodium_hex2bin(key, DEID_KEY_BYTES, hex, strlen(hex), NULL, &got, NULL) ||
-                got != DEID_KEY_BYTES))
-        rc = GENU_FAIL(err, GENU_EIO, "setting %s: expected %d hex digits", KEY_SETTING,
-                       2 * DEID_KEY_BYTES);
-    genu_arena_destroy(a);
-    return rc;
+    return settings_secret(s, KEY_SETTING, key, DEID_KEY_BYTES, true, NULL, err);
 }
 
 void deid_hash_id(const unsigned char key[DEID_KEY_BYTES], genu_rtype type, const char *id,

@@ -2,6 +2,7 @@
  * and changing one with the stored responses it affects re-scored. */
 #include "io/settings.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,46 @@ int settings_rescore_stale(genu_store *s, instr_opts *used, genu_record *recs, s
             return err->code;
     *used = now;
     return GENU_OK;
+}
+
+/* ---- secrets ---- */
+
+int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t len, bool create,
+                    bool *have, genu_err *err)
+{
+    genu_arena *a = genu_arena_create();
+    const char *hex = NULL;
+    bool got_one = false;
+    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    if (!rc && sodium_init() < 0)
+        rc = GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
+    if (!rc)
+        rc = store_get_setting(s, key, a, &hex, err);
+    if (!rc && !hex && create) {
+        unsigned char *fresh = genu_arena_alloc(a, len);
+        char *text = genu_arena_alloc(a, 2 * len + 1);
+        rc = fresh && text ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        if (!rc) {
+            randombytes_buf(fresh, len);
+            sodium_bin2hex(text, 2 * len + 1, fresh, len);
+            sodium_memzero(fresh, len);
+            rc = store_set_setting(s, key, text, err);
+            sodium_memzero(text, 2 * len + 1);
+        }
+        if (!rc)
+            rc = store_get_setting(s, key, a, &hex, err);
+    }
+    size_t n = 0;
+    if (!rc && hex) {
+        if (sodium_hex2bin(out, len, hex, strlen(hex), NULL, &n, NULL) || n != len)
+            rc = GENU_FAIL(err, GENU_EIO, "setting %s: expected %zu hex digits", key, 2 * len);
+        else
+            got_one = true;
+    }
+    if (have)
+        *have = got_one;
+    genu_arena_destroy(a);
+    return rc;
 }
 
 /* ---- changing a setting ---- */

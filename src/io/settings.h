@@ -87,4 +87,14 @@ int settings_rescore(genu_record *r, const instr_opts *opts, genu_arena *a, bool
 int settings_rescore_stale(genu_store *s, instr_opts *used, genu_record *recs, size_t n,
                            genu_arena *a, genu_err *err);
 
+/* A secret of the registry (a store value that is not a setting: never
+ * listed, shown or exported), len random bytes kept as hex under key:
+ * "deid_key", "followup_key". Read into out; when absent and create, made
+ * first (read back after writing, so that a process that created one
+ * concurrently wins, as it must for keys already in use). *have (may be
+ * NULL) says whether out was filled; absent and !create leaves it false.
+ * A stored value of the wrong length is GENU_EIO. */
+int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t len, bool create,
+                    bool *have, genu_err *err);
+
 #endif

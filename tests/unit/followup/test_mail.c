@@ -32,6 +32,8 @@
 
 #include "followup/mail.h"
 
+#include "rmtree.h"
+
 extern char **environ;
 
 #define PYTHON "/usr/bin/python3"        /* Debian's, with python3-aiosmtpd */
@@ -48,24 +50,6 @@ typedef struct server {
 
 static char dir[64];
 static server box, refuser;
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-            rm_rf(p);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void write_file(const char *name, const char *text, mode_t mode)
 {

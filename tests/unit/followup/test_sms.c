@@ -26,6 +26,8 @@
 
 #include "followup/sms.h"
 
+#include "rmtree.h"
+
 static char dir[64]; /* the temporary directory */
 
 static void path_of(char *out, size_t cap, const char *name)
@@ -58,24 +60,6 @@ static long slurp(const char *name, char *out, size_t cap)
     fclose(f);
     out[n] = '\0';
     return (long)n;
-}
-
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-            rm_rf(p);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static int setup(void **state)

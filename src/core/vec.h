@@ -1,0 +1,14 @@
+/* vec: growing a plain C array by doubling, the one way genu does it. */
+#ifndef GENU_CORE_VEC_H
+#define GENU_CORE_VEC_H
+
+#include <stddef.h>
+
+/* Makes room for an element at index n in v, an array of *cap elements of
+ * size bytes (v NULL and *cap 0 to start): when n == *cap, reallocates to
+ * twice the capacity (first when it was 0). Returns the array to use from
+ * now on (v itself when it had room), or NULL when out of memory (then v
+ * and *cap are unchanged and v must still be freed). */
+void *genu_vec_room(void *v, size_t *cap, size_t n, size_t size, size_t first);
+
+#endif
