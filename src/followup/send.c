@@ -179,9 +179,12 @@ static int deliver(job *j, const genu_record *r, json_t *doc, char why[256], gen
 }
 
 /* Stores doc with a new status (and attempt), audited, in its own
- * transaction; *r becomes the stored record. */
+ * transaction; *r becomes the stored record. With expect (the doc this run
+ * read), the change is made only if the stored doc is still that one, else
+ * GENU_ECONFLICT: another run (cron beside genu serve) has claimed the
+ * message, and it must not go twice. */
 static int set_status(job *j, json_t *doc, int status, bool attempt, const char *error,
-                      genu_record *r, genu_err *err)
+                      const char *expect, genu_record *r, genu_err *err)
 {
     json_t *d = json_deep_copy(doc);
     if (!d)
@@ -203,7 +206,13 @@ static int set_status(job *j, json_t *doc, int status, bool attempt, const char 
         return err->code;
     if (store_begin(j->s, err))
         return err->code;
-    if (put_record(j, &fresh, err) || store_commit(j->s, err)) {
+    genu_record now;
+    int rc = expect ? store_get(j->s, GENU_REC_MESSAGE, fresh.id, j->a, &now, err) : GENU_OK;
+    if (!rc && expect && strcmp(now.doc, expect) != 0) {
+        store_rollback(j->s);
+        return GENU_ECONFLICT;
+    }
+    if (rc || put_record(j, &fresh, err) || store_commit(j->s, err)) {
         store_rollback(j->s);
         return err->code;
     }
@@ -217,8 +226,11 @@ static int attempt(job *j, const genu_record *stored, json_t *doc, genu_err *err
     genu_record r;
     char why[256] = "";
     size_t nwin = json_array_size(json_object_get(doc, "followups"));
-    if (set_status(j, doc, MSG_SENDING, true, NULL, &r, err))
-        return err->code;
+    int claimed = set_status(j, doc, MSG_SENDING, true, NULL, stored->doc, &r, err);
+    if (claimed == GENU_ECONFLICT)
+        return GENU_OK; /* another run has it */
+    if (claimed)
+        return claimed;
     json_t *now = json_loads(r.doc, 0, NULL);
     if (!now)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -228,11 +240,10 @@ static int attempt(job *j, const genu_record *stored, json_t *doc, genu_err *err
         return rc;
     }
     int status = rc == GENU_OK ? MSG_SENT : rc == GENU_EIO ? MSG_FAILED : MSG_ABANDONED;
-    rc = set_status(j, now, status, false, status == MSG_SENT ? NULL : why, &r, err);
+    rc = set_status(j, now, status, false, status == MSG_SENT ? NULL : why, NULL, &r, err);
     json_decref(now);
     if (rc)
         return rc;
-    (void)stored;
     if (r.u.message.status == MSG_SENT) {
         if (r.u.message.kind == MSG_INVITATION)
             j->sum->invited += nwin;
@@ -309,8 +320,8 @@ static int earlier(job *j, fu_message *m, size_t nm, genu_err *err)
         if (why) {
             genu_record done;
             j->sum->abandoned++;
-            if (!j->o->dry_run && (set_status(j, m[i].doc, MSG_ABANDONED, false, why, &done,
-                                              err) ||
+            if (!j->o->dry_run && (set_status(j, m[i].doc, MSG_ABANDONED, false, why, NULL,
+                                              &done, err) ||
                                    note(j, &done, 0, why, err)))
                 return err->code;
             continue;

@@ -1,6 +1,6 @@
 /* records: patients and §3 records over the store. Clinicians (and scoped
  * researchers) see only patients of their sites; a record of another site
- * answers 403. Researchers never receive identity records. */
+ * answers 403. Researchers never receive identity or message records. */
 #include "http/records.h"
 
 #include <string.h>
@@ -112,7 +112,9 @@ void records_patient(ctx *c)
     genu_buf_puts(&b, ",\"records\":{");
     bool first = true;
     for (int t = GENU_REC_IDENTITY; t < GENU_REC_NTYPES; t++) {
-        if (t == GENU_REC_IDENTITY && c->role == AUTH_RESEARCHER)
+        /* identities, and messages (their errors may quote an address), are
+         * the staff's */
+        if ((t == GENU_REC_IDENTITY || t == GENU_REC_MESSAGE) && c->role == AUTH_RESEARCHER)
             continue;
         store_query q = {.patient = id, .limit = PATIENT_RECORDS_MAX};
         genu_record *recs;
@@ -294,8 +296,9 @@ static int path_record(ctx *c, genu_rtype *t, const char **id)
         return -1;
     }
     *t = (genu_rtype)k;
-    if (*t == GENU_REC_IDENTITY && c->role == AUTH_RESEARCHER) {
-        ctx_error(c, 403, "forbidden", NULL, "researchers never see identity records");
+    if ((*t == GENU_REC_IDENTITY || *t == GENU_REC_MESSAGE) && c->role == AUTH_RESEARCHER) {
+        ctx_error(c, 403, "forbidden", NULL, "researchers never see %s records",
+                  record_type_name(*t));
         return -1;
     }
     return 0;
