@@ -12,6 +12,7 @@ import { reportPage } from "./pages/report";
 import { claimPage } from "./pages/claim";
 import { exportPage } from "./pages/export";
 import { adminPage } from "./pages/admin";
+import { callsPage } from "./pages/calls";
 
 type Page = (main: HTMLElement, params: string[]) => Promise<void> | void;
 const routes: [RegExp, Page, string, string[]?][] = [
@@ -20,6 +21,7 @@ const routes: [RegExp, Page, string, string[]?][] = [
   [/^\/patients\/new$/, enrolPage, "Enrol a patient", ["admin", "clinician"]],
   [/^\/patients\/([^/]+)$/, patientPage, "Patient"],
   [/^\/patients\/([^/]+)\/new\/([a-z_]+)$/, recordPage, "New record", ["admin", "clinician"]],
+  [/^\/calls$/, callsPage, "Who to call", ["admin", "clinician"]],
   [/^\/report$/, reportPage, "Cohort report"],
   [/^\/claim$/, claimPage, "Claim audit"],
   [/^\/export$/, exportPage, "Export"],
@@ -29,6 +31,7 @@ const routes: [RegExp, Page, string, string[]?][] = [
 const nav: [string, string, string[]?][] = [
   ["#/", "Dashboard"],
   ["#/patients", "Patients"],
+  ["#/calls", "Who to call", ["admin", "clinician"]],
   ["#/report", "Cohort report"],
   ["#/claim", "Claim audit"],
   ["#/export", "Export"],

@@ -1,7 +1,10 @@
 // Browser end-to-end test of genu's web interface: playwright-core driving
 // Debian's chromium (never a downloaded browser). Expects a running server
 // at $GENU_URL with users admin/admin-password and res/research-password,
-// and a patient-less site "oak". Screenshots go to $ARTIFACTS.
+// a patient-less site "oak", and the follow-up seed of tests/e2e/web.sh at
+// site "elm": WCALL (a phone, no e-mail, a right knee treated 45 days ago:
+// to call) and WMSG (a treated left knee, three follow-up messages).
+// Screenshots go to $ARTIFACTS.
 import { chromium } from "playwright-core";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +40,21 @@ function watch(page, who) {
 }
 const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 const pid = "WEB-" + Date.now().toString(36).toUpperCase();
+// The JSON API with the browser's session (the context's cookies).
+let csrf = "";
+async function api(method, path, body) {
+  if (!csrf && method !== "GET") csrf = (await (await browser.request.get(BASE + "/api/v1/me")).json()).csrf;
+  const r = await browser.request.fetch(BASE + path, {
+    method, headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: r.status(), json, text };
+}
+// The answer values of an item in the order of its wording's labels.
+const itemValues = (it) => it.kind === "boolean" ? [true, false] : it.allowed ?? Array.from({ length: it.max - it.min + 1 }, (_, i) => it.min + i);
+const eq = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 let surveyUrl = "";
 
 try {
@@ -127,7 +145,10 @@ try {
   });
   await step("create a survey link", async () => {
     await page.getByRole("heading", { name: `Patient ${pid}` }).waitFor();
-    await page.getByRole("checkbox", { name: "koos" }).check();
+    // KOOS ships without its validated wording, so it is not offered
+    if (await page.getByRole("checkbox", { name: "koos", exact: true }).count()) throw new Error("koos offered without wording");
+    await page.getByText("Not offered, their validated wording is not installed").waitFor();
+    await page.getByRole("checkbox", { name: "koos jr", exact: true }).check();
     await page.getByRole("button", { name: "Create survey link" }).click();
     surveyUrl = await page.locator("a.survey-url").getAttribute("href");
     if (!surveyUrl || !surveyUrl.includes("/s/")) throw new Error("no survey url");
@@ -165,6 +186,155 @@ try {
     await page.getByText(/Latest: NPRS pain 3/).waitFor();
     await page.waitForTimeout(300);
     await shot(page, "10-patient");
+  });
+  await step("dashboard: follow-up response per timepoint and site, and knees to call", async () => {
+    await page.goto(BASE + "/#/");
+    const card = page.getByRole("region", { name: "Follow-up response" });
+    await card.getByRole("columnheader", { name: "Rate among invited" }).waitFor();
+    const { json: rates } = await api("GET", "/api/v1/followup/rates");
+    const r0 = rates.rates[0];
+    const row = card.getByRole("row").filter({ has: page.getByRole("rowheader", { name: r0.timepoint, exact: true }) })
+      .filter({ has: page.getByRole("cell", { name: r0.site, exact: true }) });
+    const cells = await row.getByRole("cell").allInnerTexts();
+    if (!eq(cells.slice(0, 4), [r0.site, String(r0.closed), String(r0.invited), String(r0.answered)])) throw new Error(`row ${r0.timepoint} ${r0.site}: ${cells.join(" | ")}`);
+    const { json: calls } = await api("GET", "/api/v1/followup/calls");
+    const tile = page.getByRole("link", { name: new RegExp(`^${calls.count} knees? to call$`) });
+    await tile.waitFor();
+    await shot(page, "17-dashboard-followup");
+    await tile.click();
+    await page.getByRole("heading", { name: "Who to call", level: 1 }).waitFor();
+  });
+  await step("who to call lists the knee no message can reach, with its phone", async () => {
+    await page.goto(BASE + "/#/calls");
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "WCALL", exact: true }) });
+    await row.waitFor();
+    const text = await row.innerText();
+    for (const want of ["elm", "right", "6w", "Not messaged"]) if (!text.includes(want)) throw new Error(`row lacks ${want}: ${text}`);
+    const tel = await row.getByRole("link", { name: "+1 555 0123" }).getAttribute("href");
+    if (tel !== "tel:+15550123") throw new Error(`phone link ${tel}`);
+    // the site filter: elm keeps it, fort-myers (no call there) says so
+    await page.getByLabel("Site", { exact: true }).selectOption("elm");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/#\/calls\?site=elm$/);
+    await page.getByRole("heading", { name: "1 knee to call at elm" }).waitFor();
+    await shot(page, "18-who-to-call");
+    await page.setViewportSize({ width: 360, height: 740 });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    await shot(page, "18b-who-to-call-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    if (sw > 360) throw new Error(`who-to-call page is ${sw}px wide at 360`);
+  });
+  await step("enter answers by phone: KOOS JR in its validated wording, stored as code values", async () => {
+    await page.goto(BASE + "/#/calls?site=elm");
+    await page.getByRole("link", { name: "Enter answers for WCALL, right knee, 6w" }).click();
+    await page.getByRole("heading", { name: "Record questionnaire answers for WCALL" }).waitFor();
+    if ((await page.locator("select[name=source]").inputValue()) !== "phone") throw new Error("source phone not preselected");
+    if ((await page.locator("select[name=knee]").inputValue()) !== "right") throw new Error("knee not preselected");
+    // without wording: the short labels, and a note saying so
+    await page.locator("select[name=instrument]").selectOption("koos");
+    await page.getByText("The validated wording of Knee injury and Osteoarthritis Outcome Score is not installed.").waitFor();
+    await page.locator("select[name=instrument]").selectOption("koos_jr");
+    const { json: w } = await api("GET", "/api/v1/instruments/koos_jr/wording");
+    const { json: all } = await api("GET", "/api/v1/instruments");
+    const inst = all.instruments.find((i) => i.id === "koos_jr");
+    // KOOS JR has no item P1 (its pain items are P2, P3, P6, P9): its first item, S6, and its first pain item, P2
+    for (const code of ["S6", "P2"]) {
+      const q = page.locator(`fieldset[data-item="${code}"]`);
+      await q.getByText(w.items[code].text, { exact: true }).waitFor();
+      for (const label of w.items[code].labels) if (!(await q.getByRole("radio", { name: label, exact: true }).isVisible())) throw new Error(`${code}: label ${label} not shown`);
+    }
+    await page.getByText(w.sections[1].instructions).waitFor();
+    const want = {};
+    inst.items.forEach((it, j) => {
+      const labels = w.items[it.code].labels, k = (j + 1) % labels.length;
+      want[it.code] = { label: labels[k], value: itemValues(it)[k] };
+    });
+    for (const [code, x] of Object.entries(want)) await page.locator(`fieldset[data-item="${code}"]`).getByRole("radio", { name: x.label, exact: true }).check();
+    await page.setViewportSize({ width: 360, height: 740 });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    await shot(page, "19-answers-by-phone-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    if (sw > 360) throw new Error(`answers form is ${sw}px wide at 360`);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Patient WCALL" }).waitFor();
+    const { json: p } = await api("GET", "/api/v1/patients/WCALL");
+    const r = p.records.response.find((x) => x.instrument === "koos_jr");
+    if (!r) throw new Error("no koos_jr response stored");
+    const items = Object.fromEntries(Object.entries(want).map(([c, x]) => [c, x.value]));
+    if (!eq(Object.entries(r.items).sort(), Object.entries(items).sort())) throw new Error(`items ${JSON.stringify(r.items)}, wanted ${JSON.stringify(items)}`);
+    if (r.knee !== "right" || r.extra?.source !== "phone") throw new Error(`knee ${r.knee}, extra ${JSON.stringify(r.extra)}`);
+  });
+  await step("an NPRS answer by phone closes the window: nobody to call at elm", async () => {
+    await page.goto(BASE + "/#/calls?site=elm");
+    await page.getByRole("link", { name: "Enter answers for WCALL, right knee, 6w" }).click();
+    await page.locator("select[name=instrument]").selectOption("nprs");
+    await page.locator('fieldset[data-item="intensity"]').getByRole("radio", { name: "4", exact: true }).check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Patient WCALL" }).waitFor();
+    await page.goto(BASE + "/#/calls?site=elm");
+    await page.getByRole("heading", { name: "Nobody to call at elm" }).waitFor();
+    await page.getByText(/every open follow-up window at elm has been answered/).waitFor();
+    const { json: p } = await api("GET", "/api/v1/patients/WCALL");
+    const r = p.records.response.find((x) => x.instrument === "nprs");
+    if (r?.items?.intensity !== 4 || r.extra?.source !== "phone") throw new Error(`nprs stored as ${JSON.stringify(r)}`);
+  });
+  await step("every instrument with wording: its survey shows every answer label at 360 px", async () => {
+    const { json: all } = await api("GET", "/api/v1/instruments");
+    const worded = all.instruments.filter((i) => i.wording !== null);
+    if (worded.length < 2) throw new Error(`only ${worded.length} instruments with wording`);
+    const phone = await browser.newPage();
+    watch(phone, "patient");
+    await phone.setViewportSize({ width: 360, height: 740 });
+    const bad = [];
+    try {
+      for (const inst of worded) {
+        const { json: w } = await api("GET", `/api/v1/instruments/${inst.id}/wording`);
+        const s = await api("POST", "/api/v1/surveys", { patient: "WMSG", knee: inst.level === "knee" ? "left" : undefined, instruments: [inst.id] });
+        if (s.status !== 201) { bad.push(`${inst.id}: POST /api/v1/surveys ${s.status} ${s.text}`); continue; }
+        await phone.goto(BASE + s.json.url);
+        await phone.getByRole("heading", { name: "Your follow-up survey" }).waitFor();
+        for (const it of inst.items) {
+          const wi = w.items[it.code];
+          if (!wi) { bad.push(`${inst.id}.${it.code}: not in the wording`); continue; }
+          const name = `${inst.id}.${it.code}`;
+          const inputs = phone.locator(`input[name="${name}"]`);
+          if (!(await inputs.count())) { bad.push(`${name}: no input`); continue; }
+          const labels = wi.labels ?? [wi.anchors.low, wi.anchors.high];
+          const values = wi.labels ? itemValues(it) : null;
+          for (let i = 0; i < labels.length; i++) {
+            // a labelled radio of the right value, or the anchors by the number input
+            const el = values ? phone.locator(`label:has(input[name="${name}"][value="${values[i]}"])`) : phone.locator(`label:has(input[name="${name}"])`);
+            const text = (await el.count()) === 1 ? (await el.innerText()).replace(/\s+/g, " ").trim() : "";
+            const box = text && (await el.isVisible()) ? await el.boundingBox() : null;
+            if (!(values ? text === labels[i] : text.includes(labels[i]))) bad.push(`${name}[${values ? values[i] : i}]: "${labels[i]}" not shown (got "${text}")`);
+            else if (!box || box.x < 0 || box.x + box.width > 360) bad.push(`${name}: "${labels[i]}" not visible within 360 px`);
+          }
+        }
+        const sw = await phone.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > 360) bad.push(`${inst.id}: page is ${sw}px wide at 360`);
+        await shot(phone, `20-survey-${inst.id}`);
+      }
+    } finally {
+      await phone.close();
+    }
+    if (bad.length) throw new Error(`${bad.length} problems:\n  ${bad.slice(0, 30).join("\n  ")}`);
+    console.log(`     (${worded.length} instruments: ${worded.map((i) => i.id).join(", ")})`);
+  });
+  await step("a survey of an instrument without wording (womac) is refused: 422 no_wording", async () => {
+    const r = await api("POST", "/api/v1/surveys", { patient: "WMSG", knee: "left", instruments: ["womac"] });
+    if (r.status !== 422 || r.json?.error?.code !== "no_wording") throw new Error(`${r.status} ${r.text}`);
+  });
+  await step("the patient page lists follow-up messages, newest first, opt-out and failure shown", async () => {
+    await page.goto(BASE + "/#/patients/WMSG");
+    const sec = page.getByRole("region", { name: "Follow-up messages" });
+    await sec.getByText(/^Opted out of follow-up messages on \d{4}-\d{2}-\d{2}$/).waitFor();
+    const rows = sec.locator("tbody tr");
+    const kinds = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
+    if (!eq(kinds, ["opt-out", "reminder", "invitation"])) throw new Error(`order ${kinds.join(", ")}`);
+    const rem = await rows.nth(1).innerText();
+    for (const want of ["e-mail", "failed", "left knee 6w (reminder 1)", "550 mailbox unavailable"]) if (!rem.includes(want)) throw new Error(`reminder row lacks ${want}: ${rem}`);
+    await sec.scrollIntoViewIfNeeded();
+    await sec.screenshot({ path: join(OUT, "21-patient-messages.png") });
   });
   await step("a case-history patient with decision support", async () => {
     await page.goto(BASE + "/#/patients/CH1");
@@ -219,6 +389,8 @@ try {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to genu" }).waitFor();
   });
+  const followupRequests = [];
+  page.on("request", (r) => { if (r.url().includes("/api/v1/followup")) followupRequests.push(r.url()); });
   await step("a researcher sees no identity", async () => {
     await page.getByLabel("Name").fill("res");
     await page.getByLabel("Password").fill("research-password");
@@ -230,6 +402,20 @@ try {
     if (text.includes("Wilhelmina") || text.includes("Identity")) throw new Error("identity shown to a researcher");
     if (await page.getByRole("link", { name: "+ Diagnosis" }).count()) throw new Error("researcher offered a form");
     await shot(page, "16-researcher-patient");
+  });
+  await step("a researcher gets no follow-up data: no calls, no rates, no messages", async () => {
+    await page.goto(BASE + "/#/");
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.getByRole("heading", { name: "Follow-up completeness" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    if (await page.getByRole("heading", { name: "Follow-up response" }).count()) throw new Error("follow-up response shown to a researcher");
+    if (await page.getByRole("link", { name: "Who to call" }).count()) throw new Error("who to call offered to a researcher");
+    await page.goto(BASE + "/#/patients/WMSG");
+    await page.getByRole("heading", { name: "Patient WMSG" }).waitFor();
+    if (await page.getByRole("heading", { name: "Follow-up messages" }).count()) throw new Error("messages shown to a researcher");
+    await page.goto(BASE + "/#/calls");
+    await page.getByText("Your role (researcher) cannot use this page.").waitFor();
+    if (followupRequests.length) throw new Error(`asked for follow-up data: ${followupRequests.join(", ")}`);
   });
   await step("a page left while it loads leaves nothing on the next one", async () => {
     // the dashboard's report answers late; the user is on a patient page by then

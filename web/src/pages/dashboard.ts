@@ -5,17 +5,22 @@ import { intervalChart } from "../charts";
 export async function dashboardPage(main: HTMLElement): Promise<void> {
   main.appendChild(h("h1", {}, "Dashboard"));
   const staff = me!.role !== "researcher";
-  const [patients, report, due, overdue] = await Promise.all([
+  // follow-up capture is staff business: researchers get 403 and are not asked
+  const [patients, report, due, overdue, calls, rates] = await Promise.all([
     get("/api/v1/patients?limit=1"),
     get("/api/v1/report"),
     staff ? get("/api/v1/followups?status=due") : Promise.resolve(null),
     staff ? get("/api/v1/followups?status=overdue") : Promise.resolve(null),
+    staff ? get("/api/v1/followup/calls") : Promise.resolve(null),
+    staff ? get("/api/v1/followup/rates") : Promise.resolve(null),
   ]);
   const tiles = h("ul", { class: "tiles" },
     h("li", {}, h("span", { class: "big" }, String(patients.total)), " patients enrolled"),
     h("li", {}, h("span", { class: "big" }, String(report.entered)), ` ${report.unit}s in the cohort (regenerative index treatment)`),
     due && h("li", {}, h("span", { class: "big" }, String(due.count)), " follow-ups due now"),
     overdue && h("li", { class: overdue.count ? "warn" : "" }, h("span", { class: "big" }, String(overdue.count)), " follow-ups overdue"),
+    calls && h("li", { class: calls.count ? "warn" : "" },
+      h("a", { href: "#/calls", class: "tile-link" }, h("span", { class: "big" }, String(calls.count)), " ", h("span", { class: "u" }, `knee${calls.count === 1 ? "" : "s"} to call`))),
   );
   main.appendChild(h("section", { "aria-labelledby": "d-enrol" }, h("h2", { id: "d-enrol", class: "visually-hidden" }, "Enrolment and follow-up"), tiles));
 
@@ -55,6 +60,8 @@ export async function dashboardPage(main: HTMLElement): Promise<void> {
         })))),
   );
 
+  if (rates) main.appendChild(responseCard(rates));
+
   if (due) {
     const list = [...(overdue?.followups ?? []).slice(0, 6).map((x: any) => ({ ...x, st: "overdue" })), ...due.followups.slice(0, 10).map((x: any) => ({ ...x, st: "due" }))];
     main.appendChild(
@@ -71,4 +78,47 @@ export async function dashboardPage(main: HTMLElement): Promise<void> {
   }
   const ch = report.change?.[0];
   if (ch) main.appendChild(h("p", { class: "muted" }, `Mean change in ${ch.measure} at ${ch.at}: ${fmt(ch.mean)} (n = ${ch.n}). See the `, h("a", { href: "#/report" }, "cohort report"), " for strata and survival."));
+}
+
+interface Rate {
+  timepoint: string;
+  site: string;
+  closed: number;
+  invited: number;
+  answered: number;
+  answered_invited: number;
+  rate: number | null;
+  rate_invited: number | null;
+}
+
+/* Response to follow-up messages (GET /api/v1/followup/rates): per
+ * timepoint and site, the windows that have closed, how many were invited,
+ * how many answered; the first timepoints in view, later ones folded. */
+function responseCard(r: { as_of: string; rates: Rate[] }): HTMLElement {
+  const card = h("section", { class: "card", "aria-labelledby": "d-response" },
+    h("h2", { id: "d-response" }, "Follow-up response"),
+    h("p", { class: "muted" }, `Follow-up windows closed by ${r.as_of}, per timepoint and site: how many knees were invited by e-mail or text message, and how many answered in the window (rate among all closed windows, and among those invited).`));
+  if (!r.rates.length) {
+    card.appendChild(h("p", {}, "No follow-up window has closed yet."));
+    return card;
+  }
+  const tps: string[] = [];
+  for (const x of r.rates) if (!tps.includes(x.timepoint)) tps.push(x.timepoint);
+  const table = (rows: Rate[], caption: string) =>
+    h("div", { class: "table-scroll" },
+      h("table", { class: "rates" },
+        h("caption", { class: "visually-hidden" }, caption),
+        h("thead", {}, h("tr", {}, ["Timepoint", "Site", "Closed", "Invited", "Answered", "Rate", "Rate among invited"].map((t, i) => h("th", { scope: "col", class: i >= 2 ? "num" : null }, t)))),
+        h("tbody", {}, rows.map((x) => h("tr", {},
+          h("th", { scope: "row" }, x.timepoint), h("td", {}, x.site),
+          h("td", { class: "num" }, x.closed), h("td", { class: "num" }, x.invited), h("td", { class: "num" }, x.answered),
+          h("td", { class: "num" }, pct(x.rate)),
+          h("td", { class: "num" }, x.rate_invited === null ? h("span", { title: "nobody was invited" }, "–") : `${pct(x.rate_invited)} (${x.answered_invited} of ${x.invited})`))))));
+  const first = tps.slice(0, 5), later = tps.slice(5);
+  card.appendChild(table(r.rates.filter((x) => first.includes(x.timepoint)), `Follow-up response, ${first.join(", ")}`));
+  if (later.length) {
+    card.appendChild(h("details", {}, h("summary", {}, later.length === 1 ? `Later timepoint (${later[0]})` : `Later timepoints (${later[0]} to ${later[later.length - 1]})`),
+      table(r.rates.filter((x) => later.includes(x.timepoint)), "Follow-up response, later timepoints")));
+  }
+  return card;
 }

@@ -3,6 +3,7 @@ import { h, humanize, dayNumber, fmt, uid } from "../dom";
 import { trajectoryChart } from "../charts";
 import { Form } from "../form";
 import { STAGES, stageOf } from "../vocab";
+import type { Instrument } from "../wording";
 
 type Rec = Record<string, any>;
 
@@ -18,9 +19,10 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
   const staff = me!.role !== "researcher";
   // genu's case history loads alongside, into its own card: the page does not wait for it
   const history = caseHistory(id);
-  const [data, advice] = await Promise.all([
+  const [data, advice, insts] = await Promise.all([
     get(`/api/v1/patients/${encodeURIComponent(id)}`),
     get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null),
+    staff ? get<{ instruments: Instrument[] }>("/api/v1/instruments").catch(() => null) : Promise.resolve(null),
   ]);
   const p = data.patient, recs = data.records;
   main.appendChild(h("h1", {}, `Patient ${p.id}`));
@@ -37,7 +39,7 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
     main.appendChild(
       h("section", { class: "identity card", "aria-labelledby": "p-ident" },
         h("h2", { id: "p-ident" }, "Identity (protected)"),
-        h("dl", { class: "facts" }, ["name", "date_of_birth", "email", "phone"].filter((k) => ident[k]).map((k) => [h("dt", {}, humanize(k)), h("dd", {}, ident[k])]))),
+        h("dl", { class: "facts" }, ["name", "date_of_birth", "email", "phone", "language", "contact"].filter((k) => ident[k]).map((k) => [h("dt", {}, k === "contact" ? "contact by" : humanize(k)), h("dd", {}, k === "contact" ? CONTACT[ident[k]] ?? ident[k] : ident[k])]))),
     );
   }
   if (staff) {
@@ -65,7 +67,8 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
           h("tbody", {}, plevel.map((r: Rec) => h("tr", {}, h("td", {}, r.date), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))),
     );
   }
-  if (staff) main.appendChild(surveyForm(p.id, recs));
+  if (staff) main.appendChild(surveyForm(p.id, recs, insts?.instruments ?? null));
+  if (staff) main.appendChild(messages(recs.message ?? []));
   main.appendChild(history);
   main.appendChild(timeline(recs));
 }
@@ -186,7 +189,44 @@ function advicePanel(a: Rec | undefined): HTMLElement {
   return sec;
 }
 
-function surveyForm(patient: string, recs: Rec): HTMLElement {
+const CONTACT: Record<string, string> = { email: "e-mail only", sms: "text message only", none: "no messages (opted out)" };
+
+/* The follow-up messages of the patient (message records), newest first:
+ * invitations, reminders and opt-outs, whatever their fate. */
+function messages(list: Rec[]): HTMLElement {
+  const sec = h("section", { class: "card", "aria-labelledby": "p-messages" }, h("h2", { id: "p-messages" }, "Follow-up messages"));
+  if (!list.length) {
+    sec.appendChild(h("p", { class: "muted" }, "No follow-up message has been sent to this patient."));
+    return sec;
+  }
+  // newest first: by date, then last attempt, then the later entered
+  const rows = list.map((m, i) => ({ m, i })).sort((a, b) => {
+    const ka = `${a.m.date} ${a.m.last_attempt ?? ""}`, kb = `${b.m.date} ${b.m.last_attempt ?? ""}`;
+    return ka < kb ? 1 : ka > kb ? -1 : b.i - a.i;
+  }).map((x) => x.m);
+  const optOut = rows.find((m) => m.kind === "opt_out");
+  if (optOut) sec.appendChild(h("p", { class: "notice warn" }, h("strong", {}, `Opted out of follow-up messages on ${optOut.date}`),
+    optOut.channel === "staff" ? ", as recorded by staff." : optOut.channel === "web" ? ", on the survey page." : `, by ${CHANNEL[optOut.channel] ?? optOut.channel}.`));
+  const about = (m: Rec) => m.kind === "opt_out" ? "all follow-ups" :
+    (m.followups ?? []).map((f: Rec) => `${f.knee ? f.knee + " knee " : ""}${f.timepoint}${f.reminder ? ` (reminder ${f.reminder})` : ""}`).join(", ");
+  const cols = ["Date", "Kind", "Channel", "Status", "About", "Attempts", "Error"];
+  sec.appendChild(
+    h("table", { class: "stack messages" },
+      h("thead", {}, h("tr", {}, cols.map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows.map((m) => h("tr", { class: m.kind === "opt_out" ? "opt-out" : "" },
+        h("td", { "data-label": cols[0] }, h("time", { datetime: m.date }, m.date)),
+        h("td", { "data-label": cols[1] }, m.kind === "opt_out" ? h("strong", {}, "opt-out") : humanize(m.kind)),
+        h("td", { "data-label": cols[2] }, CHANNEL[m.channel] ?? m.channel),
+        h("td", { "data-label": cols[3] }, h("span", { class: `badge msg-${m.status}` }, m.status)),
+        h("td", { "data-label": cols[4] }, about(m)),
+        h("td", { "data-label": cols[5] }, m.attempts !== undefined ? `${m.attempts}${m.last_attempt ? `, last ${m.last_attempt.replace("T", " ").replace(/:\d\dZ$/, " UTC")}` : ""}` : "–"),
+        h("td", { "data-label": cols[6] }, m.error ? h("span", { class: "error" }, m.error) : "–"))))),
+  );
+  return sec;
+}
+const CHANNEL: Record<string, string> = { email: "e-mail", sms: "text message", web: "web (survey page)", staff: "staff" };
+
+function surveyForm(patient: string, recs: Rec, instruments: Instrument[] | null): HTMLElement {
   const out = h("div", { "aria-live": "polite" });
   const form = new Form("Send a survey link", async (f) => {
     const instruments = Array.from(f.el.querySelectorAll<HTMLInputElement>("input[name=instruments]:checked")).map((c) => c.value);
@@ -202,11 +242,15 @@ function surveyForm(patient: string, recs: Rec): HTMLElement {
   });
   const last = recs.treatment[recs.treatment.length - 1];
   const gid = uid("inst");
+  // a patient can only be asked an instrument whose validated wording is installed
+  const askable = instruments ? instruments.filter((i) => i.wording).map((i) => i.id) : ["nprs", "koos_jr", "global_improvement"];
+  const missing = instruments ? instruments.filter((i) => !i.wording).map((i) => humanize(i.id)) : [];
   const inst = h("fieldset", { class: "inline-checks" }, h("legend", {}, "Questionnaires"),
-    ["nprs", "koos", "global_improvement"].map((i) => {
+    askable.map((i) => {
       const cid = `${gid}-${i}`;
       return h("span", {}, h("input", { type: "checkbox", id: cid, name: "instruments", value: i, checked: i === "nprs" }), h("label", { for: cid }, humanize(i)));
-    }));
+    }),
+    missing.length ? h("p", { class: "hint" }, `Not offered, their validated wording is not installed: ${missing.join(", ")}.`) : null);
   const err = h("p", { class: "field-error" });
   inst.appendChild(err);
   form.group("instruments", inst, err);

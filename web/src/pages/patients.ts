@@ -3,6 +3,14 @@ import { h, clear } from "../dom";
 import { Form, put } from "../form";
 import { SEXES } from "../vocab";
 
+/* How follow-up messages reach the patient (identity language and contact). */
+export function contactFields(form: Form): HTMLElement[] {
+  return [
+    form.input("language", "Language", { hint: "Of follow-up messages and surveys: a language tag such as en or de." }),
+    form.select("contact", "Follow-up messages by", [["", "e-mail or text message, whichever reaches the patient"], ["email", "e-mail only"], ["sms", "text message only"], ["none", "no messages (opted out)"]]),
+  ];
+}
+
 export async function patientsPage(main: HTMLElement): Promise<void> {
   const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
   const search = params.get("search") ?? "";
@@ -49,7 +57,7 @@ export function enrolPage(main: HTMLElement): void {
     put(p, "height_cm", f.value("height_cm"), true);
     put(p, "weight_kg", f.value("weight_kg"), true);
     const ident: Record<string, unknown> = { type: "identity", patient: p.id };
-    for (const k of ["name", "date_of_birth", "email", "phone"]) put(ident, k, f.value(k));
+    for (const k of ["name", "date_of_birth", "email", "phone", "language", "contact"]) put(ident, k, f.value(k));
     await api("POST", "/api/v1/records", p);
     if (Object.keys(ident).length > 2) {
       try {
@@ -73,7 +81,8 @@ export function enrolPage(main: HTMLElement): void {
       form.input("name", "Name", { attrs: { autocomplete: "off" } }),
       form.input("date_of_birth", "Date of birth", { type: "date" }),
       form.input("email", "E-mail", { type: "email" }),
-      form.input("phone", "Phone", { type: "tel" })),
+      form.input("phone", "Phone", { type: "tel" }),
+      ...contactFields(form)),
     h("p", {}, h("button", { type: "submit" }, "Enrol")),
   );
   main.appendChild(form.el);

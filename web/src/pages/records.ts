@@ -2,6 +2,8 @@ import { api, get } from "../api";
 import { h, humanize, today } from "../dom";
 import { Form, put } from "../form";
 import { kneeDiagram } from "../knee";
+import { contactFields } from "./patients";
+import { wordingOf, wordedItems, plainItem, itemInput, type Instrument, type Wording } from "../wording";
 import { CONDITIONS, STAGES, INJECTIONS, SWELLING, DEFORMITY, PAIN_AT_REST, EXAM_FLAGS } from "../vocab";
 
 const TITLES: Record<string, string> = {
@@ -86,15 +88,18 @@ export async function recordPage(main: HTMLElement, [patient, type]: string[]): 
       break;
     }
     case "response": {
-      const { instruments } = await get("/api/v1/instruments");
-      const itemsBox = h("div", {});
+      // from the who-to-call page: #/patients/P/new/response?knee=left&source=phone&timepoint=6w&from=…&to=…
+      const q = new URLSearchParams(location.hash.split("?")[1] ?? "");
+      const { instruments } = await get<{ instruments: Instrument[] }>("/api/v1/instruments");
+      const itemsBox = h("div", { class: "items", "aria-live": "polite" });
       form = new Form(title, async (f) => {
         const r = base(f);
-        const inst = instruments.find((i: any) => i.id === f.value("instrument"));
+        const inst = instruments.find((i) => i.id === f.value("instrument"));
         r.instrument = f.value("instrument");
+        put(r, "source", f.value("source"));
         const items: Record<string, unknown> = {};
         for (const it of inst?.items ?? []) {
-          const v = f.value(`items.${it.code}`);
+          const v = itemInput(f, it.code);
           if (v === "") continue;
           items[it.code] = it.kind === "boolean" ? v === "true" : Number.isFinite(Number(v)) ? Number(v) : v;
         }
@@ -102,20 +107,54 @@ export async function recordPage(main: HTMLElement, [patient, type]: string[]): 
         await api("POST", "/api/v1/records", r);
         back();
       });
-      const instSel = form.select("instrument", "Questionnaire", instruments.map((i: any) => [i.id, i.title] as [string, string]), { required: true, empty: "Choose…" });
-      const show = () => {
+      const instSel = form.select("instrument", "Questionnaire",
+        instruments.map((i) => [i.id, i.wording ? i.title : `${i.title} (wording not installed)`] as [string, string]),
+        { required: true, empty: "Choose…", value: q.get("instrument") ?? undefined });
+      const sel = instSel.querySelector("select")!;
+      let shown = 0;
+      const show = async () => {
+        const n = ++shown;
+        for (const k of Array.from(form.fields.keys())) if (k.startsWith("items.")) form.fields.delete(k);
         itemsBox.replaceChildren();
-        const inst = instruments.find((i: any) => i.id === (instSel.querySelector("select") as HTMLSelectElement).value);
+        const inst = instruments.find((i) => i.id === sel.value);
         if (!inst) return;
-        for (const it of inst.items) {
-          const name = `items.${it.code}`;
-          if (it.kind === "boolean") itemsBox.appendChild(form.select(name, it.label, [["", "—"], ["true", "yes"], ["false", "no"]]));
-          else if (it.allowed) itemsBox.appendChild(form.select(name, it.label, [["", "—"], ...it.allowed.map((a: number) => [String(a), String(a)] as [string, string])]));
-          else itemsBox.appendChild(form.input(name, `${it.label} (${it.min}–${it.max})`, { type: "number", attrs: { min: String(it.min), max: String(it.max), inputmode: "numeric" } }));
+        itemsBox.setAttribute("aria-busy", "true");
+        let w: Wording | null = null, failed: Error | null = null;
+        try {
+          w = await wordingOf(inst);
+        } catch (e) {
+          failed = e as Error;
+        }
+        if (n !== shown) return;
+        itemsBox.removeAttribute("aria-busy");
+        const level = inst.level === "knee" ? "Answers about one knee: choose the knee above." : "Answers about the patient as a whole: leave the knee empty.";
+        if (w) {
+          itemsBox.append(h("p", { class: "small muted" }, level), wordedItems(form, inst, w));
+        } else if (failed) {
+          itemsBox.append(
+            h("p", { class: "error", role: "alert" }, `Could not load the validated wording of ${inst.title} (${failed.message}); genu's short item descriptions are shown instead.`),
+            ...inst.items.map((it) => plainItem(form, it)));
+        } else {
+          itemsBox.append(
+            h("p", { class: "notice warn", role: "note" },
+              h("strong", {}, `The validated wording of ${inst.title} is not installed. `),
+              "The fields below show genu's short description of each item, not the questions a patient is asked: enter the code values from the patient's completed form (an administrator installs the wording; docs/instruments.md)."),
+            h("p", { class: "small muted" }, level),
+            ...inst.items.map((it) => plainItem(form, it)));
         }
       };
-      instSel.querySelector("select")!.addEventListener("change", show);
-      form.add(knee(form, false), date(form), instSel, itemsBox);
+      sel.addEventListener("change", () => void show());
+      const context = q.get("timepoint")
+        ? h("p", { class: "notice" }, `Follow-up ${q.get("timepoint")} of the ${q.get("knee") ?? ""} knee`,
+            q.get("from") && q.get("to") ? `: its window is ${q.get("from")} to ${q.get("to")}; date the answers inside it.` : ".",
+            " Answers to the questionnaires of the follow-up schedule close the window.")
+        : null;
+      form.add(...(context ? [context] : []),
+        form.select("knee", "Knee", ["left", "right"], { empty: "Both / patient-level", value: q.get("knee") ?? undefined }),
+        date(form),
+        form.select("source", "Source", [["clinic", "clinic (answered at the clinic)"], ["paper", "paper form"], ["phone", "phone call"]], { value: q.get("source") ?? "clinic" }),
+        instSel, itemsBox);
+      if (sel.value) await show();
       break;
     }
     case "adverse_event": {
@@ -166,11 +205,11 @@ export async function recordPage(main: HTMLElement, [patient, type]: string[]): 
     default: {
       form = new Form(title, async (f) => {
         const r: Record<string, unknown> = { type: "identity", patient };
-        for (const k of ["name", "date_of_birth", "email", "phone"]) put(r, k, f.value(k));
+        for (const k of ["name", "date_of_birth", "email", "phone", "language", "contact"]) put(r, k, f.value(k));
         await api("POST", "/api/v1/records", r);
         back();
       });
-      form.add(form.input("name", "Name"), form.input("date_of_birth", "Date of birth", { type: "date" }), form.input("email", "E-mail", { type: "email" }), form.input("phone", "Phone", { type: "tel" }));
+      form.add(form.input("name", "Name"), form.input("date_of_birth", "Date of birth", { type: "date" }), form.input("email", "E-mail", { type: "email" }), form.input("phone", "Phone", { type: "tel" }), ...contactFields(form));
     }
   }
   form.add(h("p", { class: "buttons" }, h("button", { type: "submit" }, "Save"), " ", h("a", { href: `#/patients/${encodeURIComponent(patient)}` }, "Cancel")));
