@@ -4,6 +4,8 @@ BUILD   ?= build
 ASAN    ?= build-asan
 JOBS    ?= $(shell nproc)
 DEMO_DB ?= demo.db
+# -Werror: on for make test (and so CI), off for a plain build
+WERROR  ?= OFF
 
 .PHONY: all build deps test-deps test unit asan demo bench fuzz clean format web
 
@@ -23,18 +25,22 @@ web: deps
 	@scripts/web-build.sh
 
 build: deps web $(BUILD)/Makefile
+	@cmake -S . -B $(BUILD) -DGENU_WERROR=$(WERROR) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# make test: everything, including the sanitizer build of the whole suite.
+# make test: everything, including the sanitizer build of the whole suite,
+# with warnings as errors.
+test: WERROR = ON
 test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory asan
 
+unit: WERROR = ON
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 asan: test-deps web
-	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DGENU_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DGENU_SANITIZE=ON -DGENU_WERROR=ON >/dev/null
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)
