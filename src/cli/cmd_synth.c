@@ -25,9 +25,10 @@ static const char usage[] =
     "  --output FILE  write to FILE (default -, stdout)\n"
     "  --import       import into the registry (--db) instead of writing\n"
     "  --params       print the model's parameter table (markdown) and exit\n"
-    "  --set NAME=VALUE  run the model with another value of a parameter of the\n"
-    "                 table (repeatable): a what-if, such as lower dropout_before_24m\n"
-    "                 for a registry that collects its own follow-up\n";
+    "  --set NAME=VALUE  run the model with another value (0 to 1) of one of its\n"
+    "                 probabilities, shares or fractions (repeatable): a what-if,\n"
+    "                 such as a lower dropout_before_24m for a registry that\n"
+    "                 collects its own follow-up\n";
 
 /* A decimal unsigned integer in [0, max], all of s. */
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -59,8 +60,9 @@ typedef struct synth_args {
     double values[SYNTH_MAX_PARAMS]; /* --set, by parameter index; NAN: the table's */
 } synth_args;
 
-/* --set NAME=VALUE: a known parameter and a finite value, within [0, 1]
- * for probabilities, shares and fractions, never negative otherwise. */
+/* --set NAME=VALUE: a probability, share or fraction of the table and a
+ * value from 0 to 1. (Other parameters size the model's arrays and ranges:
+ * they are changed in the table, with its tests, not from the command line.) */
 static int set_param(synth_args *a, const char *v)
 {
     const char *eq = strchr(v, '=');
@@ -79,9 +81,13 @@ static int set_param(synth_args *a, const char *v)
     const char *unit = synth_param_at((size_t)k)->unit;
     bool unit_range = !strcmp(unit, "probability") || !strcmp(unit, "share") ||
                       !strcmp(unit, "fraction");
-    if (!eq[1] || *end || !isfinite(x) || x < 0 || (unit_range && x > 1)) {
-        cli_error("--set: %s: expected %s, not \"%s\"", name,
-                  unit_range ? "a number from 0 to 1" : "a number of at least 0", eq + 1);
+    if (!unit_range) {
+        cli_error("--set: %s is in %s: only probabilities, shares and fractions can be set",
+                  name, unit);
+        return CLI_EUSAGE;
+    }
+    if (!eq[1] || *end || !isfinite(x) || x < 0 || x > 1) {
+        cli_error("--set: %s: expected a number from 0 to 1, not \"%s\"", name, eq + 1);
         return CLI_EUSAGE;
     }
     a->values[k] = x;

@@ -364,6 +364,8 @@ typedef struct knee_state {
     genu_date replaced; /* GENU_DATE_NONE: never (or not known) */
 } knee_state;
 
+#define SESS_MAX 8 /* sessions of one series; the sessions_max_* parameters stay below */
+
 typedef struct patient_state {
     int female, age, birth_year;
     double height, weight, bmi;
@@ -373,9 +375,9 @@ typedef struct patient_state {
     int kind;
     bool whole_knee;
     uint32_t sites; /* bits of peri_sites */
-    int nsess;
-    genu_date sess[8];
-    char sess_id[2][8][80];
+    int nsess; /* at most SESS_MAX */
+    genu_date sess[SESS_MAX];
+    char sess_id[2][SESS_MAX][80];
 } patient_state;
 
 static void put_str_field(gen *g, const char *name, const char *v)
@@ -558,6 +560,8 @@ static void plan_series(synth_rng *r, patient_state *p)
             p->sites |= 1u << (synth_rng_next(r) % NPERI);
     }
     p->nsess = uniform_int(r, kind_min_sessions[p->kind], (int)maxs[p->kind]);
+    if (p->nsess > SESS_MAX)
+        p->nsess = SESS_MAX;
     p->index = p->first_visit + (chance(r, 0.5) ? 0 : uniform_int(r, 1, (int)P(INDEX_LEAD)));
     p->sess[0] = p->index;
     for (int i = 1; i < p->nsess; i++)
@@ -619,8 +623,8 @@ static void series(gen *g, synth_rng *r, patient_state *p)
 {
     const double cost[K_N] = {P(COST_PROLO), P(COST_PRP), P(COST_BMA),
                               P(COST_BMC), P(COST_ADIPOSE), P(COST_CEXP)};
-    for (int s = 0; s < p->nsess; s++)
-        for (int i = 0; i < p->nknee; i++) {
+    for (int s = 0; s < p->nsess && s < SESS_MAX; s++)
+        for (int i = 0; i < p->nknee && i < 2; i++) {
             p->sess_id[i][s][0] = '\0';
             if (!rec_begin(g, "treatment", 't', p->k[i].side, p->sess[s]))
                 continue;
