@@ -52,8 +52,9 @@ static int prompt(const char *what, char *buf, size_t n)
     return rc;
 }
 
-/* The new password into out (AUTH_HASH_LEN) as its Argon2id string. */
-static int new_password(bool from_stdin, char out[AUTH_HASH_LEN])
+/* The new password of user name into out (AUTH_HASH_LEN) as its Argon2id
+ * string, once it passes auth_password_check. */
+static int new_password(bool from_stdin, const char *name, char out[AUTH_HASH_LEN])
 {
     char pw[AUTH_PASSWORD_MAX + 2], again[AUTH_PASSWORD_MAX + 2];
     genu_err err = {0};
@@ -75,7 +76,7 @@ static int new_password(bool from_stdin, char out[AUTH_HASH_LEN])
             goto out;
         }
     }
-    if (auth_password_hash(pw, out, &err))
+    if (auth_password_check(pw, name, &err) || auth_password_hash(pw, out, &err))
         rc = cli_fail(&err);
 out:
     memset(pw, 0, sizeof pw);
@@ -152,7 +153,7 @@ static int add(genu_store *s, const user_args *a)
     }
     if (rc != GENU_ENOTFOUND)
         return cli_fail(&err);
-    if ((rc = new_password(a->password_stdin, hash)))
+    if ((rc = new_password(a->password_stdin, a->name, hash)))
         return rc;
     memset(&u, 0, sizeof u);
     u.name = a->name;
@@ -185,7 +186,7 @@ static int change(genu_store *s, const user_args *a, bool disable)
     if (disable) {
         u.disabled = true;
     } else {
-        if ((rc = new_password(a->password_stdin, hash)))
+        if ((rc = new_password(a->password_stdin, a->name, hash)))
             goto out;
         u.pwhash = hash;
     }

@@ -4,6 +4,7 @@
 #include "http/api.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/json.h"
 #include "http/analyses.h"
@@ -155,13 +156,24 @@ static void session_new(ctx *c)
                   "field \"%s\": expected a string", !name ? "name" : "password");
         goto out;
     }
-    char ukey[160], akey[80];
-    snprintf(ukey, sizeof ukey, "user:%.120s", name);
+    /* Attempts are reserved before the password is checked (Argon2id takes
+     * tens of milliseconds, so parallel guesses would otherwise all pass the
+     * check of the count): per account and address, so that a stranger
+     * cannot lock an account out for its owner, and per address, so that
+     * one address cannot spray many accounts. A success forgives the
+     * reservation. */
+    char pkey[200], akey[80];
+    snprintf(pkey, sizeof pkey, "pair:%.120s|%.60s", name, c->addr ? c->addr : "?");
     snprintf(akey, sizeof akey, "addr:%.60s", c->addr ? c->addr : "?");
-    if (ratelimit_blocked(c->env->signin, ukey, c->now_us) ||
-        ratelimit_blocked(c->env->signin, akey, c->now_us)) {
+    if (!ratelimit_take(c->env->signin, pkey, c->now_us)) {
         ctx_error(c, 429, "rate_limited", NULL,
                   "too many failed sign-ins; try again in 15 minutes");
+        goto out;
+    }
+    if (!ratelimit_take(c->env->signin_addr, akey, c->now_us)) {
+        ratelimit_clear(c->env->signin, pkey); /* this one was not tried */
+        ctx_error(c, 429, "rate_limited", NULL,
+                  "too many failed sign-ins from this address; try again in 15 minutes");
         goto out;
     }
     store_user u;
@@ -174,12 +186,11 @@ static void session_new(ctx *c)
     /* an unknown name costs the same Argon2id verification as a known one */
     bool ok = auth_password_verify(rc ? c->env->dummy_hash : u.pwhash, pw);
     if (rc || !ok || u.disabled) {
-        ratelimit_fail(c->env->signin, ukey, c->now_us);
-        ratelimit_fail(c->env->signin, akey, c->now_us);
         ctx_error(c, 401, "invalid_credentials", NULL, "invalid name or password");
         goto out;
     }
-    ratelimit_clear(c->env->signin, ukey);
+    ratelimit_clear(c->env->signin, pkey);
+    ratelimit_clear(c->env->signin_addr, akey);
     if (auth_role_parse(u.role) == AUTH_PATIENT) {
         ctx_error(c, 403, "forbidden", NULL, "patients answer surveys through their link");
         goto out;
@@ -410,6 +421,19 @@ void api_write_then(ctx *c, const char *actor, writer_fn fn, void *arg, ctx_then
     then(c, arg, rc, &err);
 }
 
+/* Whether a Content-Type header names JSON: application/json, parameters
+ * (charset) allowed, any case. */
+static bool is_json(const char *ct)
+{
+    static const char json[] = "application/json";
+    if (!ct || strncasecmp(ct, json, sizeof json - 1) != 0)
+        return false;
+    ct += sizeof json - 1;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
 static void dispatch(ctx *c)
 {
     switch (c->route.def->id) {
@@ -469,6 +493,15 @@ void api_handle(ctx *c)
     bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT ||
                 c->route.def->id == ROUTE_UNSUB_PAGE || c->route.def->id == ROUTE_UNSUB_SUBMIT ||
                 c->route.def->id == ROUTE_ASSET;
+    /* A state change carries JSON, which a plain HTML form cannot send
+     * across sites: so no form can forge one, sign-in included. (Survey and
+     * unsubscribe pages are forms: their token is the credential.) */
+    if (!link && route_changes_state(c->method) && c->body_len > 0 && !is_json(c->content_type)) {
+        ctx_error(c, 415, "unsupported_media_type", NULL,
+                  "a request that changes something must be sent as Content-Type: "
+                  "application/json");
+        return;
+    }
     if (!link && load_session(c, &err)) {
         ctx_fail(c, &err);
         return;

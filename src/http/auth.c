@@ -6,8 +6,12 @@
  * carries its own parameters. */
 #include "http/auth.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
+
+#include "io/datafiles.h"
 
 int auth_init(genu_err *err)
 {
@@ -26,6 +30,52 @@ int auth_password_hash(const char *password, char out[AUTH_HASH_LEN], genu_err *
         return GENU_FAIL(err, GENU_EINVAL, "password: at most %d characters", AUTH_PASSWORD_MAX);
     if (crypto_pwhash_str(out, password, n, AUTH_ARGON2_PASSES, AUTH_ARGON2_MEMORY) != 0)
         return GENU_FAIL(err, GENU_ENOMEM, "password: out of memory while hashing");
+    return GENU_OK;
+}
+
+/* Whether password is on the shipped list of common passwords. */
+static bool common_password(const char *password)
+{
+    size_t n;
+    const data_file *f = data_files(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(f[i].path, "passwords/common.txt") != 0)
+            continue;
+        const char *p = (const char *)f[i].data, *end = p + f[i].len;
+        size_t len = strlen(password);
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if (k == len && *p != '#' && strncasecmp(p, password, len) == 0)
+                return true;
+            p += k + 1;
+        }
+    }
+    return false;
+}
+
+int auth_password_check(const char *password, const char *name, genu_err *err)
+{
+    size_t n = strlen(password), blank = 0, same = 0;
+    if (n < AUTH_PASSWORD_MIN)
+        return GENU_FAIL(err, GENU_EINVAL, "password: at least %d characters needed",
+                         AUTH_PASSWORD_MIN);
+    if (n > AUTH_PASSWORD_MAX)
+        return GENU_FAIL(err, GENU_EINVAL, "password: at most %d characters", AUTH_PASSWORD_MAX);
+    for (size_t i = 0; i < n; i++) {
+        blank += isspace((unsigned char)password[i]) != 0;
+        same += password[i] == password[0];
+    }
+    if (blank == n)
+        return GENU_FAIL(err, GENU_EINVAL, "password: must not be all blank");
+    if (same == n)
+        return GENU_FAIL(err, GENU_EINVAL, "password: must not be one character repeated");
+    if (common_password(password))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "password: too common (on the list of breached passwords); choose "
+                         "another");
+    if (name && strcasecmp(name, password) == 0)
+        return GENU_FAIL(err, GENU_EINVAL, "password: must not be the user's name");
     return GENU_OK;
 }
 

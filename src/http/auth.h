@@ -25,8 +25,15 @@ int auth_init(genu_err *err);
 
 /* Argon2id string of password (crypto_pwhash_str, AUTH_ARGON2_* limits) into
  * out. GENU_EINVAL when the password is shorter than AUTH_PASSWORD_MIN or
- * longer than AUTH_PASSWORD_MAX bytes; GENU_ENOMEM when hashing fails. */
+ * longer than AUTH_PASSWORD_MAX bytes (callers that set a user's password
+ * check it with auth_password_check first); GENU_ENOMEM when hashing
+ * fails. */
 int auth_password_hash(const char *password, char out[AUTH_HASH_LEN], genu_err *err);
+/* Whether password may be used (OWASP ASVS 2.1): AUTH_PASSWORD_MIN to
+ * AUTH_PASSWORD_MAX bytes, not all blank, not one character repeated, not
+ * a common password (data/passwords/common.txt, any case), not the user's
+ * name (when name is not NULL). GENU_EINVAL says which rule failed. */
+int auth_password_check(const char *password, const char *name, genu_err *err);
 /* True when password matches the stored Argon2id string. */
 bool auth_password_verify(const char *hash, const char *password);
 

@@ -27,7 +27,8 @@
 typedef struct ctx_env {
     bool secure_cookies;
     int64_t session_us;     /* session lifetime */
-    ratelimit *signin;      /* failed sign-ins per account and per address */
+    ratelimit *signin;      /* failed sign-ins per account and address */
+    ratelimit *signin_addr; /* failed sign-ins per address, whatever the account */
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
     const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
     writer *writer;         /* group commit of durable writes; NULL: each in its own */

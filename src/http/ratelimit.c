@@ -79,9 +79,9 @@ bool ratelimit_blocked(ratelimit *rl, const char *key, int64_t now_us)
     return blocked;
 }
 
-void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us)
+/* Counts one failure of key; the caller holds the mutex. */
+static void count_locked(ratelimit *rl, const char *key, int64_t now_us)
 {
-    pthread_mutex_lock(&rl->mu);
     slot *s = find(rl, key, now_us);
     if (!s) {
         s = &rl->slots[0];
@@ -99,7 +99,24 @@ void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us)
         s->count = 0;
     }
     s->count++;
+}
+
+void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us)
+{
+    pthread_mutex_lock(&rl->mu);
+    count_locked(rl, key, now_us);
     pthread_mutex_unlock(&rl->mu);
+}
+
+bool ratelimit_take(ratelimit *rl, const char *key, int64_t now_us)
+{
+    pthread_mutex_lock(&rl->mu);
+    slot *s = find(rl, key, now_us);
+    bool ok = !(s && s->count >= rl->max);
+    if (ok)
+        count_locked(rl, key, now_us);
+    pthread_mutex_unlock(&rl->mu);
+    return ok;
 }
 
 void ratelimit_clear(ratelimit *rl, const char *key)

@@ -1,4 +1,4 @@
-/* ratelimit: counts failed sign-ins per key ("user:alice", "addr:10.0.0.1")
+/* ratelimit: counts failed sign-ins per key ("pair:alice|10.0.0.1", "addr:10.0.0.1")
  * in memory and blocks a key after `max` failures within `window_us`. A
  * fixed table: when full, the entry with the oldest first failure is
  * recycled. Thread-safe (one mutex). */
@@ -17,6 +17,11 @@ void ratelimit_destroy(ratelimit *rl); /* NULL is a no-op */
 
 /* True when key has had `max` failures in the window ending at now_us. */
 bool ratelimit_blocked(ratelimit *rl, const char *key, int64_t now_us);
+/* Reserves an attempt for key at now_us, atomically: false (nothing
+ * counted) when key is blocked, else counts it as a failure until
+ * ratelimit_clear forgives it, so that parallel attempts can never exceed
+ * `max` however long each one's check takes. */
+bool ratelimit_take(ratelimit *rl, const char *key, int64_t now_us);
 /* Counts one failure of key at now_us. */
 void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us);
 /* Forgets key's failures (after a successful sign-in). */

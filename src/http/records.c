@@ -186,14 +186,20 @@ static int write_allowed(ctx *c, const genu_record *r)
         return -1;
     }
     if (r->type == GENU_REC_ADVERSE_EVENT && r->u.adverse_event.treatment) {
-        bool has = false;
-        if (store_has(c->store, GENU_REC_TREATMENT, r->u.adverse_event.treatment, &has, &err)) {
+        /* the patient's own treatment; another patient's (of another site,
+         * perhaps) answers exactly as a missing one, so that the answer
+         * tells nothing of other patients */
+        genu_record t;
+        int got = store_get(c->store, GENU_REC_TREATMENT, r->u.adverse_event.treatment,
+                            c->arena, &t, &err);
+        if (got && got != GENU_ENOTFOUND) {
             ctx_fail(c, &err);
             return -1;
         }
-        if (!has) {
+        if (got || strcmp(t.patient, r->patient) != 0) {
             ctx_error(c, 422, "unknown_reference", "treatment",
-                      "field \"treatment\": no treatment \"%s\"", r->u.adverse_event.treatment);
+                      "field \"treatment\": no treatment \"%s\" of patient \"%s\"",
+                      r->u.adverse_event.treatment, r->patient);
             return -1;
         }
     }

@@ -392,6 +392,7 @@ static void free_server(server *s)
     for (size_t i = 0; i < s->nstore; i++)
         store_close(s->stores[i]);
     ratelimit_destroy(s->env.signin);
+    ratelimit_destroy(s->env.signin_addr);
     genu_arena_destroy(s->rules_arena);
     for (size_t i = 0; i < s->narenas; i++)
         genu_arena_destroy(s->arenas[i]);
@@ -439,8 +440,9 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->stores = calloc(threads, sizeof *s->stores);
     s->busy = calloc(threads, sizeof *s->busy);
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
+    s->env.signin_addr = ratelimit_create(20, (int64_t)15 * 60 * 1000000, 4096);
     s->env.datasets = dscache_create();
-    if (!s->stores || !s->busy || !s->env.signin || !s->env.datasets) {
+    if (!s->stores || !s->busy || !s->env.signin || !s->env.signin_addr || !s->env.datasets) {
         free_server(s);
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     }

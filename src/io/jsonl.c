@@ -229,8 +229,29 @@ static int ref_ok(importer *im, genu_rtype t, const char *id, bool *ok)
     return GENU_OK;
 }
 
+/* Whether treatment id exists, in the files or the registry, and belongs
+ * to patient: an adverse event names its own patient's treatment. */
+static int treatment_of(importer *im, const char *id, const char *patient, bool *ok)
+{
+    size_t i;
+    *ok = false;
+    if (genu_hash_get(im->ids[GENU_REC_TREATMENT], id, &i) && !im->v[i].why) {
+        *ok = strcmp(im->v[i].rec.patient, patient) == 0;
+        return GENU_OK;
+    }
+    genu_record t;
+    genu_err e = {0};
+    int rc = store_get(im->s, GENU_REC_TREATMENT, id, im->a, &t, &e);
+    if (rc == GENU_OK)
+        *ok = strcmp(t.patient, patient) == 0;
+    else if (rc != GENU_ENOTFOUND)
+        return GENU_FAIL(im->err, e.code, "%s", e.msg);
+    return GENU_OK;
+}
+
 /* Rejects records whose patient is missing, then adverse events whose
- * treatment is missing (after treatments themselves were settled). */
+ * treatment is missing or another patient's (after treatments themselves
+ * were settled). */
 static int check_refs(importer *im)
 {
     for (int pass = 0; pass < 2; pass++) {
@@ -247,10 +268,11 @@ static int check_refs(importer *im)
                 snprintf(why, sizeof why, "field \"patient\": no patient \"%.150s\" in the "
                          "files or the registry", r->patient);
             } else if (r->type == GENU_REC_ADVERSE_EVENT && r->u.adverse_event.treatment) {
-                if (ref_ok(im, GENU_REC_TREATMENT, r->u.adverse_event.treatment, &ok))
+                if (treatment_of(im, r->u.adverse_event.treatment, r->patient, &ok))
                     return im->err->code;
-                snprintf(why, sizeof why, "field \"treatment\": no treatment \"%.150s\" in the "
-                         "files or the registry", r->u.adverse_event.treatment);
+                snprintf(why, sizeof why, "field \"treatment\": no treatment \"%.120s\" of "
+                         "patient \"%.60s\" in the files or the registry",
+                         r->u.adverse_event.treatment, r->patient);
             } else {
                 continue;
             }

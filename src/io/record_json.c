@@ -101,9 +101,43 @@ static int str_field(rd *r, const char *field, bool required, size_t maxlen, con
     return GENU_OK;
 }
 
+/* Whether s holds a code point that changes how text is shown without
+ * being seen: zero-width (U+200B-U+200F, U+2060-U+2064, U+FEFF) and
+ * direction controls (U+061C, U+202A-U+202E, U+2066-U+2069). s is UTF-8. */
+static bool invisible(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xD8 && p[1] == 0x9C)
+            return true;
+        if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+            return true;
+        if (p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x8B && p[2] <= 0x8F) ||
+                                             (p[2] >= 0xAA && p[2] <= 0xAE)))
+            return true;
+        if (p[0] == 0xE2 && p[1] == 0x81 && ((p[2] >= 0xA0 && p[2] <= 0xA4) ||
+                                             (p[2] >= 0xA6 && p[2] <= 0xA9)))
+            return true;
+    }
+    return false;
+}
+
+/* An identifier or code: a short string without invisible or direction
+ * characters (one id must not look like another on screen); the ids that
+ * name records (id, patient, treatment) also never hold '/', which would
+ * make them unreachable in a URL, and a site never a ',', which separates
+ * a user's sites. */
 static int id_field(rd *r, const char *field, bool required, const char **out)
 {
-    return str_field(r, field, required, ID_MAX, out);
+    if (str_field(r, field, required, ID_MAX, out) || !*out)
+        return r->err->code;
+    if (invisible(*out))
+        return bad(r, field, "contains an invisible or text-direction character");
+    bool names = !strcmp(field, "id") || !strcmp(field, "patient") || !strcmp(field, "treatment");
+    if (names && strchr(*out, '/'))
+        return bad(r, field, "must not contain '/'");
+    if (!strcmp(field, "site") && strchr(*out, ','))
+        return bad(r, field, "must not contain ',' (a user's sites are separated by commas)");
+    return GENU_OK;
 }
 
 static int code_field(rd *r, const char *field, int (*lookup)(const char *), const char *allowed,

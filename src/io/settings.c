@@ -290,7 +290,7 @@ int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t l
             randombytes_buf(fresh, len);
             sodium_bin2hex(text, 2 * len + 1, fresh, len);
             sodium_memzero(fresh, len);
-            rc = store_set_setting(s, key, text, err);
+            rc = store_add_setting(s, key, text, err); /* another process's stays */
             sodium_memzero(text, 2 * len + 1);
         }
         if (!rc)

@@ -90,8 +90,8 @@ int settings_rescore_stale(genu_store *s, instr_opts *used, genu_record *recs, s
 /* A secret of the registry (a store value that is not a setting: never
  * listed, shown or exported), len random bytes kept as hex under key:
  * "deid_key", "followup_key". Read into out; when absent and create, made
- * first (read back after writing, so that a process that created one
- * concurrently wins, as it must for keys already in use). *have (may be
+ * first (inserted only if still absent and read back, so that a key a
+ * concurrent process created first wins, as it must once in use). *have (may be
  * NULL) says whether out was filled; absent and !create leaves it false.
  * A stored value of the wrong length is GENU_EIO. */
 int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t len, bool create,

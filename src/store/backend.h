@@ -26,7 +26,9 @@ typedef struct store_ops {
                 genu_err *err);
     int (*get_setting)(genu_store *s, const char *key, genu_arena *a, const char **out,
                        genu_err *err);
-    int (*set_setting)(genu_store *s, const char *key, const char *value, genu_err *err);
+    /* keep: insert only when absent (an existing value stays) */
+    int (*set_setting)(genu_store *s, const char *key, const char *value, bool keep,
+                       genu_err *err);
     int (*get)(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
                genu_err *err);
     int (*del)(genu_store *s, genu_rtype type, const char *id, genu_err *err);

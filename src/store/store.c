@@ -117,7 +117,12 @@ int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char 
 
 int store_set_setting(genu_store *s, const char *key, const char *value, genu_err *err)
 {
-    return s->ops->set_setting(s, key, value, err);
+    return s->ops->set_setting(s, key, value, false, err);
+}
+
+int store_add_setting(genu_store *s, const char *key, const char *value, genu_err *err)
+{
+    return s->ops->set_setting(s, key, value, true, err);
 }
 
 int store_set_actor(genu_store *s, const char *actor, genu_err *err)

@@ -97,6 +97,9 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,
                       genu_err *err);
 int store_set_setting(genu_store *s, const char *key, const char *value, genu_err *err);
+/* store_set_setting only when key has no value yet (a value stored
+ * meanwhile by another process stays): for secrets made on first use. */
+int store_add_setting(genu_store *s, const char *key, const char *value, genu_err *err);
 /* store_set_setting for a setting an administrator changes (io/settings.h),
  * audited: action create or update, type "setting", id key, before and
  * after {"value":"..."}, in the caller's transaction or its own.
@@ -149,7 +152,9 @@ typedef struct store_user {
 } store_user;
 
 /* Inserts a user, or updates the one with the same name (audited without the
- * password hash). *id receives its id. */
+ * password hash); an update ends every session of the user (a new password,
+ * a disabled account or a narrower role takes effect at once). *id receives
+ * its id. */
 int store_user_put(genu_store *s, const store_user *u, int64_t *id, genu_err *err);
 /* By name when name is not NULL, else by id. GENU_ENOTFOUND when absent. */
 int store_user_get(genu_store *s, const char *name, int64_t id, genu_arena *a, store_user *out,

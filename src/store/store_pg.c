@@ -822,14 +822,17 @@ static int pg_get_setting(genu_store *gs, const char *key, genu_arena *a, const 
 
 static const char q_set_setting[] = "INSERT INTO setting(key,value) VALUES($1,$2) "
                                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+static const char q_add_setting[] = "INSERT INTO setting(key,value) VALUES($1,$2) "
+                                    "ON CONFLICT(key) DO NOTHING";
 
-static int pg_set_setting(genu_store *gs, const char *key, const char *value, genu_err *err)
+static int pg_set_setting(genu_store *gs, const char *key, const char *value, bool keep,
+                          genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     pg_params p = {0};
     pg_p_text(&p, key);
     pg_p_text(&p, value);
-    return pg_do(s, q_set_setting, &p, NULL, err, "writing a setting");
+    return pg_do(s, keep ? q_add_setting : q_set_setting, &p, NULL, err, "writing a setting");
 }
 
 static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_arena *a,

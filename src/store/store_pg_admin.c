@@ -290,6 +290,8 @@ static const char q_user_put[] =
     "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) VALUES($1,$2,$3,$4,$5,$6)"
     " ON CONFLICT(name) DO UPDATE SET role=$2,sites=$3,pwhash=$4,disabled=$5 RETURNING id";
 
+static const char q_session_end_user[] = "DELETE FROM session WHERE account=$1";
+
 static int user_put_locked(pg_store *s, const store_user *u, int64_t *id, genu_err *err)
 {
     pg_params p = {0};
@@ -308,6 +310,11 @@ static int user_put_locked(pg_store *s, const store_user *u, int64_t *id, genu_e
                    : GENU_FAIL(err, e.code, "%s", e.msg);
     *id = pg_col_int(r, 0, 0);
     PQclear(r);
+    /* a changed account (password, role, sites, disabled) ends its sessions */
+    pg_params q = {0};
+    pg_p_int(&q, *id);
+    if (pg_do(s, q_session_end_user, &q, NULL, err, "ending a user's sessions"))
+        return err->code;
     return audit_user(s, "put", u, *id, err);
 }
 

@@ -883,13 +883,16 @@ static int sq_get_setting(genu_store *gs, const char *key, genu_arena *a, const 
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "reading a setting");
 }
 
-static int sq_set_setting(genu_store *gs, const char *key, const char *value, genu_err *err)
+static int sq_set_setting(genu_store *gs, const char *key, const char *value, bool keep,
+                          genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st;
-    if (sq_prepare(s, "INSERT INTO setting(key,value) VALUES(?,?) "
-                   "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                &st, err))
+    if (sq_prepare(s,
+                   keep ? "INSERT INTO setting(key,value) VALUES(?,?) ON CONFLICT(key) DO NOTHING"
+                        : "INSERT INTO setting(key,value) VALUES(?,?) "
+                          "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                   &st, err))
         return err->code;
     sq_bind_text(st, 1, key);
     sq_bind_text(st, 2, value);

@@ -33,6 +33,7 @@ static const char *const admin_sql[SQ_NADMIN] = {
     [SQ_ST_SESSION_PUT] = "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)",
     [SQ_ST_SESSION_GET] = "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?",
     [SQ_ST_SESSION_DELETE] = "DELETE FROM session WHERE token_hash=?",
+    [SQ_ST_SESSION_END_USER] = "DELETE FROM session WHERE account=?",
     [SQ_ST_SURVEY_PUT] = "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
                          "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
     [SQ_ST_SURVEY_GET] = "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
@@ -317,6 +318,14 @@ static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_e
                                "researcher or patient",
                                u->role)
                    : sq_fail(s, err, "storing a user");
+    /* a changed account (password, role, sites, disabled) ends its sessions */
+    if (cached(s, SQ_ST_SESSION_END_USER, &st, err))
+        return err->code;
+    sqlite3_bind_int64(st, 1, *id);
+    rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, err, "ending a user's sessions");
     return audit_user(s, "put", u, *id, err);
 }
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,43 @@ static void blocks_after_max_failures(void **state)
     }
     assert_true(ratelimit_blocked(rl, "user:alice", MIN + 10));
     assert_false(ratelimit_blocked(rl, "user:bob", MIN + 10));
+    ratelimit_destroy(rl);
+}
+
+/* Eight threads take attempts of one key at once: exactly max succeed. */
+typedef struct taker {
+    ratelimit *rl;
+    int got;
+} taker;
+
+static void *take_many(void *arg)
+{
+    taker *t = arg;
+    for (int i = 0; i < 100; i++)
+        t->got += ratelimit_take(t->rl, "pair:alice|1.2.3.4", MIN);
+    return NULL;
+}
+
+static void takes_are_reserved_atomically(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_create(5, 15 * MIN, 16);
+    pthread_t th[8];
+    taker t[8];
+    for (int i = 0; i < 8; i++) {
+        t[i] = (taker){rl, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, take_many, &t[i]), 0);
+    }
+    int total = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        total += t[i].got;
+    }
+    assert_int_equal(total, 5);
+    assert_true(ratelimit_blocked(rl, "pair:alice|1.2.3.4", MIN));
+    /* a success forgives: the key may be taken again */
+    ratelimit_clear(rl, "pair:alice|1.2.3.4");
+    assert_true(ratelimit_take(rl, "pair:alice|1.2.3.4", MIN));
     ratelimit_destroy(rl);
 }
 
@@ -68,6 +106,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(blocks_after_max_failures),
+        cmocka_unit_test(takes_are_reserved_atomically),
         cmocka_unit_test(window_expires),
         cmocka_unit_test(clear_forgets),
         cmocka_unit_test(full_table_recycles_the_oldest),

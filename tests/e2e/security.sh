@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Security findings of the server, each shown fixed (docs/operations.md):
+# sign-in attempts reserved before the password check, no lock-out of an
+# account by strangers, sessions ended by a password change or a disabled
+# account, common and blank passwords refused, state changes only as JSON
+# (no login CSRF from a form), an adverse event only of the patient's own
+# treatment (no existence oracle), sites without commas, ids without '/',
+# invisible or direction characters, and one de-identification key however
+# many first exports race.
+. "$GENU_SRC/tests/e2e/lib.sh"
+DB=$(new_registry sec)
+G() { "$GENU" --db "$DB" "$@"; }
+G init >/dev/null
+cat >reg.jsonl <<'JL'
+{"type":"patient","id":"A1","site":"oak","sex":"male","birth_year":1950}
+{"type":"treatment","id":"TA","patient":"A1","knee":"left","date":"2020-01-01","kind":"prp","sites":["intra_articular"]}
+{"type":"patient","id":"B1","site":"elm","sex":"female","birth_year":1960}
+{"type":"treatment","id":"TB","patient":"B1","knee":"left","date":"2020-01-01","kind":"prp","sites":["intra_articular"]}
+JL
+expect_status 0 "import" G import reg.jsonl
+
+# ---- passwords (ASVS 2.1): common, blank, repeated and the user's name refused
+for pw in 12345678 password1 "        " aaaaaaaaaa clinician1; do
+  expect_status 1 "user add refuses the password \"$pw\"" sh -c "printf '%s\n' '$pw' | '$GENU' --db '$DB' user add clinician1 --role clinician --password-stdin"
+done
+check "  saying why" grep -q 'password: ' err
+check "  and no user was made" sh -c "! '$GENU' --db '$DB' user list | grep -q clinician1"
+echo "admin-pass-2718" | G user add admin --role admin --password-stdin >/dev/null
+echo "clin-pass-3141" | G user add clin --role clinician --sites oak --password-stdin >/dev/null
+echo "res-pass-1618" | G user add res --role researcher --password-stdin >/dev/null
+
+start_server "$DB" --threads 4 --followup-interval 0
+signin() { # signin NAME PASSWORD [JAR] [SOURCE ADDRESS] -> status
+  local j=${3:-$1}
+  curl -s -o "$T/body" -w '%{http_code}' -c "$T/$j.jar" ${4:+--interface "$4"} \
+    -H 'Content-Type: application/json' --data-binary "{\"name\":\"$1\",\"password\":\"$2\"}" \
+    "$B/api/v1/session"
+}
+csrf() { python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["csrf"])' "$T/body"; }
+
+# ---- state changes are JSON only: a form cannot sign the victim in (login CSRF)
+st=$(curl -s -o body -w '%{http_code}' -H 'Content-Type: text/plain' \
+  --data-binary '{"name":"admin","password":"admin-pass-2718"}' "$B/api/v1/session")
+check "sign-in sent as text/plain (a cross-site form): 415" test "$st" = 415
+check "  no session cookie" sh -c "! grep -qi set-cookie body"
+check "sign-in as JSON: 200" test "$(signin admin admin-pass-2718)" = 200
+ACSRF=$(csrf)
+st=$(curl -s -o body -w '%{http_code}' -b "$T/admin.jar" -H "X-CSRF-Token: $ACSRF" \
+  -H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'type=patient' "$B/api/v1/records")
+check "a record POST as a form: 415" test "$st" = 415
+post() { curl -s -o body -w '%{http_code}' -b "$T/admin.jar" -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: application/json; charset=utf-8' --data-binary "$1" "$B/api/v1/records"; }
+
+# ---- an adverse event names its own patient's treatment; no existence oracle
+st=$(post '{"type":"adverse_event","patient":"A1","knee":"left","date":"2020-01-05","kind":"flare","severity":1,"serious":false,"treatment":"TB"}')
+check "an adverse event of A1 naming B1's treatment: 422" test "$st" = 422
+cp body other.json
+st=$(post '{"type":"adverse_event","patient":"A1","knee":"left","date":"2020-01-05","kind":"flare","severity":1,"serious":false,"treatment":"NOPE"}')
+check "  the same answer as a treatment that does not exist" \
+  python3 -c 'import json,sys;a=json.load(open("other.json"))["error"];b=json.load(open("body"))["error"];sys.exit(0 if a["code"]==b["code"]=="unknown_reference" and a["field"]==b["field"] else 1)'
+check "  its own treatment: 201" test "$(post '{"type":"adverse_event","patient":"A1","knee":"left","date":"2020-01-05","kind":"flare","severity":1,"serious":false,"treatment":"TA"}')" = 201
+printf '%s\n' '{"type":"adverse_event","patient":"B1","knee":"left","date":"2020-01-05","kind":"flare","severity":1,"serious":false,"treatment":"TA"}' >ae.jsonl
+expect_status 1 "an import naming another patient's treatment is refused" G import ae.jsonl
+check "  naming the field" grep -q 'field "treatment": no treatment "TA" of patient "B1"' err
+
+# ---- sites and ids
+check "a site with a comma: 400" test "$(post '{"type":"patient","id":"C1","site":"oak,elm","sex":"male","birth_year":1950}')" = 400
+check "  naming the field" grep -q '"field":"site"' body
+check "an id with '/': 400" test "$(post '{"type":"patient","id":"C/1","site":"oak","sex":"male","birth_year":1950}')" = 400
+check "an id with a right-to-left override: 400" test "$(post "$(printf '{"type":"patient","id":"C\\u202e1","site":"oak","sex":"male","birth_year":1950}')")" = 400
+check "  saying why" grep -q 'invisible or text-direction' body
+check "an id with a zero-width space: 400" test "$(post "$(printf '{"type":"patient","id":"C\\u200b1","site":"oak","sex":"male","birth_year":1950}')")" = 400
+
+# ---- sign-in attempts: reserved before Argon2id, per account and address
+for i in $(seq 20); do signin clin "wrong-$i" s$i >"st$i" & done
+wait_all() { local p; for p in $(jobs -p); do [ "$p" = "$SPID" ] || wait "$p"; done; }
+wait_all
+n401=$(grep -l 401 st* | wc -l); n429=$(grep -l 429 st* | wc -l)
+check "20 parallel wrong guesses: at most 5 are tried ($n401), the rest 429 ($n429)" test "$n401" -le 5 -a "$((n401 + n429))" = 20
+check "the blocked address cannot sign in as clin even with the password" test "$(signin clin clin-pass-3141)" = 429
+check "  but clin signs in from another address" test "$(signin clin clin-pass-3141 clin 127.0.0.2)" = 200
+check "  and the stranger did not lock admin out" test "$(signin admin admin-pass-2718 admin2)" = 200
+
+# ---- a password change or a disabled account ends the sessions
+check "researcher signs in" test "$(signin res res-pass-1618 res 127.0.0.3)" = 200
+check "  and reads" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/res.jar" "$B/api/v1/me")" = 200
+echo "res-pass-2-9999" | G user passwd res --password-stdin >/dev/null
+check "after genu user passwd the old session is over: 401" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/res.jar" "$B/api/v1/me")" = 401
+check "clin's session reads" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/clin.jar" "$B/api/v1/me")" = 200
+G user disable clin >/dev/null
+check "after genu user disable the session is over: 401" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/clin.jar" "$B/api/v1/me")" = 401
+
+# ---- one de-identification key, however many first exports race
+check "researcher signs in again" test "$(signin res res-pass-2-9999 res 127.0.0.3)" = 200
+for i in $(seq 12); do curl -s -b "$T/res.jar" "$B/api/v1/export" >"ex$i.jsonl" & done
+wait_all
+check "12 concurrent first exports give the same pseudonyms" test "$(md5sum ex*.jsonl | awk '{print $1}' | sort -u | wc -l)" = 1
+check "  pseudonymous" sh -c "! grep -q '\"A1\"' ex1.jsonl && grep -q '\"type\":\"patient\"' ex1.jsonl"
+expect_status 0 "the audit trail verifies" G audit verify
+finish
