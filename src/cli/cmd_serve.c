@@ -16,12 +16,15 @@
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
     "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
+    "                        [--max-per-address N]\n"
     "                        [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
     "  --threads N         worker threads (default: 32 per core; they wait on group commits)\n"
     "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
     "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
+    "  --max-per-address N connections one client address may hold (default 64;\n"
+    "                      raise it behind a reverse proxy, which is one address)\n"
     "  --followup-interval SECONDS\n"
     "                      run genu followup send this often while smtp.url or\n"
     "                      followup.sms_command is set (default 3600; 0: never)\n"
@@ -54,7 +57,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL};
+    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0};
     unsigned followup_s = 3600;
     for (int i = 1; i < argc;) {
         const char *v;
@@ -70,6 +73,11 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         }
         if (!r && (r = cli_opt(argc, argv, &i, "--timeout", &v)) > 0) {
             if (parse_count("--timeout", v, 3600, &cfg.timeout_s))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--max-per-address", &v)) > 0) {
+            if (parse_count("--max-per-address", v, 100000, &cfg.per_address))
                 return CLI_EUSAGE;
             continue;
         }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +56,7 @@ struct server {
 typedef struct conn_state {
     genu_buf body;
     bool too_large;
+    bool refused; /* answered at the headers: whatever body follows is dropped */
     /* the request once handled; it outlives a wait for the writer */
     ctx c;
     char addr[INET6_ADDRSTRLEN + 1];
@@ -291,6 +293,25 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     return finish(s, conn, c);
 }
 
+/* Counts Content-Length headers and header names holding white space. */
+typedef struct framing {
+    int content_length, spaced;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    framing *f = cls;
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    for (const char *p = key; *p; p++)
+        if (*p == ' ' || *p == '\t')
+            f->spaced++;
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -305,12 +326,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         pthread_mutex_lock(&s->mu);
         s->active++;
         pthread_mutex_unlock(&s->mu);
+        /* ambiguous framing (RFC 9112 §6.3, §5.1): two Content-Lengths, or a
+         * header name with white space before its colon ("Transfer-Encoding
+         * : chunked", which a proxy may read one way and this server
+         * another), is refused before any body is read */
+        framing f = {0, 0};
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+        if (f.content_length > 1 || f.spaced) {
+            st->refused = true;
+            return send_error(conn, 400, "bad_request",
+                              f.spaced ? "a header name holds white space"
+                                       : "more than one Content-Length header");
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && (strlen(cl) > 15 || strtoull(cl, NULL, 10) > s->body_limit)) {
             st->too_large = true;
             return send_error(conn, 413, "too_large", "the request body is too large");
         }
+        return MHD_YES;
+    }
+    if (st->refused) {
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -480,7 +517,10 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-                            MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
+                            MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            cfg->per_address ? cfg->per_address : SERVER_PER_ADDRESS,
+                            MHD_OPTION_CONNECTION_TIMEOUT,
                             cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {

@@ -19,7 +19,13 @@ typedef struct server_config {
     size_t body_limit;     /* bytes; 0 = 1 MiB. Larger bodies get 413 */
     unsigned timeout_s;    /* a connection idle this long is closed; 0 = 30 s */
     const char *rules;     /* advice rules file; NULL = the default rules */
+    unsigned per_address;  /* connections one client address may hold; 0 = SERVER_PER_ADDRESS */
 } server_config;
+
+/* Connections one client address may hold at once: a browser opens about
+ * six; a thousand slow sockets from one address must not starve the
+ * others. A reverse proxy is one address: raise it there (--max-per-address). */
+#define SERVER_PER_ADDRESS 64
 
 /* Workers per core when cfg->threads is 0. A survey submission does not
  * hold its worker while it waits for its group commit (the connection is

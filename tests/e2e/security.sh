@@ -95,5 +95,41 @@ for i in $(seq 12); do curl -s -b "$T/res.jar" "$B/api/v1/export" >"ex$i.jsonl" 
 wait_all
 check "12 concurrent first exports give the same pseudonyms" test "$(md5sum ex*.jsonl | awk '{print $1}' | sort -u | wc -l)" = 1
 check "  pseudonymous" sh -c "! grep -q '\"A1\"' ex1.jsonl && grep -q '\"type\":\"patient\"' ex1.jsonl"
+# ---- ambiguous framing is refused before any body is read
+raw() { python3 - "$PORT" "$1" <<'PY'
+import socket,sys
+s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),5); s.sendall(sys.argv[2].encode()); s.settimeout(5)
+print(s.recv(100).split(b"\r\n")[0].decode().split(" ")[1])
+PY
+}
+BODY='{"name":"nobody","password":"wrong-password"}'
+check "two Content-Length headers: 400" test "$(raw "$(printf 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\nContent-Length: 2\r\n\r\n%s' ${#BODY} "$BODY")")" = 400
+check "'Transfer-Encoding : chunked' (a space before the colon): 400" test "$(raw "$(printf 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding : chunked\r\nContent-Length: %d\r\n\r\n%s' ${#BODY} "$BODY")")" = 400
+check "  the same body framed once is read (401)" test "$(raw "$(printf 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' ${#BODY} "$BODY")")" = 401
 expect_status 0 "the audit trail verifies" G audit verify
+
+# ---- slow clients of one address cannot starve the others
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+start_server "$DB" --threads 2 --followup-interval 0 --max-per-address 8
+python3 - "$PORT" >slow.out 2>&1 <<'PY' &
+import socket,sys,time
+socks=[]
+for i in range(40):                    # forty slow clients from 127.0.0.1
+    try:
+        s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),2)
+        s.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n"); socks.append(s)
+    except OSError: pass
+for _ in range(8):                      # a header line every second, never done
+    time.sleep(1)
+    for s in socks:
+        try: s.sendall(b"X-Slow: 1\r\n")
+        except OSError: pass
+PY
+SLOW=$!
+sleep 1
+st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --interface 127.0.0.2 "$B/api/v1/me")
+check "while 40 slow sockets hold 127.0.0.1, a client of 127.0.0.2 is answered at once" test "$st" = 401
+st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$B/api/v1/me")
+check "  and 127.0.0.1 itself is refused, not queued (past its 8 connections)" test "$st" = 000
+kill "$SLOW" 2>/dev/null; wait "$SLOW" 2>/dev/null
 finish
