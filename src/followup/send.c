@@ -410,6 +410,13 @@ static int create(job *j, const char *patient, int kind, int channel, const size
                           j->o->now_us, (int64_t)(w->last + 1) * DAY_US, 0, 0};
         rc = list.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
                       : store_survey_put(j->s, &v, err);
+        if (!rc) { /* audited by its hash's first digits, never the token */
+            char link[24], detail[160];
+            snprintf(link, sizeof link, "%.16s", hash);
+            snprintf(detail, sizeof detail, "{\"knee\":\"%s\",\"timepoint\":\"%s\"}",
+                     w->knee == GENU_KNEE_LEFT ? "left" : "right", w->tp.text);
+            rc = store_audit_event(j->s, "create", "survey_link", link, detail, err);
+        }
         genu_buf_free(&list);
     }
     if (!rc)

@@ -138,6 +138,26 @@ static const char *cookie_value(ctx *c, const char *token, int64_t max_age_s)
                              c->env->secure_cookies ? "; Secure" : "");
 }
 
+/* A sign-in, or a failed one, in the audit trail: who and from where
+ * (never the password). A failure to write it is logged, not the sign-in's
+ * answer. */
+static void signin_audit(ctx *c, const char *action, const char *name)
+{
+    genu_err err = {0};
+    genu_buf d = GENU_BUF_INIT;
+    const char *actor = strcmp(action, "sign_in") == 0
+                            ? genu_arena_printf(c->arena, "user:%s", name)
+                            : "anonymous";
+    genu_buf_puts(&d, "{\"address\":");
+    genu_buf_json_str(&d, c->addr ? c->addr : "?");
+    genu_buf_putc(&d, '}');
+    if (d.oom || !actor || store_set_actor(c->store, actor, &err) ||
+        store_audit_event(c->store, action, "session", name, d.p, &err))
+        fprintf(stderr, "genu: serve: auditing a sign-in: %s\n",
+                err.code ? err.msg : "out of memory");
+    genu_buf_free(&d);
+}
+
 static void session_new(ctx *c)
 {
     static const char *const fields[] = {"name", "password", NULL};
@@ -186,6 +206,7 @@ static void session_new(ctx *c)
     /* an unknown name costs the same Argon2id verification as a known one */
     bool ok = auth_password_verify(rc ? c->env->dummy_hash : u.pwhash, pw);
     if (rc || !ok || u.disabled) {
+        signin_audit(c, "sign_in_failed", auth_name_valid(name) ? name : "(not a user name)");
         ctx_error(c, 401, "invalid_credentials", NULL, "invalid name or password");
         goto out;
     }
@@ -205,6 +226,7 @@ static void session_new(ctx *c)
     }
     c->user = u;
     c->role = auth_role_parse(u.role);
+    signin_audit(c, "sign_in", u.name);
     c->set_cookie = cookie_value(c, token, c->env->session_us / 1000000);
     ctx_json(c, 200);
     genu_buf_puts(&c->out, "{\"user\":");

@@ -144,6 +144,26 @@ static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
     return 0;
 }
 
+/* The link's creation in the audit trail: by its hash's first 16 digits
+ * (the token itself is never written), with whom and what it asks. */
+static int link_audit(ctx *c, const store_survey *v, genu_err *err)
+{
+    genu_buf d = GENU_BUF_INIT;
+    char id[24];
+    snprintf(id, sizeof id, "%.16s", v->token_hash);
+    genu_buf_puts(&d, "{\"patient\":");
+    genu_buf_json_str(&d, v->patient);
+    if (v->knee != GENU_KNEE_NONE)
+        genu_buf_printf(&d, ",\"knee\":\"%s\"", v->knee == GENU_KNEE_LEFT ? "left" : "right");
+    genu_buf_puts(&d, ",\"instruments\":");
+    genu_buf_json_str(&d, v->instruments);
+    genu_buf_printf(&d, ",\"expires_us\":%lld}", (long long)v->expires_us);
+    int rc = d.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+                   : store_audit_event(c->store, "create", "survey_link", id, d.p, err);
+    genu_buf_free(&d);
+    return rc;
+}
+
 void survey_create(ctx *c)
 {
     static const char *const fields[] = {"patient", "knee", "instruments", "timepoint",
@@ -213,7 +233,7 @@ void survey_create(ctx *c)
     v.created_us = c->now_us;
     v.expires_us = c->now_us + days * DAY_US;
     v.created_by = c->user.id;
-    if (list.oom || store_survey_put(c->store, &v, &err)) {
+    if (list.oom || store_survey_put(c->store, &v, &err) || link_audit(c, &v, &err)) {
         if (!err.code)
             GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
         ctx_fail(c, &err);
@@ -428,8 +448,8 @@ static bool parse_int(const char *s, json_int_t *out)
     return true;
 }
 
-/* The answers for each of the link's instruments as §3 response lines;
- * on bad input writes an error message into why. */
+/* The answers for each of the link's instruments as response records (JSON
+ * Lines, docs/format.md); on bad input writes an error message into why. */
 static int build_responses(ctx *c, const store_survey *v, char **keys, char **vals, size_t nf,
                            genu_record *recs, size_t *nrec, char *why, size_t whylen)
 {

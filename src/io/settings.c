@@ -291,10 +291,15 @@ int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t l
             sodium_bin2hex(text, 2 * len + 1, fresh, len);
             sodium_memzero(fresh, len);
             rc = store_add_setting(s, key, text, err); /* another process's stays */
-            sodium_memzero(text, 2 * len + 1);
         }
         if (!rc)
             rc = store_get_setting(s, key, a, &hex, err);
+        /* the creation is audited by the process whose key won (by name:
+         * the value never reaches the trail) */
+        if (!rc && hex && strcmp(hex, text) == 0)
+            rc = store_audit_event(s, "create", "secret", key, NULL, err);
+        if (text)
+            sodium_memzero(text, 2 * len + 1);
     }
     size_t n = 0;
     if (!rc && hex) {

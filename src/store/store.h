@@ -188,6 +188,14 @@ int store_survey_use(genu_store *s, const char *token_hash, int64_t now_us, genu
 
 /* ---- the audit trail ---- */
 
+/* Appends an event that changes no record to the audit trail, under the
+ * store's actor, in the caller's transaction or its own: action
+ * ("sign_in", "sign_in_failed", "create"), type ("session", "survey_link",
+ * "secret"), id (what it is about) and detail (a JSON object, or NULL).
+ * Never a password, token or secret value. */
+int store_audit_event(genu_store *s, const char *action, const char *type, const char *id,
+                      const char *detail, genu_err *err);
+
 /* One change: who, when, what, before and after (docs; NULL for none), and
  * the SHA-256 chain (hex): hash = H(prev, seq, at, actor, action, type, id,
  * before, after). */

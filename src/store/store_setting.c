@@ -1,5 +1,6 @@
 /* store_setting: a registry setting an administrator changes, written with
- * its audit row in one transaction. Apart from store_set_setting, which
+ * its audit row in one transaction; and audit events that change no
+ * record. Apart from store_set_setting, which
  * also keeps values that must never reach the trail (deid_key, a secret;
  * the audit chain's own head). The transaction and the audit row are the
  * backend's (backend.h: write_begin, write_end, audit). */
@@ -53,4 +54,13 @@ int store_put_setting(genu_store *s, const char *key, const char *value, genu_ar
     if (!rc)
         *changed = ch;
     return rc;
+}
+
+int store_audit_event(genu_store *s, const char *action, const char *type, const char *id,
+                      const char *detail, genu_err *err)
+{
+    bool own;
+    if (s->ops->write_begin(s, &own, err))
+        return err->code;
+    return s->ops->write_end(s, own, s->ops->audit(s, action, type, id, NULL, detail, err), err);
 }

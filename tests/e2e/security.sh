@@ -95,6 +95,21 @@ for i in $(seq 12); do curl -s -b "$T/res.jar" "$B/api/v1/export" >"ex$i.jsonl" 
 wait_all
 check "12 concurrent first exports give the same pseudonyms" test "$(md5sum ex*.jsonl | awk '{print $1}' | sort -u | wc -l)" = 1
 check "  pseudonymous" sh -c "! grep -q '\"A1\"' ex1.jsonl && grep -q '\"type\":\"patient\"' ex1.jsonl"
+# ---- sign-ins, failed sign-ins, survey links and secrets are audited
+st=$(curl -s -o body -w '%{http_code}' -b "$T/admin.jar" -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: application/json' \
+  --data-binary '{"patient":"A1","knee":"left","instruments":["nprs"]}' "$B/api/v1/surveys")
+check "a survey link is made: 201" test "$st" = 201
+TOKEN=$(python3 -c 'import json;print(json.load(open("body"))["url"][3:])')
+G audit list --limit 100000 >audit.txt
+check "the trail has the sign-ins" grep -q 'sign_in.*session.*admin' audit.txt
+check "  the failed sign-ins" grep -q 'sign_in_failed.*session.*clin' audit.txt
+check "  with the address" bash -c "registry_sql '$DB' \"SELECT after FROM audit WHERE action='sign_in_failed'\" | grep -q 127.0.0.1"
+check "  the survey link" grep -q 'create.*survey_link' audit.txt
+check "  with its patient" bash -c "registry_sql '$DB' \"SELECT after FROM audit WHERE type='survey_link'\" | grep -q '\"patient\":\"A1\"'"
+check "  but never its token" sh -c "! grep -q '$TOKEN' audit.txt"
+check "  the de-identification key's creation, once, without its value" test "$(grep -c 'create.*secret.*deid_key' audit.txt)" = 1
+check "  never a password" sh -c "! grep -q -e 'admin-pass-2718' -e 'wrong-1' audit.txt"
+
 # ---- ambiguous framing is refused before any body is read
 raw() { python3 - "$PORT" "$1" <<'PY'
 import socket,sys
