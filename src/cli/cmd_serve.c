@@ -16,13 +16,14 @@
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
     "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
-    "                        [--max-per-address N]\n"
+    "                        [--max-per-address N] [--idle-timeout SECONDS]\n"
     "                        [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
     "  --threads N         worker threads (default: 32 per core; they wait on group commits)\n"
     "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
     "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
+    "  --idle-timeout SECONDS  a session unused this long ends (default 1800)\n"
     "  --max-per-address N connections one client address may hold (default 64;\n"
     "                      raise it behind a reverse proxy, which is one address)\n"
     "  --followup-interval SECONDS\n"
@@ -57,7 +58,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0};
+    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0, 0};
     unsigned followup_s = 3600;
     for (int i = 1; i < argc;) {
         const char *v;
@@ -73,6 +74,11 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         }
         if (!r && (r = cli_opt(argc, argv, &i, "--timeout", &v)) > 0) {
             if (parse_count("--timeout", v, 3600, &cfg.timeout_s))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--idle-timeout", &v)) > 0) {
+            if (parse_count("--idle-timeout", v, 43200, &cfg.idle_s))
                 return CLI_EUSAGE;
             continue;
         }

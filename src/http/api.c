@@ -99,6 +99,18 @@ void api_user_json(ctx *c)
 }
 
 /* Looks the cookie's session up; leaves c signed out when anything is off. */
+/* a session in use is written at most this often (or every third of its
+ * idle timeout, when shorter) */
+#define SESSION_TOUCH_US ((int64_t)60 * 1000000)
+
+/* How long a session may sit unused: 30 minutes (ctx_env.idle_us), never
+ * more than its whole life. */
+static int64_t session_idle(const ctx *c)
+{
+    int64_t idle = c->env->idle_us ? c->env->idle_us : (int64_t)30 * 60 * 1000000;
+    return idle < c->env->session_us ? idle : c->env->session_us;
+}
+
 static int load_session(ctx *c, genu_err *err)
 {
     char hash[AUTH_HEX_LEN];
@@ -123,6 +135,11 @@ static int load_session(ctx *c, genu_err *err)
         return rc;
     if (c->user.disabled)
         return GENU_OK;
+    /* in use: the idle deadline moves on (written at most once a minute) */
+    genu_err e = {0};
+    int64_t idle = session_idle(c), slack = idle / 3 < SESSION_TOUCH_US ? idle / 3 : SESSION_TOUCH_US;
+    if (store_session_touch(c->store, hash, c->now_us + idle, slack, &e))
+        fprintf(stderr, "genu: serve: extending a session: %s\n", e.msg);
     c->role = auth_role_parse(c->user.role);
     c->signed_in = c->role != 0;
     c->csrf = csrf;
@@ -220,7 +237,8 @@ static void session_new(ctx *c)
     auth_token_new(token);
     auth_token_new(csrf);
     auth_sha256_hex(token, hash);
-    if (store_session_put(c->store, hash, u.id, csrf, c->now_us + c->env->session_us, &err)) {
+    if (store_session_put(c->store, hash, u.id, csrf, c->now_us + session_idle(c),
+                          c->now_us + c->env->session_us, &err)) {
         ctx_fail(c, &err);
         goto out;
     }

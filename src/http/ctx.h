@@ -27,6 +27,7 @@
 typedef struct ctx_env {
     bool secure_cookies;
     int64_t session_us;     /* session lifetime */
+    int64_t idle_us;        /* a session unused this long ends; 0: 30 minutes */
     ratelimit *signin;      /* failed sign-ins per account and address */
     ratelimit *signin_addr; /* failed sign-ins per address, whatever the account */
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */

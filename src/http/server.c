@@ -510,6 +510,7 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->env.write_later = true;
     s->env.secure_cookies = cfg->secure_cookies;
     s->env.session_us = SESSION_US;
+    s->env.idle_us = (int64_t)cfg->idle_s * 1000000;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
                      (v6 ? MHD_USE_IPv6 : 0);
     const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6

@@ -20,6 +20,7 @@ typedef struct server_config {
     unsigned timeout_s;    /* a connection idle this long is closed; 0 = 30 s */
     const char *rules;     /* advice rules file; NULL = the default rules */
     unsigned per_address;  /* connections one client address may hold; 0 = SERVER_PER_ADDRESS */
+    unsigned idle_s;       /* a session unused this long ends; 0 = 30 minutes */
 } server_config;
 
 /* Connections one client address may hold at once: a browser opens about

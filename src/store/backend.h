@@ -37,7 +37,9 @@ typedef struct store_ops {
                     genu_err *err);
     int (*user_list)(genu_store *s, genu_arena *a, store_user **out, size_t *n, genu_err *err);
     int (*session_put)(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
-                       int64_t expires_us, genu_err *err);
+                       int64_t expires_us, int64_t ends_us, genu_err *err);
+    int (*session_touch)(genu_store *s, const char *token_hash, int64_t until_us,
+                         int64_t slack_us, genu_err *err);
     int (*session_get)(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,
                        int64_t *user, const char **csrf, genu_err *err);
     int (*session_delete)(genu_store *s, const char *token_hash, genu_err *err);

@@ -169,7 +169,9 @@ int pg_user_get(genu_store *gs, const char *name, int64_t id, genu_arena *a, sto
                 genu_err *err);
 int pg_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, genu_err *err);
 int pg_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
-                   int64_t expires_us, genu_err *err);
+                   int64_t expires_us, int64_t ends_us, genu_err *err);
+int pg_session_touch(genu_store *gs, const char *token_hash, int64_t until_us, int64_t slack_us,
+                     genu_err *err);
 int pg_session_get(genu_store *gs, const char *token_hash, int64_t now_us, genu_arena *a,
                    int64_t *user, const char **csrf, genu_err *err);
 int pg_session_delete(genu_store *gs, const char *token_hash, genu_err *err);

@@ -81,6 +81,8 @@ static const char *const migrations[] = {
     "CREATE TABLE message(" REC_COLS(REF, " NOT NULL") ","
     " kind text NOT NULL, channel text NOT NULL, status text NOT NULL);"
     "CREATE INDEX message_by_patient ON message(patient, date, knee NULLS FIRST);",
+    /* 4: a session's absolute end (its expiry slides with use, up to it) */
+    "ALTER TABLE session ADD COLUMN ends_us bigint;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -161,9 +161,15 @@ int store_user_list(genu_store *s, genu_arena *a, store_user **out, size_t *n, g
 }
 
 int store_session_put(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
-                      int64_t expires_us, genu_err *err)
+                      int64_t expires_us, int64_t ends_us, genu_err *err)
 {
-    return s->ops->session_put(s, token_hash, user, csrf, expires_us, err);
+    return s->ops->session_put(s, token_hash, user, csrf, expires_us, ends_us, err);
+}
+
+int store_session_touch(genu_store *s, const char *token_hash, int64_t until_us,
+                        int64_t slack_us, genu_err *err)
+{
+    return s->ops->session_touch(s, token_hash, until_us, slack_us, err);
 }
 
 int store_session_get(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,

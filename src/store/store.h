@@ -161,9 +161,16 @@ int store_user_get(genu_store *s, const char *name, int64_t id, genu_arena *a, s
                    genu_err *err);
 int store_user_list(genu_store *s, genu_arena *a, store_user **out, size_t *n, genu_err *err);
 
-/* Sessions are stored by the hash of their token only. */
+/* Sessions are stored by the hash of their token only. A session expires
+ * at expires_us unless store_session_touch moves that on, never past
+ * ends_us (its absolute end). */
 int store_session_put(genu_store *s, const char *token_hash, int64_t user, const char *csrf,
-                      int64_t expires_us, genu_err *err);
+                      int64_t expires_us, int64_t ends_us, genu_err *err);
+/* A session in use: its expiry moves to until_us (at most its end), when
+ * that is more than slack_us later than the expiry it has (so a session
+ * read many times a minute is written at most once a minute). */
+int store_session_touch(genu_store *s, const char *token_hash, int64_t until_us,
+                        int64_t slack_us, genu_err *err);
 /* GENU_ENOTFOUND when absent or expired at now_us. */
 int store_session_get(genu_store *s, const char *token_hash, int64_t now_us, genu_arena *a,
                       int64_t *user, const char **csrf, genu_err *err);

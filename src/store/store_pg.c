@@ -914,6 +914,7 @@ static const store_ops pg_ops = {
     .user_list = pg_user_list,
     .session_put = pg_session_put,
     .session_get = pg_session_get,
+    .session_touch = pg_session_touch,
     .session_delete = pg_session_delete,
     .survey_put = pg_survey_put,
     .survey_get = pg_survey_get,

@@ -386,13 +386,27 @@ int pg_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
 
 static const char q_session_sweep[] = "DELETE FROM session WHERE expires_us<$1";
 static const char q_session_put[] =
-    "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES($1,$2,$3,$4)";
+    "INSERT INTO session(token_hash,account,csrf,expires_us,ends_us) VALUES($1,$2,$3,$4,$5)";
+static const char q_session_touch[] =
+    "UPDATE session SET expires_us=LEAST($2,coalesce(ends_us,expires_us)) "
+    "WHERE token_hash=$1 AND expires_us<$3";
 static const char q_session_get[] =
     "SELECT account,csrf FROM session WHERE token_hash=$1 AND expires_us>$2";
 static const char q_session_delete[] = "DELETE FROM session WHERE token_hash=$1";
 
+int pg_session_touch(genu_store *gs, const char *token_hash, int64_t until_us, int64_t slack_us,
+                     genu_err *err)
+{
+    pg_store *s = (pg_store *)gs;
+    pg_params p = {0};
+    pg_p_text(&p, token_hash);
+    pg_p_int(&p, until_us);
+    pg_p_int(&p, until_us - slack_us);
+    return pg_do(s, q_session_touch, &p, NULL, err, "extending a session");
+}
+
 int pg_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
-                   int64_t expires_us, genu_err *err)
+                   int64_t expires_us, int64_t ends_us, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     pg_params sweep = {0}, p = {0};
@@ -402,6 +416,7 @@ int pg_session_put(genu_store *gs, const char *token_hash, int64_t user, const c
     pg_p_int(&p, user);
     pg_p_text(&p, csrf);
     pg_p_int(&p, expires_us);
+    pg_p_int(&p, ends_us);
     if (pg_do(s, q_session_sweep, &sweep, NULL, err, "sweeping sessions") ||
         pg_do(s, q_session_put, &p, NULL, err, "storing a session"))
         return err->code;

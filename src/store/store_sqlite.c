@@ -99,6 +99,8 @@ static const char *const migrations[] = {
     " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
     " doc TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL, status TEXT NOT NULL);"
     "CREATE INDEX message_by_patient ON message(patient, date, knee);",
+    /* 4: a session's absolute end (its expiry slides with use, up to it) */
+    "ALTER TABLE session ADD COLUMN ends_us INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1035,6 +1037,7 @@ static const store_ops sqlite_ops = {
     .user_list = sq_user_list,
     .session_put = sq_session_put,
     .session_get = sq_session_get,
+    .session_touch = sq_session_touch,
     .session_delete = sq_session_delete,
     .survey_put = sq_survey_put,
     .survey_get = sq_survey_get,

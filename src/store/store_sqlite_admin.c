@@ -30,10 +30,13 @@ static const char *const admin_sql[SQ_NADMIN] = {
     [SQ_ST_USER_BY_ID] = USER_COLS " WHERE id=?",
     [SQ_ST_USER_LIST] = USER_COLS " ORDER BY name",
     [SQ_ST_SESSION_SWEEP] = "DELETE FROM session WHERE expires_us<?",
-    [SQ_ST_SESSION_PUT] = "INSERT INTO session(token_hash,account,csrf,expires_us) VALUES(?,?,?,?)",
+    [SQ_ST_SESSION_PUT] = "INSERT INTO session(token_hash,account,csrf,expires_us,ends_us) "
+                          "VALUES(?,?,?,?,?)",
     [SQ_ST_SESSION_GET] = "SELECT account,csrf FROM session WHERE token_hash=? AND expires_us>?",
     [SQ_ST_SESSION_DELETE] = "DELETE FROM session WHERE token_hash=?",
     [SQ_ST_SESSION_END_USER] = "DELETE FROM session WHERE account=?",
+    [SQ_ST_SESSION_TOUCH] = "UPDATE session SET expires_us=min(?2,coalesce(ends_us,expires_us)) "
+                            "WHERE token_hash=?1 AND expires_us<?3",
     [SQ_ST_SURVEY_PUT] = "INSERT INTO survey_link(token_hash,patient,knee,instruments,timepoint,"
                          "created_us,expires_us,used_us,created_by) VALUES(?,?,?,?,?,?,?,NULL,?)",
     [SQ_ST_SURVEY_GET] = "SELECT token_hash,patient,knee,instruments,timepoint,created_us,"
@@ -419,18 +422,39 @@ static int run1(sq_store *s, int which, const char *fmt, const char *const *text
 }
 
 int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const char *csrf,
-                   int64_t expires_us, genu_err *err)
+                   int64_t expires_us, int64_t ends_us, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    const char *t[] = {token_hash, csrf};
-    const int64_t i[] = {user, expires_us, now_us()};
+    const int64_t now = now_us();
+    sqlite3_stmt *st;
     /* expired sessions are swept whenever a new one starts */
-    if (run1(s, SQ_ST_SESSION_SWEEP, "i", NULL, i + 2, err) != SQLITE_DONE)
+    if (run1(s, SQ_ST_SESSION_SWEEP, "i", NULL, &now, err) != SQLITE_DONE)
         return sq_fail(s, err, "sweeping sessions");
-    if (run1(s, SQ_ST_SESSION_PUT, "titi", (const char *const[]){t[0], t[1]}, i, err) !=
-        SQLITE_DONE)
-        return sq_fail(s, err, "storing a session");
-    return GENU_OK;
+    if (cached(s, SQ_ST_SESSION_PUT, &st, err))
+        return err->code;
+    sq_bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, user);
+    sq_bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, expires_us);
+    sqlite3_bind_int64(st, 5, ends_us);
+    int rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "storing a session");
+}
+
+int sq_session_touch(genu_store *gs, const char *token_hash, int64_t until_us, int64_t slack_us,
+                     genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *st;
+    if (cached(s, SQ_ST_SESSION_TOUCH, &st, err))
+        return err->code;
+    sq_bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, until_us);
+    sqlite3_bind_int64(st, 3, until_us - slack_us);
+    int rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE ? GENU_OK : sq_fail(s, err, "extending a session");
 }
 
 int sq_session_get(genu_store *gs, const char *token_hash, int64_t now, genu_arena *a,

@@ -123,6 +123,16 @@ check "'Transfer-Encoding : chunked' (a space before the colon): 400" test "$(ra
 check "  the same body framed once is read (401)" test "$(raw "$(printf 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' ${#BODY} "$BODY")")" = 401
 expect_status 0 "the audit trail verifies" G audit verify
 
+# ---- a session unused for the idle timeout ends; one in use lives on
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+start_server "$DB" --threads 2 --followup-interval 0 --idle-timeout 3
+check "admin signs in (idle timeout 3 s)" test "$(signin admin admin-pass-2718 idle 127.0.0.4)" = 200
+check "  a second account signs in" test "$(signin res res-pass-2-9999 busy 127.0.0.4)" = 200
+me() { curl -s -o /dev/null -w '%{http_code}' -b "$T/$1.jar" "$B/api/v1/me"; }
+for _ in 1 2 3 4 5; do sleep 1; busy=$(me busy); done
+check "a session used every second for 5 s lives on" test "$busy" = 200
+check "one left alone for 5 s has ended: 401" test "$(me idle)" = 401
+
 # ---- slow clients of one address cannot starve the others
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 start_server "$DB" --threads 2 --followup-interval 0 --max-per-address 8

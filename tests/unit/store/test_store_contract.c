@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -151,11 +152,11 @@ static void reopening_keeps_the_schema_version(void **state)
 {
     (void)state;
     genu_store *s = open_db();
-    assert_int_equal(store_schema_version(s), 3);
+    assert_int_equal(store_schema_version(s), 4);
     store_close(s);
     genu_err err = {0};
     assert_int_equal(store_open(url, false, &s, &err), GENU_OK);
-    assert_int_equal(store_schema_version(s), 3);
+    assert_int_equal(store_schema_version(s), 4);
     store_close(s);
 }
 
@@ -944,7 +945,7 @@ static void users_sessions_and_survey_links(void **state)
 
     const char *csrf;
     int64_t who;
-    assert_int_equal(store_session_put(s, "tok1", id2, "c1", INT64_MAX, &err), GENU_OK);
+    assert_int_equal(store_session_put(s, "tok1", id2, "c1", INT64_MAX, INT64_MAX, &err), GENU_OK);
     assert_int_equal(store_session_get(s, "tok1", 10, a, &who, &csrf, &err), GENU_OK);
     assert_int_equal(who, id2);
     assert_string_equal(csrf, "c1");
@@ -953,6 +954,26 @@ static void users_sessions_and_survey_links(void **state)
     genu_err_clear(&err);
     assert_int_equal(store_session_delete(s, "tok1", &err), GENU_OK);
     assert_int_equal(store_session_get(s, "tok1", 10, a, &who, &csrf, &err), GENU_ENOTFOUND);
+    genu_err_clear(&err);
+
+    /* an idle deadline that use moves on, never past the session's end */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const int64_t base = (int64_t)ts.tv_sec * 1000000, sec = 1000000;
+    assert_int_equal(store_session_put(s, "tok2", id2, "c2", base + 100 * sec, base + 500 * sec,
+                                       &err),
+                     GENU_OK);
+    assert_int_equal(store_session_get(s, "tok2", base + 150 * sec, a, &who, &csrf, &err),
+                     GENU_ENOTFOUND);
+    genu_err_clear(&err);
+    assert_int_equal(store_session_touch(s, "tok2", base + 300 * sec, 60 * sec, &err), GENU_OK);
+    assert_int_equal(store_session_get(s, "tok2", base + 250 * sec, a, &who, &csrf, &err),
+                     GENU_OK);
+    assert_int_equal(store_session_touch(s, "tok2", base + 700 * sec, 60 * sec, &err), GENU_OK);
+    assert_int_equal(store_session_get(s, "tok2", base + 450 * sec, a, &who, &csrf, &err),
+                     GENU_OK);
+    assert_int_equal(store_session_get(s, "tok2", base + 600 * sec, a, &who, &csrf, &err),
+                     GENU_ENOTFOUND);
     genu_err_clear(&err);
 
     genu_record p = patient("P", "{}");
