@@ -13,6 +13,7 @@
 #include "http/decision.h"
 #include "http/fupages.h"
 #include "http/history.h"
+#include "http/rview.h"
 #include "io/settings.h"
 #include "io/wording.h"
 #include "http/html.h"
@@ -474,8 +475,28 @@ static bool is_json(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
+/* The routes that show one patient's identified records: a researcher, who
+ * sees de-identified data only, reads patients through the researcher's
+ * view (http/rview.h) instead. */
+static bool identified_only(route_id id)
+{
+    return id == ROUTE_RECORD_GET || id == ROUTE_ADVICE || id == ROUTE_CASE;
+}
+
+static bool analysis(route_id id)
+{
+    return id == ROUTE_CLAIM || id == ROUTE_SURVIVAL || id == ROUTE_REPORT;
+}
+
 static void dispatch(ctx *c)
 {
+    bool researcher = c->role == AUTH_RESEARCHER;
+    if (researcher && identified_only(c->route.def->id)) {
+        ctx_error(c, 403, "forbidden", NULL,
+                  "researchers see de-identified data only: read patients by pseudonym at "
+                  "/api/v1/patients/{pseudonym}, or use the de-identified export");
+        return;
+    }
     switch (c->route.def->id) {
     case ROUTE_INDEX: assets_index(c); break;
     case ROUTE_ASSET: assets_file_get(c); break;
@@ -484,8 +505,8 @@ static void dispatch(ctx *c)
     case ROUTE_SESSION_NEW: session_new(c); break;
     case ROUTE_SESSION_END: session_end(c); break;
     case ROUTE_ME: me(c); break;
-    case ROUTE_PATIENTS: records_patients(c); break;
-    case ROUTE_PATIENT: records_patient(c); break;
+    case ROUTE_PATIENTS: researcher ? rview_patients(c) : records_patients(c); break;
+    case ROUTE_PATIENT: researcher ? rview_patient(c) : records_patient(c); break;
     case ROUTE_RECORD_NEW: records_create(c); break;
     case ROUTE_RECORD_GET: records_get(c); break;
     case ROUTE_RECORD_PUT: records_put(c); break;
@@ -508,6 +529,8 @@ static void dispatch(ctx *c)
     case ROUTE_AUDIT: audit(c); break;
     case ROUTE_USERS: users(c); break;
     }
+    if (researcher && analysis(c->route.def->id) && c->status == 200)
+        rview_small_cells(c);
 }
 
 void api_handle(ctx *c)

@@ -80,14 +80,14 @@ want 200 clin GET /api/v1/patients
 check "clinician lists only own-site patients" python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));assert d["total"]==2 and all(p["site"]=="oak" for p in d["patients"])' "$T/body"
 want 400 admin GET '/api/v1/patients?limit=x'
 want 200 admin GET /api/v1/patients/P2; want 200 clin GET /api/v1/patients/P1; want 403 clin GET /api/v1/patients/P2
-want 200 res GET /api/v1/patients/P1; want 401 anon GET /api/v1/patients/P1; want 404 admin GET /api/v1/patients/NOPE
+want 404 res GET /api/v1/patients/P1; want 401 anon GET /api/v1/patients/P1; want 404 admin GET /api/v1/patients/NOPE
 check "researcher patient page holds no identity" bash -c "! grep -Eq 'Zelda|zelda.q|identity\":\\[\\{' '$T/body'"
 want 200 admin GET /api/v1/patients/P1
 check "admin patient page holds the identity" grep -q 'Zelda Quarternight' "$T/body"
 check "  and responses with scores" grep -q '"scores":{"intensity":7}' "$T/body"
 
 want 200 admin GET /api/v1/records/diagnosis/D1; want 200 clin GET /api/v1/records/diagnosis/D1
-want 403 clin GET /api/v1/records/diagnosis/D2; want 200 res GET /api/v1/records/diagnosis/D2
+want 403 clin GET /api/v1/records/diagnosis/D2; want 403 res GET /api/v1/records/diagnosis/D2
 want 401 anon GET /api/v1/records/diagnosis/D1; want 403 res GET /api/v1/records/identity/P1
 want 200 admin GET /api/v1/records/identity/P1; want 404 admin GET /api/v1/records/nosuch/P1
 want 404 admin GET /api/v1/records/diagnosis/NOPE
@@ -132,7 +132,9 @@ check "users list holds no password hashes" bash -c "! grep -q argon2 '$T/body'"
 
 want 200 admin GET /api/v1/instruments; want 200 clin GET /api/v1/instruments; want 200 res GET /api/v1/instruments; want 401 anon GET /api/v1/instruments
 C='/api/v1/claim?responder=improvement_pct:nprs.intensity%3E%3D50&at=3m&expect=0.5'
-want 200 admin GET "$C"; want 200 clin GET "$C"; want 200 res GET "$C"
+want 200 clin GET "$C"; want 200 res GET "$C"
+check "  a researcher sees two knees as \"< 5\"" python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));assert d["counts"]["entered"]=="< 5"' "$T/body"
+want 200 admin GET "$C"
 check "claim JSON has counts and a verdict" python3 -c 'import json,sys;d=json.load(open(sys.argv[1]));assert d["counts"]["entered"]==2 and d["verdict"]' "$T/body"
 want 401 anon GET "$C"
 want 400 res GET '/api/v1/claim?responder=bogus&at=3m&expect=0.5'

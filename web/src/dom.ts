@@ -72,5 +72,8 @@ export function today(): string {
 }
 
 export function dayNumber(date: string): number {
+  // a researcher's de-identified records say "day N" (days from the index)
+  const rel = /^day (-?\d+)$/.exec(date);
+  if (rel) return Number(rel[1]);
   return Date.parse(date + "T00:00:00Z") / 86400000;
 }

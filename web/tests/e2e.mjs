@@ -40,6 +40,7 @@ function watch(page, who) {
 }
 const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 const pid = "WEB-" + Date.now().toString(36).toUpperCase();
+let researcherPatient = ""; // a patient's pseudonym, as the researcher steps see it
 // The JSON API with the browser's session (the context's cookies).
 let csrf = "";
 async function api(method, path, body) {
@@ -396,9 +397,15 @@ try {
     await page.getByLabel("Password").fill("research-password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-    await page.goto(BASE + `/#/patients/${pid}`);
-    await page.getByRole("heading", { name: `Patient ${pid}` }).waitFor();
+    // researchers list and read patients by pseudonym
+    const list = await page.evaluate(async () => (await fetch("/api/v1/patients?limit=500")).json());
+    if (list.patients.some((x) => x.id === pid)) throw new Error("a registry id shown to a researcher");
+    const pseud = list.patients[0].id;
+    researcherPatient = pseud;
+    await page.goto(BASE + `/#/patients/${pseud}`);
+    await page.getByRole("heading", { name: `Patient ${pseud}` }).waitFor();
     const text = await page.locator("main").innerText();
+    if (/\d{4}-\d{2}-\d{2}/.test(text)) throw new Error("a date shown to a researcher");
     if (text.includes("Wilhelmina") || text.includes("Identity")) throw new Error("identity shown to a researcher");
     if (await page.getByRole("link", { name: "+ Diagnosis" }).count()) throw new Error("researcher offered a form");
     await shot(page, "16-researcher-patient");
@@ -410,9 +417,11 @@ try {
     await page.waitForLoadState("networkidle");
     if (await page.getByRole("heading", { name: "Follow-up response" }).count()) throw new Error("follow-up response shown to a researcher");
     if (await page.getByRole("link", { name: "Who to call" }).count()) throw new Error("who to call offered to a researcher");
-    await page.goto(BASE + "/#/patients/WMSG");
-    await page.getByRole("heading", { name: "Patient WMSG" }).waitFor();
-    if (await page.getByRole("heading", { name: "Follow-up messages" }).count()) throw new Error("messages shown to a researcher");
+    const all = await page.evaluate(async () => (await fetch("/api/v1/patients?limit=500")).json());
+    for (const x of all.patients) {
+      const one = await page.evaluate(async (i) => (await fetch(`/api/v1/patients/${i}`)).json(), x.id);
+      if (one.records.message) throw new Error("messages sent to a researcher");
+    }
     await page.goto(BASE + "/#/calls");
     await page.getByText("Your role (researcher) cannot use this page.").waitFor();
     if (followupRequests.length) throw new Error(`asked for follow-up data: ${followupRequests.join(", ")}`);
@@ -424,12 +433,12 @@ try {
       await route.continue();
     });
     await page.goto(BASE + "/#/");
-    await page.goto(BASE + `/#/patients/${pid}`);
-    await page.getByRole("heading", { name: `Patient ${pid}` }).waitFor();
+    await page.goto(BASE + `/#/patients/${researcherPatient}`); // signed in as the researcher
+    await page.getByRole("heading", { name: `Patient ${researcherPatient}` }).waitFor();
     await page.waitForTimeout(2500); // the late answer has arrived meanwhile
     await page.unroute("**/api/v1/report*");
     const h1s = await page.locator("main h1").allInnerTexts();
-    if (h1s.length !== 1 || h1s[0] !== `Patient ${pid}`) throw new Error(`headings on the page: ${h1s.join(" | ")}`);
+    if (h1s.length !== 1 || h1s[0] !== `Patient ${researcherPatient}`) throw new Error(`headings on the page: ${h1s.join(" | ")}`);
     if ((await page.locator("main").innerText()).includes("in the cohort")) throw new Error("the dashboard's figures leaked onto the patient page");
   });
   await step("keyboard: focus is visible on the skip link", async () => {

@@ -18,13 +18,18 @@ const RECORD_TYPES: [string, string][] = [
 export async function patientPage(main: HTMLElement, [id]: string[]): Promise<void> {
   const staff = me!.role !== "researcher";
   // genu's case history loads alongside, into its own card: the page does not wait for it
-  const history = caseHistory(id);
+  // a researcher reads the de-identified patient (by pseudonym, in days from
+  // the index): no case history and no advice, which speak of identified records
+  const history = staff ? caseHistory(id) : null;
   const [data, advice, insts] = await Promise.all([
     get(`/api/v1/patients/${encodeURIComponent(id)}`),
-    get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null),
+    staff ? get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null) : Promise.resolve(null),
     staff ? get<{ instruments: Instrument[] }>("/api/v1/instruments").catch(() => null) : Promise.resolve(null),
   ]);
   const p = data.patient, recs = data.records;
+  if (!staff)
+    for (const list of Object.values(recs) as Rec[][])
+      for (const r of list) if (r.date === undefined && r.day !== undefined) r.date = `day ${r.day}`;
   main.appendChild(h("h1", {}, `Patient ${p.id}`));
   main.appendChild(
     h("dl", { class: "facts" },
@@ -69,7 +74,7 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
   }
   if (staff) main.appendChild(surveyForm(p.id, recs, insts?.instruments ?? null));
   if (staff) main.appendChild(messages(recs.message ?? []));
-  main.appendChild(history);
+  if (history) main.appendChild(history);
   main.appendChild(timeline(recs));
 }
 

@@ -1,0 +1,245 @@
+/* rview: de-identified patients and small-cell suppression for
+ * researchers. */
+#include "http/rview.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/vec.h"
+#include "http/api.h"
+#include "io/deid.h"
+
+#define RVIEW_PAGE_MAX 500
+#define RVIEW_RECORDS_MAX 100000
+
+/* The researcher's site scope (NULL: every site). */
+static const char *scope(const ctx *c)
+{
+    return c->user.sites && *c->user.sites ? c->user.sites : NULL;
+}
+
+static int key_of(ctx *c, unsigned char key[DEID_KEY_BYTES])
+{
+    genu_err err = {0};
+    if (deid_key(c->store, key, &err)) {
+        ctx_fail(c, &err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Appends the de-identified patient p and, when with_records, its records
+ * by type ({"patient":…,"records":{…}}), else the patient's doc alone. */
+static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const genu_record *p,
+                        bool with_records, genu_buf *b, genu_err *err)
+{
+    genu_record *all = NULL, *recs;
+    size_t nall = 0, cap = 0, first[GENU_REC_NTYPES] = {0}, count[GENU_REC_NTYPES] = {0};
+    int rc = GENU_OK;
+    for (int t = GENU_REC_DIAGNOSIS; t < GENU_REC_NTYPES && !rc; t++) {
+        if (t == GENU_REC_MESSAGE)
+            continue;
+        store_query q = {.patient = p->id, .limit = RVIEW_RECORDS_MAX};
+        size_t n, total;
+        if ((rc = store_list(c->store, (genu_rtype)t, &q, c->arena, &recs, &n, &total, err)))
+            break;
+        first[t] = nall;
+        count[t] = n;
+        for (size_t i = 0; i < n && !rc; i++) {
+            genu_record *more = genu_vec_room(all, &cap, nall, sizeof *all, 64);
+            if (!more)
+                rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            else
+                (all = more)[nall++] = recs[i];
+        }
+    }
+    deid_index ix;
+    deid_index_of(all, nall, &ix);
+    if (!rc && with_records)
+        genu_buf_puts(b, "{\"patient\":");
+    if (!rc)
+        rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, GENU_KNEE_NONE), p->doc, b, err);
+    if (!rc && with_records) {
+        genu_buf_puts(b, ",\"records\":{");
+        bool comma = false;
+        for (int t = GENU_REC_DIAGNOSIS; t < GENU_REC_NTYPES && !rc; t++) {
+            if (t == GENU_REC_MESSAGE)
+                continue;
+            genu_buf_printf(b, "%s\"%s\":[", comma ? "," : "", record_type_name((genu_rtype)t));
+            comma = true;
+            for (size_t i = 0; i < count[t] && !rc; i++) {
+                const genu_record *r = &all[first[t] + i];
+                if (i)
+                    genu_buf_putc(b, ',');
+                rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, r->knee), r->doc, b,
+                              err);
+            }
+            genu_buf_putc(b, ']');
+        }
+        genu_buf_puts(b, "}}");
+    }
+    free(all);
+    return rc;
+}
+
+/* Reads a number argument (0..max, default def); -1 with the answer
+ * written when malformed. */
+static int number(ctx *c, const char *name, size_t def, size_t max, size_t *out)
+{
+    const char *v = ctx_query(c, name);
+    char *end;
+    *out = def;
+    if (!v)
+        return 0;
+    unsigned long long x = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : max + 1ull;
+    if (x > max || (v[0] >= '0' && v[0] <= '9' && *end)) {
+        ctx_error(c, 400, "bad_request", name, "%s: expected an integer from 0 to %zu", name,
+                  max);
+        return -1;
+    }
+    *out = (size_t)x;
+    return 0;
+}
+
+void rview_patients(ctx *c)
+{
+    unsigned char key[DEID_KEY_BYTES];
+    store_query q = {0};
+    genu_err err = {0};
+    genu_record *recs;
+    size_t n, total;
+    if (ctx_query(c, "search")) {
+        ctx_error(c, 400, "bad_request", "search",
+                  "search: not available to researchers, who see pseudonyms, not the "
+                  "registry's ids");
+        return;
+    }
+    q.sites = scope(c);
+    if (number(c, "offset", 0, 1000000000, &q.offset) ||
+        number(c, "limit", 50, RVIEW_PAGE_MAX, &q.limit) || key_of(c, key))
+        return;
+    if (store_list(c->store, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_printf(&b, "{\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"patients\":[", total,
+                    q.offset, q.limit);
+    int rc = GENU_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (i)
+            genu_buf_putc(&b, ',');
+        rc = patient_json(c, key, &recs[i], false, &b, &err);
+    }
+    genu_buf_puts(&b, "]}\n");
+    sodium_memzero(key, sizeof key);
+    if (!rc && b.oom)
+        rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    if (rc) {
+        genu_buf_free(&b);
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    genu_buf_append(&c->out, b.p, b.len);
+    genu_buf_free(&b);
+}
+
+void rview_patient(ctx *c)
+{
+    unsigned char key[DEID_KEY_BYTES];
+    genu_err err = {0};
+    const char *want = genu_arena_strndup(c->arena, c->route.param[0].p, c->route.param[0].n);
+    size_t count = 0, n, total;
+    genu_record *recs;
+    if (!want || key_of(c, key))
+        return;
+    /* the pseudonym's patient: the registry's patients of the researcher's
+     * sites, hashed until one matches (ids cannot be recovered otherwise) */
+    int rc = store_count(c->store, GENU_REC_PATIENT, &count, &err);
+    store_query q = {.sites = scope(c), .limit = count ? count : 1};
+    if (!rc)
+        rc = store_list(c->store, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err);
+    const genu_record *p = NULL;
+    for (size_t i = 0; !rc && i < n && !p; i++) {
+        char h[DEID_ID_LEN];
+        deid_hash_id(key, GENU_REC_PATIENT, recs[i].id, h);
+        if (strcmp(h, want) == 0)
+            p = &recs[i];
+    }
+    if (!rc && !p) {
+        sodium_memzero(key, sizeof key);
+        ctx_error(c, 404, "not_found", NULL,
+                  "no patient with pseudonym \"%.40s\" (researchers read patients by the "
+                  "pseudonyms of the patient list)",
+                  want);
+        return;
+    }
+    genu_buf b = GENU_BUF_INIT;
+    if (!rc)
+        rc = patient_json(c, key, p, true, &b, &err);
+    sodium_memzero(key, sizeof key);
+    if (!rc && b.oom)
+        rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    if (rc) {
+        genu_buf_free(&b);
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    genu_buf_append(&c->out, b.p, b.len);
+    genu_buf_putc(&c->out, '\n');
+    genu_buf_free(&b);
+}
+
+/* ---- small cells ---- */
+
+/* Whether key names a count of knees (or patients) in an analysis answer. */
+static bool count_key(const char *key)
+{
+    static const char *const keys[] = {"entered",   "eligible", "converted", "not_evaluable",
+                                       "missing",   "analysed", "responders", "n",
+                                       "events",    "n_risk",   "n_event",    "n_censor",
+                                       "knees",     "patients", "count",      "excluded",
+                                       "competing_events", "n_competing", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (strcmp(keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+static void suppress(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x)
+        {
+            if (json_is_integer(x) && count_key(k) && json_integer_value(x) >= 1 &&
+                json_integer_value(x) <= 4)
+                json_object_set_new(v, k, json_string("< 5"));
+            else
+                suppress(x);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        suppress(x);
+    }
+}
+
+void rview_small_cells(ctx *c)
+{
+    json_error_t je;
+    json_t *o = c->out.len ? json_loadb(c->out.p, c->out.len, 0, &je) : NULL;
+    if (!o)
+        return;
+    suppress(o);
+    genu_buf_clear(&c->out);
+    genu_json_append(&c->out, o);
+    genu_buf_putc(&c->out, '\n');
+    json_decref(o);
+}
