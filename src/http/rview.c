@@ -85,6 +85,21 @@ static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const g
     return rc;
 }
 
+/* Answers 200 with b (then freed), or the error of rc. */
+static void answer(ctx *c, int rc, genu_buf *b, genu_err *err)
+{
+    if (!rc && b->oom)
+        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    if (rc) {
+        genu_buf_free(b);
+        ctx_fail(c, err);
+        return;
+    }
+    ctx_json(c, 200);
+    genu_buf_append(&c->out, b->p, b->len);
+    genu_buf_free(b);
+}
+
 /* Reads a number argument (0..max, default def); -1 with the answer
  * written when malformed. */
 static int number(ctx *c, const char *name, size_t def, size_t max, size_t *out)
@@ -136,16 +151,7 @@ void rview_patients(ctx *c)
     }
     genu_buf_puts(&b, "]}\n");
     sodium_memzero(key, sizeof key);
-    if (!rc && b.oom)
-        rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
-    if (rc) {
-        genu_buf_free(&b);
-        ctx_fail(c, &err);
-        return;
-    }
-    ctx_json(c, 200);
-    genu_buf_append(&c->out, b.p, b.len);
-    genu_buf_free(&b);
+    answer(c, rc, &b, &err);
 }
 
 void rview_patient(ctx *c)
@@ -181,18 +187,9 @@ void rview_patient(ctx *c)
     genu_buf b = GENU_BUF_INIT;
     if (!rc)
         rc = patient_json(c, key, p, true, &b, &err);
+    genu_buf_putc(&b, '\n');
     sodium_memzero(key, sizeof key);
-    if (!rc && b.oom)
-        rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
-    if (rc) {
-        genu_buf_free(&b);
-        ctx_fail(c, &err);
-        return;
-    }
-    ctx_json(c, 200);
-    genu_buf_append(&c->out, b.p, b.len);
-    genu_buf_putc(&c->out, '\n');
-    genu_buf_free(&b);
+    answer(c, rc, &b, &err);
 }
 
 /* ---- small cells ---- */
