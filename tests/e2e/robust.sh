@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end robustness of genu serve (DESIGN.md §8 "bad input of every
-# kind"): malformed JSON, wrong types, huge and lying bodies, bad UTF-8,
-# unknown fields, bad survey forms, path traversal in static paths, slow and
-# stalled clients, many idle connections. Each must get a 4xx (or the
-# connection closed), change nothing, and leave the server serving others.
+# End-to-end robustness of genu serve (docs/design.md, Security and
+# reliability: bad input of every kind): malformed JSON, wrong types, huge and
+# lying bodies, bad UTF-8, unknown fields, bad survey forms, path traversal in
+# static paths, slow and stalled clients, many idle connections. Each must get
+# a 4xx (or the connection closed), change nothing, and leave the server
+# serving others.
 # Connections idle for --timeout (1 s here) are closed; the checks wait for
 # that without timing it.
 . "$GENU_SRC/tests/e2e/lib.sh"
@@ -15,7 +16,8 @@ echo '{"type":"patient","id":"P1","site":"oak","sex":"female","birth_year":1950}
 G import seed.jsonl >/dev/null 2>&1 || fail "seed import"
 echo 'admin-password' | G user add admin --role admin >/dev/null
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 4 --timeout 1 >serve.out 2>serve.err &
+"$GENU" --db "$DB" serve --listen 127.0.0.1:$PORT --threads 4 --timeout 1 \
+  --max-per-address 1000 >serve.out 2>serve.err &
 SPID=$!
 at_exit 'kill $SPID 2>/dev/null'
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
@@ -176,7 +178,8 @@ check("the client stalled mid-body is closed by the server", closed_by_server(s)
 s = socket.create_connection(("127.0.0.1", port), timeout=30)
 s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nnprs.inten" % link).encode())
 check("a survey post stalled mid-body is closed", closed_by_server(s))
-# many idle connections: others are served, the idle ones are closed
+# many idle connections (this server allows 1000 per address; security.sh tests the
+# per-address limit): others are served, the idle ones are closed
 idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(300)]
 check("with 300 idle connections open, others are served", alive() and req("GET", "/api/v1/me", None, H)[0] == 200)
 check("the 300 idle connections are closed by the server", all(closed_by_server(x) for x in idle))
