@@ -1,4 +1,5 @@
-/* bench_analysis: DESIGN.md §10 report targets.
+/* bench_analysis: the report targets (docs/design.md, Performance;
+ * docs/benchmarks.md).
  *
  * usage: bench_analysis report REGISTRY AS_OF
  *        bench_analysis km N WORKDIR [RSCRIPT]

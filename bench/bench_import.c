@@ -1,6 +1,6 @@
-/* bench_import: DESIGN.md §10 import target. JSON Lines into the registry at
- * >= 50% of the rate of raw prepared inserts of the same rows in one
- * transaction, on either backend.
+/* bench_import: the import target (docs/design.md, Performance). JSON Lines
+ * into the registry at >= 50% of the rate of raw prepared inserts of the same
+ * rows in one transaction, on either backend.
  *
  * usage: bench_import FILE.jsonl [TARGET]
  *

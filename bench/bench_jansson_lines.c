@@ -1,5 +1,5 @@
-/* bench_jansson_lines: the ceiling of `genu score` (DESIGN.md §10): jansson
- * alone reading each line of stdin (json_loadb) and printing it back
+/* bench_jansson_lines: the ceiling of `genu score` (docs/benchmarks.md):
+ * jansson alone reading each line of stdin (json_loadb) and printing it back
  * (json_dumpb, compact) on stdout, nothing else. Run by bench_score.
  * usage: bench_jansson_lines < in.jsonl > out.jsonl */
 #include <jansson.h>

@@ -1,4 +1,5 @@
-/* bench_score: DESIGN.md §10 scoring targets.
+/* bench_score: the scoring targets (docs/design.md, Performance;
+ * docs/benchmarks.md).
  *
  * usage: bench_score [GENU ITEMS.jsonl JANSSON_LINES]
  *

@@ -1,4 +1,5 @@
-/* bench_server: the server figures of DESIGN.md §10 on loopback.
+/* bench_server: the server figures (docs/design.md, Performance;
+ * docs/benchmarks.md "Server") on loopback.
  *
  *  (a) durable survey submissions per second: a fresh registry with one
  *      patient and one real survey link per submission (made through the

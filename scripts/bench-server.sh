@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The server figures of DESIGN.md §10 (docs/benchmarks.md "Server"), beside
-# their targets: (a) durable survey submissions per second, (b) a read
-# endpoint against a bare libmicrohttpd reply in the same run (both by
-# bench/bench_server), and (c) the resident memory (VmHWM) of genu serve on
+# The server figures (docs/design.md, Performance; docs/benchmarks.md
+# "Server"), beside their targets: (a) durable survey submissions per second,
+# (b) a read endpoint against a bare libmicrohttpd reply in the same run (both
+# by bench/bench_server), and (c) the resident memory (VmHWM) of genu serve on
 # a 100,000-patient registry after a few requests. The registry is made once
 # by `genu synth --patients 100000 --import` (a few minutes) and kept in
 # BENCH_CACHE. Usage: scripts/bench-server.sh [BUILD_DIR]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks of DESIGN.md §10 and prints each figure beside its
+# Runs the benchmarks (docs/design.md, Performance) and prints each figure beside its
 # ceiling, measured in the same run (docs/benchmarks.md). No pass/fail: the
 # figures are for people. Usage: scripts/bench.sh [BUILD_DIR]  (default build)
 # env: BENCH_PATIENTS (20000) patients in the synthetic registry, BENCH_SEED (1),

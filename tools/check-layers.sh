@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks the layering of DESIGN.md §9 / STYLE.md §3: a layer includes headers
-# only from its own layer and the layers below it, and backend headers stay in
-# their layer (sqlite3/libpq in store, microhttpd in http, jansson at edges).
+# Checks the layering of docs/architecture.md / docs/style.md "Layers": a
+# layer includes headers only from its own layer and the layers below it, and
+# backend headers stay in their layer (sqlite3/libpq in store, microhttpd in
+# http, jansson at edges).
 set -u
 top=${1:-.}
 order=(core model instruments store analysis advice io synth followup http cli)

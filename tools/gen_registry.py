@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a seeded, deterministic JSON Lines registry (DESIGN.md §3) for tests
+"""Writes a seeded, deterministic JSON Lines registry (docs/format.md) for tests
 and benchmarks: patients, diagnoses, a regenerative series per knee, NPRS and
 KOOS follow-ups, some replacements. Not the synthetic cohort model of
 `genu synth`; just varied, valid input in volume.

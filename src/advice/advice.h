@@ -1,9 +1,9 @@
-/* advice: the decision-support engine of DESIGN.md §6. Evaluates a rule set
- * (rules.h) over one knee's facts (facts.h) as of a date and returns the
- * findings, each with its rule, level, source, message and the facts that
- * fired it (values and record ids). Decision support for clinicians, not a
- * diagnosis: every rendering carries ADVICE_DISCLAIMER. Pure over a loaded
- * dataset; results in the caller's arena. */
+/* advice: the decision-support engine (docs/design.md, Decision support).
+ * Evaluates a rule set (rules.h) over one knee's facts (facts.h) as of a date
+ * and returns the findings, each with its rule, level, source, message and
+ * the facts that fired it (values and record ids). Decision support for
+ * clinicians, not a diagnosis: every rendering carries ADVICE_DISCLAIMER.
+ * Pure over a loaded dataset; results in the caller's arena. */
 #ifndef GENU_ADVICE_ADVICE_H
 #define GENU_ADVICE_ADVICE_H
 

@@ -12,7 +12,8 @@
 #include "analysis/stats.h"
 #include "model/vocab.h"
 
-/* Baseline window before a treatment (as DESIGN.md §5's baseline). */
+/* Baseline window before a treatment (as the analyses' baseline:
+ * docs/design.md, Analyses). */
 #define BASELINE_DAYS 90
 /* Sessions of one series more than this far apart start a new series. */
 #define SERIES_GAP_DAYS 365

@@ -1,8 +1,8 @@
 /* facts: the named facts the advice rules read about one knee as of a date
- * (DESIGN.md §6, docs/advice.md "Facts"): conditions and KL grade, the
- * latest exam, treatments tried per stage of the staged pathway with their
- * durations and NPRS responses, the pain trajectory around the first
- * regenerative treatment, the latest injection series (whole-knee or
+ * (docs/design.md, Decision support; docs/advice.md "Facts"): conditions and
+ * KL grade, the latest exam, treatments tried per stage of the staged pathway
+ * with their durations and NPRS responses, the pain trajectory around the
+ * first regenerative treatment, the latest injection series (whole-knee or
  * intra-articular only) and its expected cost, and the registry's responder
  * rate for similar knees.
  *

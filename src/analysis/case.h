@@ -1,11 +1,11 @@
-/* case: one patient's case history (DESIGN.md §5 "Case history"): who the
- * patient is, the diagnoses, the history before the first visit along the
- * staged pathway, the treatment series with the intervals between sessions,
- * pain intensity and frequency per knee over time, sleep, adverse events and
- * the outcome (surgery after the first visit). Built from a loaded dataset
- * as of a date (records dated after it are invisible), then rendered as the
- * narrative a clinician would write (text) or a self-contained HTML page
- * with an inline SVG chart of each knee's NPRS over time. JSON is the
+/* case: one patient's case history (docs/design.md, Analyses; docs/case.md):
+ * who the patient is, the diagnoses, the history before the first visit along
+ * the staged pathway, the treatment series with the intervals between
+ * sessions, pain intensity and frequency per knee over time, sleep, adverse
+ * events and the outcome (surgery after the first visit). Built from a loaded
+ * dataset as of a date (records dated after it are invisible), then rendered
+ * as the narrative a clinician would write (text) or a self-contained HTML
+ * page with an inline SVG chart of each knee's NPRS over time. JSON is the
  * edges' business (io/case_json.c, for the CLI and the server). Not
  * thread-safe to build; a built history is read-only. */
 #ifndef GENU_ANALYSIS_CASE_H

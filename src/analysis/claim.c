@@ -1,4 +1,5 @@
-/* claim: tallies, rates and verdicts of the claim audit (DESIGN.md §5). */
+/* claim: tallies, rates and verdicts of the claim audit (docs/design.md,
+ * Analyses). */
 #include "analysis/claim.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
-/* claim: the counts of DESIGN.md §5 for one responder definition at one
- * timepoint, the rate with its Wilson interval, worst and best case, and the
- * verdict of a claim audit. Pure over a built cohort. */
+/* claim: the counts (docs/design.md, Analyses "Counts") for one responder
+ * definition at one timepoint, the rate with its Wilson interval, worst and
+ * best case, and the verdict of a claim audit. Pure over a built cohort. */
 #ifndef GENU_ANALYSIS_CLAIM_H
 #define GENU_ANALYSIS_CLAIM_H
 

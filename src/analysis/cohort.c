@@ -1,7 +1,8 @@
-/* cohort: entry, index, filters, unit and strata of DESIGN.md §5. The as-of
- * cut-off is applied once here: since each patient's records are sorted by
- * date, the records after as-of are a suffix of the patient's range, and
- * every lookup below reads only [lo, hi). */
+/* cohort: entry, index, filters, unit and strata (docs/design.md, Analyses
+ * "Cohort and index", "Strata"). The as-of cut-off is applied once here:
+ * since each patient's records are sorted by date, the records after as-of
+ * are a suffix of the patient's range, and every lookup below reads only
+ * [lo, hi). */
 #include "analysis/cohort.h"
 
 #include <assert.h>

@@ -1,8 +1,8 @@
-/* cohort: who enters an analysis (DESIGN.md §5 "Cohort and index"). Applies
- * the as-of cut-off (records dated after it are invisible), finds each
- * knee's index date and index treatment, applies the cohort filters, picks
- * one knee per patient for --unit patient, labels strata (--by), and finds
- * the responses analyses read (baseline, follow-up).
+/* cohort: who enters an analysis (docs/design.md, Analyses "Cohort and
+ * index"). Applies the as-of cut-off (records dated after it are invisible),
+ * finds each knee's index date and index treatment, applies the cohort
+ * filters, picks one knee per patient for --unit patient, labels strata
+ * (--by), and finds the responses analyses read (baseline, follow-up).
  *
  * A cohort borrows its dataset: the dataset must outlive it. Everything else
  * lives in the arena given to cohort_build. Not thread-safe to build; a
@@ -75,7 +75,7 @@ typedef struct cohort_knee {
     uint32_t index_kinds;  /* kinds on the index day (of any kind, bit k) */
     uint32_t sites;        /* union of the index day's injection sites */
     const char *protocols; /* index day's protocols, sorted, unique, "+"-joined; NULL: none */
-    int kl;                /* KL grade at index (§5 "kl"), -1 unknown */
+    int kl;                /* KL grade at index (docs/analysis.md), -1 unknown */
     int age;               /* index year − birth year, -1 unknown */
     genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
     genu_date surgery;     /* first surgery of any kind after index, or NONE */
@@ -103,11 +103,12 @@ typedef struct cohort {
 int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit unit,
                  genu_date as_of, genu_arena *a, cohort *out, genu_err *err);
 
-/* The stratum label of knee k for `by` (§5): kl "0-2"/"3-4"/"unknown";
- * sites "whole_knee"/"intra_articular_only"/"other"; kind the index day's
- * kinds sorted and joined with "+"; protocol likewise ("none" when none);
- * sex; site; age_band "50-59" ("unknown" without a birth year); "all" for
- * COHORT_BY_NONE. In the arena or static; NULL only when out of memory. */
+/* The stratum label of knee k for `by` (docs/design.md, Analyses): kl
+ * "0-2"/"3-4"/"unknown"; sites "whole_knee"/"intra_articular_only"/"other";
+ * kind the index day's kinds sorted and joined with "+"; protocol likewise
+ * ("none" when none); sex; site; age_band "50-59" ("unknown" without a birth
+ * year); "all" for COHORT_BY_NONE. In the arena or static; NULL only when out
+ * of memory. */
 const char *cohort_stratum(const cohort *c, const cohort_knee *k, cohort_by by, genu_arena *a);
 
 /* Measure lookups over the responses that apply to knee k: its knee-level

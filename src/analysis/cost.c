@@ -1,7 +1,8 @@
-/* cost: series costs and cost per responder (DESIGN.md §5). Amounts in
- * different currencies are never added; a series with an uncosted
- * treatment is set apart rather than summed as if that treatment were
- * free, so both numerator and denominator come from the same knees. */
+/* cost: series costs and cost per responder (docs/design.md, Analyses "Cost
+ * per responder"). Amounts in different currencies are never added; a series
+ * with an uncosted treatment is set apart rather than summed as if that
+ * treatment were free, so both numerator and denominator come from the same
+ * knees. */
 #include "analysis/cost.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
-/* cost: cost per responder (DESIGN.md §5): for one responder definition at
- * one timepoint, the summed cost of the analysed knees' series divided by
- * the responders, per currency, with the knees whose cost is not known
- * counted apart (never treated as free). Pure over a built cohort.
+/* cost: cost per responder (docs/design.md, Analyses): for one responder
+ * definition at one timepoint, the summed cost of the analysed knees' series
+ * divided by the responders, per currency, with the knees whose cost is not
+ * known counted apart (never treated as free). Pure over a built cohort.
  *
  * A knee's series at T is every treatment of that knee of an index kind
  * (cohort.index_kinds) dated from its index date to index + T's nominal day,

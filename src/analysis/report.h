@@ -1,9 +1,9 @@
-/* report: the cohort report of DESIGN.md §5 as plain C structs, computed
- * once and rendered by cli as JSON or HTML (docs/analysis.md): strata,
- * follow-up completeness per timepoint, responder counts and rates with
- * cost per responder for definitions × timepoints × strata, comparisons
- * between strata, change from baseline and replacement-free survival.
- * Pure over a built cohort; everything in the arena given to report_build. */
+/* report: the cohort report (docs/design.md, Analyses) as plain C structs,
+ * computed once and rendered by cli as JSON or HTML (docs/analysis.md):
+ * strata, follow-up completeness per timepoint, responder counts and rates
+ * with cost per responder for definitions × timepoints × strata, comparisons
+ * between strata, change from baseline and replacement-free survival. Pure
+ * over a built cohort; everything in the arena given to report_build. */
 #ifndef GENU_ANALYSIS_REPORT_H
 #define GENU_ANALYSIS_REPORT_H
 

@@ -1,6 +1,7 @@
-/* responder: measures, definitions and their evaluation (DESIGN.md §5). The
- * table of measures mirrors the score names of §4; directions and default
- * MCIDs are §5's. */
+/* responder: measures, definitions and their evaluation (docs/design.md,
+ * Analyses). The table of measures mirrors the instruments' score names
+ * (docs/instruments.md); directions and default MCIDs are those of
+ * docs/design.md, Analyses "Measures" and "Responder definitions". */
 #include "analysis/responder.h"
 
 #include <errno.h>

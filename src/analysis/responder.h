@@ -1,6 +1,6 @@
-/* responder: measures and responder definitions of DESIGN.md §5, and their
- * evaluation for one knee at one timepoint (baseline, follow-up, and the
- * count category the knee falls in). Pure over a built cohort. */
+/* responder: measures and responder definitions (docs/design.md, Analyses),
+ * and their evaluation for one knee at one timepoint (baseline, follow-up,
+ * and the count category the knee falls in). Pure over a built cohort. */
 #ifndef GENU_ANALYSIS_RESPONDER_H
 #define GENU_ANALYSIS_RESPONDER_H
 
@@ -67,8 +67,8 @@ int responder_parse(const char *s, responder_def *out, genu_err *err);
 int responder_parse_with(const char *s, const responder_mcids *mcids, responder_def *out,
                          genu_err *err);
 
-/* Where a knee stands at a timepoint (the count categories of §5, applied
- * in this order). */
+/* Where a knee stands at a timepoint (the count categories of
+ * docs/design.md, Analyses "Counts", applied in this order). */
 typedef enum {
     RESPONDER_CONVERTED = 1, /* replaced on or before the window's end, no usable follow-up */
     RESPONDER_NOT_EVALUABLE, /* no baseline (or baseline <= 0 for improvement_pct) */

@@ -1,6 +1,6 @@
-/* survival: durability (DESIGN.md §5): each knee's time to an event or to
- * censoring, Kaplan–Meier curves with Greenwood standard errors and log
- * intervals as R's survfit reports them by default, the median as
+/* survival: durability (docs/design.md, Analyses): each knee's time to an
+ * event or to censoring, Kaplan–Meier curves with Greenwood standard errors
+ * and log intervals as R's survfit reports them by default, the median as
  * print.survfit gives it, and the log-rank test as survdiff computes it. */
 #ifndef GENU_ANALYSIS_SURVIVAL_H
 #define GENU_ANALYSIS_SURVIVAL_H

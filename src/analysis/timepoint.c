@@ -1,4 +1,5 @@
-/* timepoint: parsing and windows of follow-up timepoints (DESIGN.md §5). */
+/* timepoint: parsing and windows of follow-up timepoints (docs/design.md,
+ * Analyses "Timepoints and windows"). */
 #include "analysis/timepoint.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
-/* timepoint: follow-up timepoints of DESIGN.md §5 ("6w", "3m", "2y"): the
- * nominal day after the index date and the window around it. Pure. */
+/* timepoint: follow-up timepoints ("6w", "3m", "2y"; docs/design.md, Analyses
+ * "Timepoints and windows"): the nominal day after the index date and the
+ * window around it. Pure. */
 #ifndef GENU_ANALYSIS_TIMEPOINT_H
 #define GENU_ANALYSIS_TIMEPOINT_H
 

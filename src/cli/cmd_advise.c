@@ -1,7 +1,8 @@
 /* cmd_advise: `genu advise PATIENT` runs the decision-support rules
- * (DESIGN.md §6, docs/advice.md) over each knee of a patient as of a date
- * and prints the findings with the facts that fired them, as text or JSON:
- * one object with --knee, else an array with one object per knee. */
+ * (docs/design.md, Decision support; docs/advice.md) over each knee of a
+ * patient as of a date and prints the findings with the facts that fired
+ * them, as text or JSON: one object with --knee, else an array with one
+ * object per knee. */
 #include <stdio.h>
 #include <string.h>
 

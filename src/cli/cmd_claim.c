@@ -1,6 +1,7 @@
-/* cmd_claim: `genu claim` audits a responder claim (DESIGN.md §5 "Claim
- * audit", §7): the counts, the rate with its Wilson interval, worst and best
- * case and a verdict, as JSON (docs/analysis.md) or a readable table. */
+/* cmd_claim: `genu claim` audits a responder claim (docs/design.md, Analyses
+ * "Claim audit"; Interfaces): the counts, the rate with its Wilson interval,
+ * worst and best case and a verdict, as JSON (docs/analysis.md) or a readable
+ * table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* cmd_report: `genu report` is the cohort report of DESIGN.md §5
- * (docs/analysis.md): follow-up completeness per timepoint, responder
+/* cmd_report: `genu report` is the cohort report (docs/design.md, Analyses;
+ * docs/analysis.md): follow-up completeness per timepoint, responder
  * definitions × timepoints × strata with all counts and cost per responder,
  * comparisons across strata, change from baseline and Kaplan–Meier
  * durability (replacement). Computed once by analysis/report and rendered

@@ -1,6 +1,6 @@
 /* cmd_survival: `genu survival` gives Kaplan–Meier durability curves per
- * stratum with the log-rank test (DESIGN.md §5 "Durability", §7), as JSON
- * (docs/analysis.md) or a readable table. */
+ * stratum with the log-rank test (docs/design.md, Analyses "Durability";
+ * Interfaces), as JSON (docs/analysis.md) or a readable table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

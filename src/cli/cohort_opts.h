@@ -1,6 +1,7 @@
 /* cohort_opts: the options every analysis command shares — the data cut-off
- * (--as-of), the unit, --by, --mcid and the cohort filters of DESIGN §5 — and
- * loading the cohort they describe. Errors are printed as usage errors. */
+ * (--as-of), the unit, --by, --mcid and the cohort filters (docs/design.md,
+ * Analyses) — and loading the cohort they describe. Errors are printed as
+ * usage errors. */
 #ifndef GENU_CLI_COHORT_OPTS_H
 #define GENU_CLI_COHORT_OPTS_H
 

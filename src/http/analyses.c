@@ -378,8 +378,9 @@ static bool answered(const cohort *co, const cohort_knee *k, genu_date from, gen
     return false;
 }
 
-/* The scheduled timepoints (§5 "loss_of_response"): 6w, 3m, 6m, 12m, then
- * every 12 months. The i-th one into *t; false past the last (100 years). */
+/* The scheduled timepoints (those of loss_of_response, docs/analysis.md): 6w,
+ * 3m, 6m, 12m, then every 12 months. The i-th one into *t; false past the
+ * last (100 years). */
 static bool scheduled(size_t i, timepoint *t)
 {
     static const struct {

@@ -1,7 +1,7 @@
 /* auth: passwords, tokens and scopes over libsodium. Argon2id with OWASP's
  * recommended floor (19 MiB, 2 passes, one lane) rather than libsodium's
  * "interactive" 64 MiB: each sign-in's memory counts against the server's
- * resident-memory budget (DESIGN §10), and the rate limiter multiplies an
+ * resident-memory budget (docs/design.md, Performance), and the rate limiter multiplies an
  * attacker's cost. Hashes made with other limits still verify: the string
  * carries its own parameters. */
 #include "http/auth.h"

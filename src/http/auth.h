@@ -1,4 +1,4 @@
-/* auth: the credentials of the server (DESIGN.md §8): Argon2id password
+/* auth: the credentials of the server (docs/design.md, Security and reliability): Argon2id password
  * hashes, random tokens, SHA-256 token hashes, constant-time comparison,
  * roles and site scopes. Thin wrappers over libsodium; thread-safe once
  * auth_init has returned. */

@@ -1,4 +1,4 @@
-/* records: patients and §3 records over the store. Clinicians (and scoped
+/* records: patients and records (docs/format.md) over the store. Clinicians (and scoped
  * researchers) see only patients of their sites; a record of another site
  * answers 403. Researchers never receive identity or message records. */
 #include "http/records.h"
@@ -139,7 +139,7 @@ void records_patient(ctx *c)
     c->out = b;
 }
 
-/* Parses the body as one §3 record, scored with the default options (the
+/* Parses the body as one JSON Lines record (docs/format.md), scored with the default options (the
  * write re-scores it with the registry's, settings_rescore_stale); on
  * failure the 400 is written. */
 static int parse_record(ctx *c, genu_record *r)

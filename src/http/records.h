@@ -1,5 +1,5 @@
 /* records: the patient and record endpoints and the export: listing and
- * reading patients, creating, reading, replacing and deleting §3 records
+ * reading patients, creating, reading, replacing and deleting records
  * (validated by record_json_parse, references and site scope checked,
  * audited under the caller), and JSON Lines export (de-identified for
  * researchers, see deid.h). */

@@ -1,10 +1,11 @@
-/* writer: group commit for the server's durable writes (DESIGN.md §8, §10).
- * One writer thread owns its own store handle. A request thread hands it a
- * prepared write (validated and scored already) and waits; the writer takes
- * everything queued, runs each write in its own savepoint under its own
- * audit actor inside one transaction, commits once (one fsync for the whole
- * batch), then wakes every waiter with its own result. A write is reported
- * done only after the commit that holds it returned. Thread-safe. */
+/* writer: group commit for the server's durable writes (docs/design.md,
+ * Security and reliability; Performance). One writer thread owns its own
+ * store handle. A request thread hands it a prepared write (validated and
+ * scored already) and waits; the writer takes everything queued, runs each
+ * write in its own savepoint under its own audit actor inside one
+ * transaction, commits once (one fsync for the whole batch), then wakes every
+ * waiter with its own result. A write is reported done only after the commit
+ * that holds it returned. Thread-safe. */
 #ifndef GENU_HTTP_WRITER_H
 #define GENU_HTTP_WRITER_H
 

@@ -1,7 +1,8 @@
 /* global_improvement: patient-rated overall improvement of the knee since
  * before treatment, 0-100 %, scored as answered. A registry item, the
- * "reported 50% improvement" of the clinics' claims (DESIGN.md §1, §4); no
- * licensed scoring guide. genu scoring version 1. */
+ * "reported 50% improvement" of the clinics' claims (docs/design.md, The
+ * problem; docs/instruments.md); no licensed scoring guide. genu scoring
+ * version 1. */
 #include "instruments/global_improvement.h"
 
 static const instr_item items[] = {
@@ -11,6 +12,6 @@ static const char *const keys[] = {"percent"};
 
 const genu_instrument global_improvement_instrument = {
     "global_improvement", 1, INSTR_LEVEL_KNEE, "Global improvement (% since before treatment)",
-    1, items, 1, keys, "genu registry item (DESIGN.md section 4), version 1",
+    1, items, 1, keys, "genu registry item (docs/instruments.md), version 1",
     instrument_score_direct, NULL,
 };

@@ -24,7 +24,7 @@
 #include "instruments/womac.h"
 #include "instruments/womac_nrs.h"
 
-/* DESIGN.md §4 table order. */
+/* The order of docs/design.md, Instruments and scoring. */
 static const genu_instrument *const table[] = {
     &nprs_instrument,    &pain_frequency_instrument, &sleep_instrument,
     &global_improvement_instrument, &sane_instrument, &patient_global_instrument,

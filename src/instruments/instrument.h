@@ -1,5 +1,6 @@
 /* instrument: the table of patient-reported (and clinician-measured) outcome
- * instruments of DESIGN.md §4 and the one API every layer scores them with.
+ * instruments (docs/design.md, Instruments and scoring; docs/instruments.md)
+ * and the one API every layer scores them with.
  *
  * An instrument is a static, read-only descriptor: its items (code, answer
  * type, allowed answers), its score keys in output order and its scorer.
@@ -61,10 +62,10 @@ typedef struct instr_result {
     bool opts_used;
 } instr_result;
 
-/* Scoring options a registry sets (DESIGN.md §4: "These thresholds are a
- * registry setting"). Only the instruments for which instrument_uses_opts is
- * true read them. Wherever a const instr_opts * may be NULL, NULL means
- * instrument_opts_default. */
+/* Scoring options a registry sets (the WOMAC missing-item thresholds are a
+ * registry setting: docs/instruments.md). Only the instruments for which
+ * instrument_uses_opts is true read them. Wherever a const instr_opts * may
+ * be NULL, NULL means instrument_opts_default. */
 typedef struct instr_opts {
     /* WOMAC's missing-item rule (womac, womac_nrs, koos's derived womac): a
      * subscale with at most this many items missing is scored with each one
@@ -105,7 +106,8 @@ struct genu_instrument {
 
 /* The instrument called id, or NULL when unknown. Static, never freed. */
 const genu_instrument *instrument_find(const char *id);
-/* The instruments in table order (DESIGN.md §4); i < instrument_count(). */
+/* The instruments in table order (docs/instruments.md);
+ * i < instrument_count(). */
 size_t instrument_count(void);
 const genu_instrument *instrument_at(size_t i);
 

@@ -4,8 +4,8 @@
  * by the published Rasch conversion table; every item is required.
  * Sources: Lyman S et al., "Validation of the KOOS, JR", Clin Orthop Relat
  * Res 2016;474(6):1461-1471; Hospital for Special Surgery, KOOS JR scoring
- * instructions and raw-to-interval conversion table (2016). DESIGN.md §4
- * reproduces the table; genu scoring version 1. Item codes are the KOOS
+ * instructions and raw-to-interval conversion table (2016), reproduced in
+ * docs/instruments.md; genu scoring version 1. Item codes are the KOOS
  * codes so a KOOS JR and a full KOOS line up. */
 #include "instruments/koos_jr.h"
 

@@ -4,7 +4,7 @@
  * each 0-4). The raw sum 0-28 is converted by the published Rasch table,
  * which reads 0 = no difficulty .. 100 = extreme difficulty; like the KOOS
  * subscales, genu reports it as 100 minus that (100 = no difficulty), the
- * values DESIGN.md §4 lists. Every item is required.
+ * values docs/instruments.md lists. Every item is required.
  * Sources: Perruccio AV et al., "The development of a short measure of
  * physical function for knee OA: KOOS-Physical Function Shortform
  * (KOOS-PS)", Osteoarthritis Cartilage 2008;16(5):542-550; koos.nu KOOS-PS

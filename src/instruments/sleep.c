@@ -1,6 +1,6 @@
 /* sleep: whether knee pain interrupts sleep (true/false, scored 1 or 0) and
- * on how many nights a week (0-7, optional; lower is better). A registry
- * item with no licensed scoring guide (DESIGN.md §4). When interrupted is
+ * on how many nights a week (0-7, optional; lower is better). A registry item
+ * with no licensed scoring guide (docs/instruments.md). When interrupted is
  * false and nights_per_week is not answered, nights_per_week scores 0: the
  * answer implies it. genu scoring version 1. */
 #include "instruments/sleep.h"
@@ -44,6 +44,6 @@ static void sleep_score(const genu_instrument *in, const instr_answer a[],
 
 const genu_instrument sleep_instrument = {
     "sleep", 1, INSTR_LEVEL_PATIENT, "Sleep interrupted by knee pain", 2, items, 2, keys,
-    "genu registry item (DESIGN.md section 4), version 1",
+    "genu registry item (docs/instruments.md), version 1",
     sleep_score, sleep_rules,
 };

@@ -10,7 +10,7 @@
  * are a registry setting (instr_opts.womac_max_missing; those are the
  * defaults); a subscale with no item answered is null whatever they are.
  * Source: Bellamy N, WOMAC Osteoarthritis Index User Guide, version 3.1
- * (scoring and missing-data rules); DESIGN.md §4. genu scoring version 1.
+ * (scoring and missing-data rules); docs/instruments.md. genu scoring version 1.
  * The same scorer serves womac_nrs and the WOMAC derived from a KOOS. */
 #include "instruments/womac.h"
 

@@ -1,4 +1,4 @@
-/* csv: one table per record type. Rows become §3 JSON objects (the column
+/* csv: one table per record type. Rows become JSON Lines records (the column
  * names are the fields' dotted paths) and are checked and stored by jsonl's
  * atomic import; export writes each record's doc back out column by column,
  * so CSV → genu → CSV keeps every value. */
@@ -396,7 +396,7 @@ static const char *header(genu_rtype t, const csv_row *h, genu_arena *a, size_t 
     return NULL;
 }
 
-/* One data row → a §3 line (or a rejection naming the column). */
+/* One data row → a JSON Lines record (or a rejection naming the column). */
 static int row_line(genu_rtype t, const char *file, const csv_row *row, const size_t *col,
                     size_t ncol, const char *const *paths, genu_arena *a, jsonl_line *out)
 {

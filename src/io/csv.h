@@ -1,8 +1,8 @@
 /* csv: the registry as CSV, one file per record type with the columns of
  * docs/formats.md, read and written through libcsv. Import converts each row
- * to a §3 record and goes through jsonl_import_lines, so it has JSON Lines'
- * checks and atomicity; errors name FILE:LINE:COLUMN. Also the CSV reader
- * and writer the REDCap module shares. */
+ * to a JSON Lines record and goes through jsonl_import_lines, so it has JSON
+ * Lines' checks and atomicity; errors name FILE:LINE:COLUMN. Also the CSV
+ * reader and writer the REDCap module shares. */
 #ifndef GENU_IO_CSV_H
 #define GENU_IO_CSV_H
 

@@ -1,4 +1,5 @@
-/* deid: the de-identified view of the registry (DESIGN.md §8, docs/privacy.md)
+/* deid: the de-identified view of the registry (docs/design.md, Security and reliability;
+ * docs/privacy.md)
  * and the per-record iteration every export format is written from.
  *
  * A de-identified record keeps only an allowlist of clinical fields: no
@@ -48,7 +49,7 @@ void deid_index_of(const genu_record *recs, size_t n, deid_index *out);
 /* The index date that applies to a record (its knee's, else the patient's). */
 genu_date deid_index_for(const deid_index *ix, genu_knee knee);
 
-/* De-identifies one canonical doc (a §3 line as stored) whose index date
+/* De-identifies one canonical doc (a JSON Lines record as stored, docs/format.md) whose index date
  * is index. Appends the de-identified compact JSON to out, or nothing for an
  * identity. GENU_EINVAL when doc is not a record; GENU_ENOMEM. */
 int deid_doc(const unsigned char key[DEID_KEY_BYTES], deid_dates dates, genu_date index,

@@ -1,4 +1,4 @@
-/* fhir: §3 records <-> FHIR R4 resources in one Bundle. Every genu value
+/* fhir: genu records <-> FHIR R4 resources in one Bundle. Every genu value
  * has a place in the resource (standard elements where R4 has them, genu
  * extensions otherwise), so a Bundle genu wrote imports back to the same
  * records. Resource ids and fullUrls are UUIDs derived from the record's type

@@ -3,7 +3,7 @@
  * the injection sites), QuestionnaireResponse with its scores as
  * Observations (LOINC where LOINC has a code: the KOOS panel 72091-2),
  * AdverseEvent, and exams as Observations with one component per finding.
- * Import reads the same shape back into §3 records through
+ * Import reads the same shape back into genu records through
  * jsonl_import_lines (atomic; errors name the bundle entry). */
 #ifndef GENU_IO_FHIR_H
 #define GENU_IO_FHIR_H

@@ -1,5 +1,6 @@
 /* items: a response's `items` object (JSON) <-> instrument answers. The
- * edge where §4's answer rules are enforced on outside input. */
+ * edge where the answer rules of docs/instruments.md are enforced on outside
+ * input. */
 #ifndef GENU_IO_ITEMS_H
 #define GENU_IO_ITEMS_H
 

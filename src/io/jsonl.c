@@ -179,6 +179,44 @@ static int parse_all(importer *im)
     return rc ? GENU_FAIL(im->err, GENU_ENOMEM, "out of memory parsing records") : GENU_OK;
 }
 
+/* Whether the line of e named its record's id (else the id was derived
+ * from the content). */
+static bool named_id(const entry *e)
+{
+    json_error_t je;
+    const char *text = entry_text(e);
+    json_t *o = e->text ? json_loadb(e->text, e->len, 0, &je) : json_loads(text, 0, &je);
+    bool named = !o || json_object_get(o, "id") != NULL;
+    json_decref(o);
+    return named;
+}
+
+/* Two identical lines without ids are two records (two physical-therapy
+ * sessions on one day): the k-th occurrence's id is the derived id and
+ * "-k", so that importing the same file again names the same records.
+ * Re-parses e with that id. */
+static int rename_occurrence(importer *im, entry *e, genu_err *err)
+{
+    json_error_t je;
+    json_t *o = json_loads(e->rec.doc, 0, &je);
+    if (!o)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    size_t k = 2, dummy;
+    char id[256];
+    do
+        snprintf(id, sizeof id, "%s-%zu", e->rec.id, k++);
+    while (genu_hash_get(im->ids[e->rec.type], id, &dummy));
+    json_object_set_new(o, "id", json_string(id));
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    genu_err le = {0};
+    int rc = record_json_parse_with(text, strlen(text), &im->opts, im->a, &e->rec, &le);
+    free(text);
+    return rc ? GENU_FAIL(err, le.code, "%s", le.msg) : GENU_OK;
+}
+
 static int index_ids(importer *im)
 {
     for (int t = 0; t < GENU_REC_NTYPES; t++)
@@ -192,6 +230,13 @@ static int index_ids(importer *im)
         int r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first);
         if (r < 0)
             return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        if (r == 0 && e->rec.type != GENU_REC_PATIENT && e->rec.type != GENU_REC_IDENTITY &&
+            !named_id(e) && !named_id(&im->v[first])) {
+            if (rename_occurrence(im, e, im->err))
+                return im->err->code;
+            if ((r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first)) < 0)
+                return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        }
         if (r == 0) {
             char why[300], at[100];
             const entry *f = &im->v[first];

@@ -1,4 +1,4 @@
-/* jsonl: importing and exporting a registry as JSON Lines (DESIGN.md §3).
+/* jsonl: importing and exporting a registry as JSON Lines (docs/format.md).
  *
  * Import is atomic: every line of every file is read and checked first
  * (fields, vocabularies, duplicate ids, references to patients and
@@ -45,7 +45,7 @@ int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_
 /* One record already in memory (converted from CSV, REDCap or FHIR), with
  * the place messages name for it. */
 typedef struct jsonl_line {
-    const char *text;  /* a §3 JSON object, NUL-terminated; NULL allowed when error is set */
+    const char *text;  /* a JSON Lines record, NUL-terminated; NULL allowed when error is set */
     const char *where; /* "patients.csv:12", "bundle.json: entry[3] (Condition)" */
     const char *const *cols; /* optional, NULL-terminated: the field each column holds
                                 ("id", "cost.amount"), so a rejection names

@@ -1,4 +1,4 @@
-/* record_json: validation and the canonical form of §3 records. */
+/* record_json: validation and the canonical form of JSON Lines records (docs/format.md). */
 #include "io/record_json.h"
 
 #include <ctype.h>

@@ -1,9 +1,10 @@
-/* record_json: one §3 JSON Lines record <-> genu_record. Parsing validates
- * every field (types, vocabularies, ranges, dates), scores responses with
- * their instrument, and builds the canonical exchange line (r->doc): known
- * fields in a fixed order, answers in the instrument's item order, computed
- * version/scores/notes, unknown fields gathered under "extra". Exporting a
- * record is writing its doc, so import → export → import is the identity. */
+/* record_json: one JSON Lines record (docs/format.md) <-> genu_record.
+ * Parsing validates every field (types, vocabularies, ranges, dates), scores
+ * responses with their instrument, and builds the canonical exchange line
+ * (r->doc): known fields in a fixed order, answers in the instrument's item
+ * order, computed version/scores/notes, unknown fields gathered under
+ * "extra". Exporting a record is writing its doc, so import → export → import
+ * is the identity. */
 #ifndef GENU_IO_RECORD_JSON_H
 #define GENU_IO_RECORD_JSON_H
 

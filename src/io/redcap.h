@@ -3,7 +3,7 @@
  * in order), the longitudinal set-up (events per timepoint, the
  * instrument-event mapping, repeating instruments) and the flat records CSV;
  * import reads a dictionary and a records CSV of such a project back into
- * §3 records, all or nothing, with unknown fields and choices as errors that
+ * genu records, all or nothing, with unknown fields and choices as errors that
  * name FILE:LINE:COLUMN. */
 #ifndef GENU_IO_REDCAP_H
 #define GENU_IO_REDCAP_H

@@ -2,10 +2,12 @@
  * defaults and checks; the scoring options a registry scores responses
  * with; and changing a setting: audited, with every stored response whose
  * scores read it re-scored in the same transaction, so that stored scores
- * never disagree with the setting. One setting so far, DESIGN.md §4's WOMAC
- * missing-item thresholds, "womac.max_missing" = "pain,stiffness,function"
- * (default "1,0,3"). The store's other values (deid_key, audit_head) are
- * not settings here and are never shown or changed through this module. */
+ * never disagree with the setting. The scoring setting is the WOMAC
+ * missing-item thresholds (docs/instruments.md), "womac.max_missing" =
+ * "pain,stiffness,function" (default "1,0,3"); the others are text: the
+ * follow-up schedule, mail and wording (docs/followup.md). The store's
+ * secrets (deid_key, followup_key: settings_secret) and the audit head are
+ * never listed, shown or changed as settings. */
 #ifndef GENU_IO_SETTINGS_H
 #define GENU_IO_SETTINGS_H
 

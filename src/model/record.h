@@ -1,11 +1,11 @@
-/* record: the clinical record types of DESIGN.md §2 as plain C structs, the
- * analysis dataset, and the compact text form of computed scores.
+/* record: the clinical record types (docs/design.md, Domain) as plain C
+ * structs, the analysis dataset, and the compact text form of computed scores.
  *
  * Strings in records are borrowed: whoever built the record (an arena, the
  * store's loader) owns them. `doc` is the record's canonical exchange line
- * (JSON Lines, §3), produced and read only by io; lower layers carry it as
- * opaque text so export reproduces exactly what was imported, `extra`
- * included. */
+ * (JSON Lines, docs/format.md), produced and read only by io; lower layers
+ * carry it as opaque text so export reproduces exactly what was imported,
+ * `extra` included. */
 #ifndef GENU_MODEL_RECORD_H
 #define GENU_MODEL_RECORD_H
 

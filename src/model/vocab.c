@@ -1,4 +1,5 @@
-/* vocab: tables of DESIGN.md §2. Adding a code is adding a row here. */
+/* vocab: the tables of docs/design.md, Domain. Adding a code is adding a row
+ * here. */
 #include "model/vocab.h"
 
 #include <string.h>

@@ -1,6 +1,7 @@
-/* vocab: the controlled vocabularies of DESIGN.md §2 — conditions, treatment
- * kinds with their stage of the staged pathway, injection sites, sexes, exam
- * finding levels. Lookups return -1 for an unknown code; names are static. */
+/* vocab: the controlled vocabularies (docs/design.md, Domain) — conditions,
+ * treatment kinds with their stage of the staged pathway, injection sites,
+ * sexes, exam finding levels. Lookups return -1 for an unknown code; names
+ * are static. */
 #ifndef GENU_MODEL_VOCAB_H
 #define GENU_MODEL_VOCAB_H
 

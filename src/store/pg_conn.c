@@ -87,7 +87,7 @@ int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what)
 }
 
 /* Session settings every connection needs whatever the server's defaults:
- * commits are durable when acknowledged (DESIGN.md §8), doubles travel as
+ * commits are durable when acknowledged (docs/design.md, Security and reliability), doubles travel as
  * text that reads back exactly, and statements are not cut short. */
 const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
                                     " SET client_min_messages TO warning";

@@ -1,5 +1,5 @@
 /* store: the one storage interface of genu. Callers see genu_store and these
- * functions only; each backend (store_sqlite.c, later store_pg.c) fills a
+ * functions only; each backend (store_sqlite.c, store_pg.c) fills a
  * table of operations and keeps its own SQL dialect. No backend type leaks
  * above this header.
  *

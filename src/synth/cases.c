@@ -1,4 +1,4 @@
-/* cases: the case histories of background file 002 as a table of records
+/* cases: the case histories of docs/sources.md#002 as a table of records
  * (cases.h). One row is one record, or several: knee "both" writes the left
  * and the right knee, and a treatment row with count > 1 writes a series of
  * sessions `every` days apart. `more` holds further JSON members written as

@@ -1,7 +1,7 @@
 /* cases: the three published case histories of Hauser & Orlofsky (2013),
  * "Regenerative injection therapy with whole bone marrow aspirate for
  * degenerative joint disease: a case series", Clin Med Insights Arthritis
- * Musculoskelet Disord 6:65-72, as retold in background file 002, encoded as
+ * Musculoskelet Disord 6:65-72, as retold in docs/sources.md#002, encoded as
  * genu records (patients CH1, CH2, CH3). The article gives ages, sexes, the
  * knees, the history and the series with their intervals, and per-knee pain
  * figures; calendar dates are not published, so the series are placed on

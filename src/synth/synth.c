@@ -47,6 +47,7 @@ enum {
     SP_N
 };
 
+/* "file NNN" in a reason names the article docs/sources.md#NNN. */
 static const synth_param params[SP_N] = {
     [SP_FEMALE] = {"female_share", 0.60, "share", "knee OA clinics and OA registries see about 3 women to 2 men (OA is more prevalent and more often symptomatic in women)"},
     [SP_AGE_MEAN] = {"age_mean", 58, "years", "regenerative-injection series report mean ages in the mid-50s to low 60s (file 002 cases: 56, 69, 69)"},
@@ -114,7 +115,7 @@ static const synth_param params[SP_N] = {
     [SP_WK_CEXP] = {"whole_knee_culture_expanded_msc", 0.10, "probability", "intra-articular by protocol"},
     [SP_COST_PROLO] = {"cost_dextrose_prolotherapy", 400, "USD/session", "typical US prolotherapy fee per knee session"},
     [SP_COST_PRP] = {"cost_prp", 900, "USD/session", "typical US PRP fee"},
-    [SP_COST_BMA] = {"cost_bone_marrow_aspirate", 2500, "USD/session", "DESIGN §3 example record"},
+    [SP_COST_BMA] = {"cost_bone_marrow_aspirate", 2500, "USD/session", "docs/design.md example record"},
     [SP_COST_BMC] = {"cost_bone_marrow_concentrate", 4500, "USD/session", "file 003: stem-cell treatments cost several thousand dollars"},
     [SP_COST_ADIPOSE] = {"cost_adipose_msc", 5500, "USD/session", "file 003 price range"},
     [SP_COST_CEXP] = {"cost_culture_expanded_msc", 9000, "USD/session", "expanded cells cost most"},

@@ -1,5 +1,5 @@
 /* synth: the synthetic registry model of `genu synth` (docs/synth.md). It
- * writes a whole registry in the JSON Lines format of DESIGN.md §3: patients
+ * writes a whole registry in the JSON Lines format of docs/format.md: patients
  * of a knee-arthritis clinic, their diagnoses with Kellgren-Lawrence grades,
  * their history along the staged pathway, a regenerative injection series per
  * treated knee, outcome trajectories with waning effects and attrition,

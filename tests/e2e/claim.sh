@@ -133,8 +133,9 @@ bad '--format: expected json or text' "${ok[@]}" --format xml
 bad '--expect is required' --responder 'mcid:nprs.intensity' --at 3m
 bad 'unknown option --bogus' "${ok[@]}" --bogus 1
 
-# --cost adds one "cost" object and leaves the §7 keys as they were; the
-# fixture has no costs, so the 4 analysed knees are all without cost.
+# --cost adds one "cost" object and leaves the documented claim keys
+# (docs/analysis.md) as they were; the fixture has no costs, so the 4 analysed
+# knees are all without cost.
 plain=$(claim "${ok[@]}" --as-of 2022-01-01 --format json)
 costed=$(claim "${ok[@]}" --as-of 2022-01-01 --format json --cost)
 python3 - "$plain" "$costed" <<'PY' || fail "--cost JSON"

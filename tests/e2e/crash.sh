@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash safety (DESIGN.md §8): `kill -9` during `genu import` leaves the
+# Crash safety (docs/design.md, Security and reliability): `kill -9` during `genu import` leaves the
 # registry as it was before the import or with the whole file, never a part
 # of it, and a later import of the same file completes. Rounds kill after
 # fixed delays (mostly caught while the file is still being read and checked)

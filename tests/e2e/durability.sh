@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end durability (DESIGN.md §8): sustained concurrent survey
+# End-to-end durability (docs/design.md, Security and reliability): sustained concurrent survey
 # submissions through group commit, SIGKILL of the server in the middle of
 # the load, a restart, and then every submission that was acknowledged (200)
 # is in the registry (counted, by patient and link), the links are spent, and

@@ -26,6 +26,18 @@ check "re-import reports nothing added" grep -q "(0 added, 0 updated" out
 "$GENU" --db "$A" export > a2.jsonl
 check "re-import duplicates nothing" cmp -s a1.jsonl a2.jsonl
 
+# identical lines without ids are two records (two therapy sessions on one
+# day), and importing them again changes nothing
+printf '%s\n' '{"type":"patient","id":"PT1","site":"s","sex":"male","birth_year":1950}' \
+  '{"type":"treatment","patient":"PT1","knee":"left","date":"2020-03-02","kind":"physical_therapy"}' \
+  '{"type":"treatment","patient":"PT1","knee":"left","date":"2020-03-02","kind":"physical_therapy"}' >twice.jsonl
+expect_status 0 "two identical id-less lines import" "$GENU" --db "$A" import twice.jsonl
+check "  as two records" grep -q '(3 added, 0 updated, 0 unchanged)' out
+check "  the second with the derived id and -2" grep -q '"id":"t-[0-9a-f]*-2","patient":"PT1"' <("$GENU" --db "$A" export)
+expect_status 0 "importing them again" "$GENU" --db "$A" import twice.jsonl
+check "  changes nothing" grep -q '(0 added, 0 updated, 3 unchanged)' out
+"$GENU" --db "$A" export > a1.jsonl
+
 # an update: same patient id, new weight
 echo '{"type":"patient","id":"X1","site":"s","sex":"female","birth_year":1950,"weight_kg":70}' > upd.jsonl
 expect_status 0 "re-import with a changed record" "$GENU" --db "$A" import upd.jsonl

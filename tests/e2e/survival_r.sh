@@ -88,7 +88,8 @@ with open(tmp + "/reg.jsonl", "w") as f:
     for r in recs:
         f.write(json.dumps(r) + "\n")
 
-# Independent derivation of (time, status, stratum) per knee, §5.
+# Independent derivation of (time, status, stratum) per knee (docs/design.md,
+# Analyses "Durability").
 knees = {}
 for r in recs:
     if r["type"] == "patient":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # womac_settings: the registry setting womac.max_missing (WOMAC's missing-item
-# thresholds, DESIGN.md §4) end to end: the defaults unchanged, bad values
+# thresholds, docs/instruments.md) end to end: the defaults unchanged, bad values
 # refused with nothing changed, a change re-scoring the stored womac,
 # womac_nrs and koos responses (audited) so that claims see it, import after
 # a change scoring with it, export/import between registries of different

@@ -1,4 +1,5 @@
-// The vocabularies of DESIGN.md §2 (the server validates; these drive forms).
+// The vocabularies of docs/design.md, Domain (the server validates; these
+// drive forms).
 export const CONDITIONS = [
   "osteoarthritis", "meniscus_tear", "acl_tear", "acl_sprain", "mcl_sprain", "mcl_tear",
   "lcl_sprain", "pcl_tear", "patellofemoral_syndrome", "patellar_tendinopathy",

@@ -1,5 +1,5 @@
 /* jsonl_fixture: builds a genu_dataset from hand-written JSON Lines records
- * (DESIGN.md §3) for the advice tests, sorted as the store sorts them:
+ * (docs/format.md) for the advice tests, sorted as the store sorts them:
  * patients by id, the rest by (patient, date, order given). */
 #ifndef GENU_TEST_JSONL_FIXTURE_H
 #define GENU_TEST_JSONL_FIXTURE_H

@@ -1,6 +1,6 @@
 /* test_koos_jr: KOOS JR at every raw sum 0..28 against the published table
- * (copied from the HSS conversion table / DESIGN.md §4), and the every-item
- * rule. */
+ * (copied from the HSS conversion table / docs/instruments.md), and the
+ * every-item rule. */
 #include "helpers.h"
 
 #include "instruments/koos_jr.h"

@@ -1,6 +1,6 @@
 /* test_koos_ps: KOOS-PS at every raw sum 0..28 against the published table
- * (copied from the Perruccio 2008 table, reported 100 = no difficulty / DESIGN.md §4), and the every-item
- * rule. */
+ * (copied from the Perruccio 2008 table, reported 100 = no difficulty /
+ * docs/instruments.md), and the every-item rule. */
 #include "helpers.h"
 
 #include "instruments/koos_ps.h"
