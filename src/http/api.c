@@ -228,8 +228,11 @@ static void session_new(ctx *c)
         ctx_error(c, 401, "invalid_credentials", NULL, "invalid name or password");
         goto out;
     }
+    /* a success forgives this account's failures from this address, and
+     * gives back only its own reservation of the address's budget (other
+     * accounts' failures from it still count) */
     ratelimit_clear(c->env->signin, pkey);
-    ratelimit_clear(c->env->signin_addr, akey);
+    ratelimit_release(c->env->signin_addr, akey, c->now_us);
     if (auth_role_parse(u.role) == AUTH_PATIENT) {
         ctx_error(c, 403, "forbidden", NULL, "patients answer surveys through their link");
         goto out;

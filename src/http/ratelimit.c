@@ -119,6 +119,15 @@ bool ratelimit_take(ratelimit *rl, const char *key, int64_t now_us)
     return ok;
 }
 
+void ratelimit_release(ratelimit *rl, const char *key, int64_t now_us)
+{
+    pthread_mutex_lock(&rl->mu);
+    slot *s = find(rl, key, now_us);
+    if (s && s->count)
+        s->count--;
+    pthread_mutex_unlock(&rl->mu);
+}
+
 void ratelimit_clear(ratelimit *rl, const char *key)
 {
     pthread_mutex_lock(&rl->mu);

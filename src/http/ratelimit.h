@@ -24,6 +24,8 @@ bool ratelimit_blocked(ratelimit *rl, const char *key, int64_t now_us);
 bool ratelimit_take(ratelimit *rl, const char *key, int64_t now_us);
 /* Counts one failure of key at now_us. */
 void ratelimit_fail(ratelimit *rl, const char *key, int64_t now_us);
+/* Gives back one reservation of key (a success at that key). */
+void ratelimit_release(ratelimit *rl, const char *key, int64_t now_us);
 /* Forgets key's failures (after a successful sign-in). */
 void ratelimit_clear(ratelimit *rl, const char *key);
 

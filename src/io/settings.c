@@ -83,6 +83,11 @@ static int check_smtp_url(const char *text, char canon[VALUE_LEN], genu_err *err
     if (*text && (!prefixed(text, ok) || strchr(text, ' ')))
         return GENU_FAIL(err, GENU_EINVAL,
                          "expected smtp://HOST[:PORT] or smtps://HOST[:PORT], or \"\" for none");
+    if (strchr(text, '@'))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "no user or password in the URL: they would be stored in the registry "
+                         "and its audit trail (use smtp.credentials_file or GENU_SMTP_USER and "
+                         "GENU_SMTP_PASSWORD)");
     return copy_canon(text, canon, err);
 }
 

@@ -49,6 +49,10 @@ typedef struct sq_store {
 } sq_store;
 
 int sq_fail(sq_store *s, genu_err *err, const char *what);
+/* Creates path empty with mode 0600 when it does not exist, so that the
+ * registry (or a backup) SQLite then opens, and its WAL and shared-memory
+ * files, which take the database file's mode, are the owner's alone. */
+void sq_private_file(const char *path);
 int sq_exec(sq_store *s, const char *sql, genu_err *err);
 int sq_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *v);

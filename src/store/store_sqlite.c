@@ -8,7 +8,9 @@
  * and adds its own indexed fields; `doc` is the canonical exchange line kept
  * verbatim for export. The per-type tables (struct table below) list those
  * extra columns, and the statements are built from them once at open. */
+#include <fcntl.h>
 #include <math.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,15 @@ static const char *const migrations[] = {
     "ALTER TABLE session ADD COLUMN ends_us INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+void sq_private_file(const char *path)
+{
+    if (!path || !*path || path[0] == ':')
+        return; /* in memory, or SQLite's temporary file */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
 
 int sq_fail(sq_store *s, genu_err *err, const char *what)
 {
@@ -1059,6 +1070,8 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     s->base.ops = &sqlite_ops;
     memcpy(s->base.actor, "system", sizeof "system");
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (create)
+        sq_private_file(path);
     int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (rc != SQLITE_OK) {
         if (!create && rc == SQLITE_CANTOPEN)

@@ -552,6 +552,7 @@ int sq_backup(genu_store *gs, const char *path, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3 *dst;
+    sq_private_file(path);
     if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         GENU_FAIL(err, GENU_EIO, "cannot create %s: %s", path, sqlite3_errmsg(dst));

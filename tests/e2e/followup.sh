@@ -78,6 +78,8 @@ expect_status 2 "a bad schedule is refused" G settings set followup.schedule '6w
 check "  naming the instrument" grep -q 'unknown instrument "nosuch"' err
 expect_status 2 "bad reminder days are refused" G settings set followup.reminder_days '7,3'
 expect_status 2 "an smtp.url that is not smtp is refused" G settings set smtp.url http://x
+expect_status 2 "an smtp.url with a password in it is refused (it would reach the audit trail)" \
+  G settings set smtp.url smtp://user:secret@mail.example.org
 check "nothing stored by refused runs" cmp -s before.jsonl <(G export)
 
 G settings set followup.base_url "http://127.0.0.1:1/" >/dev/null # fixed below, once served

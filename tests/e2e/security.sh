@@ -18,6 +18,7 @@ cat >reg.jsonl <<'JL'
 {"type":"treatment","id":"TB","patient":"B1","knee":"left","date":"2020-01-01","kind":"prp","sites":["intra_articular"]}
 JL
 expect_status 0 "import" G import reg.jsonl
+sqlite_only check "the registry file is its owner's alone (0600)" test "$(stat -c %a "$DB")" = 600
 
 # ---- passwords (ASVS 2.1): common, blank, repeated and the user's name refused
 for pw in 12345678 password1 "        " aaaaaaaaaa clinician1; do

@@ -58,6 +58,10 @@ static void takes_are_reserved_atomically(void **state)
     }
     assert_int_equal(total, 5);
     assert_true(ratelimit_blocked(rl, "pair:alice|1.2.3.4", MIN));
+    /* a success elsewhere gives back its own reservation only */
+    ratelimit_release(rl, "pair:alice|1.2.3.4", MIN);
+    assert_true(ratelimit_take(rl, "pair:alice|1.2.3.4", MIN));
+    assert_false(ratelimit_take(rl, "pair:alice|1.2.3.4", MIN));
     /* a success forgives: the key may be taken again */
     ratelimit_clear(rl, "pair:alice|1.2.3.4");
     assert_true(ratelimit_take(rl, "pair:alice|1.2.3.4", MIN));
