@@ -69,7 +69,12 @@ typedef struct parser {
     genu_err *err;
     int failed;
     size_t nref; /* fact references so far (bounded: see RULES_MAX_REFS) */
+    int depth;   /* nesting of ( and not (bounded: see RULES_MAX_DEPTH) */
 } parser;
+
+/* Nesting of parentheses and "not" in one condition: the parser recurses
+ * once per level, so a hostile file must not run it out of stack. */
+#define RULES_MAX_DEPTH 64
 
 /* Fact references per condition or message; keeps evaluation's scratch
  * space fixed. */
@@ -245,26 +250,51 @@ static bool check_cmp(parser *p, const rules_expr *e)
 
 static rules_expr *parse_or(parser *p);
 
+static rules_expr *parse_nested(parser *p);
+static rules_expr *parse_simple(parser *p);
+
 static rules_expr *parse_primary(parser *p)
 {
+    if (p->t.k == T_LP || is_word(&p->t, "not"))
+        return parse_nested(p);
+    return parse_simple(p);
+}
+
+/* ( condition ) or not primary, one level deeper. */
+static rules_expr *parse_nested(parser *p)
+{
+    if (++p->depth > RULES_MAX_DEPTH) {
+        PFAIL(p, "%s:%d: when: nested more than %d levels deep", p->name, p->line,
+              RULES_MAX_DEPTH);
+        return NULL;
+    }
+    rules_expr *e = NULL;
     if (p->t.k == T_LP) {
         next(p);
-        rules_expr *e = parse_or(p);
-        if (!e)
-            return NULL;
-        if (p->t.k != T_RP)
-            return PFAIL(p, "%s:%d: when: expected \")\"", p->name, p->line), NULL;
+        e = parse_or(p);
+        if (e && p->t.k != T_RP) {
+            PFAIL(p, "%s:%d: when: expected \")\"", p->name, p->line);
+            e = NULL;
+        } else if (e) {
+            next(p);
+        }
+    } else {
         next(p);
-        return e;
+        rules_expr *c;
+        e = node(p, E_NOT);
+        c = e ? parse_primary(p) : NULL;
+        if (c)
+            e->l = c;
+        else
+            e = NULL;
     }
-    if (is_word(&p->t, "not")) {
-        next(p);
-        rules_expr *e = node(p, E_NOT), *c = e ? parse_primary(p) : NULL;
-        if (!c)
-            return NULL;
-        e->l = c;
-        return e;
-    }
+    p->depth--;
+    return e;
+}
+
+/* A known(fact) test or a comparison. */
+static rules_expr *parse_simple(parser *p)
+{
     if (is_word(&p->t, "known") && *p->s == '(') {
         next(p);
         next(p);
@@ -337,7 +367,7 @@ static rules_expr *parse_or(parser *p)
 static const rules_expr *parse_when(const char *s, const char *name, int line, genu_arena *a,
                                     genu_err *err)
 {
-    parser p = {s, name, line, {0}, a, err, 0, 0};
+    parser p = {s, name, line, {0}, a, err, 0, 0, 0};
     next(&p);
     rules_expr *e = parse_or(&p);
     if (e && p.t.k != T_END)

@@ -218,6 +218,7 @@ typedef struct reader {
     csv_row cur;
     size_t cur_cap;
     bool oom;
+    size_t nul_line, nul_col; /* the first cell holding a NUL byte; 0: none */
 } reader;
 
 static void on_field(void *s, size_t n, void *p)
@@ -239,6 +240,10 @@ static void on_field(void *s, size_t n, void *p)
     }
     if (r->cur.n == 0)
         r->cur.line = r->line;
+    if (s && memchr(s, '\0', n) && !r->nul_line) { /* it would cut the cell short */
+        r->nul_line = r->cur.line;
+        r->nul_col = r->cur.n + 1;
+    }
     char *c = genu_arena_strndup(r->a, s ? s : "", s ? n : 0);
     if (!c)
         r->oom = true;
@@ -276,7 +281,7 @@ int csv_read(const char *path, genu_arena *a, csv_table *out, genu_err *err)
                          strerror(errno));
     struct csv_parser p;
     csv_table t = {0, NULL};
-    reader r = {a, &t, 0, 0, {0, 0, NULL}, 0, false};
+    reader r = {a, &t, 0, 0, {0, 0, NULL}, 0, false, 0, 0};
     int rc = GENU_OK;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -301,6 +306,9 @@ int csv_read(const char *path, genu_arena *a, csv_table *out, genu_err *err)
                        path, r.line);
     if (!rc && r.oom)
         rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory reading %s", path);
+    if (!rc && r.nul_line)
+        rc = GENU_FAIL(err, GENU_EINVAL, "%s:%zu:%zu: a cell holds a NUL byte", path, r.nul_line,
+                       r.nul_col);
     csv_free(&p);
     free(line);
     if (!is_stdin)

@@ -934,8 +934,8 @@ static int records_row(rimp *r, const csv_row *row, size_t ncol, const long *fid
             continue;
         if (choice[i]) {
             if (strcmp(cell, "1") != 0 && strcmp(cell, "0") != 0)
-                why = genu_arena_printf(r->a, "field \"%s\": expected 1 or 0, got \"%.60s\"",
-                                        row->cells[i], cell);
+                why = genu_arena_printf(r->a, "field \"%s___%s\": expected 1 or 0, got \"%.60s\"",
+                                        f->name, choice[i], cell);
             else if (cell[0] == '1') {
                 if (!sites)
                     sites = json_array();

@@ -49,9 +49,16 @@ static int copy_canon(const char *text, char canon[VALUE_LEN], genu_err *err)
 static int check_schedule(const char *text, char canon[VALUE_LEN], genu_err *err)
 {
     schedule sc;
+    char whole[4 * VALUE_LEN];
     if (schedule_parse(text, &sc, err))
         return err->code;
-    schedule_format(&sc, canon, VALUE_LEN);
+    schedule_format(&sc, whole, sizeof whole);
+    if (strlen(whole) >= VALUE_LEN)
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "longer than %d bytes once written out; ask fewer instruments, or "
+                         "share groups between timepoints",
+                         VALUE_LEN - 1);
+    memcpy(canon, whole, strlen(whole) + 1);
     return GENU_OK;
 }
 
@@ -103,6 +110,9 @@ static int check_base_url(const char *text, char canon[VALUE_LEN], genu_err *err
         return err->code;
     for (size_t n = strlen(canon); n > 0 && canon[n - 1] == '/'; n--)
         canon[n - 1] = '\0';
+    if (*text && !prefixed(canon, ok)) /* "http:///" is no address */
+        return GENU_FAIL(err, GENU_EINVAL, "expected a host after %s",
+                         strncmp(text, "https", 5) == 0 ? "https://" : "http://");
     return GENU_OK;
 }
 
