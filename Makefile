@@ -7,7 +7,7 @@ DEMO_DB ?= demo.db
 # -Werror: on for make test (and so CI), off for a plain build
 WERROR  ?= OFF
 
-.PHONY: all build deps test-deps test unit asan demo bench fuzz clean format web
+.PHONY: all build deps test-deps test unit asan compilers demo bench fuzz clean format web
 
 all: build
 
@@ -29,11 +29,21 @@ build: deps web $(BUILD)/Makefile
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # make test: everything, including the sanitizer build of the whole suite,
-# with warnings as errors.
+# with warnings as errors, and the builds a packager or a user makes first
+# (an optimised Release and clang) compiled with warnings as errors too.
 test: WERROR = ON
 test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory compilers
+
+# Release (gcc -O3) and clang builds of the library and the binary: they
+# must compile without a warning (their tests are the ones above).
+compilers: deps web
+	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DGENU_WERROR=ON >/dev/null
+	cmake --build build-release -j $(JOBS) --target genu
+	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGENU_WERROR=ON >/dev/null
+	cmake --build build-clang -j $(JOBS) --target genu
 
 unit: WERROR = ON
 unit: build
@@ -59,4 +69,4 @@ format:
 	clang-format -i src/*/*.[ch] tests/unit/*/*.c bench/*.c fuzz/*.c
 
 clean:
-	rm -rf $(BUILD) $(ASAN) build-fuzz
+	rm -rf $(BUILD) $(ASAN) build-fuzz build-release build-clang
