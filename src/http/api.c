@@ -7,19 +7,12 @@
 #include <strings.h>
 
 #include "core/json.h"
-#include "http/analyses.h"
-#include "http/assets.h"
 #include "http/auth.h"
-#include "http/decision.h"
-#include "http/fupages.h"
-#include "http/history.h"
+#include "http/route.h"
 #include "http/rview.h"
+#include "instruments/instrument.h"
 #include "io/settings.h"
 #include "io/wording.h"
-#include "http/html.h"
-#include "http/records.h"
-#include "http/survey.h"
-#include "instruments/instrument.h"
 
 #define COOKIE "genu_session"
 
@@ -176,7 +169,7 @@ static void signin_audit(ctx *c, const char *action, const char *name)
     genu_buf_free(&d);
 }
 
-static void session_new(ctx *c)
+void api_session_new(ctx *c)
 {
     static const char *const fields[] = {"name", "password", NULL};
     json_t *body = api_body_object(c);
@@ -261,7 +254,7 @@ out:
     json_decref(body);
 }
 
-static void session_end(ctx *c)
+void api_session_end(ctx *c)
 {
     genu_err err = {0};
     if (store_session_delete(c->store, c->token_hash, &err) && err.code != GENU_ENOTFOUND) {
@@ -273,7 +266,7 @@ static void session_end(ctx *c)
     genu_buf_puts(&c->out, "{\"signed_out\":true}\n");
 }
 
-static void me(ctx *c)
+void api_me(ctx *c)
 {
     ctx_json(c, 200);
     genu_buf_puts(&c->out, "{\"user\":");
@@ -283,7 +276,7 @@ static void me(ctx *c)
     genu_buf_puts(&c->out, "}\n");
 }
 
-static void instruments(ctx *c)
+void api_instruments(ctx *c)
 {
     genu_buf *b = &c->out;
     settings_value v;
@@ -337,7 +330,7 @@ static void instruments(ctx *c)
     genu_buf_puts(b, "]}\n");
 }
 
-static void users(ctx *c)
+void api_users(ctx *c)
 {
     genu_err err = {0};
     store_user *u;
@@ -400,7 +393,7 @@ static void raw_or_string(genu_buf *b, const char *doc)
     json_decref(v);
 }
 
-static void audit(ctx *c)
+void api_audit(ctx *c)
 {
     long long after, limit;
     if (query_size(c, "after", 0, (long long)1 << 50, &after) ||
@@ -478,61 +471,21 @@ static bool is_json(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
-/* The routes that show one patient's identified records: a researcher, who
- * sees de-identified data only, reads patients through the researcher's
- * view (http/rview.h) instead. */
-static bool identified_only(route_id id)
-{
-    return id == ROUTE_RECORD_GET || id == ROUTE_ADVICE || id == ROUTE_CASE;
-}
-
-static bool analysis(route_id id)
-{
-    return id == ROUTE_CLAIM || id == ROUTE_SURVIVAL || id == ROUTE_REPORT;
-}
-
 static void dispatch(ctx *c)
 {
+    const route_def *r = c->route.def;
     bool researcher = c->role == AUTH_RESEARCHER;
-    if (researcher && identified_only(c->route.def->id)) {
+    if (researcher && (r->flags & ROUTE_IDENTIFIED)) {
         ctx_error(c, 403, "forbidden", NULL,
                   "researchers see de-identified data only: read patients by pseudonym at "
                   "/api/v1/patients/{pseudonym}, or use the de-identified export");
         return;
     }
-    switch (c->route.def->id) {
-    case ROUTE_INDEX: assets_index(c); break;
-    case ROUTE_ASSET: assets_file_get(c); break;
-    case ROUTE_ADVICE: decision_advice(c); break;
-    case ROUTE_CASE: history_case(c); break;
-    case ROUTE_SESSION_NEW: session_new(c); break;
-    case ROUTE_SESSION_END: session_end(c); break;
-    case ROUTE_ME: me(c); break;
-    case ROUTE_PATIENTS: researcher ? rview_patients(c) : records_patients(c); break;
-    case ROUTE_PATIENT: researcher ? rview_patient(c) : records_patient(c); break;
-    case ROUTE_RECORD_NEW: records_create(c); break;
-    case ROUTE_RECORD_GET: records_get(c); break;
-    case ROUTE_RECORD_PUT: records_put(c); break;
-    case ROUTE_RECORD_DELETE: records_delete(c); break;
-    case ROUTE_INSTRUMENTS: instruments(c); break;
-    case ROUTE_WORDING: survey_wording(c); break;
-    case ROUTE_CLAIM: analyses_claim(c); break;
-    case ROUTE_SURVIVAL: analyses_survival(c); break;
-    case ROUTE_REPORT: analyses_report(c); break;
-    case ROUTE_EXPORT: records_export(c); break;
-    case ROUTE_SURVEY_NEW: survey_create(c); break;
-    case ROUTE_SURVEY_PAGE: survey_page(c); break;
-    case ROUTE_SURVEY_SUBMIT: survey_submit(c); break;
-    case ROUTE_FOLLOWUPS: analyses_followups(c); break;
-    case ROUTE_FU_CALLS: fupages_calls(c); break;
-    case ROUTE_FU_RATES: fupages_rates(c); break;
-    case ROUTE_FU_WINDOWS: fupages_windows(c); break;
-    case ROUTE_UNSUB_PAGE: fupages_unsub_page(c); break;
-    case ROUTE_UNSUB_SUBMIT: fupages_unsub_submit(c); break;
-    case ROUTE_AUDIT: audit(c); break;
-    case ROUTE_USERS: users(c); break;
-    }
-    if (researcher && analysis(c->route.def->id) && c->status == 200)
+    if (researcher && (r->flags & ROUTE_RESEARCHER_VIEW) && r->researcher)
+        r->researcher(c);
+    else
+        r->handler(c);
+    if (researcher && (r->flags & ROUTE_AGGREGATE) && c->status == 200)
         rview_small_cells(c);
 }
 
@@ -556,9 +509,7 @@ void api_handle(ctx *c)
         return;
     }
     int roles = c->route.def->roles;
-    bool link = c->route.def->id == ROUTE_SURVEY_PAGE || c->route.def->id == ROUTE_SURVEY_SUBMIT ||
-                c->route.def->id == ROUTE_UNSUB_PAGE || c->route.def->id == ROUTE_UNSUB_SUBMIT ||
-                c->route.def->id == ROUTE_ASSET;
+    bool link = c->route.def->flags & ROUTE_LINK;
     /* A state change carries JSON, which a plain HTML form cannot send
      * across sites: so no form can forge one, sign-in included. (Survey and
      * unsubscribe pages are forms: their token is the credential.) */

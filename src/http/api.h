@@ -12,6 +12,16 @@
 /* Fills c's response for c's request. c->store, arena, env, now_us set. */
 void api_handle(ctx *c);
 
+/* The sign-in, account and instrument handlers the route table names
+ * (http/route.c): POST and DELETE /api/v1/session, GET /api/v1/me,
+ * /api/v1/instruments, /api/v1/users and /api/v1/audit. */
+void api_session_new(ctx *c);
+void api_session_end(ctx *c);
+void api_me(ctx *c);
+void api_instruments(ctx *c);
+void api_users(ctx *c);
+void api_audit(ctx *c);
+
 /* Parses the body as a JSON object; on failure writes the 400 and returns
  * NULL. Caller decrefs. */
 json_t *api_body_object(ctx *c);

@@ -4,43 +4,61 @@
 
 #include <string.h>
 
+#include "http/advice.h"
+#include "http/analyses.h"
+#include "http/api.h"
+#include "http/assets.h"
 #include "http/auth.h"
+#include "http/case.h"
+#include "http/fupages.h"
+#include "http/records.h"
+#include "http/rview.h"
+#include "http/survey.h"
 
 #define STAFF (AUTH_ADMIN | AUTH_CLINICIAN)
 #define READERS (AUTH_ADMIN | AUTH_CLINICIAN | AUTH_RESEARCHER)
 #define SIGNED (AUTH_ADMIN | AUTH_CLINICIAN | AUTH_RESEARCHER | AUTH_PATIENT)
 
+#define LINK ROUTE_LINK
+#define IDENT ROUTE_IDENTIFIED
+#define RVIEW ROUTE_RESEARCHER_VIEW
+#define AGG ROUTE_AGGREGATE
+
 static const route_def routes[] = {
-    {"GET", "/", ROUTE_INDEX, ROUTE_PUBLIC},
-    {"GET", "/assets/{file}", ROUTE_ASSET, ROUTE_PUBLIC},
-    {"POST", "/api/v1/session", ROUTE_SESSION_NEW, ROUTE_PUBLIC},
-    {"DELETE", "/api/v1/session", ROUTE_SESSION_END, SIGNED},
-    {"GET", "/api/v1/me", ROUTE_ME, SIGNED},
-    {"GET", "/api/v1/patients", ROUTE_PATIENTS, READERS},
-    {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS},
-    {"GET", "/api/v1/patients/{id}/advice", ROUTE_ADVICE, READERS},
-    {"GET", "/api/v1/patients/{id}/case", ROUTE_CASE, READERS},
-    {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF},
-    {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS},
-    {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF},
-    {"DELETE", "/api/v1/records/{type}/{id}", ROUTE_RECORD_DELETE, STAFF},
-    {"GET", "/api/v1/instruments", ROUTE_INSTRUMENTS, READERS},
-    {"GET", "/api/v1/instruments/{id}/wording", ROUTE_WORDING, READERS},
-    {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS},
-    {"GET", "/api/v1/survival", ROUTE_SURVIVAL, READERS},
-    {"GET", "/api/v1/report", ROUTE_REPORT, READERS},
-    {"GET", "/api/v1/export", ROUTE_EXPORT, READERS},
-    {"POST", "/api/v1/surveys", ROUTE_SURVEY_NEW, STAFF},
-    {"GET", "/s/{token}", ROUTE_SURVEY_PAGE, ROUTE_PUBLIC},
-    {"POST", "/s/{token}", ROUTE_SURVEY_SUBMIT, ROUTE_PUBLIC},
-    {"GET", "/api/v1/followups", ROUTE_FOLLOWUPS, STAFF},
-    {"GET", "/api/v1/followup/calls", ROUTE_FU_CALLS, STAFF},
-    {"GET", "/api/v1/followup/rates", ROUTE_FU_RATES, STAFF},
-    {"GET", "/api/v1/followup/windows", ROUTE_FU_WINDOWS, STAFF},
-    {"GET", "/u/{token}", ROUTE_UNSUB_PAGE, ROUTE_PUBLIC},
-    {"POST", "/u/{token}", ROUTE_UNSUB_SUBMIT, ROUTE_PUBLIC},
-    {"GET", "/api/v1/audit", ROUTE_AUDIT, AUTH_ADMIN},
-    {"GET", "/api/v1/users", ROUTE_USERS, AUTH_ADMIN},
+    {"GET", "/", ROUTE_INDEX, ROUTE_PUBLIC, 0, assets_index, NULL},
+    {"GET", "/assets/{file}", ROUTE_ASSET, ROUTE_PUBLIC, LINK, assets_file_get, NULL},
+    {"POST", "/api/v1/session", ROUTE_SESSION_NEW, ROUTE_PUBLIC, 0, api_session_new, NULL},
+    {"DELETE", "/api/v1/session", ROUTE_SESSION_END, SIGNED, 0, api_session_end, NULL},
+    {"GET", "/api/v1/me", ROUTE_ME, SIGNED, 0, api_me, NULL},
+    {"GET", "/api/v1/patients", ROUTE_PATIENTS, READERS, RVIEW, records_patients,
+     rview_patients},
+    {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS, RVIEW, records_patient,
+     rview_patient},
+    {"GET", "/api/v1/patients/{id}/advice", ROUTE_ADVICE, READERS, IDENT, advice_get, NULL},
+    {"GET", "/api/v1/patients/{id}/case", ROUTE_CASE, READERS, IDENT, case_get, NULL},
+    {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF, 0, records_create, NULL},
+    {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS, IDENT, records_get, NULL},
+    {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF, 0, records_put, NULL},
+    {"DELETE", "/api/v1/records/{type}/{id}", ROUTE_RECORD_DELETE, STAFF, 0, records_delete,
+     NULL},
+    {"GET", "/api/v1/instruments", ROUTE_INSTRUMENTS, READERS, 0, api_instruments, NULL},
+    {"GET", "/api/v1/instruments/{id}/wording", ROUTE_WORDING, READERS, 0, survey_wording,
+     NULL},
+    {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS, AGG, analyses_claim, NULL},
+    {"GET", "/api/v1/survival", ROUTE_SURVIVAL, READERS, AGG, analyses_survival, NULL},
+    {"GET", "/api/v1/report", ROUTE_REPORT, READERS, AGG, analyses_report, NULL},
+    {"GET", "/api/v1/export", ROUTE_EXPORT, READERS, 0, records_export, NULL},
+    {"POST", "/api/v1/surveys", ROUTE_SURVEY_NEW, STAFF, 0, survey_create, NULL},
+    {"GET", "/s/{token}", ROUTE_SURVEY_PAGE, ROUTE_PUBLIC, LINK, survey_page, NULL},
+    {"POST", "/s/{token}", ROUTE_SURVEY_SUBMIT, ROUTE_PUBLIC, LINK, survey_submit, NULL},
+    {"GET", "/api/v1/followups", ROUTE_FOLLOWUPS, STAFF, 0, analyses_followups, NULL},
+    {"GET", "/api/v1/followup/calls", ROUTE_FU_CALLS, STAFF, 0, fupages_calls, NULL},
+    {"GET", "/api/v1/followup/rates", ROUTE_FU_RATES, STAFF, 0, fupages_rates, NULL},
+    {"GET", "/api/v1/followup/windows", ROUTE_FU_WINDOWS, STAFF, 0, fupages_windows, NULL},
+    {"GET", "/u/{token}", ROUTE_UNSUB_PAGE, ROUTE_PUBLIC, LINK, fupages_unsub_page, NULL},
+    {"POST", "/u/{token}", ROUTE_UNSUB_SUBMIT, ROUTE_PUBLIC, LINK, fupages_unsub_submit, NULL},
+    {"GET", "/api/v1/audit", ROUTE_AUDIT, AUTH_ADMIN, 0, api_audit, NULL},
+    {"GET", "/api/v1/users", ROUTE_USERS, AUTH_ADMIN, 0, api_users, NULL},
 };
 
 size_t route_count(void)

@@ -1,7 +1,9 @@
-/* route: the server's routing table. Each route is a method, a path pattern
- * whose `{name}` segments match one non-empty path segment, the roles that
- * may call it, and whether it needs a session. The table is static and is
- * what docs/openapi.json must describe (`genu serve --routes` prints it). */
+/* route: the server's routing table, one row per route: a method, a path
+ * pattern whose `{name}` segments match one non-empty path segment, the
+ * roles that may call it (or ROUTE_PUBLIC), how it treats sessions and
+ * researchers (flags), and its handler. Adding a route is adding a row. The
+ * table is static and is what docs/openapi.json must describe (`genu serve
+ * --routes` prints it). */
 #ifndef GENU_HTTP_ROUTE_H
 #define GENU_HTTP_ROUTE_H
 
@@ -9,6 +11,8 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+
+struct ctx;
 
 typedef enum {
     ROUTE_INDEX = 1,
@@ -46,11 +50,27 @@ typedef enum {
 #define ROUTE_PUBLIC 0 /* roles: no session needed */
 #define ROUTE_MAXPARAM 2
 
+/* How a route treats sessions and researchers. */
+enum {
+    /* its token is the credential (survey and unsubscribe links, assets):
+     * no session is read and no CSRF header asked for */
+    ROUTE_LINK = 1,
+    /* shows identified records one at a time: researchers get 403 */
+    ROUTE_IDENTIFIED = 2,
+    /* researchers get the `researcher` handler instead (http/rview.h) */
+    ROUTE_RESEARCHER_VIEW = 4,
+    /* an analysis: researchers see counts of 1 to 4 as "< 5" */
+    ROUTE_AGGREGATE = 8,
+};
+
 typedef struct route_def {
     const char *method;
     const char *pattern; /* "/api/v1/records/{type}/{id}" */
     route_id id;
-    int roles; /* auth_role bits allowed; ROUTE_PUBLIC = anyone */
+    int roles;      /* auth_role bits allowed; ROUTE_PUBLIC = anyone */
+    unsigned flags; /* ROUTE_LINK, ... */
+    void (*handler)(struct ctx *c);
+    void (*researcher)(struct ctx *c); /* with ROUTE_RESEARCHER_VIEW */
 } route_def;
 
 /* The table, in order. */

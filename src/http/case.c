@@ -1,8 +1,8 @@
-/* history: a case history over HTTP. Like `genu case`, each request loads
+/* case: a case history over HTTP. Like `genu case`, each request loads
  * only the patient's own records (store_load_scope) into its arena: a case
  * history needs nothing of the rest of the registry, and a page view must
  * not cost a load of it. */
-#include "http/history.h"
+#include "http/case.h"
 
 #include <string.h>
 
@@ -25,7 +25,7 @@ static int case_args(ctx *c, genu_date *as_of)
     return v ? api_as_of(c, v, as_of) : 0;
 }
 
-void history_case(ctx *c)
+void case_get(ctx *c)
 {
     genu_err err = {0};
     genu_date as_of;

@@ -1,7 +1,7 @@
-/* decision: decision support over HTTP. The rule set is parsed once at
+/* advice: decision support over HTTP. The rule set is parsed once at
  * start-up (ctx_env.rules, read-only and shared between threads); the
  * dataset is the server's shared one (dscache.h), as the analyses'. */
-#include "http/decision.h"
+#include "http/advice.h"
 
 #include <string.h>
 
@@ -36,7 +36,7 @@ static int advice_args(ctx *c, genu_knee *knee, genu_date *as_of)
     return 0;
 }
 
-void decision_advice(ctx *c)
+void advice_get(ctx *c)
 {
     genu_err err = {0};
     genu_knee knee;

@@ -1,13 +1,13 @@
-/* history: the case-history endpoint GET /api/v1/patients/{id}/case
+/* case: the case-history endpoint GET /api/v1/patients/{id}/case
  * [?as_of=YYYY-MM-DD] (docs/case.md): one patient's case history as of a
  * date, answered with the JSON of `genu case --format json`. Readers of the
  * patient only (site scope as for the patient page); the history carries
  * the patient record's site, sex and birth year, never identity. */
-#ifndef GENU_HTTP_HISTORY_H
-#define GENU_HTTP_HISTORY_H
+#ifndef GENU_HTTP_CASE_H
+#define GENU_HTTP_CASE_H
 
 #include "http/ctx.h"
 
-void history_case(ctx *c); /* GET /api/v1/patients/{id}/case */
+void case_get(ctx *c); /* GET /api/v1/patients/{id}/case */
 
 #endif
