@@ -521,15 +521,20 @@ static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
     ids l = {0};
     EACH(c, GENU_REC_TREATMENT, r)
     {
-        int st = stage_of(r);
-        if (st == s) {
+        if (stage_of(r) == s) {
             if (first == GENU_DATE_NONE)
                 first = r->date;
             mask |= 1u << r->u.treatment.kind;
             ids_add(c, &l, r->id);
-        } else if (st > s && first != GENU_DATE_NONE && end == GENU_DATE_NONE) {
-            end = r->date;
         }
+    }
+    /* the stage lasts until the first treatment of a higher stage on or
+     * after its start, whatever the order of entry on that day */
+    EACH(c, GENU_REC_TREATMENT, r)
+    {
+        if (first != GENU_DATE_NONE && stage_of(r) > s && r->date >= first &&
+            (end == GENU_DATE_NONE || r->date < end))
+            end = r->date;
     }
     int f = F_STAGE0 + 5 * (s - 1);
     put_bool(c, f, first != GENU_DATE_NONE, first, &l);
@@ -709,11 +714,13 @@ static void build_pain(ctx *c)
 
     double base;
     const genu_record *b = latest_nprs(c, idx - BASELINE_DAYS, idx, &base);
-    if (!b)
-        return;
-    ids bl = {0};
-    ids_add(c, &bl, b->id);
-    put_num(c, F_PAIN_BASELINE, base, b->date, &bl);
+    if (b) {
+        ids bl = {0};
+        ids_add(c, &bl, b->id);
+        put_num(c, F_PAIN_BASELINE, base, b->date, &bl);
+    }
+    /* the best pain since the first regenerative treatment needs no
+     * baseline; its improvement does */
     const genu_record *best = NULL;
     double bestv = 0;
     EACH(c, GENU_REC_RESPONSE, r)
@@ -726,13 +733,21 @@ static void build_pain(ctx *c)
             bestv = x;
         }
     }
-    if (!best)
+    if (best) {
+        ids pl = {0};
+        ids_add(c, &pl, best->id);
+        put_num(c, F_PAIN_BEST, bestv, best->date, &pl);
+    }
+    if (!b)
         return;
-    ids pl = {0};
-    ids_add(c, &pl, b->id);
-    ids_add(c, &pl, best->id);
-    put_num(c, F_PAIN_BEST, bestv, best->date, &pl);
-    put_num(c, F_PAIN_BEST_IMPROVEMENT, improvement(base, bestv), best->date, &pl);
+    if (best) {
+        ids pl = {0};
+        ids_add(c, &pl, b->id);
+        ids_add(c, &pl, best->id);
+        put_num(c, F_PAIN_BEST_IMPROVEMENT, improvement(base, bestv), best->date, &pl);
+    }
+    if (!lr)
+        return;
     ids ql = {0};
     ids_add(c, &ql, b->id);
     ids_add(c, &ql, lr->id);

@@ -33,7 +33,11 @@ json_t *genu_json_parse_object(const char *s, size_t n, genu_err *err)
         return NULL;
     }
     if (!json_is_object(v)) {
-        GENU_FAIL(err, GENU_EINVAL, "expected a JSON object, got %s", genu_json_kind(v));
+        size_t col = 0; /* where the value starts */
+        while (col < n && (s[col] == ' ' || s[col] == '\t' || s[col] == '\r'))
+            col++;
+        GENU_FAIL(err, GENU_EINVAL, "column %zu: expected a JSON object, got %s", col + 1,
+                  genu_json_kind(v));
         json_decref(v);
         return NULL;
     }

@@ -186,7 +186,8 @@ static bool named_id(const entry *e)
     json_error_t je;
     const char *text = entry_text(e);
     json_t *o = e->text ? json_loadb(e->text, e->len, 0, &je) : json_loads(text, 0, &je);
-    bool named = !o || json_object_get(o, "id") != NULL;
+    json_t *id = o ? json_object_get(o, "id") : NULL;
+    bool named = !o || (id && !json_is_null(id)); /* null is the same as absent */
     json_decref(o);
     return named;
 }

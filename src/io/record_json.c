@@ -667,10 +667,11 @@ static int message_followup(rd *r, size_t i, json_t *f, json_t *canon)
     }
     json_object_set(out, "timepoint", tp);
     int64_t x = 0;
-    if (!rem || genu_json_int(rem, "reminder", 0, 20, &x, r->err)) {
+    genu_err e = {0};
+    if (!rem || genu_json_int(rem, "reminder", 0, 20, &x, &e)) {
         json_decref(out);
         return rem ? GENU_FAIL(r->err, GENU_EINVAL, "field \"followups[%zu].reminder\": %s", i,
-                               r->err->msg)
+                               e.msg)
                    : GENU_FAIL(r->err, GENU_EINVAL,
                                "field \"followups[%zu].reminder\": required", i);
     }

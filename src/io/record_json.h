@@ -33,8 +33,5 @@ int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *r,
 int record_json_parse_with(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
                            genu_record *r, genu_err *err);
 
-/* The names of the fields a record of this type references: a patient id
- * for every type but patients, and for adverse events an optional treatment
- * id (r->u.adverse_event.treatment). */
 
 #endif
