@@ -19,6 +19,8 @@
 #include "advice/facts.h"
 #include "jsonl_fixture.h"
 
+#include "../arena_fixture.h"
+
 #define PAT                                                                                        \
     "{\"type\":\"patient\",\"id\":\"P\",\"site\":\"s\",\"sex\":\"female\",\"birth_year\":1958}"
 
@@ -450,18 +452,6 @@ static void higher_stage_on_the_same_day_ends_the_stage(void **state)
     num_is(&f, "stage1.days", 0);
 }
 
-static int arena_setup(void **state)
-{
-    return (*state = genu_arena_create()) ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
-#define T(name) cmocka_unit_test_setup_teardown(name, arena_setup, arena_teardown)
 
 int main(void)
 {

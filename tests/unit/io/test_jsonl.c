@@ -99,6 +99,15 @@ static int import(fx *f, bool skip_invalid, rejects *rj, jsonl_stats *st, genu_e
     return jsonl_import(f->s, files, 1, &o, st, err);
 }
 
+/* Writes lines to the fixture's file and imports it; the rejects and
+ * counts into rj and st, the error into err. */
+static int import_lines(fx *f, const char *const *lines, size_t n, bool skip_invalid,
+                        rejects *rj, jsonl_stats *st, genu_err *err)
+{
+    write_file(f->file, lines, n);
+    return import(f, skip_invalid, rj, st, err);
+}
+
 static size_t count(fx *f, genu_rtype t)
 {
     size_t n = 0;
@@ -125,11 +134,10 @@ static void one_bad_line_stores_nothing(void **state)
         "{\"type\":\"response\",\"id\":\"R1\",\"patient\":\"P1\",\"knee\":\"left\",\"date\":"
         "\"2023-01-05\",\"instrument\":\"nprs\",\"items\":{\"intensity\":7}}",
     };
-    write_file(f->file, lines, 4);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_EINVAL);
+    assert_int_equal(import_lines(f, lines, 4, false, &rj, &st, &err), GENU_EINVAL);
     assert_int_equal(rj.n, 1);
     assert_string_equal(rj.file[0], f->file);
     assert_int_equal(rj.line[0], 3);
@@ -156,11 +164,10 @@ static void every_bad_line_is_reported(void **state)
         "{\"type\":\"response\",\"patient\":\"P1\",\"knee\":\"left\",\"date\":\"2023-01-05\","
         "\"instrument\":\"nprs\",\"items\":{\"intensity\":7}}",
     };
-    write_file(f->file, lines, 5);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_EINVAL);
+    assert_int_equal(import_lines(f, lines, 5, false, &rj, &st, &err), GENU_EINVAL);
     assert_int_equal(rj.n, 2);
     assert_int_equal(rj.line[0], 3);
     assert_non_null(strstr(rj.msg[0], "field \"date\""));
@@ -185,11 +192,10 @@ static void skip_invalid_stores_the_good_lines(void **state)
         "{\"type\":\"diagnosis\",\"id\":\"D2\",\"patient\":\"P2\",\"knee\":\"left\",\"date\":"
         "\"2023-01-05\",\"condition\":\"gout\"}",
     };
-    write_file(f->file, lines, 5);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, true, &rj, &st, &err), GENU_OK);
+    assert_int_equal(import_lines(f, lines, 5, true, &rj, &st, &err), GENU_OK);
     assert_int_equal(st.rejected, 3);
     assert_int_equal(st.added, 2);
     assert_int_equal(rj.n, 3);
@@ -276,11 +282,10 @@ static void three_identical_lines_are_numbered(void **state)
 {
     fx *f = *state;
     const char *lines[] = {PATIENT("P1"), PT_SESSION, PT_SESSION, PT_SESSION};
-    write_file(f->file, lines, 4);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_OK);
+    assert_int_equal(import_lines(f, lines, 4, false, &rj, &st, &err), GENU_OK);
     genu_arena *a = genu_arena_create();
     const char *ids[4];
     assert_int_equal(treatment_ids(f, a, ids, 4), 3);
@@ -315,11 +320,10 @@ static void repeated_named_id_is_refused(void **state)
     const char *t = "{\"type\":\"treatment\",\"id\":\"T1\",\"patient\":\"P1\",\"knee\":\"left\","
                     "\"date\":\"2023-03-01\",\"kind\":\"physical_therapy\"}";
     const char *lines[] = {PATIENT("P1"), t, t};
-    write_file(f->file, lines, 3);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_EINVAL);
+    assert_int_equal(import_lines(f, lines, 3, false, &rj, &st, &err), GENU_EINVAL);
     assert_int_equal(rj.n, 1);
     assert_int_equal(rj.line[0], 3);
     assert_non_null(strstr(rj.msg[0], "field \"id\""));
@@ -340,11 +344,10 @@ static void adverse_event_with_another_patients_treatment_is_rejected(void **sta
 {
     fx *f = *state;
     const char *lines[] = {PATIENT("P1"), PATIENT("P2"), TREAT("T2", "P2"), AE("T2")};
-    write_file(f->file, lines, 4);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_EINVAL);
+    assert_int_equal(import_lines(f, lines, 4, false, &rj, &st, &err), GENU_EINVAL);
     assert_int_equal(rj.n, 1);
     assert_int_equal(rj.line[0], 4);
     assert_non_null(strstr(rj.msg[0], "field \"treatment\""));
@@ -358,11 +361,10 @@ static void adverse_event_treatment_is_checked_against_the_registry(void **state
 {
     fx *f = *state;
     const char *first[] = {PATIENT("P1"), PATIENT("P2"), TREAT("T1", "P1"), TREAT("T2", "P2")};
-    write_file(f->file, first, 4);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_OK);
+    assert_int_equal(import_lines(f, first, 4, false, &rj, &st, &err), GENU_OK);
     assert_int_equal(st.added, 4);
 
     const char *other[] = {AE("T2")};
@@ -395,11 +397,10 @@ static void unknown_patient_is_rejected(void **state)
     const char *lines[] = {PATIENT("P1"),
                            "{\"type\":\"diagnosis\",\"patient\":\"P7\",\"knee\":\"left\",\"date\":"
                            "\"2023-01-05\",\"condition\":\"gout\"}"};
-    write_file(f->file, lines, 2);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_EINVAL);
+    assert_int_equal(import_lines(f, lines, 2, false, &rj, &st, &err), GENU_EINVAL);
     assert_int_equal(rj.n, 1);
     assert_int_equal(rj.line[0], 2);
     assert_non_null(strstr(rj.msg[0], "field \"patient\""));
@@ -412,11 +413,10 @@ static void changed_record_is_updated(void **state)
 {
     fx *f = *state;
     const char *v1[] = {PATIENT("P1"), TREAT("T1", "P1")};
-    write_file(f->file, v1, 2);
     rejects rj;
     jsonl_stats st;
     genu_err err = {0};
-    assert_int_equal(import(f, false, &rj, &st, &err), GENU_OK);
+    assert_int_equal(import_lines(f, v1, 2, false, &rj, &st, &err), GENU_OK);
     const char *v2[] = {PATIENT("P1"),
                         "{\"type\":\"treatment\",\"id\":\"T1\",\"patient\":\"P1\",\"knee\":"
                         "\"left\",\"date\":\"2023-03-01\",\"kind\":\"prp\",\"protocol\":\"LP\"}"};

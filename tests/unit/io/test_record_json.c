@@ -22,6 +22,8 @@
 #include "io/record_json.h"
 #include "model/vocab.h"
 
+#include "../arena_fixture.h"
+
 static genu_record parse_ok(genu_arena *a, const char *line)
 {
     genu_record r;
@@ -573,18 +575,6 @@ static void identity_contact_is_email_sms_or_none(void **state)
     refused("{\"type\":\"identity\",\"patient\":\"P1\",\"contact\":true}", "contact");
 }
 
-static int arena_setup(void **state)
-{
-    return (*state = genu_arena_create()) ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
-#define T(name) cmocka_unit_test_setup_teardown(name, arena_setup, arena_teardown)
 
 int main(void)
 {
