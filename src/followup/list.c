@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vec.h"
 #include "followup/followup.h"
 
 const char *followup_window_status(const followup_config *cfg, const followup_window *w,
@@ -90,13 +91,8 @@ typedef struct rate {
 void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w, size_t n,
                          followup_keep_fn keep, void *arg)
 {
-    enum { MAX_RATES = 4096 };
-    rate *r = malloc(MAX_RATES * sizeof *r);
-    size_t nr = 0;
-    if (!r) {
-        b->oom = true;
-        return;
-    }
+    rate *r = NULL;
+    size_t nr = 0, cap = 0;
     for (size_t i = 0; i < n; i++) {
         bool phone;
         if (w[i].last >= as_of || (keep && !keep(&w[i], arg, &phone)))
@@ -104,9 +100,14 @@ void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w,
         size_t k = 0;
         while (k < nr && (strcmp(r[k].tp, w[i].tp.text) || strcmp(r[k].site, w[i].site)))
             k++;
-        if (k == nr) {
-            if (nr == MAX_RATES)
-                continue;
+        if (k == nr) { /* a new timepoint and site: no cell is ever dropped */
+            rate *more = genu_vec_room(r, &cap, nr, sizeof *r, 64);
+            if (!more) {
+                free(r);
+                b->oom = true;
+                return;
+            }
+            r = more;
             r[nr++] = (rate){w[i].tp.text, w[i].site, w[i].tp.nominal, 0, 0, 0, 0};
         }
         bool answered = w[i].answered != GENU_DATE_NONE || w[i].link_used;
