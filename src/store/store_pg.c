@@ -397,10 +397,11 @@ static int run_put(pg_store *s, const char *sql, const genu_record *r, const sto
     return rc;
 }
 
-/* The stored doc of (type, id) into the arena, or NULL when absent. */
-static int stored_doc(pg_store *s, genu_rtype t, const char *id, genu_arena *a, const char **doc,
-                      genu_err *err)
+/* The record primitives under store/policy.c (backend.h). */
+static int pg_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_arena *a,
+                         const char **doc, genu_err *err)
 {
+    pg_store *s = (pg_store *)gs;
     pg_params p = {0};
     pg_p_text(&p, id);
     PGresult *r = pg_run(s, s->q_doc[t], &p, err, "looking up a record");
@@ -412,47 +413,29 @@ static int stored_doc(pg_store *s, genu_rtype t, const char *id, genu_arena *a, 
     return oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
 }
 
-static int put_locked(pg_store *s, const genu_record *r, store_put_result *res, genu_err *err)
+/* The insert and its audit row travel in one statement (a round trip). */
+static int pg_insert_new(genu_store *gs, const genu_record *r, bool *added, genu_err *err)
 {
-    const char *type = record_type_name(r->type);
+    pg_store *s = (pg_store *)gs;
     int64_t changed = 0;
     store_audit_row ar;
     char hash[65];
     char digest[AUDIT_DIGEST_LEN];
     audit_chain_digest(r->doc, digest);
-    if (pg_audit_next(s, "create", type, r->id, NULL, digest, &ar, hash, err) ||
+    if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL, digest, &ar, hash,
+                      err) ||
         run_put(s, s->q_insert_audited[r->type], r, &ar, hash, &changed, err))
         return err->code;
-    if (changed == 1) {
+    *added = changed == 1;
+    if (*added)
         pg_audit_advance(s, &ar, hash);
-        *res = STORE_ADDED;
-        return GENU_OK;
-    }
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, r->type, r->id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && before && strcmp(before, r->doc) == 0) {
-        *res = STORE_UNCHANGED;
-    } else if (!rc) {
-        rc = run_put(s, s->q_update[r->type], r, NULL, NULL, NULL, err);
-        *res = STORE_UPDATED;
-        if (!rc)
-            rc = pg_audit(s, "update", type, r->id, before, r->doc, err);
-    }
-    genu_arena_destroy(a);
-    return rc;
+    return GENU_OK;
 }
 
-static int pg_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
+static int pg_update(genu_store *gs, const genu_record *r, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    if ((unsigned)r->type >= PG_NT || !r->id || !r->patient || !r->doc)
-        return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
-    bool own;
-    if (pg_write_begin(s, &own, err))
-        return err->code;
-    return pg_write_end(s, own, put_locked(s, r, res, err), err);
+    return run_put(s, s->q_update[r->type], r, NULL, NULL, NULL, err);
 }
 
 static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a,
@@ -471,38 +454,12 @@ static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     return rc;
 }
 
-static int delete_locked(pg_store *s, genu_rtype type, const char *id, genu_err *err)
-{
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    pg_params p = {0};
-    pg_p_text(&p, id);
-    int rc = a ? stored_doc(s, type, id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && !before)
-        rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", record_type_name(type), id);
-    if (!rc) {
-        genu_err e = {0};
-        rc = pg_do(s, s->q_del[type], &p, NULL, &e, "deleting a record");
-        if (rc == GENU_ECONFLICT)
-            GENU_FAIL(err, rc, "%s \"%s\" still has records; delete them first",
-                      record_type_name(type), id);
-        else if (rc)
-            GENU_FAIL(err, rc, "%s", e.msg);
-    }
-    if (!rc)
-        rc = pg_audit(s, "delete", record_type_name(type), id, before, NULL, err);
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int pg_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
+static int pg_remove(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    bool own;
-    if (pg_write_begin(s, &own, err))
-        return err->code;
-    return pg_write_end(s, own, delete_locked(s, type, id, err), err);
+    pg_params p = {0};
+    pg_p_text(&p, id);
+    return pg_do(s, s->q_del[type], &p, NULL, err, "deleting a record");
 }
 
 static int pg_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
@@ -792,7 +749,10 @@ static const store_ops pg_ops = {
     .savepoint = pg_savepoint,
     .release = pg_release,
     .rollback_to = pg_rollback_to,
-    .put = pg_put,
+    .insert_new = pg_insert_new,
+    .stored_doc = pg_stored_doc,
+    .update = pg_update,
+    .remove = pg_remove,
     .put_many = pg_put_many,
     .has = pg_has,
     .count = pg_count,
@@ -801,7 +761,6 @@ static const store_ops pg_ops = {
     .get_setting = pg_get_setting,
     .set_setting = pg_set_setting,
     .get = pg_get,
-    .del = pg_del,
     .user_put = pg_user_put,
     .user_get = pg_user_get,
     .user_list = pg_user_list,

@@ -431,10 +431,11 @@ static int run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err
     return rc;
 }
 
-/* The stored doc of (type, id) into the arena, or NULL when absent. */
-static int stored_doc(sq_store *s, genu_rtype t, const char *id, genu_arena *a, const char **doc,
-                      genu_err *err)
+/* The record primitives under store/policy.c (backend.h). */
+static int sq_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_arena *a,
+                         const char **doc, genu_err *err)
 {
+    sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st = s->has[t];
     sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
@@ -447,42 +448,23 @@ static int stored_doc(sq_store *s, genu_rtype t, const char *id, genu_arena *a, 
     return GENU_OK;
 }
 
-static int put_locked(sq_store *s, const genu_record *r, store_put_result *res, genu_err *err)
-{
-    const char *type = record_type_name(r->type);
-    if (run_put(s, s->insert[r->type], r, err))
-        return err->code;
-    if (sqlite3_changes(s->db) == 1) {
-        *res = STORE_ADDED;
-        char digest[AUDIT_DIGEST_LEN];
-        audit_chain_digest(r->doc, digest);
-        return sq_audit(s, "create", type, r->id, NULL, digest, err);
-    }
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, r->type, r->id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && before && strcmp(before, r->doc) == 0) {
-        *res = STORE_UNCHANGED;
-    } else if (!rc) {
-        rc = run_put(s, s->update[r->type], r, err);
-        *res = STORE_UPDATED;
-        if (!rc)
-            rc = sq_audit(s, "update", type, r->id, before, r->doc, err);
-    }
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int sq_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
+static int sq_insert_new(genu_store *gs, const genu_record *r, bool *added, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if ((unsigned)r->type >= NT || !r->id || !r->patient || !r->doc)
-        return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
-    bool own;
-    if (sq_write_begin(s, &own, err))
+    if (run_put(s, s->insert[r->type], r, err))
         return err->code;
-    return sq_write_end(s, own, put_locked(s, r, res, err), err);
+    *added = sqlite3_changes(s->db) == 1;
+    if (!*added)
+        return GENU_OK;
+    char digest[AUDIT_DIGEST_LEN];
+    audit_chain_digest(r->doc, digest);
+    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL, digest, err);
+}
+
+static int sq_update(genu_store *gs, const genu_record *r, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    return run_put(s, s->update[r->type], r, err);
 }
 
 static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a,
@@ -500,38 +482,16 @@ static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     return rc;
 }
 
-static int delete_locked(sq_store *s, genu_rtype type, const char *id, genu_err *err)
-{
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, type, id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && !before)
-        rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", record_type_name(type), id);
-    if (!rc) {
-        sqlite3_stmt *st = s->del[type];
-        sq_bind_text(st, 1, id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
-                     ? GENU_FAIL(err, GENU_ECONFLICT,
-                                 "%s \"%s\" still has records; delete them first",
-                                 record_type_name(type), id)
-                     : sq_fail(s, err, "deleting a record");
-        sqlite3_reset(st);
-    }
-    if (!rc)
-        rc = sq_audit(s, "delete", record_type_name(type), id, before, NULL, err);
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int sq_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
+static int sq_remove(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    bool own;
-    if (sq_write_begin(s, &own, err))
-        return err->code;
-    return sq_write_end(s, own, delete_locked(s, type, id, err), err);
+    sqlite3_stmt *st = s->del[type];
+    sq_bind_text(st, 1, id);
+    int rc = GENU_OK;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = sq_fail(s, err, "deleting a record"); /* a reference: GENU_ECONFLICT */
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int sq_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
@@ -876,7 +836,10 @@ static const store_ops sqlite_ops = {
     .savepoint = sq_savepoint,
     .release = sq_release,
     .rollback_to = sq_rollback_to,
-    .put = sq_put,
+    .insert_new = sq_insert_new,
+    .stored_doc = sq_stored_doc,
+    .update = sq_update,
+    .remove = sq_remove,
     .has = sq_has,
     .count = sq_count,
     .each = sq_each,
@@ -884,7 +847,6 @@ static const store_ops sqlite_ops = {
     .get_setting = sq_get_setting,
     .set_setting = sq_set_setting,
     .get = sq_get,
-    .del = sq_del,
     .user_put = sq_user_put,
     .user_get = sq_user_get,
     .user_list = sq_user_list,
