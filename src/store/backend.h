@@ -74,6 +74,10 @@ typedef struct store_ops {
                  const char *before, const char *after, genu_err *err);
 } store_ops;
 
+/* The audit row of an account change (store/policy.c), through ops->audit. */
+int store_audit_user(genu_store *s, const char *action, const store_user *u, int64_t id,
+                     genu_err *err);
+
 /* Every backend's handle starts with this. */
 struct genu_store {
     const store_ops *ops;

@@ -78,3 +78,14 @@ int store_delete(genu_store *s, genu_rtype type, const char *id, genu_err *err)
         return err->code;
     return s->ops->write_end(s, own, delete_locked(s, type, id, err), err);
 }
+
+int store_audit_user(genu_store *s, const char *action, const store_user *u, int64_t id,
+                     genu_err *err)
+{
+    genu_buf b = GENU_BUF_INIT;
+    audit_chain_user_doc(u, id, &b);
+    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+                   : s->ops->audit(s, action, "user", u->name, NULL, b.p, err);
+    genu_buf_free(&b);
+    return rc;
+}
