@@ -123,20 +123,20 @@ static int measure_threshold(const char *s, const char *def, responder_def *d, g
 {
     const char *ge = strstr(s, ">=");
     if (!ge)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: \"%s\": expected MEASURE>=X", def);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: \"%s\": expected MEASURE>=X", def);
     char name[64];
     size_t n = (size_t)(ge - s);
     if (n >= sizeof name)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: unknown measure \"%.*s\"", (int)n, s);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: unknown measure \"%.*s\"", (int)n, s);
     memcpy(name, s, n);
     name[n] = '\0';
     if (responder_measure_parse(name, &d->m, err)) {
-        genu_err_prefix(err, "--responder: ");
+        genu_err_prefix(err, "responder: ");
         return GENU_EINVAL;
     }
     if (!parse_num(ge + 2, &d->threshold))
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--responder: \"%s\": expected a number after >=, not \"%s\"", def, ge + 2);
+                         "responder: \"%s\": expected a number after >=, not \"%s\"", def, ge + 2);
     return GENU_OK;
 }
 
@@ -153,16 +153,16 @@ int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err)
     double v;
     if (!eq || (size_t)(eq - text) >= sizeof name)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--mcid: expected MEASURE=VALUE (e.g. eq_vas.score=10), not \"%s\"", text);
+                         "mcid: expected MEASURE=VALUE (e.g. eq_vas.score=10), not \"%s\"", text);
     memcpy(name, text, (size_t)(eq - text));
     name[eq - text] = '\0';
     if (responder_measure_parse(name, &meas, err)) {
-        genu_err_prefix(err, "--mcid: ");
+        genu_err_prefix(err, "mcid: ");
         return GENU_EINVAL;
     }
     if (!parse_num(eq + 1, &v) || v <= 0.0)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--mcid: %s: expected a positive number of points, not \"%s\"", name,
+                         "mcid: %s: expected a positive number of points, not \"%s\"", name,
                          eq + 1);
     meas.mcid = v;
     for (size_t i = 0; i < m->n; i++) {
@@ -172,7 +172,7 @@ int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err)
         }
     }
     if (m->n == RESPONDER_MAXMCID)
-        return GENU_FAIL(err, GENU_EINVAL, "--mcid: at most %d measures", RESPONDER_MAXMCID);
+        return GENU_FAIL(err, GENU_EINVAL, "mcid: at most %d measures", RESPONDER_MAXMCID);
     m->m[m->n++] = meas;
     return GENU_OK;
 }
@@ -188,7 +188,7 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
     responder_def d;
     memset(&d, 0, sizeof d);
     if (strlen(s) >= sizeof d.text)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: definition too long; " DEF_HELP);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: definition too long; " DEF_HELP);
     snprintf(d.text, sizeof d.text, "%s", s);
     int rc = GENU_OK;
     if (strncmp(s, "improvement_pct:", 16) == 0) {
@@ -196,7 +196,7 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
         rc = measure_threshold(s + 16, s, &d, err);
         if (!rc && !d.m.lower_better)
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: improvement_pct needs a lower-is-better measure; "
+                             "responder: improvement_pct needs a lower-is-better measure; "
                              "\"%s\" is higher-is-better (use change: or mcid:)",
                              d.m.name);
     } else if (strncmp(s, "change:", 7) == 0) {
@@ -207,14 +207,14 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
         responder_measure_parse("global_improvement.percent", &d.m, NULL);
         if (!parse_num(s + 20, &d.threshold))
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: \"%s\": expected a number after >=, not \"%s\"", s,
+                             "responder: \"%s\": expected a number after >=, not \"%s\"", s,
                              s + 20);
     } else if (strcmp(s, "omeract_oarsi") == 0) {
         d.kind = RESPONDER_OMERACT;
     } else if (strncmp(s, "mcid:", 5) == 0) {
         d.kind = RESPONDER_MCID;
         if (responder_measure_parse(s + 5, &d.m, err)) {
-            genu_err_prefix(err, "--responder: ");
+            genu_err_prefix(err, "responder: ");
             return GENU_EINVAL;
         }
         for (size_t i = 0; mcids && i < mcids->n; i++)
@@ -222,13 +222,13 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
                 d.m.mcid = mcids->m[i].mcid;
         if (isnan(d.m.mcid))
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: no MCID configured for \"%s\" (defaults exist for "
+                             "responder: no MCID configured for \"%s\" (defaults exist for "
                              "nprs.intensity, the KOOS subscales, ikdc.score, lysholm.score and "
                              "koos_ps.score; genu report takes --mcid MEASURE=VALUE)",
                              d.m.name);
         d.threshold = d.m.mcid;
     } else {
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: \"%s\": " DEF_HELP, s);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: \"%s\": " DEF_HELP, s);
     }
     if (rc)
         return rc;
