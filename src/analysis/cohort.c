@@ -299,8 +299,19 @@ static bool find_index(const cohort *c, size_t pat, genu_knee knee, uint32_t ind
     k->knee = knee;
     k->index = tr[first].date;
     k->replaced = k->surgery = GENU_DATE_NONE;
-    const char *protos[64];
-    size_t nproto = 0;
+    /* the index day's protocols: on the stack, or in the arena when a day
+     * holds more treatments than that (never dropped) */
+    const char *stack[64], **protos = stack;
+    size_t nproto = 0, room = 64;
+    for (size_t i = lo; i < hi; i++)
+        nproto += tr[i].knee == knee && tr[i].date == k->index;
+    if (nproto > room && (protos = genu_arena_calloc(a, nproto, sizeof *protos)))
+        room = nproto;
+    if (!protos) {
+        protos = stack; /* out of memory: the arena fails the build soon after */
+        room = 0;
+    }
+    nproto = 0;
     for (size_t i = lo; i < hi; i++) {
         const genu_record *r = &tr[i];
         if (r->knee != knee)
@@ -309,7 +320,7 @@ static bool find_index(const cohort *c, size_t pat, genu_knee knee, uint32_t ind
         if (r->date == k->index) {
             k->index_kinds |= 1u << r->u.treatment.kind;
             k->sites |= r->u.treatment.sites;
-            if (r->u.treatment.protocol && nproto < 64)
+            if (r->u.treatment.protocol && nproto < room)
                 protos[nproto++] = r->u.treatment.protocol;
         } else if (r->date > k->index) {
             if ((flags & VOCAB_REPLACEMENT) && k->replaced == GENU_DATE_NONE)
