@@ -561,16 +561,22 @@ static int finish(importer *im, int rc)
     return rc;
 }
 
+/* An importer with its arena; finish() ends it whatever this returns. */
+static int importer_start(importer *im, genu_store *s, const jsonl_import_opts *o,
+                          jsonl_stats *stats, genu_err *err)
+{
+    *im = (importer){.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
+    memset(stats, 0, sizeof *stats);
+    if (sodium_init() < 0 || !im->a)
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
+    return GENU_OK;
+}
+
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err)
 {
-    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
-    memset(stats, 0, sizeof *stats);
-    if (sodium_init() < 0 || !im.a) {
-        genu_arena_destroy(im.a);
-        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
-    }
-    int rc = GENU_OK;
+    importer im;
+    int rc = importer_start(&im, s, o, stats, err);
     for (size_t i = 0; i < n && !rc; i++)
         rc = read_file(&im, files[i]);
     return finish(&im, rc);
@@ -579,13 +585,8 @@ int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_
 int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
                        const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err)
 {
-    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
-    memset(stats, 0, sizeof *stats);
-    if (sodium_init() < 0 || !im.a) {
-        genu_arena_destroy(im.a);
-        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
-    }
-    int rc = GENU_OK;
+    importer im;
+    int rc = importer_start(&im, s, o, stats, err);
     for (size_t i = 0; i < n && !rc; i++) {
         const jsonl_line *l = &lines[i];
         entry *e = push(&im);
