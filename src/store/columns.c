@@ -123,7 +123,7 @@ void store_tables_init(void)
 }
 
 #define FIELD(r, c, T) ((T *)((char *)(r) + (c)->off))
-#define CFIELD(r, c, T) (*(const T *)((const char *)(r) + (c)->off))
+#define CFIELD(r, c, T) (*(T const *)((const char *)(r) + (c)->off))
 
 int store_cols_bind(const store_binder *b, int i, const genu_record *r, char *tmp[2])
 {
