@@ -222,6 +222,13 @@ static int events(const genu_dataset *ds, size_t lo, size_t hi, genu_arena *a, c
     return 0;
 }
 
+/* The patient's death, when one is recorded as of the history's date. */
+static void death(const genu_dataset *ds, size_t lo, size_t hi, case_history *h)
+{
+    h->died = lo < hi ? ds->recs[GENU_REC_DEATH][lo].date : GENU_DATE_NONE;
+    h->death_cause = lo < hi ? ds->recs[GENU_REC_DEATH][lo].u.death.cause : NULL;
+}
+
 int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, genu_arena *a,
                case_history *out, genu_err *err)
 {
@@ -249,6 +256,7 @@ int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, gen
         return GENU_FAIL(err, GENU_ENOMEM, "case history: out of memory");
     for (size_t i = lo[GENU_REC_EXAM]; i < hi[GENU_REC_EXAM]; i++)
         h.knees |= (unsigned)knee_bit(ds->recs[GENU_REC_EXAM][i].knee);
+    death(ds, lo[GENU_REC_DEATH], hi[GENU_REC_DEATH], &h);
     *out = h;
     return GENU_OK;
 }
@@ -590,6 +598,18 @@ static void text_outcome(const case_history *h, genu_buf *b)
     }
 }
 
+/* The patient's death, the narrative's last line. */
+static void text_death(const case_history *h, genu_buf *b)
+{
+    if (h->died == GENU_DATE_NONE)
+        return;
+    genu_buf_puts(b, "Died on ");
+    put_date(b, h->died);
+    if (h->death_cause)
+        genu_buf_printf(b, " (%s)", h->death_cause);
+    genu_buf_puts(b, ".\n");
+}
+
 int case_text(const case_history *h, genu_buf *b)
 {
     text_intro(h, b);
@@ -598,6 +618,7 @@ int case_text(const case_history *h, genu_buf *b)
     text_points(h, b);
     text_events(h, b);
     text_outcome(h, b);
+    text_death(h, b);
     return b->oom ? -1 : 0;
 }
 
@@ -695,6 +716,19 @@ static void chart_markers(const case_history *h, const chart *c, genu_buf *b)
     }
 }
 
+/* The death: a black cross on the time axis. */
+static void chart_death(const case_history *h, const chart *c, genu_buf *b)
+{
+    if (h->died == GENU_DATE_NONE)
+        return;
+    double x = cx(c, h->died), y = SVG_H - SVG_B;
+    genu_buf_printf(b, "<path d=\"M%.1f %.1f l-6 -6 m6 6 l6 -6 m-6 6 l-6 6 m6 -6 l6 6\" "
+                       "stroke=\"#000\" stroke-width=\"2\"><title>died ",
+                    x, y);
+    put_date(b, h->died);
+    genu_buf_puts(b, "</title></path>\n");
+}
+
 static void chart_lines(const case_history *h, const chart *c, genu_buf *b)
 {
     static const char *const colors[] = {"#1f77b4", "#d62728"};
@@ -746,6 +780,8 @@ static void chart_range(const case_history *h, chart *c)
             SEE(h->series[i].dates[j]);
     for (size_t i = 0; i < h->nsurgery; i++)
         SEE(h->surgery[i].date);
+    if (h->died != GENU_DATE_NONE)
+        SEE(h->died);
 #undef SEE
     if (lo == GENU_DATE_NONE)
         lo = hi = h->as_of;
@@ -775,6 +811,7 @@ int case_html(const case_history *h, genu_buf *b)
     chart_axes(&c, b);
     chart_markers(h, &c, b);
     chart_lines(h, &c, b);
+    chart_death(h, &c, b);
     genu_buf_puts(b, "</svg>\n<h2>Narrative</h2>\n<pre>");
     case_text(h, &text);
     if (text.oom)

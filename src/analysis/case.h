@@ -81,6 +81,8 @@ typedef struct case_history {
     case_point *points;  /* by date */
     case_event *events;  /* adverse events by date */
     case_treat *surgery; /* surgery kinds after the first visit */
+    genu_date died;      /* the death's date; GENU_DATE_NONE: none recorded as of */
+    const char *death_cause; /* NULL: not recorded */
 } case_history;
 
 /* Builds the history of `patient` from ds (sorted as record.h says) as of
@@ -89,7 +91,8 @@ typedef struct case_history {
 int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, genu_arena *a,
                case_history *out, genu_err *err);
 
-/* Appends the narrative (plain text, several paragraphs, ends in a newline).
+/* Appends the narrative (plain text, several paragraphs, ends in a newline;
+ * a patient who died ends with "Died on YYYY-MM-DD").
  * -1 when the buffer ran out of memory. */
 int case_text(const case_history *h, genu_buf *out);
 

@@ -114,6 +114,24 @@ static void json_points(genu_buf *b, const case_history *h)
     genu_buf_putc(b, ']');
 }
 
+/* ,"death":{"date":…,"cause":…} or null */
+static void json_death(genu_buf *b, const case_history *h)
+{
+    genu_buf_puts(b, ",\"death\":");
+    if (h->died == GENU_DATE_NONE) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    genu_buf_puts(b, "{\"date\":");
+    json_date(b, h->died);
+    genu_buf_puts(b, ",\"cause\":");
+    if (h->death_cause)
+        genu_buf_json_str(b, h->death_cause);
+    else
+        genu_buf_puts(b, "null");
+    genu_buf_putc(b, '}');
+}
+
 void case_json_write(genu_buf *b, const case_history *h)
 {
     genu_buf_puts(b, "{\"patient\":{\"id\":");
@@ -168,6 +186,7 @@ void case_json_write(genu_buf *b, const case_history *h)
     }
     genu_buf_puts(b, "],\"surgery\":");
     json_treats(b, h->surgery, h->nsurgery);
+    json_death(b, h);
     genu_buf_puts(b, ",\"narrative\":");
     genu_buf text = GENU_BUF_INIT;
     case_text(h, &text);

@@ -145,11 +145,13 @@ static json_t *knee_site(const char *knee)
 typedef struct fx {
     FILE *out;
     size_t count, entries;
-    json_t *patient; /* held until its identity (which follows it) is seen */
+    json_t *patient; /* held until the patient's records end: identity and
+                      * death go into it */
+    genu_buf pending; /* the entries of the held patient's other records */
     genu_err *err;
 } fx;
 
-static int emit(fx *x, json_t *res)
+static int write_entry(fx *x, json_t *res, bool first)
 {
     const char *id = json_string_value(json_object_get(res, "id"));
     char full[48];
@@ -162,10 +164,22 @@ static int emit(fx *x, json_t *res)
         genu_buf_free(&b);
         return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
     }
+    if (!first) {
+        genu_buf_puts(&x->pending, ",\n");
+        genu_buf_puts(&x->pending, b.p);
+        genu_buf_free(&b);
+        return x->pending.oom ? GENU_FAIL(x->err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    }
     fputs(x->entries++ ? ",\n" : "\n", x->out);
     fputs(b.p, x->out);
     genu_buf_free(&b);
     return ferror(x->out) ? GENU_EIO : GENU_OK;
+}
+
+/* An entry: written at once, or after the held patient's own entry. */
+static int emit(fx *x, json_t *res)
+{
+    return write_entry(x, res, x->patient == NULL);
 }
 
 static json_t *resource(const char *rtype, const char *kind, const json_t *doc)
@@ -241,6 +255,27 @@ static void fx_identity(json_t *p, const json_t *doc)
     json_t *extra = json_object_get(doc, "extra");
     if (extra)
         add_ext(p, "identity-extra", "valueString", compact(extra));
+}
+
+/* The death on its patient: deceasedDateTime (a year when de-identified by
+ * year; deceasedBoolean and the days in an extension when by days), its id
+ * and extra in extensions. The cause has no place on Patient and is not
+ * exported (docs/formats.md). */
+static void fx_death(json_t *p, const json_t *doc)
+{
+    json_t *d = json_object_get(doc, "date"), *y = json_object_get(doc, "year");
+    if (json_is_string(d))
+        json_object_set(p, "deceasedDateTime", d);
+    else if (json_is_integer(y))
+        json_object_set_new(p, "deceasedDateTime",
+                            json_sprintf("%04d", (int)json_integer_value(y)));
+    else
+        json_object_set_new(p, "deceasedBoolean", json_true());
+    add_ext(p, "death-record", "valueString", opt(doc, "id"));
+    add_ext(p, "death-days-from-index", "valueInteger", opt(doc, "day"));
+    json_t *extra = json_object_get(doc, "extra");
+    if (extra)
+        add_ext(p, "death-extra", "valueString", compact(extra));
 }
 
 static json_t *fx_diagnosis(const json_t *doc)
@@ -456,13 +491,21 @@ static json_t *fx_exam(const json_t *doc)
     return r;
 }
 
+/* Writes the held patient, then its records' entries. */
 static int flush_patient(fx *x)
 {
     if (!x->patient)
         return GENU_OK;
     json_t *p = x->patient;
     x->patient = NULL;
-    return emit(x, p);
+    int rc = write_entry(x, p, true);
+    if (!rc && x->pending.len) {
+        fputs(x->pending.p, x->out);
+        x->entries++;
+        rc = ferror(x->out) ? GENU_EIO : GENU_OK;
+    }
+    genu_buf_clear(&x->pending);
+    return rc;
 }
 
 static int fx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
@@ -479,7 +522,13 @@ static int fx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
         json_decref(doc);
         return GENU_OK;
     }
-    rc = flush_patient(x);
+    if (t == GENU_REC_DEATH && x->patient) {
+        fx_death(x->patient, doc);
+        json_decref(doc);
+        return GENU_OK;
+    }
+    if (t == GENU_REC_PATIENT)
+        rc = flush_patient(x);
     if (!rc) {
         switch (t) {
         case GENU_REC_PATIENT:
@@ -510,7 +559,7 @@ static int fx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
 
 int fhir_export(genu_store *s, const deid_opts *o, FILE *out, size_t *count, genu_err *err)
 {
-    fx x = {out, 0, 0, NULL, err};
+    fx x = {out, 0, 0, NULL, GENU_BUF_INIT, err};
     if (sodium_init() < 0)
         return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
     fputs("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", out);
@@ -518,6 +567,7 @@ int fhir_export(genu_store *s, const deid_opts *o, FILE *out, size_t *count, gen
     if (!rc)
         rc = flush_patient(&x);
     json_decref(x.patient);
+    genu_buf_free(&x.pending);
     fputs("\n]}\n", out);
     if (!rc && fflush(out) != 0)
         rc = GENU_FAIL(err, GENU_EIO, "write error: %s", strerror(errno));
@@ -684,6 +734,39 @@ static json_t *to_patient(const json_t *res, json_t **identity)
     }
     set_json_ext(idn, "extra", res, "identity-extra");
     *identity = idn;
+    return o;
+}
+
+/* The death a Patient records: deceasedDateTime (its date part) with the id
+ * and extra of the death-record and death-extra extensions. NULL when the
+ * patient is not known to have died; NULL with *why when genu cannot record
+ * the death (it needs the date). */
+static json_t *to_death(const json_t *res, const char *patient, genu_arena *a,
+                        const char **why)
+{
+    json_t *when = json_object_get(res, "deceasedDateTime");
+    json_t *flag = json_object_get(res, "deceasedBoolean");
+    if (!when) {
+        if (json_is_true(flag))
+            *why = "deceasedBoolean: true without a date: genu records a death with its date "
+                   "(give deceasedDateTime)";
+        else if (flag && !json_is_boolean(flag))
+            *why = "deceasedBoolean: expected true or false";
+        return NULL;
+    }
+    const char *d = json_string_value(when);
+    size_t n = d ? strlen(d) : 0;
+    if (!d || n < 10 || (n > 10 && d[10] != 'T') || d[4] != '-' || d[7] != '-') {
+        *why = genu_arena_printf(a, "deceasedDateTime: genu needs the day of death "
+                                    "(YYYY-MM-DD...), got \"%.40s\"", d ? d : "(not a string)");
+        return NULL;
+    }
+    json_t *o = json_pack("{s:s}", "type", "death");
+    set_if(o, "id", ext(res, "death-record"));
+    if (patient)
+        json_object_set_new(o, "patient", json_string(patient));
+    json_object_set_new(o, "date", json_stringn(d, 10));
+    set_json_ext(o, "extra", res, "death-extra");
     return o;
 }
 
@@ -912,7 +995,8 @@ static int convert_entry(fi *f, size_t i, flines *l)
     const char *where = genu_arena_printf(f->a, "%s: entry[%zu] (%s)", f->file, i,
                                           rt ? rt : "no resourceType");
     const char *why = NULL, *patient = NULL;
-    json_t *o = NULL, *identity = NULL;
+    json_t *o = NULL, *identity = NULL, *death = NULL;
+    const char *death_why = NULL;
     if (!where)
         return GENU_ENOMEM;
     static const char *const known[] = {"Patient",      "Condition", "Procedure",
@@ -927,8 +1011,10 @@ static int convert_entry(fi *f, size_t i, flines *l)
         why = genu_arena_printf(f->a, "resourceType: %s is not one genu imports (Patient, "
                                       "Condition, Procedure, QuestionnaireResponse, "
                                       "Observation, AdverseEvent)", rt);
-    else if (strcmp(rt, "Patient") == 0)
+    else if (strcmp(rt, "Patient") == 0) {
         o = to_patient(res, &identity);
+        death = to_death(res, genu_id(res, "patient"), f->a, &death_why);
+    }
     else if (strcmp(rt, "Observation") == 0 && !code_in(json_object_get(res, "code"), "exam"))
         why = check_links(f, res);
     else if (!(patient = subject_of(f, res, "subject", &why)))
@@ -948,8 +1034,11 @@ static int convert_entry(fi *f, size_t i, flines *l)
         rc = add(l, f->a, where, o, why);
     if (!rc && identity)
         rc = add(l, f->a, where, identity, NULL);
+    if (!rc && (death || death_why))
+        rc = add(l, f->a, where, death, death_why);
     json_decref(o);
     json_decref(identity);
+    json_decref(death);
     return rc;
 }
 

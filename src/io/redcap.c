@@ -2,8 +2,9 @@
  * project. One form per record type (fields named form_column after the CSV
  * columns, so the two mappings cannot drift apart) and one per instrument
  * (form_item); the patient form holds the identity fields, flagged as
- * identifiers. Every form but the patient's repeats in every event, the
- * events being timepoints from the knee's index date. */
+ * identifiers. The death form shares the patient's enrolment row (neither
+ * repeats); every other form repeats in every event, the events being
+ * timepoints from the knee's index date. */
 #include "io/redcap.h"
 
 #include <ctype.h>
@@ -198,7 +199,9 @@ static int type_fields(project *p, const deid_opts *o, genu_rtype t, const char 
                                                                                      : NULL;
         if (strcmp(path, "email") == 0)
             f->validation = "email";
-        f->identifier = t == GENU_REC_IDENTITY;
+        /* a cause of death is free text: flagged so REDCap's own de-identified
+         * exports drop it too */
+        f->identifier = t == GENU_REC_IDENTITY || (t == GENU_REC_DEATH && (c->flags & CSV_F_IDENT));
         f->annotation = c->kind == CSV_JSON && strcmp(path, "extra") == 0 ? "@HIDDEN" : NULL;
         if (t != GENU_REC_PATIENT && t != GENU_REC_IDENTITY && strcmp(path, "knee") != 0 &&
             strcmp(path, "id") == 0)
@@ -290,7 +293,7 @@ static int build(project *p, const deid_opts *o)
 {
     static const char *const forms[GENU_REC_NTYPES] = {"patient", "patient", "diagnosis",
                                                        "treatment", NULL, "adverse_event",
-                                                       "exam"};
+                                                       "exam", NULL, "death"};
     rfield *rid = add_field(p);
     if (!rid || add_form(p, "patient"))
         return -1;
@@ -319,7 +322,7 @@ static const char *form_of_type(genu_rtype t)
 {
     static const char *const forms[GENU_REC_NTYPES] = {"patient", "patient", "diagnosis",
                                                        "treatment", NULL, "adverse_event",
-                                                       "exam"};
+                                                       "exam", NULL, "death"};
     return forms[t];
 }
 
@@ -341,7 +344,9 @@ typedef struct rx {
     size_t ncols;
     FILE *out;
     char **cells;     /* the row being built */
-    char **held;      /* the patient row, waiting for its identity */
+    char **held;      /* the patient row, waiting for its identity and death */
+    char ***pending;  /* the patient's other rows, written after it */
+    size_t npending, cap_pending;
     json_t *instance; /* "event|form" → last instance, per patient */
     const char *pid;
     size_t count;
@@ -447,6 +452,12 @@ static int write_dictionary(rx *x, const char *dir)
     return fclose(f) == 0 ? GENU_OK : GENU_FAIL(x->err, GENU_EIO, "%s: write error", path);
 }
 
+/* The forms of the enrolment event, which do not repeat. */
+static bool enrolment_form(const char *form)
+{
+    return strcmp(form, "patient") == 0 || strcmp(form, "death") == 0;
+}
+
 static int write_setup(rx *x, const char *dir)
 {
     char path[4096];
@@ -467,11 +478,11 @@ static int write_setup(rx *x, const char *dir)
     for (size_t e = 0; e < NEVENTS; e++) {
         fprintf(f[0], "%s,1,%d,%s\n", events[e].label, events[e].day, events[e].name);
         for (size_t k = 0; k < x->p.nforms; k++) {
-            bool patient = strcmp(x->p.forms[k], "patient") == 0;
-            if ((e == 0) != patient)
+            bool enrolment = enrolment_form(x->p.forms[k]);
+            if ((e == 0) != enrolment)
                 continue;
             fprintf(f[1], "1,%s,%s\n", events[e].name, x->p.forms[k]);
-            if (!patient)
+            if (!enrolment)
                 fprintf(f[2], "%s,%s,[%s_date]\n", events[e].name, x->p.forms[k],
                         x->p.forms[k]);
         }
@@ -555,14 +566,37 @@ static void fill(rx *x, char **cells, const char *form, genu_rtype t, const json
     }
 }
 
+/* Writes the held patient row, then the patient's other rows. */
 static int flush_held(rx *x)
 {
-    if (!x->held)
-        return GENU_OK;
-    put_row(x, x->held);
+    if (x->held)
+        put_row(x, x->held);
+    for (size_t i = 0; i < x->npending; i++)
+        put_row(x, x->pending[i]);
     x->held = NULL;
+    x->npending = 0;
     genu_arena_reset(x->row);
     return ferror(x->out) ? GENU_EIO : GENU_OK;
+}
+
+/* A repeating row: after the held patient row, or at once when none is. */
+static int put_or_hold(rx *x, char **cells)
+{
+    if (!x->held) {
+        put_row(x, cells);
+        genu_arena_reset(x->row);
+        return ferror(x->out) ? GENU_EIO : GENU_OK;
+    }
+    if (x->npending == x->cap_pending) {
+        size_t cap = x->cap_pending ? 2 * x->cap_pending : 64;
+        char ***v = realloc(x->pending, cap * sizeof *v);
+        if (!v)
+            return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+        x->pending = v;
+        x->cap_pending = cap;
+    }
+    x->pending[x->npending++] = cells;
+    return GENU_OK;
 }
 
 static int rx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
@@ -579,7 +613,12 @@ static int rx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
         json_decref(doc);
         return GENU_OK;
     }
-    int rc = flush_held(x);
+    if (t == GENU_REC_DEATH && x->held) { /* the death form of the enrolment row */
+        fill(x, x->held, "death", t, doc);
+        json_decref(doc);
+        return GENU_OK;
+    }
+    int rc = t == GENU_REC_PATIENT ? flush_held(x) : GENU_OK;
     char **cells = genu_arena_calloc(x->row, x->ncols, sizeof *cells);
     if (!rc && !cells)
         rc = GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
@@ -599,26 +638,26 @@ static int rx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
         json_decref(doc);
         return GENU_OK;
     }
-    const char *event = event_of(day);
+    const char *event = t == GENU_REC_DEATH ? events[0].name : event_of(day);
     char key[160];
     snprintf(key, sizeof key, "%s|%s", event, form);
     json_int_t inst = json_integer_value(json_object_get(x->instance, key)) + 1;
     json_object_set_new(x->instance, key, json_integer(inst));
     cells[0] = genu_arena_strdup(x->row, json_string_value(json_object_get(doc, "patient")));
     cells[1] = (char *)event;
-    cells[2] = genu_arena_strdup(x->row, form);
-    cells[3] = genu_arena_printf(x->row, "%" JSON_INTEGER_FORMAT, inst);
+    if (t != GENU_REC_DEATH) {
+        cells[2] = genu_arena_strdup(x->row, form);
+        cells[3] = genu_arena_printf(x->row, "%" JSON_INTEGER_FORMAT, inst);
+    }
     fill(x, cells, form, t, doc);
-    put_row(x, cells);
-    genu_arena_reset(x->row);
     json_decref(doc);
-    return ferror(x->out) ? GENU_EIO : GENU_OK;
+    return put_or_hold(x, cells);
 }
 
 int redcap_export(genu_store *s, const deid_opts *o, const char *dir, size_t *count,
                   genu_err *err)
 {
-    rx x = {{genu_arena_create(), NULL, 0, 0, NULL, 0}, o, NULL, 0, NULL, NULL, NULL,
+    rx x = {{genu_arena_create(), NULL, 0, 0, NULL, 0}, o, NULL, 0, NULL, NULL, NULL, NULL, 0, 0,
             json_object(), NULL, 0, err, genu_arena_create()};
     *count = 0;
     int rc = x.p.a && x.row ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -648,6 +687,7 @@ int redcap_export(genu_store *s, const deid_opts *o, const char *dir, size_t *co
         GENU_FAIL(err, GENU_EIO, "%s: write error", path);
     *count = x.count;
     json_decref(x.instance);
+    free(x.pending);
     free(x.cols);
     free(x.p.f);
     genu_arena_destroy(x.row);
@@ -912,23 +952,29 @@ static int records_row(rimp *r, const csv_row *row, size_t ncol, const long *fid
     }
     json_t *o = json_pack("{s:s}", "type", record_type_name(t));
     json_t *idn = t == GENU_REC_PATIENT ? json_pack("{s:s}", "type", "identity") : NULL;
+    /* the enrolment row also holds the death form */
+    json_t *dth = t == GENU_REC_PATIENT ? json_pack("{s:s}", "type", "death") : NULL;
     json_object_set_new(o, t == GENU_REC_PATIENT ? "id" : "patient", json_string(pid));
     if (idn)
         json_object_set_new(idn, "patient", json_string(pid));
+    if (dth)
+        json_object_set_new(dth, "patient", json_string(pid));
     if (t == GENU_REC_RESPONSE)
         json_object_set_new(o, "instrument", json_string(form));
     const char **cols = genu_arena_calloc(r->a, ncol + 1, sizeof *cols);
     const char **icols = genu_arena_calloc(r->a, ncol + 1, sizeof *icols);
+    const char **dcols = genu_arena_calloc(r->a, ncol + 1, sizeof *dcols);
     const char *why = NULL, *why_where = NULL;
     json_t *sites = NULL;
     for (size_t i = 0; i < ncol; i++) {
-        cols[i] = icols[i] = "";
+        cols[i] = icols[i] = dcols[i] = "";
         if (fidx[i] < 0)
             continue;
         const rfield *f = &r->p.f[fidx[i]];
-        if (strcmp(f->form, form) != 0 || f->ignored || fidx[i] == 0)
+        bool death = dth && f->rtype == GENU_REC_DEATH;
+        if ((strcmp(f->form, form) != 0 && !death) || f->ignored || fidx[i] == 0)
             continue;
-        (f->rtype == GENU_REC_IDENTITY ? icols : cols)[i] = f->path;
+        (death ? dcols : f->rtype == GENU_REC_IDENTITY ? icols : cols)[i] = f->path;
         const char *cell = row->cells[i];
         if (!cell[0] || why)
             continue;
@@ -942,8 +988,8 @@ static int records_row(rimp *r, const csv_row *row, size_t ncol, const long *fid
                 json_array_append_new(sites, json_string(choice[i]));
             }
         } else {
-            why = take(r, f->rtype == GENU_REC_IDENTITY ? idn : o, f, r->dchoices[fidx[i]],
-                       cell);
+            why = take(r, death ? dth : f->rtype == GENU_REC_IDENTITY ? idn : o, f,
+                       r->dchoices[fidx[i]], cell);
         }
         if (why && !why_where)
             why_where = genu_arena_printf(r->a, "%s:%zu:%zu", r->rec_file, row->line, i + 1);
@@ -953,8 +999,11 @@ static int records_row(rimp *r, const csv_row *row, size_t ncol, const long *fid
     int rc = emit_record(r, o, where, cols, why, why_where);
     if (!rc && idn && json_object_size(idn) > 2)
         rc = emit_record(r, idn, where, icols, NULL, NULL);
+    if (!rc && dth && json_object_size(dth) > 2)
+        rc = emit_record(r, dth, where, dcols, NULL, NULL);
     json_decref(o);
     json_decref(idn);
+    json_decref(dth);
     return rc;
 }
 

@@ -1,10 +1,11 @@
 /* synth: the synthetic registry model (docs/synth.md). One patient at a time:
  * demographics, knees and diagnoses, the staged-pathway history, one
  * regenerative series, outcome trajectories sampled at scheduled follow-ups
- * with attrition, conversions, adverse events and a first-visit exam. Each
- * patient has its own RNG stream so the output of patient k never depends on
- * the others. Every record passes through rec_begin, which drops anything
- * dated after the as-of date, so no later branch can leak a future record. */
+ * with attrition, conversions, adverse events, a first-visit exam and an
+ * age-dependent death. Each patient has its own RNG stream so the output of
+ * patient k never depends on the others. Every record passes through
+ * rec_begin, which drops anything dated after the as-of date or the
+ * patient's death, so no later branch can leak a future record. */
 #include "synth/synth.h"
 
 #include <math.h>
@@ -44,6 +45,7 @@ enum {
     SP_SCOPE_RATE,
     SP_FLARE, SP_HARVEST_RR, SP_FLARE_G2, SP_HARVEST_PAIN, SP_SERIOUS,
     SP_VARUS, SP_VALGUS, SP_SWELL_MARKED, SP_SWELL_MILD, SP_LOCKING,
+    SP_MORT_A_M, SP_MORT_B_M, SP_MORT_A_F, SP_MORT_B_F, SP_MORT_SCALE,
     SP_N
 };
 
@@ -171,6 +173,11 @@ static const synth_param params[SP_N] = {
     [SP_SWELL_MARKED] = {"marked_swelling_kl4", 0.30, "probability", "effusions in severe OA"},
     [SP_SWELL_MILD] = {"mild_swelling", 0.35, "probability", "mild effusion at the first visit"},
     [SP_LOCKING] = {"locking_with_tear", 0.20, "probability", "mechanical locking with a meniscus tear"},
+    [SP_MORT_A_M] = {"mortality_gompertz_a_male", 6.10459e-05, "1/year", "Gompertz h(age) = a exp(b age) fitted to US male mortality, ages 50-90, 2012 (R survival's survexp.us; docs/synth.md gives the fit)"},
+    [SP_MORT_B_M] = {"mortality_gompertz_b_male", 0.0866051, "1/year of age", "male mortality doubles every 8.0 years of age"},
+    [SP_MORT_A_F] = {"mortality_gompertz_a_female", 2.39892e-05, "1/year", "the same fit to US female mortality"},
+    [SP_MORT_B_F] = {"mortality_gompertz_b_female", 0.0941606, "1/year of age", "female mortality doubles every 7.4 years of age"},
+    [SP_MORT_SCALE] = {"mortality_scale", 1.0, "fraction", "the life table's hazard applied to the patients: 1 = the general population of their age and sex (ambulatory self-pay patients); 0 = no deaths"},
 };
 
 /* The parameters in force for the generation running on this thread: the
@@ -296,17 +303,18 @@ typedef struct gen {
     genu_buf b;
     int rc;
     char pid[64];
-    unsigned nrec; /* per patient, for record ids */
+    unsigned nrec;   /* per patient, for record ids */
+    genu_date death; /* the patient's death; GENU_DATE_NONE: none by the as-of */
 } gen;
 
 static const char *const knee_names[] = {"left", "right"};
 
-/* Starts a record unless it is dated after the as-of date (then returns
- * false and writes nothing). knee < 0: patient-level. */
+/* Starts a record unless it is dated after the as-of date or the patient's
+ * death (then returns false and writes nothing). knee < 0: patient-level. */
 static bool rec_begin(gen *g, const char *type, char idc, int knee, genu_date date)
 {
     char ds[GENU_DATE_STRLEN], id[80];
-    if (g->rc || date > g->o->as_of)
+    if (g->rc || date > g->o->as_of || (g->death != GENU_DATE_NONE && date > g->death))
         return false;
     genu_buf_clear(&g->b);
     snprintf(id, sizeof id, "%s-%c%u", g->pid, idc, ++g->nrec);
@@ -889,6 +897,34 @@ static void exams(gen *g, synth_rng *r, const patient_state *p)
     }
 }
 
+/* The patient's death: a Gompertz time from the age at the first visit,
+ * drawn from a stream of its own so that the other records of a patient who
+ * does not die are those of a model without mortality. Sets g->death when
+ * the death falls on or before the as-of date; every later record of the
+ * patient is then left out (rec_begin). */
+static void mortality(gen *g, uint64_t seed, const patient_state *p)
+{
+    synth_rng r;
+    synth_rng_seed(&r, seed ^ 0x6d6f7274616c6974u); /* "mortalit" */
+    double a = (p->female ? P(MORT_A_F) : P(MORT_A_M)) * P(MORT_SCALE);
+    double b = p->female ? P(MORT_B_F) : P(MORT_B_M);
+    double e = -log(1.0 - synth_rng_uniform(&r)); /* unit exponential */
+    g->death = GENU_DATE_NONE;
+    if (a <= 0 || b <= 0)
+        return;
+    /* H(t) = a/b e^(b age) (e^(b t) - 1) = e, solved for t in years */
+    double years = log1p(e * b / (a * exp(b * p->age))) / b;
+    double when = (double)p->first_visit + years * 365.25;
+    if (when <= (double)g->o->as_of)
+        g->death = p->first_visit + (genu_date)floor(years * 365.25);
+}
+
+static void death_record(gen *g)
+{
+    if (g->death != GENU_DATE_NONE && rec_begin(g, "death", 'x', -1, g->death))
+        rec_end(g);
+}
+
 static int one_patient(gen *g, size_t n)
 {
     synth_rng r;
@@ -899,7 +935,9 @@ static int one_patient(gen *g, size_t n)
     memset(&p, 0, sizeof p);
     snprintf(g->pid, sizeof g->pid, "%s%06zu", g->o->id_prefix ? g->o->id_prefix : "S", n + 1);
     g->nrec = 0;
+    g->death = GENU_DATE_NONE;
     demographics(g, &r, &p);
+    mortality(g, s, &p);
     knees(&r, &p);
     diagnoses(g, &r, &p);
     exams(g, &r, &p);
@@ -909,6 +947,7 @@ static int one_patient(gen *g, size_t n)
     series(g, &r, &p);
     follow_ups(g, &r, &p);
     adverse_events(g, &r, &p);
+    death_record(g);
     return g->rc;
 }
 
@@ -920,7 +959,7 @@ int synth_generate(const synth_opts *o, synth_emit_fn emit, void *ctx, genu_err 
                          o->start_year, as_of_year);
     for (size_t i = 0; i < SP_N; i++)
         values[i] = o->values && !isnan(o->values[i]) ? o->values[i] : params[i].value;
-    gen g = {o, emit, ctx, GENU_BUF_INIT, 0, "", 0};
+    gen g = {o, emit, ctx, GENU_BUF_INIT, 0, "", 0, GENU_DATE_NONE};
     for (size_t n = 0; n < o->patients && !g.rc; n++)
         one_patient(&g, n);
     genu_buf_free(&g.b);

@@ -3,7 +3,8 @@
  * of a knee-arthritis clinic, their diagnoses with Kellgren-Lawrence grades,
  * their history along the staged pathway, a regenerative injection series per
  * treated knee, outcome trajectories with waning effects and attrition,
- * conversions to surgery, adverse events and exams.
+ * conversions to surgery, adverse events and exams, and deaths by an
+ * age-dependent (Gompertz) law, with nothing of a patient after the death.
  *
  * Generation is deterministic: the same options give byte-identical output on
  * one platform. Each patient draws from its own xoshiro256** stream seeded

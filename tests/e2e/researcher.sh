@@ -17,6 +17,7 @@ cat >reg.jsonl <<'JL'
 {"type":"response","id":"RMARK1","patient":"PMARKALPHA","knee":"left","date":"2014-01-23","instrument":"nprs","items":{"intensity":3},"extra":{"source":"MARKSOURCE"}}
 {"type":"adverse_event","id":"AMARK1","patient":"PMARKALPHA","knee":"left","date":"2013-07-21","kind":"post_injection_flare","severity":1,"serious":false,"treatment":"TMARK1","note":"MARKNOTE event"}
 {"type":"exam","id":"EMARK1","patient":"PMARKALPHA","knee":"left","date":"2013-07-11","findings":{"swelling":"mild"},"note":"MARKNOTE exam"}
+{"type":"death","id":"XMARK1","patient":"PMARKALPHA","date":"2014-06-01","cause":"MARKCAUSE"}
 {"type":"message","id":"MMARK1","patient":"PMARKALPHA","date":"2013-09-01","kind":"invitation","channel":"email","status":"failed","followups":[{"knee":"left","timepoint":"6w","reminder":0}],"attempts":1,"error":"550 MARKERR mark@example.org"}
 JL
 # enough other knees that some counts pass 4
@@ -48,6 +49,7 @@ check "a search by the registry's id is refused to researchers (400)" test "$(ge
 check "the patient by pseudonym: 200" test "$(get res "/api/v1/patients/$PSEUD")" = 200
 cp "$T/body" patient.json
 check "  records in days from the index" python3 -c 'import json,sys;d=json.load(open("patient.json"));r=d["records"];sys.exit(0 if r["treatment"][0]["day"]==0 and r["response"][-1]["day"]==188 and "date" not in r["diagnosis"][0] else 1)'
+check "  the death in days from the index too (2014-06-01 - 2013-07-19 = 317), without its cause" python3 -c 'import json,sys;d=json.load(open("patient.json"))["records"]["death"];sys.exit(0 if len(d)==1 and d[0]["day"]==317 and set(d[0])=={"type","id","patient","day"} else 1)'
 check "  no messages or identity" python3 -c 'import json,sys;r=json.load(open("patient.json"))["records"];sys.exit(0 if "message" not in r and "identity" not in r else 1)'
 check "the patient by its registry id: 404" test "$(get res /api/v1/patients/PMARKALPHA)" = 404
 check "the same patient as an admin keeps its registry id" test "$(get admin /api/v1/patients/PMARKALPHA)" = 200

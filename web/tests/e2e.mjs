@@ -358,6 +358,30 @@ try {
     await card.scrollIntoViewIfNeeded();
     await card.screenshot({ path: join(OUT, "11b-patient-CH1-case-history.png") });
   });
+  await step("record a death: a date before the patient's records is refused by its field, then the page shows it", async () => {
+    const did = pid + "-D"; // a patient of its own, seeded through the API
+    for (const r of [{ type: "patient", id: did, site: "oak", sex: "male", birth_year: 1938 },
+      { type: "treatment", patient: did, knee: "right", date: "2025-03-01", kind: "prp", sites: ["intra_articular"] }]) {
+      const a = await api("POST", "/api/v1/records", r);
+      if (a.status !== 201) throw new Error(`seeding ${r.type}: ${a.status} ${a.text}`);
+    }
+    await page.goto(BASE + `/#/patients/${did}`);
+    await page.getByRole("link", { name: "+ Death" }).click();
+    await page.getByLabel("Date of death").fill("2025-02-01");
+    await page.getByLabel("Cause").fill("heart failure");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator(".field.invalid").getByText("after this death").waitFor();
+    if ((await page.getByLabel("Date of death").getAttribute("aria-invalid")) !== "true") throw new Error("the date is not marked invalid");
+    await shot(page, "11c-death-error");
+    await page.getByLabel("Date of death").fill("2025-09-15");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: `Patient ${did}` }).waitFor();
+    await page.getByText("Died on 2025-09-15").first().waitFor();
+    await page.getByRole("region", { name: "Timeline" }).getByText("died (heart failure)").waitFor();
+    await page.getByRole("region", { name: "Case history" }).getByText("Died on 2025-09-15 (heart failure).").waitFor();
+    if (await page.getByRole("link", { name: "+ Death" }).count()) throw new Error("a second death is offered");
+    await shot(page, "11d-patient-died");
+  });
   await step("cohort report with KM curves", async () => {
     await page.goto(BASE + "/#/report?by=kl");
     await page.getByRole("heading", { name: "Replacement-free survival" }).waitFor();

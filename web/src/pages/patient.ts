@@ -51,9 +51,11 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
     main.appendChild(
       h("nav", { class: "actions", "aria-label": "Add a record" },
         h("h2", { class: "visually-hidden" }, "Add a record"),
-        h("ul", {}, RECORD_TYPES.map(([t, label]) => h("li", {}, h("a", { class: "button secondary", href: `#/patients/${encodeURIComponent(p.id)}/new/${t}` }, `+ ${label}`))))),
+        h("ul", {}, RECORD_TYPES.concat(recs.death?.length ? [] : [["death", "Death"]]).map(([t, label]) => h("li", {}, h("a", { class: "button secondary", href: `#/patients/${encodeURIComponent(p.id)}/new/${t}` }, `+ ${label}`))))),
     );
   }
+  const died: Rec | undefined = recs.death?.[0];
+  if (died) main.appendChild(h("p", { class: "notice died", role: "note" }, h("strong", {}, `Died on ${died.date}`), died.cause ? ` (${died.cause})` : "", ". Follow-up has ended."));
 
   const knees = h("div", { class: "knees" });
   main.appendChild(knees);
@@ -311,7 +313,7 @@ function caseHistory(id: string): HTMLElement {
 
 /* Every record by date, as entered: the raw material of the case history. */
 function timeline(recs: Rec): HTMLElement {
-  const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam"].flatMap((t) => recs[t].map((r: Rec) => ({ ...r, _t: t })));
+  const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam", "death"].flatMap((t) => (recs[t] ?? []).map((r: Rec) => ({ ...r, _t: t })));
   all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const text = (r: Rec) => {
     const k = r.knee ? `${r.knee} knee` : "patient";
@@ -320,6 +322,7 @@ function timeline(recs: Rec): HTMLElement {
       case "treatment": return `${k}: ${humanize(r.kind)}${r.sites?.length ? ` at ${r.sites.map(humanize).join(", ")}` : ""}`;
       case "response": return `${k}: ${humanize(r.instrument)} — ${scoreText(r)}`;
       case "adverse_event": return `${k}: adverse event ${humanize(r.kind)}, grade ${r.severity}`;
+      case "death": return `died${r.cause ? ` (${r.cause})` : ""}`;
       default: return `${k}: examination — ${Object.entries(r.findings).map(([f, v]) => `${humanize(f)} ${v}`).join(", ")}`;
     }
   };

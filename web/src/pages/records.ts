@@ -13,6 +13,7 @@ const TITLES: Record<string, string> = {
   adverse_event: "Record an adverse event",
   exam: "Record an examination",
   identity: "Record identity",
+  death: "Record a death",
 };
 
 export async function recordPage(main: HTMLElement, [patient, type]: string[]): Promise<void> {
@@ -202,6 +203,15 @@ export async function recordPage(main: HTMLElement, [patient, type]: string[]): 
         form.textarea("note", "Note"));
       break;
     }
+    case "death": // the patient's, not a knee's: one per patient, nothing dated after it
+      form = new Form(title, async (f) => {
+        const r = base(f);
+        put(r, "cause", f.value("cause"));
+        await api("POST", "/api/v1/records", r);
+        back();
+      });
+      form.add(form.input("date", "Date of death", { type: "date", required: true, hint: "A record dated after it is refused." }), form.input("cause", "Cause", { hint: "If known. Free text: left out of de-identified exports." }));
+      break;
     default: {
       form = new Form(title, async (f) => {
         const r: Record<string, unknown> = { type: "identity", patient };
