@@ -10,12 +10,14 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/compare.h"
 #include "analysis/report.h"
 #include "analysis/responder.h"
 #include "analysis/survival.h"
 #include "analysis/timepoint.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "io/compare_json.h"
 #include "io/report_json.h"
 
 typedef struct aopts {
@@ -168,6 +170,48 @@ void analyses_claim(ctx *c)
     num(b, "worst_case", r.worst_case);
     num(b, "best_case", r.best_case);
     genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
+}
+
+void analyses_compare(ctx *c)
+{
+    static const char *const own[] = {"responder", "at", "exposure", "adjust"};
+    aopts o;
+    compare_spec spec;
+    genu_err err = {0};
+    memset(&spec, 0, sizeof spec);
+    if (common_args(c, own, 4, &o))
+        return;
+    const char *rs = required(c, "responder");
+    const char *ats = rs ? required(c, "at") : NULL;
+    const char *es = ats ? required(c, "exposure") : NULL;
+    if (!es)
+        return;
+    if (responder_parse(rs, &spec.def, &err)) {
+        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+        return;
+    }
+    if (timepoint_parse(ats, &spec.at, &err)) {
+        ctx_error(c, 400, "bad_request", "at", "at: %s", err.msg);
+        return;
+    }
+    if (compare_spec_set(&spec, es, ctx_query(c, "adjust"), &err)) {
+        /* the message starts with the option it is about */
+        bool adj = strncmp(err.msg, "--adjust", 8) == 0;
+        ctx_error(c, 400, "bad_request", adj ? "adjust" : "exposure", "%s",
+                  err.msg + 2); /* "adjust: ...", as the API names arguments */
+        return;
+    }
+    genu_dataset ds;
+    cohort co;
+    if (load_cohort(c, &o, &ds, &co))
+        return;
+    compare_result r;
+    if (compare_run(&co, &spec, c->arena, &r, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    compare_json_write(&c->out, &spec, &r, &o.filter, o.as_of, o.unit);
 }
 
 static int cmp_name(const void *x, const void *y)
