@@ -95,37 +95,22 @@ static int parse_args(int argc, char **argv, compare_opts *o)
     return CLI_OK;
 }
 
-static void pct(genu_buf *b, double v)
-{
-    if (isnan(v))
-        genu_buf_puts(b, "n/a");
-    else
-        genu_buf_printf(b, "%.1f%%", 100.0 * v);
-}
+enum { PCT, POINTS, G4 };
 
-static const char *rate_text(double v, char *tmp, size_t size)
+/* v right-aligned in width: a rate in percent, a difference of rates in
+ * percentage points, or 4 significant digits; "n/a" when undefined. */
+static void value(genu_buf *b, int kind, double v, int width)
 {
+    char t[40];
     if (isnan(v))
-        return "n/a";
-    snprintf(tmp, size, "%.1f%%", 100.0 * v);
-    return tmp;
-}
-
-/* A difference of proportions in percentage points. */
-static void points(genu_buf *b, double v)
-{
-    if (isnan(v))
-        genu_buf_puts(b, "n/a");
+        snprintf(t, sizeof t, "n/a");
+    else if (kind == PCT)
+        snprintf(t, sizeof t, "%.1f%%", 100.0 * v);
+    else if (kind == POINTS)
+        snprintf(t, sizeof t, "%+.1f", 100.0 * v);
     else
-        genu_buf_printf(b, "%+.1f", 100.0 * v);
-}
-
-static void g4(genu_buf *b, double v, int width)
-{
-    if (isnan(v))
-        genu_buf_printf(b, "%*s", width, "n/a");
-    else
-        genu_buf_printf(b, "%*.4g", width, v);
+        snprintf(t, sizeof t, "%.4g", v);
+    genu_buf_printf(b, "%*s", width, t);
 }
 
 /* The two levels of the exposure in words. */
@@ -146,7 +131,6 @@ static void write_text(genu_buf *b, const compare_opts *o, const compare_result 
     char date[GENU_DATE_STRLEN];
     genu_date_format(o->co.as_of, date);
     const char *ex, *unex;
-    char tmp[32];
     levels(s->exposure, &ex, &unex);
     genu_buf_printf(b, "compare    %s at %s: %s (exposed) vs %s\n", s->def.text, s->at.text, ex,
                     unex);
@@ -164,16 +148,16 @@ static void write_text(genu_buf *b, const compare_opts *o, const compare_result 
                     "covariate, %zu compared\n\n",
                     r->analysed, r->excluded_missing, r->n);
     genu_buf_printf(b, "  %-22s %6s %11s %8s\n", "", "knees", "responders", "rate");
-    genu_buf_printf(b, "  %-22s %6zu %11zu %8s\n", ex, r->exposed.n, r->exposed.responders,
-                    rate_text(r->exposed.rate, tmp, sizeof tmp));
-    genu_buf_printf(b, "  %-22s %6zu %11zu %8s", unex, r->unexposed.n, r->unexposed.responders,
-                    rate_text(r->unexposed.rate, tmp, sizeof tmp));
+    genu_buf_printf(b, "  %-22s %6zu %11zu ", ex, r->exposed.n, r->exposed.responders);
+    value(b, PCT, r->exposed.rate, 8);
+    genu_buf_printf(b, "\n  %-22s %6zu %11zu ", unex, r->unexposed.n, r->unexposed.responders);
+    value(b, PCT, r->unexposed.rate, 8);
     genu_buf_puts(b, "\n  crude difference       ");
-    points(b, r->crude_difference);
+    value(b, POINTS, r->crude_difference, 0);
     genu_buf_puts(b, " points (95% CI ");
-    points(b, r->crude_lo);
+    value(b, POINTS, r->crude_lo, 0);
     genu_buf_puts(b, " to ");
-    points(b, r->crude_hi);
+    value(b, POINTS, r->crude_hi, 0);
     genu_buf_puts(b, ", Newcombe)\n\n");
     genu_buf_puts(b, "logistic regression, standard errors clustered by patient\n");
     if (!r->converged) {
@@ -184,39 +168,39 @@ static void write_text(genu_buf *b, const compare_opts *o, const compare_result 
         for (size_t j = 0; j < r->nterm; j++) {
             const compare_term *t = &r->terms[j];
             genu_buf_printf(b, "  %-12s ", t->term);
-            g4(b, t->odds_ratio, 10);
+            value(b, G4, t->odds_ratio, 10);
             genu_buf_puts(b, "  ");
-            g4(b, t->lo, 9);
+            value(b, G4, t->lo, 9);
             genu_buf_puts(b, " to");
-            g4(b, t->hi, 7);
+            value(b, G4, t->hi, 7);
             genu_buf_puts(b, " ");
-            g4(b, t->p, 9);
+            value(b, G4, t->p, 9);
             genu_buf_puts(b, " ");
-            g4(b, t->coef, 9);
+            value(b, G4, t->coef, 9);
             genu_buf_puts(b, " ");
-            g4(b, t->std_err, 9);
+            value(b, G4, t->std_err, 9);
             genu_buf_puts(b, " ");
-            g4(b, t->std_err_model, 9);
+            value(b, G4, t->std_err_model, 9);
             genu_buf_putc(b, '\n');
         }
         const logistic_std *st = &r->standardised;
         genu_buf_puts(b, "\nstandardised risks (mean predicted rate, everyone exposed vs none)\n");
         genu_buf_printf(b, "  %-22s ", ex);
-        pct(b, st->risk1);
+        value(b, PCT, st->risk1, 0);
         genu_buf_printf(b, "\n  %-22s ", unex);
-        pct(b, st->risk0);
+        value(b, PCT, st->risk0, 0);
         genu_buf_puts(b, "\n  difference             ");
-        points(b, st->difference);
+        value(b, POINTS, st->difference, 0);
         genu_buf_puts(b, " points (95% CI ");
-        points(b, st->difference_lo);
+        value(b, POINTS, st->difference_lo, 0);
         genu_buf_puts(b, " to ");
-        points(b, st->difference_hi);
+        value(b, POINTS, st->difference_hi, 0);
         genu_buf_puts(b, ")\n  ratio                  ");
-        g4(b, st->ratio, 0);
+        value(b, G4, st->ratio, 0);
         genu_buf_puts(b, " (95% CI ");
-        g4(b, st->ratio_lo, 0);
+        value(b, G4, st->ratio_lo, 0);
         genu_buf_puts(b, " to ");
-        g4(b, st->ratio_hi, 0);
+        value(b, G4, st->ratio_hi, 0);
         genu_buf_puts(b, ")\n");
     }
     if (r->nnote)

@@ -87,19 +87,6 @@ static void num(genu_buf *b, const char *key, double v)
     genu_buf_json_num(b, v);
 }
 
-static void filters_json(genu_buf *b, const cohort_filter *f)
-{
-    genu_buf_puts(b, "{");
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_puts(b, "}");
-}
-
 void analyses_claim(ctx *c)
 {
     static const char *const own[] = {"responder", "at", "expect"};
@@ -147,7 +134,7 @@ void analyses_claim(ctx *c)
     genu_buf_json_str(b, at.text);
     num(b, "expect", expect);
     genu_buf_puts(b, ",\"filters\":");
-    filters_json(b, &o.filter);
+    report_json_filters(b, &o.filter);
     genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
                     o.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
     genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", at.nominal,
