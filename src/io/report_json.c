@@ -192,6 +192,11 @@ void report_json_curve(genu_buf *b, const char *name, const survival_curve *k)
     genu_buf_json_str(b, name);
     genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
     num(b, "median", k->median);
+    genu_buf_puts(b, ",\"median_ci95\":[");
+    genu_buf_json_num(b, k->median_lo);
+    genu_buf_putc(b, ',');
+    genu_buf_json_num(b, k->median_hi);
+    genu_buf_putc(b, ']');
     genu_buf_puts(b, ",\"curve\":[");
     for (size_t i = 0; i < k->nrow; i++) {
         const survival_row *w = &k->rows[i];

@@ -21,7 +21,8 @@ void report_json_filters(genu_buf *b, const cohort_filter *f);
  *  "knees":N,"responders":N,"total":x,"per_responder":x|null},…]} */
 void report_json_cost(genu_buf *b, const cost_tally *t);
 
-/* One Kaplan–Meier stratum: {"stratum":name,"n","events","median","curve":[
+/* One Kaplan–Meier stratum: {"stratum":name,"n","events","median",
+ * "median_ci95":[lo|null,hi|null],"curve":[
  * {"time","n_risk","n_event","n_censor","surv","std_err","lower","upper"},…]}
  * — the shape of `genu survival --format json`, the API and the report. */
 void report_json_curve(genu_buf *b, const char *name, const survival_curve *k);
