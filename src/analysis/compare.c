@@ -14,8 +14,8 @@ int compare_spec_set(compare_spec *s, const char *exposure, const char *adjust, 
     int rc = covariate_parse_one(exposure, "exposure", COV_EXPOSURE_ALLOWED, &s->exposure, err);
     if (rc)
         return rc;
-    rc = covariate_parse_list(adjust ? adjust : "", "adjust", COV_ADJUST_ALLOWED,
-                              (int)s->exposure, &s->adjust, err);
+    rc = covariate_parse_list(adjust ? adjust : "", "adjust", COV_ADJUST_ALLOWED, (int)s->exposure,
+                              &s->adjust, err);
     if (rc)
         return rc;
     bool has_baseline = s->def.kind == RESPONDER_IMPROVEMENT_PCT ||
@@ -86,8 +86,8 @@ int compare_run(const cohort *c, const compare_spec *s, genu_arena *a, compare_r
         responder_outcome o;
         responder_eval(c, &c->knees[i], &s->def, &s->at, &o);
         baseline[i] = o.baseline;
-        member[i] = o.eligible &&
-                    (o.status == RESPONDER_CONVERTED || o.status == RESPONDER_EVALUATED);
+        member[i] =
+            o.eligible && (o.status == RESPONDER_CONVERTED || o.status == RESPONDER_EVALUATED);
         responder[i] = o.status == RESPONDER_EVALUATED && o.responder;
         r.analysed += member[i];
     }

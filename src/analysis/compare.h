@@ -21,8 +21,8 @@
 typedef struct compare_spec {
     responder_def def;
     timepoint at;
-    covariate_id exposure;  /* COV_WHOLE_KNEE or COV_EARLY_OA */
-    covariate_list adjust;  /* in the order given */
+    covariate_id exposure; /* COV_WHOLE_KNEE or COV_EARLY_OA */
+    covariate_list adjust; /* in the order given */
 } compare_spec;
 
 /* Parses exposure (option `exposure`) and the adjust list (option
@@ -53,7 +53,7 @@ typedef struct compare_result {
     double crude_difference, crude_lo, crude_hi; /* Newcombe; NAN when undefined */
     bool converged;
     size_t nterm;
-    compare_term *terms; /* intercept, the exposure, the covariates in order */
+    compare_term *terms;       /* intercept, the exposure, the covariates in order */
     logistic_std standardised; /* NAN everywhere unless converged */
     size_t nnote;
     const char *note[COMPARE_MAXNOTE]; /* static or in the arena */

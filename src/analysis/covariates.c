@@ -78,12 +78,11 @@ int covariate_parse_list(const char *s, const char *option, unsigned allowed, in
         if (id == exposure || (exposure == COV_EARLY_OA && id == COV_KL) ||
             (exposure == COV_KL && id == COV_EARLY_OA))
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--%s: \"%s\": a covariate may not repeat the exposure \"%s\"",
-                             option, names[id], names[exposure]);
+                             "--%s: \"%s\": a covariate may not repeat the exposure \"%s\"", option,
+                             names[id], names[exposure]);
         for (size_t i = 0; i < l.n; i++) {
             if ((int)l.id[i] == id)
-                return GENU_FAIL(err, GENU_EINVAL, "--%s: \"%s\" is repeated", option,
-                                 names[id]);
+                return GENU_FAIL(err, GENU_EINVAL, "--%s: \"%s\" is repeated", option, names[id]);
             if ((l.id[i] == COV_KL && id == COV_EARLY_OA) ||
                 (l.id[i] == COV_EARLY_OA && id == COV_KL))
                 return GENU_FAIL(err, GENU_EINVAL,

@@ -45,14 +45,14 @@ const char *covariate_name(covariate_id id);
 /* Which names each option accepts (bit i = covariate_id i). */
 #define COV_BIT(id) (1u << (id))
 /* --adjust: every covariate but early_oa. */
-#define COV_ADJUST_ALLOWED                                                                     \
-    (COV_BIT(COV_AGE) | COV_BIT(COV_FEMALE) | COV_BIT(COV_BMI) | COV_BIT(COV_KL) |             \
+#define COV_ADJUST_ALLOWED                                                                         \
+    (COV_BIT(COV_AGE) | COV_BIT(COV_FEMALE) | COV_BIT(COV_BMI) | COV_BIT(COV_KL) |                 \
      COV_BIT(COV_BASELINE) | COV_BIT(COV_BILATERAL) | COV_BIT(COV_WHOLE_KNEE))
 /* --exposure: whole_knee or early_oa. */
 #define COV_EXPOSURE_ALLOWED (COV_BIT(COV_WHOLE_KNEE) | COV_BIT(COV_EARLY_OA))
 /* --cox: the covariates but baseline, plus early_oa. */
-#define COV_COX_ALLOWED                                                                        \
-    (COV_BIT(COV_AGE) | COV_BIT(COV_FEMALE) | COV_BIT(COV_BMI) | COV_BIT(COV_KL) |             \
+#define COV_COX_ALLOWED                                                                            \
+    (COV_BIT(COV_AGE) | COV_BIT(COV_FEMALE) | COV_BIT(COV_BMI) | COV_BIT(COV_KL) |                 \
      COV_BIT(COV_BILATERAL) | COV_BIT(COV_WHOLE_KNEE) | COV_BIT(COV_EARLY_OA))
 
 /* A list of covariates in the order given. */
@@ -85,12 +85,12 @@ double covariate_value(const cohort *c, size_t i, covariate_id id, double baseli
 /* A design matrix: one row per knee kept, the columns an optional
  * intercept (a column of 1) then the covariates in the order given. */
 typedef struct covariate_design {
-    size_t n, p;            /* rows, columns */
+    size_t n, p;             /* rows, columns */
     size_t excluded_missing; /* candidate knees left out for a missing value */
-    gsl_matrix_view x;      /* n × p, data in the arena (x.matrix; n ≥ 1) */
-    size_t *knee;           /* row → index in c->knees */
-    size_t *cluster;        /* row → the knee's patient (dataset index) */
-    const char **names;     /* column → "intercept", "age", ... (static) */
+    gsl_matrix_view x;       /* n × p, data in the arena (x.matrix; n ≥ 1) */
+    size_t *knee;            /* row → index in c->knees */
+    size_t *cluster;         /* row → the knee's patient (dataset index) */
+    const char **names;      /* column → "intercept", "age", ... (static) */
 } covariate_design;
 
 /* Builds the design over the knees i of c with member[i] true (member NULL:

@@ -30,9 +30,9 @@
 
 #include "analysis/stats.h"
 
-#define THRESH 30.0
+#define THRESH  30.0
 #define MTHRESH -30.0
-#define INVEPS (1.0 / DBL_EPSILON)
+#define INVEPS  (1.0 / DBL_EPSILON)
 /* A pivoted column whose R diagonal is below this fraction of the first
  * one is taken as aliased (R's Cdqrls uses min(1e-7, epsilon / 1000)
  * relative to the column's norm). */
@@ -65,7 +65,7 @@ static double deviance(const double *y, const double *mu, size_t n)
 
 /* Working memory of one fit (malloc'd; freed by work_free). */
 typedef struct work {
-    gsl_matrix *a;       /* n × p: x scaled by w, then its QR */
+    gsl_matrix *a; /* n × p: x scaled by w, then its QR */
     gsl_vector *b, *tau, *norm, *beta, *resid, *eta, *mu, *w;
     gsl_permutation *perm;
     gsl_matrix *cov, *meat, *tmp;
@@ -353,8 +353,8 @@ static double quad(const double *g, const double *v, size_t p)
     return s;
 }
 
-int logistic_standardise(const gsl_matrix *x, const logistic_fit *f, size_t col,
-                         logistic_std *out, genu_err *err)
+int logistic_standardise(const gsl_matrix *x, const logistic_fit *f, size_t col, logistic_std *out,
+                         genu_err *err)
 {
     logistic_std s;
     s.risk1 = s.risk0 = s.difference = s.difference_lo = s.difference_hi = NAN;

@@ -19,7 +19,7 @@
 
 /* glm.control()'s defaults. */
 #define LOGISTIC_EPSILON 1e-8
-#define LOGISTIC_MAXIT 25
+#define LOGISTIC_MAXIT   25
 /* A fitted linear predictor beyond ±LOGISTIC_ETA_MAX (a probability below
  * 3.1e-7 or above 1 − 3.1e-7) is taken as separation. */
 #define LOGISTIC_ETA_MAX 15.0
@@ -33,8 +33,8 @@ typedef struct logistic_fit {
     double deviance, null_deviance;
     /* p each, in the arena; filled only when converged */
     double *coef;
-    double *se_model;  /* sqrt(diag(vcov_model)) */
-    double *se_robust; /* sqrt(diag(vcov_robust)) */
+    double *se_model;    /* sqrt(diag(vcov_model)) */
+    double *se_robust;   /* sqrt(diag(vcov_robust)) */
     double *vcov_model;  /* p × p row-major: (X'WX)⁻¹, R's vcov(fit) */
     double *vcov_robust; /* p × p row-major: vcovCL(..., type = "HC0") */
 } logistic_fit;
@@ -64,7 +64,7 @@ typedef struct logistic_std {
 } logistic_std;
 
 /* GENU_ENOMEM; f must be converged (else every field is NAN). */
-int logistic_standardise(const gsl_matrix *x, const logistic_fit *f, size_t col,
-                         logistic_std *out, genu_err *err);
+int logistic_standardise(const gsl_matrix *x, const logistic_fit *f, size_t col, logistic_std *out,
+                         genu_err *err);
 
 #endif

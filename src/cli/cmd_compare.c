@@ -82,8 +82,9 @@ static int parse_args(int argc, char **argv, compare_opts *o)
         }
     }
     if (!responder || !at || !exposure) {
-        cli_error("%s is required (see genu compare --help)",
-                  !responder ? "--responder" : !at ? "--at" : "--exposure");
+        cli_error("%s is required (see genu compare --help)", !responder ? "--responder"
+                                                              : !at      ? "--at"
+                                                                         : "--exposure");
         return CLI_EUSAGE;
     }
     genu_err err = {0};

@@ -1,16 +1,16 @@
 /* test_covariates: each covariate's value on hand-made knees, the list
  * parser's errors, and the design matrix with its exclusions. */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include "analysis/covariates.h"
 #include "fixture.h"
 
-#define L GENU_KNEE_LEFT
-#define R GENU_KNEE_RIGHT
+#define L    GENU_KNEE_LEFT
+#define R    GENU_KNEE_RIGHT
 #define PERI (1u << 1) /* the second site in vocabulary order, mcl: periarticular */
 
 /* P0: female, 1960, 165 cm / 68 kg, both knees treated 2020-03-01 (left
@@ -50,8 +50,8 @@ static void build(genu_arena *a, cohort *c)
     cohort_filter f;
     cohort_filter_init(&f);
     genu_err err = {0};
-    assert_int_equal(
-        cohort_build(fixture(), &f, COHORT_UNIT_KNEE, D("2022-01-01"), a, c, &err), GENU_OK);
+    assert_int_equal(cohort_build(fixture(), &f, COHORT_UNIT_KNEE, D("2022-01-01"), a, c, &err),
+                     GENU_OK);
     assert_int_equal(c->nknee, 4); /* P0 L, P0 R, P1 L, P2 R */
 }
 
@@ -98,8 +98,7 @@ static void bilateral_needs_the_other_knee_in_the_cohort(void **state)
     /* --kl 0-2 keeps P0's left knee only: not bilateral under that filter */
     assert_int_equal(cohort_filter_set(&f, "kl", "0-2", &err), GENU_OK);
     assert_int_equal(
-        cohort_build(fixture(), &f, COHORT_UNIT_KNEE, D("2022-01-01"), *state, &c, &err),
-        GENU_OK);
+        cohort_build(fixture(), &f, COHORT_UNIT_KNEE, D("2022-01-01"), *state, &c, &err), GENU_OK);
     assert_int_equal(c.nknee, 1);
     assert_true(covariate_value(&c, 0, COV_BILATERAL, NAN) == 0.0);
 }
@@ -115,25 +114,23 @@ static void lists(void **state)
     assert_int_equal(l.n, 6);
     assert_int_equal(l.id[0], COV_AGE);
     assert_int_equal(l.id[5], COV_BILATERAL);
-    assert_int_equal(covariate_parse_list("", "adjust", COV_ADJUST_ALLOWED, -1, &l, &err),
-                     GENU_OK);
+    assert_int_equal(covariate_parse_list("", "adjust", COV_ADJUST_ALLOWED, -1, &l, &err), GENU_OK);
     assert_int_equal(l.n, 0);
 
     genu_err e1 = {0};
-    assert_int_equal(covariate_parse_list("age,height", "adjust", COV_ADJUST_ALLOWED, -1, &l,
-                                          &e1),
+    assert_int_equal(covariate_parse_list("age,height", "adjust", COV_ADJUST_ALLOWED, -1, &l, &e1),
                      GENU_EINVAL);
     assert_non_null(strstr(e1.msg, "--adjust: unknown covariate \"height\""));
     genu_err e2 = {0};
-    assert_int_equal(covariate_parse_list("age,kl", "adjust", COV_ADJUST_ALLOWED, COV_EARLY_OA,
-                                          &l, &e2),
-                     GENU_EINVAL);
+    assert_int_equal(
+        covariate_parse_list("age,kl", "adjust", COV_ADJUST_ALLOWED, COV_EARLY_OA, &l, &e2),
+        GENU_EINVAL);
     assert_non_null(strstr(e2.msg, "a covariate may not repeat the exposure"));
     assert_non_null(strstr(e2.msg, "--adjust"));
     genu_err e3 = {0};
-    assert_int_equal(covariate_parse_list("whole_knee", "adjust", COV_ADJUST_ALLOWED,
-                                          COV_WHOLE_KNEE, &l, &e3),
-                     GENU_EINVAL);
+    assert_int_equal(
+        covariate_parse_list("whole_knee", "adjust", COV_ADJUST_ALLOWED, COV_WHOLE_KNEE, &l, &e3),
+        GENU_EINVAL);
     assert_non_null(strstr(e3.msg, "a covariate may not repeat the exposure"));
     genu_err e4 = {0};
     assert_int_equal(covariate_parse_list("age,age", "cox", COV_COX_ALLOWED, -1, &l, &e4),

@@ -2,11 +2,11 @@
  * clustered fit against R (glm + sandwich::vcovCL, figures below), and the
  * fits that must refuse to give numbers: separation, a rank-deficient
  * design, a single cluster. */
+#include <cmocka.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -14,7 +14,7 @@
 
 #include "analysis/logistic.h"
 
-#define REL(a, b, tol) assert_true(fabs((a) - (b)) <= (tol) * fabs(b))
+#define REL(a, b, tol) assert_true(fabs((a) - (b)) <= (tol)*fabs(b))
 
 /* The 2×2 table: exposed 12 responders of 20 (a = 12, b = 8), unexposed 5
  * of 20 (c = 5, d = 15), each knee its own patient. The saturated model
