@@ -1,10 +1,10 @@
 /* test_covariates: each covariate's value on hand-made knees, the list
  * parser's errors, and the design matrix with its exclusions. */
-#include <cmocka.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 
 #include "analysis/covariates.h"
 #include "fixture.h"

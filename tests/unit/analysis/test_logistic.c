@@ -2,11 +2,11 @@
  * clustered fit against R (glm + sandwich::vcovCL, figures below), and the
  * fits that must refuse to give numbers: separation, a rank-deficient
  * design, a single cluster. */
-#include <cmocka.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 
 #include <math.h>
 #include <stdbool.h>
