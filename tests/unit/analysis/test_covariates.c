@@ -117,41 +117,33 @@ static void lists(void **state)
     assert_int_equal(covariate_parse_list("", "adjust", COV_ADJUST_ALLOWED, -1, &l, &err), GENU_OK);
     assert_int_equal(l.n, 0);
 
-    genu_err e1 = {0};
-    assert_int_equal(covariate_parse_list("age,height", "adjust", COV_ADJUST_ALLOWED, -1, &l, &e1),
-                     GENU_EINVAL);
-    assert_non_null(strstr(e1.msg, "--adjust: unknown covariate \"height\""));
-    genu_err e2 = {0};
-    assert_int_equal(
-        covariate_parse_list("age,kl", "adjust", COV_ADJUST_ALLOWED, COV_EARLY_OA, &l, &e2),
-        GENU_EINVAL);
-    assert_non_null(strstr(e2.msg, "a covariate may not repeat the exposure"));
-    assert_non_null(strstr(e2.msg, "--adjust"));
-    genu_err e3 = {0};
-    assert_int_equal(
-        covariate_parse_list("whole_knee", "adjust", COV_ADJUST_ALLOWED, COV_WHOLE_KNEE, &l, &e3),
-        GENU_EINVAL);
-    assert_non_null(strstr(e3.msg, "a covariate may not repeat the exposure"));
-    genu_err e4 = {0};
-    assert_int_equal(covariate_parse_list("age,age", "cox", COV_COX_ALLOWED, -1, &l, &e4),
-                     GENU_EINVAL);
-    assert_non_null(strstr(e4.msg, "--cox: \"age\" is repeated"));
-    genu_err e5 = {0};
-    assert_int_equal(covariate_parse_list("age,,bmi", "adjust", COV_ADJUST_ALLOWED, -1, &l, &e5),
-                     GENU_EINVAL);
-    assert_non_null(strstr(e5.msg, "empty name"));
-    genu_err e6 = {0};
-    assert_int_equal(covariate_parse_list("age,", "adjust", COV_ADJUST_ALLOWED, -1, &l, &e6),
-                     GENU_EINVAL);
-    genu_err e7 = {0};
-    /* baseline is not a Cox covariate; early_oa is not an --adjust one */
-    assert_int_equal(covariate_parse_list("baseline", "cox", COV_COX_ALLOWED, -1, &l, &e7),
-                     GENU_EINVAL);
-    assert_non_null(strstr(e7.msg, "--cox: unknown covariate \"baseline\""));
-    genu_err e8 = {0};
-    assert_int_equal(covariate_parse_list("kl,early_oa", "cox", COV_COX_ALLOWED, -1, &l, &e8),
-                     GENU_EINVAL);
-    assert_non_null(strstr(e8.msg, "--cox"));
+    /* errors: the list, its option, allowed set, exposure, expected text */
+    static const struct {
+        const char *list, *option;
+        unsigned allowed;
+        int exposure;
+        const char *want;
+    } bad[] = {
+        {"age,height", "adjust", COV_ADJUST_ALLOWED, -1, "--adjust: unknown covariate \"height\""},
+        {"age,kl", "adjust", COV_ADJUST_ALLOWED, COV_EARLY_OA,
+         "--adjust: \"kl\": a covariate may not repeat the exposure"},
+        {"whole_knee", "adjust", COV_ADJUST_ALLOWED, COV_WHOLE_KNEE,
+         "a covariate may not repeat the exposure"},
+        {"age,age", "cox", COV_COX_ALLOWED, -1, "--cox: \"age\" is repeated"},
+        {"age,,bmi", "adjust", COV_ADJUST_ALLOWED, -1, "empty name"},
+        {"age,", "adjust", COV_ADJUST_ALLOWED, -1, "empty name"},
+        /* baseline is not a Cox covariate; early_oa is not an --adjust one */
+        {"baseline", "cox", COV_COX_ALLOWED, -1, "--cox: unknown covariate \"baseline\""},
+        {"early_oa", "adjust", COV_ADJUST_ALLOWED, -1, "--adjust: unknown covariate \"early_oa\""},
+        {"kl,early_oa", "cox", COV_COX_ALLOWED, -1, "--cox: \"kl\" and \"early_oa\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        genu_err e = {0};
+        assert_int_equal(covariate_parse_list(bad[i].list, bad[i].option, bad[i].allowed,
+                                              bad[i].exposure, &l, &e),
+                         GENU_EINVAL);
+        assert_non_null(strstr(e.msg, bad[i].want));
+    }
 
     covariate_id id;
     assert_int_equal(covariate_parse_one("early_oa", "exposure", COV_EXPOSURE_ALLOWED, &id, &err),
