@@ -185,25 +185,47 @@ static obs *sorted_obs(const double *time, const int *status, const size_t *grou
     return o;
 }
 
-double survival_median(const survival_curve *c)
+/* survival:::survmean's minmin() over one column of the curve (0: surv,
+ * 1: lower, 2: upper): the rows with a value (R's NA, here NAN, is left
+ * out) below 0.5 + tol; if the first of them is 0.5 within tol and a lower
+ * value follows, the midpoint of their times, else the first time. */
+static double minmin(const survival_curve *c, int column)
 {
-    /* survival:::survmean's minmin(): the rows with S < 0.5 + tol; if the
-     * first of them is 0.5 within tol and a lower S follows, the midpoint of
-     * their times, else the first time. */
     const double tol = 1.4901161193847656e-08; /* sqrt(.Machine$double.eps) */
     size_t first = c->nrow;
-    for (size_t i = 0; i < c->nrow && first == c->nrow; i++)
-        if (c->rows[i].surv < 0.5 + tol)
+    double y1 = NAN;
+    for (size_t i = 0; i < c->nrow && first == c->nrow; i++) {
+        const survival_row *r = &c->rows[i];
+        double y = column == 0 ? r->surv : column == 1 ? r->lower : r->upper;
+        if (!isnan(y) && y < 0.5 + tol) {
             first = i;
+            y1 = y;
+        }
+    }
     if (first == c->nrow)
         return NAN;
-    double y1 = c->rows[first].surv;
     if (fabs(y1 - 0.5) < tol) {
-        for (size_t j = first + 1; j < c->nrow; j++)
-            if (c->rows[j].surv < y1)
-                return (c->rows[first].time + c->rows[j].time) / 2.0;
+        for (size_t j = first + 1; j < c->nrow; j++) {
+            const survival_row *r = &c->rows[j];
+            double y = column == 0 ? r->surv : column == 1 ? r->lower : r->upper;
+            if (!isnan(y) && y < y1)
+                return (c->rows[first].time + r->time) / 2.0;
+        }
     }
     return c->rows[first].time;
+}
+
+double survival_median(const survival_curve *c)
+{
+    return minmin(c, 0);
+}
+
+void survival_median_ci(const survival_curve *c, double *lo, double *hi)
+{
+    /* print.survfit's 0.95LCL and 0.95UCL: the median rule applied to the
+     * lower and the upper curve */
+    *lo = minmin(c, 1);
+    *hi = minmin(c, 2);
 }
 
 int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
@@ -255,6 +277,7 @@ int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
     out->nrow = nrow;
     out->rows = rows;
     out->median = survival_median(out);
+    survival_median_ci(out, &out->median_lo, &out->median_hi);
     return GENU_OK;
 }
 

@@ -40,6 +40,7 @@ typedef struct survival_row {
 typedef struct survival_curve {
     size_t n, events;
     double median; /* print.survfit's median; NAN when S never reaches 0.5 */
+    double median_lo, median_hi; /* its 0.95LCL and 0.95UCL; NAN where a curve never does */
     size_t nrow;
     survival_row *rows; /* in the arena; one per distinct time */
 } survival_curve;
@@ -52,6 +53,15 @@ int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
 /* Median of a computed curve (print.survfit's rule: the first time S <= 0.5;
  * on an exact 0.5 plateau the midpoint to the next lower step). */
 double survival_median(const survival_curve *c);
+/* The median's 95% interval as print.survfit reports it (0.95LCL, 0.95UCL):
+ * the same rule over the lower and the upper curve (rows where S = 0 have
+ * no bounds and are passed over, as R's NA); NAN where that curve never
+ * reaches 0.5. */
+void survival_median_ci(const survival_curve *c, double *lo, double *hi);
+
+/* Charts draw a curve only while at least this many knees are at risk
+ * (docs/design.md, Analyses "Median survival"); the JSON keeps every row. */
+#define SURVIVAL_CHART_MIN_AT_RISK 10
 
 typedef struct survival_logrank {
     bool defined; /* false with fewer than two groups having expected events */

@@ -32,9 +32,19 @@ static void write_curve_text(genu_buf *b, const char *name, const survival_curve
 {
     genu_buf_printf(b, "stratum %s: n %zu, events %zu, median ", name, k->n, k->events);
     if (isnan(k->median))
-        genu_buf_puts(b, "not reached\n");
+        genu_buf_puts(b, "not reached");
     else
-        genu_buf_printf(b, "%g days\n", k->median);
+        genu_buf_printf(b, "%g days", k->median);
+    /* print.survfit's 0.95LCL and 0.95UCL */
+    genu_buf_puts(b, " (95% CI ");
+    if (isnan(k->median_lo))
+        genu_buf_puts(b, "not reached");
+    else
+        genu_buf_printf(b, "%g", k->median_lo);
+    if (isnan(k->median_hi))
+        genu_buf_puts(b, " to not reached)\n");
+    else
+        genu_buf_printf(b, " to %g)\n", k->median_hi);
     genu_buf_puts(b, "    time  n_risk n_event n_censor    surv  std_err   lower   upper\n");
     for (size_t i = 0; i < k->nrow; i++) {
         const survival_row *r = &k->rows[i];

@@ -683,14 +683,20 @@ static size_t at_risk(const survival_curve *k, double t)
     return 0;
 }
 
+/* The curve while at least SURVIVAL_CHART_MIN_AT_RISK knees are at risk:
+ * it ends, level, at the first time fewer remain. */
 static void km_curve(genu_buf *b, const plot *p, double tmax, const survival_curve *k, size_t g)
 {
     double sx = (p->x1 - p->x0) / tmax, s = 1.0;
+    size_t shown = 0; /* rows drawn */
     genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 1.0));
     for (size_t i = 0; i < k->nrow; i++) {
         const survival_row *w = &k->rows[i];
         double x = p->x0 + sx * w->time;
         genu_buf_printf(b, "H%.1f", x);
+        if (w->n_risk < SURVIVAL_CHART_MIN_AT_RISK)
+            break;
+        shown = i + 1;
         if (w->n_event) {
             s = w->surv;
             genu_buf_printf(b, "V%.1f", py(p, s));
@@ -702,11 +708,24 @@ static void km_curve(genu_buf *b, const plot *p, double tmax, const survival_cur
     genu_buf_puts(b, "/>");
     /* censor marks: a short vertical tick at each censoring time */
     genu_buf_puts(b, "<path d=\"");
-    for (size_t i = 0; i < k->nrow; i++)
+    for (size_t i = 0; i < shown; i++)
         if (k->rows[i].n_censor)
             genu_buf_printf(b, "M%.1f %.1fv10", p->x0 + sx * k->rows[i].time,
                             py(p, k->rows[i].surv) - 5);
     genu_buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1.5\"/>", colour(g));
+}
+
+/* print.survfit's 0.95LCL to 0.95UCL, "not reached" where a bound is not. */
+static void median_ci(genu_buf *b, const survival_curve *k)
+{
+    if (isnan(k->median_lo))
+        genu_buf_puts(b, "not reached");
+    else
+        genu_buf_printf(b, "%g", k->median_lo);
+    if (isnan(k->median_hi))
+        genu_buf_puts(b, " to not reached");
+    else
+        genu_buf_printf(b, " to %g", k->median_hi);
 }
 
 static void km_chart(genu_buf *b, const report *r, double tmax, double step)
@@ -732,8 +751,12 @@ static void km_chart(genu_buf *b, const report *r, double tmax, double step)
         km_curve(b, &p, tmax, &r->km[g], g);
     genu_buf_puts(b, "</svg>");
     legend(b, r, true);
-    genu_buf_puts(b, "<figcaption>Share of knees not replaced; a step down is a replacement, a "
-                     "tick is a knee censored at its last contact.</figcaption></figure>\n");
+    genu_buf_printf(b,
+                    "<figcaption>Share of knees not replaced; a step down is a replacement, a "
+                    "tick is a knee censored at its last contact. Each curve stops where fewer "
+                    "than %d knees remain at risk (the tables keep every row).</figcaption>"
+                    "</figure>\n",
+                    SURVIVAL_CHART_MIN_AT_RISK);
 }
 
 static void survival_section(genu_buf *b, const report *r)
@@ -771,7 +794,7 @@ static void survival_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<caption>Per stratum</caption><thead><tr>"
                      "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Knees</th>"
                      "<th scope=\"col\">Replacements</th><th scope=\"col\">Median (days)</th>"
-                     "</tr></thead><tbody>");
+                     "<th scope=\"col\">95% CI (days)</th></tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, "<tr><th scope=\"row\">");
         esc(b, r->strata[g]);
@@ -780,6 +803,8 @@ static void survival_section(genu_buf *b, const report *r)
             genu_buf_puts(b, "not reached");
         else
             genu_buf_printf(b, "%g", r->km[g].median);
+        genu_buf_puts(b, "</td><td>");
+        median_ci(b, &r->km[g]);
         genu_buf_puts(b, "</td></tr>");
     }
     close_table(b);

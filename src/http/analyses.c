@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/claim.h"
+#include "analysis/compare.h"
 #include "analysis/cohort.h"
 #include "analysis/request.h"
 #include "analysis/report.h"
@@ -17,6 +18,7 @@
 #include "analysis/timepoint.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "io/compare_json.h"
 #include "io/report_json.h"
 
 /* The request u describes from the query: every argument through the one
@@ -76,6 +78,32 @@ void analyses_claim(ctx *c)
     }
     ctx_json(c, 200);
     report_json_claim(&c->out, &q, &ans);
+}
+
+void analyses_compare(ctx *c)
+{
+    analysis_request q;
+    compare_spec spec;
+    genu_dataset ds;
+    cohort co;
+    compare_result r;
+    genu_err err = {0};
+    if (request_of(c, &compare_use, &q))
+        return;
+    if (compare_spec_of(&q, &spec, &err)) {
+        char key[40];
+        request_error_key(err.msg, key, sizeof key);
+        ctx_error(c, 400, "bad_request", *key ? key : NULL, "%s", err.msg);
+        return;
+    }
+    if (load_cohort(c, &q, &ds, &co))
+        return;
+    if (compare_run(&co, &spec, c->arena, &r, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    compare_json_write(&c->out, &spec, &r, &q.filter, q.as_of, q.unit);
 }
 
 void analyses_survival(ctx *c)

@@ -26,6 +26,29 @@ static void interval(genu_buf *b, const char *key, double lo, double hi)
     genu_buf_putc(b, ']');
 }
 
+void report_json_num(genu_buf *b, const char *key, double v)
+{
+    num(b, key, v);
+}
+
+void report_json_interval(genu_buf *b, const char *key, double lo, double hi)
+{
+    interval(b, key, isnan(hi) ? NAN : lo, hi);
+}
+
+void report_json_filters(genu_buf *b, const cohort_filter *f)
+{
+    genu_buf_putc(b, '{');
+    for (size_t i = 0; i < f->nset; i++) {
+        if (i)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, f->name[i]);
+        genu_buf_putc(b, ':');
+        genu_buf_json_str(b, f->value[i]);
+    }
+    genu_buf_putc(b, '}');
+}
+
 void report_json_cost(genu_buf *b, const cost_tally *t)
 {
     genu_buf_printf(b, "{\"knees_without_cost\":%zu,\"knees_mixed_currency\":%zu,\"currencies\":[",
@@ -169,6 +192,11 @@ void report_json_curve(genu_buf *b, const char *name, const survival_curve *k)
     genu_buf_json_str(b, name);
     genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu", k->n, k->events);
     num(b, "median", k->median);
+    genu_buf_puts(b, ",\"median_ci95\":[");
+    genu_buf_json_num(b, k->median_lo);
+    genu_buf_putc(b, ',');
+    genu_buf_json_num(b, k->median_hi);
+    genu_buf_putc(b, ']');
     genu_buf_puts(b, ",\"curve\":[");
     for (size_t i = 0; i < k->nrow; i++) {
         const survival_row *w = &k->rows[i];
@@ -221,19 +249,6 @@ void report_json_write(genu_buf *b, const report *r, const cohort_filter *f)
     genu_buf_puts(b, "}\n");
 }
 
-void report_json_filters(genu_buf *b, const cohort_filter *f)
-{
-    genu_buf_putc(b, '{');
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_putc(b, '}');
-}
-
 /* "as_of":"…","unit":"…" of an answer. */
 static void as_of_unit(genu_buf *b, const analysis_request *q)
 {
@@ -264,16 +279,7 @@ void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answe
                     c->entered, c->eligible, c->converted, c->not_evaluable, c->missing,
                     c->analysed, c->responders);
     num(b, "rate", r->rate);
-    genu_buf_puts(b, ",\"ci95\":");
-    if (isnan(r->lo)) {
-        genu_buf_puts(b, "null");
-    } else {
-        genu_buf_putc(b, '[');
-        genu_buf_json_num(b, r->lo);
-        genu_buf_putc(b, ',');
-        genu_buf_json_num(b, r->hi);
-        genu_buf_putc(b, ']');
-    }
+    interval(b, "ci95", r->lo, r->hi);
     num(b, "worst_case", r->worst_case);
     num(b, "best_case", r->best_case);
     genu_buf_printf(b, ",\"verdict\":\"%s\"", claim_verdict_name(ans->verdict));

@@ -4,7 +4,8 @@
 # times, time-0 censoring, a stratum whose curve drops to 0, three KL
 # strata); genu imports it and reports; this script derives each knee's
 # (time, status, stratum) from the records itself, independently of genu,
-# runs survfit/survdiff in R, and compares every field. Rscript missing is
+# runs survfit/survdiff in R, and compares every field, the median and its
+# interval (print.survfit's median, 0.95LCL, 0.95UCL) included. Rscript missing is
 # a failure, not a skip.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -75,6 +76,20 @@ for p in range(3):
     recs.append({"type": "treatment", "patient": pid, "knee": "left",
                  "date": d(dt.date(2021, 1, 1) + dt.timedelta(days=100 * (p + 1))),
                  "kind": "total_knee_replacement"})
+# a site whose curve and both its bounds cross 0.5 (a median interval with
+# two finite ends): 40 knees, most replaced, on a grid of ties
+for p in range(40):
+    pid = "Y%02d" % p
+    recs.append({"type": "patient", "id": pid, "site": "yy", "sex": "male", "birth_year": 1955})
+    recs.append({"type": "treatment", "patient": pid, "knee": "right", "date": "2021-02-01",
+                 "kind": "prp", "sites": ["intra_articular"]})
+    t = dt.date(2021, 2, 1) + dt.timedelta(days=60 * (1 + rng.randint(0, 12)))
+    if p % 5:
+        recs.append({"type": "treatment", "patient": pid, "knee": "right", "date": d(t),
+                     "kind": "total_knee_replacement"})
+    else:
+        recs.append({"type": "response", "patient": pid, "knee": "right", "date": d(t),
+                     "instrument": "nprs", "items": {"intensity": 5}})
 # the same content twice would be one record (ids derive from content)
 seen, uniq = set(), []
 for r in recs:
@@ -142,8 +157,9 @@ d$stratum <- factor(d$stratum, levels = sort(unique(d$stratum)))
 f <- function(x) if (is.na(x) || !is.finite(x)) "null" else sprintf("%.17g", x)
 for (s in levels(d$stratum)) {
   fit <- survfit(Surv(time, status) ~ 1, data = d[d$stratum == s, ])
-  med <- summary(fit)$table[["median"]]
-  cat("stratum", s, sum(d$stratum == s), sum(d$status[d$stratum == s]), f(med), "\n")
+  tab <- summary(fit)$table
+  cat("stratum", s, sum(d$stratum == s), sum(d$status[d$stratum == s]), f(tab[["median"]]),
+      f(tab[["0.95LCL"]]), f(tab[["0.95UCL"]]), "\n")
   for (i in seq_along(fit$time))
     cat("row", s, f(fit$time[i]), fit$n.risk[i], fit$n.event[i], fit$n.censor[i],
         f(fit$surv[i]), f(fit$std.err[i]), f(fit$lower[i]), f(fit$upper[i]), "\n")
@@ -161,6 +177,7 @@ seed = sys.argv[3]
 def num(s): return None if s == "null" else float(s)
 worst = 0.0
 fails = []
+medians = []
 def same(what, a, b):
     global worst
     if a is None or b is None:
@@ -182,6 +199,9 @@ for l in rstrata:
     same(l[1] + " n", s["n"], int(l[2]))
     same(l[1] + " events", s["events"], int(l[3]))
     same(l[1] + " median", s["median"], num(l[4]))
+    same(l[1] + " median 0.95LCL", s["median_ci95"][0], num(l[5]))
+    same(l[1] + " median 0.95UCL", s["median_ci95"][1], num(l[6]))
+    medians.append(tuple(l[4:7]))
     rows = [x for x in lines if x[0] == "row" and x[1] == l[1]]
     if len(rows) != len(s["curve"]):
         fails.append("%s: %d rows, R %d" % (l[1], len(s["curve"]), len(rows)))
@@ -201,7 +221,8 @@ nrows = sum(len(s["curve"]) for s in g["strata"])
 if fails:
     print("seed %s: FAIL\n  " % seed + "\n  ".join(fails[:20]))
     sys.exit(1)
-print("seed %s: %d strata, %d curve rows agree with R; max abs difference %.3g" % (seed, len(strata), nrows, worst))
+print("seed %s: %d strata, %d curve rows agree with R; max abs difference %.3g; medians (LCL, UCL) %s"
+      % (seed, len(strata), nrows, worst, " ".join("%s (%s, %s)" % m for m in medians)))
 PY
 done
 done

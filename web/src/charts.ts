@@ -56,22 +56,34 @@ export interface KmCurve {
   curve: { time: number; n_risk: number; n_event: number; n_censor: number; surv: number }[];
 }
 
+/* A curve is drawn only while at least this many knees are at risk
+ * (docs/analysis.md); the tables and the JSON keep every row. */
+export const MIN_AT_RISK = 10;
+
+/* The rows drawn: up to the first with fewer than MIN_AT_RISK at risk, which
+ * only ends the curve, level, at its time. */
+function shownRows(st: KmCurve): { rows: KmCurve["curve"]; end: number } {
+  const cut = st.curve.findIndex((p) => p.n_risk < MIN_AT_RISK);
+  if (cut < 0) return { rows: st.curve, end: st.curve.length ? st.curve[st.curve.length - 1].time : 0 };
+  return { rows: st.curve.slice(0, cut), end: st.curve[cut].time };
+}
+
 /* Kaplan–Meier step curves with censor ticks; numbers at risk as a table. */
 export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): void {
   const maxT = Math.max(1, ...strata.flatMap((s) => s.curve.map((p) => p.time)));
   const times = Array.from(new Set(strata.flatMap((s) => [0, ...s.curve.map((p) => p.time)]))).sort((a, b) => a - b);
-  const series: (number | null)[][] = strata.map((st) => {
+  const shown = strata.map(shownRows);
+  const series: (number | null)[][] = shown.map((st) => {
     let j = -1;
     return times.map((t) => {
-      while (j + 1 < st.curve.length && st.curve[j + 1].time <= t) j++;
-      const last = st.curve[st.curve.length - 1];
-      if (last && t > last.time) return null;
-      return j < 0 ? 1 : st.curve[j].surv;
+      while (j + 1 < st.rows.length && st.rows[j + 1].time <= t) j++;
+      if (t > st.end) return null;
+      return j < 0 ? 1 : st.rows[j].surv;
     });
   });
-  const censor = strata.map((st) => {
+  const censor = shown.map((st) => {
     let prev = 1;
-    return st.curve.map((p) => {
+    return st.rows.map((p) => {
       const y = p.n_event ? p.surv : prev;
       prev = p.surv;
       return p.n_censor ? [p.time, y] : null;
@@ -138,7 +150,7 @@ export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): vo
   };
   fig.appendChild(
     h("table", { class: "at-risk" },
-      h("caption", {}, "Numbers at risk (| marks a censored knee)"),
+      h("caption", {}, `Numbers at risk (| marks a censored knee). Each curve stops where fewer than ${MIN_AT_RISK} knees remain at risk.`),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Stratum"), marks.map((t) => h("th", { scope: "col" }, years(t))))),
       h("tbody", {}, strata.map((st, i) =>
         h("tr", {}, h("th", { scope: "row" }, h("span", { class: "swatch", "data-c": String(i % PALETTE.length) }), " ", st.stratum), marks.map((t) => h("td", {}, String(atRisk(st, t)))))))),
@@ -200,4 +212,45 @@ export function trajectoryChart(host: HTMLElement, title: string, lines: { label
     data as uPlot.AlignedData,
     plotHost,
   );
+}
+
+export interface ForestRow {
+  label: string;
+  value: number | null; // a ratio (odds ratio), null when not estimable
+  lo: number | null;
+  hi: number | null;
+}
+
+/* Forest plot of ratios with 95% intervals on a log scale, a line at 1. */
+export function forestChart(rows: ForestRow[], title: string): SVGElement {
+  const W = 600, L = 130, R = 150, row = 28, top = 14;
+  const H = top + rows.length * row + 30;
+  const vals = rows.flatMap((r) => [r.value, r.lo, r.hi]).filter((v): v is number => v !== null && v > 0 && isFinite(v));
+  const span = Math.max(2, ...vals.map((v) => Math.max(v, 1 / v)));
+  const lmax = Math.log(Math.min(span * 1.1, 1e6));
+  const x = (v: number) => L + ((Math.log(v) + lmax) / (2 * lmax)) * (W - L - R);
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart interval forest", role: "img", "aria-label": title });
+  svg.appendChild(s("title", {}, title));
+  const ticks = [0.1, 0.25, 0.5, 1, 2, 4, 10, 100].filter((t) => Math.abs(Math.log(t)) <= lmax);
+  for (const t of ticks) {
+    svg.appendChild(s("line", { x1: x(t), x2: x(t), y1: top - 6, y2: H - 24, class: t === 1 ? "ref" : "grid" }));
+    svg.appendChild(s("text", { x: x(t), y: H - 8, "text-anchor": "middle", class: "tick" }, String(t)));
+  }
+  const fmt3 = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+  rows.forEach((r, i) => {
+    const y = top + i * row + row / 2;
+    svg.appendChild(s("text", { x: L - 8, y: y + 4, "text-anchor": "end", class: "label" }, r.label));
+    if (r.value === null) {
+      svg.appendChild(s("text", { x: L + 4, y: y + 4, class: "tick" }, "not estimable"));
+      return;
+    }
+    const clamp = (v: number) => Math.min(Math.max(v, Math.exp(-lmax)), Math.exp(lmax));
+    if (r.lo !== null && r.hi !== null) {
+      svg.appendChild(s("line", { x1: x(clamp(r.lo)), x2: x(clamp(r.hi)), y1: y, y2: y, class: "whisker" }));
+    }
+    svg.appendChild(s("rect", { x: x(clamp(r.value)) - 5, y: y - 5, width: 10, height: 10, class: "point" }));
+    svg.appendChild(s("text", { x: W - R + 6, y: y + 4, class: "value" },
+      r.lo !== null && r.hi !== null ? `${fmt3(r.value)} (${fmt3(r.lo)}–${fmt3(r.hi)})` : fmt3(r.value)));
+  });
+  return svg;
 }

@@ -385,7 +385,7 @@ try {
   await step("cohort report with KM curves", async () => {
     await page.goto(BASE + "/#/report?by=kl");
     await page.getByRole("heading", { name: "Replacement-free survival" }).waitFor();
-    await page.getByText("Numbers at risk").waitFor();
+    await page.getByText(/Numbers at risk.*fewer than 10 knees remain at risk/).waitFor();
     await page.waitForTimeout(300);
     await shot(page, "12-report");
   });
@@ -400,6 +400,15 @@ try {
     await page.getByLabel("Responder definition").fill("nonsense");
     await page.getByRole("button", { name: "Audit the claim" }).click();
     await page.locator(".field.invalid").first().waitFor();
+  });
+  await step("claim audit: compare whole-knee with intra-articular only, adjusted", async () => {
+    await page.goto(BASE + "/#/claim");
+    await page.getByRole("button", { name: "Compare", exact: true }).click();
+    await page.getByRole("heading", { name: /whole-knee vs intra-articular only/ }).waitFor();
+    await page.getByText(/Crude difference/).waitFor();
+    await page.locator("svg.forest").waitFor();
+    await page.getByRole("rowheader", { name: "whole_knee" }).waitFor();
+    await shot(page, "13b-compare");
   });
   await step("export and admin pages", async () => {
     await page.goto(BASE + "/#/export");

@@ -49,6 +49,34 @@ static void km_greenwood_by_hand(void **state)
     assert_true(c.rows[0].upper == 1.0); /* capped */
     assert_true(isnan(c.rows[4].std_err) && isnan(c.rows[4].lower) && isnan(c.rows[4].upper));
     NEAR(c.median, 5.0); /* first S below 0.5 */
+    /* print.survfit's interval: the lower curve is 0.583 at 2 and
+     * (2/3)·exp(−z·√(1/12)) = 0.379 at 3: 0.95LCL 3; the upper curve is
+     * capped at 1 until S = 0, where it is NA: 0.95UCL not reached */
+    NEAR(c.median_lo, 3.0);
+    assert_true(isnan(c.median_hi));
+}
+
+/* The median rule on the bounds, on a curve written by hand: the lower
+ * curve sits at exactly 0.5 on [2, 3) (midpoint 2.5), the upper curve
+ * first drops below 0.5 at 3; a row without bounds (S = 0) is passed over. */
+static void median_interval_by_hand(void **state)
+{
+    (void)state;
+    survival_row rows[] = {
+        {1, 10, 1, 0, 0.9, 0.1, 0.6, 0.95},
+        {2, 9, 1, 0, 0.8, 0.1, 0.5, 0.9},
+        {3, 8, 1, 0, 0.7, 0.1, 0.4, 0.45},
+        {4, 1, 1, 0, 0.0, NAN, NAN, NAN},
+    };
+    survival_curve c = {.n = 10, .events = 4, .median = NAN, .nrow = 4, .rows = rows};
+    double lo, hi;
+    survival_median_ci(&c, &lo, &hi);
+    NEAR(lo, 2.5);
+    NEAR(hi, 3.0);
+    c.nrow = 2; /* neither bound below 0.5 but the lower's exact 0.5 with nothing after */
+    survival_median_ci(&c, &lo, &hi);
+    NEAR(lo, 2.0);
+    assert_true(isnan(hi));
 }
 
 static void median_midpoint_on_exact_half(void **state)
@@ -269,6 +297,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(km_greenwood_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(median_midpoint_on_exact_half, setup, teardown),
+        cmocka_unit_test(median_interval_by_hand),
         cmocka_unit_test_setup_teardown(time_zero_and_censor_only_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(logrank_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(loss_of_response_by_hand, setup, teardown),

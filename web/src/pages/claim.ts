@@ -1,7 +1,7 @@
 import { get } from "../api";
-import { h, pct } from "../dom";
+import { h, pct, uid } from "../dom";
 import { Form, put } from "../form";
-import { intervalChart } from "../charts";
+import { forestChart, intervalChart } from "../charts";
 
 export function claimPage(main: HTMLElement): void {
   main.appendChild(h("h1", {}, "Claim audit"));
@@ -33,6 +33,83 @@ export function claimPage(main: HTMLElement): void {
   );
   main.appendChild(form.el);
   main.appendChild(out);
+  compareSection(main);
+}
+
+const COVARIATES: [string, string][] = [
+  ["age", "age"], ["female", "sex (female)"], ["bmi", "BMI"], ["kl", "KL grade"],
+  ["baseline", "baseline score"], ["bilateral", "both knees treated"], ["whole_knee", "whole-knee treatment"],
+];
+const EXPOSURES: Record<string, [string, string]> = {
+  whole_knee: ["whole-knee", "intra-articular only"],
+  early_oa: ["KL 0–2", "KL 3–4"],
+};
+
+/* Whole-knee vs intra-articular only, or KL 0–2 vs 3–4: crude and adjusted
+ * (GET /api/v1/compare, docs/analysis.md "Adjusted comparisons"). */
+function compareSection(main: HTMLElement): void {
+  const sec = h("section", { "aria-labelledby": "cmp-h" }, h("h2", { id: "cmp-h" }, "Compare"));
+  sec.appendChild(h("p", { class: "muted" }, "Whole-knee patients differ from the others in age, weight and KL grade, so a crude difference mixes the treatment with who received it. This compares the responder rate crude and adjusted by logistic regression (standard errors clustered by patient), with standardised risks."));
+  const out = h("div", { class: "compare-result", "aria-live": "polite" });
+  const form = new Form("Compare", async (f) => {
+    const q: Record<string, unknown> = {};
+    put(q, "responder", f.value("responder"));
+    put(q, "at", f.value("at"));
+    const e = f.value("exposure");
+    put(q, "exposure", e);
+    const adj = COVARIATES.map(([c]) => c).filter((c) => f.checked("adj_" + c) && c !== e && !(c === "kl" && e === "early_oa"));
+    if (adj.length) put(q, "adjust", adj.join(","));
+    for (const k of ["site", "kind"]) put(q, k, f.value(k));
+    const c = await get("/api/v1/compare?" + new URLSearchParams(q as Record<string, string>).toString());
+    out.replaceChildren(compareResult(c));
+    (out.querySelector("h3") as HTMLElement | null)?.focus();
+  });
+  const covErr = h("p", { class: "field-error", id: uid("f") + "-err" });
+  const covs = h("fieldset", {}, h("legend", {}, "Adjusted for (the exposure itself and KL with KL 0–2 vs 3–4 are left out)"),
+    h("div", { class: "row" }, COVARIATES.map(([c, label]) => form.checkbox("adj_" + c, label))), covErr);
+  form.group("adjust", covs, covErr);
+  form.add(
+    form.input("responder", "Outcome (definition of a responder)", { required: true, value: "improvement_pct:nprs.intensity>=50" }),
+    h("div", { class: "row" },
+      form.input("at", "Timepoint", { required: true, value: "12m" }),
+      form.select("exposure", "Compare", [["whole_knee", "whole-knee vs intra-articular only"], ["early_oa", "KL 0–2 vs KL 3–4"]]),
+      form.input("kind", "Treatment kind", { hint: "e.g. prp" }),
+      form.input("site", "Clinic site")),
+    covs,
+    h("p", {}, h("button", { type: "submit" }, "Compare")),
+  );
+  for (const c of ["age", "female", "bmi", "kl", "baseline", "bilateral"]) {
+    const cb = form.el.querySelector(`input[name="adj_${c}"]`) as HTMLInputElement | null;
+    if (cb) cb.checked = true;
+  }
+  sec.appendChild(form.el);
+  sec.appendChild(out);
+  main.appendChild(sec);
+}
+
+function compareResult(c: any): HTMLElement {
+  const [ex, unex] = EXPOSURES[c.compare.exposure] ?? ["exposed", "unexposed"];
+  const g = c.groups, lg = c.logistic, st = c.standardised;
+  const pts = (v: number | null) => (v === null ? "–" : `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)} points`);
+  const ci = (v: number[] | null, f: (x: number | null) => string) => (v ? `${f(v[0])} to ${f(v[1])}` : "not estimable");
+  const adjusted = c.compare.adjust.length ? `adjusted for ${c.compare.adjust.join(", ")}` : "the exposure alone";
+  return h("section", { class: "card" },
+    h("h3", { tabindex: "-1" }, `${ex} vs ${unex}: ${c.compare.responder} at ${c.compare.at}`),
+    h("p", {}, `${c.counts.analysed} knees analysed; ${c.counts.excluded_missing} left out for a missing exposure or covariate; ${c.counts.n} compared.`),
+    h("table", { class: "small" }, h("thead", {}, h("tr", {}, ["", "Knees", "Responders", "Rate"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, [[ex, g.exposed], [unex, g.unexposed]].map(([label, x]: any) => h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, String(x.n)), h("td", {}, String(x.responders)), h("td", {}, pct(x.rate, 1)))))),
+    h("p", {}, `Crude difference ${pts(c.crude.difference)} (95% CI ${ci(c.crude.ci95, pts)}).`),
+    lg.converged
+      ? [h("p", {}, `Standardised (${adjusted}): ${pct(st.risk_exposed, 1)} if every knee were ${ex}, ${pct(st.risk_unexposed, 1)} if none were; difference ${pts(st.difference)} (95% CI ${ci(st.difference_ci95, pts)}), ratio ${st.ratio.toFixed(2)} (95% CI ${ci(st.ratio_ci95, (x) => (x === null ? "–" : x.toFixed(2)))}).`),
+        forestChart(lg.terms.filter((t: any) => t.term !== "intercept").map((t: any) => ({ label: t.term, value: t.odds_ratio, lo: t.ci95?.[0] ?? null, hi: t.ci95?.[1] ?? null })),
+          `Odds ratios of responding with 95% intervals (${adjusted})`),
+        h("table", { class: "small" }, h("caption", {}, "Logistic regression (robust SE clustered by patient)"),
+          h("thead", {}, h("tr", {}, ["Term", "Odds ratio (95% CI)", "p", "SE", "SE model"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, lg.terms.map((t: any) => h("tr", {}, h("th", { scope: "row" }, t.term),
+            h("td", {}, `${t.odds_ratio.toPrecision(3)} (${t.ci95[0].toPrecision(3)}–${t.ci95[1].toPrecision(3)})`),
+            h("td", {}, t.p < 0.001 ? "< 0.001" : t.p.toFixed(3)), h("td", {}, t.std_err.toPrecision(3)), h("td", {}, t.std_err_model.toPrecision(3))))))]
+      : h("p", { class: "lead" }, "No adjusted estimate: the model could not be fitted meaningfully."),
+    c.notes.length ? h("ul", {}, c.notes.map((n: string) => h("li", {}, n))) : null);
 }
 
 function verdict(c: any): HTMLElement {

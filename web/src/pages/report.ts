@@ -62,9 +62,13 @@ export async function reportPage(main: HTMLElement): Promise<void> {
   const km = h("section", { "aria-labelledby": "r-km" }, h("h2", { id: "r-km" }, "Replacement-free survival"));
   body.appendChild(km);
   const sv = r.survival;
-  km.appendChild(h("p", {}, sv.strata.map((s: any) => `${s.stratum}: ${s.events} replacements in ${s.n} knees, median ${s.median === null ? "not reached" : `${(s.median / 365.25).toFixed(1)} years`}`).join("; ") +
+  km.appendChild(h("p", {}, sv.strata.map((s: any) => `${s.stratum}: ${s.events} replacements in ${s.n} knees, median ${years(s.median)} (95% CI ${years(s.median_ci95?.[0] ?? null)} to ${years(s.median_ci95?.[1] ?? null)})`).join("; ") +
     (sv.logrank ? `. Log-rank χ² = ${fmt(sv.logrank.chisq, 2)}, df ${sv.logrank.df}, p ${pval(sv.logrank.p)}.` : ".")));
   kmChart(km, sv.strata, "Kaplan–Meier: free of knee replacement");
+}
+
+function years(d: number | null): string {
+  return d === null ? "not reached" : `${(d / 365.25).toFixed(1)} years`;
 }
 
 function pval(p: number | null): string {
