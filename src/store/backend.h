@@ -78,6 +78,14 @@ typedef struct store_ops {
 int store_audit_user(genu_store *s, const char *action, const store_user *u, int64_t id,
                      genu_err *err);
 
+/* How many records a page of a list can hold: the query's limit, or fewer
+ * when the total says so (a page is allocated before its rows are read). */
+static inline size_t store_page_len(const store_query *q, size_t total)
+{
+    size_t left = total > q->offset ? total - q->offset : 0;
+    return q->limit < left ? q->limit : left;
+}
+
 /* Every backend's handle starts with this. */
 struct genu_store {
     const store_ops *ops;

@@ -712,10 +712,11 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     pg_p_int(&p, (int64_t)q->offset);
     if (!(r = pg_run(s, q_page, &p, err, "listing records")))
         return err->code;
-    genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
+    size_t room = store_page_len(q, *total);
+    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
     size_t k = 0;
     int rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    for (int row = 0; !rc && k < q->limit && row < PQntuples(r); row++)
+    for (int row = 0; !rc && k < room && row < PQntuples(r); row++)
         rc = read_row(r, row, t, true, &v[k++], a, err);
     PQclear(r);
     *out = v;

@@ -755,10 +755,11 @@ static int sq_list_every(sq_store *s, genu_rtype t, const store_query *q, genu_a
         return sq_fail(s, err, "prepare");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)q->limit);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)q->offset);
-    genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
+    size_t room = store_page_len(q, *total);
+    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
     size_t k = 0;
     rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
         rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
     sqlite3_finalize(st);
     *out = v;
@@ -798,10 +799,11 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     list_bind(st, q);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)q->limit);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)q->offset);
-    genu_record *v = genu_arena_calloc(a, q->limit ? q->limit : 1, sizeof *v);
+    size_t room = store_page_len(q, *total);
+    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
     size_t k = 0;
     rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    while (!rc && k < q->limit && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
         rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
