@@ -10,6 +10,8 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/covariates.h"
+#include "analysis/durability.h"
 #include "analysis/report.h"
 #include "analysis/responder.h"
 #include "analysis/survival.h"
@@ -170,47 +172,107 @@ void analyses_claim(ctx *c)
     genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
 }
 
-static int cmp_name(const void *x, const void *y)
+/* cox= and competing= (docs/api.md): parsed into covs and *competing, or
+ * the 400 is written. */
+static int survival_variant_args(ctx *c, survival_event ev, cohort_by by, covariate_list *covs,
+                                 bool *competing)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
+    genu_err err = {0};
+    const char *cs = ctx_query(c, "cox"), *ks = ctx_query(c, "competing");
+    covs->n = 0;
+    *competing = ks != NULL;
+    if (ks && durability_competing_parse(ks, &err)) {
+        ctx_error(c, 400, "bad_request", "competing", "%s", err.msg);
+        return -1;
+    }
+    if (ks && ev == SURVIVAL_LOSS) {
+        ctx_error(c, 400, "bad_request", "competing",
+                  "competing: only for event replacement or surgery");
+        return -1;
+    }
+    if (!cs)
+        return 0;
+    if (covariate_parse_list(cs, "cox", COV_COX_ALLOWED, -1, covs, &err)) {
+        ctx_error(c, 400, "bad_request", "cox", "%s", err.msg);
+        return -1;
+    }
+    const char *why = covs->n == 0 ? "cox: expected a comma list of covariates"
+                      : ks         ? "cox: not with competing (the Cox model censors at death)"
+                      : by         ? "cox: one model over the cohort, not with by"
+                                   : NULL;
+    if (why) {
+        ctx_error(c, 400, "bad_request", "cox", "%s", why);
+        return -1;
+    }
+    return 0;
 }
 
-/* Distinct stratum labels, sorted, and each knee's group. */
-static int strata_of(const cohort *co, cohort_by by, genu_arena *a, const char ***names,
-                     size_t *nn, size_t **group)
+/* The Kaplan–Meier curves per stratum and the log-rank test. */
+static void km_answer(ctx *c, const cohort *co, survival_event ev, const responder_def *def,
+                      cohort_by by, genu_date as_of)
 {
+    genu_err err = {0};
+    durability_strata s;
     size_t n = co->nknee;
-    const char **label = genu_arena_calloc(a, n + 1, sizeof *label);
-    const char **nm = genu_arena_calloc(a, n + 1, sizeof *nm);
-    size_t *g = genu_arena_calloc(a, n + 1, sizeof *g);
-    if (!label || !nm || !g)
-        return -1;
+    double *time = genu_arena_calloc(c->arena, n + 1, sizeof *time);
+    double *st = genu_arena_calloc(c->arena, n + 1, sizeof *st);
+    int *status = genu_arena_calloc(c->arena, n + 1, sizeof *status);
+    int *ss = genu_arena_calloc(c->arena, n + 1, sizeof *ss);
+    if (!time || !st || !status || !ss) {
+        GENU_FAIL(&err, GENU_ENOMEM, "survival: out of memory");
+        ctx_fail(c, &err);
+        return;
+    }
+    if (durability_strata_make(co, by, c->arena, &s, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
-        if (!(nm[i] = label[i] = cohort_stratum(co, &co->knees[i], by, a)))
-            return -1;
-    qsort(nm, n, sizeof *nm, cmp_name);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || strcmp(nm[i], nm[k - 1]) != 0)
-            nm[k++] = nm[i];
-    for (size_t i = 0; i < n; i++)
-        g[i] = (size_t)((const char **)bsearch(&label[i], nm, k, sizeof *nm, cmp_name) - nm);
-    *names = nm;
-    *nn = k;
-    *group = g;
-    return 0;
+        survival_knee(co, &co->knees[i], ev, def, &time[i], &status[i]);
+    genu_buf *b = &c->out;
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(as_of, date);
+    ctx_json(c, 200);
+    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[", survival_event_name(ev),
+                    date);
+    for (size_t g = 0; g < s.n; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (s.group[i] == g) {
+                st[m] = time[i];
+                ss[m++] = status[i];
+            }
+        survival_curve k;
+        if (survival_km(st, ss, m, c->arena, &k, &err)) {
+            ctx_fail(c, &err);
+            return;
+        }
+        if (g)
+            genu_buf_putc(b, ',');
+        report_json_curve(b, s.names[g], &k);
+    }
+    survival_logrank lr;
+    if (survival_logrank_test(time, status, s.group, n, s.n, c->arena, &lr, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    genu_buf_puts(b, "],\"logrank\":");
+    report_json_logrank(b, &lr);
+    genu_buf_puts(b, "}\n");
 }
 
 void analyses_survival(ctx *c)
 {
-    static const char *const own[] = {"event", "responder", "by"};
+    static const char *const own[] = {"event", "responder", "by", "cox", "competing"};
     aopts o;
     survival_event ev;
     responder_def def;
     cohort_by by = COHORT_BY_NONE;
+    covariate_list covs;
+    bool competing;
     genu_err err = {0};
     memset(&def, 0, sizeof def);
-    if (common_args(c, own, 3, &o))
+    if (common_args(c, own, 5, &o))
         return;
     const char *es = required(c, "event"), *rs = ctx_query(c, "responder"),
                *bys = ctx_query(c, "by");
@@ -233,53 +295,31 @@ void analyses_survival(ctx *c)
         ctx_error(c, 400, "bad_request", "by", "%s", err.msg);
         return;
     }
+    if (survival_variant_args(c, ev, by, &covs, &competing))
+        return;
     genu_dataset ds;
     cohort co;
     if (load_cohort(c, &o, &ds, &co))
         return;
-    size_t n = co.nknee, ns, *group;
-    const char **names;
-    double *time = genu_arena_calloc(c->arena, n + 1, sizeof *time);
-    double *st = genu_arena_calloc(c->arena, n + 1, sizeof *st);
-    int *status = genu_arena_calloc(c->arena, n + 1, sizeof *status);
-    int *ss = genu_arena_calloc(c->arena, n + 1, sizeof *ss);
-    if (!time || !st || !status || !ss || strata_of(&co, by, c->arena, &names, &ns, &group)) {
-        GENU_FAIL(&err, GENU_ENOMEM, "survival: out of memory");
-        ctx_fail(c, &err);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        survival_knee(&co, &co.knees[i], ev, &def, &time[i], &status[i]);
-    genu_buf *b = &c->out;
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o.as_of, date);
-    ctx_json(c, 200);
-    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[", survival_event_name(ev),
-                    date);
-    for (size_t g = 0; g < ns; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (group[i] == g) {
-                st[m] = time[i];
-                ss[m++] = status[i];
-            }
-        survival_curve k;
-        if (survival_km(st, ss, m, c->arena, &k, &err)) {
+    if (covs.n) {
+        durability_cox r;
+        if (durability_cox_run(&co, ev, &def, &covs, c->arena, &r, &err)) {
             ctx_fail(c, &err);
             return;
         }
-        if (g)
-            genu_buf_putc(b, ',');
-        report_json_curve(b, names[g], &k);
+        ctx_json(c, 200);
+        report_json_cox(&c->out, ev, o.as_of, &r);
+    } else if (competing) {
+        durability_competing r;
+        if (durability_competing_run(&co, ev, by, c->arena, &r, &err)) {
+            ctx_fail(c, &err);
+            return;
+        }
+        ctx_json(c, 200);
+        report_json_competing(&c->out, ev, o.as_of, &r);
+    } else {
+        km_answer(c, &co, ev, &def, by, o.as_of);
     }
-    survival_logrank lr;
-    if (survival_logrank_test(time, status, group, n, ns, c->arena, &lr, &err)) {
-        ctx_fail(c, &err);
-        return;
-    }
-    genu_buf_puts(b, "],\"logrank\":");
-    report_json_logrank(b, &lr);
-    genu_buf_puts(b, "}\n");
 }
 
 /* The report's own repeatable arguments (responder, at, mcid) into spec;

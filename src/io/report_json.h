@@ -6,6 +6,7 @@
 
 #include "analysis/cohort.h"
 #include "analysis/cost.h"
+#include "analysis/durability.h"
 #include "analysis/report.h"
 #include "analysis/survival.h"
 #include "core/buf.h"
@@ -20,6 +21,21 @@ void report_json_cost(genu_buf *b, const cost_tally *t);
 void report_json_curve(genu_buf *b, const char *name, const survival_curve *k);
 /* The log-rank test: {"chisq","df","p"}, or null when it is not defined. */
 void report_json_logrank(genu_buf *b, const survival_logrank *lr);
+
+/* `genu survival --competing death` (one line, trailing newline):
+ * {"event","competing":"death","as_of","strata":[{"stratum","n","events",
+ * "competing_events","curve":[{"time","n_risk","n_event","n_competing",
+ * "n_censor","cuminc","std_err"},…]},…],"gray":{"statistic","df","p"}|null} */
+void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
+                           const durability_competing *r);
+
+/* `genu survival --cox` (one line, trailing newline): {"event","as_of",
+ * "cox":{"covariates":[…],"n","excluded_missing","events","converged",
+ * "loglik":[null model, fitted],"terms":[{"term","coef","hazard_ratio",
+ * "std_err","std_err_model","ci95","p"},…],"ph_test":[{"term","chisq","df",
+ * "p"},…,{"term":"global",…}]|null,"notes":[…]}}. Not converged: loglik's
+ * second value, every term's numbers and ph_test are null. */
+void report_json_cox(genu_buf *b, survival_event ev, genu_date as_of, const durability_cox *r);
 
 /* The whole report, one line with a trailing newline. Errors show as b->oom. */
 void report_json_write(genu_buf *b, const report *r, const cohort_filter *f);
