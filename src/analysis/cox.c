@@ -344,8 +344,10 @@ static void score_resid(const cdata *d, const double *beta, double *res)
             }
         } else if (nd > 1) {
             for (size_t dd = 0; dd < nd; dd++) {
+                /* d deaths: d hazard pieces of 1/temp (the mean case weight is 1),
+                 * each death at risk for the fraction 1 − dd/d of piece dd */
                 double downwt = (double)dd / deaths, temp = denom - downwt * e_denom;
-                double hazard = (1.0 / deaths) / temp;
+                double hazard = 1.0 / temp;
                 cumhaz += hazard;
                 for (size_t j = 0; j < p; j++) {
                     double xbar = (a[j] - downwt * a2[j]) / temp;

@@ -108,6 +108,26 @@ static void efron_ties_by_hand(void **state)
     NEAR(m.terms[0].std_err_model, 1 / sqrt(2 * u / pow(u + 2, 2) + 3 * u / pow(u + 3, 2)));
 }
 
+/* Ties at t = 1 (two deaths and a censoring) and t = 3, rows paired into
+ * four patients: R (survival 3.5-3), coxph(Surv(t, s) ~ x, cluster = cl):
+ * coef 0.48870229099182949, robust se 0.58006679585799581, model se
+ * 0.91586817970151035. The robust one rests on Efron's score residuals: the
+ * tied deaths at risk for the fraction 1 − k/d of each of the d pieces. */
+static void efron_robust_as_r(void **state)
+{
+    genu_arena *a = *state;
+    double t[] = {1, 1, 1, 2, 3, 3, 4, 5}, x[] = {1, 0, 1, 0, 1, 0, 1, 0};
+    int s[] = {1, 1, 0, 1, 1, 0, 1, 0};
+    size_t cl[] = {0, 0, 1, 1, 2, 2, 3, 3};
+    cox_input in = {.n = 8, .p = 1, .x = x, .time = t, .status = s, .cluster = cl, .ncluster = 4};
+    cox_model m;
+    assert_int_equal(cox_fit(&in, a, &m, NULL), GENU_OK);
+    assert_true(m.converged);
+    NEAR(m.terms[0].coef, 0.48870229099182949);
+    NEAR(m.terms[0].std_err, 0.58006679585799581);
+    NEAR(m.terms[0].std_err_model, 0.91586817970151035);
+}
+
 /* Two covariates, one a multiple of the other: singular, not fitted. */
 static void collinear_is_not_fitted(void **state)
 {
@@ -179,6 +199,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(untied_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(clusters_sum_the_residuals, setup, teardown),
         cmocka_unit_test_setup_teardown(efron_ties_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(efron_robust_as_r, setup, teardown),
         cmocka_unit_test_setup_teardown(collinear_is_not_fitted, setup, teardown),
         cmocka_unit_test_setup_teardown(monotone_likelihood_is_not_fitted, setup, teardown),
         cmocka_unit_test_setup_teardown(constant_or_no_events_is_not_fitted, setup, teardown),
