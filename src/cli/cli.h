@@ -38,6 +38,7 @@ int cmd_export(int argc, char **argv, const cli_env *env);
 int cmd_status(int argc, char **argv, const cli_env *env);
 int cmd_score(int argc, char **argv, const cli_env *env);
 int cmd_claim(int argc, char **argv, const cli_env *env);
+int cmd_compare(int argc, char **argv, const cli_env *env);
 int cmd_survival(int argc, char **argv, const cli_env *env);
 int cmd_report(int argc, char **argv, const cli_env *env);
 int cmd_case(int argc, char **argv, const cli_env *env);

@@ -127,15 +127,9 @@ static void write_json(genu_buf *b, const claim_opts *o, const claim_counts *c,
     genu_buf_json_str(b, o->at.text);
     genu_buf_puts(b, ",\"expect\":");
     genu_buf_json_num(b, o->expect);
-    genu_buf_puts(b, ",\"filters\":{");
-    for (size_t i = 0; i < o->co.filter.nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, o->co.filter.name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, o->co.filter.value[i]);
-    }
-    genu_buf_printf(b, "}},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
+    genu_buf_puts(b, ",\"filters\":");
+    report_json_filters(b, &o->co.filter);
+    genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
                     o->co.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
     genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", o->at.nominal,
                     o->at.half);

@@ -17,6 +17,7 @@ static const struct {
     {"status", cmd_status, "what the registry holds"},
     {"score", cmd_score, "score instrument responses (JSON Lines on stdin)"},
     {"claim", cmd_claim, "audit a responder claim"},
+    {"compare", cmd_compare, "compare responder rates by exposure, crude and adjusted"},
     {"survival", cmd_survival, "Kaplan-Meier durability and log-rank"},
     {"report", cmd_report, "cohort report (json or html)"},
     {"case", cmd_case, "a patient's case history"},

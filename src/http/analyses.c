@@ -10,6 +10,7 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/compare.h"
 #include "analysis/covariates.h"
 #include "analysis/durability.h"
 #include "analysis/report.h"
@@ -18,6 +19,7 @@
 #include "analysis/timepoint.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "io/compare_json.h"
 #include "io/report_json.h"
 
 typedef struct aopts {
@@ -87,19 +89,6 @@ static void num(genu_buf *b, const char *key, double v)
     genu_buf_json_num(b, v);
 }
 
-static void filters_json(genu_buf *b, const cohort_filter *f)
-{
-    genu_buf_puts(b, "{");
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_puts(b, "}");
-}
-
 void analyses_claim(ctx *c)
 {
     static const char *const own[] = {"responder", "at", "expect"};
@@ -147,7 +136,7 @@ void analyses_claim(ctx *c)
     genu_buf_json_str(b, at.text);
     num(b, "expect", expect);
     genu_buf_puts(b, ",\"filters\":");
-    filters_json(b, &o.filter);
+    report_json_filters(b, &o.filter);
     genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
                     o.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
     genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", at.nominal,
@@ -170,6 +159,48 @@ void analyses_claim(ctx *c)
     num(b, "worst_case", r.worst_case);
     num(b, "best_case", r.best_case);
     genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
+}
+
+void analyses_compare(ctx *c)
+{
+    static const char *const own[] = {"responder", "at", "exposure", "adjust"};
+    aopts o;
+    compare_spec spec;
+    genu_err err = {0};
+    memset(&spec, 0, sizeof spec);
+    if (common_args(c, own, 4, &o))
+        return;
+    const char *rs = required(c, "responder");
+    const char *ats = rs ? required(c, "at") : NULL;
+    const char *es = ats ? required(c, "exposure") : NULL;
+    if (!es)
+        return;
+    if (responder_parse(rs, &spec.def, &err)) {
+        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+        return;
+    }
+    if (timepoint_parse(ats, &spec.at, &err)) {
+        ctx_error(c, 400, "bad_request", "at", "at: %s", err.msg);
+        return;
+    }
+    if (compare_spec_set(&spec, es, ctx_query(c, "adjust"), &err)) {
+        /* the message starts with the option it is about */
+        bool adj = strncmp(err.msg, "--adjust", 8) == 0;
+        ctx_error(c, 400, "bad_request", adj ? "adjust" : "exposure", "%s",
+                  err.msg + 2); /* "adjust: ...", as the API names arguments */
+        return;
+    }
+    genu_dataset ds;
+    cohort co;
+    if (load_cohort(c, &o, &ds, &co))
+        return;
+    compare_result r;
+    if (compare_run(&co, &spec, c->arena, &r, &err)) {
+        ctx_fail(c, &err);
+        return;
+    }
+    ctx_json(c, 200);
+    compare_json_write(&c->out, &spec, &r, &o.filter, o.as_of, o.unit);
 }
 
 /* cox= and competing= (docs/api.md): parsed into covs and *competing, or

@@ -8,6 +8,7 @@
 #include "http/ctx.h"
 
 void analyses_claim(ctx *c);     /* GET /api/v1/claim */
+void analyses_compare(ctx *c);   /* GET /api/v1/compare */
 void analyses_survival(ctx *c);  /* GET /api/v1/survival */
 void analyses_report(ctx *c);    /* GET /api/v1/report */
 void analyses_followups(ctx *c); /* GET /api/v1/followups */

@@ -45,6 +45,7 @@ static const route_def routes[] = {
     {"GET", "/api/v1/instruments/{id}/wording", ROUTE_WORDING, READERS, 0, survey_wording,
      NULL},
     {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS, AGG, analyses_claim, NULL},
+    {"GET", "/api/v1/compare", ROUTE_COMPARE, READERS, AGG, analyses_compare, NULL},
     {"GET", "/api/v1/survival", ROUTE_SURVIVAL, READERS, AGG, analyses_survival, NULL},
     {"GET", "/api/v1/report", ROUTE_REPORT, READERS, AGG, analyses_report, NULL},
     {"GET", "/api/v1/export", ROUTE_EXPORT, READERS, 0, records_export, NULL},

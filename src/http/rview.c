@@ -201,8 +201,7 @@ static bool count_key(const char *key)
                                        "missing",   "analysed", "responders", "n",
                                        "events",    "n_risk",   "n_event",    "n_censor",
                                        "knees",     "patients", "count",      "excluded",
-                                       "competing_events", "n_competing", "excluded_missing",
-                                       NULL};
+                                       "competing_events", "n_competing", "excluded_missing", NULL};
     for (size_t i = 0; keys[i]; i++)
         if (strcmp(keys[i], key) == 0)
             return true;

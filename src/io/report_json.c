@@ -26,6 +26,29 @@ static void interval(genu_buf *b, const char *key, double lo, double hi)
     genu_buf_putc(b, ']');
 }
 
+void report_json_num(genu_buf *b, const char *key, double v)
+{
+    num(b, key, v);
+}
+
+void report_json_interval(genu_buf *b, const char *key, double lo, double hi)
+{
+    interval(b, key, isnan(hi) ? NAN : lo, hi);
+}
+
+void report_json_filters(genu_buf *b, const cohort_filter *f)
+{
+    genu_buf_putc(b, '{');
+    for (size_t i = 0; i < f->nset; i++) {
+        if (i)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, f->name[i]);
+        genu_buf_putc(b, ':');
+        genu_buf_json_str(b, f->value[i]);
+    }
+    genu_buf_putc(b, '}');
+}
+
 void report_json_cost(genu_buf *b, const cost_tally *t)
 {
     genu_buf_printf(b, "{\"knees_without_cost\":%zu,\"knees_mixed_currency\":%zu,\"currencies\":[",
@@ -53,15 +76,9 @@ static void header(genu_buf *b, const report *r, const cohort_filter *f)
         genu_buf_json_str(b, by);
     else
         genu_buf_puts(b, "null");
-    genu_buf_puts(b, ",\"filters\":{");
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_printf(b, "},\"entered\":%zu,\"strata\":[", r->c->nknee);
+    genu_buf_puts(b, ",\"filters\":");
+    report_json_filters(b, f);
+    genu_buf_printf(b, ",\"entered\":%zu,\"strata\":[", r->c->nknee);
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
         genu_buf_json_str(b, r->strata[g]);

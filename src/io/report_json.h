@@ -11,6 +11,13 @@
 #include "analysis/survival.h"
 #include "core/buf.h"
 
+/* Pieces the analysis writers share: ,"key":v (null when not finite);
+ * ,"key":[lo,hi] (null when either is NAN); the cohort filters given, as
+ * {"kl":"0-2",…} in order of first appearance. */
+void report_json_num(genu_buf *b, const char *key, double v);
+void report_json_interval(genu_buf *b, const char *key, double lo, double hi);
+void report_json_filters(genu_buf *b, const cohort_filter *f);
+
 /* {"knees_without_cost":N,"knees_mixed_currency":N,"currencies":[{"currency":C,
  *  "knees":N,"responders":N,"total":x,"per_responder":x|null},…]} */
 void report_json_cost(genu_buf *b, const cost_tally *t);
