@@ -330,10 +330,16 @@ static void knee_facts(const cohort *c, cohort_knee *k)
             k->kl = r->u.diagnosis.kl_grade;
         kl_date = r->date;
     }
-    /* last contact: the latest dated record of the knee or the patient */
+    /* the patient's death (at most one), when visible at as-of */
+    k->death = GENU_DATE_NONE;
+    if (c->hi[GENU_REC_DEATH][k->pat] > c->lo[GENU_REC_DEATH][k->pat])
+        k->death = c->ds->recs[GENU_REC_DEATH][c->lo[GENU_REC_DEATH][k->pat]].date;
+    /* last contact: the latest dated record of the knee or the patient; a
+     * follow-up message is not contact (nobody answered it), a death is the
+     * last (nothing after it is recorded, docs/format.md) */
     k->last_contact = k->index;
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
-        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY || t == GENU_REC_MESSAGE)
             continue;
         const genu_record *r = c->ds->recs[t];
         for (size_t i = c->hi[t][k->pat]; i > c->lo[t][k->pat]; i--) {

@@ -80,6 +80,7 @@ typedef struct cohort_knee {
     genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
     genu_date surgery;     /* first surgery of any kind after index, or NONE */
     genu_date last_contact;/* latest record of the knee or patient (on or before as-of) */
+    genu_date death;       /* the patient's death (on or before as-of), or NONE */
 } cohort_knee;
 
 typedef struct cohort {

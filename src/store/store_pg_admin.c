@@ -525,9 +525,10 @@ int pg_survey_use(genu_store *gs, const char *token_hash, int64_t now, genu_err 
 static const char *const copy_tables[][2] = {
     {"setting", "key,value"},
     {"patient", NULL}, {"identity", NULL}, {"diagnosis", NULL}, {"treatment", NULL},
-    {"response", NULL}, {"adverse_event", NULL}, {"exam", NULL},
+    {"response", NULL}, {"adverse_event", NULL}, {"exam", NULL}, {"message", NULL},
+    {"death", NULL},
     {"account", "id,name,role,sites,pwhash,disabled,created_us"},
-    {"session", "token_hash,account,csrf,expires_us"},
+    {"session", "token_hash,account,csrf,expires_us,ends_us"},
     {"survey_link", "token_hash,patient,knee,instruments,timepoint,created_us,expires_us,"
                     "used_us,created_by"},
     {"audit", "seq,at_us,actor,action,type,record_id,before,after,prev,hash"},
@@ -564,8 +565,8 @@ static int copy_table(pg_store *s, sqlite3 *dst, size_t t, genu_err *err)
         genu_buf_puts(&cols, copy_tables[t][1]);
     } else {
         for (int k = 0; k < PG_NT; k++)
-            if (strcmp(pg_tables[k].name, copy_tables[t][0]) == 0)
-                genu_buf_printf(&cols, "seq,id,patient,knee,date,doc,%s", pg_tables[k].cols);
+            if (strcmp(store_tables[k].name, copy_tables[t][0]) == 0)
+                genu_buf_printf(&cols, "seq,id,patient,knee,date,doc,%s", store_tables[k].cols);
     }
     const char *list = cols.p ? cols.p : "";
     int ncol = 1;
