@@ -51,6 +51,11 @@ void durability_competing_knee(const cohort *c, const cohort_knee *k, survival_e
     int status;
     survival_knee(c, k, ev, NULL, time, &status);
     *state = status ? CUMINC_EVENT : CUMINC_CENSOR;
+    /* nothing is recorded after a death, so an event is on or before it */
+    if (!status && k->death != GENU_DATE_NONE) {
+        *state = CUMINC_COMPETING;
+        *time = (double)(k->death - k->index);
+    }
 }
 
 int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, genu_arena *a,
