@@ -240,6 +240,19 @@ static void cuminc_curve_json(genu_buf *b, const char *name, const cuminc_curve 
     genu_buf_puts(b, "]}");
 }
 
+static void gray_json(genu_buf *b, const cuminc_gray *g)
+{
+    if (!g->defined) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    genu_buf_puts(b, "{\"statistic\":");
+    genu_buf_json_num(b, g->statistic);
+    genu_buf_printf(b, ",\"df\":%d", g->df);
+    num(b, "p", g->p);
+    genu_buf_putc(b, '}');
+}
+
 void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
                            const durability_competing *r)
 {
@@ -253,15 +266,7 @@ void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
         cuminc_curve_json(b, r->strata.names[g], &r->curves[g]);
     }
     genu_buf_puts(b, "],\"gray\":");
-    if (r->gray.defined) {
-        genu_buf_puts(b, "{\"statistic\":");
-        genu_buf_json_num(b, r->gray.statistic);
-        genu_buf_printf(b, ",\"df\":%d", r->gray.df);
-        num(b, "p", r->gray.p);
-        genu_buf_putc(b, '}');
-    } else {
-        genu_buf_puts(b, "null");
-    }
+    gray_json(b, &r->gray);
     genu_buf_puts(b, "}\n");
 }
 
@@ -334,6 +339,20 @@ static void survival(genu_buf *b, const report *r)
     }
     genu_buf_puts(b, "],\"logrank\":");
     report_json_logrank(b, &r->logrank);
+    genu_buf_puts(b, ",\"cumulative_incidence\":");
+    if (r->competing) {
+        genu_buf_puts(b, "{\"competing\":\"death\",\"strata\":[");
+        for (size_t g = 0; g < r->competing->strata.n; g++) {
+            if (g)
+                genu_buf_putc(b, ',');
+            cuminc_curve_json(b, r->competing->strata.names[g], &r->competing->curves[g]);
+        }
+        genu_buf_puts(b, "],\"gray\":");
+        gray_json(b, &r->competing->gray);
+        genu_buf_putc(b, '}');
+    } else {
+        genu_buf_puts(b, "null");
+    }
     genu_buf_putc(b, '}');
 }
 
