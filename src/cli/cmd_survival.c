@@ -289,7 +289,9 @@ static int run_cox(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_
     } else {
         char date[GENU_DATE_STRLEN];
         genu_date_format(o->co.as_of, date);
-        genu_buf_printf(b, "event %s, as of %s\nCox model (Efron ties), clustered by patient: ",
+        genu_buf_printf(b,
+                        "event %s, as of %s\nCox model (Efron ties; robust standard errors "
+                        "clustered by patient)\n",
                         survival_event_name(o->event), date);
         cox_text(b, &r);
     }
