@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analysis/cox.h"
+#include "../arena_fixture.h"
 #include "analysis/stats.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) <= 1e-9 * fmax(1.0, fabs(b)))
@@ -180,29 +181,17 @@ static void constant_or_no_events_is_not_fitted(void **state)
     assert_int_equal(cox_fit(&in, a, &m, &err), GENU_EINVAL);
 }
 
-static int setup(void **state)
-{
-    gsl_set_error_handler_off();
-    *state = genu_arena_create();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cli/main.c does */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(untied_by_hand, setup, teardown),
-        cmocka_unit_test_setup_teardown(clusters_sum_the_residuals, setup, teardown),
-        cmocka_unit_test_setup_teardown(efron_ties_by_hand, setup, teardown),
-        cmocka_unit_test_setup_teardown(efron_robust_as_r, setup, teardown),
-        cmocka_unit_test_setup_teardown(collinear_is_not_fitted, setup, teardown),
-        cmocka_unit_test_setup_teardown(monotone_likelihood_is_not_fitted, setup, teardown),
-        cmocka_unit_test_setup_teardown(constant_or_no_events_is_not_fitted, setup, teardown),
+        T(untied_by_hand),
+        T(clusters_sum_the_residuals),
+        T(efron_ties_by_hand),
+        T(efron_robust_as_r),
+        T(collinear_is_not_fitted),
+        T(monotone_likelihood_is_not_fitted),
+        T(constant_or_no_events_is_not_fitted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

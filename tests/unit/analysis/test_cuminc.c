@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis/cuminc.h"
+#include "../arena_fixture.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) <= 1e-12)
 
@@ -108,26 +109,14 @@ static void bad_state_is_an_error(void **state)
     assert_non_null(strstr(err.msg, "row 2"));
 }
 
-static int setup(void **state)
-{
-    gsl_set_error_handler_off();
-    *state = genu_arena_create();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as cli/main.c does */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(aalen_johansen_by_hand, setup, teardown),
-        cmocka_unit_test_setup_teardown(ties_as_r, setup, teardown),
-        cmocka_unit_test_setup_teardown(gray_as_cmprsk, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_state_is_an_error, setup, teardown),
+        T(aalen_johansen_by_hand),
+        T(ties_as_r),
+        T(gray_as_cmprsk),
+        T(bad_state_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
