@@ -225,30 +225,16 @@ static void competing_text(genu_buf *b, const char *name, const cuminc_curve *k)
     genu_buf_putc(b, '\n');
 }
 
-static int run_competing(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
+static void competing_all_text(genu_buf *b, const durability_competing *r)
 {
-    const surv_opts *o = ctx;
-    durability_competing r;
-    if (durability_competing_run(c, o->event, o->co.by, a, &r, err))
-        return err->code;
-    if (o->json) {
-        report_json_competing(b, o->event, o->co.as_of, &r);
-    } else {
-        char date[GENU_DATE_STRLEN];
-        genu_date_format(o->co.as_of, date);
-        genu_buf_printf(b,
-                        "event %s, death as a competing event, as of %s\n"
-                        "cumulative incidence (Aalen-Johansen)\n\n",
-                        survival_event_name(o->event), date);
-        for (size_t g = 0; g < r.strata.n; g++)
-            competing_text(b, r.strata.names[g], &r.curves[g]);
-        if (r.gray.defined)
-            genu_buf_printf(b, "Gray's test: statistic %.4f on %d df, p = %.4g\n", r.gray.statistic,
-                            r.gray.df, r.gray.p);
-        else
-            genu_buf_puts(b, "Gray's test: not applicable (fewer than two strata)\n");
-    }
-    return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    genu_buf_puts(b, "cumulative incidence (Aalen-Johansen)\n\n");
+    for (size_t g = 0; g < r->strata.n; g++)
+        competing_text(b, r->strata.names[g], &r->curves[g]);
+    if (r->gray.defined)
+        genu_buf_printf(b, "Gray's test: statistic %.4f on %d df, p = %.4g\n", r->gray.statistic,
+                        r->gray.df, r->gray.p);
+    else
+        genu_buf_puts(b, "Gray's test: not applicable (fewer than two strata)\n");
 }
 
 static void cox_text(genu_buf *b, const durability_cox *r)
@@ -278,22 +264,31 @@ static void cox_text(genu_buf *b, const durability_cox *r)
                         m->ph[j].df, m->ph[j].p);
 }
 
-static int run_cox(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
+/* --cox or --competing: the model or the curves, as JSON or text. */
+static int run_more(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
 {
     const surv_opts *o = ctx;
-    durability_cox r;
-    if (durability_cox_run(c, o->event, &o->def, &o->covs, a, &r, err))
+    durability_competing k;
+    durability_cox x;
+    if (o->cox ? durability_cox_run(c, o->event, &o->def, &o->covs, a, &x, err)
+               : durability_competing_run(c, o->event, o->co.by, a, &k, err))
         return err->code;
-    if (o->json) {
-        report_json_cox(b, o->event, o->co.as_of, &r);
-    } else {
-        char date[GENU_DATE_STRLEN];
-        genu_date_format(o->co.as_of, date);
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(o->co.as_of, date);
+    if (o->json && o->cox) {
+        report_json_cox(b, o->event, o->co.as_of, &x);
+    } else if (o->json) {
+        report_json_competing(b, o->event, o->co.as_of, &k);
+    } else if (o->cox) {
         genu_buf_printf(b,
                         "event %s, as of %s\nCox model (Efron ties; robust standard errors "
                         "clustered by patient)\n",
                         survival_event_name(o->event), date);
-        cox_text(b, &r);
+        cox_text(b, &x);
+    } else {
+        genu_buf_printf(b, "event %s, death as a competing event, as of %s\n",
+                        survival_event_name(o->event), date);
+        competing_all_text(b, &k);
     }
     return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
 }
@@ -308,5 +303,5 @@ int cmd_survival(int argc, char **argv, const cli_env *env)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc;
-    return cohort_opts_run(env, &o.co, o.cox ? run_cox : o.competing ? run_competing : run, &o);
+    return cohort_opts_run(env, &o.co, o.cox || o.competing ? run_more : run, &o);
 }

@@ -709,31 +709,46 @@ static void km_curve(genu_buf *b, const plot *p, double tmax, const survival_cur
     genu_buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1.5\"/>", colour(g));
 }
 
-static void km_chart(genu_buf *b, const report *r, double tmax, double step)
+/* The time axis of a survival chart: ticks every step up to tmax, labelled. */
+static void time_axis(genu_buf *b, const plot *p, double tmax, double step)
 {
-    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
-    y_grid(b, &p, 0.25, true);
     for (double t = 0; t <= tmax + 1e-9; t += step) {
-        double x = p.x0 + (p.x1 - p.x0) * t / tmax;
+        double x = p->x0 + (p->x1 - p->x0) * t / tmax;
         genu_buf_printf(b,
                         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5c6670\"/>"
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                        x, p.y1, x, p.y1 + 5, x, p.y1 + 19);
+                        x, p->y1, x, p->y1 + 5, x, p->y1 + 19);
         time_label(b, t, step);
         genu_buf_puts(b, "</text>");
     }
     genu_buf_printf(b,
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time since the index "
                     "treatment</text>",
-                    (p.x0 + p.x1) / 2, p.y1 + 42);
+                    (p->x0 + p->x1) / 2, p->y1 + 42);
+}
+
+static void km_chart(genu_buf *b, const report *r, double tmax, double step)
+{
+    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
+    y_grid(b, &p, 0.25, true);
+    time_axis(b, &p, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++)
         km_curve(b, &p, tmax, &r->km[g], g);
     genu_buf_puts(b, "</svg>");
     legend(b, r, true);
     genu_buf_puts(b, "<figcaption>Share of knees not replaced; a step down is a replacement, a "
                      "tick is a knee censored at its last contact.</figcaption></figure>\n");
+}
+
+/* "<p>NAME: chi-square x on df degrees of freedom, p = y.</p>" */
+static void test_sentence(genu_buf *b, const char *name, double chisq, int df, double p)
+{
+    genu_buf_printf(b, "<p>%s: chi-square %.2f on %d degree%s of freedom, p %s", name, chisq, df,
+                    df == 1 ? "" : "s", p < 0.001 ? "" : "= ");
+    p_value(b, p);
+    genu_buf_puts(b, ".</p>\n");
 }
 
 /* The cumulative incidence of stratum g (solid) and 1 − Kaplan–Meier
@@ -789,15 +804,7 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
                      "<figure>");
     svg_open(b, 300, "cuminc-chart", "Cumulative incidence of replacement per stratum");
     y_grid(b, &p, p.vmax / 4, true);
-    for (double t = 0; t <= tmax + 1e-9; t += step) {
-        double x = p.x0 + (p.x1 - p.x0) * t / tmax;
-        genu_buf_printf(b,
-                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5c6670\"/>"
-                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                        x, p.y1, x, p.y1 + 5, x, p.y1 + 19);
-        time_label(b, t, step);
-        genu_buf_puts(b, "</text>");
-    }
+    time_axis(b, &p, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++)
         cuminc_curves(b, &p, tmax, r, g);
     genu_buf_puts(b, "</svg>");
@@ -825,13 +832,8 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
         genu_buf_puts(b, "</tr>");
     }
     close_table(b);
-    if (d->gray.defined) {
-        genu_buf_printf(b, "<p>Gray's test: chi-square %.2f on %d degree%s of freedom, p %s",
-                        d->gray.statistic, d->gray.df, d->gray.df == 1 ? "" : "s",
-                        d->gray.p < 0.001 ? "" : "= ");
-        p_value(b, d->gray.p);
-        genu_buf_puts(b, ".</p>\n");
-    }
+    if (d->gray.defined)
+        test_sentence(b, "Gray's test", d->gray.statistic, d->gray.df, d->gray.p);
 }
 
 static void survival_section(genu_buf *b, const report *r)
@@ -882,11 +884,7 @@ static void survival_section(genu_buf *b, const report *r)
     }
     close_table(b);
     if (r->logrank.defined) {
-        genu_buf_printf(b, "<p>Log-rank test: chi-square %.2f on %d degree%s of freedom, p %s",
-                        r->logrank.chisq, r->logrank.df, r->logrank.df == 1 ? "" : "s",
-                        r->logrank.p < 0.001 ? "" : "= ");
-        p_value(b, r->logrank.p);
-        genu_buf_puts(b, ".</p>\n");
+        test_sentence(b, "Log-rank test", r->logrank.chisq, r->logrank.df, r->logrank.p);
     } else {
         genu_buf_puts(b, "<p>Log-rank test: not defined (fewer than two strata with "
                          "expected replacements).</p>\n");

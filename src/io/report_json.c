@@ -208,17 +208,23 @@ void report_json_curve(genu_buf *b, const char *name, const survival_curve *k)
     genu_buf_puts(b, "]}");
 }
 
-void report_json_logrank(genu_buf *b, const survival_logrank *lr)
+/* A test: {"<stat>":x,"df":N,"p":x}, or null when it is not defined. */
+static void test_json(genu_buf *b, bool defined, const char *stat, double x, int df, double p)
 {
-    if (!lr->defined) {
+    if (!defined) {
         genu_buf_puts(b, "null");
         return;
     }
-    genu_buf_puts(b, "{\"chisq\":");
-    genu_buf_json_num(b, lr->chisq);
-    genu_buf_printf(b, ",\"df\":%d", lr->df);
-    num(b, "p", lr->p);
+    genu_buf_printf(b, "{\"%s\":", stat);
+    genu_buf_json_num(b, x);
+    genu_buf_printf(b, ",\"df\":%d", df);
+    num(b, "p", p);
     genu_buf_putc(b, '}');
+}
+
+void report_json_logrank(genu_buf *b, const survival_logrank *lr)
+{
+    test_json(b, lr->defined, "chisq", lr->chisq, lr->df, lr->p);
 }
 
 static void cuminc_curve_json(genu_buf *b, const char *name, const cuminc_curve *k)
@@ -242,15 +248,7 @@ static void cuminc_curve_json(genu_buf *b, const char *name, const cuminc_curve 
 
 static void gray_json(genu_buf *b, const cuminc_gray *g)
 {
-    if (!g->defined) {
-        genu_buf_puts(b, "null");
-        return;
-    }
-    genu_buf_puts(b, "{\"statistic\":");
-    genu_buf_json_num(b, g->statistic);
-    genu_buf_printf(b, ",\"df\":%d", g->df);
-    num(b, "p", g->p);
-    genu_buf_putc(b, '}');
+    test_json(b, g->defined, "statistic", g->statistic, g->df, g->p);
 }
 
 void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
