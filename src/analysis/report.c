@@ -2,6 +2,7 @@
  * so that the JSON and HTML renderings cannot disagree. */
 #include "analysis/report.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -241,6 +242,27 @@ static int survival(const cohort *c, report *r, genu_arena *a, genu_err *err)
     return survival_logrank_test(time, status, r->group, n, r->nstrata, a, &r->logrank, err);
 }
 
+/* When any knee's patient died: the cumulative incidence of replacement
+ * with death competing, beside 1 − Kaplan–Meier (docs/analysis.md). */
+static int competing(const cohort *c, report *r, genu_arena *a, genu_err *err)
+{
+    size_t i = 0;
+    while (i < c->nknee && c->knees[i].death == GENU_DATE_NONE)
+        i++;
+    r->competing = NULL;
+    if (i == c->nknee)
+        return GENU_OK;
+    durability_competing *d = genu_arena_calloc(a, 1, sizeof *d);
+    if (!d)
+        return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
+    int rc = durability_competing_run(c, SURVIVAL_REPLACEMENT, r->spec.by, a, d, err);
+    if (rc)
+        return rc;
+    assert(d->strata.n == r->nstrata); /* the same labels, sorted the same way */
+    r->competing = d;
+    return GENU_OK;
+}
+
 /* n × m × k elements of size sz, zeroed, or NULL on overflow or OOM. */
 static void *table(genu_arena *a, size_t n, size_t m, size_t k, size_t sz)
 {
@@ -311,7 +333,7 @@ int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *o
     finish_cells(&r);
     if (change_means(c, &r, &cv, a))
         return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
-    if ((rc = survival(c, &r, a, err)))
+    if ((rc = survival(c, &r, a, err)) || (rc = competing(c, &r, a, err)))
         return rc;
     *out = r;
     return GENU_OK;

@@ -16,6 +16,7 @@
 #include "analysis/cost.h"
 #include "analysis/responder.h"
 #include "analysis/stats.h"
+#include "analysis/durability.h"
 #include "analysis/survival.h"
 #include "analysis/timepoint.h"
 #include "core/arena.h"
@@ -79,6 +80,9 @@ typedef struct report {
     stats_mean *change;        /* [(m · ntp + t) · nstrata + g] */
     survival_curve *km;        /* [g], event replacement */
     survival_logrank logrank;
+    /* Replacement with death as a competing event, the same strata in the
+     * same order; NULL when no knee's patient died by as-of. */
+    durability_competing *competing;
 } report;
 
 /* Computes everything. GENU_ENOMEM when out of memory. */

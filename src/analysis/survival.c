@@ -432,4 +432,4 @@ int survival_request(const cohort *c, const analysis_request *q, genu_arena *a,
 
 /* What genu survival and GET /api/v1/survival accept beside as_of, unit and
  * the filters. */
-const request_use survival_use = {"survival", "event+ responder by mcid*"};
+const request_use survival_use = {"survival", "event+ responder by mcid* competing cox"};

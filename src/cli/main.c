@@ -1,4 +1,5 @@
 /* main: genu's entry point; global options, then one subcommand. */
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* GSL reports a singular matrix by its return value, never by aborting
+     * (analysis/cox.h): set once, before any thread starts. */
+    gsl_set_error_handler_off();
     cli_env env = {getenv("GENU_DB")};
     if (!env.db || !*env.db)
         env.db = "genu.db";

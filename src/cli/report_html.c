@@ -728,25 +728,31 @@ static void median_ci(genu_buf *b, const survival_curve *k)
         genu_buf_printf(b, " to %g", k->median_hi);
 }
 
-static void km_chart(genu_buf *b, const report *r, double tmax, double step)
+/* The time axis of a survival chart: ticks every step up to tmax, labelled. */
+static void time_axis(genu_buf *b, const plot *p, double tmax, double step)
 {
-    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
-    y_grid(b, &p, 0.25, true);
     for (double t = 0; t <= tmax + 1e-9; t += step) {
-        double x = p.x0 + (p.x1 - p.x0) * t / tmax;
+        double x = p->x0 + (p->x1 - p->x0) * t / tmax;
         genu_buf_printf(b,
                         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5c6670\"/>"
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                        x, p.y1, x, p.y1 + 5, x, p.y1 + 19);
+                        x, p->y1, x, p->y1 + 5, x, p->y1 + 19);
         time_label(b, t, step);
         genu_buf_puts(b, "</text>");
     }
     genu_buf_printf(b,
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time since the index "
                     "treatment</text>",
-                    (p.x0 + p.x1) / 2, p.y1 + 42);
+                    (p->x0 + p->x1) / 2, p->y1 + 42);
+}
+
+static void km_chart(genu_buf *b, const report *r, double tmax, double step)
+{
+    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
+    y_grid(b, &p, 0.25, true);
+    time_axis(b, &p, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++)
         km_curve(b, &p, tmax, &r->km[g], g);
     genu_buf_puts(b, "</svg>");
@@ -757,6 +763,100 @@ static void km_chart(genu_buf *b, const report *r, double tmax, double step)
                     "than %d knees remain at risk (the tables keep every row).</figcaption>"
                     "</figure>\n",
                     SURVIVAL_CHART_MIN_AT_RISK);
+}
+
+/* "<p>NAME: chi-square x on df degrees of freedom, p = y.</p>" */
+static void test_sentence(genu_buf *b, const char *name, double chisq, int df, double p)
+{
+    genu_buf_printf(b, "<p>%s: chi-square %.2f on %d degree%s of freedom, p %s", name, chisq, df,
+                    df == 1 ? "" : "s", p < 0.001 ? "" : "= ");
+    p_value(b, p);
+    genu_buf_puts(b, ".</p>\n");
+}
+
+/* The cumulative incidence of stratum g (solid) and 1 − Kaplan–Meier
+ * (thin, dotted) in its colour. */
+static void cuminc_curves(genu_buf *b, const plot *p, double tmax, const report *r, size_t g)
+{
+    const cuminc_curve *k = &r->competing->curves[g];
+    const survival_curve *km = &r->km[g];
+    double sx = (p->x1 - p->x0) / tmax;
+    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
+    for (size_t i = 0; i < k->nrow; i++)
+        genu_buf_printf(b, "H%.1fV%.1f", p->x0 + sx * k->rows[i].time, py(p, k->rows[i].cuminc));
+    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>", colour(g));
+    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
+    for (size_t i = 0; i < km->nrow; i++)
+        genu_buf_printf(b, "H%.1fV%.1f", p->x0 + sx * km->rows[i].time, py(p, 1.0 - km->rows[i].surv));
+    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>",
+                    colour(g));
+}
+
+/* The value of a step curve at t (the last row at or before t). */
+static double cuminc_at(const cuminc_curve *k, double t)
+{
+    double v = 0.0;
+    for (size_t i = 0; i < k->nrow && k->rows[i].time <= t + 1e-9; i++)
+        v = k->rows[i].cuminc;
+    return v;
+}
+
+static double km_at(const survival_curve *k, double t)
+{
+    double v = 1.0;
+    for (size_t i = 0; i < k->nrow && k->rows[i].time <= t + 1e-9; i++)
+        v = k->rows[i].surv;
+    return v;
+}
+
+/* When patients died: replacement with death as a competing risk. */
+static void competing_part(genu_buf *b, const report *r, double tmax, double step)
+{
+    const durability_competing *d = r->competing;
+    plot p = {56, CHART_W - 16, 12, 250, 0.0, 0.5};
+    double top = 0.0;
+    for (size_t g = 0; g < r->nstrata; g++)
+        if (r->km[g].nrow)
+            top = fmax(top, fmax(1.0 - r->km[g].rows[r->km[g].nrow - 1].surv,
+                                 d->curves[g].nrow ? d->curves[g].rows[d->curves[g].nrow - 1].cuminc : 0));
+    p.vmax = top > 0.5 ? 1.0 : top > 0.25 ? 0.5 : 0.25;
+    genu_buf_puts(b, "<h3>Death as a competing risk</h3>\n<p>Patients who die can no longer "
+                     "be replaced, so 1 &minus; Kaplan-Meier, which treats a death as if the knee "
+                     "might still be replaced, overstates the risk. The cumulative incidence "
+                     "(Aalen-Johansen) counts a death as the end of that knee's risk.</p>\n"
+                     "<figure>");
+    svg_open(b, 300, "cuminc-chart", "Cumulative incidence of replacement per stratum");
+    y_grid(b, &p, p.vmax / 4, true);
+    time_axis(b, &p, tmax, step);
+    for (size_t g = 0; g < r->nstrata; g++)
+        cuminc_curves(b, &p, tmax, r, g);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, false);
+    genu_buf_puts(b, "<figcaption>Share of knees replaced: cumulative incidence with death as a "
+                     "competing event (solid) and 1 &minus; Kaplan-Meier (dotted).</figcaption>"
+                     "</figure>\n");
+    open_table(b, "Cumulative incidence of replacement");
+    genu_buf_puts(b, "<caption>Cumulative incidence of replacement (1 &minus; Kaplan-Meier), "
+                     "%</caption><thead><tr><th scope=\"col\" class=\"l\">Stratum</th>"
+                     "<th scope=\"col\">Deaths first</th>");
+    for (double t = step; t <= tmax + 1e-9; t += step) {
+        genu_buf_puts(b, "<th scope=\"col\">");
+        time_label(b, t, step);
+        genu_buf_puts(b, "</th>");
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
+    for (size_t g = 0; g < r->nstrata; g++) {
+        genu_buf_puts(b, "<tr><th scope=\"row\">");
+        esc(b, r->strata[g]);
+        genu_buf_printf(b, "</th><td>%zu</td>", d->curves[g].competing);
+        for (double t = step; t <= tmax + 1e-9; t += step)
+            genu_buf_printf(b, "<td>%.1f (%.1f)</td>", 100 * cuminc_at(&d->curves[g], t),
+                            100 * (1.0 - km_at(&r->km[g], t)));
+        genu_buf_puts(b, "</tr>");
+    }
+    close_table(b);
+    if (d->gray.defined)
+        test_sentence(b, "Gray's test", d->gray.statistic, d->gray.df, d->gray.p);
 }
 
 static void survival_section(genu_buf *b, const report *r)
@@ -809,15 +909,13 @@ static void survival_section(genu_buf *b, const report *r)
     }
     close_table(b);
     if (r->logrank.defined) {
-        genu_buf_printf(b, "<p>Log-rank test: chi-square %.2f on %d degree%s of freedom, p %s",
-                        r->logrank.chisq, r->logrank.df, r->logrank.df == 1 ? "" : "s",
-                        r->logrank.p < 0.001 ? "" : "= ");
-        p_value(b, r->logrank.p);
-        genu_buf_puts(b, ".</p>\n");
+        test_sentence(b, "Log-rank test", r->logrank.chisq, r->logrank.df, r->logrank.p);
     } else {
         genu_buf_puts(b, "<p>Log-rank test: not defined (fewer than two strata with "
                          "expected replacements).</p>\n");
     }
+    if (r->competing && r->nstrata)
+        competing_part(b, r, tmax, step);
     genu_buf_puts(b, "</section>\n");
 }
 

@@ -10,6 +10,7 @@
 
 #include "analysis/claim.h"
 #include "analysis/compare.h"
+#include "analysis/durability.h"
 #include "analysis/cohort.h"
 #include "analysis/request.h"
 #include "analysis/report.h"
@@ -20,6 +21,14 @@
 #include "http/auth.h"
 #include "io/compare_json.h"
 #include "io/report_json.h"
+
+/* 400 for a request error, naming the key it starts with as the field. */
+static void bad_request(ctx *c, const genu_err *err)
+{
+    char key[40];
+    request_error_key(err->msg, key, sizeof key);
+    ctx_error(c, 400, "bad_request", *key ? key : NULL, "%s", err->msg);
+}
 
 /* The request u describes from the query: every argument through the one
  * parser the command line also calls (analysis/request.h). On failure the
@@ -44,9 +53,7 @@ static int request_of(ctx *c, const request_use *u, analysis_request *q)
         }
     }
     if (request_finish(q, u, &err)) {
-        char key[40];
-        request_error_key(err.msg, key, sizeof key);
-        ctx_error(c, 400, "bad_request", *key ? key : NULL, "%s", err.msg);
+        bad_request(c, &err);
         return -1;
     }
     return 0;
@@ -91,9 +98,7 @@ void analyses_compare(ctx *c)
     if (request_of(c, &compare_use, &q))
         return;
     if (compare_spec_of(&q, &spec, &err)) {
-        char key[40];
-        request_error_key(err.msg, key, sizeof key);
-        ctx_error(c, 400, "bad_request", *key ? key : NULL, "%s", err.msg);
+        bad_request(c, &err);
         return;
     }
     if (load_cohort(c, &q, &ds, &co))
@@ -113,20 +118,33 @@ void analyses_survival(ctx *c)
     cohort co;
     survival_result s;
     genu_err err = {0};
+    durability_kind kind;
+    covariate_list covs;
     if (request_of(c, &survival_use, &q))
         return;
-    if (survival_request_check(&q, &err)) {
-        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
+    if (durability_request(&q, &kind, &covs, &err)) {
+        bad_request(c, &err);
         return;
     }
     if (load_cohort(c, &q, &ds, &co))
         return;
-    if (survival_request(&co, &q, c->arena, &s, &err)) {
+    const responder_def *d = q.ndef ? &q.defs[0] : NULL;
+    durability_competing k;
+    durability_cox x;
+    int rc = kind == DURABILITY_COX         ? durability_cox_run(&co, q.event, d, &covs, c->arena, &x, &err)
+             : kind == DURABILITY_COMPETING ? durability_competing_run(&co, q.event, q.by, c->arena, &k, &err)
+                                            : survival_request(&co, &q, c->arena, &s, &err);
+    if (rc) {
         ctx_fail(c, &err);
         return;
     }
     ctx_json(c, 200);
-    report_json_survival(&c->out, &q, &s);
+    if (kind == DURABILITY_COX)
+        report_json_cox(&c->out, q.event, q.as_of, &x);
+    else if (kind == DURABILITY_COMPETING)
+        report_json_competing(&c->out, q.event, q.as_of, &k);
+    else
+        report_json_survival(&c->out, &q, &s);
 }
 
 void analyses_report(ctx *c)

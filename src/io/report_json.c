@@ -213,17 +213,123 @@ void report_json_curve(genu_buf *b, const char *name, const survival_curve *k)
     genu_buf_puts(b, "]}");
 }
 
-void report_json_logrank(genu_buf *b, const survival_logrank *lr)
+/* A test: {"<stat>":x,"df":N,"p":x}, or null when it is not defined. */
+static void test_json(genu_buf *b, bool defined, const char *stat, double x, int df, double p)
 {
-    if (!lr->defined) {
+    if (!defined) {
         genu_buf_puts(b, "null");
         return;
     }
-    genu_buf_puts(b, "{\"chisq\":");
-    genu_buf_json_num(b, lr->chisq);
-    genu_buf_printf(b, ",\"df\":%d", lr->df);
-    num(b, "p", lr->p);
+    genu_buf_printf(b, "{\"%s\":", stat);
+    genu_buf_json_num(b, x);
+    genu_buf_printf(b, ",\"df\":%d", df);
+    num(b, "p", p);
     genu_buf_putc(b, '}');
+}
+
+void report_json_logrank(genu_buf *b, const survival_logrank *lr)
+{
+    test_json(b, lr->defined, "chisq", lr->chisq, lr->df, lr->p);
+}
+
+static void cuminc_curve_json(genu_buf *b, const char *name, const cuminc_curve *k)
+{
+    genu_buf_puts(b, "{\"stratum\":");
+    genu_buf_json_str(b, name);
+    genu_buf_printf(b, ",\"n\":%zu,\"events\":%zu,\"competing_events\":%zu,\"curve\":[", k->n,
+                    k->events, k->competing);
+    for (size_t i = 0; i < k->nrow; i++) {
+        const cuminc_row *w = &k->rows[i];
+        genu_buf_puts(b, i ? ",{\"time\":" : "{\"time\":");
+        genu_buf_json_num(b, w->time);
+        genu_buf_printf(b, ",\"n_risk\":%zu,\"n_event\":%zu,\"n_competing\":%zu,\"n_censor\":%zu",
+                        w->n_risk, w->n_event, w->n_competing, w->n_censor);
+        num(b, "cuminc", w->cuminc);
+        num(b, "std_err", w->std_err);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "]}");
+}
+
+static void gray_json(genu_buf *b, const cuminc_gray *g)
+{
+    test_json(b, g->defined, "statistic", g->statistic, g->df, g->p);
+}
+
+void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
+                           const durability_competing *r)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(as_of, date);
+    genu_buf_printf(b, "{\"event\":\"%s\",\"competing\":\"death\",\"as_of\":\"%s\",\"strata\":[",
+                    survival_event_name(ev), date);
+    for (size_t g = 0; g < r->strata.n; g++) {
+        if (g)
+            genu_buf_putc(b, ',');
+        cuminc_curve_json(b, r->strata.names[g], &r->curves[g]);
+    }
+    genu_buf_puts(b, "],\"gray\":");
+    gray_json(b, &r->gray);
+    genu_buf_puts(b, "}\n");
+}
+
+static void cox_terms(genu_buf *b, const durability_cox *r)
+{
+    const cox_model *m = &r->model;
+    genu_buf_puts(b, ",\"terms\":[");
+    for (size_t j = 0; j < r->covs.n; j++) {
+        const cox_term *t = m->terms ? &m->terms[j] : NULL;
+        genu_buf_puts(b, j ? ",{\"term\":" : "{\"term\":");
+        genu_buf_json_str(b, covariate_name(r->covs.id[j]));
+        num(b, "coef", t ? t->coef : NAN);
+        num(b, "hazard_ratio", t ? t->hazard_ratio : NAN);
+        num(b, "std_err", t ? t->std_err : NAN);
+        num(b, "std_err_model", t ? t->std_err_model : NAN);
+        interval(b, "ci95", t ? t->lower : NAN, t ? t->upper : NAN);
+        num(b, "p", t ? t->p : NAN);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "],\"ph_test\":");
+    if (!m->ph) {
+        genu_buf_puts(b, "null");
+        return;
+    }
+    for (size_t j = 0; j <= r->covs.n; j++) {
+        const cox_test *t = &m->ph[j];
+        genu_buf_puts(b, j ? ",{\"term\":" : "[{\"term\":");
+        genu_buf_json_str(b, j < r->covs.n ? covariate_name(r->covs.id[j]) : "global");
+        num(b, "chisq", t->chisq);
+        genu_buf_printf(b, ",\"df\":%d", t->df);
+        num(b, "p", t->p);
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_putc(b, ']');
+}
+
+void report_json_cox(genu_buf *b, survival_event ev, genu_date as_of, const durability_cox *r)
+{
+    const cox_model *m = &r->model;
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(as_of, date);
+    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"cox\":{\"covariates\":[",
+                    survival_event_name(ev), date);
+    for (size_t j = 0; j < r->covs.n; j++) {
+        if (j)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, covariate_name(r->covs.id[j]));
+    }
+    genu_buf_printf(b, "],\"n\":%zu,\"excluded_missing\":%zu,\"events\":%zu,\"converged\":%s",
+                    m->n, r->excluded_missing, m->events, m->converged ? "true" : "false");
+    genu_buf_puts(b, ",\"loglik\":[");
+    genu_buf_json_num(b, m->loglik[0]);
+    genu_buf_putc(b, ',');
+    genu_buf_json_num(b, m->loglik[1]);
+    genu_buf_putc(b, ']');
+    cox_terms(b, r);
+    genu_buf_puts(b, ",\"notes\":[");
+    if (m->note)
+        genu_buf_json_str(b, m->note);
+    genu_buf_puts(b, "]}}\n");
 }
 
 static void survival(genu_buf *b, const report *r)
@@ -236,6 +342,20 @@ static void survival(genu_buf *b, const report *r)
     }
     genu_buf_puts(b, "],\"logrank\":");
     report_json_logrank(b, &r->logrank);
+    genu_buf_puts(b, ",\"cumulative_incidence\":");
+    if (r->competing) {
+        genu_buf_puts(b, "{\"competing\":\"death\",\"strata\":[");
+        for (size_t g = 0; g < r->competing->strata.n; g++) {
+            if (g)
+                genu_buf_putc(b, ',');
+            cuminc_curve_json(b, r->competing->strata.names[g], &r->competing->curves[g]);
+        }
+        genu_buf_puts(b, "],\"gray\":");
+        gray_json(b, &r->competing->gray);
+        genu_buf_putc(b, '}');
+    } else {
+        genu_buf_puts(b, "null");
+    }
     genu_buf_putc(b, '}');
 }
 

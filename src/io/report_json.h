@@ -7,6 +7,7 @@
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
 #include "analysis/cost.h"
+#include "analysis/durability.h"
 #include "analysis/report.h"
 #include "analysis/survival.h"
 #include "core/buf.h"
@@ -35,6 +36,21 @@ void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answe
 
 /* genu survival's JSON (docs/analysis.md), one line with a newline. */
 void report_json_survival(genu_buf *b, const analysis_request *q, const survival_result *s);
+
+/* `genu survival --competing death` (one line, trailing newline):
+ * {"event","competing":"death","as_of","strata":[{"stratum","n","events",
+ * "competing_events","curve":[{"time","n_risk","n_event","n_competing",
+ * "n_censor","cuminc","std_err"},…]},…],"gray":{"statistic","df","p"}|null} */
+void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
+                           const durability_competing *r);
+
+/* `genu survival --cox` (one line, trailing newline): {"event","as_of",
+ * "cox":{"covariates":[…],"n","excluded_missing","events","converged",
+ * "loglik":[null model, fitted],"terms":[{"term","coef","hazard_ratio",
+ * "std_err","std_err_model","ci95","p"},…],"ph_test":[{"term","chisq","df",
+ * "p"},…,{"term":"global",…}]|null,"notes":[…]}}. Not converged: loglik's
+ * second value, every term's numbers and ph_test are null. */
+void report_json_cox(genu_buf *b, survival_event ev, genu_date as_of, const durability_cox *r);
 
 /* The whole report, one line with a trailing newline. Errors show as b->oom. */
 void report_json_write(genu_buf *b, const report *r, const cohort_filter *f);

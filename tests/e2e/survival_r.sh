@@ -17,7 +17,9 @@ AS_OF=2024-06-30
 
 for seed in 7 11 23; do
 python3 - "$tmp" "$seed" "$AS_OF" <<'PY'
-import json, random, sys, datetime as dt
+import json, os, random, sys, datetime as dt
+sys.path.insert(0, os.path.join(os.environ["GENU_SRC"], "tests/e2e"))
+from records import write_registry
 tmp, seed, as_of = sys.argv[1], int(sys.argv[2]), dt.date.fromisoformat(sys.argv[3])
 rng = random.Random(seed)
 base = dt.date(2020, 1, 1)
@@ -90,18 +92,7 @@ for p in range(40):
     else:
         recs.append({"type": "response", "patient": pid, "knee": "right", "date": d(t),
                      "instrument": "nprs", "items": {"intensity": 5}})
-# the same content twice would be one record (ids derive from content)
-seen, uniq = set(), []
-for r in recs:
-    key = json.dumps(r, sort_keys=True)
-    if key not in seen:
-        seen.add(key)
-        uniq.append(r)
-recs = uniq
-rng.shuffle(recs)
-with open(tmp + "/reg.jsonl", "w") as f:
-    for r in recs:
-        f.write(json.dumps(r) + "\n")
+recs = write_registry(tmp + "/reg.jsonl", recs, rng)
 
 # Independent derivation of (time, status, stratum) per knee (docs/design.md,
 # Analyses "Durability").
@@ -170,24 +161,16 @@ cat("logrank", f(sd$chisq), df, f(pchisq(sd$chisq, df, lower.tail = FALSE)), "\n
 RS
 
 python3 - "$tmp/genu.json" "$tmp/r.txt" "$seed --by $by" <<'PY'
-import json, sys
+import json, os, sys
+sys.path.insert(0, os.path.join(os.environ["GENU_SRC"], "tests/e2e"))
+from records import Agreement
 g = json.load(open(sys.argv[1]))
 lines = [l.split() for l in open(sys.argv[2])]
 seed = sys.argv[3]
 def num(s): return None if s == "null" else float(s)
-worst = 0.0
-fails = []
+ag = Agreement(1e-9)
+same, fails = ag.same, ag.fails
 medians = []
-def same(what, a, b):
-    global worst
-    if a is None or b is None:
-        if a is not None or b is not None:
-            fails.append("%s: genu %r, R %r" % (what, a, b))
-        return
-    diff = abs(a - b)
-    worst = max(worst, diff)
-    if diff > 1e-9:
-        fails.append("%s: genu %r, R %r" % (what, a, b))
 strata = {s["stratum"]: s for s in g["strata"]}
 rstrata = [l for l in lines if l[0] == "stratum"]
 if sorted(strata) != [l[1] for l in rstrata] or [s["stratum"] for s in g["strata"]] != [l[1] for l in rstrata]:
@@ -218,11 +201,9 @@ same("logrank chisq", g["logrank"]["chisq"], num(lr[1]))
 same("logrank df", g["logrank"]["df"], int(lr[2]))
 same("logrank p", g["logrank"]["p"], num(lr[3]))
 nrows = sum(len(s["curve"]) for s in g["strata"])
-if fails:
-    print("seed %s: FAIL\n  " % seed + "\n  ".join(fails[:20]))
-    sys.exit(1)
+ag.done("seed %s" % seed)
 print("seed %s: %d strata, %d curve rows agree with R; max abs difference %.3g; medians (LCL, UCL) %s"
-      % (seed, len(strata), nrows, worst, " ".join("%s (%s, %s)" % m for m in medians)))
+      % (seed, len(strata), nrows, ag.worst, " ".join("%s (%s, %s)" % m for m in medians)))
 PY
 done
 done

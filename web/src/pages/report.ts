@@ -65,6 +65,32 @@ export async function reportPage(main: HTMLElement): Promise<void> {
   km.appendChild(h("p", {}, sv.strata.map((s: any) => `${s.stratum}: ${s.events} replacements in ${s.n} knees, median ${years(s.median)} (95% CI ${years(s.median_ci95?.[0] ?? null)} to ${years(s.median_ci95?.[1] ?? null)})`).join("; ") +
     (sv.logrank ? `. Log-rank χ² = ${fmt(sv.logrank.chisq, 2)}, df ${sv.logrank.df}, p ${pval(sv.logrank.p)}.` : ".")));
   kmChart(km, sv.strata, "Kaplan–Meier: free of knee replacement");
+  if (sv.cumulative_incidence) cumincTable(km, sv);
+}
+
+/* When patients died: the cumulative incidence of replacement with death as
+ * a competing event beside 1 − Kaplan–Meier, at yearly marks. */
+function cumincTable(host: HTMLElement, sv: any): void {
+  const ci = sv.cumulative_incidence;
+  const at = (rows: any[], t: number, key: string, start: number) => {
+    let v = start;
+    for (const p of rows) if (p.time <= t) v = p[key];
+    return v;
+  };
+  const maxT = Math.max(0, ...ci.strata.flatMap((s: any) => s.curve.map((p: any) => p.time)));
+  const years: number[] = [];
+  for (let y = 1; y * 365.25 <= maxT; y++) years.push(y);
+  host.appendChild(h("h3", {}, "Death as a competing risk"));
+  host.appendChild(h("p", {}, "1 − Kaplan–Meier treats a knee whose patient died as if it might still be replaced; the cumulative incidence (Aalen–Johansen) counts the death as the end of its risk." +
+    (ci.gray ? ` Gray's test χ² = ${fmt(ci.gray.statistic, 2)}, df ${ci.gray.df}, p ${pval(ci.gray.p)}.` : "")));
+  host.appendChild(h("table", { class: "cuminc" },
+    h("caption", {}, "Replaced by year: cumulative incidence (1 − Kaplan–Meier)"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Stratum"), h("th", { scope: "col" }, "Deaths first"), years.map((y) => h("th", { scope: "col" }, `${y} y`)))),
+    h("tbody", {}, ci.strata.map((s: any) => {
+      const km = sv.strata.find((k: any) => k.stratum === s.stratum);
+      return h("tr", {}, h("th", { scope: "row" }, s.stratum), h("td", {}, String(s.competing_events)),
+        years.map((y) => h("td", {}, `${pct(at(s.curve, y * 365.25, "cuminc", 0), 1)} (${km ? pct(1 - at(km.curve, y * 365.25, "surv", 1), 1) : "–"})`)));
+    }))));
 }
 
 function years(d: number | null): string {
