@@ -28,6 +28,10 @@ same "survival by kl" /api/v1/survival survival --event replacement --by kl --as
   "event=replacement&by=kl&as_of=$D"
 same "survival: loss of response" /api/v1/survival survival --event loss_of_response --responder 'improvement_pct:nprs.intensity>=30' --age 50-70 --as-of $D -- \
   "event=loss_of_response&responder=improvement_pct:nprs.intensity%3E%3D30&age=50-70&as_of=$D"
+same "survival: death competing, by kl" /api/v1/survival survival --event replacement --competing death --by kl --as-of $D -- \
+  "event=replacement&competing=death&by=kl&as_of=$D"
+same "survival: a Cox model" /api/v1/survival survival --event replacement --cox whole_knee,kl,age --as-of $D -- \
+  "event=replacement&cox=whole_knee,kl,age&as_of=$D"
 same "compare, adjusted" /api/v1/compare compare --responder 'improvement_pct:nprs.intensity>=50' --at 12m --exposure whole_knee --adjust age,female,kl --as-of $D -- \
   "responder=improvement_pct:nprs.intensity%3E%3D50&at=12m&exposure=whole_knee&adjust=age,female,kl&as_of=$D"
 same "report by sites with its own definitions" /api/v1/report report --by sites --responder 'change:nprs.intensity>=2' --at 6m --at 12m --as-of $D -- \
@@ -49,6 +53,8 @@ bad "an unknown measure" /api/v1/claim "responder=improvement_pct:koos.foo%3E%3D
   claim --responder 'improvement_pct:koos.foo>=50' --at 3m --expect 0.5
 bad "an unknown covariate" /api/v1/compare "responder=mcid:nprs.intensity&at=12m&exposure=whole_knee&adjust=height" adjust \
   compare --responder mcid:nprs.intensity --at 12m --exposure whole_knee --adjust height
+bad "a Cox model by strata" /api/v1/survival "event=replacement&cox=age&by=kl" cox \
+  survival --event replacement --cox age --by kl
 bad "a rate above 1" /api/v1/claim "responder=mcid:nprs.intensity&at=3m&expect=7" expect \
   claim --responder mcid:nprs.intensity --at 3m --expect 7
 finish
