@@ -21,7 +21,7 @@ import json,sys
 def sup(v,k=None):
     if isinstance(v,dict): return {a:sup(b,a) for a,b in v.items()}
     if isinstance(v,list): return [sup(x) for x in v]
-    keys={"entered","eligible","converted","not_evaluable","missing","analysed","responders","n","events","n_risk","n_event","n_censor","knees","patients","count","excluded"}
+    keys={"entered","eligible","converted","not_evaluable","missing","analysed","responders","n","events","n_risk","n_event","n_censor","knees","patients","count","excluded","competing_events","n_competing","excluded_missing"}
     if k in keys and isinstance(v,int) and not isinstance(v,bool) and 1<=v<=4: return "< 5"
     return v
 sys.exit(0 if json.load(open(sys.argv[1]))==sup(json.load(open(sys.argv[2]))) else 1)' "$T/body" cli-report.json
