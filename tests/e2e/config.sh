@@ -40,4 +40,19 @@ check "  without printing the secret" sh -c "! grep -q smtp-secret-4471 '$T/err'
 chmod 640 smtp.pw
 expect_status 0 "a secret file of its owner and group is read" "$GENU" --config sec.conf status
 check "  and its secret not printed" sh -c "! grep -q smtp-secret-4471 '$T/err' '$T/out'"
+
+# ---- the database password from db_password_file (PostgreSQL; the private
+# server's role genu_pw must give its password, "right")
+url=$(_lib_pg_url)
+"$GENU_SRC/scripts/pg-test.sh" psql "$T/pg" -d postgres -q -c "CREATE DATABASE pwtest OWNER genu_pw" >/dev/null
+host=${url#*host=}; host=${host%%&*}
+echo right >pg.pw
+chmod 600 pg.pw
+printf 'db = postgresql://genu_pw@/pwtest?host=%s\ndb_password_file = %s/pg.pw\n' "$host" "$T" >pg.conf
+expect_status 0 "db_password_file gives PostgreSQL its password" "$GENU" --config pg.conf init
+check "  and the password is printed nowhere" sh -c "! grep -qw right '$T/out' '$T/err'"
+printf 'db = postgresql://genu_pw@/pwtest?host=%s\n' "$host" >nopw.conf
+expect_status 3 "  (without it the server refuses genu_pw)" env -u PGPASSWORD "$GENU" --config nopw.conf status
+echo wrong >pg.pw
+expect_status 0 "PGPASSWORD in the environment overrides the file" env PGPASSWORD=right "$GENU" --config pg.conf status
 finish
