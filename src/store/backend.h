@@ -83,6 +83,12 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
  * so the older `bool create` callers keep their meaning. */
 enum { STORE_MODE_OPEN = 0, STORE_MODE_CREATE = 1, STORE_MODE_MIGRATE = 2 };
 
+/* Whether a registry of schema version v (0: none) may be opened for mode
+ * by a genu whose migrations make version latest: GENU_OK, else
+ * GENU_ENOTFOUND (no registry) or GENU_ENOTSUP (newer; older outside
+ * MIGRATE) with the message. Both backends' rule (store.c). */
+int store_check_version(int v, int latest, int mode, genu_err *err);
+
 /* Fault injection for the tests only: when the environment variable
  * GENU_TEST_FAIL_MIGRATION is set, a migration run fails after applying
  * its migrations, before it commits (tests/e2e/upgrade.sh). */

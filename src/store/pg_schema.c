@@ -116,23 +116,6 @@ int store_pg_schema_latest(void)
     return NMIGRATIONS;
 }
 
-/* The version this genu accepts for mode, GENU_OK when v is one. */
-static int check_version(int v, int mode, genu_err *err)
-{
-    if (v == 0 && mode != STORE_MODE_CREATE)
-        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
-    if (v > NMIGRATIONS)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is newer than this genu (%d)", v,
-                         NMIGRATIONS);
-    if (v > 0 && v < NMIGRATIONS && mode != STORE_MODE_MIGRATE)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is older than this genu (%d): back it up "
-                         "and run genu migrate (docs/operations.md, Upgrade)",
-                         v, NMIGRATIONS);
-    return GENU_OK;
-}
-
 /* Applies every pending migration in one transaction under the writers'
  * lock (another process may have done some first: the version is read
  * again under the lock), so a failure leaves the database as it was. */
@@ -147,7 +130,7 @@ static int migrate_all(pg_store *s, int mode, genu_err *err)
     if (!rc)
         rc = read_version(s, &now, err);
     if (!rc)
-        rc = check_version(now, mode, err);
+        rc = store_check_version(now, NMIGRATIONS, mode, err);
     for (int v = now; !rc && v < NMIGRATIONS; v++) {
         pg_params p = {0};
         pg_p_int(&p, v + 1);
@@ -177,7 +160,7 @@ int pg_migrate(pg_store *s, int mode, int *from, genu_err *err)
         return err->code;
     if (from)
         *from = v;
-    if (check_version(v, mode, err))
+    if (store_check_version(v, NMIGRATIONS, mode, err))
         return err->code;
     if (v < NMIGRATIONS && migrate_all(s, mode, err))
         return err->code;

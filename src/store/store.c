@@ -37,6 +37,21 @@ int store_migrate(const char *url, const char *backup, int *from, int *to, genu_
     return GENU_OK;
 }
 
+int store_check_version(int v, int latest, int mode, genu_err *err)
+{
+    if (v == 0 && mode != STORE_MODE_CREATE)
+        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
+    if (v > latest)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "registry schema version %d is newer than this genu (%d)", v, latest);
+    if (v > 0 && v < latest && mode != STORE_MODE_MIGRATE)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "registry schema version %d is older than this genu (%d): back it up "
+                         "and run genu migrate (docs/operations.md, Upgrade)",
+                         v, latest);
+    return GENU_OK;
+}
+
 int store_schema_latest(void)
 {
     return store_sqlite_schema_latest();

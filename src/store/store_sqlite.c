@@ -171,17 +171,8 @@ static int migrate(sq_store *s, int mode, int *from, genu_err *err)
         return GENU_EIO;
     if (from)
         *from = v;
-    if (v == 0 && mode != STORE_MODE_CREATE)
-        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
-    if (v > NMIGRATIONS)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is newer than this genu (%d)", v,
-                         NMIGRATIONS);
-    if (v > 0 && v < NMIGRATIONS && mode != STORE_MODE_MIGRATE)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is older than this genu (%d): back it up "
-                         "and run genu migrate (docs/operations.md, Upgrade)",
-                         v, NMIGRATIONS);
+    if (store_check_version(v, NMIGRATIONS, mode, err))
+        return err->code;
     if (v == NMIGRATIONS) {
         s->version = v;
         return GENU_OK;
