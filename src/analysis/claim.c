@@ -81,3 +81,21 @@ const char *claim_verdict_name(claim_verdict v)
         return "insufficient";
     }
 }
+
+int claim_answer_of(const cohort *c, const analysis_request *q, genu_arena *a, claim_answer *out,
+                    genu_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!q->ndef || !q->nat || isnan(q->expect))
+        return GENU_FAIL(err, GENU_EINVAL, "claim: a responder, a timepoint and a rate");
+    if (q->cost && cost_count(c, &q->defs[0], &q->at[0], NULL, a, &out->cost, err))
+        return err->code;
+    claim_count(c, &q->defs[0], &q->at[0], NULL, &out->counts);
+    claim_rates_of(&out->counts, &out->rates);
+    out->verdict = claim_judge(&out->counts, &out->rates, q->expect);
+    return GENU_OK;
+}
+
+/* What genu claim and GET /api/v1/claim accept beside as_of, unit and the
+ * filters. */
+const request_use claim_use = {"claim", "responder+ at+ expect+ mcid* cost!"};

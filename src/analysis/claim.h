@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #include "analysis/cohort.h"
+#include "analysis/cost.h"
+#include "analysis/request.h"
 #include "analysis/responder.h"
 #include "analysis/timepoint.h"
 
@@ -44,5 +46,20 @@ void claim_rates_of(const claim_counts *c, claim_rates *out);
 /* The verdict for a claimed rate in [0, 1]. */
 claim_verdict claim_judge(const claim_counts *c, const claim_rates *r, double expect);
 const char *claim_verdict_name(claim_verdict v); /* "supported", ... (static) */
+
+/* A claim audit as genu claim and the API answer it: the request's first
+ * responder definition at its first timepoint against its expected rate;
+ * cost per responder too when the request asks for it. */
+typedef struct claim_answer {
+    claim_counts counts;
+    claim_rates rates;
+    claim_verdict verdict;
+    cost_tally cost; /* set when q->cost */
+} claim_answer;
+int claim_answer_of(const cohort *c, const analysis_request *q, genu_arena *a, claim_answer *out,
+                    genu_err *err);
+
+/* The keys of this analysis in a request (analysis/request.h). */
+extern const request_use claim_use;
 
 #endif

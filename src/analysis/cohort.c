@@ -26,12 +26,21 @@ void cohort_filter_init(cohort_filter *f)
     f->kind = f->sites = -1;
 }
 
+const char *cohort_filter_name(const char *name)
+{
+    for (size_t i = 0; i < NFILTERS; i++) {
+        const char *f = filter_names[i], *p = name;
+        while (*f && (*p == *f || (*p == '_' && *f == '-')))
+            f++, p++;
+        if (!*f && !*p)
+            return filter_names[i];
+    }
+    return NULL;
+}
+
 bool cohort_filter_known(const char *name)
 {
-    for (size_t i = 0; i < NFILTERS; i++)
-        if (strcmp(name, filter_names[i]) == 0)
-            return true;
-    return false;
+    return cohort_filter_name(name) != NULL;
 }
 
 /* A decimal integer in [lo, hi] made of s[0..n), digits only. */
@@ -71,12 +80,12 @@ static int parse_kinds(const char *s, uint32_t *out, genu_err *err)
         char name[64];
         if (n == 0 || n >= sizeof name)
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--index-kinds: expected a comma-separated list of treatment kinds");
+                             "index-kinds: expected a comma-separated list of treatment kinds");
         memcpy(name, p, n);
         name[n] = '\0';
         int k = vocab_kind_find(name);
         if (k < 0)
-            return GENU_FAIL(err, GENU_EINVAL, "--index-kinds: unknown treatment kind \"%s\" (%s)",
+            return GENU_FAIL(err, GENU_EINVAL, "index-kinds: unknown treatment kind \"%s\" (%s)",
                              name, vocab_list_kinds());
         mask |= 1u << k;
         if (!comma)
@@ -91,33 +100,33 @@ static int set_value(cohort_filter *f, const char *name, const char *v, genu_err
 {
     if (strcmp(name, "site") == 0) {
         if (!*v)
-            return GENU_FAIL(err, GENU_EINVAL, "--site: expected a site name");
+            return GENU_FAIL(err, GENU_EINVAL, "site: expected a site name");
         f->site = v;
     } else if (strcmp(name, "sex") == 0) {
         if ((f->sex = vocab_sex(v)) < 0)
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--sex: expected male, female, other or unknown, not \"%s\"", v);
+                             "sex: expected male, female, other or unknown, not \"%s\"", v);
     } else if (strcmp(name, "age") == 0) {
         if (!parse_range(v, 0, 200, &f->age_lo, &f->age_hi))
-            return GENU_FAIL(err, GENU_EINVAL, "--age: expected an age range like 50-70, not \"%s\"",
+            return GENU_FAIL(err, GENU_EINVAL, "age: expected an age range like 50-70, not \"%s\"",
                              v);
     } else if (strcmp(name, "condition") == 0) {
         if ((f->condition = vocab_condition(v)) < 0)
-            return GENU_FAIL(err, GENU_EINVAL, "--condition: unknown condition \"%s\" (%s)", v,
+            return GENU_FAIL(err, GENU_EINVAL, "condition: unknown condition \"%s\" (%s)", v,
                              vocab_list_conditions());
     } else if (strcmp(name, "kl") == 0) {
         if (!parse_range(v, 0, 4, &f->kl_lo, &f->kl_hi))
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--kl: expected a Kellgren-Lawrence range like 0-2 (grades 0..4), "
+                             "kl: expected a Kellgren-Lawrence range like 0-2 (grades 0..4), "
                              "not \"%s\"",
                              v);
     } else if (strcmp(name, "kind") == 0) {
         if ((f->kind = vocab_kind_find(v)) < 0)
-            return GENU_FAIL(err, GENU_EINVAL, "--kind: unknown treatment kind \"%s\" (%s)", v,
+            return GENU_FAIL(err, GENU_EINVAL, "kind: unknown treatment kind \"%s\" (%s)", v,
                              vocab_list_kinds());
     } else if (strcmp(name, "protocol") == 0) {
         if (!*v)
-            return GENU_FAIL(err, GENU_EINVAL, "--protocol: expected a protocol name");
+            return GENU_FAIL(err, GENU_EINVAL, "protocol: expected a protocol name");
         f->protocol = v;
     } else if (strcmp(name, "sites") == 0) {
         if (strcmp(v, "whole_knee") == 0)
@@ -126,15 +135,15 @@ static int set_value(cohort_filter *f, const char *name, const char *v, genu_err
             f->sites = VOCAB_SITES_IA_ONLY;
         else
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--sites: expected whole_knee or intra_articular_only, not \"%s\"", v);
+                             "sites: expected whole_knee or intra_articular_only, not \"%s\"", v);
     } else if (strcmp(name, "index-year") == 0) {
         if (strlen(v) != 4 || !parse_int(v, 4, 1000, 9999, &f->index_year))
-            return GENU_FAIL(err, GENU_EINVAL, "--index-year: expected a year like 2019, not \"%s\"",
+            return GENU_FAIL(err, GENU_EINVAL, "index-year: expected a year like 2019, not \"%s\"",
                              v);
     } else if (strcmp(name, "index-kinds") == 0) {
         return parse_kinds(v, &f->index_kinds, err);
     } else {
-        return GENU_FAIL(err, GENU_EINVAL, "--%s: not a cohort filter", name);
+        return GENU_FAIL(err, GENU_EINVAL, "%s: not a cohort filter", name);
     }
     return GENU_OK;
 }
@@ -166,7 +175,7 @@ int cohort_unit_parse(const char *s, cohort_unit *out, genu_err *err)
     else if (strcmp(s, "patient") == 0)
         *out = COHORT_UNIT_PATIENT;
     else
-        return GENU_FAIL(err, GENU_EINVAL, "--unit: expected knee or patient, not \"%s\"", s);
+        return GENU_FAIL(err, GENU_EINVAL, "unit: expected knee or patient, not \"%s\"", s);
     return GENU_OK;
 }
 
@@ -182,7 +191,7 @@ int cohort_by_parse(const char *s, cohort_by *out, genu_err *err)
         }
     }
     return GENU_FAIL(err, GENU_EINVAL,
-                     "--by: expected kl, sites, kind, protocol, sex, site or age_band, not \"%s\"",
+                     "by: expected kl, sites, kind, protocol, sex, site or age_band, not \"%s\"",
                      s);
 }
 
@@ -290,8 +299,19 @@ static bool find_index(const cohort *c, size_t pat, genu_knee knee, uint32_t ind
     k->knee = knee;
     k->index = tr[first].date;
     k->replaced = k->surgery = GENU_DATE_NONE;
-    const char *protos[64];
-    size_t nproto = 0;
+    /* the index day's protocols: on the stack, or in the arena when a day
+     * holds more treatments than that (never dropped) */
+    const char *stack[64], **protos = stack;
+    size_t nproto = 0, room = 64;
+    for (size_t i = lo; i < hi; i++)
+        nproto += tr[i].knee == knee && tr[i].date == k->index;
+    if (nproto > room && (protos = genu_arena_calloc(a, nproto, sizeof *protos)))
+        room = nproto;
+    if (!protos) {
+        protos = stack; /* out of memory: the arena fails the build soon after */
+        room = 0;
+    }
+    nproto = 0;
     for (size_t i = lo; i < hi; i++) {
         const genu_record *r = &tr[i];
         if (r->knee != knee)
@@ -300,7 +320,7 @@ static bool find_index(const cohort *c, size_t pat, genu_knee knee, uint32_t ind
         if (r->date == k->index) {
             k->index_kinds |= 1u << r->u.treatment.kind;
             k->sites |= r->u.treatment.sites;
-            if (r->u.treatment.protocol && nproto < 64)
+            if (r->u.treatment.protocol && nproto < room)
                 protos[nproto++] = r->u.treatment.protocol;
         } else if (r->date > k->index) {
             if ((flags & VOCAB_REPLACEMENT) && k->replaced == GENU_DATE_NONE)
@@ -330,10 +350,16 @@ static void knee_facts(const cohort *c, cohort_knee *k)
             k->kl = r->u.diagnosis.kl_grade;
         kl_date = r->date;
     }
-    /* last contact: the latest dated record of the knee or the patient */
+    /* the patient's death (at most one), when visible at as-of */
+    k->death = GENU_DATE_NONE;
+    if (c->hi[GENU_REC_DEATH][k->pat] > c->lo[GENU_REC_DEATH][k->pat])
+        k->death = c->ds->recs[GENU_REC_DEATH][c->lo[GENU_REC_DEATH][k->pat]].date;
+    /* last contact: the latest dated record of the knee or the patient; a
+     * follow-up message is not contact (nobody answered it), a death is the
+     * last (nothing after it is recorded, docs/format.md) */
     k->last_contact = k->index;
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
-        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY || t == GENU_REC_MESSAGE)
             continue;
         const genu_record *r = c->ds->recs[t];
         for (size_t i = c->hi[t][k->pat]; i > c->lo[t][k->pat]; i--) {
@@ -831,4 +857,33 @@ const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const c
         }
     }
     return best;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int cohort_strata_of(const cohort *c, cohort_by by, genu_arena *a, cohort_strata *s,
+                     genu_err *err)
+{
+    size_t n = c->nknee;
+    const char **label = genu_arena_calloc(a, n + 1, sizeof *label);
+    s->names = genu_arena_calloc(a, n + 1, sizeof *s->names);
+    s->group = genu_arena_calloc(a, n + 1, sizeof *s->group);
+    if (!label || !s->names || !s->group)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory grouping knees");
+    for (size_t i = 0; i < n; i++)
+        if (!(s->names[i] = label[i] = cohort_stratum(c, &c->knees[i], by, a)))
+            return GENU_FAIL(err, GENU_ENOMEM, "out of memory grouping knees");
+    qsort(s->names, n, sizeof *s->names, cmp_name);
+    s->n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->n == 0 || strcmp(s->names[i], s->names[s->n - 1]) != 0)
+            s->names[s->n++] = s->names[i];
+    for (size_t i = 0; i < n; i++) {
+        const char **hit = bsearch(&label[i], s->names, s->n, sizeof *s->names, cmp_name);
+        s->group[i] = (size_t)(hit - s->names);
+    }
+    return GENU_OK;
 }

@@ -43,13 +43,16 @@ typedef struct cohort_filter {
 void cohort_filter_init(cohort_filter *f);
 /* True when name ("kl", without dashes) is a cohort filter option. */
 bool cohort_filter_known(const char *name);
+/* The filter's own (static) name for name, which may write '_' for '-'
+ * ("index_kinds" is "index-kinds"); NULL when not a filter. */
+const char *cohort_filter_name(const char *name);
 /* Sets filter `name` (without dashes) from its text. A repeated filter
- * replaces the earlier value. GENU_EINVAL "--kl: expected ..." on a bad
+ * replaces the earlier value. GENU_EINVAL "kl: expected ..." on a bad
  * value or an unknown name. */
 int cohort_filter_set(cohort_filter *f, const char *name, const char *value, genu_err *err);
 
 typedef enum { COHORT_UNIT_KNEE = 0, COHORT_UNIT_PATIENT } cohort_unit;
-/* "knee" or "patient"; GENU_EINVAL "--unit: expected knee or patient". */
+/* "knee" or "patient"; GENU_EINVAL "unit: expected knee or patient". */
 int cohort_unit_parse(const char *s, cohort_unit *out, genu_err *err);
 
 typedef enum {
@@ -62,7 +65,7 @@ typedef enum {
     COHORT_BY_SITE,
     COHORT_BY_AGE_BAND
 } cohort_by;
-/* kl, sites, kind, protocol, sex, site, age_band; GENU_EINVAL "--by: ...". */
+/* kl, sites, kind, protocol, sex, site, age_band; GENU_EINVAL "by: ...". */
 int cohort_by_parse(const char *s, cohort_by *out, genu_err *err);
 /* "kl", ...; NULL for COHORT_BY_NONE. Static. */
 const char *cohort_by_name(cohort_by by);
@@ -80,6 +83,7 @@ typedef struct cohort_knee {
     genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
     genu_date surgery;     /* first surgery of any kind after index, or NONE */
     genu_date last_contact;/* latest record of the knee or patient (on or before as-of) */
+    genu_date death;       /* the patient's death (on or before as-of), or NONE */
 } cohort_knee;
 
 typedef struct cohort {
@@ -131,6 +135,17 @@ const genu_record *cohort_nearest(const cohort *c, const cohort_knee *k, const c
  * ask for the same measures many times (a report: definitions × timepoints
  * × knees) build it once. */
 typedef struct cohort_mindex cohort_mindex;
+
+/* The cohort's knees grouped by a stratum field (`by`): the distinct
+ * labels sorted by name, and each knee's group (an index into names). */
+typedef struct cohort_strata {
+    size_t n;
+    const char **names;
+    size_t *group; /* per knee, in cohort order */
+} cohort_strata;
+/* Fills s in the arena; GENU_ENOMEM when out of memory. */
+int cohort_strata_of(const cohort *c, cohort_by by, genu_arena *a, cohort_strata *s,
+                     genu_err *err);
 
 /* Indexes the n measures (instrument[i], key[i]) of c's knees; a measure
  * may be given more than once (under other pointers). The strings are

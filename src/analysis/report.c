@@ -26,33 +26,20 @@ void report_spec_defaults(report_spec *s, cohort_by by, const responder_mcids *m
         responder_measure_parse(default_change[i], &s->change[s->nchange++], NULL);
 }
 
-static int cmp_name(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 static int make_strata(const cohort *c, cohort_by by, genu_arena *a, report *r)
 {
-    size_t n = c->nknee;
-    const char **label = genu_arena_calloc(a, n + 1, sizeof *label);
-    r->strata = genu_arena_calloc(a, n + 1, sizeof *r->strata);
-    r->group = genu_arena_calloc(a, n + 1, sizeof *r->group);
-    r->entered = genu_arena_calloc(a, n + 1, sizeof *r->entered);
-    if (!label || !r->strata || !r->group || !r->entered)
+    cohort_strata s;
+    genu_err e = {0};
+    if (cohort_strata_of(c, by, a, &s, &e))
         return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!(r->strata[i] = label[i] = cohort_stratum(c, &c->knees[i], by, a)))
-            return -1;
-    qsort(r->strata, n, sizeof *r->strata, cmp_name);
-    r->nstrata = 0;
-    for (size_t i = 0; i < n; i++)
-        if (r->nstrata == 0 || strcmp(r->strata[i], r->strata[r->nstrata - 1]) != 0)
-            r->strata[r->nstrata++] = r->strata[i];
-    for (size_t i = 0; i < n; i++) {
-        const char **hit = bsearch(&label[i], r->strata, r->nstrata, sizeof *r->strata, cmp_name);
-        r->group[i] = (size_t)(hit - r->strata);
+    r->strata = s.names;
+    r->nstrata = s.n;
+    r->group = s.group;
+    r->entered = genu_arena_calloc(a, s.n + 1, sizeof *r->entered);
+    if (!r->entered)
+        return -1;
+    for (size_t i = 0; i < c->nknee; i++)
         r->entered[r->group[i]]++;
-    }
     r->npair = r->nstrata * (r->nstrata ? r->nstrata - 1 : 0) / 2;
     return 0;
 }
@@ -329,3 +316,27 @@ int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *o
     *out = r;
     return GENU_OK;
 }
+
+int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, report *out,
+                     genu_err *err)
+{
+    report_spec *s = genu_arena_alloc(a, sizeof *s);
+    if (!s)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    report_spec_defaults(s, q->by, &q->mcids);
+    _Static_assert(REQUEST_MAXDEF <= REPORT_MAXDEF && REQUEST_MAXTP <= REPORT_MAXTP,
+                   "a request's definitions and timepoints fit a report");
+    if (q->ndef) {
+        s->ndef = q->ndef;
+        memcpy(s->defs, q->defs, q->ndef * sizeof *q->defs);
+    }
+    if (q->nat) {
+        s->ntp = q->nat;
+        memcpy(s->tps, q->at, q->nat * sizeof *q->at);
+    }
+    return report_build(c, s, a, out, err);
+}
+
+/* What genu report and GET /api/v1/report accept beside as_of, unit and the
+ * filters. */
+const request_use report_use = {"report", "by responder* at* mcid*"};

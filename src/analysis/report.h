@@ -12,6 +12,7 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/request.h"
 #include "analysis/cost.h"
 #include "analysis/responder.h"
 #include "analysis/stats.h"
@@ -81,6 +82,11 @@ typedef struct report {
 } report;
 
 /* Computes everything. GENU_ENOMEM when out of memory. */
+/* The report a request asks for (genu report, the API): its by, its
+ * responder definitions and timepoints, each replacing the defaults. The
+ * spec lives in the arena. */
+int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, report *out,
+                     genu_err *err);
 int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *out,
                  genu_err *err);
 
@@ -96,5 +102,8 @@ static inline const stats_mean *report_change_at(const report *r, size_t m, size
 {
     return &r->change[(m * r->spec.ntp + t) * r->nstrata + g];
 }
+
+/* The keys of this analysis in a request (analysis/request.h). */
+extern const request_use report_use;
 
 #endif

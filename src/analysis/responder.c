@@ -1,7 +1,6 @@
 /* responder: measures, definitions and their evaluation (docs/design.md,
- * Analyses). The table of measures mirrors the instruments' score names
- * (docs/instruments.md); directions and default MCIDs are those of
- * docs/design.md, Analyses "Measures" and "Responder definitions". */
+ * Analyses). A measure is an instrument's score (docs/instruments.md); its
+ * direction and default MCID are the instrument's (src/instruments). */
 #include "analysis/responder.h"
 
 #include <errno.h>
@@ -10,54 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WOMAC_KEYS "pain stiffness function total pain_norm stiffness_norm function_norm total_norm"
+#include "instruments/instrument.h"
 
-static const struct {
-    const char *instrument;
-    const char *keys; /* space-separated score keys */
-    bool lower_better;
-} instruments[] = {
-    {"nprs", "intensity", true},
-    {"pain_frequency", "percent", true},
-    {"sleep", "interrupted nights_per_week", true},
-    {"global_improvement", "percent", false},
-    {"sane", "percent", false},
-    {"patient_global", "score", true},
-    {"eq_vas", "score", false},
-    {"koos", "pain symptoms adl sport_rec qol koos_jr koos_ps", false},
-    {"koos_jr", "score", false},
-    {"koos_ps", "score", false},
-    {"womac", WOMAC_KEYS, true},
-    {"womac_nrs", WOMAC_KEYS, true},
-    {"ikdc", "score", false},
-    {"lysholm", "score", false},
-    {"tegner", "level", false},
-    {"rom", "flexion_deg extension_deg", false},
-};
-
-static const struct {
-    const char *measure;
-    double mcid;
-} default_mcids[] = {
-    {"nprs.intensity", 2.0}, {"koos.pain", 8.0},      {"koos.symptoms", 8.0},
-    {"koos.adl", 8.0},       {"koos.sport_rec", 8.0}, {"koos.qol", 8.0},
-    {"ikdc.score", 11.5},    {"lysholm.score", 5.5},  {"koos_ps.score", 2.2},
-    {"koos.koos_ps", 2.2},
-};
-
-static bool in_list(const char *list, const char *key)
+/* "nprs.intensity, koos.pain, ..." : the measures with a default MCID. */
+static void default_mcid_list(char *out, size_t n)
 {
-    size_t n = strlen(key);
-    for (const char *p = list; *p;) {
-        const char *sp = strchr(p, ' ');
-        size_t m = sp ? (size_t)(sp - p) : strlen(p);
-        if (m == n && memcmp(p, key, n) == 0)
-            return true;
-        if (!sp)
-            break;
-        p = sp + 1;
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < instrument_count(); i++) {
+        const genu_instrument *in = instrument_at(i);
+        for (size_t k = 0; in->mcids && in->mcids[k].key; k++) {
+            int w = snprintf(out + at, n - at, "%s%s.%s", at ? ", " : "", in->id,
+                             in->mcids[k].key);
+            if (w < 0 || (size_t)w >= n - at)
+                return;
+            at += (size_t)w;
+        }
     }
-    return false;
 }
 
 int responder_measure_parse(const char *s, responder_measure *out, genu_err *err)
@@ -65,37 +33,19 @@ int responder_measure_parse(const char *s, responder_measure *out, genu_err *err
     const char *dot = strchr(s, '.');
     responder_measure m;
     memset(&m, 0, sizeof m);
-    if (!dot || strlen(s) >= sizeof m.name || (size_t)(dot - s) >= sizeof m.instrument)
-        return GENU_FAIL(err, GENU_EINVAL,
-                         "unknown measure \"%s\" (expected INSTRUMENT.SCORE, e.g. nprs.intensity)",
-                         s);
-    memcpy(m.instrument, s, (size_t)(dot - s));
-    snprintf(m.key, sizeof m.key, "%s", dot + 1);
-    snprintf(m.name, sizeof m.name, "%s", s);
-    bool found = false;
-    for (size_t i = 0; i < sizeof instruments / sizeof instruments[0] && !found; i++) {
-        if (strcmp(instruments[i].instrument, m.instrument) != 0)
-            continue;
-        m.lower_better = instruments[i].lower_better;
-        if (in_list(instruments[i].keys, m.key))
-            found = true;
-        /* WOMAC derived from a KOOS: koos.womac.<womac score>, higher = worse */
-        if (strcmp(m.instrument, "koos") == 0 && strncmp(m.key, "womac.", 6) == 0 &&
-            in_list(WOMAC_KEYS, m.key + 6)) {
-            found = true;
-            m.lower_better = true;
-        }
+    const genu_instrument *in = NULL;
+    if (dot && strlen(s) < sizeof m.name && (size_t)(dot - s) < sizeof m.instrument) {
+        memcpy(m.instrument, s, (size_t)(dot - s));
+        snprintf(m.key, sizeof m.key, "%s", dot + 1);
+        snprintf(m.name, sizeof m.name, "%s", s);
+        in = instrument_find(m.instrument);
     }
-    if (!found)
+    if (!in || !instrument_has_score(in, m.key))
         return GENU_FAIL(err, GENU_EINVAL,
                          "unknown measure \"%s\" (expected INSTRUMENT.SCORE, e.g. nprs.intensity)",
                          s);
-    if (strcmp(s, "rom.extension_deg") == 0)
-        m.lower_better = true;
-    m.mcid = NAN;
-    for (size_t i = 0; i < sizeof default_mcids / sizeof default_mcids[0]; i++)
-        if (strcmp(default_mcids[i].measure, s) == 0)
-            m.mcid = default_mcids[i].mcid;
+    m.lower_better = instrument_lower_better(in, m.key);
+    m.mcid = instrument_mcid(in, m.key);
     *out = m;
     return GENU_OK;
 }
@@ -123,20 +73,20 @@ static int measure_threshold(const char *s, const char *def, responder_def *d, g
 {
     const char *ge = strstr(s, ">=");
     if (!ge)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: \"%s\": expected MEASURE>=X", def);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: \"%s\": expected MEASURE>=X", def);
     char name[64];
     size_t n = (size_t)(ge - s);
     if (n >= sizeof name)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: unknown measure \"%.*s\"", (int)n, s);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: unknown measure \"%.*s\"", (int)n, s);
     memcpy(name, s, n);
     name[n] = '\0';
     if (responder_measure_parse(name, &d->m, err)) {
-        genu_err_prefix(err, "--responder: ");
+        genu_err_prefix(err, "responder: ");
         return GENU_EINVAL;
     }
     if (!parse_num(ge + 2, &d->threshold))
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--responder: \"%s\": expected a number after >=, not \"%s\"", def, ge + 2);
+                         "responder: \"%s\": expected a number after >=, not \"%s\"", def, ge + 2);
     return GENU_OK;
 }
 
@@ -153,16 +103,16 @@ int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err)
     double v;
     if (!eq || (size_t)(eq - text) >= sizeof name)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--mcid: expected MEASURE=VALUE (e.g. eq_vas.score=10), not \"%s\"", text);
+                         "mcid: expected MEASURE=VALUE (e.g. eq_vas.score=10), not \"%s\"", text);
     memcpy(name, text, (size_t)(eq - text));
     name[eq - text] = '\0';
     if (responder_measure_parse(name, &meas, err)) {
-        genu_err_prefix(err, "--mcid: ");
+        genu_err_prefix(err, "mcid: ");
         return GENU_EINVAL;
     }
     if (!parse_num(eq + 1, &v) || v <= 0.0)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--mcid: %s: expected a positive number of points, not \"%s\"", name,
+                         "mcid: %s: expected a positive number of points, not \"%s\"", name,
                          eq + 1);
     meas.mcid = v;
     for (size_t i = 0; i < m->n; i++) {
@@ -172,7 +122,7 @@ int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err)
         }
     }
     if (m->n == RESPONDER_MAXMCID)
-        return GENU_FAIL(err, GENU_EINVAL, "--mcid: at most %d measures", RESPONDER_MAXMCID);
+        return GENU_FAIL(err, GENU_EINVAL, "mcid: at most %d measures", RESPONDER_MAXMCID);
     m->m[m->n++] = meas;
     return GENU_OK;
 }
@@ -188,7 +138,7 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
     responder_def d;
     memset(&d, 0, sizeof d);
     if (strlen(s) >= sizeof d.text)
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: definition too long; " DEF_HELP);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: definition too long; " DEF_HELP);
     snprintf(d.text, sizeof d.text, "%s", s);
     int rc = GENU_OK;
     if (strncmp(s, "improvement_pct:", 16) == 0) {
@@ -196,7 +146,7 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
         rc = measure_threshold(s + 16, s, &d, err);
         if (!rc && !d.m.lower_better)
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: improvement_pct needs a lower-is-better measure; "
+                             "responder: improvement_pct needs a lower-is-better measure; "
                              "\"%s\" is higher-is-better (use change: or mcid:)",
                              d.m.name);
     } else if (strncmp(s, "change:", 7) == 0) {
@@ -207,28 +157,30 @@ int responder_parse_with(const char *s, const responder_mcids *mcids, responder_
         responder_measure_parse("global_improvement.percent", &d.m, NULL);
         if (!parse_num(s + 20, &d.threshold))
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: \"%s\": expected a number after >=, not \"%s\"", s,
+                             "responder: \"%s\": expected a number after >=, not \"%s\"", s,
                              s + 20);
     } else if (strcmp(s, "omeract_oarsi") == 0) {
         d.kind = RESPONDER_OMERACT;
     } else if (strncmp(s, "mcid:", 5) == 0) {
         d.kind = RESPONDER_MCID;
         if (responder_measure_parse(s + 5, &d.m, err)) {
-            genu_err_prefix(err, "--responder: ");
+            genu_err_prefix(err, "responder: ");
             return GENU_EINVAL;
         }
         for (size_t i = 0; mcids && i < mcids->n; i++)
             if (strcmp(mcids->m[i].name, d.m.name) == 0)
                 d.m.mcid = mcids->m[i].mcid;
-        if (isnan(d.m.mcid))
+        if (isnan(d.m.mcid)) {
+            char list[512];
+            default_mcid_list(list, sizeof list);
             return GENU_FAIL(err, GENU_EINVAL,
-                             "--responder: no MCID configured for \"%s\" (defaults exist for "
-                             "nprs.intensity, the KOOS subscales, ikdc.score, lysholm.score and "
-                             "koos_ps.score; genu report takes --mcid MEASURE=VALUE)",
-                             d.m.name);
+                             "responder: no MCID configured for \"%s\" (defaults exist for "
+                             "%s; configure one with mcid MEASURE=VALUE)",
+                             d.m.name, list);
+        }
         d.threshold = d.m.mcid;
     } else {
-        return GENU_FAIL(err, GENU_EINVAL, "--responder: \"%s\": " DEF_HELP, s);
+        return GENU_FAIL(err, GENU_EINVAL, "responder: \"%s\": " DEF_HELP, s);
     }
     if (rc)
         return rc;

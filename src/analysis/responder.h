@@ -54,12 +54,12 @@ typedef struct responder_mcids {
 
 void responder_mcids_init(responder_mcids *m);
 /* Parses "MEASURE=VALUE": a known measure and a finite number > 0.
- * GENU_EINVAL starting "--mcid: " (unknown measure, bad value, more than
+ * GENU_EINVAL starting "mcid: " (unknown measure, bad value, more than
  * RESPONDER_MAXMCID measures). */
 int responder_mcid_set(responder_mcids *m, const char *text, genu_err *err);
 
 /* Parses a --responder definition. Errors (GENU_EINVAL) start with
- * "--responder: " and say what was expected: unknown measure, a definition
+ * "responder: " and say what was expected: unknown measure, a definition
  * that does not fit its measure (improvement_pct on a higher-is-better
  * measure, mcid without a configured MCID), a malformed threshold. */
 int responder_parse(const char *s, responder_def *out, genu_err *err);

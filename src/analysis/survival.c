@@ -4,6 +4,8 @@
  * that genu and R agree on the same data to 1e-9. */
 #include "analysis/survival.h"
 
+#include "analysis/request.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -24,7 +26,7 @@ int survival_event_parse(const char *s, survival_event *out, genu_err *err)
         *out = SURVIVAL_LOSS;
     else
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--event: expected replacement, surgery or loss_of_response, not \"%s\"",
+                         "event: expected replacement, surgery or loss_of_response, not \"%s\"",
                          s);
     return GENU_OK;
 }
@@ -352,3 +354,59 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
         return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
     return GENU_OK;
 }
+
+int survival_analyse(const cohort *c, survival_event ev, const responder_def *d, cohort_by by,
+                     genu_arena *a, survival_result *out, genu_err *err)
+{
+    size_t n = c->nknee;
+    cohort_strata s;
+    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
+    double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
+    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
+    int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
+    if (!time || !st_time || !status || !st_status)
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    if (cohort_strata_of(c, by, a, &s, err))
+        return err->code;
+    out->event = ev;
+    out->nstrata = s.n;
+    out->names = s.names;
+    if (!(out->curves = genu_arena_calloc(a, s.n + 1, sizeof *out->curves)))
+        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    for (size_t i = 0; i < n; i++)
+        survival_knee(c, &c->knees[i], ev, d, &time[i], &status[i]);
+    for (size_t g = 0; g < s.n; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s.group[i] != g)
+                continue;
+            st_time[m] = time[i];
+            st_status[m++] = status[i];
+        }
+        if (survival_km(st_time, st_status, m, a, &out->curves[g], err))
+            return err->code;
+    }
+    return survival_logrank_test(time, status, s.group, n, s.n, a, &out->logrank, err);
+}
+
+int survival_request_check(const analysis_request *q, genu_err *err)
+{
+    if (q->event == SURVIVAL_LOSS && !q->ndef)
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "responder: loss_of_response needs a responder definition");
+    if (q->event != SURVIVAL_LOSS && q->ndef)
+        return GENU_FAIL(err, GENU_EINVAL, "responder: only used with event loss_of_response");
+    return GENU_OK;
+}
+
+int survival_request(const cohort *c, const analysis_request *q, genu_arena *a,
+                     survival_result *out, genu_err *err)
+{
+    if (survival_request_check(q, err))
+        return err->code;
+    return survival_analyse(c, q->event, q->ndef ? &q->defs[0] : NULL, q->by, a, out, err);
+}
+
+/* What genu survival and GET /api/v1/survival accept beside as_of, unit and
+ * the filters. */
+const request_use survival_use = {"survival", "event+ responder by mcid*"};

@@ -19,7 +19,7 @@ typedef enum {
     SURVIVAL_LOSS             /* loss_of_response under a responder definition */
 } survival_event;
 
-/* "replacement", "surgery", "loss_of_response"; GENU_EINVAL "--event: ...". */
+/* "replacement", "surgery", "loss_of_response"; GENU_EINVAL "event: ...". */
 int survival_event_parse(const char *s, survival_event *out, genu_err *err);
 const char *survival_event_name(survival_event e);
 
@@ -63,5 +63,30 @@ typedef struct survival_logrank {
 /* survdiff (rho = 0) over n observations in groups 0..ngroup−1. */
 int survival_logrank_test(const double *time, const int *status, const size_t *group, size_t n,
                           size_t ngroup, genu_arena *a, survival_logrank *out, genu_err *err);
+
+/* Durability of a cohort, as genu survival and the API answer it: one
+ * Kaplan–Meier curve per stratum of `by` (one, "all", without) and the
+ * log-rank test across them. d is required for SURVIVAL_LOSS. */
+typedef struct survival_result {
+    survival_event event;
+    size_t nstrata;
+    const char **names;     /* sorted */
+    survival_curve *curves; /* per stratum */
+    survival_logrank logrank;
+} survival_result;
+int survival_analyse(const cohort *c, survival_event ev, const responder_def *d, cohort_by by,
+                     genu_arena *a, survival_result *out, genu_err *err);
+
+/* A request's survival question is whole: loss_of_response has one
+ * responder definition, the other events none. "responder: ..." when not. */
+struct analysis_request;
+int survival_request_check(const struct analysis_request *q, genu_err *err);
+/* survival_analyse of what request q asks (event, responder, by). */
+int survival_request(const cohort *c, const struct analysis_request *q, genu_arena *a,
+                     survival_result *out, genu_err *err);
+
+/* The keys of this analysis in a request (analysis/request.h). */
+struct request_use;
+extern const struct request_use survival_use;
 
 #endif

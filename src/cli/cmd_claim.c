@@ -32,145 +32,6 @@ static const char usage[] =
     "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
     "         --index-kinds a,b\n";
 
-typedef struct claim_opts {
-    cohort_opts co;
-    responder_def def;
-    timepoint at;
-    double expect;
-    bool json, cost;
-} claim_opts;
-
-static int parse_expect(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (!*s || *end || !(v >= 0.0 && v <= 1.0)) {
-        cli_error("--expect: expected a rate between 0 and 1 (e.g. 0.75), not \"%s\"", s);
-        return CLI_EUSAGE;
-    }
-    *out = v;
-    return CLI_OK;
-}
-
-/* The claim's own options: 1 taken, 0 not ours, -1 usage error (printed). */
-static int own_opt(int argc, char **argv, int *i, claim_opts *o, const char **responder,
-                   const char **at, const char **expect)
-{
-    genu_err err = {0};
-    int r, fmt = 0;
-    if ((r = cli_opt(argc, argv, i, "--responder", responder)) != 0)
-        return r;
-    if ((r = cli_opt(argc, argv, i, "--at", at)) != 0) {
-        if (r > 0 && timepoint_parse(*at, &o->at, &err)) {
-            cli_error("--at: %s", err.msg);
-            return -1;
-        }
-        return r;
-    }
-    if ((r = cli_opt(argc, argv, i, "--expect", expect)) != 0)
-        return r > 0 && parse_expect(*expect, &o->expect) ? -1 : r;
-    if ((r = cohort_opts_format(argc, argv, i, "json|text", &fmt)) != 0) {
-        o->json = r > 0 && fmt == 0;
-        return r;
-    }
-    if (strcmp(argv[*i], "--cost") == 0) {
-        o->cost = true;
-        ++*i;
-        return 1;
-    }
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, claim_opts *o)
-{
-    const char *responder = NULL, *at = NULL, *expect = NULL;
-    memset(o, 0, sizeof *o);
-    cohort_opts_init(&o->co);
-    for (int i = 1; i < argc;) {
-        int r = own_opt(argc, argv, &i, o, &responder, &at, &expect);
-        if (r == 0)
-            r = cohort_opts_take(argc, argv, &i, &o->co, false);
-        if (r < 0)
-            return CLI_EUSAGE;
-        if (r == 0) {
-            cli_error("unknown option %s (see genu claim --help)", argv[i]);
-            return CLI_EUSAGE;
-        }
-    }
-    if (!responder || !at || !expect) {
-        cli_error("%s is required (see genu claim --help)",
-                  !responder ? "--responder" : !at ? "--at" : "--expect");
-        return CLI_EUSAGE;
-    }
-    /* parsed last, so every --mcid is known whatever the order */
-    genu_err err = {0};
-    if (responder_parse_with(responder, &o->co.mcids, &o->def, &err)) {
-        cli_error("%s", err.msg);
-        return CLI_EUSAGE;
-    }
-    return CLI_OK;
-}
-
-static void json_size(genu_buf *b, const char *key, size_t v, bool comma)
-{
-    genu_buf_printf(b, "%s\"%s\":%zu", comma ? "," : "", key, v);
-}
-
-static void write_json(genu_buf *b, const claim_opts *o, const claim_counts *c,
-                       const claim_rates *r, claim_verdict v, const cost_tally *cost)
-{
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o->co.as_of, date);
-    genu_buf_puts(b, "{\"claim\":{\"responder\":");
-    genu_buf_json_str(b, o->def.text);
-    genu_buf_puts(b, ",\"at\":");
-    genu_buf_json_str(b, o->at.text);
-    genu_buf_puts(b, ",\"expect\":");
-    genu_buf_json_num(b, o->expect);
-    genu_buf_puts(b, ",\"filters\":{");
-    for (size_t i = 0; i < o->co.filter.nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, o->co.filter.name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, o->co.filter.value[i]);
-    }
-    genu_buf_printf(b, "}},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
-                    o->co.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
-    genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", o->at.nominal,
-                    o->at.half);
-    genu_buf_puts(b, ",\"counts\":{");
-    json_size(b, "entered", c->entered, false);
-    json_size(b, "eligible", c->eligible, true);
-    json_size(b, "converted", c->converted, true);
-    json_size(b, "not_evaluable", c->not_evaluable, true);
-    json_size(b, "missing", c->missing, true);
-    json_size(b, "analysed", c->analysed, true);
-    json_size(b, "responders", c->responders, true);
-    genu_buf_puts(b, "},\"rate\":");
-    genu_buf_json_num(b, r->rate);
-    genu_buf_puts(b, ",\"ci95\":");
-    if (isnan(r->lo)) {
-        genu_buf_puts(b, "null");
-    } else {
-        genu_buf_putc(b, '[');
-        genu_buf_json_num(b, r->lo);
-        genu_buf_putc(b, ',');
-        genu_buf_json_num(b, r->hi);
-        genu_buf_putc(b, ']');
-    }
-    genu_buf_puts(b, ",\"worst_case\":");
-    genu_buf_json_num(b, r->worst_case);
-    genu_buf_puts(b, ",\"best_case\":");
-    genu_buf_json_num(b, r->best_case);
-    genu_buf_printf(b, ",\"verdict\":\"%s\"", claim_verdict_name(v));
-    if (cost) {
-        genu_buf_puts(b, ",\"cost\":");
-        report_json_cost(b, cost);
-    }
-    genu_buf_puts(b, "}\n");
-}
-
 static void pct(genu_buf *b, double v)
 {
     if (isnan(v))
@@ -195,18 +56,20 @@ static void write_cost_text(genu_buf *b, const cost_tally *t)
                     t->knees_without_cost, t->knees_mixed_currency);
 }
 
-static void write_text(genu_buf *b, const claim_opts *o, const claim_counts *c,
-                       const claim_rates *r, claim_verdict v)
+static void write_text(genu_buf *b, const analysis_request *q, const claim_answer *ans)
 {
+    const claim_counts *c = &ans->counts;
+    const claim_rates *r = &ans->rates;
     char date[GENU_DATE_STRLEN];
-    genu_date_format(o->co.as_of, date);
-    genu_buf_printf(b, "claim      %s at %s, expected rate %g\n", o->def.text, o->at.text,
-                    o->expect);
+    genu_date_format(q->as_of, date);
+    genu_buf_printf(b, "claim      %s at %s, expected rate %g\n", q->defs[0].text, q->at[0].text,
+                    q->expect);
     genu_buf_printf(b, "as of      %s, unit %s", date,
-                    o->co.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
-    for (size_t i = 0; i < o->co.filter.nset; i++)
-        genu_buf_printf(b, ", --%s %s", o->co.filter.name[i], o->co.filter.value[i]);
-    genu_buf_printf(b, "\ntimepoint  day %d, window ±%d days\n\n", o->at.nominal, o->at.half);
+                    q->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+    for (size_t i = 0; i < q->filter.nset; i++)
+        genu_buf_printf(b, ", --%s %s", q->filter.name[i], q->filter.value[i]);
+    genu_buf_printf(b, "\ntimepoint  day %d, window ±%d days\n\n", q->at[0].nominal,
+                    q->at[0].half);
     genu_buf_printf(b, "  entered        %8zu\n  eligible       %8zu\n  converted      %8zu\n"
                        "  not evaluable  %8zu\n  missing        %8zu\n  analysed       %8zu\n"
                        "  responders     %8zu\n\n",
@@ -222,26 +85,26 @@ static void write_text(genu_buf *b, const claim_opts *o, const claim_counts *c,
     pct(b, r->worst_case);
     genu_buf_puts(b, ", best case ");
     pct(b, r->best_case);
-    genu_buf_printf(b, "\nverdict    %s\n", claim_verdict_name(v));
+    genu_buf_printf(b, "\nverdict    %s\n", claim_verdict_name(ans->verdict));
 }
+
+typedef struct claim_run {
+    const analysis_request *q;
+    bool json;
+} claim_run;
 
 static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx, genu_err *err)
 {
-    const claim_opts *o = ctx;
-    cost_tally cost;
-    if (o->cost && cost_count(c, &o->def, &o->at, NULL, a, &cost, err))
+    const claim_run *run = ctx;
+    claim_answer ans;
+    if (claim_answer_of(c, run->q, a, &ans, err))
         return err->code;
-    claim_counts counts;
-    claim_rates rates;
-    claim_count(c, &o->def, &o->at, NULL, &counts);
-    claim_rates_of(&counts, &rates);
-    claim_verdict v = claim_judge(&counts, &rates, o->expect);
-    if (o->json) {
-        write_json(out, o, &counts, &rates, v, o->cost ? &cost : NULL);
+    if (run->json) {
+        report_json_claim(out, run->q, &ans);
     } else {
-        write_text(out, o, &counts, &rates, v);
-        if (o->cost)
-            write_cost_text(out, &cost);
+        write_text(out, run->q, &ans);
+        if (run->q->cost)
+            write_cost_text(out, &ans.cost);
     }
     return GENU_OK;
 }
@@ -252,7 +115,9 @@ int cmd_claim(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    claim_opts o;
-    int rc = parse_args(argc, argv, &o);
-    return rc ? rc : cohort_opts_run(env, &o.co, write_claim, &o);
+    analysis_request q;
+    int format;
+    int rc = cohort_opts_parse(argc, argv, &claim_use, "json|text", &format, &q);
+    claim_run run = {&q, format == 0 && rc == CLI_OK};
+    return rc ? rc : cohort_opts_run(env, &q, write_claim, &run);
 }

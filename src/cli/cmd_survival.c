@@ -28,108 +28,6 @@ static const char usage[] =
     "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
     "         --index-kinds a,b\n";
 
-typedef struct surv_opts {
-    cohort_opts co;
-    survival_event event;
-    bool has_event, json;
-    const char *responder;
-    responder_def def;
-} surv_opts;
-
-/* The command's own options: 1 taken, 0 not ours, -1 usage error (printed). */
-static int own_opt(int argc, char **argv, int *i, surv_opts *o)
-{
-    genu_err err = {0};
-    const char *v;
-    int r, fmt = 0;
-    if ((r = cli_opt(argc, argv, i, "--event", &v)) != 0) {
-        if (r > 0 && survival_event_parse(v, &o->event, &err)) {
-            cli_error("%s", err.msg);
-            return -1;
-        }
-        o->has_event = r > 0;
-        return r;
-    }
-    if ((r = cli_opt(argc, argv, i, "--responder", &o->responder)) != 0)
-        return r;
-    if ((r = cohort_opts_format(argc, argv, i, "json|text", &fmt)) != 0)
-        o->json = r > 0 && fmt == 0;
-    return r;
-}
-
-static int parse_args(int argc, char **argv, surv_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    cohort_opts_init(&o->co);
-    for (int i = 1; i < argc;) {
-        int r = own_opt(argc, argv, &i, o);
-        if (r == 0)
-            r = cohort_opts_take(argc, argv, &i, &o->co, true);
-        if (r < 0)
-            return CLI_EUSAGE;
-        if (r == 0) {
-            cli_error("unknown option %s (see genu survival --help)", argv[i]);
-            return CLI_EUSAGE;
-        }
-    }
-    if (!o->has_event) {
-        cli_error("--event is required: replacement, surgery or loss_of_response");
-        return CLI_EUSAGE;
-    }
-    if (o->event == SURVIVAL_LOSS && !o->responder) {
-        cli_error("--responder: loss_of_response needs a responder definition");
-        return CLI_EUSAGE;
-    }
-    if (o->event != SURVIVAL_LOSS && o->responder) {
-        cli_error("--responder: only used with --event loss_of_response");
-        return CLI_EUSAGE;
-    }
-    genu_err err = {0};
-    if (o->responder && responder_parse_with(o->responder, &o->co.mcids, &o->def, &err)) {
-        cli_error("%s", err.msg);
-        return CLI_EUSAGE;
-    }
-    return CLI_OK;
-}
-
-/* Stratum labels of the cohort's knees, the sorted distinct labels, and each
- * knee's group index. */
-typedef struct strata {
-    size_t n;
-    const char **names;
-    size_t *group; /* per knee */
-} strata;
-
-static int cmp_name(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int make_strata(const cohort *c, cohort_by by, genu_arena *a, strata *s)
-{
-    const char **label = genu_arena_calloc(a, c->nknee + 1, sizeof *label);
-    s->names = genu_arena_calloc(a, c->nknee + 1, sizeof *s->names);
-    s->group = genu_arena_calloc(a, c->nknee + 1, sizeof *s->group);
-    if (!label || !s->names || !s->group)
-        return -1;
-    for (size_t i = 0; i < c->nknee; i++) {
-        label[i] = cohort_stratum(c, &c->knees[i], by, a);
-        if (!label[i])
-            return -1;
-        s->names[i] = label[i];
-    }
-    qsort(s->names, c->nknee, sizeof *s->names, cmp_name);
-    s->n = 0;
-    for (size_t i = 0; i < c->nknee; i++)
-        if (s->n == 0 || strcmp(s->names[i], s->names[s->n - 1]) != 0)
-            s->names[s->n++] = s->names[i];
-    for (size_t i = 0; i < c->nknee; i++) {
-        const char **hit = bsearch(&label[i], s->names, s->n, sizeof *s->names, cmp_name);
-        s->group[i] = (size_t)(hit - s->names);
-    }
-    return 0;
-}
-
 static void write_curve_text(genu_buf *b, const char *name, const survival_curve *k)
 {
     genu_buf_printf(b, "stratum %s: n %zu, events %zu, median ", name, k->n, k->events);
@@ -150,57 +48,31 @@ static void write_curve_text(genu_buf *b, const char *name, const survival_curve
     genu_buf_putc(b, '\n');
 }
 
+typedef struct surv_run {
+    const analysis_request *q;
+    bool json;
+} surv_run;
+
 static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
 {
-    const surv_opts *o = ctx;
-    strata s;
-    size_t n = c->nknee;
-    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
-    double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
-    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
-    int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
-    if (!time || !st_time || !status || !st_status || make_strata(c, o->co.by, a, &s))
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    for (size_t i = 0; i < n; i++)
-        survival_knee(c, &c->knees[i], o->event, &o->def, &time[i], &status[i]);
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o->co.as_of, date);
-    if (o->json)
-        genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[",
-                        survival_event_name(o->event), date);
-    else
-        genu_buf_printf(b, "event %s, as of %s\n\n", survival_event_name(o->event), date);
-    for (size_t g = 0; g < s.n; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (s.group[i] != g)
-                continue;
-            st_time[m] = time[i];
-            st_status[m++] = status[i];
-        }
-        survival_curve k;
-        if (survival_km(st_time, st_status, m, a, &k, err))
-            return err->code;
-        if (o->json) {
-            if (g)
-                genu_buf_putc(b, ',');
-            report_json_curve(b, s.names[g], &k);
-        } else {
-            write_curve_text(b, s.names[g], &k);
-        }
-    }
-    survival_logrank lr;
-    if (survival_logrank_test(time, status, s.group, n, s.n, a, &lr, err))
+    const surv_run *run = ctx;
+    survival_result s;
+    if (survival_request(c, run->q, a, &s, err))
         return err->code;
-    if (o->json) {
-        genu_buf_puts(b, "],\"logrank\":");
-        report_json_logrank(b, &lr);
-        genu_buf_puts(b, "}\n");
-    } else if (lr.defined) {
-        genu_buf_printf(b, "log-rank: chisq %.4f on %d df, p = %.4g\n", lr.chisq, lr.df, lr.p);
-    } else {
-        genu_buf_puts(b, "log-rank: not applicable (fewer than two strata with events)\n");
+    if (run->json) {
+        report_json_survival(b, run->q, &s);
+        return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
     }
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(run->q->as_of, date);
+    genu_buf_printf(b, "event %s, as of %s\n\n", survival_event_name(s.event), date);
+    for (size_t g = 0; g < s.nstrata; g++)
+        write_curve_text(b, s.names[g], &s.curves[g]);
+    const survival_logrank *lr = &s.logrank;
+    if (lr->defined)
+        genu_buf_printf(b, "log-rank: chisq %.4f on %d df, p = %.4g\n", lr->chisq, lr->df, lr->p);
+    else
+        genu_buf_puts(b, "log-rank: not applicable (fewer than two strata with events)\n");
     return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
 }
 
@@ -210,7 +82,12 @@ int cmd_survival(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    surv_opts o;
-    int rc = parse_args(argc, argv, &o);
-    return rc ? rc : cohort_opts_run(env, &o.co, run, &o);
+    analysis_request q;
+    int format;
+    genu_err err = {0};
+    int rc = cohort_opts_parse(argc, argv, &survival_use, "json|text", &format, &q);
+    if (!rc && survival_request_check(&q, &err))
+        rc = cohort_opts_error(&err, "survival");
+    surv_run sr = {&q, format == 0};
+    return rc ? rc : cohort_opts_run(env, &q, run, &sr);
 }

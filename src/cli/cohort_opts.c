@@ -1,67 +1,63 @@
-/* cohort_opts: shared option parsing and cohort loading for claim,
- * survival and report. */
+/* cohort_opts: the command line's analysis requests (cohort_opts.h). */
 #include "cli/cohort_opts.h"
 
 #include <stdio.h>
 #include <string.h>
 
-void cohort_opts_init(cohort_opts *o)
+int cohort_opts_error(const genu_err *err, const char *command)
 {
-    memset(o, 0, sizeof *o);
-    cohort_filter_init(&o->filter);
-    responder_mcids_init(&o->mcids);
-    o->as_of = genu_date_today();
-}
-
-static int usage_error(const genu_err *err)
-{
-    cli_error("%s", err->msg);
-    return -1;
-}
-
-/* A cohort filter (--kl 0-2, --kl=0-2). */
-static int filter_opt(int argc, char **argv, int *i, cohort_filter *f)
-{
-    const char *a = argv[*i], *eq = strchr(a, '='), *v;
-    char name[32], opt[40];
-    size_t n = eq ? (size_t)(eq - a) : strlen(a);
-    if (strncmp(a, "--", 2) != 0 || n < 2 || n - 2 >= sizeof name)
-        return 0;
-    memcpy(name, a + 2, n - 2);
-    name[n - 2] = '\0';
-    if (!cohort_filter_known(name))
-        return 0;
-    snprintf(opt, sizeof opt, "--%s", name);
-    if (cli_opt(argc, argv, i, opt, &v) < 0)
-        return -1;
-    genu_err err = {0};
-    return cohort_filter_set(f, name, v, &err) ? usage_error(&err) : 1;
-}
-
-int cohort_opts_take(int argc, char **argv, int *i, cohort_opts *o, bool allow_by)
-{
-    genu_err err = {0};
-    const char *v;
-    int r;
-    if (allow_by && (r = cli_opt(argc, argv, i, "--by", &v)) != 0) {
-        if (r > 0 && cohort_by_parse(v, &o->by, &err))
-            return usage_error(&err);
-        o->has_by = r > 0;
-    } else if ((r = cli_opt(argc, argv, i, "--as-of", &v)) != 0) {
-        if (r > 0 && genu_date_parse(v, strlen(v), &o->as_of, &err)) {
-            cli_error("--as-of: expected a date YYYY-MM-DD, not \"%s\"", v);
-            return -1;
-        }
-    } else if ((r = cli_opt(argc, argv, i, "--unit", &v)) != 0) {
-        if (r > 0 && cohort_unit_parse(v, &o->unit, &err))
-            return usage_error(&err);
-    } else if ((r = cli_opt(argc, argv, i, "--mcid", &v)) != 0) {
-        if (r > 0 && responder_mcid_set(&o->mcids, v, &err))
-            return usage_error(&err);
-    } else {
-        r = filter_opt(argc, argv, i, &o->filter);
+    char key[40];
+    request_error_key(err->msg, key, sizeof key);
+    if (!*key) {
+        cli_error("%s", err->msg);
+        return CLI_EUSAGE;
     }
-    return r;
+    for (char *p = key; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    const char *rest = err->msg + strlen(key);
+    if (strcmp(rest, ": required") == 0)
+        cli_error("--%s is required (see genu %s --help)", key, command);
+    else
+        cli_error("--%s%s", key, rest);
+    return CLI_EUSAGE;
+}
+
+int cohort_opts_parse(int argc, char **argv, const request_use *u, const char *formats,
+                      int *format, analysis_request *r)
+{
+    genu_err err = {0};
+    request_init(r);
+    if (format)
+        *format = -1;
+    for (int i = 1; i < argc;) {
+        const char *a = argv[i];
+        int f = formats ? cohort_opts_format(argc, argv, &i, formats, format) : 0;
+        if (f < 0)
+            return CLI_EUSAGE;
+        if (f > 0)
+            continue;
+        char key[40];
+        size_t n = strcspn(a, "=");
+        bool flag;
+        if (strncmp(a, "--", 2) != 0 || n - 2 >= sizeof key ||
+            (memcpy(key, a + 2, n - 2), key[n - 2] = '\0', !request_accepts(u, key, &flag))) {
+            cli_error("unknown option %s (see genu %s --help)", a, u->name);
+            return CLI_EUSAGE;
+        }
+        const char *v = NULL;
+        if (flag && !a[n]) {
+            i++;
+        } else {
+            char opt[48];
+            snprintf(opt, sizeof opt, "--%s", key);
+            if (cli_opt(argc, argv, &i, opt, &v) < 0)
+                return CLI_EUSAGE;
+        }
+        if (request_set(r, u, key, v, &err))
+            return cohort_opts_error(&err, u->name);
+    }
+    return request_finish(r, u, &err) ? cohort_opts_error(&err, u->name) : CLI_OK;
 }
 
 int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *which)
@@ -100,7 +96,7 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
     return -1;
 }
 
-int cohort_opts_run(const cli_env *env, const cohort_opts *o, cohort_opts_write_fn write,
+int cohort_opts_run(const cli_env *env, const analysis_request *o, cohort_opts_write_fn write,
                     void *ctx)
 {
     genu_err err = {0};

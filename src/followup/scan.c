@@ -410,6 +410,8 @@ static int knee_windows(scan_ctx *x, const cohort *co, const cohort_knee *k, gen
             break;
         if (k->replaced != GENU_DATE_NONE && first > k->replaced)
             break; /* no follow-up is asked of a replaced knee */
+        if (k->death != GENU_DATE_NONE && first > k->death)
+            break; /* a death ends follow-up */
         bool open = last >= x->as_of;
         if (!open && !x->with_closed)
             continue;
@@ -436,7 +438,7 @@ static int knee_windows(scan_ctx *x, const cohort *co, const cohort_knee *k, gen
             else if (e.code != GENU_ENOTFOUND)
                 return GENU_FAIL(err, e.code, "%s", e.msg);
         }
-        w.skip = reach(x->cfg, c, &w.channel);
+        w.skip = k->death != GENU_DATE_NONE ? FU_SKIP_DECEASED : reach(x->cfg, c, &w.channel);
         if (push(x, &w, err))
             return err->code;
     }

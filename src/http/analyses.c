@@ -10,6 +10,7 @@
 
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
+#include "analysis/request.h"
 #include "analysis/report.h"
 #include "analysis/responder.h"
 #include "analysis/survival.h"
@@ -18,348 +19,103 @@
 #include "http/auth.h"
 #include "io/report_json.h"
 
-typedef struct aopts {
-    cohort_filter filter;
-    cohort_unit unit;
-    genu_date as_of;
-} aopts;
-
-/* Reads the shared arguments (as_of, unit, cohort filters); every other
- * argument must be one of `own`. On failure the 400 is written. */
-static int common_args(ctx *c, const char *const *own, size_t nown, aopts *o)
+/* The request u describes from the query: every argument through the one
+ * parser the command line also calls (analysis/request.h). On failure the
+ * 400 naming the argument is written. */
+static int request_of(ctx *c, const request_use *u, analysis_request *q)
 {
     genu_err err = {0};
-    cohort_filter_init(&o->filter);
-    o->unit = COHORT_UNIT_KNEE;
-    o->as_of = genu_date_today();
+    request_init(q);
     for (size_t i = 0; i < c->nquery; i++) {
-        const char *k = c->qkey[i], *v = c->qval[i];
-        bool mine = false;
-        for (size_t j = 0; j < nown; j++)
-            mine = mine || strcmp(k, own[j]) == 0;
-        if (mine)
+        const char *k = c->qkey[i];
+        if (strcmp(k, "as_of") == 0 && api_as_of(c, c->qval[i], &q->as_of))
+            return -1;
+        if (strcmp(k, "as_of") == 0)
             continue;
-        if (strcmp(k, "as_of") == 0) {
-            if (api_as_of(c, v, &o->as_of))
-                return -1;
-        } else if (strcmp(k, "unit") == 0) {
-            if (cohort_unit_parse(v, &o->unit, &err))
-                goto bad;
-        } else if (cohort_filter_known(k)) {
-            if (cohort_filter_set(&o->filter, k, v, &err))
-                goto bad;
-        } else {
+        if (!request_accepts(u, k, NULL)) {
             ctx_error(c, 400, "bad_request", k, "unknown query argument \"%s\"", k);
             return -1;
         }
-        continue;
-    bad:
-        ctx_error(c, 400, "bad_request", k, "%s", err.msg);
+        if (request_set(q, u, k, c->qval[i], &err)) {
+            ctx_error(c, 400, "bad_request", k, "%s", err.msg);
+            return -1;
+        }
+    }
+    if (request_finish(q, u, &err)) {
+        char key[40];
+        request_error_key(err.msg, key, sizeof key);
+        ctx_error(c, 400, "bad_request", *key ? key : NULL, "%s", err.msg);
         return -1;
     }
     return 0;
 }
 
-static int load_cohort(ctx *c, const aopts *o, genu_dataset *ds, cohort *co)
+static int load_cohort(ctx *c, const analysis_request *q, genu_dataset *ds, cohort *co)
 {
     genu_err err = {0};
     if (dscache_load(c->env->datasets, c->store, c->arena, ds, &c->dataset, &err) ||
-        cohort_build(ds, &o->filter, o->unit, o->as_of, c->arena, co, &err)) {
+        cohort_build(ds, &q->filter, q->unit, q->as_of, c->arena, co, &err)) {
         ctx_fail(c, &err);
         return -1;
     }
     return 0;
-}
-
-static const char *required(ctx *c, const char *key)
-{
-    const char *v = ctx_query(c, key);
-    if (!v || !*v)
-        ctx_error(c, 400, "bad_request", key, "query argument %s is required", key);
-    return v && *v ? v : NULL;
-}
-
-static void num(genu_buf *b, const char *key, double v)
-{
-    genu_buf_printf(b, ",\"%s\":", key);
-    genu_buf_json_num(b, v);
-}
-
-static void filters_json(genu_buf *b, const cohort_filter *f)
-{
-    genu_buf_puts(b, "{");
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_puts(b, "}");
 }
 
 void analyses_claim(ctx *c)
 {
-    static const char *const own[] = {"responder", "at", "expect"};
-    aopts o;
-    responder_def def;
-    timepoint at;
-    genu_err err = {0};
-    if (common_args(c, own, 3, &o))
-        return;
-    const char *rs = required(c, "responder");
-    const char *ats = rs ? required(c, "at") : NULL;
-    const char *es = ats ? required(c, "expect") : NULL;
-    if (!es)
-        return;
-    if (responder_parse(rs, &def, &err)) {
-        ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
-        return;
-    }
-    if (timepoint_parse(ats, &at, &err)) {
-        ctx_error(c, 400, "bad_request", "at", "at: %s", err.msg);
-        return;
-    }
-    char *end;
-    double expect = strtod(es, &end);
-    if (*end || !(expect >= 0.0 && expect <= 1.0)) {
-        ctx_error(c, 400, "bad_request", "expect", "expect: a rate between 0 and 1");
-        return;
-    }
+    analysis_request q;
     genu_dataset ds;
     cohort co;
-    if (load_cohort(c, &o, &ds, &co))
+    claim_answer ans;
+    genu_err err = {0};
+    if (request_of(c, &claim_use, &q) || load_cohort(c, &q, &ds, &co))
         return;
-    claim_counts n;
-    claim_rates r;
-    claim_count(&co, &def, &at, NULL, &n);
-    claim_rates_of(&n, &r);
-    claim_verdict v = claim_judge(&n, &r, expect);
-    genu_buf *b = &c->out;
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o.as_of, date);
-    ctx_json(c, 200);
-    genu_buf_puts(b, "{\"claim\":{\"responder\":");
-    genu_buf_json_str(b, def.text);
-    genu_buf_puts(b, ",\"at\":");
-    genu_buf_json_str(b, at.text);
-    num(b, "expect", expect);
-    genu_buf_puts(b, ",\"filters\":");
-    filters_json(b, &o.filter);
-    genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
-                    o.unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
-    genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}", at.nominal,
-                    at.half);
-    genu_buf_printf(b,
-                    ",\"counts\":{\"entered\":%zu,\"eligible\":%zu,\"converted\":%zu,"
-                    "\"not_evaluable\":%zu,\"missing\":%zu,\"analysed\":%zu,\"responders\":%zu}",
-                    n.entered, n.eligible, n.converted, n.not_evaluable, n.missing, n.analysed,
-                    n.responders);
-    num(b, "rate", r.rate);
-    if (isnan(r.lo)) {
-        genu_buf_puts(b, ",\"ci95\":null");
-    } else {
-        genu_buf_puts(b, ",\"ci95\":[");
-        genu_buf_json_num(b, r.lo);
-        genu_buf_putc(b, ',');
-        genu_buf_json_num(b, r.hi);
-        genu_buf_putc(b, ']');
+    if (claim_answer_of(&co, &q, c->arena, &ans, &err)) {
+        ctx_fail(c, &err);
+        return;
     }
-    num(b, "worst_case", r.worst_case);
-    num(b, "best_case", r.best_case);
-    genu_buf_printf(b, ",\"verdict\":\"%s\"}\n", claim_verdict_name(v));
-}
-
-static int cmp_name(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Distinct stratum labels, sorted, and each knee's group. */
-static int strata_of(const cohort *co, cohort_by by, genu_arena *a, const char ***names,
-                     size_t *nn, size_t **group)
-{
-    size_t n = co->nknee;
-    const char **label = genu_arena_calloc(a, n + 1, sizeof *label);
-    const char **nm = genu_arena_calloc(a, n + 1, sizeof *nm);
-    size_t *g = genu_arena_calloc(a, n + 1, sizeof *g);
-    if (!label || !nm || !g)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!(nm[i] = label[i] = cohort_stratum(co, &co->knees[i], by, a)))
-            return -1;
-    qsort(nm, n, sizeof *nm, cmp_name);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || strcmp(nm[i], nm[k - 1]) != 0)
-            nm[k++] = nm[i];
-    for (size_t i = 0; i < n; i++)
-        g[i] = (size_t)((const char **)bsearch(&label[i], nm, k, sizeof *nm, cmp_name) - nm);
-    *names = nm;
-    *nn = k;
-    *group = g;
-    return 0;
+    ctx_json(c, 200);
+    report_json_claim(&c->out, &q, &ans);
 }
 
 void analyses_survival(ctx *c)
 {
-    static const char *const own[] = {"event", "responder", "by"};
-    aopts o;
-    survival_event ev;
-    responder_def def;
-    cohort_by by = COHORT_BY_NONE;
+    analysis_request q;
+    genu_dataset ds;
+    cohort co;
+    survival_result s;
     genu_err err = {0};
-    memset(&def, 0, sizeof def);
-    if (common_args(c, own, 3, &o))
+    if (request_of(c, &survival_use, &q))
         return;
-    const char *es = required(c, "event"), *rs = ctx_query(c, "responder"),
-               *bys = ctx_query(c, "by");
-    if (!es)
-        return;
-    if (survival_event_parse(es, &ev, &err)) {
-        ctx_error(c, 400, "bad_request", "event", "%s", err.msg);
-        return;
-    }
-    if (ev == SURVIVAL_LOSS && !rs) {
-        ctx_error(c, 400, "bad_request", "responder",
-                  "responder: required with event=loss_of_response");
-        return;
-    }
-    if (rs && responder_parse(rs, &def, &err)) {
+    if (survival_request_check(&q, &err)) {
         ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
         return;
     }
-    if (bys && cohort_by_parse(bys, &by, &err)) {
-        ctx_error(c, 400, "bad_request", "by", "%s", err.msg);
+    if (load_cohort(c, &q, &ds, &co))
         return;
-    }
-    genu_dataset ds;
-    cohort co;
-    if (load_cohort(c, &o, &ds, &co))
-        return;
-    size_t n = co.nknee, ns, *group;
-    const char **names;
-    double *time = genu_arena_calloc(c->arena, n + 1, sizeof *time);
-    double *st = genu_arena_calloc(c->arena, n + 1, sizeof *st);
-    int *status = genu_arena_calloc(c->arena, n + 1, sizeof *status);
-    int *ss = genu_arena_calloc(c->arena, n + 1, sizeof *ss);
-    if (!time || !st || !status || !ss || strata_of(&co, by, c->arena, &names, &ns, &group)) {
-        GENU_FAIL(&err, GENU_ENOMEM, "survival: out of memory");
+    if (survival_request(&co, &q, c->arena, &s, &err)) {
         ctx_fail(c, &err);
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        survival_knee(&co, &co.knees[i], ev, &def, &time[i], &status[i]);
-    genu_buf *b = &c->out;
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o.as_of, date);
     ctx_json(c, 200);
-    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[", survival_event_name(ev),
-                    date);
-    for (size_t g = 0; g < ns; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (group[i] == g) {
-                st[m] = time[i];
-                ss[m++] = status[i];
-            }
-        survival_curve k;
-        if (survival_km(st, ss, m, c->arena, &k, &err)) {
-            ctx_fail(c, &err);
-            return;
-        }
-        if (g)
-            genu_buf_putc(b, ',');
-        report_json_curve(b, names[g], &k);
-    }
-    survival_logrank lr;
-    if (survival_logrank_test(time, status, group, n, ns, c->arena, &lr, &err)) {
-        ctx_fail(c, &err);
-        return;
-    }
-    genu_buf_puts(b, "],\"logrank\":");
-    report_json_logrank(b, &lr);
-    genu_buf_puts(b, "}\n");
-}
-
-/* The report's own repeatable arguments (responder, at, mcid) into spec;
- * definitions are parsed after every mcid, as the CLI does. */
-static int report_spec_args(ctx *c, cohort_by by, report_spec *s)
-{
-    genu_err err = {0};
-    responder_mcids mcids;
-    const char *defs[REPORT_MAXDEF];
-    size_t ndef = 0, ntp = 0;
-    timepoint tps[REPORT_MAXTP];
-    responder_mcids_init(&mcids);
-    for (size_t i = 0; i < c->nquery; i++) {
-        const char *k = c->qkey[i], *v = c->qval[i];
-        if (strcmp(k, "mcid") == 0 && responder_mcid_set(&mcids, v, &err))
-            goto bad;
-        if (strcmp(k, "responder") == 0) {
-            if (ndef == REPORT_MAXDEF) {
-                ctx_error(c, 400, "bad_request", k, "responder: at most %d definitions",
-                          REPORT_MAXDEF);
-                return -1;
-            }
-            defs[ndef++] = v;
-        }
-        if (strcmp(k, "at") == 0) {
-            if (ntp == REPORT_MAXTP) {
-                ctx_error(c, 400, "bad_request", k, "at: at most %d timepoints", REPORT_MAXTP);
-                return -1;
-            }
-            if (timepoint_parse(v, &tps[ntp++], &err)) {
-                genu_err_prefix(&err, "at: ");
-                goto bad;
-            }
-        }
-        continue;
-    bad:
-        ctx_error(c, 400, "bad_request", k, "%s", err.msg);
-        return -1;
-    }
-    report_spec_defaults(s, by, &mcids);
-    if (ndef) {
-        s->ndef = ndef;
-        for (size_t i = 0; i < ndef; i++)
-            if (responder_parse_with(defs[i], &mcids, &s->defs[i], &err)) {
-                ctx_error(c, 400, "bad_request", "responder", "%s", err.msg);
-                return -1;
-            }
-    }
-    if (ntp) {
-        s->ntp = ntp;
-        memcpy(s->tps, tps, ntp * sizeof *tps);
-    }
-    return 0;
+    report_json_survival(&c->out, &q, &s);
 }
 
 void analyses_report(ctx *c)
 {
-    static const char *const own[] = {"by", "responder", "at", "mcid"};
-    aopts o;
-    cohort_by by = COHORT_BY_NONE;
-    report_spec spec;
+    analysis_request q;
     genu_dataset ds;
     cohort co;
     report r;
     genu_err err = {0};
-    if (common_args(c, own, 4, &o))
+    if (request_of(c, &report_use, &q) || load_cohort(c, &q, &ds, &co))
         return;
-    const char *bys = ctx_query(c, "by");
-    if (bys && cohort_by_parse(bys, &by, &err)) {
-        ctx_error(c, 400, "bad_request", "by", "%s", err.msg);
-        return;
-    }
-    if (report_spec_args(c, by, &spec) || load_cohort(c, &o, &ds, &co))
-        return;
-    if (report_build(&co, &spec, c->arena, &r, &err)) {
+    if (report_build_for(&co, &q, c->arena, &r, &err)) {
         ctx_fail(c, &err);
         return;
     }
     ctx_json(c, 200);
-    report_json_write(&c->out, &r, &o.filter);
+    report_json_write(&c->out, &r, &q.filter);
 }
 
 /* ---- follow-ups ---- */
@@ -398,13 +154,14 @@ static bool scheduled(size_t i, timepoint *t)
     return true;
 }
 
+static const request_use followups_use = {"followups", "status"};
+
 void analyses_followups(ctx *c)
 {
-    static const char *const own[] = {"status"};
-    aopts o;
-    if (common_args(c, own, 1, &o))
+    analysis_request o;
+    if (request_of(c, &followups_use, &o))
         return;
-    const char *st = ctx_query(c, "status");
+    const char *st = request_other(&o, "status");
     if (!st)
         st = "due";
     bool due = strcmp(st, "due") == 0;

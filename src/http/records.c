@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "http/api.h"
 #include "http/auth.h"
+#include "io/death.h"
 #include "io/deid.h"
 #include "io/record_json.h"
 #include "io/settings.h"
@@ -202,6 +203,16 @@ static int write_allowed(ctx *c, const genu_record *r)
                       r->u.adverse_event.treatment, r->patient);
             return -1;
         }
+    }
+    char why[400];
+    if (death_check(c->store, r, c->arena, why, sizeof why, &err)) {
+        ctx_fail(c, &err);
+        return -1;
+    }
+    if (why[0]) {
+        ctx_error(c, 422, "death_rule", strstr(why, "\"patient\"") == why + 6 ? "patient" : "date",
+                  "%s", why);
+        return -1;
     }
     return 0;
 }

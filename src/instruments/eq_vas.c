@@ -13,4 +13,5 @@ const genu_instrument eq_vas_instrument = {
     "eq_vas", 1, INSTR_LEVEL_PATIENT, "EQ-5D visual analogue scale", 1, items, 1, keys,
     "EuroQol EQ-5D-5L User Guide v3.0 (2019)",
     instrument_score_direct, NULL,
+    false, NULL, NULL,
 };

@@ -14,4 +14,5 @@ const genu_instrument global_improvement_instrument = {
     "global_improvement", 1, INSTR_LEVEL_KNEE, "Global improvement (% since before treatment)",
     1, items, 1, keys, "genu registry item (docs/instruments.md), version 1",
     instrument_score_direct, NULL,
+    false, NULL, NULL,
 };

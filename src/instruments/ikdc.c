@@ -65,9 +65,13 @@ static void ikdc_score(const genu_instrument *in, const instr_answer a[],
     out->scores[0].value = (double)sum / (double)max * 100.0;
 }
 
+/* default MCIDs (docs/analysis.md, responder definitions) */
+static const instr_mcid mcids[] = {{"score", 11.5}, {NULL, 0}};
+
 const genu_instrument ikdc_instrument = {
     "ikdc", 1, INSTR_LEVEL_KNEE, "IKDC 2000 Subjective Knee Evaluation Form",
     sizeof items / sizeof items[0], items, 1, keys,
     "Irrgang et al., Am J Sports Med 2001;29:600-613; IKDC 2000 scoring instructions",
     ikdc_score, NULL,
+    false, NULL, mcids,
 };

@@ -280,3 +280,27 @@ void instrument_put_table(const genu_instrument *in, const instr_answer answers[
     }
     out->scores[slot].value = conv[raw];
 }
+
+bool instrument_lower_better(const genu_instrument *in, const char *key)
+{
+    bool flipped = false;
+    for (size_t i = 0; in->flipped && in->flipped[i]; i++)
+        flipped = flipped || strcmp(in->flipped[i], key) == 0;
+    return in->lower_better != flipped;
+}
+
+double instrument_mcid(const genu_instrument *in, const char *key)
+{
+    for (size_t i = 0; in->mcids && in->mcids[i].key; i++)
+        if (strcmp(in->mcids[i].key, key) == 0)
+            return in->mcids[i].points;
+    return NAN;
+}
+
+bool instrument_has_score(const genu_instrument *in, const char *key)
+{
+    for (size_t i = 0; i < in->nscores; i++)
+        if (strcmp(in->score_keys[i], key) == 0)
+            return true;
+    return false;
+}

@@ -90,6 +90,12 @@ typedef void (*instr_score_fn)(const genu_instrument *in, const instr_answer ans
 typedef int (*instr_validate_fn)(const genu_instrument *in, const instr_answer answers[],
                                  genu_err *err);
 
+/* A default minimal clinically important difference: score key, points. */
+typedef struct instr_mcid {
+    const char *key;
+    double points;
+} instr_mcid;
+
 struct genu_instrument {
     const char *id; /* "koos" */
     int version;    /* scoring version stored with each response */
@@ -102,7 +108,20 @@ struct genu_instrument {
     const char *source;            /* published scoring guide and version */
     instr_score_fn score;
     instr_validate_fn validate;
+    /* The direction of its scores (docs/analysis.md, measures): lower is
+     * better when lower_better, except the keys in `flipped` (NULL-
+     * terminated; NULL for none), which go the other way. */
+    bool lower_better;
+    const char *const *flipped;
+    const instr_mcid *mcids; /* default MCIDs, ended by {NULL}; NULL for none */
 };
+
+/* Whether a lower value of score key is better. */
+bool instrument_lower_better(const genu_instrument *in, const char *key);
+/* The default MCID of score key in points, NAN when it has none. */
+double instrument_mcid(const genu_instrument *in, const char *key);
+/* Whether key is one of in's score keys. */
+bool instrument_has_score(const genu_instrument *in, const char *key);
 
 /* The instrument called id, or NULL when unknown. Static, never freed. */
 const genu_instrument *instrument_find(const char *id);

@@ -123,9 +123,15 @@ static void koos_score(const genu_instrument *in, const instr_answer a[],
     koos_ps_put(in, a, ps_items, out, S_PS);
 }
 
+/* scores that go the other way: WOMAC derived from the KOOS items, higher = worse */
+static const char *const flipped[] = {"womac.pain", "womac.stiffness", "womac.function", "womac.total", "womac.pain_norm", "womac.stiffness_norm", "womac.function_norm", "womac.total_norm", NULL};
+/* default MCIDs (docs/analysis.md, responder definitions) */
+static const instr_mcid mcids[] = {{"pain", 8.0}, {"symptoms", 8.0}, {"adl", 8.0}, {"sport_rec", 8.0}, {"qol", 8.0}, {"koos_ps", 2.2}, {NULL, 0}};
+
 const genu_instrument koos_instrument = {
     "koos", 1, INSTR_LEVEL_KNEE, "Knee injury and Osteoarthritis Outcome Score", KOOS_NITEMS,
     items, sizeof keys / sizeof keys[0], keys,
     "Roos and Lohmander 2003; KOOS User's Guide 1.1 and KOOS Scoring 2012 (koos.nu)",
     koos_score, NULL,
+    false, flipped, mcids,
 };

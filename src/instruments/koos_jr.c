@@ -55,4 +55,5 @@ const genu_instrument koos_jr_instrument = {
     KOOS_JR_NITEMS, items, 1, keys,
     "Lyman et al., Clin Orthop Relat Res 2016;474:1461-71; HSS KOOS JR conversion table",
     koos_jr_score, NULL,
+    false, NULL, NULL,
 };

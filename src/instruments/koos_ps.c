@@ -51,9 +51,13 @@ static void koos_ps_score(const genu_instrument *in, const instr_answer a[],
     koos_ps_put(in, a, all_items, out, 0);
 }
 
+/* default MCIDs (docs/analysis.md, responder definitions) */
+static const instr_mcid mcids[] = {{"score", 2.2}, {NULL, 0}};
+
 const genu_instrument koos_ps_instrument = {
     "koos_ps", 1, INSTR_LEVEL_KNEE, "KOOS-PS (physical function short form)", KOOS_PS_NITEMS,
     items, 1, keys,
     "Perruccio et al., Osteoarthritis Cartilage 2008;16:542-550; koos.nu KOOS-PS conversion chart",
     koos_ps_score, NULL,
+    false, NULL, mcids,
 };

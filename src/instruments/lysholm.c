@@ -55,8 +55,12 @@ static void lysholm_score(const genu_instrument *in, const instr_answer a[],
     out->scores[0].value = sum;
 }
 
+/* default MCIDs (docs/analysis.md, responder definitions) */
+static const instr_mcid mcids[] = {{"score", 5.5}, {NULL, 0}};
+
 const genu_instrument lysholm_instrument = {
     "lysholm", 1, INSTR_LEVEL_KNEE, "Lysholm knee scoring scale", sizeof items / sizeof items[0],
     items, 1, keys, "Tegner and Lysholm, Clin Orthop Relat Res 1985;198:43-49",
     lysholm_score, NULL,
+    false, NULL, mcids,
 };

@@ -10,8 +10,12 @@ static const instr_item items[] = {
 };
 static const char *const keys[] = {"intensity"};
 
+/* default MCIDs (docs/analysis.md, responder definitions) */
+static const instr_mcid mcids[] = {{"intensity", 2.0}, {NULL, 0}};
+
 const genu_instrument nprs_instrument = {
     "nprs", 1, INSTR_LEVEL_KNEE, "Numeric Pain Rating Scale", 1, items, 1, keys,
     "Hawker et al., Arthritis Care Res 2011;63(S11):S240-52 (NRS 0-10)",
     instrument_score_direct, NULL,
+    true, NULL, mcids,
 };

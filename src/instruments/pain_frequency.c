@@ -13,4 +13,5 @@ const genu_instrument pain_frequency_instrument = {
     "pain_frequency", 1, INSTR_LEVEL_KNEE, "Pain frequency (% of waking time)", 1, items, 1, keys,
     "genu registry item (docs/instruments.md), version 1",
     instrument_score_direct, NULL,
+    true, NULL, NULL,
 };

@@ -13,4 +13,5 @@ const genu_instrument patient_global_instrument = {
     "patient_global", 1, INSTR_LEVEL_PATIENT, "Patient global assessment", 1, items, 1, keys,
     "Pham et al., Osteoarthritis Cartilage 2004;12:389-399 (OMERACT-OARSI)",
     instrument_score_direct, NULL,
+    true, NULL, NULL,
 };

@@ -12,8 +12,12 @@ static const instr_item items[] = {
 };
 static const char *const keys[] = {"flexion_deg", "extension_deg"};
 
+/* extension: a lower (flexion contracture) angle is better */
+static const char *const flipped[] = {"extension_deg", NULL};
+
 const genu_instrument rom_instrument = {
     "rom", 1, INSTR_LEVEL_KNEE, "Knee range of motion (clinician)", 2, items, 2, keys,
     "Norkin and White, Measurement of Joint Motion, 5th ed. 2016 (goniometry)",
     instrument_score_direct, NULL,
+    false, flipped, NULL,
 };

@@ -13,4 +13,5 @@ const genu_instrument sane_instrument = {
     "sane", 1, INSTR_LEVEL_KNEE, "Single Assessment Numeric Evaluation", 1, items, 1, keys,
     "Williams et al., Am J Sports Med 1999;27:214-221",
     instrument_score_direct, NULL,
+    false, NULL, NULL,
 };

@@ -46,4 +46,5 @@ const genu_instrument sleep_instrument = {
     "sleep", 1, INSTR_LEVEL_PATIENT, "Sleep interrupted by knee pain", 2, items, 2, keys,
     "genu registry item (docs/instruments.md), version 1",
     sleep_score, sleep_rules,
+    true, NULL, NULL,
 };

@@ -15,4 +15,5 @@ const genu_instrument tegner_instrument = {
     "tegner", 1, INSTR_LEVEL_KNEE, "Tegner activity level", 2, items, 1, keys,
     "Tegner and Lysholm, Clin Orthop Relat Res 1985;198:43-49",
     instrument_score_direct, NULL,
+    false, NULL, NULL,
 };

@@ -155,4 +155,5 @@ const genu_instrument womac_instrument = {
     "womac", 1, INSTR_LEVEL_KNEE, "WOMAC Osteoarthritis Index 3.1 (Likert)", WOMAC_NITEMS, items,
     WOMAC_NSCORES, keys, "Bellamy, WOMAC Osteoarthritis Index User Guide, version 3.1 (LK3.1)",
     womac_score, NULL,
+    true, NULL, NULL,
 };

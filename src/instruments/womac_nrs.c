@@ -29,4 +29,5 @@ const genu_instrument womac_nrs_instrument = {
     WOMAC_NITEMS, items, WOMAC_NSCORES, keys,
     "Bellamy, WOMAC Osteoarthritis Index User Guide, version 3.1 (NRS3.1)",
     womac_nrs_score, NULL,
+    true, NULL, NULL,
 };

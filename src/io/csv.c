@@ -46,6 +46,10 @@ static const csv_col message_cols[] = {
     DATED, ID("kind"), ID("channel"), ID("status"), {"followups", CSV_JSON, 0},
     {"attempts", CSV_INT, 0}, ID("last_attempt"), {"error", CSV_STR, 0}, EXTRA};
 
+/* a death has no knee; its cause is free text, left out when de-identified */
+static const csv_col death_cols[] = {ID("id"), ID("patient"), {"date", CSV_DATE, 0},
+                                     {"cause", CSV_STR, CSV_F_IDENT}, EXTRA};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
@@ -61,6 +65,7 @@ static const struct {
     [GENU_REC_ADVERSE_EVENT] = {"adverse_events.csv", adverse_event_cols, N(adverse_event_cols)},
     [GENU_REC_EXAM] = {"exams.csv", exam_cols, N(exam_cols)},
     [GENU_REC_MESSAGE] = {"messages.csv", message_cols, N(message_cols)},
+    [GENU_REC_DEATH] = {"deaths.csv", death_cols, N(death_cols)},
 };
 
 const csv_col *csv_columns(genu_rtype t, size_t *n)
@@ -446,7 +451,7 @@ static int read_one(const char *file, genu_arena *a, lines *l, genu_err *err)
         return GENU_FAIL(err, GENU_EINVAL,
                          "%s: cannot tell the record type: name the file patients.csv, "
                          "identities.csv, diagnoses.csv, treatments.csv, responses.csv, "
-                         "adverse_events.csv, exams.csv or messages.csv",
+                         "adverse_events.csv, exams.csv, messages.csv or deaths.csv",
                          file);
     csv_table tab;
     if (csv_read(file, a, &tab, err))

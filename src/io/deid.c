@@ -94,6 +94,8 @@ static const char *const keep[GENU_REC_NTYPES][12] = {
     [GENU_REC_EXAM] = {"knee", "findings"},
     /* no last_attempt (a time of day) and no error (it may quote an address) */
     [GENU_REC_MESSAGE] = {"kind", "channel", "status", "followups", "attempts"},
+    /* the date only: a cause is free text */
+    [GENU_REC_DEATH] = {NULL},
 };
 
 /* Product details that describe the product, never the person. */

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/hash.h"
+#include "io/death.h"
 #include "io/record_json.h"
 #include "io/settings.h"
 
@@ -295,6 +296,95 @@ static int treatment_of(importer *im, const char *id, const char *patient, bool 
     return GENU_OK;
 }
 
+/* The deaths among the valid entries: patient -> entry index of the first;
+ * a second one of the same patient is rejected naming the first's line. */
+static int index_deaths(importer *im, genu_hash *deaths)
+{
+    for (size_t i = 0; i < im->n; i++) {
+        entry *e = &im->v[i];
+        if (e->why || e->rec.type != GENU_REC_DEATH)
+            continue;
+        size_t first;
+        if (genu_hash_get(deaths, e->rec.patient, &first)) {
+            char why[400];
+            snprintf(why, sizeof why, "field \"patient\": the death of \"%.100s\" is already "
+                     "at %.150s:%zu: a patient dies once", e->rec.patient, im->v[first].file,
+                     im->v[first].line);
+            reject(im, e, entry_text(e), why);
+        } else if (genu_hash_put(deaths, e->rec.patient, i, NULL) < 0) {
+            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        }
+    }
+    return GENU_OK;
+}
+
+/* why: r is dated after its patient's death as the registry records it.
+ * Each patient's death is asked for once (cache: patient -> the death's
+ * date + 2^31 + 1, or 0 for none). */
+static int registry_death(importer *im, genu_hash *cache, const genu_record *r, char *why,
+                          size_t n)
+{
+    size_t v;
+    genu_record d = {0};
+    if (!genu_hash_get(cache, r->patient, &v)) {
+        bool found;
+        if (death_stored(im->s, r->patient, im->a, &d, &found, im->err))
+            return im->err->code;
+        v = found ? (size_t)((int64_t)d.date - INT32_MIN + 1) : 0;
+        if (genu_hash_put(cache, r->patient, v, NULL) < 0)
+            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    }
+    if (!v || r->date == GENU_DATE_NONE)
+        return GENU_OK;
+    genu_date when = (genu_date)((int64_t)v - 1 + INT32_MIN);
+    if (r->date > when) {
+        char day[GENU_DATE_STRLEN];
+        genu_date_format(when, day);
+        snprintf(why, n, "field \"date\": after the patient's death on %s, which the registry "
+                 "records", day);
+    }
+    return GENU_OK;
+}
+
+/* Rejects records dated after their patient's death (in the files, naming
+ * the death's line, or in the registry) and deaths the registry
+ * contradicts (io/death.h). The registry is asked only when it records a
+ * death or the files bring one. */
+static int check_deaths(importer *im)
+{
+    genu_hash *deaths = genu_hash_create(), *registry = genu_hash_create();
+    size_t stored = 0;
+    int rc = deaths && registry ? GENU_OK : GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    if (!rc)
+        rc = index_deaths(im, deaths);
+    if (!rc)
+        rc = store_count(im->s, GENU_REC_DEATH, &stored, im->err);
+    char why[400], day[GENU_DATE_STRLEN];
+    for (size_t i = 0; i < im->n && !rc; i++) {
+        entry *e = &im->v[i];
+        const genu_record *r = &e->rec;
+        size_t d;
+        why[0] = '\0';
+        if (e->why || !(death_binds(r->type) || r->type == GENU_REC_DEATH))
+            continue;
+        if (r->type != GENU_REC_DEATH && genu_hash_get(deaths, r->patient, &d) &&
+            r->date > im->v[d].rec.date) {
+            genu_date_format(im->v[d].rec.date, day);
+            snprintf(why, sizeof why, "field \"date\": after the patient's death on %s at "
+                     "%.150s:%zu", day, im->v[d].file, im->v[d].line);
+        } else if (r->type == GENU_REC_DEATH) {
+            rc = death_check(im->s, r, im->a, why, sizeof why, im->err);
+        } else if (stored) {
+            rc = registry_death(im, registry, r, why, sizeof why);
+        }
+        if (why[0])
+            reject(im, e, entry_text(e), why);
+    }
+    genu_hash_destroy(deaths);
+    genu_hash_destroy(registry);
+    return rc;
+}
+
 /* Rejects records whose patient is missing, then adverse events whose
  * treatment is missing or another patient's (after treatments themselves
  * were settled). */
@@ -441,6 +531,8 @@ static int finish(importer *im, int rc)
         rc = index_ids(im);
     if (!rc)
         rc = check_refs(im);
+    if (!rc)
+        rc = check_deaths(im);
     if (!rc) {
         for (size_t i = 0; i < im->n; i++) {
             entry *e = &im->v[i];
@@ -469,16 +561,22 @@ static int finish(importer *im, int rc)
     return rc;
 }
 
+/* An importer with its arena; finish() ends it whatever this returns. */
+static int importer_start(importer *im, genu_store *s, const jsonl_import_opts *o,
+                          jsonl_stats *stats, genu_err *err)
+{
+    *im = (importer){.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
+    memset(stats, 0, sizeof *stats);
+    if (sodium_init() < 0 || !im->a)
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
+    return GENU_OK;
+}
+
 int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_import_opts *o,
                  jsonl_stats *stats, genu_err *err)
 {
-    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
-    memset(stats, 0, sizeof *stats);
-    if (sodium_init() < 0 || !im.a) {
-        genu_arena_destroy(im.a);
-        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
-    }
-    int rc = GENU_OK;
+    importer im;
+    int rc = importer_start(&im, s, o, stats, err);
     for (size_t i = 0; i < n && !rc; i++)
         rc = read_file(&im, files[i]);
     return finish(&im, rc);
@@ -487,13 +585,8 @@ int jsonl_import(genu_store *s, const char *const *files, size_t n, const jsonl_
 int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
                        const jsonl_import_opts *o, jsonl_stats *stats, genu_err *err)
 {
-    importer im = {.s = s, .o = o, .st = stats, .err = err, .a = genu_arena_create()};
-    memset(stats, 0, sizeof *stats);
-    if (sodium_init() < 0 || !im.a) {
-        genu_arena_destroy(im.a);
-        return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise");
-    }
-    int rc = GENU_OK;
+    importer im;
+    int rc = importer_start(&im, s, o, stats, err);
     for (size_t i = 0; i < n && !rc; i++) {
         const jsonl_line *l = &lines[i];
         entry *e = push(&im);

@@ -32,6 +32,7 @@ static const char *const known[GENU_REC_NTYPES][12] = {
     [GENU_REC_EXAM] = {"id", "patient", "knee", "date", "findings", "note"},
     [GENU_REC_MESSAGE] = {"id", "patient", "date", "kind", "channel", "status", "followups",
                           "attempts", "last_attempt", "error"},
+    [GENU_REC_DEATH] = {"id", "patient", "date", "cause"},
 };
 
 typedef struct rd {
@@ -819,6 +820,13 @@ static int finish_doc(rd *r, genu_record *rec)
     return doc && rec->id ? GENU_OK : GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
 }
 
+static int parse_death(rd *r, genu_record *rec)
+{
+    if (rec->knee != GENU_KNEE_NONE)
+        return bad(r, "knee", "a death is the patient's, not a knee's: leave knee out");
+    return str_field(r, "cause", false, 2000, &rec->u.death.cause) ? r->err->code : GENU_OK;
+}
+
 static int parse_common(rd *r, genu_record *rec)
 {
     if (rec->type == GENU_REC_PATIENT || rec->type == GENU_REC_IDENTITY)
@@ -844,6 +852,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     static int (*const parsers[GENU_REC_NTYPES])(rd *, genu_record *) = {
         parse_patient,  parse_identity,      parse_diagnosis, parse_treatment,
         parse_response, parse_adverse_event, parse_exam,      parse_message,
+        parse_death,
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
@@ -863,7 +872,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     if (t < 0) {
         rc = GENU_FAIL(err, GENU_EINVAL,
                        "field \"type\": unknown record type \"%s\" (expected patient, identity, "
-                       "diagnosis, treatment, response, adverse_event, exam or message)",
+                       "diagnosis, treatment, response, adverse_event, exam, message or death)",
                        json_string_value(type));
         json_decref(r.in);
         return rc;

@@ -53,15 +53,9 @@ static void header(genu_buf *b, const report *r, const cohort_filter *f)
         genu_buf_json_str(b, by);
     else
         genu_buf_puts(b, "null");
-    genu_buf_puts(b, ",\"filters\":{");
-    for (size_t i = 0; i < f->nset; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, f->name[i]);
-        genu_buf_putc(b, ':');
-        genu_buf_json_str(b, f->value[i]);
-    }
-    genu_buf_printf(b, "},\"entered\":%zu,\"strata\":[", r->c->nknee);
+    genu_buf_puts(b, ",\"filters\":");
+    report_json_filters(b, f);
+    genu_buf_printf(b, ",\"entered\":%zu,\"strata\":[", r->c->nknee);
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, g ? ",{\"stratum\":" : "{\"stratum\":");
         genu_buf_json_str(b, r->strata[g]);
@@ -224,5 +218,84 @@ void report_json_write(genu_buf *b, const report *r, const cohort_filter *f)
     responders(b, r);
     change(b, r);
     survival(b, r);
+    genu_buf_puts(b, "}\n");
+}
+
+void report_json_filters(genu_buf *b, const cohort_filter *f)
+{
+    genu_buf_putc(b, '{');
+    for (size_t i = 0; i < f->nset; i++) {
+        if (i)
+            genu_buf_putc(b, ',');
+        genu_buf_json_str(b, f->name[i]);
+        genu_buf_putc(b, ':');
+        genu_buf_json_str(b, f->value[i]);
+    }
+    genu_buf_putc(b, '}');
+}
+
+/* "as_of":"…","unit":"…" of an answer. */
+static void as_of_unit(genu_buf *b, const analysis_request *q)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(q->as_of, date);
+    genu_buf_printf(b, "\"as_of\":\"%s\",\"unit\":\"%s\"", date,
+                    q->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+}
+
+void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answer *ans)
+{
+    const claim_counts *c = &ans->counts;
+    const claim_rates *r = &ans->rates;
+    genu_buf_puts(b, "{\"claim\":{\"responder\":");
+    genu_buf_json_str(b, q->defs[0].text);
+    genu_buf_puts(b, ",\"at\":");
+    genu_buf_json_str(b, q->at[0].text);
+    num(b, "expect", q->expect);
+    genu_buf_puts(b, ",\"filters\":");
+    report_json_filters(b, &q->filter);
+    genu_buf_puts(b, "},");
+    as_of_unit(b, q);
+    genu_buf_printf(b, ",\"timepoint\":{\"nominal_days\":%d,\"window_days\":%d}",
+                    q->at[0].nominal, q->at[0].half);
+    genu_buf_printf(b,
+                    ",\"counts\":{\"entered\":%zu,\"eligible\":%zu,\"converted\":%zu,"
+                    "\"not_evaluable\":%zu,\"missing\":%zu,\"analysed\":%zu,\"responders\":%zu}",
+                    c->entered, c->eligible, c->converted, c->not_evaluable, c->missing,
+                    c->analysed, c->responders);
+    num(b, "rate", r->rate);
+    genu_buf_puts(b, ",\"ci95\":");
+    if (isnan(r->lo)) {
+        genu_buf_puts(b, "null");
+    } else {
+        genu_buf_putc(b, '[');
+        genu_buf_json_num(b, r->lo);
+        genu_buf_putc(b, ',');
+        genu_buf_json_num(b, r->hi);
+        genu_buf_putc(b, ']');
+    }
+    num(b, "worst_case", r->worst_case);
+    num(b, "best_case", r->best_case);
+    genu_buf_printf(b, ",\"verdict\":\"%s\"", claim_verdict_name(ans->verdict));
+    if (q->cost) {
+        genu_buf_puts(b, ",\"cost\":");
+        report_json_cost(b, &ans->cost);
+    }
+    genu_buf_puts(b, "}\n");
+}
+
+void report_json_survival(genu_buf *b, const analysis_request *q, const survival_result *s)
+{
+    char date[GENU_DATE_STRLEN];
+    genu_date_format(q->as_of, date);
+    genu_buf_printf(b, "{\"event\":\"%s\",\"as_of\":\"%s\",\"strata\":[",
+                    survival_event_name(s->event), date);
+    for (size_t g = 0; g < s->nstrata; g++) {
+        if (g)
+            genu_buf_putc(b, ',');
+        report_json_curve(b, s->names[g], &s->curves[g]);
+    }
+    genu_buf_puts(b, "],\"logrank\":");
+    report_json_logrank(b, &s->logrank);
     genu_buf_puts(b, "}\n");
 }

@@ -4,6 +4,7 @@
 #ifndef GENU_IO_REPORT_JSON_H
 #define GENU_IO_REPORT_JSON_H
 
+#include "analysis/claim.h"
 #include "analysis/cohort.h"
 #include "analysis/cost.h"
 #include "analysis/report.h"
@@ -20,6 +21,15 @@ void report_json_cost(genu_buf *b, const cost_tally *t);
 void report_json_curve(genu_buf *b, const char *name, const survival_curve *k);
 /* The log-rank test: {"chisq","df","p"}, or null when it is not defined. */
 void report_json_logrank(genu_buf *b, const survival_logrank *lr);
+
+/* The cohort filters as given: {"kl":"0-2",…}. */
+void report_json_filters(genu_buf *b, const cohort_filter *f);
+
+/* genu claim's JSON (docs/analysis.md), one line with a newline. */
+void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answer *ans);
+
+/* genu survival's JSON (docs/analysis.md), one line with a newline. */
+void report_json_survival(genu_buf *b, const analysis_request *q, const survival_result *s);
 
 /* The whole report, one line with a trailing newline. Errors show as b->oom. */
 void report_json_write(genu_buf *b, const report *r, const cohort_filter *f);

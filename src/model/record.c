@@ -9,7 +9,7 @@
 
 static const char *const type_names[GENU_REC_NTYPES] = {
     "patient", "identity", "diagnosis", "treatment", "response", "adverse_event", "exam",
-    "message",
+    "message", "death",
 };
 
 int record_type_find(const char *s)

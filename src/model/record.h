@@ -27,6 +27,7 @@ typedef enum {
     GENU_REC_ADVERSE_EVENT,
     GENU_REC_EXAM,
     GENU_REC_MESSAGE,
+    GENU_REC_DEATH,
     GENU_REC_NTYPES
 } genu_rtype;
 
@@ -105,6 +106,13 @@ typedef struct genu_message {
     int attempts;
 } genu_message;
 
+/* The patient died on the record's date (patient-level: no knee). A death
+ * ends follow-up and is the competing risk of every knee event
+ * (docs/analysis.md). cause is free text, NULL when not recorded. */
+typedef struct genu_death {
+    const char *cause;
+} genu_death;
+
 typedef struct genu_record {
     genu_rtype type;
     const char *id;      /* record id; a patient's own id; identity: the patient id */
@@ -123,6 +131,7 @@ typedef struct genu_record {
         genu_adverse_event adverse_event;
         genu_exam exam;
         genu_message message;
+        genu_death death;
     } u;
 } genu_record;
 

@@ -57,3 +57,45 @@ void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])
     memcpy(out, "sha256:", 7);
     sodium_bin2hex(out + 7, AUDIT_DIGEST_LEN - 7, d, sizeof d);
 }
+
+/* The first problem with row r after the walk so far, or NULL. */
+static const char *row_problem(const audit_walk *w, const store_audit_row *r)
+{
+    char calc[65];
+    if (r->seq != w->last_seq + 1)
+        return r->seq > w->last_seq + 1 ? "rows before it are missing" : "rows out of order";
+    if (!r->prev || strcmp(r->prev, w->prev) != 0)
+        return "its link to the previous row is broken";
+    audit_chain_hash(r, calc);
+    if (!r->hash || strcmp(calc, r->hash) != 0)
+        return "its content does not match its hash (edited)";
+    return NULL;
+}
+
+bool audit_walk_row(audit_walk *w, const store_audit_row *r, int64_t *broken, char *why,
+                    size_t whylen)
+{
+    const char *problem = row_problem(w, r);
+    if (problem) {
+        *broken = r->seq;
+        snprintf(why, whylen, "row %lld: %s", (long long)r->seq, problem);
+        return false;
+    }
+    memcpy(w->prev, r->hash, sizeof w->prev);
+    w->last_seq = r->seq;
+    w->checked++;
+    return true;
+}
+
+void audit_walk_end(const audit_walk *w, int64_t *broken, char *why, size_t whylen)
+{
+    if (*broken)
+        return;
+    if (w->head_seq != w->last_seq || (w->head_seq && strcmp(w->head_hash, w->prev) != 0)) {
+        *broken = -1;
+        snprintf(why, whylen, "the trail ends at row %lld but its recorded head is row %lld",
+                 (long long)w->last_seq, (long long)w->head_seq);
+    } else {
+        snprintf(why, whylen, "intact");
+    }
+}

@@ -26,4 +26,24 @@ void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN]);
 /* The audit doc of an account change (no password hash) into b. */
 void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b);
 
+/* Verifying a trail row by row, the same on every backend: start with
+ * AUDIT_WALK_INIT and the recorded head; audit_walk_row for each row in seq
+ * order until it reports a break; then audit_walk_end. *broken is the first
+ * bad row's seq (-1: the trail and its recorded head disagree; 0: intact),
+ * why says what is wrong ("intact" when nothing is). */
+typedef struct audit_walk {
+    char prev[65];
+    int64_t last_seq;
+    int64_t head_seq;
+    char head_hash[65];
+    size_t checked;
+} audit_walk;
+#define AUDIT_WALK_INIT {AUDIT_CHAIN_GENESIS, 0, 0, "", 0}
+
+/* false (and *broken, why set) when row r breaks the chain. */
+bool audit_walk_row(audit_walk *w, const store_audit_row *r, int64_t *broken, char *why,
+                    size_t whylen);
+/* After the last row (unless a row broke it): the recorded head agrees. */
+void audit_walk_end(const audit_walk *w, int64_t *broken, char *why, size_t whylen);
+
 #endif

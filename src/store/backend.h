@@ -15,8 +15,19 @@ typedef struct store_ops {
     int (*savepoint)(genu_store *s, genu_err *err);
     int (*release)(genu_store *s, genu_err *err);
     void (*rollback_to)(genu_store *s);
-    int (*put)(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err);
-    /* optional: NULL means store_put_many calls put for each record */
+    /* The record policy (store/policy.c) runs on these primitives, inside
+     * a write transaction it opened: insert_new stores r when no record of
+     * its type has its id, audits the creation and sets *added (false, and
+     * nothing written, when the id exists); stored_doc reads the doc of
+     * (type, id), NULL when absent, into a; update replaces the stored
+     * record; remove deletes (type, id), GENU_ECONFLICT while other
+     * records refer to it. */
+    int (*insert_new)(genu_store *s, const genu_record *r, bool *added, genu_err *err);
+    int (*stored_doc)(genu_store *s, genu_rtype type, const char *id, genu_arena *a,
+                      const char **doc, genu_err *err);
+    int (*update)(genu_store *s, const genu_record *r, genu_err *err);
+    int (*remove)(genu_store *s, genu_rtype type, const char *id, genu_err *err);
+    /* optional: NULL means store_put_many calls store_put for each record */
     int (*put_many)(genu_store *s, const genu_record *const *recs, size_t n,
                     store_put_result *res, size_t *failed, genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
@@ -31,7 +42,6 @@ typedef struct store_ops {
                        genu_err *err);
     int (*get)(genu_store *s, genu_rtype type, const char *id, genu_arena *a, genu_record *out,
                genu_err *err);
-    int (*del)(genu_store *s, genu_rtype type, const char *id, genu_err *err);
     int (*user_put)(genu_store *s, const store_user *u, int64_t *id, genu_err *err);
     int (*user_get)(genu_store *s, const char *name, int64_t id, genu_arena *a, store_user *out,
                     genu_err *err);
@@ -63,6 +73,10 @@ typedef struct store_ops {
     int (*audit)(genu_store *s, const char *action, const char *type, const char *id,
                  const char *before, const char *after, genu_err *err);
 } store_ops;
+
+/* The audit row of an account change (store/policy.c), through ops->audit. */
+int store_audit_user(genu_store *s, const char *action, const store_user *u, int64_t id,
+                     genu_err *err);
 
 /* Every backend's handle starts with this. */
 struct genu_store {

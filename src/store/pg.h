@@ -10,21 +10,13 @@
 #include <libpq-fe.h>
 
 #include "store/backend.h"
+#include "store/columns.h"
 
 #define PG_NT        GENU_REC_NTYPES
 /* pg_advisory_xact_lock key of writers and migrations ("genu" in ASCII) */
 #define PG_WRITER_LOCK "SELECT pg_advisory_xact_lock(1734702453)"
 #define PG_MAXSTMT   96
 #define PG_MAXPARAMS 24
-
-/* A record table: its name and its own columns (after the shared seq, id,
- * patient, knee, date, doc). The same tables as the SQLite backend. */
-typedef struct pg_table {
-    const char *name;
-    const char *cols;
-    int ncols;
-} pg_table;
-extern const pg_table pg_tables[PG_NT];
 
 typedef struct pg_store {
     genu_store base;

@@ -103,18 +103,13 @@ void store_rollback_to(genu_store *s)
     s->ops->rollback_to(s);
 }
 
-int store_put(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err)
-{
-    return s->ops->put(s, r, res, err);
-}
-
 int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
                    store_put_result *res, size_t *failed, genu_err *err)
 {
     if (s->ops->put_many)
         return s->ops->put_many(s, recs, n, res, failed, err);
     for (size_t i = 0; i < n; i++) {
-        if (s->ops->put(s, recs[i], &res[i], err)) {
+        if (store_put(s, recs[i], &res[i], err)) {
             *failed = i;
             return err->code;
         }
@@ -181,11 +176,6 @@ int store_get(genu_store *s, genu_rtype type, const char *id, genu_arena *a, gen
               genu_err *err)
 {
     return s->ops->get(s, type, id, a, out, err);
-}
-
-int store_delete(genu_store *s, genu_rtype type, const char *id, genu_err *err)
-{
-    return s->ops->del(s, type, id, err);
 }
 
 int store_user_put(genu_store *s, const store_user *u, int64_t *id, genu_err *err)

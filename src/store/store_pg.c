@@ -140,176 +140,69 @@ void pg_read_end(pg_store *s, bool own)
 
 /* ---- binding and reading the per-type columns ---- */
 
-/* Adds the type's own columns to p; owned strings go to *tmp. */
-static int bind_payload(pg_params *p, const genu_record *r, char **tmp)
+/* The codec's primitives (store/columns.h) on bound text parameters and a
+ * text-format result row. */
+static void b_null(void *p, int i)
 {
-    const genu_patient *pt = &r->u.patient;
-    const genu_identity *id = &r->u.identity;
-    const genu_treatment *t = &r->u.treatment;
-    const genu_adverse_event *ae = &r->u.adverse_event;
-    const genu_exam *ex = &r->u.exam;
-    switch (r->type) {
-    case GENU_REC_PATIENT:
-        pg_p_text(p, pt->site);
-        pg_p_text(p, vocab_sex_name(pt->sex));
-        if (pt->birth_year)
-            pg_p_int(p, pt->birth_year);
-        else
-            pg_p_text(p, NULL);
-        pg_p_real(p, pt->height_cm);
-        pg_p_real(p, pt->weight_kg);
-        break;
-    case GENU_REC_IDENTITY:
-        pg_p_text(p, id->name);
-        pg_p_text(p, id->date_of_birth);
-        pg_p_text(p, id->email);
-        pg_p_text(p, id->phone);
-        break;
-    case GENU_REC_DIAGNOSIS:
-        pg_p_text(p, vocab_condition_name(r->u.diagnosis.condition));
-        pg_p_level(p, r->u.diagnosis.kl_grade);
-        break;
-    case GENU_REC_TREATMENT:
-        pg_p_text(p, vocab_kind_at(t->kind)->name);
-        pg_p_text(p, t->protocol);
-        pg_p_int(p, t->sites);
-        pg_p_real(p, t->cost);
-        pg_p_text(p, t->currency);
-        pg_p_text(p, t->clinician);
-        break;
-    case GENU_REC_RESPONSE: {
-        const genu_response *rs = &r->u.response;
-        pg_p_text(p, rs->instrument);
-        pg_p_int(p, rs->version);
-        tmp[0] = record_scores_encode(rs->scores, rs->nscores);
-        tmp[1] = record_notes_encode(rs->notes, rs->nnotes);
-        if (!tmp[0] || !tmp[1])
-            return GENU_ENOMEM;
-        pg_p_text(p, tmp[0]);
-        pg_p_text(p, tmp[1]);
-        break;
-    }
-    case GENU_REC_ADVERSE_EVENT:
-        pg_p_text(p, ae->kind);
-        pg_p_int(p, ae->severity);
-        pg_p_int(p, ae->serious);
-        pg_p_text(p, ae->treatment);
-        break;
-    case GENU_REC_EXAM: {
-        const int8_t v[8] = {ex->swelling,       ex->locking,     ex->unable_to_straighten,
-                             ex->unable_to_bend, ex->instability, ex->deformity,
-                             ex->recent_trauma_pop, ex->pain_at_rest};
-        for (int k = 0; k < 8; k++)
-            pg_p_level(p, v[k]);
-        break;
-    }
-    case GENU_REC_MESSAGE:
-        pg_p_text(p, vocab_message_kind_name(r->u.message.kind));
-        pg_p_text(p, vocab_message_channel_name(r->u.message.channel));
-        pg_p_text(p, vocab_message_status_name(r->u.message.status));
-        break;
-    default:
-        break;
-    }
-    return GENU_OK;
+    (void)i;
+    pg_p_text(p, NULL);
 }
 
-static int vocab_or_fail(int v, const char *what, const char *value, genu_err *err)
+static void b_text(void *p, int i, const char *v)
 {
-    if (v < 0)
-        GENU_FAIL(err, GENU_EIO, "registry holds an unknown %s \"%s\"", what,
-                  value ? value : "(null)");
-    return v;
+    (void)i;
+    pg_p_text(p, v);
+}
+
+static void b_int(void *p, int i, int64_t v)
+{
+    (void)i;
+    pg_p_int(p, v);
+}
+
+static void b_real(void *p, int i, double v)
+{
+    (void)i;
+    pg_p_real(p, v);
+}
+
+typedef struct pg_row {
+    const PGresult *res;
+    int k;
+} pg_row;
+
+static const char *c_raw(const void *row, int i)
+{
+    const pg_row *r = row;
+    return pg_col_raw(r->res, r->k, i);
+}
+
+static int64_t c_int(const void *row, int i)
+{
+    const pg_row *r = row;
+    return pg_col_int(r->res, r->k, i);
+}
+
+static double c_real(const void *row, int i)
+{
+    const pg_row *r = row;
+    return pg_col_real(r->res, r->k, i);
+}
+
+/* Adds the type's own columns to p; owned strings go to tmp[0..1]. */
+static int bind_payload(pg_params *p, const genu_record *r, char **tmp)
+{
+    store_binder b = {p, b_null, b_text, b_int, b_real};
+    return store_cols_bind(&b, 0, r, tmp);
 }
 
 /* Reads the type's own columns from column i of row k into r. */
 static int read_payload(const PGresult *res, int k, int i, bool full, genu_record *r, genu_arena *a,
                         genu_err *err)
 {
-    const char *s;
-    switch (r->type) {
-    case GENU_REC_PATIENT: {
-        genu_patient *p = &r->u.patient;
-        p->site = pg_col_text(res, k, i, a);
-        s = pg_col_raw(res, k, i + 1);
-        p->sex = s ? vocab_sex(s) : vocab_sex("unknown");
-        p->birth_year = (int)pg_col_int(res, k, i + 2);
-        p->height_cm = pg_col_real(res, k, i + 3);
-        p->weight_kg = pg_col_real(res, k, i + 4);
-        break;
-    }
-    case GENU_REC_IDENTITY:
-        r->u.identity.name = pg_col_text(res, k, i, a);
-        r->u.identity.date_of_birth = pg_col_text(res, k, i + 1, a);
-        r->u.identity.email = pg_col_text(res, k, i + 2, a);
-        r->u.identity.phone = pg_col_text(res, k, i + 3, a);
-        break;
-    case GENU_REC_DIAGNOSIS:
-        s = pg_col_raw(res, k, i);
-        r->u.diagnosis.condition = vocab_or_fail(s ? vocab_condition(s) : -1, "condition", s, err);
-        r->u.diagnosis.kl_grade = pg_col_level(res, k, i + 1);
-        break;
-    case GENU_REC_TREATMENT: {
-        genu_treatment *t = &r->u.treatment;
-        s = pg_col_raw(res, k, i);
-        t->kind = vocab_or_fail(s ? vocab_kind_find(s) : -1, "treatment kind", s, err);
-        t->protocol = pg_col_text(res, k, i + 1, a);
-        t->sites = (uint32_t)pg_col_int(res, k, i + 2);
-        t->cost = pg_col_real(res, k, i + 3);
-        t->currency = pg_col_text(res, k, i + 4, a);
-        t->clinician = pg_col_text(res, k, i + 5, a);
-        break;
-    }
-    case GENU_REC_RESPONSE: {
-        /* a known instrument's id and score keys are shared, not copied per
-         * response: a load holds millions of them */
-        genu_response *rs = &r->u.response;
-        genu_score *scores;
-        s = pg_col_raw(res, k, i);
-        const genu_instrument *in = s ? instrument_find(s) : NULL;
-        rs->instrument = in ? in->id : pg_col_text(res, k, i, a);
-        rs->version = (int)pg_col_int(res, k, i + 1);
-        s = pg_col_raw(res, k, i + 2);
-        if (record_scores_decode(s ? s : "", in ? in->score_keys : NULL, in ? in->nscores : 0, a,
-                                 &scores, &rs->nscores, err))
-            return err->code;
-        rs->scores = scores;
-        if (!full) /* analyses read no notes */
-            break;
-        s = pg_col_raw(res, k, i + 3);
-        if (record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err))
-            return err->code;
-        break;
-    }
-    case GENU_REC_ADVERSE_EVENT:
-        r->u.adverse_event.kind = pg_col_text(res, k, i, a);
-        r->u.adverse_event.severity = (int)pg_col_int(res, k, i + 1);
-        r->u.adverse_event.serious = (int)pg_col_int(res, k, i + 2);
-        r->u.adverse_event.treatment = pg_col_text(res, k, i + 3, a);
-        break;
-    case GENU_REC_EXAM: {
-        int8_t *v[8] = {&r->u.exam.swelling,       &r->u.exam.locking,
-                        &r->u.exam.unable_to_straighten, &r->u.exam.unable_to_bend,
-                        &r->u.exam.instability,    &r->u.exam.deformity,
-                        &r->u.exam.recent_trauma_pop, &r->u.exam.pain_at_rest};
-        for (int j = 0; j < 8; j++)
-            *v[j] = (int8_t)pg_col_level(res, k, i + j);
-        break;
-    }
-    case GENU_REC_MESSAGE: {
-        genu_message *m = &r->u.message;
-        s = pg_col_raw(res, k, i);
-        m->kind = vocab_or_fail(s ? vocab_message_kind(s) : -1, "message kind", s, err);
-        s = pg_col_raw(res, k, i + 1);
-        m->channel = vocab_or_fail(s ? vocab_message_channel(s) : -1, "message channel", s, err);
-        s = pg_col_raw(res, k, i + 2);
-        m->status = vocab_or_fail(s ? vocab_message_status(s) : -1, "message status", s, err);
-        break;
-    }
-    default:
-        break;
-    }
-    return err && err->code ? err->code : GENU_OK;
+    pg_row row = {res, k};
+    store_reader rd = {&row, c_raw, c_int, c_real};
+    return store_cols_read(&rd, i, full, r, a, err);
 }
 
 /* Reads (seq, id, patient, knee, date, doc, payload...) of row k. */
@@ -360,7 +253,7 @@ static int build_statements(pg_store *s, genu_err *err)
 {
     genu_buf b = GENU_BUF_INIT;
     for (int t = 0; t < PG_NT; t++) {
-        const pg_table *tb = &pg_tables[t];
+        const store_table *tb = &store_tables[t];
         /* insert unless the id exists and, when it added the row, its
          * audit row: one round trip per new record (the chain hash is
          * computed first) */
@@ -504,10 +397,11 @@ static int run_put(pg_store *s, const char *sql, const genu_record *r, const sto
     return rc;
 }
 
-/* The stored doc of (type, id) into the arena, or NULL when absent. */
-static int stored_doc(pg_store *s, genu_rtype t, const char *id, genu_arena *a, const char **doc,
-                      genu_err *err)
+/* The record primitives under store/policy.c (backend.h). */
+static int pg_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_arena *a,
+                         const char **doc, genu_err *err)
 {
+    pg_store *s = (pg_store *)gs;
     pg_params p = {0};
     pg_p_text(&p, id);
     PGresult *r = pg_run(s, s->q_doc[t], &p, err, "looking up a record");
@@ -519,47 +413,29 @@ static int stored_doc(pg_store *s, genu_rtype t, const char *id, genu_arena *a, 
     return oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
 }
 
-static int put_locked(pg_store *s, const genu_record *r, store_put_result *res, genu_err *err)
+/* The insert and its audit row travel in one statement (a round trip). */
+static int pg_insert_new(genu_store *gs, const genu_record *r, bool *added, genu_err *err)
 {
-    const char *type = record_type_name(r->type);
+    pg_store *s = (pg_store *)gs;
     int64_t changed = 0;
     store_audit_row ar;
     char hash[65];
     char digest[AUDIT_DIGEST_LEN];
     audit_chain_digest(r->doc, digest);
-    if (pg_audit_next(s, "create", type, r->id, NULL, digest, &ar, hash, err) ||
+    if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL, digest, &ar, hash,
+                      err) ||
         run_put(s, s->q_insert_audited[r->type], r, &ar, hash, &changed, err))
         return err->code;
-    if (changed == 1) {
+    *added = changed == 1;
+    if (*added)
         pg_audit_advance(s, &ar, hash);
-        *res = STORE_ADDED;
-        return GENU_OK;
-    }
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, r->type, r->id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && before && strcmp(before, r->doc) == 0) {
-        *res = STORE_UNCHANGED;
-    } else if (!rc) {
-        rc = run_put(s, s->q_update[r->type], r, NULL, NULL, NULL, err);
-        *res = STORE_UPDATED;
-        if (!rc)
-            rc = pg_audit(s, "update", type, r->id, before, r->doc, err);
-    }
-    genu_arena_destroy(a);
-    return rc;
+    return GENU_OK;
 }
 
-static int pg_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
+static int pg_update(genu_store *gs, const genu_record *r, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    if ((unsigned)r->type >= PG_NT || !r->id || !r->patient || !r->doc)
-        return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
-    bool own;
-    if (pg_write_begin(s, &own, err))
-        return err->code;
-    return pg_write_end(s, own, put_locked(s, r, res, err), err);
+    return run_put(s, s->q_update[r->type], r, NULL, NULL, NULL, err);
 }
 
 static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a,
@@ -578,38 +454,12 @@ static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     return rc;
 }
 
-static int delete_locked(pg_store *s, genu_rtype type, const char *id, genu_err *err)
-{
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    pg_params p = {0};
-    pg_p_text(&p, id);
-    int rc = a ? stored_doc(s, type, id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && !before)
-        rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", record_type_name(type), id);
-    if (!rc) {
-        genu_err e = {0};
-        rc = pg_do(s, s->q_del[type], &p, NULL, &e, "deleting a record");
-        if (rc == GENU_ECONFLICT)
-            GENU_FAIL(err, rc, "%s \"%s\" still has records; delete them first",
-                      record_type_name(type), id);
-        else if (rc)
-            GENU_FAIL(err, rc, "%s", e.msg);
-    }
-    if (!rc)
-        rc = pg_audit(s, "delete", record_type_name(type), id, before, NULL, err);
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int pg_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
+static int pg_remove(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    bool own;
-    if (pg_write_begin(s, &own, err))
-        return err->code;
-    return pg_write_end(s, own, delete_locked(s, type, id, err), err);
+    pg_params p = {0};
+    pg_p_text(&p, id);
+    return pg_do(s, s->q_del[type], &p, NULL, err, "deleting a record");
 }
 
 static int pg_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
@@ -642,7 +492,7 @@ static void select_all(genu_buf *b, genu_rtype t, const char *order, bool with_d
 {
     genu_buf_clear(b);
     genu_buf_printf(b, "SELECT seq,id,patient,knee,date,%s,%s FROM %s ORDER BY %s",
-                    with_doc ? "doc" : "NULL", pg_tables[t].cols, pg_tables[t].name, order);
+                    with_doc ? "doc" : "NULL", store_tables[t].cols, store_tables[t].name, order);
 }
 
 static int each_open(pg_store *s, pg_cursor cur[PG_NT], genu_err *err)
@@ -725,7 +575,7 @@ static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_
                                    ds->n[GENU_REC_PATIENT], sizeof *p, cmp_patient_id);
     if (!p)
         return GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
-                         pg_tables[t].name, r->id);
+                         store_tables[t].name, r->id);
     r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
     r->patient = p->id; /* it pointed into the query's result until now */
     return GENU_OK;
@@ -739,7 +589,7 @@ static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds
         return err->code;
     genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
     if (!recs)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", pg_tables[t].name);
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
     genu_buf b = GENU_BUF_INIT;
     pg_cursor c;
     select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD, false);
@@ -776,7 +626,7 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
     genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
     int rc = recs ? GENU_OK
                   : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
-                              pg_tables[t].name);
+                              store_tables[t].name);
     for (; !rc && k < n; k++) {
         rc = read_row(res, (int)k, t, false, &recs[k], a, err);
         if (!rc)
@@ -899,7 +749,10 @@ static const store_ops pg_ops = {
     .savepoint = pg_savepoint,
     .release = pg_release,
     .rollback_to = pg_rollback_to,
-    .put = pg_put,
+    .insert_new = pg_insert_new,
+    .stored_doc = pg_stored_doc,
+    .update = pg_update,
+    .remove = pg_remove,
     .put_many = pg_put_many,
     .has = pg_has,
     .count = pg_count,
@@ -908,7 +761,6 @@ static const store_ops pg_ops = {
     .get_setting = pg_get_setting,
     .set_setting = pg_set_setting,
     .get = pg_get,
-    .del = pg_del,
     .user_put = pg_user_put,
     .user_get = pg_user_get,
     .user_list = pg_user_list,
@@ -960,6 +812,7 @@ static int connect_db(pg_store *s, const char *url, genu_err *err)
 
 int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_err *err)
 {
+    store_tables_init();
     pg_store *s = calloc(1, sizeof *s);
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");

@@ -212,79 +212,42 @@ static int read_head(pg_store *s, int64_t *seq, char hash[65], genu_err *err)
     return GENU_OK;
 }
 
-/* The first problem with row r after a row hashing to prev, or NULL. */
-static const char *row_problem(const store_audit_row *r, int64_t last_seq, const char *prev)
-{
-    char calc[65];
-    if (r->seq != last_seq + 1)
-        return r->seq > last_seq + 1 ? "rows before it are missing" : "rows out of order";
-    if (!r->prev || strcmp(r->prev, prev) != 0)
-        return "its link to the previous row is broken";
-    audit_chain_hash(r, calc);
-    if (!r->hash || strcmp(calc, r->hash) != 0)
-        return "its content does not match its hash (edited)";
-    return NULL;
-}
-
 int pg_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why, size_t whylen,
                     genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    char prev[65] = AUDIT_CHAIN_GENESIS, head_hash[65];
-    int64_t head_seq = 0, last_seq = 0;
+    audit_walk w = AUDIT_WALK_INIT;
     pg_cursor c = {0};
     bool own;
     *broken = 0;
     *checked = 0;
-    snprintf(why, whylen, "intact");
     genu_arena *a = genu_arena_create();
     if (!a)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     int rc = pg_read_begin(s, &own, err);
     if (!rc)
-        rc = read_head(s, &head_seq, head_hash, err);
+        rc = read_head(s, &w.head_seq, w.head_hash, err);
     if (!rc)
         rc = pg_cursor_open(s, &c, "genu_audit", AUDIT_SELECT " ORDER BY seq", err);
     while (!rc && c.row < c.nrows) {
         store_audit_row r;
         read_audit(c.res, c.row, a, &r);
-        const char *problem = row_problem(&r, last_seq, prev);
-        if (problem) {
-            *broken = r.seq;
-            snprintf(why, whylen, "row %lld: %s", (long long)r.seq, problem);
+        if (!audit_walk_row(&w, &r, broken, why, whylen))
             break;
-        }
-        memcpy(prev, r.hash, sizeof prev);
-        last_seq = r.seq;
-        ++*checked;
         genu_arena_reset(a);
         rc = pg_cursor_next(s, &c, err);
     }
     pg_cursor_close(s, &c);
     pg_read_end(s, own);
     genu_arena_destroy(a);
+    *checked = w.checked;
     if (rc)
         return rc;
-    if (!*broken && (head_seq != last_seq || (head_seq && strcmp(head_hash, prev) != 0))) {
-        *broken = -1;
-        snprintf(why, whylen, "the trail ends at row %lld but its recorded head is row %lld",
-                 (long long)last_seq, (long long)head_seq);
-    }
+    audit_walk_end(&w, broken, why, whylen);
     return GENU_OK;
 }
 
 /* ---- accounts ---- */
-
-static int audit_user(pg_store *s, const char *action, const store_user *u, int64_t id,
-                      genu_err *err)
-{
-    genu_buf b = GENU_BUF_INIT;
-    audit_chain_user_doc(u, id, &b);
-    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
-                   : pg_audit(s, action, "user", u->name, NULL, b.p, err);
-    genu_buf_free(&b);
-    return rc;
-}
 
 static const char q_user_put[] =
     "INSERT INTO account(name,role,sites,pwhash,disabled,created_us) VALUES($1,$2,$3,$4,$5,$6)"
@@ -315,7 +278,7 @@ static int user_put_locked(pg_store *s, const store_user *u, int64_t *id, genu_e
     pg_p_int(&q, *id);
     if (pg_do(s, q_session_end_user, &q, NULL, err, "ending a user's sessions"))
         return err->code;
-    return audit_user(s, "put", u, *id, err);
+    return store_audit_user(&s->base, "put", u, *id, err);
 }
 
 int pg_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err)
@@ -525,9 +488,10 @@ int pg_survey_use(genu_store *gs, const char *token_hash, int64_t now, genu_err 
 static const char *const copy_tables[][2] = {
     {"setting", "key,value"},
     {"patient", NULL}, {"identity", NULL}, {"diagnosis", NULL}, {"treatment", NULL},
-    {"response", NULL}, {"adverse_event", NULL}, {"exam", NULL},
+    {"response", NULL}, {"adverse_event", NULL}, {"exam", NULL}, {"message", NULL},
+    {"death", NULL},
     {"account", "id,name,role,sites,pwhash,disabled,created_us"},
-    {"session", "token_hash,account,csrf,expires_us"},
+    {"session", "token_hash,account,csrf,expires_us,ends_us"},
     {"survey_link", "token_hash,patient,knee,instruments,timepoint,created_us,expires_us,"
                     "used_us,created_by"},
     {"audit", "seq,at_us,actor,action,type,record_id,before,after,prev,hash"},
@@ -564,8 +528,8 @@ static int copy_table(pg_store *s, sqlite3 *dst, size_t t, genu_err *err)
         genu_buf_puts(&cols, copy_tables[t][1]);
     } else {
         for (int k = 0; k < PG_NT; k++)
-            if (strcmp(pg_tables[k].name, copy_tables[t][0]) == 0)
-                genu_buf_printf(&cols, "seq,id,patient,knee,date,doc,%s", pg_tables[k].cols);
+            if (strcmp(store_tables[k].name, copy_tables[t][0]) == 0)
+                genu_buf_printf(&cols, "seq,id,patient,knee,date,doc,%s", store_tables[k].cols);
     }
     const char *list = cols.p ? cols.p : "";
     int ncol = 1;

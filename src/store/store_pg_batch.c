@@ -31,6 +31,9 @@
  * in the socket buffers (and libpq reads while it waits to write anyway).
  * When a statement fails PostgreSQL aborts the rest of the pipeline and the
  * transaction; *failed names the record whose statement failed. */
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,16 +115,26 @@ static void array_item(genu_buf *b, const char *s)
 /* ---- step 1: the stored doc of each record of the chunk that exists ---- */
 
 /* Which record tables are empty, inside the write transaction. */
-static const char q_fresh[] =
-    "SELECT NOT EXISTS(SELECT 1 FROM patient), NOT EXISTS(SELECT 1 FROM identity),"
-    " NOT EXISTS(SELECT 1 FROM diagnosis), NOT EXISTS(SELECT 1 FROM treatment),"
-    " NOT EXISTS(SELECT 1 FROM response), NOT EXISTS(SELECT 1 FROM adverse_event),"
-    " NOT EXISTS(SELECT 1 FROM exam), NOT EXISTS(SELECT 1 FROM message)";
+/* "SELECT NOT EXISTS(SELECT 1 FROM patient), ..." over every record table,
+ * built once (a prepared statement is keyed by its text's address). */
+static char q_fresh[1024];
+static pthread_once_t q_fresh_once = PTHREAD_ONCE_INIT;
+
+static void build_q_fresh(void)
+{
+    size_t at = 0;
+    for (int t = 0; t < PG_NT; t++) {
+        int w = snprintf(q_fresh + at, sizeof q_fresh - at, "%sNOT EXISTS(SELECT 1 FROM %s)",
+                         t ? ", " : "SELECT ", store_tables[t].name);
+        assert(w > 0 && (size_t)w < sizeof q_fresh - at);
+        at += (size_t)w;
+    }
+}
 
 static int many_init(pg_store *s, many *m, const genu_record *const *recs, size_t n,
                      genu_err *err)
 {
-    _Static_assert(PG_NT == 8, "q_fresh names every record table");
+    pthread_once(&q_fresh_once, build_q_fresh);
     m->recs = recs;
     PGresult *r = pg_run(s, q_fresh, NULL, err, "looking at the registry");
     if (!r)
@@ -285,7 +298,7 @@ static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     char sql[400];
     snprintf(sql, sizeof sql, "COPY %s(id,patient,knee,date,doc,%s) FROM STDIN",
-             pg_tables[t].name, pg_tables[t].cols);
+             store_tables[t].name, store_tables[t].cols);
     return copy_in(s, sql, b, err);
 }
 

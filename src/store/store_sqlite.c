@@ -20,29 +20,12 @@
 #include "core/hash.h"
 #include "instruments/instrument.h"
 #include "store/audit_chain.h"
+#include "store/columns.h"
 #include "store/sq.h"
 
 
 
-typedef struct table {
-    const char *name;
-    const char *cols; /* the type's own columns, comma-separated */
-    int ncols;
-} table;
-
-static const table tables[NT] = {
-    [GENU_REC_PATIENT] = {"patient", "site,sex,birth_year,height_cm,weight_kg", 5},
-    [GENU_REC_IDENTITY] = {"identity", "name,date_of_birth,email,phone", 4},
-    [GENU_REC_DIAGNOSIS] = {"diagnosis", "condition,kl_grade", 2},
-    [GENU_REC_TREATMENT] = {"treatment", "kind,protocol,sites,cost,currency,clinician", 6},
-    [GENU_REC_RESPONSE] = {"response", "instrument,version,scores,notes", 4},
-    [GENU_REC_ADVERSE_EVENT] = {"adverse_event", "kind,severity,serious,treatment", 4},
-    [GENU_REC_EXAM] = {"exam",
-                       "swelling,locking,unable_to_straighten,unable_to_bend,instability,"
-                       "deformity,recent_trauma_pop,pain_at_rest",
-                       8},
-    [GENU_REC_MESSAGE] = {"message", "kind,channel,status", 3},
-};
+#define tables store_tables
 
 /* Migration 1: the schema. Later migrations append to this list. */
 static const char *const migrations[] = {
@@ -103,6 +86,11 @@ static const char *const migrations[] = {
     "CREATE INDEX message_by_patient ON message(patient, date, knee);",
     /* 4: a session's absolute end (its expiry slides with use, up to it) */
     "ALTER TABLE session ADD COLUMN ends_us INTEGER;",
+    /* 5: deaths, at most one per patient (docs/format.md) */
+    "CREATE TABLE death(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
+    " doc TEXT NOT NULL, cause TEXT);"
+    "CREATE UNIQUE INDEX death_by_patient ON death(patient);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -210,94 +198,49 @@ void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-static void bind_real(sqlite3_stmt *st, int i, double v)
+/* The codec's primitives (store/columns.h) on a SQLite statement. */
+static void b_null(void *st, int i)
 {
-    if (isnan(v))
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_double(st, i, v);
+    sqlite3_bind_null(st, i);
 }
 
-static void bind_level(sqlite3_stmt *st, int i, int v)
+static void b_text(void *st, int i, const char *v)
 {
-    if (v < 0)
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_int(st, i, v);
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/* Binds the type's own columns from index i; owned strings go to *tmp. */
+static void b_int(void *st, int i, int64_t v)
+{
+    sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+static void b_real(void *st, int i, double v)
+{
+    sqlite3_bind_double(st, i, v);
+}
+
+static const char *c_raw(const void *st, int i)
+{
+    sqlite3_stmt *s = (sqlite3_stmt *)st;
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL
+                                                     : (const char *)sqlite3_column_text(s, i);
+}
+
+static int64_t c_int(const void *st, int i)
+{
+    return sqlite3_column_int64((sqlite3_stmt *)st, i);
+}
+
+static double c_real(const void *st, int i)
+{
+    sqlite3_stmt *s = (sqlite3_stmt *)st;
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
 static int bind_payload(sqlite3_stmt *st, int i, const genu_record *r, char **tmp)
 {
-    const genu_patient *p = &r->u.patient;
-    const genu_identity *id = &r->u.identity;
-    const genu_treatment *t = &r->u.treatment;
-    const genu_adverse_event *ae = &r->u.adverse_event;
-    const genu_exam *ex = &r->u.exam;
-    switch (r->type) {
-    case GENU_REC_PATIENT:
-        sq_bind_text(st, i, p->site);
-        sq_bind_text(st, i + 1, vocab_sex_name(p->sex));
-        if (p->birth_year)
-            sqlite3_bind_int(st, i + 2, p->birth_year);
-        else
-            sqlite3_bind_null(st, i + 2);
-        bind_real(st, i + 3, p->height_cm);
-        bind_real(st, i + 4, p->weight_kg);
-        break;
-    case GENU_REC_IDENTITY:
-        sq_bind_text(st, i, id->name);
-        sq_bind_text(st, i + 1, id->date_of_birth);
-        sq_bind_text(st, i + 2, id->email);
-        sq_bind_text(st, i + 3, id->phone);
-        break;
-    case GENU_REC_DIAGNOSIS:
-        sq_bind_text(st, i, vocab_condition_name(r->u.diagnosis.condition));
-        bind_level(st, i + 1, r->u.diagnosis.kl_grade);
-        break;
-    case GENU_REC_TREATMENT:
-        sq_bind_text(st, i, vocab_kind_at(t->kind)->name);
-        sq_bind_text(st, i + 1, t->protocol);
-        sqlite3_bind_int64(st, i + 2, t->sites);
-        bind_real(st, i + 3, t->cost);
-        sq_bind_text(st, i + 4, t->currency);
-        sq_bind_text(st, i + 5, t->clinician);
-        break;
-    case GENU_REC_RESPONSE: {
-        const genu_response *rs = &r->u.response;
-        sq_bind_text(st, i, rs->instrument);
-        sqlite3_bind_int(st, i + 1, rs->version);
-        tmp[0] = record_scores_encode(rs->scores, rs->nscores);
-        tmp[1] = record_notes_encode(rs->notes, rs->nnotes);
-        if (!tmp[0] || !tmp[1])
-            return GENU_ENOMEM;
-        sq_bind_text(st, i + 2, tmp[0]);
-        sq_bind_text(st, i + 3, tmp[1]);
-        break;
-    }
-    case GENU_REC_ADVERSE_EVENT:
-        sq_bind_text(st, i, ae->kind);
-        sqlite3_bind_int(st, i + 1, ae->severity);
-        sqlite3_bind_int(st, i + 2, ae->serious);
-        sq_bind_text(st, i + 3, ae->treatment);
-        break;
-    case GENU_REC_EXAM: {
-        const int8_t v[8] = {ex->swelling,    ex->locking,   ex->unable_to_straighten,
-                             ex->unable_to_bend, ex->instability, ex->deformity,
-                             ex->recent_trauma_pop, ex->pain_at_rest};
-        for (int k = 0; k < 8; k++)
-            bind_level(st, i + k, v[k]);
-        break;
-    }
-    case GENU_REC_MESSAGE:
-        sq_bind_text(st, i, vocab_message_kind_name(r->u.message.kind));
-        sq_bind_text(st, i + 1, vocab_message_channel_name(r->u.message.channel));
-        sq_bind_text(st, i + 2, vocab_message_status_name(r->u.message.status));
-        break;
-    default:
-        break;
-    }
-    return GENU_OK;
+    store_binder b = {st, b_null, b_text, b_int, b_real};
+    return store_cols_bind(&b, i, r, tmp);
 }
 
 const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a)
@@ -307,116 +250,15 @@ const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a)
              : NULL;
 }
 
-static double col_real(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
-static int col_level(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
-}
-
-static int vocab_or_fail(int v, const char *what, const char *value, genu_err *err)
-{
-    if (v < 0)
-        GENU_FAIL(err, GENU_EIO, "registry holds an unknown %s \"%s\"", what,
-                  value ? value : "(null)");
-    return v;
-}
-
 /* How much of a row to read: everything (export, API), or what analyses
  * need (no doc, no notes; the patient id is set by the caller). */
 typedef enum { ROW_FULL, ROW_LOAD } row_mode;
 
-static int read_response(sqlite3_stmt *st, int i, row_mode mode, genu_response *rs,
-                         genu_arena *a, genu_err *err)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    const genu_instrument *in = s ? instrument_find(s) : NULL;
-    genu_score *scores;
-    rs->instrument = in ? in->id : sq_col_text(st, i, a);
-    rs->version = sqlite3_column_int(st, i + 1);
-    s = (const char *)sqlite3_column_text(st, i + 2);
-    if (record_scores_decode(s ? s : "", in ? in->score_keys : NULL, in ? in->nscores : 0, a,
-                             &scores, &rs->nscores, err))
-        return err->code;
-    rs->scores = scores;
-    if (mode == ROW_LOAD)
-        return GENU_OK;
-    s = (const char *)sqlite3_column_text(st, i + 3);
-    return record_notes_decode(s ? s : "", a, &rs->notes, &rs->nnotes, err);
-}
-
-/* Reads the type's own columns from index i into r. */
 static int read_payload(sqlite3_stmt *st, int i, row_mode mode, genu_record *r, genu_arena *a,
                         genu_err *err)
 {
-    const char *s;
-    switch (r->type) {
-    case GENU_REC_PATIENT: {
-        genu_patient *p = &r->u.patient;
-        p->site = sq_col_text(st, i, a);
-        s = (const char *)sqlite3_column_text(st, i + 1);
-        p->sex = s ? vocab_sex(s) : vocab_sex("unknown");
-        p->birth_year = sqlite3_column_int(st, i + 2);
-        p->height_cm = col_real(st, i + 3);
-        p->weight_kg = col_real(st, i + 4);
-        break;
-    }
-    case GENU_REC_IDENTITY:
-        r->u.identity.name = sq_col_text(st, i, a);
-        r->u.identity.date_of_birth = sq_col_text(st, i + 1, a);
-        r->u.identity.email = sq_col_text(st, i + 2, a);
-        r->u.identity.phone = sq_col_text(st, i + 3, a);
-        break;
-    case GENU_REC_DIAGNOSIS:
-        s = (const char *)sqlite3_column_text(st, i);
-        r->u.diagnosis.condition = vocab_or_fail(s ? vocab_condition(s) : -1, "condition", s, err);
-        r->u.diagnosis.kl_grade = col_level(st, i + 1);
-        break;
-    case GENU_REC_TREATMENT: {
-        genu_treatment *t = &r->u.treatment;
-        s = (const char *)sqlite3_column_text(st, i);
-        t->kind = vocab_or_fail(s ? vocab_kind_find(s) : -1, "treatment kind", s, err);
-        t->protocol = sq_col_text(st, i + 1, a);
-        t->sites = (uint32_t)sqlite3_column_int64(st, i + 2);
-        t->cost = col_real(st, i + 3);
-        t->currency = sq_col_text(st, i + 4, a);
-        t->clinician = sq_col_text(st, i + 5, a);
-        break;
-    }
-    case GENU_REC_RESPONSE:
-        return read_response(st, i, mode, &r->u.response, a, err);
-    case GENU_REC_ADVERSE_EVENT:
-        r->u.adverse_event.kind = sq_col_text(st, i, a);
-        r->u.adverse_event.severity = sqlite3_column_int(st, i + 1);
-        r->u.adverse_event.serious = sqlite3_column_int(st, i + 2);
-        r->u.adverse_event.treatment = sq_col_text(st, i + 3, a);
-        break;
-    case GENU_REC_EXAM: {
-        int8_t *v[8] = {&r->u.exam.swelling,       &r->u.exam.locking,
-                        &r->u.exam.unable_to_straighten, &r->u.exam.unable_to_bend,
-                        &r->u.exam.instability,    &r->u.exam.deformity,
-                        &r->u.exam.recent_trauma_pop, &r->u.exam.pain_at_rest};
-        for (int k = 0; k < 8; k++)
-            *v[k] = (int8_t)col_level(st, i + k);
-        break;
-    }
-    case GENU_REC_MESSAGE: {
-        genu_message *m = &r->u.message;
-        s = (const char *)sqlite3_column_text(st, i);
-        m->kind = vocab_or_fail(s ? vocab_message_kind(s) : -1, "message kind", s, err);
-        s = (const char *)sqlite3_column_text(st, i + 1);
-        m->channel = vocab_or_fail(s ? vocab_message_channel(s) : -1, "message channel", s, err);
-        s = (const char *)sqlite3_column_text(st, i + 2);
-        m->status = vocab_or_fail(s ? vocab_message_status(s) : -1, "message status", s, err);
-        break;
-    }
-    default:
-        break;
-    }
-    return err && err->code ? err->code : GENU_OK;
+    store_reader rd = {st, c_raw, c_int, c_real};
+    return store_cols_read(&rd, i, mode == ROW_FULL, r, a, err);
 }
 
 /* Reads (seq, id, patient, knee, date, doc, payload...) at the cursor. */
@@ -445,7 +287,7 @@ static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_recor
 static int build_statements(sq_store *s, genu_err *err)
 {
     for (int t = 0; t < NT; t++) {
-        const table *tb = &tables[t];
+        const store_table *tb = &tables[t];
         genu_buf b = GENU_BUF_INIT;
         genu_buf_printf(&b, "INSERT OR IGNORE INTO %s(id,patient,knee,date,doc,%s) VALUES(?,?,?,?,?",
                         tb->name, tb->cols);
@@ -605,10 +447,11 @@ static int run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err
     return rc;
 }
 
-/* The stored doc of (type, id) into the arena, or NULL when absent. */
-static int stored_doc(sq_store *s, genu_rtype t, const char *id, genu_arena *a, const char **doc,
-                      genu_err *err)
+/* The record primitives under store/policy.c (backend.h). */
+static int sq_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_arena *a,
+                         const char **doc, genu_err *err)
 {
+    sq_store *s = (sq_store *)gs;
     sqlite3_stmt *st = s->has[t];
     sq_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
@@ -621,42 +464,23 @@ static int stored_doc(sq_store *s, genu_rtype t, const char *id, genu_arena *a, 
     return GENU_OK;
 }
 
-static int put_locked(sq_store *s, const genu_record *r, store_put_result *res, genu_err *err)
-{
-    const char *type = record_type_name(r->type);
-    if (run_put(s, s->insert[r->type], r, err))
-        return err->code;
-    if (sqlite3_changes(s->db) == 1) {
-        *res = STORE_ADDED;
-        char digest[AUDIT_DIGEST_LEN];
-        audit_chain_digest(r->doc, digest);
-        return sq_audit(s, "create", type, r->id, NULL, digest, err);
-    }
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, r->type, r->id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && before && strcmp(before, r->doc) == 0) {
-        *res = STORE_UNCHANGED;
-    } else if (!rc) {
-        rc = run_put(s, s->update[r->type], r, err);
-        *res = STORE_UPDATED;
-        if (!rc)
-            rc = sq_audit(s, "update", type, r->id, before, r->doc, err);
-    }
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int sq_put(genu_store *gs, const genu_record *r, store_put_result *res, genu_err *err)
+static int sq_insert_new(genu_store *gs, const genu_record *r, bool *added, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    if ((unsigned)r->type >= NT || !r->id || !r->patient || !r->doc)
-        return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
-    bool own;
-    if (sq_write_begin(s, &own, err))
+    if (run_put(s, s->insert[r->type], r, err))
         return err->code;
-    return sq_write_end(s, own, put_locked(s, r, res, err), err);
+    *added = sqlite3_changes(s->db) == 1;
+    if (!*added)
+        return GENU_OK;
+    char digest[AUDIT_DIGEST_LEN];
+    audit_chain_digest(r->doc, digest);
+    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL, digest, err);
+}
+
+static int sq_update(genu_store *gs, const genu_record *r, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    return run_put(s, s->update[r->type], r, err);
 }
 
 static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a,
@@ -674,38 +498,16 @@ static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     return rc;
 }
 
-static int delete_locked(sq_store *s, genu_rtype type, const char *id, genu_err *err)
-{
-    genu_arena *a = genu_arena_create();
-    const char *before = NULL;
-    int rc = a ? stored_doc(s, type, id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    if (!rc && !before)
-        rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", record_type_name(type), id);
-    if (!rc) {
-        sqlite3_stmt *st = s->del[type];
-        sq_bind_text(st, 1, id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = sqlite3_errcode(s->db) == SQLITE_CONSTRAINT
-                     ? GENU_FAIL(err, GENU_ECONFLICT,
-                                 "%s \"%s\" still has records; delete them first",
-                                 record_type_name(type), id)
-                     : sq_fail(s, err, "deleting a record");
-        sqlite3_reset(st);
-    }
-    if (!rc)
-        rc = sq_audit(s, "delete", record_type_name(type), id, before, NULL, err);
-    genu_arena_destroy(a);
-    return rc;
-}
-
-static int sq_del(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
+static int sq_remove(genu_store *gs, genu_rtype type, const char *id, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    bool own;
-    if (sq_write_begin(s, &own, err))
-        return err->code;
-    return sq_write_end(s, own, delete_locked(s, type, id, err), err);
+    sqlite3_stmt *st = s->del[type];
+    sq_bind_text(st, 1, id);
+    int rc = GENU_OK;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = sq_fail(s, err, "deleting a record"); /* a reference: GENU_ECONFLICT */
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int sq_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
@@ -1050,7 +852,10 @@ static const store_ops sqlite_ops = {
     .savepoint = sq_savepoint,
     .release = sq_release,
     .rollback_to = sq_rollback_to,
-    .put = sq_put,
+    .insert_new = sq_insert_new,
+    .stored_doc = sq_stored_doc,
+    .update = sq_update,
+    .remove = sq_remove,
     .has = sq_has,
     .count = sq_count,
     .each = sq_each,
@@ -1058,7 +863,6 @@ static const store_ops sqlite_ops = {
     .get_setting = sq_get_setting,
     .set_setting = sq_set_setting,
     .get = sq_get,
-    .del = sq_del,
     .user_put = sq_user_put,
     .user_get = sq_user_get,
     .user_list = sq_user_list,
@@ -1082,6 +886,7 @@ int store_sqlite_open(const char *path, int mode, const char *backup, int *from,
                       genu_store **out, genu_err *err)
 {
     bool create = mode == STORE_MODE_CREATE;
+    store_tables_init();
     sq_store *s = calloc(1, sizeof *s);
     if (!s)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");

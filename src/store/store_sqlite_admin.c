@@ -233,19 +233,18 @@ int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why,
                     genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    char sql[256], prev[65] = GENESIS, calc[65], head_hash[65];
-    int64_t head_seq, last_seq = 0;
+    char sql[256];
+    audit_walk w = AUDIT_WALK_INIT;
     snprintf(sql, sizeof sql, "%s ORDER BY seq", audit_select);
     sqlite3_stmt *st;
     genu_arena *a = genu_arena_create();
     *broken = 0;
     *checked = 0;
-    snprintf(why, whylen, "intact");
     if (!a)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     int rc = sq_exec(s, "BEGIN", err);
     if (!rc)
-        rc = read_head(s, &head_seq, head_hash, err);
+        rc = read_head(s, &w.head_seq, w.head_hash, err);
     if (!rc)
         rc = sq_prepare(s, sql, &st, err);
     if (rc) {
@@ -256,48 +255,21 @@ int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why,
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         store_audit_row r;
         read_audit(st, a, &r);
-        const char *problem = NULL;
-        if (r.seq != last_seq + 1)
-            problem = r.seq > last_seq + 1 ? "rows before it are missing" : "rows out of order";
-        else if (!r.prev || strcmp(r.prev, prev) != 0)
-            problem = "its link to the previous row is broken";
-        else if (audit_chain_hash(&r, calc), !r.hash || strcmp(calc, r.hash) != 0)
-            problem = "its content does not match its hash (edited)";
-        if (problem) {
-            *broken = r.seq;
-            snprintf(why, whylen, "row %lld: %s", (long long)r.seq, problem);
+        if (!audit_walk_row(&w, &r, broken, why, whylen))
             break;
-        }
-        memcpy(prev, r.hash, sizeof prev);
-        last_seq = r.seq;
-        ++*checked;
         genu_arena_reset(a);
     }
     sqlite3_finalize(st);
     sq_exec(s, "COMMIT", NULL);
     genu_arena_destroy(a);
+    *checked = w.checked;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return sq_fail(s, err, "reading the audit trail");
-    if (!*broken && (head_seq != last_seq || (head_seq && strcmp(head_hash, prev) != 0))) {
-        *broken = -1;
-        snprintf(why, whylen, "the trail ends at row %lld but its recorded head is row %lld",
-                 (long long)last_seq, (long long)head_seq);
-    }
+    audit_walk_end(&w, broken, why, whylen);
     return GENU_OK;
 }
 
 /* ---- accounts ---- */
-
-static int audit_user(sq_store *s, const char *action, const store_user *u, int64_t id,
-                      genu_err *err)
-{
-    genu_buf b = GENU_BUF_INIT;
-    audit_chain_user_doc(u, id, &b);
-    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
-                   : sq_audit(s, action, "user", u->name, NULL, b.p, err);
-    genu_buf_free(&b);
-    return rc;
-}
 
 static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_err *err)
 {
@@ -329,7 +301,7 @@ static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_e
     done(st);
     if (rc != SQLITE_DONE)
         return sq_fail(s, err, "ending a user's sessions");
-    return audit_user(s, "put", u, *id, err);
+    return store_audit_user(&s->base, "put", u, *id, err);
 }
 
 int sq_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err)

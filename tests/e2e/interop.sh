@@ -45,7 +45,7 @@ roundtrip() { # NAME IMPORT-ARGS...
   check "$name: round trip keeps every record byte for byte" cmp -s a.jsonl "rt_$name.jsonl"
 }
 expect_status 0 "csv: export" "$GENU" --db "$A" export --format csv --output csv
-check "csv: one file per record type" test "$(ls csv | wc -l)" -eq 8
+check "csv: one file per record type" test "$(ls csv | wc -l)" -eq 9
 roundtrip csv --format csv csv/*.csv
 expect_status 0 "redcap: export" "$GENU" --db "$A" export --format redcap --output rc
 roundtrip redcap --format redcap rc/dictionary.csv rc/records.csv

@@ -249,7 +249,7 @@ static void event_names(void **state)
     assert_int_equal(survival_event_parse("loss_of_response", &e, &err), GENU_OK);
     assert_int_equal(e, SURVIVAL_LOSS);
     assert_int_equal(survival_event_parse("death", &e, &err), GENU_EINVAL);
-    assert_non_null(strstr(err.msg, "--event"));
+    assert_non_null(strstr(err.msg, "event: "));
 }
 
 static int setup(void **state)

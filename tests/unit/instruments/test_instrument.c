@@ -319,6 +319,48 @@ static void best_answers_give_the_best_scores(void **state)
     }
 }
 
+/* Directions and default MCIDs are the published ones (docs/analysis.md):
+ * lower is better for pain, frequency, global, WOMAC, sleep and extension;
+ * MCIDs 2 (NPRS), 8 (KOOS subscales), 11.5 (IKDC), 5.5 (Lysholm), 2.2
+ * (KOOS-PS); and every key a table names is a score of its instrument. */
+static void directions_and_mcids_are_the_published_ones(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *instrument, *key;
+        bool lower;
+        double mcid; /* 0: none */
+    } want[] = {
+        {"nprs", "intensity", true, 2.0},      {"pain_frequency", "percent", true, 0},
+        {"patient_global", "score", true, 0},  {"sleep", "nights_per_week", true, 0},
+        {"womac", "pain_norm", true, 0},       {"womac_nrs", "function", true, 0},
+        {"koos", "pain", false, 8.0},          {"koos", "qol", false, 8.0},
+        {"koos", "womac.pain_norm", true, 0},  {"koos", "koos_ps", false, 2.2},
+        {"koos_ps", "score", false, 2.2},      {"ikdc", "score", false, 11.5},
+        {"lysholm", "score", false, 5.5},      {"rom", "flexion_deg", false, 0},
+        {"rom", "extension_deg", true, 0},     {"eq_vas", "score", false, 0},
+        {"global_improvement", "percent", false, 0},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const genu_instrument *in = instrument_find(want[i].instrument);
+        assert_non_null(in);
+        assert_true(instrument_has_score(in, want[i].key));
+        assert_int_equal(instrument_lower_better(in, want[i].key), want[i].lower);
+        double m = instrument_mcid(in, want[i].key);
+        if (want[i].mcid == 0)
+            assert_true(isnan(m));
+        else
+            assert_true(m == want[i].mcid);
+    }
+    for (size_t i = 0; i < instrument_count(); i++) {
+        const genu_instrument *in = instrument_at(i);
+        for (size_t k = 0; in->flipped && in->flipped[k]; k++)
+            assert_true(instrument_has_score(in, in->flipped[k]));
+        for (size_t k = 0; in->mcids && in->mcids[k].key; k++)
+            assert_true(instrument_has_score(in, in->mcids[k].key));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +371,7 @@ int main(void)
         cmocka_unit_test(sleep_interrupted_is_boolean),
         cmocka_unit_test(properties_hold_for_random_answers),
         cmocka_unit_test(best_answers_give_the_best_scores),
+        cmocka_unit_test(directions_and_mcids_are_the_published_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,11 +152,11 @@ static void reopening_keeps_the_schema_version(void **state)
 {
     (void)state;
     genu_store *s = open_db();
-    assert_int_equal(store_schema_version(s), 4);
+    assert_int_equal(store_schema_version(s), 5);
     store_close(s);
     genu_err err = {0};
     assert_int_equal(store_open(url, false, &s, &err), GENU_OK);
-    assert_int_equal(store_schema_version(s), 4);
+    assert_int_equal(store_schema_version(s), 5);
     store_close(s);
 }
 
