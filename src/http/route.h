@@ -44,7 +44,8 @@ typedef enum {
     ROUTE_FU_WINDOWS,
     ROUTE_UNSUB_PAGE,
     ROUTE_UNSUB_SUBMIT,
-    ROUTE_WORDING
+    ROUTE_WORDING,
+    ROUTE_HEALTH
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

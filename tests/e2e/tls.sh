@@ -2,7 +2,7 @@
 # HTTPS in genu serve (docs/operations.md, HTTPS): a certificate the test
 # makes with openssl, curl --cacert speaking HTTPS, Strict-Transport-Security
 # and the Secure session cookie, a renewed certificate served after SIGHUP,
-# a bad one refused at the start and kept out by a reload, the TLS files
+# a bad one refused at the start and kept out by a reload, /healthz, the TLS files
 # from the configuration file, and --trust-proxy's forwarded address.
 . "$GENU_SRC/tests/e2e/lib.sh"
 DB=$(new_registry tls)
@@ -46,6 +46,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -D hdr --cacert one.crt -H 'Conten
 check "sign-in over HTTPS" test "$code" = 200
 check "  the session cookie is Secure without --secure-cookies" grep -qi '^Set-Cookie: genu_session=.*; *Secure' hdr
 check "  and HttpOnly" grep -qi '^Set-Cookie: genu_session=.*HttpOnly' hdr
+code=$(curl -s -o health.json -w '%{http_code}' --cacert one.crt "$S/healthz")
+check "GET /healthz without a session: 200" test "$code" = 200
+check "  {\"status\":\"ok\"} and nothing else" python3 -c 'import json,sys;sys.exit(json.load(open("health.json"))!={"status":"ok"})'
 check "plain HTTP on the HTTPS port gets no answer" sh -c "! curl -s -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/api/v1/me | grep -q '^[1-5]'"
 check "a client that does not trust the certificate is refused" sh -c "! curl -s -m 5 -o /dev/null https://127.0.0.1:$PORT/"
 
