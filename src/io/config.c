@@ -167,8 +167,8 @@ static int read_file(const char *path, size_t max, genu_arena *a, char **text, s
 
 int config_load(const char *path, genu_arena *a, config *out, genu_err *err)
 {
-    char *text;
-    size_t n;
+    char *text = NULL;
+    size_t n = 0;
     if (read_file(path, CONFIG_MAX_BYTES, a, &text, &n, err))
         return err->code;
     return config_parse(path, text, n, a, out, err);
@@ -189,8 +189,8 @@ int config_read_secret(const config *c, config_key k, genu_arena *a, const char 
         return GENU_FAIL(err, GENU_EINVAL,
                          "%s:%u: %s: %s is readable by everyone (chmod o-rwx, e.g. 0640)",
                          c->path, c->line[k], keys[k].name, path);
-    char *text;
-    size_t n;
+    char *text = NULL;
+    size_t n = 0;
     if (read_file(path, SECRET_MAX_BYTES, a, &text, &n, err)) {
         genu_err_prefix(err, "%s:%u: %s: ", c->path, c->line[k], keys[k].name);
         return err->code;

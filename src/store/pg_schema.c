@@ -110,7 +110,7 @@ int store_pg_schema_latest(void)
  * again under the lock), so a failure leaves the database as it was. */
 static int migrate_all(pg_store *s, int mode, genu_err *err)
 {
-    int now;
+    int now = 0;
     int rc = pg_exec(s, "BEGIN; " PG_WRITER_LOCK "; CREATE TABLE IF NOT EXISTS schema_migrations("
                         "version integer PRIMARY KEY, applied_at timestamptz NOT NULL "
                         "DEFAULT now())",
