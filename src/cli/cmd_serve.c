@@ -88,7 +88,9 @@ static void from_config(const config *c, server_config *cfg, unsigned *followup_
 static void reload(server *s)
 {
     genu_err err = {0};
-    if (server_reload_tls(s, &err))
+    if (server_reload_tls(s, &err) == GENU_ENOTSUP)
+        fprintf(stderr, "genu: SIGHUP: %s\n", err.msg);
+    else if (err.code)
         fprintf(stderr, "genu: SIGHUP: %s; the certificate in force stays\n", err.msg);
     else
         fprintf(stderr, "genu: SIGHUP: reloaded the certificate and key\n");

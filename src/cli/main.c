@@ -81,8 +81,10 @@ static int load_config(const char *explicit, genu_arena *a, config *conf, cli_en
     if (!env->db)
         env->db = conf->value[CONFIG_DB];
     if (conf->value[CONFIG_SMTP_USER] && !getenv("GENU_SMTP_USER") &&
-        setenv("GENU_SMTP_USER", conf->value[CONFIG_SMTP_USER], 1) != 0)
+        setenv("GENU_SMTP_USER", conf->value[CONFIG_SMTP_USER], 1) != 0) {
+        cli_error("cannot set GENU_SMTP_USER");
         return CLI_EFAIL;
+    }
     int rc = secret_to_env(conf, CONFIG_DB_PASSWORD_FILE, "PGPASSWORD", a);
     if (!rc)
         rc = secret_to_env(conf, CONFIG_SMTP_PASSWORD_FILE, "GENU_SMTP_PASSWORD", a);
