@@ -40,6 +40,9 @@ cp "$FX/v2-9906097.db" up.db
 chmod 600 up.db
 expect_status 1 "sqlite: the old registry is refused before genu migrate" "$GENU" --db up.db export
 check "sqlite:   saying to back it up and run genu migrate" grep -q 'older than this genu.*genu migrate' err
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+expect_status 1 "sqlite: genu serve refuses it too" timeout 20 "$GENU" --db up.db serve --listen "127.0.0.1:$port"
+check "sqlite:   saying to run genu migrate" grep -q 'genu migrate' err
 check "sqlite:   and left as it was" cmp -s up.db "$FX/v2-9906097.db"
 expect_status 3 "sqlite: a migration that fails is a storage error (exit 3)" env GENU_TEST_FAIL_MIGRATION=1 "$GENU" --db up.db migrate
 check "sqlite:   naming the failure" grep -q 'migration failed on purpose' err
