@@ -91,7 +91,7 @@ static void reload(server *s)
     if (server_reload_tls(s, &err) == GENU_ENOTSUP)
         fprintf(stderr, "genu: SIGHUP: %s\n", err.msg);
     else if (err.code)
-        fprintf(stderr, "genu: SIGHUP: %s; the certificate in force stays\n", err.msg);
+        fprintf(stderr, "genu: SIGHUP: %s (the certificate in force stays)\n", err.msg);
     else
         fprintf(stderr, "genu: SIGHUP: reloaded the certificate and key\n");
 }
