@@ -153,8 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             rc = cohort_filter_set(&f, k, v, &err);
             if (rc != GENU_OK) {
                 bad(rc, &err, "a filter error without its code or message");
-                if (strncmp(err.msg, "--", 2) != 0)
-                    die("a filter error that does not name the option", err.msg);
+                if (strncmp(err.msg, k, strlen(k)) != 0 || err.msg[strlen(k)] != ':')
+                    die("a filter error that does not name the filter", err.msg);
                 cohort_filter_init(&f); /* a refused request goes no further */
                 memset(last, 0, sizeof last);
                 continue;
@@ -186,8 +186,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_say("responder %s: %s", defs[i], rc ? err.msg : "parsed");
         if (rc != GENU_OK) {
             bad(rc, &err, "a responder error without its code or message");
-            if (strncmp(err.msg, "--responder: ", 13) != 0)
-                die("a responder error that does not name the option", err.msg);
+            if (strncmp(err.msg, "responder: ", 11) != 0)
+                die("a responder error that does not name the argument", err.msg);
             continue;
         }
         if (strcmp(d.text, defs[i]) != 0)
