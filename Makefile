@@ -7,7 +7,7 @@ DEMO_DB ?= demo.db
 # -Werror: on for make test (and so CI), off for a plain build
 WERROR  ?= OFF
 
-.PHONY: all build deps test-deps test unit asan compilers demo bench fuzz clean format web
+.PHONY: all build deps test-deps test unit asan compilers demo bench fuzz clean format web deb
 
 all: build
 
@@ -45,6 +45,20 @@ compilers: deps web
 	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGENU_WERROR=ON >/dev/null
 	cmake --build build-clang -j $(JOBS) --target genu
 
+# make deb: the Debian package in $(DEB)/ (docs/operations.md, Install),
+# compiled with Debian's own flags (hardening included) as debhelper would,
+# then checked by lintian (errors fail; lintian: scripts/deps.sh test).
+DEB ?= build-deb
+DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get
+deb: deps web
+	cmake -S . -B $(DEB) -DCMAKE_BUILD_TYPE=None -DCMAKE_INSTALL_PREFIX=/usr \
+		-DCMAKE_C_FLAGS="$$($(DEB_FLAGS) CFLAGS) $$($(DEB_FLAGS) CPPFLAGS)" \
+		-DCMAKE_EXE_LINKER_FLAGS="$$($(DEB_FLAGS) LDFLAGS)" >/dev/null
+	cmake --build $(DEB) -j $(JOBS) --target genu man changelog
+	cd $(DEB) && cpack -G DEB
+	@if command -v lintian >/dev/null; then lintian --fail-on error $(DEB)/genu_*.deb; \
+	else echo "make deb: lintian is not installed; not checked" >&2; fi
+
 unit: WERROR = ON
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
@@ -69,4 +83,4 @@ format:
 	clang-format -i src/*/*.[ch] tests/unit/*/*.c bench/*.c fuzz/*.c
 
 clean:
-	rm -rf $(BUILD) $(ASAN) build-fuzz build-release build-clang
+	rm -rf $(BUILD) $(ASAN) $(DEB) build-fuzz build-release build-clang

@@ -3,8 +3,10 @@
 # and quiet when everything is present. Usage: scripts/deps.sh build|test
 set -eu
 build_pkgs=(cmake pkg-config gcc make libsqlite3-dev libjansson-dev libsodium-dev libgsl-dev
-            libcmocka-dev libpq-dev libmicrohttpd-dev libcsv-dev libcurl4-openssl-dev)
-test_pkgs=(clang libclang-rt-14-dev r-base-core r-cran-survival r-cran-sandwich r-cran-cmprsk sqlite3 python3 python3-aiosmtpd curl postgresql)
+            libcmocka-dev libpq-dev libmicrohttpd-dev libgnutls28-dev libcsv-dev libcurl4-openssl-dev
+            dpkg-dev help2man)
+test_pkgs=(clang libclang-rt-14-dev r-base-core r-cran-survival r-cran-sandwich r-cran-cmprsk sqlite3 python3
+           python3-aiosmtpd curl postgresql openssl lintian)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the layering of docs/architecture.md / docs/style.md "Layers": a
 # layer includes headers only from its own layer and the layers below it, and
-# backend headers stay in their layer (sqlite3/libpq in store, microhttpd in
-# http, jansson at edges).
+# backend headers stay in their layer (sqlite3/libpq in store, microhttpd and
+# gnutls in http, jansson at edges).
 set -u
 top=${1:-.}
 order=(core model instruments store analysis advice io synth followup http cli)
@@ -21,6 +21,7 @@ for dir in "$top"/src/*/; do
   case $layer in store) ;; *) if grep -lE '#include *<(sqlite3|libpq-fe)\.h>' "$dir"*.[ch] 2>/dev/null; then echo "database headers outside store/"; status=1; fi ;; esac
   case $layer in followup) ;; *) if grep -lE '#include *<curl/curl\.h>' "$dir"*.[ch] 2>/dev/null; then echo "libcurl outside followup/"; status=1; fi ;; esac
   case $layer in http) ;; *) if grep -lE '#include *<microhttpd\.h>' "$dir"*.[ch] 2>/dev/null; then echo "microhttpd outside http/"; status=1; fi ;; esac
+  case $layer in http) ;; *) if grep -lE '#include *<gnutls/' "$dir"*.[ch] 2>/dev/null; then echo "gnutls outside http/"; status=1; fi ;; esac
   case $layer in core|io|followup|http|cli) ;; *) if grep -lE '#include *<jansson\.h>|"core/json\.h"' "$dir"*.[ch] 2>/dev/null; then echo "jansson below the edges"; status=1; fi ;; esac
 done
 [ $status -eq 0 ] && echo "layers: ok"

@@ -13,8 +13,11 @@
 
 enum { CLI_OK = 0, CLI_EFAIL = 1, CLI_EUSAGE = 2, CLI_ESTORE = 3 };
 
+struct config;
+
 typedef struct cli_env {
-    const char *db; /* --db, else $GENU_DB, else ./genu.db */
+    const char *db;             /* --db, else $GENU_DB, else the config's db, else ./genu.db */
+    const struct config *conf;  /* the configuration file (io/config.h); never NULL */
 } cli_env;
 
 typedef int (*cli_cmd_fn)(int argc, char **argv, const cli_env *env);
@@ -51,5 +54,6 @@ int cmd_backup(int argc, char **argv, const cli_env *env);
 int cmd_audit(int argc, char **argv, const cli_env *env);
 int cmd_settings(int argc, char **argv, const cli_env *env);
 int cmd_followup(int argc, char **argv, const cli_env *env);
+int cmd_migrate(int argc, char **argv, const cli_env *env);
 
 #endif

@@ -1,4 +1,5 @@
-/* cmd_init: creates an empty registry (or migrates an existing one). */
+/* cmd_init: creates an empty registry; an existing current one is left as
+ * it is, an older one is refused (genu migrate upgrades it). */
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -6,8 +7,8 @@ int cmd_init(int argc, char **argv, const cli_env *env)
 {
     if (cli_wants_help(argc, argv)) {
         printf("usage: genu [--db PATH] init\n\n"
-               "Creates the registry at PATH (default ./genu.db, or $GENU_DB), or brings an\n"
-               "existing one up to the current schema. Safe to run twice.\n");
+               "Creates the registry at PATH (default ./genu.db, or $GENU_DB). Safe to run\n"
+               "twice. A registry written by an older genu is upgraded by genu migrate.\n");
         return CLI_OK;
     }
     if (argc > 1) {

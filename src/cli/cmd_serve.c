@@ -1,7 +1,9 @@
 /* cmd_serve: `genu serve` runs the HTTP server (JSON API, survey links)
  * until SIGTERM or SIGINT, then stops accepting, lets requests in flight
- * finish and exits 0. The signals are blocked before any worker starts and
- * taken synchronously with sigwait, so no handler runs on a worker. */
+ * finish and exits 0; SIGHUP reloads the TLS certificate. The signals are
+ * blocked before any worker starts and taken synchronously with sigwait,
+ * so no handler runs on a worker. The configuration file's serve keys
+ * (io/config.h) are the defaults the flags override. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -12,11 +14,13 @@
 #include "followup/runner.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "io/config.h"
 
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
     "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
     "                        [--max-per-address N] [--idle-timeout SECONDS]\n"
+    "                        [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR]\n"
     "                        [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
@@ -31,8 +35,17 @@ static const char usage[] =
     "                      run genu followup send this often while smtp.url or\n"
     "                      followup.sms_command is set (default 3600; 0: never)\n"
     "  --secure-cookies    mark the session cookie Secure (serve behind TLS)\n"
+    "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE      ... and this PEM private key; the session cookie is then\n"
+    "                      Secure and responses carry Strict-Transport-Security\n"
+    "  --trust-proxy ADDR  a reverse proxy at ADDR: its requests come from the last\n"
+    "                      address of its X-Forwarded-For header (rate limits, audit)\n"
     "  --routes            print the routes and exit\n"
-    "SIGTERM or SIGINT stops the server gracefully (exit 0).\n";
+    "SIGTERM or SIGINT stops the server gracefully (exit 0); SIGHUP reloads the\n"
+    "certificate and key (a renewed certificate; on error the old one stays).\n"
+    "The configuration file (genu --help) gives defaults: listen, threads, timeout,\n"
+    "idle_timeout, max_per_address, followup_interval, rules, tls_cert, tls_key,\n"
+    "secure_cookies, trust_proxy.\n";
 
 static int print_routes(void)
 {
@@ -53,14 +66,45 @@ static int parse_count(const char *opt, const char *v, unsigned long max, unsign
     return CLI_OK;
 }
 
+/* The configuration file's serve keys as defaults (checked by config_parse). */
+static void from_config(const config *c, server_config *cfg, unsigned *followup_s)
+{
+    if (c->value[CONFIG_LISTEN])
+        cfg->listen = c->value[CONFIG_LISTEN];
+    cfg->threads = config_count(c, CONFIG_THREADS);
+    cfg->timeout_s = config_count(c, CONFIG_TIMEOUT);
+    cfg->idle_s = config_count(c, CONFIG_IDLE_TIMEOUT);
+    cfg->per_address = config_count(c, CONFIG_MAX_PER_ADDRESS);
+    if (c->value[CONFIG_FOLLOWUP_INTERVAL])
+        *followup_s = config_count(c, CONFIG_FOLLOWUP_INTERVAL);
+    cfg->rules = c->value[CONFIG_RULES];
+    cfg->tls_cert = c->value[CONFIG_TLS_CERT];
+    cfg->tls_key = c->value[CONFIG_TLS_KEY];
+    cfg->trust_proxy = c->value[CONFIG_TRUST_PROXY];
+    const char *sc = c->value[CONFIG_SECURE_COOKIES];
+    cfg->secure_cookies = sc && strcmp(sc, "yes") == 0;
+}
+
+static void reload(server *s)
+{
+    genu_err err = {0};
+    if (server_reload_tls(s, &err) == GENU_ENOTSUP)
+        fprintf(stderr, "genu: SIGHUP: %s\n", err.msg);
+    else if (err.code)
+        fprintf(stderr, "genu: SIGHUP: %s (the certificate in force stays)\n", err.msg);
+    else
+        fprintf(stderr, "genu: SIGHUP: reloaded the certificate and key\n");
+}
+
 int cmd_serve(int argc, char **argv, const cli_env *env)
 {
     if (cli_wants_help(argc, argv)) {
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0, 0};
+    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0, 0, NULL, NULL, NULL};
     unsigned followup_s = 3600;
+    from_config(env->conf, &cfg, &followup_s);
     for (int i = 1; i < argc;) {
         const char *v;
         int r = cli_opt(argc, argv, &i, "--listen", &v);
@@ -99,6 +143,18 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
             cfg.rules = v;
             continue;
         }
+        if (!r && (r = cli_opt(argc, argv, &i, "--tls-cert", &v)) > 0) {
+            cfg.tls_cert = v;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--tls-key", &v)) > 0) {
+            cfg.tls_key = v;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--trust-proxy", &v)) > 0) {
+            cfg.trust_proxy = v;
+            continue;
+        }
         if (r < 0)
             return CLI_EUSAGE;
         if (strcmp(argv[i], "--secure-cookies") == 0) {
@@ -115,6 +171,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     signal(SIGPIPE, SIG_IGN);
     if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) {
         cli_error("serve: cannot block signals");
@@ -136,7 +193,8 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
     printf("genu: serving %s on %s (Ctrl-C to stop)\n", env->db, url);
     fflush(stdout);
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        reload(s);
     fprintf(stderr, "genu: %s: stopping after the requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     followup_runner_stop(fr);

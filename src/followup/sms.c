@@ -107,11 +107,22 @@ static int split_command(run *r, const char *command, char *number, const char *
     return GENU_OK;
 }
 
-/* The environment without the SMTP password, which the SMS gateway has no
+/* Whether an environment entry holds a secret of genu's: the SMTP
+ * password and the database password (PGPASSWORD, which the configuration
+ * file's db_password_file sets). */
+static bool secret_entry(const char *e)
+{
+    static const char *const hidden[] = {"GENU_SMTP_PASSWORD=", "PGPASSWORD="};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        if (strncmp(e, hidden[i], strlen(hidden[i])) == 0)
+            return true;
+    return false;
+}
+
+/* The environment without genu's secrets, which the SMS gateway has no
  * business with. */
 static int child_env(run *r, genu_err *err)
 {
-    static const char hidden[] = "GENU_SMTP_PASSWORD=";
     size_t n = 0;
     while (environ && environ[n])
         n++;
@@ -119,7 +130,7 @@ static int child_env(run *r, genu_err *err)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], hidden, sizeof hidden - 1) != 0)
+        if (!secret_entry(environ[i]))
             r->envp[k++] = environ[i];
     r->envp[k] = NULL;
     return GENU_OK;

@@ -25,7 +25,7 @@ int sms_number(const char *number, char out[SMS_DIGITS_MAX + 2], genu_err *err);
  * arguments: the number as sms_number writes it and text, both passed
  * literally. stdin is /dev/null, stdout is discarded, the first 200 bytes of
  * stderr are kept; the command gets no other descriptor of this process and
- * not GENU_SMTP_PASSWORD from its environment. Waits at most timeout_s
+ * not GENU_SMTP_PASSWORD or PGPASSWORD from its environment. Waits at most timeout_s
  * (0 = 30), then kills the command's process group. GENU_OK when it exits
  * with status 0. GENU_EIO otherwise, with detail (and err) saying why:
  * "sms command exited with status 3: <first line of its stderr>", "sms

@@ -276,6 +276,19 @@ void api_me(ctx *c)
     genu_buf_puts(&c->out, "}\n");
 }
 
+void api_health(ctx *c)
+{
+    genu_err err = {0};
+    const char *v;
+    /* a read of the registry (a setting that is never set): the database
+     * answers, without a word of its content in the answer */
+    bool up = store_get_setting(c->store, "genu.health", c->arena, &v, &err) == GENU_OK;
+    if (!up)
+        fprintf(stderr, "genu: serve: /healthz: %s\n", err.msg);
+    ctx_json(c, up ? 200 : 503);
+    genu_buf_puts(&c->out, up ? "{\"status\":\"ok\"}\n" : "{\"status\":\"unavailable\"}\n");
+}
+
 void api_instruments(ctx *c)
 {
     genu_buf *b = &c->out;

@@ -21,6 +21,9 @@ void api_me(ctx *c);
 void api_instruments(ctx *c);
 void api_users(ctx *c);
 void api_audit(ctx *c);
+/* GET /healthz, for monitoring: 200 {"status":"ok"} when the registry
+ * answers a query, else 503 {"status":"unavailable"}; no data, no session. */
+void api_health(ctx *c);
 
 /* Parses the body as a JSON object; on failure writes the 400 and returns
  * NULL. Caller decrefs. */

@@ -60,6 +60,7 @@ static const route_def routes[] = {
     {"POST", "/u/{token}", ROUTE_UNSUB_SUBMIT, ROUTE_PUBLIC, LINK, fupages_unsub_submit, NULL},
     {"GET", "/api/v1/audit", ROUTE_AUDIT, AUTH_ADMIN, 0, api_audit, NULL},
     {"GET", "/api/v1/users", ROUTE_USERS, AUTH_ADMIN, 0, api_users, NULL},
+    {"GET", "/healthz", ROUTE_HEALTH, ROUTE_PUBLIC, 0, api_health, NULL},
 };
 
 size_t route_count(void)

@@ -45,7 +45,8 @@ typedef enum {
     ROUTE_UNSUB_PAGE,
     ROUTE_UNSUB_SUBMIT,
     ROUTE_WORDING,
-    ROUTE_COMPARE
+    ROUTE_COMPARE,
+    ROUTE_HEALTH
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

@@ -20,6 +20,7 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/ctx.h"
+#include "http/tls.h"
 #include "http/writer.h"
 #include "store/store.h"
 
@@ -31,6 +32,9 @@
 #define CSP_API                                                                                   \
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; " \
     "base-uri 'none'"
+/* Under TLS: browsers keep to HTTPS for a year (not includeSubDomains: the
+ * clinic's other hosts are not ours to decide). */
+#define HSTS "max-age=31536000"
 
 struct server {
     struct MHD_Daemon *d;
@@ -38,6 +42,8 @@ struct server {
     ctx_env env;
     char dummy[AUTH_HASH_LEN];
     genu_arena *rules_arena; /* the parsed rule set (env.rules) lives here */
+    tls *tls;                /* NULL: plain HTTP */
+    char trust_proxy[INET6_ADDRSTRLEN + 1]; /* "" unless --trust-proxy */
     rules rules;
     /* store handles, one per worker */
     pthread_mutex_t mu;
@@ -139,6 +145,8 @@ static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, c->set_cookie);
     if (c->allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->allow);
+    if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION))
+        MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -169,7 +177,31 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-static const char *client_addr(struct MHD_Connection *conn, char *buf, size_t n)
+/* The last address of a proxy's X-Forwarded-For ("a, b, c": c, the one
+ * the proxy itself added) into buf; false when there is none or it is not
+ * an address, so that a client cannot choose its own. */
+static bool forwarded_addr(struct MHD_Connection *conn, char *buf, size_t n)
+{
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return false;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t len = strcspn(last, " \t");
+    if (len == 0 || len >= n || last[len] != '\0')
+        return false;
+    unsigned char bin[sizeof(struct in6_addr)];
+    memcpy(buf, last, len);
+    buf[len] = '\0';
+    return inet_pton(AF_INET, buf, bin) == 1 || inet_pton(AF_INET6, buf, bin) == 1;
+}
+
+/* The socket's peer, or with --trust-proxy and a request from the proxy,
+ * the address it forwarded for. */
+static const char *client_addr(const server *s, struct MHD_Connection *conn, char *buf,
+                               size_t n)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -183,6 +215,10 @@ static const char *client_addr(struct MHD_Connection *conn, char *buf, size_t n)
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
                   (socklen_t)n);
+    char fwd[INET6_ADDRSTRLEN + 1];
+    if (s->trust_proxy[0] && strcmp(buf, s->trust_proxy) == 0 &&
+        forwarded_addr(conn, fwd, sizeof fwd))
+        snprintf(buf, n, "%s", fwd);
     return buf;
 }
 
@@ -252,7 +288,7 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     c->body_len = st->body.len;
     c->env = &s->env;
     c->now_us = now_us();
-    c->addr = client_addr(conn, st->addr, sizeof st->addr);
+    c->addr = client_addr(s, conn, st->addr, sizeof st->addr);
     c->cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "genu_session");
     c->csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
     c->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -431,6 +467,7 @@ static void free_server(server *s)
     ratelimit_destroy(s->env.signin);
     ratelimit_destroy(s->env.signin_addr);
     genu_arena_destroy(s->rules_arena);
+    tls_destroy(s->tls);
     for (size_t i = 0; i < s->narenas; i++)
         genu_arena_destroy(s->arenas[i]);
     pthread_cond_destroy(&s->cv);
@@ -439,6 +476,55 @@ static void free_server(server *s)
     free(s->stores);
     free(s->busy);
     free(s);
+}
+
+/* The options every daemon gets, HTTP or HTTPS. */
+#define DAEMON_OPTIONS(s, cfg, sa, threads)                                                       \
+    MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,                               \
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT, 1000u, \
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,                                                       \
+        (cfg)->per_address ? (cfg)->per_address : SERVER_PER_ADDRESS,                             \
+        MHD_OPTION_CONNECTION_TIMEOUT, (cfg)->timeout_s ? (cfg)->timeout_s : DEFAULT_TIMEOUT_S,   \
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END
+
+static struct MHD_Daemon *start_daemon(server *s, const server_config *cfg, unsigned flags,
+                                       unsigned port, const struct sockaddr *sa,
+                                       unsigned threads)
+{
+    if (s->tls)
+        return MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, on_request, s,
+                                MHD_OPTION_HTTPS_CERT_CALLBACK, &tls_retrieve,
+                                DAEMON_OPTIONS(s, cfg, sa, threads));
+    return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
+                            DAEMON_OPTIONS(s, cfg, sa, threads));
+}
+
+/* --trust-proxy and the TLS files into s. */
+static int setup_edge(server *s, const server_config *cfg, genu_err *err)
+{
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (cfg->trust_proxy) {
+        if (strlen(cfg->trust_proxy) >= sizeof s->trust_proxy ||
+            (inet_pton(AF_INET, cfg->trust_proxy, bin) != 1 &&
+             inet_pton(AF_INET6, cfg->trust_proxy, bin) != 1))
+            return GENU_FAIL(err, GENU_EINVAL, "--trust-proxy: \"%s\" is not an IP address",
+                             cfg->trust_proxy);
+        snprintf(s->trust_proxy, sizeof s->trust_proxy, "%s", cfg->trust_proxy);
+    }
+    if (!cfg->tls_cert != !cfg->tls_key)
+        return GENU_FAIL(err, GENU_EINVAL, "%s without %s",
+                         cfg->tls_cert ? "--tls-cert" : "--tls-key",
+                         cfg->tls_cert ? "--tls-key" : "--tls-cert");
+    if (cfg->tls_cert && tls_create(cfg->tls_cert, cfg->tls_key, &s->tls, err))
+        return err->code;
+    return GENU_OK;
+}
+
+int server_reload_tls(server *s, genu_err *err)
+{
+    if (!s->tls)
+        return GENU_FAIL(err, GENU_ENOTSUP, "not serving HTTPS: no certificate to reload");
+    return tls_reload(s->tls, err);
 }
 
 int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
@@ -474,6 +560,10 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->amu, NULL);
     s->body_limit = cfg->body_limit ? cfg->body_limit : DEFAULT_BODY_LIMIT;
+    if (setup_edge(s, cfg, err)) {
+        free_server(s);
+        return err->code;
+    }
     s->stores = calloc(threads, sizeof *s->stores);
     s->busy = calloc(threads, sizeof *s->busy);
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
@@ -508,28 +598,21 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     }
     s->env.rules = &s->rules;
     s->env.write_later = true;
-    s->env.secure_cookies = cfg->secure_cookies;
+    s->env.secure_cookies = cfg->secure_cookies || s->tls;
     s->env.session_us = SESSION_US;
     s->env.idle_us = (int64_t)cfg->idle_s * 1000000;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
                      (v6 ? MHD_USE_IPv6 : 0);
     const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6
                                    : (const struct sockaddr *)(const void *)&sa4;
-    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
-                            MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-                            MHD_OPTION_CONNECTION_LIMIT, 1000u,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                            cfg->per_address ? cfg->per_address : SERVER_PER_ADDRESS,
-                            MHD_OPTION_CONNECTION_TIMEOUT,
-                            cfg->timeout_s ? cfg->timeout_s : DEFAULT_TIMEOUT_S,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    s->d = start_daemon(s, cfg, flags, port, sa, threads);
     if (!s->d) {
         free_server(s);
         return GENU_FAIL(err, GENU_EIO, "cannot listen on %s (in use, or not an address here)",
                          cfg->listen);
     }
-    snprintf(url, urllen, v6 ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    snprintf(url, urllen, v6 ? "%s://[%s]:%u/" : "%s://%s:%u/", s->tls ? "https" : "http", host,
+             port);
     *out = s;
     return GENU_OK;
 }

@@ -21,6 +21,14 @@ typedef struct server_config {
     const char *rules;     /* advice rules file; NULL = the default rules */
     unsigned per_address;  /* connections one client address may hold; 0 = SERVER_PER_ADDRESS */
     unsigned idle_s;       /* a session unused this long ends; 0 = 30 minutes */
+    /* HTTPS: both set, or neither (plain HTTP). Under TLS the session
+     * cookie is Secure and every response carries Strict-Transport-Security. */
+    const char *tls_cert;  /* PEM certificate chain file */
+    const char *tls_key;   /* PEM private key file */
+    /* A reverse proxy's address ("127.0.0.1"): a request from it is taken
+     * to come from the last address in its X-Forwarded-For header (the one
+     * the proxy added); NULL = the socket's peer is the client. */
+    const char *trust_proxy;
 } server_config;
 
 /* Connections one client address may hold at once: a browser opens about
@@ -38,10 +46,16 @@ typedef struct server_config {
 typedef struct server server;
 
 /* Opens the registry (it must exist), binds and starts serving. *url gets
- * "http://ADDR:PORT/". GENU_EINVAL for a bad listen address, GENU_EIO when
+ * "http://ADDR:PORT/" (https:// under TLS). GENU_EINVAL for a bad listen
+ * address, a bad --trust-proxy address or unusable TLS files, GENU_EIO when
  * the port cannot be bound, store errors as they come. */
 int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
                  genu_err *err);
+
+/* Reads the TLS certificate and key files again (a renewed certificate):
+ * new handshakes use them. On error (GENU_EINVAL naming the file) the
+ * certificate in force stays. GENU_ENOTSUP when the server is not HTTPS. */
+int server_reload_tls(server *s, genu_err *err);
 
 /* Durable writes committed and commits made since the start (their ratio is
  * the mean group-commit batch). */

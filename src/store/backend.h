@@ -98,7 +98,31 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
     return !scope || ((scope->every >> t) & 1u);
 }
 
-/* SQLite backend (store_sqlite.c). */
-int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err);
+/* How a backend's open treats the schema: OPEN refuses a registry whose
+ * schema is older than this genu's (genu migrate upgrades it), CREATE
+ * makes the schema in an empty database, MIGRATE applies the pending
+ * migrations, all in one transaction. OPEN and CREATE are false and true,
+ * so the older `bool create` callers keep their meaning. */
+enum { STORE_MODE_OPEN = 0, STORE_MODE_CREATE = 1, STORE_MODE_MIGRATE = 2 };
+
+/* Whether a registry of schema version v (0: none) may be opened for mode
+ * by a genu whose migrations make version latest: GENU_OK, else
+ * GENU_ENOTFOUND (no registry) or GENU_ENOTSUP (newer; older outside
+ * MIGRATE) with the message. Both backends' rule (store.c). */
+int store_check_version(int v, int latest, int mode, genu_err *err);
+
+/* Fault injection for the tests only: when the environment variable
+ * GENU_TEST_FAIL_MIGRATION is set, a migration run fails after applying
+ * its migrations, before it commits (tests/e2e/upgrade.sh). */
+#define STORE_FAIL_MIGRATION_ENV "GENU_TEST_FAIL_MIGRATION"
+
+/* SQLite backend (store_sqlite.c). With backup (MIGRATE only), the
+ * registry is first copied as it is into that new file; *from (may be
+ * NULL) gets the schema version found. */
+int store_sqlite_open(const char *path, int mode, const char *backup, int *from,
+                      genu_store **out, genu_err *err);
+/* The newest schema version each backend's migrations make. */
+int store_sqlite_schema_latest(void);
+int store_pg_schema_latest(void);
 
 #endif

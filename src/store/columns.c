@@ -135,7 +135,7 @@ int store_cols_bind(const store_binder *b, int i, const genu_record *r, char *tm
         switch (c->kind) {
         case SC_TEXT:
         case SC_INSTRUMENT:
-            s = CFIELD(r, c, const char *);
+            s = CFIELD(r, c, char *);
             break;
         case SC_VOCAB:
             s = c->vname(CFIELD(r, c, int));

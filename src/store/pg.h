@@ -143,17 +143,19 @@ int pg_audit_send(pg_store *s, const char *action, const char *type, const char 
 /* Initialises what the audit trail needs (libsodium). */
 int pg_audit_init(pg_store *s, genu_err *err);
 
-/* Applies the pending migrations (pg_schema.c); without create, a database
- * holding no genu schema is GENU_ENOTFOUND. */
-int pg_migrate(pg_store *s, bool create, genu_err *err);
+/* Checks the schema version for mode (STORE_MODE_*, backend.h) and, to
+ * create or migrate, applies the pending migrations in one transaction
+ * (pg_schema.c); *from (may be NULL) gets the version found. Without
+ * CREATE, a database holding no genu schema is GENU_ENOTFOUND. */
+int pg_migrate(pg_store *s, int mode, int *from, genu_err *err);
 
 /* Opens the registry at a postgresql:// or postgres:// URL (libpq's URI
  * syntax, e.g. postgresql://user@host/db or postgresql:///db?host=/run/pg).
- * create=false fails with GENU_ENOTFOUND when the database holds no genu
- * schema. Server down, authentication failure and a missing database are
+ * mode is STORE_MODE_* (backend.h): OPEN fails with GENU_ENOTFOUND when the
+ * database holds no genu schema and GENU_ENOTSUP when its schema is older. Server down, authentication failure and a missing database are
  * GENU_EIO / GENU_EIO / GENU_ENOTFOUND with libpq's reason, naming the
  * database, user, host and port but never the password. */
-int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err);
+int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_err *err);
 
 /* Operations implemented in store_pg_admin.c. */
 int pg_user_put(genu_store *gs, const store_user *u, int64_t *id, genu_err *err);

@@ -3,6 +3,7 @@
  * migrations that make them, each in one transaction under the writers'
  * advisory lock. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/pg.h"
@@ -99,11 +100,17 @@ static int read_version(pg_store *s, int *v, genu_err *err)
     return GENU_OK;
 }
 
-/* Applies migration v+1 unless another process did it first. */
-static int migrate_one(pg_store *s, int v, genu_err *err)
+int store_pg_schema_latest(void)
 {
-    int now;
-    pg_params p = {0};
+    return NMIGRATIONS;
+}
+
+/* Applies every pending migration in one transaction under the writers'
+ * lock (another process may have done some first: the version is read
+ * again under the lock), so a failure leaves the database as it was. */
+static int migrate_all(pg_store *s, int mode, genu_err *err)
+{
+    int now = 0;
     int rc = pg_exec(s, "BEGIN; " PG_WRITER_LOCK "; CREATE TABLE IF NOT EXISTS schema_migrations("
                         "version integer PRIMARY KEY, applied_at timestamptz NOT NULL "
                         "DEFAULT now())",
@@ -111,17 +118,23 @@ static int migrate_one(pg_store *s, int v, genu_err *err)
     s->in_tx = !rc;
     if (!rc)
         rc = read_version(s, &now, err);
-    if (!rc && now == v) {
-        rc = pg_exec(s, migrations[v], err, "applying the schema");
+    if (!rc)
+        rc = store_check_version(now, NMIGRATIONS, mode, err);
+    for (int v = now; !rc && v < NMIGRATIONS; v++) {
+        pg_params p = {0};
         pg_p_int(&p, v + 1);
-        if (!rc)
+        if (!(rc = pg_exec(s, migrations[v], err, "applying the schema")))
             rc = pg_do(s, q_add_version, &p, NULL, err, "recording the schema version");
+        if (rc)
+            genu_err_prefix(err, "migration %d: ", v + 1);
     }
+    if (!rc && now < NMIGRATIONS && getenv(STORE_FAIL_MIGRATION_ENV))
+        rc = GENU_FAIL(err, GENU_EIO, "migration failed on purpose (%s is set)",
+                       STORE_FAIL_MIGRATION_ENV);
     if (rc) {
         if (PQstatus(s->db) == CONNECTION_OK)
             pg_exec(s, "ROLLBACK", NULL, "rolling back");
         s->in_tx = false;
-        genu_err_prefix(err, "migration %d: ", v + 1);
         return rc;
     }
     rc = pg_exec(s, "COMMIT", err, "committing a migration");
@@ -129,20 +142,17 @@ static int migrate_one(pg_store *s, int v, genu_err *err)
     return rc;
 }
 
-int pg_migrate(pg_store *s, bool create, genu_err *err)
+int pg_migrate(pg_store *s, int mode, int *from, genu_err *err)
 {
     int v;
     if (read_version(s, &v, err))
         return err->code;
-    if (v == 0 && !create)
-        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
-    if (v > NMIGRATIONS)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is newer than this genu (%d)", v,
-                         NMIGRATIONS);
-    for (; v < NMIGRATIONS; v++)
-        if (migrate_one(s, v, err))
-            return err->code;
-    s->version = v;
+    if (from)
+        *from = v;
+    if (store_check_version(v, NMIGRATIONS, mode, err))
+        return err->code;
+    if (v < NMIGRATIONS && migrate_all(s, mode, err))
+        return err->code;
+    s->version = NMIGRATIONS;
     return GENU_OK;
 }

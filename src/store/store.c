@@ -6,11 +6,55 @@
 #include "store/backend.h"
 #include "store/pg.h"
 
+static bool is_pg(const char *url)
+{
+    return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
 int store_open(const char *url, bool create, genu_store **out, genu_err *err)
 {
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return store_pg_open(url, create, out, err);
-    return store_sqlite_open(url, create, out, err);
+    int mode = create ? STORE_MODE_CREATE : STORE_MODE_OPEN;
+    if (is_pg(url))
+        return store_pg_open(url, mode, NULL, out, err);
+    return store_sqlite_open(url, mode, NULL, NULL, out, err);
+}
+
+int store_migrate(const char *url, const char *backup, int *from, int *to, genu_err *err)
+{
+    genu_store *s = NULL;
+    int v = 0, rc;
+    if (is_pg(url) && backup)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "--backup: on PostgreSQL back up with pg_dump before migrating "
+                         "(docs/operations.md, Upgrade)");
+    rc = is_pg(url) ? store_pg_open(url, STORE_MODE_MIGRATE, &v, &s, err)
+                    : store_sqlite_open(url, STORE_MODE_MIGRATE, backup, &v, &s, err);
+    if (rc)
+        return rc;
+    *from = v;
+    *to = store_schema_version(s);
+    store_close(s);
+    return GENU_OK;
+}
+
+int store_check_version(int v, int latest, int mode, genu_err *err)
+{
+    if (v == 0 && mode != STORE_MODE_CREATE)
+        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
+    if (v > latest)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "registry schema version %d is newer than this genu (%d)", v, latest);
+    if (v > 0 && v < latest && mode != STORE_MODE_MIGRATE)
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "registry schema version %d is older than this genu (%d): back it up "
+                         "and run genu migrate (docs/operations.md, Upgrade)",
+                         v, latest);
+    return GENU_OK;
+}
+
+int store_schema_latest(void)
+{
+    return store_sqlite_schema_latest();
 }
 
 void store_close(genu_store *s)

@@ -19,11 +19,22 @@
 typedef struct genu_store genu_store;
 
 /* Opens the registry at url: a file path for SQLite, or postgresql://... .
- * create=false fails with GENU_ENOTFOUND when the registry does not exist.
- * Applies pending migrations (each in its own transaction). Caller closes. */
+ * create=false fails with GENU_ENOTFOUND when the registry does not exist
+ * and with GENU_ENOTSUP when its schema is older than this genu's (migrations
+ * are explicit: store_migrate); create=true makes the schema in an empty
+ * registry. Caller closes. */
 int store_open(const char *url, bool create, genu_store **out, genu_err *err);
 /* NULL is a no-op. */
 void store_close(genu_store *s);
+
+/* Applies the registry's pending migrations, all in one transaction: a
+ * failure leaves it as it was. With backup (SQLite only; GENU_ENOTSUP on
+ * PostgreSQL, which pg_dump backs up), the registry is first copied as it
+ * is into that new file. *from and *to get the schema versions before and
+ * after (equal when nothing was pending). */
+int store_migrate(const char *url, const char *backup, int *from, int *to, genu_err *err);
+/* The schema version this genu's migrations make (both backends). */
+int store_schema_latest(void);
 
 /* Schema version after migrations; backend name ("sqlite"). */
 int store_schema_version(genu_store *s);

@@ -811,7 +811,7 @@ static int connect_db(pg_store *s, const char *url, genu_err *err)
                      msg);
 }
 
-int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err)
+int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_err *err)
 {
     store_tables_init();
     pg_store *s = calloc(1, sizeof *s);
@@ -825,7 +825,7 @@ int store_pg_open(const char *url, bool create, genu_store **out, genu_err *err)
     if (!rc)
         rc = build_statements(s, err);
     if (!rc)
-        rc = pg_migrate(s, create, err);
+        rc = pg_migrate(s, mode, from, err);
     if (!rc)
         rc = pg_audit_init(s, err);
     if (rc) {

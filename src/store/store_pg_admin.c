@@ -575,7 +575,7 @@ static int create_copy(pg_store *s, const char *path, genu_err *err)
     genu_store *c = NULL;
     if (access(path, F_OK) == 0)
         return GENU_FAIL(err, GENU_EEXIST, "backup: %s exists; a backup goes to a new file", path);
-    if (store_sqlite_open(path, true, &c, err))
+    if (store_sqlite_open(path, STORE_MODE_CREATE, NULL, NULL, &c, err))
         return err->code;
     int v = store_schema_version(c);
     store_close(c);

@@ -144,31 +144,47 @@ static int read_version(sq_store *s, genu_err *err)
     return v;
 }
 
-static int migrate(sq_store *s, bool create, genu_err *err)
+int store_sqlite_schema_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+/* Applies every pending migration in one transaction (BEGIN IMMEDIATE:
+ * no other writer meanwhile), so a failure leaves the registry as it was.
+ * A registry older than this genu is opened only to migrate it. */
+static int migrate(sq_store *s, int mode, int *from, genu_err *err)
 {
     int v = read_version(s, err);
     if (v < 0)
         return GENU_EIO;
-    if (v == 0 && !create)
-        return GENU_FAIL(err, GENU_ENOTFOUND, "not a genu registry (create one with genu init)");
-    if (v > NMIGRATIONS)
-        return GENU_FAIL(err, GENU_ENOTSUP,
-                         "registry schema version %d is newer than this genu (%d)", v,
-                         NMIGRATIONS);
-    for (; v < NMIGRATIONS; v++) {
-        char pragma[48];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
-        if (sq_exec(s, "BEGIN IMMEDIATE", err))
-            return GENU_EIO;
-        if (sq_exec(s, migrations[v], err) || sq_exec(s, pragma, err)) {
-            sq_exec(s, "ROLLBACK", NULL);
-            genu_err_prefix(err, "migration %d: ", v + 1);
-            return GENU_EIO;
-        }
-        if (sq_exec(s, "COMMIT", err))
-            return GENU_EIO;
+    if (from)
+        *from = v;
+    if (store_check_version(v, NMIGRATIONS, mode, err))
+        return err->code;
+    if (v == NMIGRATIONS) {
+        s->version = v;
+        return GENU_OK;
     }
-    s->version = v;
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", NMIGRATIONS);
+    if (sq_exec(s, "BEGIN IMMEDIATE", err))
+        return GENU_EIO;
+    int rc = GENU_OK;
+    for (int m = v; !rc && m < NMIGRATIONS; m++)
+        if ((rc = sq_exec(s, migrations[m], err)))
+            genu_err_prefix(err, "migration %d: ", m + 1);
+    if (!rc)
+        rc = sq_exec(s, pragma, err);
+    if (!rc && getenv(STORE_FAIL_MIGRATION_ENV))
+        rc = GENU_FAIL(err, GENU_EIO, "migration failed on purpose (%s is set)",
+                       STORE_FAIL_MIGRATION_ENV);
+    if (!rc)
+        rc = sq_exec(s, "COMMIT", err);
+    if (rc) {
+        sq_exec(s, "ROLLBACK", NULL);
+        return GENU_EIO;
+    }
+    s->version = NMIGRATIONS;
     return GENU_OK;
 }
 
@@ -868,8 +884,10 @@ static const store_ops sqlite_ops = {
     .audit = sq_op_audit,
 };
 
-int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err *err)
+int store_sqlite_open(const char *path, int mode, const char *backup, int *from,
+                      genu_store **out, genu_err *err)
 {
+    bool create = mode == STORE_MODE_CREATE;
     store_tables_init();
     sq_store *s = calloc(1, sizeof *s);
     if (!s)
@@ -893,8 +911,10 @@ int store_sqlite_open(const char *path, bool create, genu_store **out, genu_err 
     sqlite3_extended_result_codes(s->db, 0);
     rc = sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                    "PRAGMA cache_size=-65536;", err);
+    if (!rc && backup)
+        rc = sq_backup(&s->base, backup, err);
     if (!rc)
-        rc = migrate(s, create, err);
+        rc = migrate(s, mode, from, err);
     if (!rc)
         rc = build_statements(s, err);
     if (!rc)

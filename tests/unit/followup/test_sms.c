@@ -276,7 +276,8 @@ static void programs_are_found_on_path(void **state)
 }
 
 /* stdin is empty, stdout goes nowhere (a megabyte of it does not block),
- * no descriptor of this process and no SMTP password reach the command. */
+ * no descriptor of this process and neither the SMTP nor the database
+ * password reach the command. */
 static void the_command_inherits_nothing(void **state)
 {
     (void)state;
@@ -285,6 +286,7 @@ static void the_command_inherits_nothing(void **state)
              "n=$(cat | wc -c); [ \"$n\" -eq 0 ] || { echo \"stdin had $n bytes\" >&2; exit 5; }; "
              "[ -e /proc/$$/fd/57 ] && { echo 'fd 57 inherited' >&2; exit 6; }; "
              "[ -z \"${GENU_SMTP_PASSWORD+set}\" ] || { echo 'password inherited' >&2; exit 7; }; "
+             "[ -z \"${PGPASSWORD+set}\" ] || { echo 'db password inherited' >&2; exit 9; }; "
              "[ \"$GENU_TEST_VISIBLE\" = yes ] || { echo 'environment lost' >&2; exit 8; }; "
              "echo ok >%s/clean",
              dir);
@@ -295,12 +297,14 @@ static void the_command_inherits_nothing(void **state)
     assert_int_equal(dup2(fd, 57), 57);
     close(fd);
     setenv("GENU_SMTP_PASSWORD", "secret", 1);
+    setenv("PGPASSWORD", "db-secret", 1);
     setenv("GENU_TEST_VISIBLE", "yes", 1);
     genu_err err = {0};
     snprintf(cmd, sizeof cmd, "%s/clean.sh", dir);
     int rc = sms_send(cmd, "+15551234567", "hi", 0, detail, &err);
     close(57);
     unsetenv("GENU_SMTP_PASSWORD");
+    unsetenv("PGPASSWORD");
     unsetenv("GENU_TEST_VISIBLE");
     assert_string_equal(detail, "");
     assert_int_equal(rc, GENU_OK);
