@@ -34,7 +34,7 @@ int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, g
 {
     if (ev == SURVIVAL_LOSS)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "--competing: only for --event replacement or surgery");
+                         "competing: only for event replacement or surgery");
     memset(out, 0, sizeof *out);
     size_t n = c->nknee;
     double *time = genu_arena_calloc(a, n + 1, sizeof *time);
@@ -68,7 +68,7 @@ int durability_cox_run(const cohort *c, survival_event ev, const responder_def *
                        genu_err *err)
 {
     if (covs->n == 0 || covs->n > COX_MAXP)
-        return GENU_FAIL(err, GENU_EINVAL, "--cox: expected 1 to %d covariates", COX_MAXP);
+        return GENU_FAIL(err, GENU_EINVAL, "cox: expected 1 to %d covariates", COX_MAXP);
     memset(out, 0, sizeof *out);
     out->covs = *covs;
     covariate_design x;

@@ -72,6 +72,8 @@ int pg_prepared(pg_store *s, const char *sql, char name[16], genu_err *err);
  * result (caller PQclears) or NULL with err set. */
 PGresult *pg_run(pg_store *s, const char *sql, const pg_params *p, genu_err *err,
                  const char *what);
+/* pg_run with one text parameter (an id, a key, a token hash). */
+PGresult *pg_run1(pg_store *s, const char *sql, const char *v, genu_err *err, const char *what);
 /* Runs sql and discards the result; *changed (may be NULL) gets the number
  * of rows the command touched. */
 int pg_do(pg_store *s, const char *sql, const pg_params *p, int64_t *changed, genu_err *err,

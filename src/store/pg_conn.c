@@ -282,3 +282,10 @@ void pg_cursor_close(pg_store *s, pg_cursor *c)
     }
     c->name[0] = '\0';
 }
+
+PGresult *pg_run1(pg_store *s, const char *sql, const char *v, genu_err *err, const char *what)
+{
+    pg_params p = {0};
+    pg_p_text(&p, v);
+    return pg_run(s, sql, &p, err, what);
+}

@@ -402,9 +402,7 @@ static int pg_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_aren
                          const char **doc, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    pg_params p = {0};
-    pg_p_text(&p, id);
-    PGresult *r = pg_run(s, s->q_doc[t], &p, err, "looking up a record");
+    PGresult *r = pg_run1(s, s->q_doc[t], id, err, "looking up a record");
     if (!r)
         return err->code;
     *doc = PQntuples(r) ? pg_col_text(r, 0, 0, a) : NULL;
@@ -442,9 +440,7 @@ static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
                   genu_record *out, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    pg_params p = {0};
-    pg_p_text(&p, id);
-    PGresult *r = pg_run(s, s->q_get[type], &p, err, "reading a record");
+    PGresult *r = pg_run1(s, s->q_get[type], id, err, "reading a record");
     if (!r)
         return err->code;
     int rc = PQntuples(r) ? read_row(r, 0, type, true, out, a, err)
@@ -465,9 +461,7 @@ static int pg_remove(genu_store *gs, genu_rtype type, const char *id, genu_err *
 static int pg_has(genu_store *gs, genu_rtype type, const char *id, bool *out, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    pg_params p = {0};
-    pg_p_text(&p, id);
-    PGresult *r = pg_run(s, s->q_doc[type], &p, err, "looking up a record");
+    PGresult *r = pg_run1(s, s->q_doc[type], id, err, "looking up a record");
     if (!r)
         return err->code;
     *out = PQntuples(r) > 0;
@@ -617,9 +611,7 @@ static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds
 static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *a,
                     genu_dataset *ds, genu_err *err)
 {
-    pg_params p = {0};
-    pg_p_text(&p, patient);
-    PGresult *res = pg_run(s, s->q_load_one[t], &p, err, "loading records");
+    PGresult *res = pg_run1(s, s->q_load_one[t], patient, err, "loading records");
     if (!res)
         return err->code;
     size_t n = (size_t)PQntuples(res), k = 0;
@@ -660,9 +652,7 @@ static int pg_get_setting(genu_store *gs, const char *key, genu_arena *a, const 
                           genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    pg_params p = {0};
-    pg_p_text(&p, key);
-    PGresult *r = pg_run(s, q_get_setting, &p, err, "reading a setting");
+    PGresult *r = pg_run1(s, q_get_setting, key, err, "reading a setting");
     if (!r)
         return err->code;
     *out = PQntuples(r) ? pg_col_text(r, 0, 0, a) : NULL;

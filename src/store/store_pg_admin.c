@@ -446,9 +446,7 @@ int pg_survey_get(genu_store *gs, const char *token_hash, genu_arena *a, store_s
                   genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
-    pg_params p = {0};
-    pg_p_text(&p, token_hash);
-    PGresult *r = pg_run(s, q_survey_get, &p, err, "reading a survey link");
+    PGresult *r = pg_run1(s, q_survey_get, token_hash, err, "reading a survey link");
     if (!r)
         return err->code;
     int n = PQntuples(r);

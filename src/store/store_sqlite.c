@@ -749,6 +749,33 @@ static void list_bind(sqlite3_stmt *st, const store_query *q)
     sq_bind_text(st, 3, q->patient);
 }
 
+/* *total from a prepared count statement (bound), then reset. */
+static int count_rows(sq_store *s, sqlite3_stmt *st, size_t *total, genu_err *err)
+{
+    int rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "counting records");
+}
+
+/* The page a bound statement selects: as many records as the total leaves
+ * room for, read in full; the statement is reset. */
+static int read_page(sqlite3_stmt *st, genu_rtype t, const store_query *q, size_t total,
+                     genu_arena *a, genu_record **out, size_t *n, genu_err *err)
+{
+    size_t room = store_page_len(q, total), k = 0;
+    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
+    int rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
+        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    *out = v;
+    *n = k;
+    return rc;
+}
+
 /* store_list of every patient's records of type t (q->every_patient). */
 static int sq_list_every(sq_store *s, genu_rtype t, const store_query *q, genu_arena *a,
                          genu_record **out, size_t *n, size_t *total, genu_err *err)
@@ -758,11 +785,10 @@ static int sq_list_every(sq_store *s, genu_rtype t, const store_query *q, genu_a
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[t].name);
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, err, "prepare");
-    int rc = sqlite3_step(st);
-    *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+    int rc = count_rows(s, st, total, err);
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return sq_fail(s, err, "counting records");
+    if (rc)
+        return rc;
     snprintf(sql, sizeof sql,
              "SELECT seq,id,patient,knee,date,doc,%s FROM %s ORDER BY patient,date,knee,seq"
              " LIMIT ?1 OFFSET ?2",
@@ -771,15 +797,8 @@ static int sq_list_every(sq_store *s, genu_rtype t, const store_query *q, genu_a
         return sq_fail(s, err, "prepare");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)q->limit);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)q->offset);
-    size_t room = store_page_len(q, *total);
-    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
-    size_t k = 0;
-    rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
-        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
+    rc = read_page(st, t, q, *total, a, out, n, err);
     sqlite3_finalize(st);
-    *out = v;
-    *n = k;
     return rc;
 }
 
@@ -803,29 +822,14 @@ static int sq_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
         if (sq_prepare(s, sql, &s->list_page[t], err))
             return err->code;
     }
-    sqlite3_stmt *st = s->list_count[t];
-    list_bind(st, q);
-    int rc = sqlite3_step(st);
-    *total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_ROW)
-        return sq_fail(s, err, "counting records");
-    st = s->list_page[t];
+    list_bind(s->list_count[t], q);
+    if (count_rows(s, s->list_count[t], total, err))
+        return err->code;
+    sqlite3_stmt *st = s->list_page[t];
     list_bind(st, q);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)q->limit);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)q->offset);
-    size_t room = store_page_len(q, *total);
-    genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
-    size_t k = 0;
-    rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
-    while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
-        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    *out = v;
-    *n = k;
-    return rc;
+    return read_page(st, t, q, *total, a, out, n, err);
 }
 
 static int sq_op_write_begin(genu_store *gs, bool *own, genu_err *err)
