@@ -43,7 +43,7 @@ char *words_duration(long days, unsigned flags, char *out, size_t n)
         return count(d, "day", flags, out, n);
     if (d <= 60)
         return count(lround((double)d / 7.0), "week", flags, out, n);
-    if (d < 2 * 365)
+    if (d < 548) /* a year and a half */
         return count(lround((double)d / MONTH_DAYS), "month", flags, out, n);
     return count(lround((double)d / YEAR_DAYS), "year", flags, out, n);
 }

@@ -21,9 +21,9 @@
 #define WORDS_SPELLED 1u
 
 /* A duration of `days` (its absolute value): up to 13 days in days ("1 day",
- * "13 days"), up to 60 days in weeks ("2 weeks" .. "9 weeks"), under two
- * years in months ("2 months" .. "24 months"), then in years ("2 years",
- * "19 years"); each rounded to the nearest unit (a month is 30.44 days, a
+ * "13 days"), up to 60 days in weeks ("2 weeks" .. "9 weeks"), under a
+ * year and a half (548 days) in months ("2 months" .. "18 months"), then in
+ * years ("2 years", "19 years"); each rounded to the nearest unit (a month is 30.44 days, a
  * year 365.25). */
 char *words_duration(long days, unsigned flags, char *out, size_t n);
 

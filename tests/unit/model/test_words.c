@@ -29,7 +29,8 @@ static void durations_in_days_weeks_months_years(void **state)
     assert_string_equal(dur(61), "2 months"); /* 61 / 30.44 = 2.00 */
     assert_string_equal(dur(243), "8 months"); /* 7.98 */
     assert_string_equal(dur(365), "12 months");
-    assert_string_equal(dur(729), "24 months");
+    assert_string_equal(dur(547), "18 months"); /* 17.97 */
+    assert_string_equal(dur(548), "2 years");   /* 1.50 */
     assert_string_equal(dur(730), "2 years");
     assert_string_equal(dur(6878), "19 years"); /* 18.83: CH3's stage 3 */
     assert_string_equal(dur(-21), "3 weeks");
