@@ -1234,15 +1234,17 @@ static void build_next_step(ctx *c, int strength)
     } else {
         char r[96], e[96];
         if (rep)
-            snprintf(r, sizeof r, "%zu had %s again and %zu of them (%.0f%%) were helped", rep,
-                     fam, rep_ok, 100.0 * (double)rep_ok / (double)rep);
+            snprintf(r, sizeof r, "%zu had %s again and %zu of them (%.0f%%) %s helped", rep,
+                     fam, rep_ok, 100.0 * (double)rep_ok / (double)rep,
+                     rep_ok == 1 ? "was" : "were");
         else
             snprintf(r, sizeof r, "none had %s again", fam);
         if (strength == 3)
             snprintf(e, sizeof e, "nothing is stronger to escalate to");
         else if (esc)
             snprintf(e, sizeof e, "%zu escalated to a stronger injection and %zu of them (%.0f%%) "
-                                  "were helped", esc, esc_ok, 100.0 * (double)esc_ok / (double)esc);
+                                  "%s helped", esc, esc_ok, 100.0 * (double)esc_ok / (double)esc,
+                     esc_ok == 1 ? "was" : "were");
         else
             snprintf(e, sizeof e, "none escalated to a stronger injection");
         text = genu_arena_printf(c->a, "Of %zu other knee%s in the registry whose response to %s "

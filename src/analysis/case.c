@@ -578,9 +578,10 @@ static void text_outcome(const case_history *h, genu_buf *b)
         genu_buf_printf(b, " (%s) on ", knees_phrase(t->knees));
         put_date(b, t->date);
         if (h->nseries) {
+            double d = (double)(t->date - h->series[0].dates[0]);
             genu_buf_puts(b, ", ");
-            put_span(b, (double)(t->date - h->series[0].dates[0]));
-            genu_buf_puts(b, " after the first session");
+            put_span(b, d);
+            genu_buf_puts(b, d < 0 ? " before the first session" : " after the first session");
         }
         genu_buf_puts(b, ".\n");
     }

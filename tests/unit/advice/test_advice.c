@@ -458,7 +458,7 @@ static void waning_response_says_what_similar_knees_did_next(void **state)
     assert_non_null(strstr(f->message, "Of 5 other knees in the registry whose response to PRP "
                                        "waned, 3 had PRP again and 2 of them (67%) were helped; 1 "
                                        "escalated to a stronger injection and 1 of them (100%) "
-                                       "were helped."));
+                                       "was helped."));
     assert_true(k.f.v[facts_find("next_step.repeat", 16)].d == 3);
     assert_true(k.f.v[facts_find("next_step.escalate_helped", 25)].d == 1);
     genu_arena_destroy(a);
