@@ -231,7 +231,7 @@ static const char *const lines[] = {
     "\n",
     "rule pathway_stage3\n",
     "level info\n",
-    "source docs/sources.md#001 stage 3 and surgery\n",
+    "source docs/sources.md#001 stage 3\n",
     "when stage.current == 3\n",
     "message Stage 3 (therapy and injections) from {stage3.first} to {stage3.last}:\n",
     "  {stage3.kinds}; {stage3.pain_text}.\n",
