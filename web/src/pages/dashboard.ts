@@ -85,7 +85,7 @@ export async function dashboardPage(main: HTMLElement): Promise<void> {
     );
   }
   const ch = report.change?.[0];
-  if (ch) main.appendChild(h("p", { class: "muted" }, `Mean change in ${ch.measure} at ${timepointLabel(ch.at)}: ${fmt(ch.mean)} (n = ${ch.n}). See the `, h("a", { href: "#/report" }, "cohort report"), " for strata and survival."));
+  if (ch) main.appendChild(h("p", { class: "muted" }, `Mean change in ${ch.measure} at ${timepointLabel(ch.at)}: ${ch.mean === null || ch.mean === undefined ? "–" : ch.mean === 0 ? "no change" : `${fmt(Math.abs(ch.mean))} ${ch.mean > 0 ? "better" : "worse"}`} (n = ${ch.n}). See the `, h("a", { href: "#/report" }, "cohort report"), " for strata and survival."));
 }
 
 /* The overdue windows worth chasing: closed within the last 90 days (the
