@@ -105,39 +105,45 @@ enum { SER_KINDS, SER_FIRST, SER_LAST, SER_SESSIONS, SER_BEFORE, SER_BEST, SER_N
 #define B FACTS_BOOL
 #define N FACTS_NUM
 #define S FACTS_STR
-#define COND(i, c) [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of"}
-#define STAGE(s, i)                                                                            \
-    [F_STAGE0 + 7 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment"},      \
-    [F_STAGE0 + 7 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried", FACTS_CODES}, \
-    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date"},  \
-    [F_STAGE0 + 7 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                               \
-                                    "days from first stage " #s " treatment to the next stage", FACTS_DAYS}, \
-    [F_STAGE0 + 7 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                        \
-                                    "NPRS change over stage " #s " (negative = better)", FACTS_POINTS}, \
-    [F_STAGE0 + 7 * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                 \
-                                    "NPRS over stage " #s " in words", 0},                      \
-    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " date"}
-#define SERIES(f0, p, what)                                                                     \
-    [f0 + SER_KINDS] = {p ".kinds", S, NULL, "kinds of " what, FACTS_CODES},                      \
-    [f0 + SER_FIRST] = {p ".first", S, NULL, "first session of " what},                          \
-    [f0 + SER_LAST] = {p ".last", S, NULL, "last session of " what},                             \
-    [f0 + SER_SESSIONS] = {p ".sessions", N, NULL, "treatment days of " what},                    \
-    [f0 + SER_BEFORE] = {p ".pain_before", N, NULL, "NPRS before " what},                        \
-    [f0 + SER_BEST] = {p ".pain_best", N, NULL, "lowest NPRS after " what " began"},             \
-    [f0 + SER_NOW] = {p ".pain_now", N, NULL, "latest NPRS before the next series or as-of"},    \
-    [f0 + SER_HELPED] = {p ".helped", B, NULL, "NPRS at best 30% or more below before " what},   \
-    [f0 + SER_WANED] = {p ".waned", B, NULL,                                                     \
-                        "helped, then NPRS back within 20% of before " what},                    \
-    [f0 + SER_NEVER] = {p ".never_helped", B, NULL,                                              \
-                        "scored 3 months or more after " what " began, never 30% better"},        \
-    [f0 + SER_RELIEF] = {p ".relief_days", N, NULL,                                              \
-                         "days from the start of " what " to the return of pain, else to the "   \
-                         "latest score (when it helped)", FACTS_DAYS},                            \
-    [f0 + SER_COURSE] = {p ".course", S, NULL, "the pain over " what " in words"}
+#define P FACTS_PLAIN
+#define COND(i, c)                                                                                 \
+    [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of", P}
+#define STAGE(s, i)                                                                                \
+    [F_STAGE0 + 7 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment", P},     \
+    [F_STAGE0 + 7 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried",     \
+                                    FACTS_CODES},                                                  \
+    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date", P},  \
+    [F_STAGE0 + 7 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                                   \
+                                    "days from first stage " #s " treatment to the next stage",    \
+                                    FACTS_DAYS},                                                   \
+    [F_STAGE0 + 7 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                            \
+                                    "NPRS change over stage " #s " (negative = better)",           \
+                                    FACTS_POINTS},                                                 \
+    [F_STAGE0 + 7 * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                              \
+                                    "NPRS over stage " #s " in words", P},                         \
+    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " date", P}
+#define SERIES(f0, p, what)                                                                        \
+    [f0 + SER_KINDS] = {p ".kinds", S, NULL, "kinds of " what, FACTS_CODES},                       \
+    [f0 + SER_FIRST] = {p ".first", S, NULL, "first session of " what, P},                         \
+    [f0 + SER_LAST] = {p ".last", S, NULL, "last session of " what, P},                            \
+    [f0 + SER_SESSIONS] = {p ".sessions", N, NULL, "treatment days of " what, P},                  \
+    [f0 + SER_BEFORE] = {p ".pain_before", N, NULL, "NPRS before " what, P},                       \
+    [f0 + SER_BEST] = {p ".pain_best", N, NULL, "lowest NPRS after " what " began", P},            \
+    [f0 + SER_NOW] = {p ".pain_now", N, NULL, "latest NPRS before the next series or as-of", P},   \
+    [f0 + SER_HELPED] = {p ".helped", B, NULL, "NPRS at best 30% or more below before " what, P},  \
+    [f0 + SER_WANED] = {p ".waned", B, NULL, "helped, then NPRS back within 20% of before " what,  \
+                        P},                                                                        \
+    [f0 + SER_NEVER] = {p ".never_helped", B, NULL,                                                \
+                        "scored 3 months or more after " what " began, never 30% better", P},      \
+    [f0 + SER_RELIEF] = {p ".relief_days", N, NULL,                                                \
+                         "days from the start of " what " to the return of pain, else to the "     \
+                         "latest score (when it helped)",                                          \
+                         FACTS_DAYS},                                                              \
+    [f0 + SER_COURSE] = {p ".course", S, NULL, "the pain over " what " in words", P}
 static const facts_def catalogue[F_N] = {
-    [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)"},
-    [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band"},
-    [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement"},
+    [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)", P},
+    [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band", P},
+    [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement", P},
     COND(0, "osteoarthritis"),
     COND(1, "meniscus_tear"),
     COND(2, "acl_tear"),
@@ -154,94 +160,116 @@ static const facts_def catalogue[F_N] = {
     COND(13, "gout"),
     COND(14, "patellar_dislocation"),
     COND(15, "other"),
-    [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record"},
-    [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam"},
+    [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record",
+                    FACTS_PLAIN},
+    [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam", P},
     [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "days from the latest exam to as-of", FACTS_DAYS},
-    [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling"},
-    [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity"},
-    [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest"},
-    [F_EXAM_LOCKING] = {"exam.locking", B, NULL, "locked knee"},
-    [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten"},
-    [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend"},
-    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability"},
-    [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop"},
+    [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling", P},
+    [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity", P},
+    [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest",
+                     FACTS_PLAIN},
+    [F_EXAM_LOCKING] = {"exam.locking", B, NULL, "locked knee", P},
+    [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten",
+                           FACTS_PLAIN},
+    [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend", P},
+    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability", P},
+    [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop", P},
     STAGE(1, 0),
     STAGE(2, 0),
     STAGE(3, 0),
-    [F_SURG_TRIED] = {"surgery.tried", B, NULL, "a surgery on record"},
+    [F_SURG_TRIED] = {"surgery.tried", B, NULL, "a surgery on record", P},
     [F_SURG_KINDS] = {"surgery.kinds", S, NULL, "surgery kinds", FACTS_CODES},
-    [F_SURG_LAST] = {"surgery.last", S, NULL, "date of the latest surgery"},
-    [F_STAGE_HIGHEST] = {"stage.highest", N, NULL, "highest stage tried (0 none, 4 surgery)"},
+    [F_SURG_LAST] = {"surgery.last", S, NULL, "date of the latest surgery", P},
+    [F_STAGE_HIGHEST] = {"stage.highest", N, NULL, "highest stage tried (0 none, 4 surgery)",
+                         FACTS_PLAIN},
     [F_STAGE_CURRENT] = {"stage.current", N, NULL,
-                         "stage of the latest treatment (0 none, 4 surgery)"},
-    [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried"},
+                         "stage of the latest treatment (0 none, 4 surgery)", P},
+    [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried", P},
     [F_STAGES_RESPONSE] = {"stages.any_response", B, NULL,
-                           "some stage improved NPRS by 2 points or more"},
+                           "some stage improved NPRS by 2 points or more", P},
     [F_MED_DAYS] = {"medication.days_before_exam", N, NULL,
-                    "days from the first anti-inflammatory medication to the latest exam", FACTS_DAYS},
-    [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind"},
-    [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection"},
-    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of", FACTS_DAYS},
-    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection"},
+                    "days from the first anti-inflammatory medication to the latest exam",
+                    FACTS_DAYS},
+    [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind", P},
+    [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection", P},
+    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of",
+                    FACTS_DAYS},
+    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection",
+                           FACTS_PLAIN},
     [F_INJ_IMPROVEMENT] = {"injection.pain_improvement_pct", N, NULL,
-                           "NPRS improvement from before the first injection to the latest, %"},
-    [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment"},
+                           "NPRS improvement from before the first injection to the latest, %",
+                           FACTS_PLAIN},
+    [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment", P},
     [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried", FACTS_CODES},
-    [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment"},
-    [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days"},
-    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment", FACTS_DAYS},
-    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment"},
-    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS"},
-    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS"},
-    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment"},
+    [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment",
+                       FACTS_PLAIN},
+    [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days", P},
+    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment",
+                      FACTS_DAYS},
+    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment",
+                         FACTS_PLAIN},
+    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS", P},
+    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS", P},
+    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment",
+                     FACTS_PLAIN},
     [F_PAIN_BEST_IMPROVEMENT] = {"pain.best_improvement_pct", N, NULL,
-                                 "(baseline - best) / baseline x 100"},
+                                 "(baseline - best) / baseline x 100", P},
     [F_PAIN_LATEST_IMPROVEMENT] = {"pain.latest_improvement_pct", N, NULL,
-                                   "(baseline - latest) / baseline x 100"},
-    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent"},
-    [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)"},
+                                   "(baseline - latest) / baseline x 100", P},
+    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent", P},
+    [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)", P},
     [F_WOMAC_FUNCTION] = {"womac.function_norm", N, NULL,
-                          "latest WOMAC function, 0-100 (100 = worst)"},
+                          "latest WOMAC function, 0-100 (100 = worst)", P},
     [F_PLAN_SITES] = {"plan.sites", S, "whole_knee intra_articular_only periarticular_only",
                       "sites of the latest injection series", FACTS_CODES},
     [F_PLAN_KINDS] = {"plan.kinds", S, NULL, "kinds of the latest injection series", FACTS_CODES},
-    [F_PLAN_PROTOCOL] = {"plan.protocol", S, NULL, "protocol of the latest injection"},
-    [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far"},
-    [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series"},
-    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session"},
-    [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative"},
-    [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far"},
-    [F_SER_CURRENCY] = {"series.currency", S, NULL, "currency of the series costs"},
-    [F_SER_EXP_SESSIONS] = {"series.expected_sessions", N, NULL,
-                            "registry median sessions per knee for this protocol, at least those so far"},
+    [F_PLAN_PROTOCOL] = {"plan.protocol", S, NULL, "protocol of the latest injection", P},
+    [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far",
+                         FACTS_PLAIN},
+    [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series", P},
+    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session", P},
+    [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative",
+                     FACTS_PLAIN},
+    [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far",
+                    FACTS_PLAIN},
+    [F_SER_CURRENCY] = {"series.currency", S, NULL, "currency of the series costs", P},
+    [F_SER_EXP_SESSIONS] =
+        {"series.expected_sessions", N, NULL,
+         "registry median sessions per knee for this protocol, at least those so far", P},
     [F_SER_SESSION_COST] = {"series.session_cost", N, NULL,
-                            "registry mean cost per session for this protocol"},
+                            "registry mean cost per session for this protocol", P},
     [F_SER_EXP_COST] = {"series.expected_cost", N, NULL,
-                        "expected series total = sessions x session cost"},
-    [F_SIM_BAND] = {"similar.band", S, "0-2 3 4", "KL band of the similar knees"},
+                        "expected series total = sessions x session cost", P},
+    [F_SIM_BAND] = {"similar.band", S, "0-2 3 4", "KL band of the similar knees", P},
     [F_SIM_FAMILY] = {"similar.family", S, "cells prp prolotherapy regenerative",
-                      "index kind family of the similar knees"},
-    [F_SIM_ANALYSED] = {"similar.analysed", N, NULL, "similar knees analysed"},
-    [F_SIM_RESPONDERS] = {"similar.responders", N, NULL, "responders among them"},
-    [F_SIM_RATE] = {"similar.rate", N, NULL, "responder rate, 0-1"},
-    [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound"},
-    [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound"},
-    [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed"},
-    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees"},
-    [F_COURSE_SERIES] = {"course.series", N, NULL, "injection series of the knee"},
+                      "index kind family of the similar knees", P},
+    [F_SIM_ANALYSED] = {"similar.analysed", N, NULL, "similar knees analysed", P},
+    [F_SIM_RESPONDERS] = {"similar.responders", N, NULL, "responders among them", P},
+    [F_SIM_RATE] = {"similar.rate", N, NULL, "responder rate, 0-1", P},
+    [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound", P},
+    [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound", P},
+    [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed", P},
+    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees",
+                       FACTS_PLAIN},
+    [F_COURSE_SERIES] = {"course.series", N, NULL, "injection series of the knee", P},
     SERIES(F_LAST0, "last_series", "the latest injection series"),
     SERIES(F_PREV0, "prev_series", "the series before the latest"),
     [F_NEXT_FAMILY] = {"next_step.family", S, "cells prp prolotherapy other",
-                       "family of the latest series (strongest kind)"},
+                       "family of the latest series (strongest kind)", P},
     [F_NEXT_WANED] = {"next_step.waned", N, NULL,
                       "other knees whose response to a series of this family waned and who had "
-                      "another series"},
-    [F_NEXT_REPEAT] = {"next_step.repeat", N, NULL, "of them, a series of the same family next"},
-    [F_NEXT_REPEAT_HELPED] = {"next_step.repeat_helped", N, NULL, "of those, helped again"},
-    [F_NEXT_ESCALATE] = {"next_step.escalate", N, NULL, "of them, a stronger family next"},
-    [F_NEXT_ESCALATE_HELPED] = {"next_step.escalate_helped", N, NULL, "of those, helped again"},
+                      "another series",
+                      FACTS_PLAIN},
+    [F_NEXT_REPEAT] = {"next_step.repeat", N, NULL, "of them, a series of the same family next",
+                       FACTS_PLAIN},
+    [F_NEXT_REPEAT_HELPED] = {"next_step.repeat_helped", N, NULL, "of those, helped again",
+                              FACTS_PLAIN},
+    [F_NEXT_ESCALATE] = {"next_step.escalate", N, NULL, "of them, a stronger family next",
+                         FACTS_PLAIN},
+    [F_NEXT_ESCALATE_HELPED] = {"next_step.escalate_helped", N, NULL, "of those, helped again",
+                                FACTS_PLAIN},
     [F_NEXT_SUMMARY] = {"next_step.summary", S, NULL,
-                        "one sentence on what the registry's similar knees did next"},
+                        "one sentence on what the registry's similar knees did next", P},
 };
 #undef B
 #undef N
@@ -249,6 +277,7 @@ static const facts_def catalogue[F_N] = {
 #undef COND
 #undef STAGE
 #undef SERIES
+#undef P
 
 size_t facts_count(void)
 {

@@ -51,7 +51,8 @@ static const vocab_kind kinds[] = {
     {"meniscectomy", "meniscectomy", GENU_STAGE_SURGERY, S},
     {"meniscus_repair", "meniscus repair", GENU_STAGE_SURGERY, S},
     {"acl_reconstruction", "ACL reconstruction", GENU_STAGE_SURGERY, S},
-    {"partial_knee_replacement", "partial knee replacement", GENU_STAGE_SURGERY, S | VOCAB_REPLACEMENT},
+    {"partial_knee_replacement", "partial knee replacement", GENU_STAGE_SURGERY,
+     S | VOCAB_REPLACEMENT},
     {"total_knee_replacement", "total knee replacement", GENU_STAGE_SURGERY, S | VOCAB_REPLACEMENT},
 };
 #undef R
@@ -81,14 +82,23 @@ static const vocab_entry site_classes[] = {
     {"periarticular_only", "periarticular only"},
 };
 
-static const vocab_entry sexes[] = {{"male", "male"}, {"female", "female"}, {"other", "other"}, {"unknown", "unknown"}};
+static const vocab_entry sexes[] = {
+    {"male", "male"}, {"female", "female"}, {"other", "other"}, {"unknown", "unknown"}};
 static const vocab_entry swelling[] = {{"none", "none"}, {"mild", "mild"}, {"marked", "marked"}};
 static const vocab_entry deformity[] = {{"none", "none"}, {"varus", "varus"}, {"valgus", "valgus"}};
-static const vocab_entry pain_levels[] = {{"none", "none"}, {"mild", "mild"}, {"moderate", "moderate"}, {"severe", "severe"}};
-static const vocab_entry msg_kinds[] = {{"invitation", "invitation"}, {"reminder", "reminder"}, {"opt_out", "opt-out"}};
-static const vocab_entry msg_channels[] = {{"email", "e-mail"}, {"sms", "text message"}, {"web", "web"}, {"staff", "staff (phone or paper)"}};
-static const vocab_entry msg_statuses[] = {{"pending", "pending"}, {"sending", "sending"}, {"sent", "sent"}, {"failed", "failed"}, {"abandoned", "abandoned"}, {"recorded", "recorded"}};
-static const vocab_entry contacts[] = {{"email", "e-mail"}, {"sms", "text message"}, {"none", "none"}};
+static const vocab_entry pain_levels[] = {
+    {"none", "none"}, {"mild", "mild"}, {"moderate", "moderate"}, {"severe", "severe"}};
+static const vocab_entry msg_kinds[] = {
+    {"invitation", "invitation"}, {"reminder", "reminder"}, {"opt_out", "opt-out"}};
+static const vocab_entry msg_channels[] = {{"email", "e-mail"},
+                                           {"sms", "text message"},
+                                           {"web", "web"},
+                                           {"staff", "staff (phone or paper)"}};
+static const vocab_entry msg_statuses[] = {{"pending", "pending"},     {"sending", "sending"},
+                                           {"sent", "sent"},           {"failed", "failed"},
+                                           {"abandoned", "abandoned"}, {"recorded", "recorded"}};
+static const vocab_entry contacts[] = {
+    {"email", "e-mail"}, {"sms", "text message"}, {"none", "none"}};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
