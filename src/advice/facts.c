@@ -50,6 +50,7 @@ enum {
     F_INJ_DAYS,
     F_INJ_PAIN_BEFORE,
     F_INJ_IMPROVEMENT,
+    F_INJ_PAIN_TEXT,
     F_REGEN_TRIED,
     F_REGEN_KINDS,
     F_REGEN_FIRST,
@@ -198,7 +199,9 @@ static const facts_def catalogue[F_N] = {
                            FACTS_PLAIN},
     [F_INJ_IMPROVEMENT] = {"injection.pain_improvement_pct", N, NULL,
                            "NPRS improvement from before the first injection to the latest, %",
-                           FACTS_PLAIN},
+                           P},
+    [F_INJ_PAIN_TEXT] = {"injection.pain_text", S, NULL,
+                         "NPRS before the first injection and the latest, in words", P},
     [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment", P},
     [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried", FACTS_CODES},
     [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment",
@@ -799,6 +802,10 @@ static void build_pain(ctx *c)
                 ids_add(c, &bl, inj->id);
                 ids_add(c, &bl, lr->id);
                 put_num(c, F_INJ_IMPROVEMENT, improvement(before, latest), lr->date, &bl);
+                char w[WORDS_MAX];
+                put_str(c, F_INJ_PAIN_TEXT,
+                        arena_str(c, words_change("pain", before, latest, 10, true, w, sizeof w)),
+                        lr->date, &bl);
             }
         }
     }
