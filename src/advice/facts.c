@@ -4,6 +4,7 @@
 #include "advice/facts.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "analysis/cohort.h"
 #include "analysis/stats.h"
 #include "model/vocab.h"
+#include "model/words.h"
 
 /* Baseline window before a treatment (as the analyses' baseline:
  * docs/design.md, Analyses). */
@@ -34,8 +36,8 @@ enum {
     F_EXAM_BEND,
     F_EXAM_INSTABILITY,
     F_EXAM_POP,
-    F_STAGE0, /* per stage 1..3: tried, kinds, first, days, pain_change */
-    F_SURG_TRIED = F_STAGE0 + 15,
+    F_STAGE0, /* per stage 1..3: tried, kinds, first, days, pain_change, pain_text, last */
+    F_SURG_TRIED = F_STAGE0 + 21,
     F_SURG_KINDS,
     F_SURG_LAST,
     F_STAGE_HIGHEST,
@@ -48,6 +50,7 @@ enum {
     F_INJ_DAYS,
     F_INJ_PAIN_BEFORE,
     F_INJ_IMPROVEMENT,
+    F_INJ_PAIN_TEXT,
     F_REGEN_TRIED,
     F_REGEN_KINDS,
     F_REGEN_FIRST,
@@ -83,25 +86,65 @@ enum {
     F_SIM_HI,
     F_SIM_ENOUGH,
     F_SIM_SUMMARY,
+    F_COURSE_SERIES,
+    F_LAST0, /* the latest injection series, then the one before it: SER_* each */
+    F_PREV0 = F_LAST0 + 12,
+    F_NEXT_FAMILY = F_PREV0 + 12,
+    F_NEXT_WANED,
+    F_NEXT_REPEAT,
+    F_NEXT_REPEAT_HELPED,
+    F_NEXT_ESCALATE,
+    F_NEXT_ESCALATE_HELPED,
+    F_NEXT_SUMMARY,
     F_N
 };
+
+/* offsets of a series' facts from F_LAST0 or F_PREV0 */
+enum { SER_KINDS, SER_FIRST, SER_LAST, SER_SESSIONS, SER_BEFORE, SER_BEST, SER_NOW, SER_HELPED,
+       SER_WANED, SER_NEVER, SER_RELIEF, SER_COURSE };
 
 #define B FACTS_BOOL
 #define N FACTS_NUM
 #define S FACTS_STR
-#define COND(i, c) [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of"}
-#define STAGE(s, i)                                                                            \
-    [F_STAGE0 + 5 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment"},      \
-    [F_STAGE0 + 5 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried"}, \
-    [F_STAGE0 + 5 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date"},  \
-    [F_STAGE0 + 5 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                               \
-                                    "days from first stage " #s " treatment to the next stage"}, \
-    [F_STAGE0 + 5 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                        \
-                                    "NPRS change over stage " #s " (negative = better)"}
+#define P FACTS_PLAIN
+#define COND(i, c)                                                                                 \
+    [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of", P}
+#define STAGE(s, i)                                                                                \
+    [F_STAGE0 + 7 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment", P},     \
+    [F_STAGE0 + 7 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried",     \
+                                    FACTS_CODES},                                                  \
+    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date", P},  \
+    [F_STAGE0 + 7 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                                   \
+                                    "days from first stage " #s " treatment to the next stage",    \
+                                    FACTS_DAYS},                                                   \
+    [F_STAGE0 + 7 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                            \
+                                    "NPRS change over stage " #s " (negative = better)",           \
+                                    FACTS_POINTS},                                                 \
+    [F_STAGE0 + 7 * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                              \
+                                    "NPRS over stage " #s " in words", P},                         \
+    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " date", P}
+#define SERIES(f0, p, what)                                                                        \
+    [f0 + SER_KINDS] = {p ".kinds", S, NULL, "kinds of " what, FACTS_CODES},                       \
+    [f0 + SER_FIRST] = {p ".first", S, NULL, "first session of " what, P},                         \
+    [f0 + SER_LAST] = {p ".last", S, NULL, "last session of " what, P},                            \
+    [f0 + SER_SESSIONS] = {p ".sessions", N, NULL, "treatment days of " what, P},                  \
+    [f0 + SER_BEFORE] = {p ".pain_before", N, NULL, "NPRS before " what, P},                       \
+    [f0 + SER_BEST] = {p ".pain_best", N, NULL, "lowest NPRS after " what " began", P},            \
+    [f0 + SER_NOW] = {p ".pain_now", N, NULL, "latest NPRS before the next series or as-of", P},   \
+    [f0 + SER_HELPED] = {p ".helped", B, NULL, "NPRS at best 30% or more below before " what, P},  \
+    [f0 + SER_WANED] = {p ".waned", B, NULL, "helped, then NPRS back within 20% of before " what,  \
+                        P},                                                                        \
+    [f0 + SER_NEVER] = {p ".never_helped", B, NULL,                                                \
+                        "scored 3 months or more after " what " began, never 30% better", P},      \
+    [f0 + SER_RELIEF] = {p ".relief_days", N, NULL,                                                \
+                         "days from the start of " what " to the return of pain, else to the "     \
+                         "latest score (when it helped)",                                          \
+                         FACTS_DAYS},                                                              \
+    [f0 + SER_COURSE] = {p ".course", S, NULL, "the pain over " what " in words", P}
 static const facts_def catalogue[F_N] = {
-    [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)"},
-    [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band"},
-    [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement"},
+    [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)", P},
+    [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band", P},
+    [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement", P},
     COND(0, "osteoarthritis"),
     COND(1, "meniscus_tear"),
     COND(2, "acl_tear"),
@@ -118,86 +161,126 @@ static const facts_def catalogue[F_N] = {
     COND(13, "gout"),
     COND(14, "patellar_dislocation"),
     COND(15, "other"),
-    [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record"},
-    [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam"},
-    [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "days from the latest exam to as-of"},
-    [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling"},
-    [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity"},
-    [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest"},
-    [F_EXAM_LOCKING] = {"exam.locking", B, NULL, "locked knee"},
-    [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten"},
-    [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend"},
-    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability"},
-    [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop"},
+    [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record",
+                    FACTS_PLAIN},
+    [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam", P},
+    [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "days from the latest exam to as-of", FACTS_DAYS},
+    [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling", P},
+    [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity", P},
+    [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest",
+                     FACTS_PLAIN},
+    [F_EXAM_LOCKING] = {"exam.locking", B, NULL, "locked knee", P},
+    [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten",
+                           FACTS_PLAIN},
+    [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend", P},
+    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability", P},
+    [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop", P},
     STAGE(1, 0),
     STAGE(2, 0),
     STAGE(3, 0),
-    [F_SURG_TRIED] = {"surgery.tried", B, NULL, "a surgery on record"},
-    [F_SURG_KINDS] = {"surgery.kinds", S, NULL, "surgery kinds"},
-    [F_SURG_LAST] = {"surgery.last", S, NULL, "date of the latest surgery"},
-    [F_STAGE_HIGHEST] = {"stage.highest", N, NULL, "highest stage tried (0 none, 4 surgery)"},
+    [F_SURG_TRIED] = {"surgery.tried", B, NULL, "a surgery on record", P},
+    [F_SURG_KINDS] = {"surgery.kinds", S, NULL, "surgery kinds", FACTS_CODES},
+    [F_SURG_LAST] = {"surgery.last", S, NULL, "date of the latest surgery", P},
+    [F_STAGE_HIGHEST] = {"stage.highest", N, NULL, "highest stage tried (0 none, 4 surgery)",
+                         FACTS_PLAIN},
     [F_STAGE_CURRENT] = {"stage.current", N, NULL,
-                         "stage of the latest treatment (0 none, 4 surgery)"},
-    [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried"},
+                         "stage of the latest treatment (0 none, 4 surgery)", P},
+    [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried", P},
     [F_STAGES_RESPONSE] = {"stages.any_response", B, NULL,
-                           "some stage improved NPRS by 2 points or more"},
+                           "some stage improved NPRS by 2 points or more", P},
     [F_MED_DAYS] = {"medication.days_before_exam", N, NULL,
-                    "days from the first anti-inflammatory medication to the latest exam"},
-    [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind"},
-    [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection"},
-    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of"},
-    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection"},
+                    "days from the first anti-inflammatory medication to the latest exam",
+                    FACTS_DAYS},
+    [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind", P},
+    [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection", P},
+    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of",
+                    FACTS_DAYS},
+    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection",
+                           FACTS_PLAIN},
     [F_INJ_IMPROVEMENT] = {"injection.pain_improvement_pct", N, NULL,
-                           "NPRS improvement from before the first injection to the latest, %"},
-    [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment"},
-    [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried"},
-    [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment"},
-    [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days"},
-    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment"},
-    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment"},
-    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS"},
-    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS"},
-    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment"},
+                           "NPRS improvement from before the first injection to the latest, %",
+                           P},
+    [F_INJ_PAIN_TEXT] = {"injection.pain_text", S, NULL,
+                         "NPRS before the first injection and the latest, in words", P},
+    [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment", P},
+    [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried", FACTS_CODES},
+    [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment",
+                       FACTS_PLAIN},
+    [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days", P},
+    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment",
+                      FACTS_DAYS},
+    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment",
+                         FACTS_PLAIN},
+    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS", P},
+    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS", P},
+    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment",
+                     FACTS_PLAIN},
     [F_PAIN_BEST_IMPROVEMENT] = {"pain.best_improvement_pct", N, NULL,
-                                 "(baseline - best) / baseline x 100"},
+                                 "(baseline - best) / baseline x 100", P},
     [F_PAIN_LATEST_IMPROVEMENT] = {"pain.latest_improvement_pct", N, NULL,
-                                   "(baseline - latest) / baseline x 100"},
-    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent"},
-    [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)"},
+                                   "(baseline - latest) / baseline x 100", P},
+    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent", P},
+    [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)", P},
     [F_WOMAC_FUNCTION] = {"womac.function_norm", N, NULL,
-                          "latest WOMAC function, 0-100 (100 = worst)"},
+                          "latest WOMAC function, 0-100 (100 = worst)", P},
     [F_PLAN_SITES] = {"plan.sites", S, "whole_knee intra_articular_only periarticular_only",
-                      "sites of the latest injection series"},
-    [F_PLAN_KINDS] = {"plan.kinds", S, NULL, "kinds of the latest injection series"},
-    [F_PLAN_PROTOCOL] = {"plan.protocol", S, NULL, "protocol of the latest injection"},
-    [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far"},
-    [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series"},
-    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session"},
-    [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative"},
-    [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far"},
-    [F_SER_CURRENCY] = {"series.currency", S, NULL, "currency of the series costs"},
-    [F_SER_EXP_SESSIONS] = {"series.expected_sessions", N, NULL,
-                            "registry median sessions per knee for this protocol, at least those so far"},
+                      "sites of the latest injection series", FACTS_CODES},
+    [F_PLAN_KINDS] = {"plan.kinds", S, NULL, "kinds of the latest injection series", FACTS_CODES},
+    [F_PLAN_PROTOCOL] = {"plan.protocol", S, NULL, "protocol of the latest injection", P},
+    [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far",
+                         FACTS_PLAIN},
+    [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series", P},
+    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session", P},
+    [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative",
+                     FACTS_PLAIN},
+    [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far",
+                    FACTS_PLAIN},
+    [F_SER_CURRENCY] = {"series.currency", S, NULL, "currency of the series costs", P},
+    [F_SER_EXP_SESSIONS] =
+        {"series.expected_sessions", N, NULL,
+         "registry median sessions per knee for this protocol, at least those so far", P},
     [F_SER_SESSION_COST] = {"series.session_cost", N, NULL,
-                            "registry mean cost per session for this protocol"},
+                            "registry mean cost per session for this protocol", P},
     [F_SER_EXP_COST] = {"series.expected_cost", N, NULL,
-                        "expected series total = sessions x session cost"},
-    [F_SIM_BAND] = {"similar.band", S, "0-2 3 4", "KL band of the similar knees"},
+                        "expected series total = sessions x session cost", P},
+    [F_SIM_BAND] = {"similar.band", S, "0-2 3 4", "KL band of the similar knees", P},
     [F_SIM_FAMILY] = {"similar.family", S, "cells prp prolotherapy regenerative",
-                      "index kind family of the similar knees"},
-    [F_SIM_ANALYSED] = {"similar.analysed", N, NULL, "similar knees analysed"},
-    [F_SIM_RESPONDERS] = {"similar.responders", N, NULL, "responders among them"},
-    [F_SIM_RATE] = {"similar.rate", N, NULL, "responder rate, 0-1"},
-    [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound"},
-    [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound"},
-    [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed"},
-    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees"},
+                      "index kind family of the similar knees", P},
+    [F_SIM_ANALYSED] = {"similar.analysed", N, NULL, "similar knees analysed", P},
+    [F_SIM_RESPONDERS] = {"similar.responders", N, NULL, "responders among them", P},
+    [F_SIM_RATE] = {"similar.rate", N, NULL, "responder rate, 0-1", P},
+    [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound", P},
+    [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound", P},
+    [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed", P},
+    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees",
+                       FACTS_PLAIN},
+    [F_COURSE_SERIES] = {"course.series", N, NULL, "injection series of the knee", P},
+    SERIES(F_LAST0, "last_series", "the latest injection series"),
+    SERIES(F_PREV0, "prev_series", "the series before the latest"),
+    [F_NEXT_FAMILY] = {"next_step.family", S, "cells prp prolotherapy other",
+                       "family of the latest series (strongest kind)", P},
+    [F_NEXT_WANED] = {"next_step.waned", N, NULL,
+                      "other knees whose response to a series of this family waned and who had "
+                      "another series",
+                      FACTS_PLAIN},
+    [F_NEXT_REPEAT] = {"next_step.repeat", N, NULL, "of them, a series of the same family next",
+                       FACTS_PLAIN},
+    [F_NEXT_REPEAT_HELPED] = {"next_step.repeat_helped", N, NULL, "of those, helped again",
+                              FACTS_PLAIN},
+    [F_NEXT_ESCALATE] = {"next_step.escalate", N, NULL, "of them, a stronger family next",
+                         FACTS_PLAIN},
+    [F_NEXT_ESCALATE_HELPED] = {"next_step.escalate_helped", N, NULL, "of those, helped again",
+                                FACTS_PLAIN},
+    [F_NEXT_SUMMARY] = {"next_step.summary", S, NULL,
+                        "one sentence on what the registry's similar knees did next", P},
 };
 #undef B
 #undef N
 #undef S
 #undef COND
 #undef STAGE
+#undef SERIES
+#undef P
 
 size_t facts_count(void)
 {
@@ -304,6 +387,14 @@ static void put_str(ctx *c, int f, const char *s, genu_date date, const ids *l)
 {
     if (s)
         put(c, f, date, l)->s = s;
+}
+
+static const char *arena_str(ctx *c, const char *s)
+{
+    char *d = genu_arena_strdup(c->a, s);
+    if (!d)
+        c->oom = true;
+    return d;
 }
 
 static const char *date_str(ctx *c, genu_date d)
@@ -516,7 +607,7 @@ static unsigned kind_flags(const genu_record *r)
  * higher stage on or after it, else as-of), its kinds and record ids. */
 static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
 {
-    genu_date first = GENU_DATE_NONE, end = GENU_DATE_NONE;
+    genu_date first = GENU_DATE_NONE, end = GENU_DATE_NONE, last = GENU_DATE_NONE;
     uint32_t mask = 0;
     ids l = {0};
     EACH(c, GENU_REC_TREATMENT, r)
@@ -524,6 +615,7 @@ static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
         if (stage_of(r) == s) {
             if (first == GENU_DATE_NONE)
                 first = r->date;
+            last = r->date;
             mask |= 1u << r->u.treatment.kind;
             ids_add(c, &l, r->id);
         }
@@ -536,7 +628,7 @@ static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
             (end == GENU_DATE_NONE || r->date < end))
             end = r->date;
     }
-    int f = F_STAGE0 + 5 * (s - 1);
+    int f = F_STAGE0 + 7 * (s - 1);
     put_bool(c, f, first != GENU_DATE_NONE, first, &l);
     if (first == GENU_DATE_NONE)
         return;
@@ -544,18 +636,29 @@ static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
         end = c->as_of;
     put_str(c, f + 1, kinds_text(c, mask, ", "), first, &l);
     put_date(c, f + 2, first, &l);
+    put_date(c, f + 6, last, &l);
     put_num(c, f + 3, end - first, first, &l);
     double before, after;
     const genu_record *b = latest_nprs(c, first - BASELINE_DAYS, first, &before);
     const genu_record *e = latest_nprs(c, first + 1, end, &after);
+    char w[WORDS_MAX];
     if (b && e) {
-        ids p = {0};
-        ids_add(c, &p, b->id);
-        ids_add(c, &p, e->id);
-        put_num(c, f + 4, after - before, e->date, &p);
+        ids *p = genu_arena_calloc(c->a, 1, sizeof *p);
+        if (!p) {
+            c->oom = true;
+            return;
+        }
+        ids_add(c, p, b->id);
+        ids_add(c, p, e->id);
+        put_num(c, f + 4, after - before, e->date, p);
+        put_str(c, f + 5, arena_str(c, words_change("pain", before, after, 10, true, w, sizeof w)),
+                e->date, p);
         ++*nresp_known;
         if (after - before <= -2.0)
             *responded = true;
+    } else {
+        put_str(c, f + 5, b ? "no pain score since it began" : "no pain score before it began",
+                first, NULL);
     }
 }
 
@@ -566,9 +669,9 @@ static void build_stages(ctx *c)
     ids all = {0};
     for (int s = 1; s <= 3; s++) {
         build_stage(c, s, &responded, &known);
-        const facts_value *v = &c->v[F_STAGE0 + 5 * (s - 1)];
+        const facts_value *v = &c->v[F_STAGE0 + 7 * (s - 1)];
         tried += v->b;
-        const facts_value *pc = &c->v[F_STAGE0 + 5 * (s - 1) + 4];
+        const facts_value *pc = &c->v[F_STAGE0 + 7 * (s - 1) + 4];
         if (pc->known)
             ids_merge(c, &all, pc);
     }
@@ -699,6 +802,10 @@ static void build_pain(ctx *c)
                 ids_add(c, &bl, inj->id);
                 ids_add(c, &bl, lr->id);
                 put_num(c, F_INJ_IMPROVEMENT, improvement(before, latest), lr->date, &bl);
+                char w[WORDS_MAX];
+                put_str(c, F_INJ_PAIN_TEXT,
+                        arena_str(c, words_change("pain", before, latest, 10, true, w, sizeof w)),
+                        lr->date, &bl);
             }
         }
     }
@@ -914,6 +1021,289 @@ static void build_series(ctx *c)
     put_num(c, F_SER_EXP_COST, med * per, last->date, &l);
 }
 
+/* ---- the knee's own course: injection series and their response -------- */
+
+/* Strength of an injection kind, for repeat or escalate: cells 3, PRP 2,
+ * prolotherapy 1, other injections (corticosteroid, hyaluronic acid) 0. */
+static int kind_strength(int kind)
+{
+    const vocab_kind *k = vocab_kind_at(kind);
+    if (!k || !(k->flags & VOCAB_INJECTION))
+        return -1;
+    if (!(k->flags & VOCAB_REGENERATIVE))
+        return 0;
+    if (strcmp(k->name, "dextrose_prolotherapy") == 0)
+        return 1;
+    if (strcmp(k->name, "prp") == 0)
+        return 2;
+    return 3;
+}
+
+static const char *const strength_family[] = {"other", "prolotherapy", "prp", "cells"};
+static const char *const strength_words[] = {"other injections", "prolotherapy", "PRP",
+                                             "cell-based injections"};
+
+/* Helped: at best 30% or more below before; waned: then back within 20% of
+ * before (the waning_response thresholds, docs/advice.md). */
+#define HELPED_PCT 30.0
+#define WANED_PCT  20.0
+/* Sessions of the knee's course more than six months apart are two series
+ * (a repeat): the longest interval within a published series is five
+ * months (docs/sources.md#002 case history 3). */
+#define COURSE_GAP_DAYS 182
+/* Too early to call a series that never helped. */
+#define NEVER_DAYS 90
+
+typedef struct course_series {
+    genu_date first, last, end; /* end: the next series' first day, else as-of */
+    int strength;
+    uint32_t kinds;
+    size_t sessions;
+    ids recs;
+    const genu_record *rbefore, *rbest, *rnow, *rback;
+    double before, best, now, back;
+    bool helped, waned, never;
+} course_series;
+
+/* The knee's injection series: treatment days in order, a new series when
+ * the day's strongest kind differs from the series' or after a gap of more
+ * than six months; then the pain around each. *n series in the arena. */
+static course_series *course_of(ctx *c, size_t *n)
+{
+    *n = 0;
+    course_series *v = NULL;
+    size_t cap = 0;
+    genu_date day = GENU_DATE_NONE;
+    int day_strength = -1;
+    size_t lo, hi;
+    span(c, GENU_REC_TREATMENT, &lo, &hi);
+    const genu_record *t = c->ds->recs[GENU_REC_TREATMENT];
+    for (size_t i = lo; i < hi; i++) {
+        const genu_record *r = &t[i];
+        int st = kind_strength(r->u.treatment.kind);
+        if (r->knee != c->knee || st < 0)
+            continue;
+        if (r->date != day) {
+            /* the day's strongest kind decides its series */
+            day = r->date;
+            day_strength = st;
+            for (size_t j = i + 1; j < hi && t[j].date == day; j++)
+                if (t[j].knee == c->knee && kind_strength(t[j].u.treatment.kind) > day_strength)
+                    day_strength = kind_strength(t[j].u.treatment.kind);
+            course_series *cur = *n ? &v[*n - 1] : NULL;
+            if (!cur || cur->strength != day_strength || day - cur->last > COURSE_GAP_DAYS) {
+                if (*n == cap) {
+                    size_t nc = cap ? 2 * cap : 4;
+                    course_series *nv = genu_arena_calloc(c->a, nc, sizeof *nv);
+                    if (!nv) {
+                        c->oom = true;
+                        *n = 0;
+                        return NULL;
+                    }
+                    if (*n)
+                        memcpy(nv, v, *n * sizeof *v);
+                    v = nv;
+                    cap = nc;
+                }
+                cur = &v[(*n)++];
+                memset(cur, 0, sizeof *cur);
+                cur->first = day;
+                cur->strength = day_strength;
+            }
+            cur->last = day;
+            cur->sessions++;
+        }
+        course_series *cur = &v[*n - 1];
+        cur->kinds |= 1u << r->u.treatment.kind;
+        ids_add(c, &cur->recs, r->id);
+    }
+    for (size_t i = 0; i < *n; i++) {
+        course_series *s = &v[i];
+        s->end = i + 1 < *n ? v[i + 1].first : c->as_of;
+        s->rbefore = latest_nprs(c, s->first - BASELINE_DAYS, s->first, &s->before);
+        /* scores after the first day up to the next series' first day (its
+         * baseline is where this one's pain stood) */
+        EACH(c, GENU_REC_RESPONSE, r)
+        {
+            if (r->date <= s->first || r->date > s->end ||
+                strcmp(r->u.response.instrument, "nprs") != 0)
+                continue;
+            double x = record_score(r, "intensity");
+            if (isnan(x))
+                continue;
+            if (!s->rbest || x < s->best) {
+                s->rbest = r;
+                s->best = x;
+                s->rback = NULL; /* a return counts after the best */
+            }
+            s->rnow = r;
+            s->now = x;
+            if (s->rbefore && !s->rback && r->date > s->rbest->date &&
+                improvement(s->before, x) <= WANED_PCT) {
+                s->rback = r;
+                s->back = x;
+            }
+        }
+        if (!s->rbefore || !s->rbest)
+            continue;
+        s->helped = improvement(s->before, s->best) >= HELPED_PCT;
+        s->waned = s->helped && s->rback;
+        s->never = !s->helped && s->rnow->date - s->first >= NEVER_DAYS;
+    }
+    return v;
+}
+
+/* The series' pain in words: "pain improved from 6/10 to 3/10 by 2023-03-01
+ * and was back to 5/10 on 2023-10-01, 9 months after the series began". */
+static const char *course_text(ctx *c, const course_series *s)
+{
+    if (!s->rbefore)
+        return "no pain score before it began";
+    if (!s->rbest)
+        return "no pain score since it began";
+    char ch[WORDS_MAX], d1[GENU_DATE_STRLEN], d2[GENU_DATE_STRLEN], dur[WORDS_MAX];
+    words_change("pain", s->before, s->best, 10, true, ch, sizeof ch);
+    genu_date_format(s->rbest->date, d1);
+    if (s->waned) {
+        genu_date_format(s->rback->date, d2);
+        if (s->rback->date <= s->last)
+            return genu_arena_printf(c->a, "%s by %s and was back to %g/10 on %s, before the "
+                                           "series ended", ch, d1, s->back, d2);
+        words_duration(s->rback->date - s->last, 0, dur, sizeof dur);
+        return genu_arena_printf(c->a, "%s by %s and was back to %g/10 on %s, %s after its last "
+                                       "treatment", ch, d1, s->back, d2, dur);
+    }
+    genu_date_format(s->rnow->date, d2);
+    words_duration(s->rnow->date - s->first, 0, dur, sizeof dur);
+    if (!s->helped)
+        return genu_arena_printf(c->a, "%s at best; %g/10 on %s, %s after the series began", ch,
+                                 s->now, d2, dur);
+    if (s->rnow == s->rbest)
+        return genu_arena_printf(c->a, "%s by %s, %s after the series began", ch, d1, dur);
+    return genu_arena_printf(c->a, "%s by %s and was %g/10 on %s, %s after the series began", ch,
+                             d1, s->now, d2, dur);
+}
+
+static void put_series(ctx *c, int f0, const course_series *s)
+{
+    const ids *l = &s->recs;
+    put_str(c, f0 + SER_KINDS, kinds_text(c, s->kinds, ", "), s->first, l);
+    put_date(c, f0 + SER_FIRST, s->first, l);
+    put_date(c, f0 + SER_LAST, s->last, l);
+    put_num(c, f0 + SER_SESSIONS, (double)s->sessions, s->last, l);
+    ids *p = genu_arena_calloc(c->a, 1, sizeof *p);
+    if (!p) {
+        c->oom = true;
+        return;
+    }
+    if (s->rbefore) {
+        ids_add(c, p, s->rbefore->id);
+        put_num(c, f0 + SER_BEFORE, s->before, s->rbefore->date, p);
+    }
+    if (s->rbest) {
+        ids *q = genu_arena_calloc(c->a, 1, sizeof *q);
+        if (!q) {
+            c->oom = true;
+            return;
+        }
+        ids_add(c, q, s->rbest->id);
+        put_num(c, f0 + SER_BEST, s->best, s->rbest->date, q);
+        ids_add(c, p, s->rbest->id);
+        put_num(c, f0 + SER_NOW, s->now, s->rnow->date, NULL);
+    }
+    if (s->rback)
+        ids_add(c, p, s->rback->id);
+    else if (s->rnow)
+        ids_add(c, p, s->rnow->id);
+    put_str(c, f0 + SER_COURSE, course_text(c, s), s->first, p);
+    if (!s->rbefore || !s->rbest)
+        return;
+    put_bool(c, f0 + SER_HELPED, s->helped, s->rbest->date, p);
+    put_bool(c, f0 + SER_WANED, s->waned, s->rback ? s->rback->date : s->rnow->date, p);
+    put_bool(c, f0 + SER_NEVER, s->never, s->rnow->date, p);
+    if (s->helped)
+        put_num(c, f0 + SER_RELIEF, (double)((s->rback ? s->rback : s->rnow)->date - s->first),
+                s->first, p);
+}
+
+/* What the registry's other knees did after a series of the same family
+ * whose response waned: the same family again (repeat) or a stronger one
+ * (escalate), and how many of each helped again. */
+static void build_next_step(ctx *c, int strength)
+{
+    size_t waned = 0, rep = 0, rep_ok = 0, esc = 0, esc_ok = 0;
+    size_t npat = c->ds->n[GENU_REC_PATIENT];
+    for (size_t p = 0; p < npat && !c->oom; p++) {
+        if (p == c->pat)
+            continue;
+        for (int k = GENU_KNEE_LEFT; k <= GENU_KNEE_RIGHT; k++) {
+            ctx o = {c->ds, p, (genu_knee)k, c->as_of, c->a, NULL, false};
+            size_t n;
+            course_series *v = course_of(&o, &n);
+            c->oom |= o.oom;
+            for (size_t i = 0; i + 1 < n; i++) {
+                if (v[i].strength != strength || !v[i].waned)
+                    continue;
+                waned++;
+                const course_series *next = &v[i + 1];
+                if (next->strength == strength) {
+                    rep++;
+                    rep_ok += next->helped;
+                } else if (next->strength > strength) {
+                    esc++;
+                    esc_ok += next->helped;
+                }
+            }
+        }
+    }
+    const char *fam = strength_words[strength];
+    put_str(c, F_NEXT_FAMILY, strength_family[strength], GENU_DATE_NONE, NULL);
+    put_num(c, F_NEXT_WANED, (double)waned, GENU_DATE_NONE, NULL);
+    put_num(c, F_NEXT_REPEAT, (double)rep, GENU_DATE_NONE, NULL);
+    put_num(c, F_NEXT_REPEAT_HELPED, (double)rep_ok, GENU_DATE_NONE, NULL);
+    put_num(c, F_NEXT_ESCALATE, (double)esc, GENU_DATE_NONE, NULL);
+    put_num(c, F_NEXT_ESCALATE_HELPED, (double)esc_ok, GENU_DATE_NONE, NULL);
+    const char *text;
+    if (waned == 0) {
+        text = genu_arena_printf(c->a, "No other knee in the registry had a series after its "
+                                       "response to %s waned", fam);
+    } else {
+        char r[96], e[96];
+        if (rep)
+            snprintf(r, sizeof r, "%zu had %s again and %zu of them (%.0f%%) %s helped", rep,
+                     fam, rep_ok, 100.0 * (double)rep_ok / (double)rep,
+                     rep_ok == 1 ? "was" : "were");
+        else
+            snprintf(r, sizeof r, "none had %s again", fam);
+        if (strength == 3)
+            snprintf(e, sizeof e, "nothing is stronger to escalate to");
+        else if (esc)
+            snprintf(e, sizeof e, "%zu escalated to a stronger injection and %zu of them (%.0f%%) "
+                                  "%s helped", esc, esc_ok, 100.0 * (double)esc_ok / (double)esc,
+                     esc_ok == 1 ? "was" : "were");
+        else
+            snprintf(e, sizeof e, "none escalated to a stronger injection");
+        text = genu_arena_printf(c->a, "Of %zu other knee%s in the registry whose response to %s "
+                                       "waned, %s; %s", waned, waned == 1 ? "" : "s", fam, r, e);
+    }
+    put_str(c, F_NEXT_SUMMARY, text ? text : (c->oom = true, (const char *)NULL), GENU_DATE_NONE,
+            NULL);
+}
+
+static void build_course(ctx *c)
+{
+    size_t n;
+    course_series *v = course_of(c, &n);
+    put_num(c, F_COURSE_SERIES, (double)n, GENU_DATE_NONE, NULL);
+    if (!n)
+        return;
+    put_series(c, F_LAST0, &v[n - 1]);
+    if (n > 1)
+        put_series(c, F_PREV0, &v[n - 2]);
+    if (v[n - 1].waned)
+        build_next_step(c, v[n - 1].strength);
+}
+
 /* ---- similar knees ------------------------------------------------------ */
 
 static const struct family {
@@ -958,6 +1348,33 @@ static const struct family *family_of(ctx *c)
     return &families[3];
 }
 
+/* A responder definition in words: "pain 50% better" for
+ * improvement_pct:nprs.intensity>=50. */
+static const char *responder_words(ctx *c, const responder_def *d)
+{
+    char m[64];
+    if (strcmp(d->m.name, "nprs.intensity") == 0) {
+        snprintf(m, sizeof m, "pain");
+    } else {
+        snprintf(m, sizeof m, "%s", d->m.name);
+        for (char *p = m; *p; p++)
+            *p = *p == '_' || *p == '.' ? ' ' : *p;
+    }
+    switch (d->kind) {
+    case RESPONDER_IMPROVEMENT_PCT:
+        return genu_arena_printf(c->a, "%s %g%% better", m, d->threshold);
+    case RESPONDER_CHANGE:
+        return genu_arena_printf(c->a, "%s %g points better", m, d->threshold);
+    case RESPONDER_GLOBAL:
+        return genu_arena_printf(c->a, "overall improvement %g%% or more", d->threshold);
+    case RESPONDER_OMERACT:
+        return "OMERACT-OARSI responder";
+    case RESPONDER_MCID:
+        return genu_arena_printf(c->a, "%s better by its MCID", m);
+    }
+    return d->text;
+}
+
 static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *out, genu_err *err)
 {
     const struct family *fam = family_of(c);
@@ -999,6 +1416,8 @@ static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *ou
     out->lo = cr.lo;
     out->hi = cr.hi;
     out->enough = cc.analysed >= cfg->min;
+    char tp[WORDS_MAX];
+    words_timepoint_text(cfg->at.text, tp, sizeof tp);
     if (!out->enough)
         out->summary = genu_arena_printf(
             c->a, "Too few similar knees (KL %s, %s; %zu analysed, fewer than %zu)", out->band,
@@ -1008,7 +1427,8 @@ static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *ou
             c->a,
             "Patients like this knee (KL %s, %s): %zu of %zu responded (%s at %s), %.0f%% "
             "(95%% CI %.0f-%.0f%%)",
-            out->band, out->family, out->responders, out->analysed, cfg->def.text, cfg->at.text,
+            out->band, out->family, out->responders, out->analysed, responder_words(c, &cfg->def),
+            tp,
             100 * out->rate, 100 * out->lo, 100 * out->hi);
     if (!out->summary)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
@@ -1054,6 +1474,7 @@ int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as
     build_pain(&c);
     build_function(&c);
     build_series(&c);
+    build_course(&c);
     int rc = build_similar(&c, cfg, &f.similar, err);
     if (rc)
         return rc;
@@ -1105,8 +1526,20 @@ const char *facts_format(const facts_def *def, const facts_value *v, genu_arena 
     case FACTS_BOOL:
         return v->b ? "yes" : "no";
     case FACTS_STR:
+        if (def->unit == FACTS_CODES) {
+            char w[512];
+            return genu_arena_strdup(a, words_codes(v->s, w, sizeof w));
+        }
         return v->s;
     case FACTS_NUM:
+        if (def->unit == FACTS_DAYS) {
+            char w[WORDS_MAX];
+            return genu_arena_strdup(a, words_duration(lround(v->d), 0, w, sizeof w));
+        }
+        if (def->unit == FACTS_POINTS) {
+            char w[WORDS_MAX];
+            return genu_arena_strdup(a, words_points(v->d, true, w, sizeof w));
+        }
         if (v->d == floor(v->d) && fabs(v->d) < 1e15)
             return genu_arena_printf(a, "%.0f", v->d);
         return genu_arena_printf(a, "%.1f", v->d);

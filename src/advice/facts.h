@@ -25,6 +25,12 @@
 
 typedef enum { FACTS_BOOL = 1, FACTS_NUM, FACTS_STR } facts_type;
 
+/* How a fact reads in text for people (facts_format; JSON keeps the value):
+ * a plain value, a number of days as a duration ("19 years"), vocabulary
+ * codes as their labels ("bone marrow aspirate, PRP"), an NPRS change in
+ * points with its direction ("4 points better"). */
+typedef enum { FACTS_PLAIN = 0, FACTS_DAYS, FACTS_CODES, FACTS_POINTS } facts_unit;
+
 /* One entry of the catalogue. `values` lists the allowed values of an
  * enumerated string fact, space-separated ("none mild marked"), else NULL. */
 typedef struct facts_def {
@@ -32,6 +38,7 @@ typedef struct facts_def {
     facts_type type;
     const char *values;
     const char *doc;
+    facts_unit unit;
 } facts_def;
 
 /* Number of facts in the catalogue; the entry at i (i < facts_count()). */
@@ -99,8 +106,10 @@ long facts_find_patient(const genu_dataset *ds, const char *id);
  * as_of: bit 0 left, bit 1 right. */
 unsigned facts_knees(const genu_dataset *ds, size_t pat, genu_date as_of);
 
-/* Appends v as text for messages: "unknown", "yes"/"no", a number with at
- * most one decimal, or the string. Result in the arena. */
+/* v as text for people (messages, the text form's "because"): "unknown",
+ * "yes"/"no", a number with at most one decimal, or the string; in words
+ * as the fact's unit says (days as a duration, codes as labels, a change of
+ * points with its direction). Result in the arena. */
 const char *facts_format(const facts_def *def, const facts_value *v, genu_arena *a);
 
 #endif

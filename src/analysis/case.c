@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/vocab.h"
+#include "model/words.h"
 
 #define MONTH_DAYS 30.4375
 
@@ -265,15 +266,7 @@ int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, gen
 
 static const char *number_word(long n, char *buf, size_t sz)
 {
-    static const char *const w[] = {"zero",    "one",     "two",       "three",    "four",
-                                    "five",    "six",     "seven",     "eight",    "nine",
-                                    "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
-                                    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-                                    "twenty"};
-    if (n >= 0 && n <= 20)
-        return w[n];
-    snprintf(buf, sz, "%ld", n);
-    return buf;
+    return words_number(n, buf, sz);
 }
 
 static const char *knees_phrase(unsigned k)
@@ -284,11 +277,12 @@ static const char *knees_phrase(unsigned k)
                                          : "no knee recorded";
 }
 
-/* "dextrose prolotherapy" from "dextrose_prolotherapy". */
+/* "dextrose prolotherapy" from "dextrose_prolotherapy": the vocabulary's
+ * label (model/words). */
 static void put_words(genu_buf *b, const char *code)
 {
-    for (const char *c = code; *c; c++)
-        genu_buf_putc(b, *c == '_' ? ' ' : *c);
+    char w[WORDS_MAX];
+    genu_buf_puts(b, words_codes(code, w, sizeof w));
 }
 
 static void put_date(genu_buf *b, genu_date d)
@@ -314,17 +308,11 @@ static void put_duration_range(genu_buf *b, double lo_days, double hi_days, doub
                         number_word(hi, w2, sizeof w2), name);
 }
 
-/* "ten months", "five years". */
+/* "ten months", "five years" (model/words). */
 static void put_span(genu_buf *b, double days)
 {
-    char w[24];
-    if (days >= 1.5 * 365.25) {
-        long y = lround(days / 365.25);
-        genu_buf_printf(b, "%s years", number_word(y, w, sizeof w));
-    } else {
-        long m = lround(days / MONTH_DAYS);
-        genu_buf_printf(b, "%s month%s", number_word(m, w, sizeof w), m == 1 ? "" : "s");
-    }
+    char w[WORDS_MAX];
+    genu_buf_puts(b, words_duration(lround(days), WORDS_SPELLED, w, sizeof w));
 }
 
 static void put_before(genu_buf *b, genu_date d, genu_date ref)
@@ -405,10 +393,7 @@ static void put_sites(genu_buf *b, uint32_t sites)
     vocab_sites_class c = vocab_sites_classify(sites);
     if (c == VOCAB_SITES_NONE)
         return;
-    genu_buf_printf(b, ", %s (",
-                    c == VOCAB_SITES_WHOLE_KNEE ? "whole knee"
-                    : c == VOCAB_SITES_IA_ONLY  ? "intra-articular only"
-                                                : "periarticular");
+    genu_buf_printf(b, ", %s (", vocab_sites_class_label(c));
     const char *sep = "";
     for (size_t i = 0; i < vocab_nsite(); i++)
         if (sites & (1u << i)) {
@@ -457,9 +442,10 @@ static void text_series(const case_history *h, genu_buf *b)
             put_span(b, (double)(s->dates[s->nsess - 1] - s->dates[0]));
             genu_buf_puts(b, "), at intervals of ");
             put_duration_range(b, lo, hi, sum / (double)(s->nsess - 1));
-            if (lo == hi)
+            /* days only where they say more than weeks, never above 60 */
+            if (hi <= 60 && lo == hi)
                 genu_buf_printf(b, " (%.0f days)", lo);
-            else
+            else if (hi <= 60)
                 genu_buf_printf(b, " (%.0f to %.0f days)", lo, hi);
         }
         if (i > 0) {
@@ -558,11 +544,13 @@ static void text_outcome(const case_history *h, genu_buf *b)
         genu_date when = 0, wf = 0;
         if (!first_last(h, k, false, &f, &l, &when))
             continue;
-        genu_buf_printf(b, "%s%s knee pain %g/10 at the first record, %g/10 on ",
-                        said ? "; " : "", side[k], f, l);
+        char what[32], ch[WORDS_MAX];
+        snprintf(what, sizeof what, "%s knee pain", side[k]);
+        genu_buf_printf(b, "%s%s from the first record to ", said ? "; " : "",
+                        words_change(what, f, l, 10, true, ch, sizeof ch));
         put_date(b, when);
         if (first_last(h, k, true, &ff, &lf, &wf) && wf == when)
-            genu_buf_printf(b, " (frequency %g%%, from %g%%)", lf, ff);
+            genu_buf_printf(b, " (frequency %g%% of waking time, from %g%%)", lf, ff);
         said = true;
     }
     if (h->nseries) {
@@ -590,9 +578,10 @@ static void text_outcome(const case_history *h, genu_buf *b)
         genu_buf_printf(b, " (%s) on ", knees_phrase(t->knees));
         put_date(b, t->date);
         if (h->nseries) {
+            double d = (double)(t->date - h->series[0].dates[0]);
             genu_buf_puts(b, ", ");
-            put_span(b, (double)(t->date - h->series[0].dates[0]));
-            genu_buf_puts(b, " after the first session");
+            put_span(b, d);
+            genu_buf_puts(b, d < 0 ? " before the first session" : " after the first session");
         }
         genu_buf_puts(b, ".\n");
     }

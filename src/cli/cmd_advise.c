@@ -160,7 +160,7 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
         if (o->json) {
             if (n)
                 genu_buf_putc(out, ',');
-            advice_json_knee(out, rs, &ak);
+            advice_json_knee(out, rs, &ak, a);
         } else {
             if (n)
                 genu_buf_puts(out, "\n");

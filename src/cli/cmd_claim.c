@@ -13,6 +13,7 @@
 #include "cli/cohort_opts.h"
 #include "core/buf.h"
 #include "io/report_json.h"
+#include "model/words.h"
 
 static const char usage[] =
     "usage: genu claim --responder DEF --at T --expect RATE [filters] [--as-of DATE]\n"
@@ -68,8 +69,11 @@ static void write_text(genu_buf *b, const analysis_request *q, const claim_answe
                     q->unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
     for (size_t i = 0; i < q->filter.nset; i++)
         genu_buf_printf(b, ", --%s %s", q->filter.name[i], q->filter.value[i]);
-    genu_buf_printf(b, "\ntimepoint  day %d, window ±%d days\n\n", q->at[0].nominal,
-                    q->at[0].half);
+    /* in words (model/words): "4 years after the index, give or take 6 months" */
+    char when[WORDS_MAX], half[WORDS_MAX];
+    genu_buf_printf(b, "\ntimepoint  %s after the index, give or take %s\n\n",
+                    words_duration(q->at[0].nominal, 0, when, sizeof when),
+                    words_duration(q->at[0].half, 0, half, sizeof half));
     genu_buf_printf(b, "  entered        %8zu\n  eligible       %8zu\n  converted      %8zu\n"
                        "  not evaluable  %8zu\n  missing        %8zu\n  analysed       %8zu\n"
                        "  responders     %8zu\n\n",

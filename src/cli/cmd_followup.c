@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "followup/followup.h"
 #include "followup/mail.h"
+#include "model/words.h"
 
 static const char usage[] =
     "usage: genu [--db PATH] followup send [--as-of DATE] [--dry-run] [--format text|json]\n"
@@ -127,7 +128,7 @@ static void text_list(genu_buf *b, const followup_config *cfg, const args *x,
         bool phone;
         if (!keep_site(&w[i], (void *)x->site, &phone) || (x->status && strcmp(st, x->status)))
             continue;
-        char f[GENU_DATE_STRLEN], l[GENU_DATE_STRLEN];
+        char f[GENU_DATE_STRLEN], l[GENU_DATE_STRLEN], tp[WORDS_MAX];
         genu_date_format(w[i].first, f);
         genu_date_format(w[i].last, l);
         if (count++ == 0)
@@ -136,7 +137,7 @@ static void text_list(genu_buf *b, const followup_config *cfg, const args *x,
                         w[i].knee == GENU_KNEE_LEFT    ? "left"
                         : w[i].knee == GENU_KNEE_RIGHT ? "right"
                                                        : "-",
-                        w[i].tp.text, f, l, st, w[i].reminders,
+                        words_timepoint_text(w[i].tp.text, tp, sizeof tp), f, l, st, w[i].reminders,
                         strcmp(st, "to_call") == 0 && w[i].phone ? w[i].phone : "");
     }
     genu_buf_printf(b, "%zu window%s\n", count, count == 1 ? "" : "s");

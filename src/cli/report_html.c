@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/words.h"
+
 /* Stratum colours: each has at least 4.5:1 contrast on white (text and
  * lines), and strata are told apart by marker shape and dash pattern too. */
 static const char *const colours[] = {"#0b5cad", "#b3261e", "#1b7a3d", "#7a4fa3",
@@ -979,8 +981,15 @@ static void cost_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "</section>\n");
 }
 
-void report_html_write(genu_buf *b, const report *r, const cohort_filter *f)
+void report_html_write(genu_buf *b, const report *src, const cohort_filter *f)
 {
+    /* timepoints as people read them ("4 y" for 48m, model/words): a
+     * shallow copy of the report whose timepoint texts are the labels */
+    report copy = *src;
+    for (size_t t = 0; t < copy.spec.ntp; t++)
+        words_timepoint_text(src->spec.tps[t].text, copy.spec.tps[t].text,
+                             sizeof copy.spec.tps[t].text);
+    const report *r = &copy;
     head(b, r);
     cohort_section(b, r, f);
     reading_section(b);

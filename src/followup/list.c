@@ -6,6 +6,7 @@
 
 #include "core/vec.h"
 #include "followup/followup.h"
+#include "model/words.h"
 
 const char *followup_window_status(const followup_config *cfg, const followup_window *w,
                                    genu_date as_of)
@@ -61,7 +62,9 @@ void followup_windows_json(genu_buf *b, const followup_config *cfg, genu_date as
             genu_buf_printf(b, ",\"knee\":\"%s\"", knee_name(w[i].knee));
         genu_date_format(w[i].first, f);
         genu_date_format(w[i].last, l);
-        genu_buf_printf(b, ",\"timepoint\":\"%s\"", w[i].tp.text);
+        char label[WORDS_MAX];
+        genu_buf_printf(b, ",\"timepoint\":\"%s\",\"label\":\"%s\"", w[i].tp.text,
+                        words_timepoint_text(w[i].tp.text, label, sizeof label));
         date_or_null(b, "index_date", w[i].index);
         genu_buf_printf(b, ",\"window\":[\"%s\",\"%s\"],\"status\":\"%s\"", f, l, st);
         date_or_null(b, "answered", w[i].answered);
@@ -133,6 +136,9 @@ void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w,
     for (size_t k = 0; k < nr; k++) {
         genu_buf_puts(b, k ? ",{\"timepoint\":" : "{\"timepoint\":");
         genu_buf_json_str(b, r[k].tp);
+        char label[WORDS_MAX];
+        genu_buf_puts(b, ",\"label\":");
+        genu_buf_json_str(b, words_timepoint_text(r[k].tp, label, sizeof label));
         genu_buf_puts(b, ",\"site\":");
         genu_buf_json_str(b, r[k].site);
         genu_buf_printf(b, ",\"closed\":%zu,\"invited\":%zu,\"answered\":%zu,"

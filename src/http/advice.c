@@ -84,7 +84,7 @@ void advice_get(ctx *c)
         }
         if (n++)
             genu_buf_putc(&b, ',');
-        advice_json_knee(&b, rs, &ak);
+        advice_json_knee(&b, rs, &ak, c->arena);
     }
     genu_buf_puts(&b, array ? "]\n" : "\n");
     ctx_json(c, 200);

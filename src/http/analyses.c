@@ -21,6 +21,11 @@
 #include "http/auth.h"
 #include "io/compare_json.h"
 #include "io/report_json.h"
+#include "model/words.h"
+
+/* An overdue window closed longer ago than this is lost: counted, not chased
+ * (the dashboard's "Follow-ups to chase"). */
+#define FOLLOWUP_LOST_DAYS 90
 
 /* 400 for a request error, naming the key it starts with as the field. */
 static void bad_request(ctx *c, const genu_err *err)
@@ -224,7 +229,7 @@ void analyses_followups(ctx *c)
     genu_date_format(o.as_of, date);
     ctx_json(c, 200);
     genu_buf_printf(b, "{\"status\":\"%s\",\"as_of\":\"%s\",\"followups\":[", st, date);
-    size_t count = 0;
+    size_t count = 0, lost = 0;
     for (size_t i = 0; i < co.nknee; i++) {
         const cohort_knee *k = &co.knees[i];
         const genu_record *p = &ds.recs[GENU_REC_PATIENT][k->pat];
@@ -251,11 +256,18 @@ void analyses_followups(ctx *c)
             genu_buf_json_str(b, p->id);
             genu_buf_puts(b, ",\"site\":");
             genu_buf_json_str(b, p->u.patient.site);
+            /* closed more than FOLLOWUP_LOST_DAYS ago: lost, not to chase */
+            bool gone = !open && o.as_of - last > FOLLOWUP_LOST_DAYS;
+            lost += gone;
+            char label[WORDS_MAX];
             genu_buf_printf(b,
                             ",\"knee\":\"%s\",\"index_date\":\"%s\",\"timepoint\":\"%s\","
-                            "\"window\":[\"%s\",\"%s\"]}",
-                            k->knee == GENU_KNEE_LEFT ? "left" : "right", ix, t.text, f, l);
+                            "\"window\":[\"%s\",\"%s\"],\"label\":\"%s\",\"lost\":%s}",
+                            k->knee == GENU_KNEE_LEFT ? "left" : "right", ix, t.text, f, l,
+                            words_timepoint_text(t.text, label, sizeof label),
+                            gone ? "true" : "false");
         }
     }
-    genu_buf_printf(b, "],\"count\":%zu}\n", count);
+    genu_buf_printf(b, "],\"count\":%zu,\"lost\":%zu,\"lost_after_days\":%d}\n", count, lost,
+                    FOLLOWUP_LOST_DAYS);
 }

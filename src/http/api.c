@@ -13,6 +13,7 @@
 #include "instruments/instrument.h"
 #include "io/settings.h"
 #include "io/wording.h"
+#include "model/vocab.h"
 
 #define COOKIE "genu_session"
 
@@ -287,6 +288,30 @@ void api_health(ctx *c)
         fprintf(stderr, "genu: serve: /healthz: %s\n", err.msg);
     ctx_json(c, up ? 200 : 503);
     genu_buf_puts(&c->out, up ? "{\"status\":\"ok\"}\n" : "{\"status\":\"unavailable\"}\n");
+}
+
+void api_vocabulary(ctx *c)
+{
+    genu_buf *b = &c->out;
+    ctx_json(c, 200);
+    genu_buf_puts(b, "{\"labels\":{");
+    for (size_t t = 0; t < vocab_ntable(); t++) {
+        size_t n = 0;
+        const char *name = vocab_table(t, &n);
+        genu_buf_puts(b, t ? ",\"" : "\"");
+        genu_buf_puts(b, name);
+        genu_buf_puts(b, "\":{");
+        for (size_t i = 0; i < n; i++) {
+            vocab_entry e = vocab_table_row(t, i);
+            if (i)
+                genu_buf_putc(b, ',');
+            genu_buf_json_str(b, e.name);
+            genu_buf_putc(b, ':');
+            genu_buf_json_str(b, e.label);
+        }
+        genu_buf_putc(b, '}');
+    }
+    genu_buf_puts(b, "}}\n");
 }
 
 void api_instruments(ctx *c)

@@ -19,6 +19,8 @@ void api_session_new(ctx *c);
 void api_session_end(ctx *c);
 void api_me(ctx *c);
 void api_instruments(ctx *c);
+/* GET /api/v1/vocabulary: every vocabulary table, code → label for people. */
+void api_vocabulary(ctx *c);
 void api_users(ctx *c);
 void api_audit(ctx *c);
 /* GET /healthz, for monitoring: 200 {"status":"ok"} when the registry

@@ -42,6 +42,7 @@ static const route_def routes[] = {
     {"DELETE", "/api/v1/records/{type}/{id}", ROUTE_RECORD_DELETE, STAFF, 0, records_delete,
      NULL},
     {"GET", "/api/v1/instruments", ROUTE_INSTRUMENTS, READERS, 0, api_instruments, NULL},
+    {"GET", "/api/v1/vocabulary", ROUTE_VOCABULARY, READERS, 0, api_vocabulary, NULL},
     {"GET", "/api/v1/instruments/{id}/wording", ROUTE_WORDING, READERS, 0, survey_wording,
      NULL},
     {"GET", "/api/v1/claim", ROUTE_CLAIM, READERS, AGG, analyses_claim, NULL},

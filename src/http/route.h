@@ -46,7 +46,8 @@ typedef enum {
     ROUTE_UNSUB_SUBMIT,
     ROUTE_WORDING,
     ROUTE_COMPARE,
-    ROUTE_HEALTH
+    ROUTE_HEALTH,
+    ROUTE_VOCABULARY
 } route_id;
 
 #define ROUTE_PUBLIC 0 /* roles: no session needed */

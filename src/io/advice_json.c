@@ -6,7 +6,7 @@
 
 #include "model/vocab.h"
 
-static void fact(genu_buf *b, const facts *f, int i)
+static void fact(genu_buf *b, const facts *f, int i, genu_arena *a)
 {
     const facts_def *d = facts_at((size_t)i);
     const facts_value *v = &f->v[i];
@@ -35,6 +35,9 @@ static void fact(genu_buf *b, const facts *f, int i)
         genu_date_format(v->date, date);
         genu_buf_json_str(b, date);
     }
+    /* the value as people read it (the text form's "because") */
+    genu_buf_puts(b, ",\"text\":");
+    genu_buf_json_str(b, facts_format(d, v, a));
     genu_buf_putc(b, '}');
 }
 
@@ -75,7 +78,7 @@ static void similar(genu_buf *b, const rules *rs, const facts_similar *s)
     genu_buf_putc(b, '}');
 }
 
-void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k)
+void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k, genu_arena *a)
 {
     char date[GENU_DATE_STRLEN];
     genu_date_format(k->f.as_of, date);
@@ -93,7 +96,7 @@ void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k)
         for (size_t j = 0; j < x->nfacts; j++) {
             if (j)
                 genu_buf_putc(b, ',');
-            fact(b, &k->f, x->facts[j]);
+            fact(b, &k->f, x->facts[j], a);
         }
         genu_buf_puts(b, "]}");
     }

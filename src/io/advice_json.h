@@ -9,8 +9,9 @@
 #include "advice/rules.h"
 #include "core/buf.h"
 
-/* Appends one object (no newline) for knee k evaluated with rule set rs.
- * Errors show as b->oom. */
-void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k);
+/* Appends one object (no newline) for knee k evaluated with rule set rs;
+ * each fact carries its value and, as "text", the value in words (the
+ * facts' text is made in arena a). Errors show as b->oom. */
+void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k, genu_arena *a);
 
 #endif

@@ -23,8 +23,17 @@ typedef enum {
 #define VOCAB_REPLACEMENT  4u /* partial or total knee replacement */
 #define VOCAB_INJECTION    8u
 
+/* A code and its label: the code is what records and machine JSON carry,
+ * the label what people read (advice, case histories, the web interface:
+ * "bone marrow aspirate" for bone_marrow_aspirate, "ACL tear" for acl_tear). */
+typedef struct vocab_entry {
+    const char *name;
+    const char *label;
+} vocab_entry;
+
 typedef struct vocab_kind {
     const char *name;
+    const char *label;
     genu_stage stage;
     unsigned flags;
 } vocab_kind;
@@ -45,6 +54,7 @@ const char *vocab_knee_name(genu_knee k);
 size_t vocab_ncondition(void);
 int vocab_condition(const char *s);
 const char *vocab_condition_name(int c);
+const char *vocab_condition_label(int c);
 
 size_t vocab_nkind(void);
 int vocab_kind_find(const char *s);
@@ -53,8 +63,10 @@ const vocab_kind *vocab_kind_at(int k);
 size_t vocab_nsite(void);
 int vocab_site(const char *s);
 const char *vocab_site_name(int i);
+const char *vocab_site_label(int i);
 vocab_sites_class vocab_sites_classify(uint32_t mask);
 const char *vocab_sites_class_name(vocab_sites_class c); /* "whole_knee", ... */
+const char *vocab_sites_class_label(vocab_sites_class c); /* "whole knee", ... */
 
 /* sex: male, female, other, unknown. */
 int vocab_sex(const char *s);
@@ -78,12 +90,26 @@ enum { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED, MSG_ABANDONED, MSG_RECORD
 enum { CONTACT_EMAIL, CONTACT_SMS, CONTACT_NONE };
 int vocab_message_kind(const char *s);
 const char *vocab_message_kind_name(int v);
+const char *vocab_message_kind_label(int v);
 int vocab_message_channel(const char *s);
 const char *vocab_message_channel_name(int v);
+const char *vocab_message_channel_label(int v);
 int vocab_message_status(const char *s);
 const char *vocab_message_status_name(int v);
+const char *vocab_message_status_label(int v);
 int vocab_contact(const char *s);
 const char *vocab_contact_name(int v);
+const char *vocab_contact_label(int v);
+
+/* Every table with its labels (kinds first, then conditions, sites, the
+ * site classes, sexes, exam levels, message kinds, channels, statuses and
+ * contacts): vocab_table(t, &nrows) names table t < vocab_ntable() ("kind",
+ * "condition", ...), vocab_table_row(t, i) is its row i. */
+size_t vocab_ntable(void);
+const char *vocab_table(size_t t, size_t *nrows);
+vocab_entry vocab_table_row(size_t t, size_t i);
+/* The label of a code of any table (the first table that has it), else NULL. */
+const char *vocab_label(const char *code);
 
 /* Joins the allowed names of a vocabulary ("left, right") for messages. */
 const char *vocab_list_conditions(void);

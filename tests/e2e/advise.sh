@@ -30,7 +30,7 @@ f = o["findings"][0]
 assert list(f) == ["rule", "level", "message", "facts"], list(f)
 assert f["rule"] == "red_flag_locked_knee" and f["level"] == "urgent"
 lock = [x for x in f["facts"] if x["fact"] == "exam.locking"][0]
-assert lock == {"fact": "exam.locking", "value": True, "records": ["E1"], "date": "2023-06-01"}, lock
+assert lock == {"fact": "exam.locking", "value": True, "records": ["E1"], "date": "2023-06-01", "text": "yes"}, lock
 rules = [x["rule"] for x in o["findings"]]
 assert "surgery_deformity" in rules, rules
 assert "not a diagnosis" in o["disclaimer"]

@@ -61,9 +61,8 @@ export function fmt(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(digits);
 }
 
-export function humanize(code: string): string {
-  return code.replace(/_/g, " ");
-}
+// a vocabulary code in words: its label from the server (words.ts)
+export { label as humanize } from "./words";
 
 export function today(): string {
   const d = new Date();

@@ -3,6 +3,7 @@ import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { api, get, me, setSession, ApiError, type User } from "./api";
 import { h, clear, announce } from "./dom";
+import { loadLabels } from "./words";
 import { signinPage } from "./pages/signin";
 import { dashboardPage } from "./pages/dashboard";
 import { patientsPage, enrolPage } from "./pages/patients";
@@ -103,6 +104,7 @@ export async function render(): Promise<void> {
       return;
     }
     try {
+      await loadLabels(); // vocabulary labels for people, once (words.ts)
       await page(view, m.slice(1).map(decodeURIComponent));
     } catch (e) {
       if (n !== rendering) return;

@@ -412,11 +412,101 @@ static void waning_response_within_twenty_percent_of_baseline(void **state)
     eval_at(lines, 5, AS_OF, a, &k);
     const advice_finding *f = finding(&k, "waning_response");
     assert_non_null(f);
-    const facts_value *best = fact(&k, f, "pain.best_improvement_pct");
-    assert_true(best && best->d == 50);
-    assert_true(has_record(best, "R1") && has_record(best, "R2"));
-    const facts_value *latest = fact(&k, f, "pain.latest_improvement_pct");
-    assert_true(has_record(latest, "R3"));
+    const facts_value *waned = fact(&k, f, "last_series.waned");
+    assert_true(waned && waned->b);
+    assert_true(has_record(waned, "R1") && has_record(waned, "R2") && has_record(waned, "R3"));
+    /* 6 before, 3 at best on 2023-03-01 (50% better), back to 5 on 2023-10-01
+     * (17% better), 273 days after the only session: 9 months */
+    assert_string_equal(f->message,
+                        "Response waning after PRP (from 2023-01-01): pain improved from 6/10 to "
+                        "3/10 by 2023-03-01 and was back to 5/10 on 2023-10-01, 9 months after its "
+                        "last treatment. No other knee in the registry had a series after its "
+                        "response to PRP waned.");
+    genu_arena_destroy(a);
+}
+
+/* Other patients' knees "W01".. whose response to PRP waned, then a next
+ * series of `kind` that helped or not. */
+#define WKNEE(p, kind, after)                                                                    \
+    "{\"type\":\"patient\",\"id\":\"" p "\",\"site\":\"s\",\"sex\":\"female\",\"birth_year\":1960}",  \
+        NPRSP(p, "a", "2022-01-01", 6), INJP(p, "a", "2022-01-01", "prp"),                           \
+        NPRSP(p, "b", "2022-03-01", 2), NPRSP(p, "c", "2022-09-01", 6),                            \
+        INJP(p, "b", "2022-09-01", kind), NPRSP(p, "d", "2022-12-01", after)
+#define NPRSP(p, s, date, v)                                                                     \
+    "{\"type\":\"response\",\"id\":\"" p s "\",\"patient\":\"" p "\",\"knee\":\"left\",\"date\":\"" \
+    date "\",\"instrument\":\"nprs\",\"items\":{\"intensity\":" #v "}}"
+#define INJP(p, s, date, kind)                                                                   \
+    "{\"type\":\"treatment\",\"id\":\"" p "t" s "\",\"patient\":\"" p "\",\"knee\":\"left\",\"date\":\"" \
+    date "\",\"kind\":\"" kind "\",\"sites\":[\"intra_articular\"]}"
+
+static void waning_response_says_what_similar_knees_did_next(void **state)
+{
+    (void)state;
+    genu_arena *a = genu_arena_create();
+    advice_knee k;
+    /* three repeated PRP (two helped: 6 -> 2 is 67% better; 6 -> 5 is not),
+     * one escalated to bone marrow aspirate and helped, one to a
+     * corticosteroid (neither repeat nor escalation) */
+    const char *const lines[] = {PAT, NPRS("R1", "2022-12-20", 6), INJ("T1", "2023-01-01", "prp", IA),
+                                 NPRS("R2", "2023-03-01", 3), NPRS("R3", "2023-10-01", 5),
+                                 WKNEE("W01", "prp", 2), WKNEE("W02", "prp", 2),
+                                 WKNEE("W03", "prp", 5), WKNEE("W04", "bone_marrow_aspirate", 1),
+                                 WKNEE("W05", "corticosteroid_injection", 1)};
+    eval_at(lines, sizeof lines / sizeof lines[0], AS_OF, a, &k);
+    const advice_finding *f = finding(&k, "waning_response");
+    assert_non_null(f);
+    assert_non_null(strstr(f->message, "Of 5 other knees in the registry whose response to PRP "
+                                       "waned, 3 had PRP again and 2 of them (67%) were helped; 1 "
+                                       "escalated to a stronger injection and 1 of them (100%) "
+                                       "was helped."));
+    assert_true(k.f.v[facts_find("next_step.repeat", 16)].d == 3);
+    assert_true(k.f.v[facts_find("next_step.escalate_helped", 25)].d == 1);
+    genu_arena_destroy(a);
+}
+
+static void series_helped_and_never_helped(void **state)
+{
+    (void)state;
+    /* 8 -> 4 (50% better) and still 4: helped, not waned */
+    FIRES("series_helped", NPRS("R1", "2022-12-20", 8), INJ("T1", "2023-01-01", "prp", IA),
+          NPRS("R2", "2023-04-01", 4));
+    MISSES("series_never_helped", NPRS("R1", "2022-12-20", 8), INJ("T1", "2023-01-01", "prp", IA),
+           NPRS("R2", "2023-04-01", 4));
+    /* 8 -> 7 at best after 5 months: never helped */
+    FIRES("series_never_helped", NPRS("R1", "2022-12-20", 8), INJ("T1", "2023-01-01", "prp", IA),
+          NPRS("R2", "2023-02-01", 7), NPRS("R3", "2023-06-01", 8));
+    /* too early to call: 1 month */
+    MISSES("series_never_helped", NPRS("R1", "2022-12-20", 8), INJ("T1", "2023-01-01", "prp", IA),
+           NPRS("R2", "2023-02-01", 7));
+    MISSES("series_helped", NPRS("R1", "2022-12-20", 8), INJ("T1", "2023-01-01", "prp", IA),
+           NPRS("R2", "2023-02-01", 7), NPRS("R3", "2023-06-01", 8));
+
+    /* relief, return of pain, escalation, relief again (docs/sources.md#002
+     * case history 3) */
+    genu_arena *a = genu_arena_create();
+    advice_knee k;
+    const char *const lines[] = {PAT,
+                                 NPRS("R1", "2021-01-01", 4),
+                                 INJ("T1", "2021-01-01", "dextrose_prolotherapy", IA),
+                                 NPRS("R2", "2021-02-01", 2),
+                                 INJ("T2", "2021-03-01", "dextrose_prolotherapy", IA),
+                                 NPRS("R3", "2022-03-01", 4),
+                                 INJ("T3", "2022-03-01", "bone_marrow_aspirate", IA),
+                                 NPRS("R4", "2022-11-01", 0)};
+    eval_at(lines, sizeof lines / sizeof lines[0], AS_OF, a, &k);
+    assert_null(finding(&k, "series_helped"));
+    assert_null(finding(&k, "waning_response"));
+    const advice_finding *f = finding(&k, "series_helped_again");
+    assert_non_null(f);
+    /* 365 days after the last prolotherapy; 245 days after the first marrow */
+    assert_string_equal(f->message,
+                        "Pain came back after dextrose prolotherapy (pain improved from 4/10 to "
+                        "2/10 by 2021-02-01 and was back to 4/10 on 2022-03-01, 12 months after "
+                        "its last treatment); the next series, bone marrow aspirate from "
+                        "2022-03-01, helped again: pain improved from 4/10 to 0/10 by 2022-11-01, "
+                        "8 months after the series began.");
+    const facts_value *relief = &k.f.v[facts_find("prev_series.relief_days", 23)];
+    assert_true(relief->known && relief->d == 424); /* 2021-01-01 to 2022-03-01 */
     genu_arena_destroy(a);
 }
 
@@ -463,6 +553,11 @@ static void pathway_names_the_stage_and_the_next_options(void **state)
     FIRES("pathway_conservative_skipped", INJ("T1", "2023-01-01", "prp", IA));
     MISSES("pathway_conservative_skipped", TREAT("T0", "2022-01-01", "weight_loss"),
            INJ("T1", "2023-01-01", "prp", IA));
+    /* not news after two years of stage 3 treatment, nor after a surgery */
+    MISSES("pathway_conservative_skipped", INJ("T1", "2021-12-01", "prp", IA),
+           INJ("T2", "2023-01-01", "prp", IA));
+    MISSES("pathway_conservative_skipped", TREAT("T0", "2015-01-01", "arthroscopy"),
+           INJ("T1", "2023-01-01", "prp", IA));
 
     genu_arena *a = genu_arena_create();
     advice_knee k;
@@ -472,9 +567,12 @@ static void pathway_names_the_stage_and_the_next_options(void **state)
     const advice_finding *f = finding(&k, "pathway_stage1");
     assert_non_null(f);
     assert_string_equal(fact(&k, f, "stage1.kinds")->s, "exercise");
-    assert_true(fact(&k, f, "stage1.days")->d == 365);
-    assert_true(fact(&k, f, "stage1.pain_change")->d == -2);
-    assert_non_null(strstr(f->message, "Stage 2 options"));
+    assert_string_equal(fact(&k, f, "stage1.first")->s, "2023-01-01");
+    assert_true(fact(&k, f, "stage1.pain_text") != NULL);
+    assert_true(k.f.v[facts_find("stage1.days", 11)].d == 365);
+    assert_true(k.f.v[facts_find("stage1.pain_change", 18)].d == -2);
+    assert_non_null(strstr(f->message, "Stage 1 (self-care) from 2023-01-01 to 2023-01-01: "
+                                       "exercise; pain improved from 6/10 to 4/10. Stage 2 options"));
     genu_arena_destroy(a);
 }
 
@@ -515,6 +613,8 @@ int main(void)
         cmocka_unit_test(fewer_than_ten_similar_knees_are_too_few),
         cmocka_unit_test(whole_knee_check_names_the_ligament_diagnosis),
         cmocka_unit_test(waning_response_within_twenty_percent_of_baseline),
+        cmocka_unit_test(waning_response_says_what_similar_knees_did_next),
+        cmocka_unit_test(series_helped_and_never_helped),
         cmocka_unit_test(series_cost_from_protocol_and_session_costs),
         cmocka_unit_test(pathway_names_the_stage_and_the_next_options),
         cmocka_unit_test(the_catalogue_has_a_fact_per_condition),

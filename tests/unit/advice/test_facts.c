@@ -452,6 +452,31 @@ static void higher_stage_on_the_same_day_ends_the_stage(void **state)
     num_is(&f, "stage1.days", 0);
 }
 
+/* facts_format: text for people, by the fact's unit */
+static void format_in_words(void **state)
+{
+    genu_arena *a = *state;
+    const facts_def *days = facts_at((size_t)facts_find("stage3.days", 11));
+    const facts_def *change = facts_at((size_t)facts_find("stage3.pain_change", 18));
+    const facts_def *kinds = facts_at((size_t)facts_find("stage3.kinds", 12));
+    const facts_def *sites = facts_at((size_t)facts_find("plan.sites", 10));
+    const facts_def *kl = facts_at((size_t)facts_find("kl", 2));
+    facts_value v = {.known = true, .d = 6878};
+    assert_string_equal(facts_format(days, &v, a), "19 years");
+    v.d = 21;
+    assert_string_equal(facts_format(days, &v, a), "3 weeks");
+    v.d = -4;
+    assert_string_equal(facts_format(change, &v, a), "4 points better");
+    v.d = 3;
+    assert_string_equal(facts_format(change, &v, a), "3 points worse");
+    assert_string_equal(facts_format(kl, &v, a), "3");
+    v.s = "bone_marrow_aspirate, dextrose_prolotherapy";
+    assert_string_equal(facts_format(kinds, &v, a), "bone marrow aspirate, dextrose prolotherapy");
+    v.s = "intra_articular_only";
+    assert_string_equal(facts_format(sites, &v, a), "intra-articular only");
+    v.known = false;
+    assert_string_equal(facts_format(days, &v, a), "unknown");
+}
 
 int main(void)
 {
@@ -471,6 +496,7 @@ int main(void)
         T(kl_latest_date_wins_over_a_higher_earlier_grade),
         T(replaced_means_a_partial_or_total_replacement),
         T(higher_stage_on_the_same_day_ends_the_stage),
+        T(format_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

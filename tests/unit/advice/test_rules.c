@@ -54,7 +54,7 @@ static void default_rules_parse(void **state)
     if (rc)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(rc, GENU_OK);
-    assert_int_equal(rs.n, 22);
+    assert_int_equal(rs.n, 25);
     assert_string_equal(rs.rule[0].id, "red_flag_severe_pain_swelling");
     assert_int_equal(rs.rule[0].level, RULES_URGENT);
     assert_string_equal(rs.similar.def.text, "improvement_pct:nprs.intensity>=50");

@@ -4,6 +4,7 @@
 // that patient and knee with the source "phone" chosen.
 import { get, me, qs } from "../api";
 import { h, clear, humanize } from "../dom";
+import { dateText, timepointLabel } from "../words";
 
 export interface Window {
   patient: string;
@@ -65,10 +66,10 @@ export async function callsPage(main: HTMLElement): Promise<void> {
   const where = site ? ` at ${site}` : "";
   box.appendChild(h("h2", { id: "calls-count" }, r.count ? `${r.count} knee${r.count === 1 ? "" : "s"} to call${where}` : `Nobody to call${where}`));
   if (!r.count) {
-    box.appendChild(h("p", { class: "empty" }, `As of ${r.as_of} every open follow-up window${where} has been answered, or is still waiting for its invitation and reminders.`));
+    box.appendChild(h("p", { class: "empty" }, `As of ${dateText(r.as_of)} every open follow-up window${where} has been answered, or is still waiting for its invitation and reminders.`));
     return;
   }
-  box.appendChild(h("p", { class: "muted small" }, `As of ${r.as_of}; most urgent first (the window closing soonest).`));
+  box.appendChild(h("p", { class: "muted small" }, `As of ${dateText(r.as_of)}; most urgent first (the window closing soonest).`));
   const rows = [...r.windows].sort((a, b) => (a.window[1] < b.window[1] ? -1 : a.window[1] > b.window[1] ? 1 : a.patient < b.patient ? -1 : 1));
   const cols = ["Patient", "Site", "Knee", "Timepoint", "Window", "Reminders sent", "Last message", "Phone", "Why", ""];
   box.appendChild(
@@ -79,13 +80,13 @@ export async function callsPage(main: HTMLElement): Promise<void> {
         const cell = (i: number, ...c: (Node | string)[]) => h("td", { "data-label": cols[i] }, ...c);
         return h("tr", {},
           h("th", { scope: "row", "data-label": cols[0] }, h("a", { href: `#/patients/${encodeURIComponent(w.patient)}` }, w.patient)),
-          cell(1, w.site), cell(2, w.knee), cell(3, w.timepoint),
-          cell(4, `${w.window[0]} to ${w.window[1]}`),
+          cell(1, w.site), cell(2, w.knee), cell(3, timepointLabel(w.timepoint)),
+          cell(4, `${dateText(w.window[0])} to ${dateText(w.window[1])}`),
           cell(5, String(w.reminders)),
-          cell(6, w.last_message ?? "none"),
+          cell(6, w.last_message ? dateText(w.last_message) : "none"),
           cell(7, w.phone ? h("a", { href: `tel:${w.phone.replace(/[^+\d]/g, "")}` }, w.phone) : h("span", { class: "muted" }, "no phone")),
           cell(8, whyCall(w)),
-          h("td", { class: "act" }, h("a", { class: "button secondary", href: enter, "aria-label": `Enter answers for ${w.patient}, ${w.knee} knee, ${w.timepoint}` }, "Enter answers")));
+          h("td", { class: "act" }, h("a", { class: "button secondary", href: enter, "aria-label": `Enter answers for ${w.patient}, ${w.knee} knee, ${timepointLabel(w.timepoint)}` }, "Enter answers")));
       }))),
   );
 }

@@ -4,6 +4,7 @@ import { trajectoryChart } from "../charts";
 import { Form } from "../form";
 import { STAGES, stageOf } from "../vocab";
 import type { Instrument } from "../wording";
+import { dateText, timepointLabel } from "../words";
 
 type Rec = Record<string, any>;
 
@@ -71,7 +72,7 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
     main.appendChild(
       h("section", { class: "card" }, h("h2", {}, "Patient-level answers"),
         h("table", {}, h("thead", {}, h("tr", {}, ["Date", "Instrument", "Scores"].map((t) => h("th", { scope: "col" }, t)))),
-          h("tbody", {}, plevel.map((r: Rec) => h("tr", {}, h("td", {}, r.date), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))),
+          h("tbody", {}, plevel.map((r: Rec) => h("tr", {}, h("td", {}, dateText(r.date)), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))),
     );
   }
   if (staff) main.appendChild(surveyForm(p.id, recs, insts?.instruments ?? null));
@@ -93,13 +94,13 @@ function kneeColumn(col: HTMLElement, knee: string, recs: Rec, advice: Rec | und
   const dx = mine("diagnosis"), tx = mine("treatment"), rs = mine("response"), ae = recs.adverse_event.filter((r: Rec) => r.knee === knee || !r.knee), ex = mine("exam");
   col.appendChild(h("h3", {}, "Diagnoses"));
   col.appendChild(dx.length ? h("ul", { class: "plain" }, dx.map((d: Rec) => h("li", {},
-    h("strong", {}, humanize(d.condition)), d.kl_grade !== undefined ? h("span", { class: "badge kl" }, `KL ${d.kl_grade}`) : h("span", { class: "muted" }, " (no KL grade)"), ` · ${d.date}`))) : h("p", { class: "muted" }, "None recorded."));
+    h("strong", {}, humanize(d.condition)), d.kl_grade !== undefined ? h("span", { class: "badge kl" }, `KL ${d.kl_grade}`) : h("span", { class: "muted" }, " (no KL grade)"), ` · ${dateText(d.date)}`))) : h("p", { class: "muted" }, "None recorded."));
 
   col.appendChild(h("h3", {}, "Treatments along the staged pathway"));
   col.appendChild(tx.length ? pathway(tx, knee) : h("p", { class: "muted" }, "None recorded."));
   if (tx.length) {
     col.appendChild(h("details", {}, h("summary", {}, `All ${tx.length} treatments`),
-      h("ul", { class: "plain" }, tx.map((t: Rec) => h("li", {}, `${t.date}: ${humanize(t.kind)}`, t.sites?.length ? ` (${t.sites.map(humanize).join(", ")})` : "", t.protocol ? ` · ${t.protocol}` : "")))));
+      h("ul", { class: "plain" }, tx.map((t: Rec) => h("li", {}, `${dateText(t.date)}: ${humanize(t.kind)}`, t.sites?.length ? ` (${t.sites.map(humanize).join(", ")})` : "", t.protocol ? ` · ${t.protocol}` : "")))));
   }
 
   col.appendChild(h("h3", {}, "Pain and function"));
@@ -117,16 +118,16 @@ function kneeColumn(col: HTMLElement, knee: string, recs: Rec, advice: Rec | und
     col.appendChild(h("p", { class: "latest" }, "Latest: ", h("strong", {}, latest)));
     col.appendChild(h("details", {}, h("summary", {}, "Scores as a table"),
       h("table", {}, h("thead", {}, h("tr", {}, ["Date", "Instrument", "Scores"].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", {}, rs.map((r: Rec) => h("tr", {}, h("td", {}, r.date), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))));
+        h("tbody", {}, rs.map((r: Rec) => h("tr", {}, h("td", {}, dateText(r.date)), h("td", {}, humanize(r.instrument)), h("td", {}, scoreText(r))))))));
   } else {
     col.appendChild(h("p", { class: "muted" }, rs.length ? `${rs.length} answers, none NPRS or KOOS.` : "No answers yet."));
   }
 
   col.appendChild(h("h3", {}, "Adverse events"));
-  col.appendChild(ae.length ? h("ul", { class: "plain" }, ae.map((a: Rec) => h("li", {}, `${a.date}: ${humanize(a.kind)}, grade ${a.severity}${a.serious ? ", serious" : ""}${a.treatment ? ` (after ${a.treatment})` : ""}`))) : h("p", { class: "muted" }, "None recorded."));
+  col.appendChild(ae.length ? h("ul", { class: "plain" }, ae.map((a: Rec) => h("li", {}, `${dateText(a.date)}: ${humanize(a.kind)}, grade ${a.severity}${a.serious ? ", serious" : ""}${a.treatment ? ` (after ${a.treatment})` : ""}`))) : h("p", { class: "muted" }, "None recorded."));
   if (ex.length) {
     const last = ex[ex.length - 1];
-    col.appendChild(h("p", { class: "muted" }, `Last examination ${last.date}: `, Object.entries(last.findings).map(([k, v]) => `${humanize(k)} ${v === true ? "yes" : v === false ? "no" : v}`).join(", ")));
+    col.appendChild(h("p", { class: "muted" }, `Last examination ${dateText(last.date)}: `, Object.entries(last.findings).map(([k, v]) => `${humanize(k)} ${v === true ? "yes" : v === false ? "no" : v}`).join(", ")));
   }
   col.appendChild(advicePanel(advice));
 }
@@ -143,7 +144,7 @@ function pathway(tx: Rec[], knee: string): HTMLElement {
   const d = tx.map((t) => dayNumber(t.date));
   const lo = Math.min(...d), hi = Math.max(...d, lo + 30);
   const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
-  const cap = `${knee} knee: ${tx.length} treatments from ${tx[0].date} to ${tx[tx.length - 1].date}, by stage`;
+  const cap = `${knee} knee: ${tx.length} treatments from ${dateText(tx[0].date)} to ${dateText(tx[tx.length - 1].date)}, by stage`;
   const svgNS = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(svgNS, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -169,7 +170,7 @@ function pathway(tx: Rec[], knee: string): HTMLElement {
     const y = top + sIdx * lane + lane / 2;
     const c = el("circle", { cx: x(dayNumber(t.date)), cy: y, r: 6, class: `tx stage${sIdx}` });
     const title = document.createElementNS(svgNS, "title");
-    title.textContent = `${t.date} ${humanize(t.kind)}`;
+    title.textContent = `${dateText(t.date)} ${humanize(t.kind)}`;
     c.appendChild(title);
   }
   return h("figure", { class: "pathway-fig" }, svg as unknown as HTMLElement, h("figcaption", { class: "visually-hidden" }, cap));
@@ -187,7 +188,7 @@ function advicePanel(a: Rec | undefined): HTMLElement {
       h("div", { class: `finding ${f.level}` },
         h("p", {}, h("span", { class: `badge ${f.level}` }, f.level), " ", f.message),
         h("details", {}, h("summary", {}, "Why"),
-          h("ul", { class: "plain small" }, f.facts.map((x: Rec) => h("li", {}, `${humanize(x.fact)} = ${x.value === null ? "unknown" : String(x.value)}${x.records.length ? ` [${x.records.join(", ")}]` : ""}`))))),
+          h("ul", { class: "plain small" }, f.facts.map((x: Rec) => h("li", {}, `${humanize(x.fact)} = ${x.text ?? (x.value === null ? "unknown" : String(x.value))}${x.records.length ? ` [${x.records.join(", ")}]` : ""}`))))),
     );
   }
   const s = a.similar_knees;
@@ -212,16 +213,16 @@ function messages(list: Rec[]): HTMLElement {
     return ka < kb ? 1 : ka > kb ? -1 : b.i - a.i;
   }).map((x) => x.m);
   const optOut = rows.find((m) => m.kind === "opt_out");
-  if (optOut) sec.appendChild(h("p", { class: "notice warn" }, h("strong", {}, `Opted out of follow-up messages on ${optOut.date}`),
+  if (optOut) sec.appendChild(h("p", { class: "notice warn" }, h("strong", {}, `Opted out of follow-up messages on ${dateText(optOut.date)}`),
     optOut.channel === "staff" ? ", as recorded by staff." : optOut.channel === "web" ? ", on the survey page." : `, by ${CHANNEL[optOut.channel] ?? optOut.channel}.`));
   const about = (m: Rec) => m.kind === "opt_out" ? "all follow-ups" :
-    (m.followups ?? []).map((f: Rec) => `${f.knee ? f.knee + " knee " : ""}${f.timepoint}${f.reminder ? ` (reminder ${f.reminder})` : ""}`).join(", ");
+    (m.followups ?? []).map((f: Rec) => `${f.knee ? f.knee + " knee " : ""}${timepointLabel(f.timepoint)}${f.reminder ? ` (reminder ${f.reminder})` : ""}`).join(", ");
   const cols = ["Date", "Kind", "Channel", "Status", "About", "Attempts", "Error"];
   sec.appendChild(
     h("table", { class: "stack messages" },
       h("thead", {}, h("tr", {}, cols.map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, rows.map((m) => h("tr", { class: m.kind === "opt_out" ? "opt-out" : "" },
-        h("td", { "data-label": cols[0] }, h("time", { datetime: m.date }, m.date)),
+        h("td", { "data-label": cols[0] }, h("time", { datetime: m.date }, dateText(m.date))),
         h("td", { "data-label": cols[1] }, m.kind === "opt_out" ? h("strong", {}, "opt-out") : humanize(m.kind)),
         h("td", { "data-label": cols[2] }, CHANNEL[m.channel] ?? m.channel),
         h("td", { "data-label": cols[3] }, h("span", { class: `badge msg-${m.status}` }, m.status)),
@@ -291,7 +292,7 @@ function caseHistory(id: string): HTMLElement {
       const c = await get(`/api/v1/patients/${encodeURIComponent(id)}/case${qs({ as_of: asOf })}`);
       if (n !== seq) return;
       input.value = c.as_of;
-      status.textContent = `As of ${c.as_of}: records dated later are not in it.`;
+      status.textContent = `As of ${dateText(c.as_of)}: records dated later are not in it.`;
       body.replaceChildren(h("pre", { class: "narrative" }, c.narrative));
     } catch (e) {
       if (n !== seq) return;
@@ -328,5 +329,5 @@ function timeline(recs: Rec): HTMLElement {
   };
   return h("section", { class: "card", "aria-labelledby": "p-timeline" }, h("h2", { id: "p-timeline" }, "Timeline"),
     all.length ? h("p", { class: "muted small" }, `Every record of this patient by date (${all.length}).`) : null,
-    all.length ? h("ol", { class: "history" }, all.map((r) => h("li", {}, h("time", { datetime: r.date }, r.date), " ", text(r), r.note ? h("span", { class: "muted" }, ` — ${r.note}`) : null))) : h("p", { class: "muted" }, "No records yet."));
+    all.length ? h("ol", { class: "history" }, all.map((r) => h("li", {}, h("time", { datetime: r.date }, dateText(r.date)), " ", text(r), r.note ? h("span", { class: "muted" }, ` — ${r.note}`) : null))) : h("p", { class: "muted" }, "No records yet."));
 }
