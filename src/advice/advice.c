@@ -15,7 +15,7 @@ int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_k
     size_t nf = facts_count();
     k.finding = genu_arena_calloc(a, rs->n ? rs->n : 1, sizeof *k.finding);
     if (!k.finding)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (int level = RULES_URGENT; level >= RULES_INFO; level--) {
         for (size_t i = 0; i < rs->n; i++) {
             const rules_rule *r = &rs->rule[i];
@@ -23,7 +23,7 @@ int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_k
                 continue;
             int *used = genu_arena_alloc(a, nf * sizeof *used);
             if (!used)
-                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                return GENU_OOM(err);
             bool fired;
             size_t nused;
             rules_eval(r, &k.f, &fired, used, &nused);
@@ -34,7 +34,7 @@ int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_k
             x->facts = used;
             x->nfacts = nused;
             if (!(x->message = rules_message(r, &k.f, a)))
-                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                return GENU_OOM(err);
         }
     }
     *out = k;

@@ -1403,7 +1403,7 @@ static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *ou
         return rc;
     bool *member = genu_arena_calloc(c->a, co.nknee ? co.nknee : 1, sizeof *member);
     if (!member)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < co.nknee; i++)
         member[i] = co.knees[i].pat != c->pat;
     claim_counts cc;
@@ -1431,7 +1431,7 @@ static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *ou
             tp,
             100 * out->rate, 100 * out->lo, 100 * out->hi);
     if (!out->summary)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     put_str(c, F_SIM_BAND, out->band, GENU_DATE_NONE, NULL);
     put_num(c, F_SIM_ANALYSED, (double)out->analysed, GENU_DATE_NONE, NULL);
     put_num(c, F_SIM_RESPONDERS, (double)out->responders, GENU_DATE_NONE, NULL);
@@ -1463,7 +1463,7 @@ int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as
     ctx c = {ds, pat, knee, as_of, a, NULL, false};
     c.v = genu_arena_calloc(a, F_N, sizeof *c.v);
     if (!c.v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < F_N; i++)
         c.v[i].date = GENU_DATE_NONE;
     facts f = {ds->recs[GENU_REC_PATIENT][pat].id, knee, as_of, c.v, {0}};
@@ -1479,7 +1479,7 @@ int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as
     if (rc)
         return rc;
     if (c.oom)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *out = f;
     return GENU_OK;
 }

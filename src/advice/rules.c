@@ -170,7 +170,7 @@ static rules_expr *node(parser *p, expr_op op)
     rules_expr *e = genu_arena_calloc(p->a, 1, sizeof *e);
     if (!e) {
         if (!p->failed)
-            p->failed = GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+            p->failed = GENU_OOM(p->err);
         return NULL;
     }
     e->op = op;
@@ -393,7 +393,7 @@ static const rules_text *parse_message(const char *s, const char *name, int line
     rules_text *t = genu_arena_calloc(a, 1, sizeof *t);
     piece *pc = genu_arena_calloc(a, 2 * cap + 1, sizeof *pc);
     if (!t || !pc)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory"), NULL;
+        return GENU_OOM(err), NULL;
     t->p = pc;
     const char *lit = s;
     for (const char *q = s; *q;) {
@@ -475,7 +475,7 @@ static int fold(const char *text, size_t n, const char *name, genu_arena *a, lli
         cap += text[i] == '\n';
     lline *l = genu_arena_calloc(a, cap, sizeof *l);
     if (!l)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     size_t nl = 0;
     bool open = false; /* the last logical line may be continued */
     int line = 0;
@@ -508,7 +508,7 @@ static int fold(const char *text, size_t n, const char *name, genu_arena *a, lli
             const char *v = p->value[0] ? join(a, p->value, text + b, e - b)
                                         : genu_arena_strndup(a, text + b, e - b);
             if (!v)
-                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                return GENU_OOM(err);
             p->value = v;
             continue;
         }
@@ -522,7 +522,7 @@ static int fold(const char *text, size_t n, const char *name, genu_arena *a, lli
         l[nl].key = genu_arena_strndup(a, text + b, k - b);
         l[nl].value = genu_arena_strndup(a, text + v, e - v);
         if (!l[nl].key || !l[nl].value)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         nl++;
         open = true;
     }
@@ -658,7 +658,7 @@ int rules_parse(const char *text, size_t n, const char *name, genu_arena *a, rul
     facts_similar_defaults(&rs.similar);
     rules_rule *rule = genu_arena_calloc(a, nl ? nl : 1, sizeof *rule);
     if (!rule)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     rules_rule *cur = NULL;
     unsigned seen = 0;
     for (size_t i = 1; i < nl; i++) {
@@ -714,7 +714,7 @@ int rules_load(const char *path, genu_arena *a, rules *out, genu_err *err)
     char *buf = genu_arena_alloc(a, MAX_FILE + 1);
     if (!buf) {
         fclose(f);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     size_t n = fread(buf, 1, MAX_FILE + 1, f);
     int bad = ferror(f);
@@ -726,7 +726,7 @@ int rules_load(const char *path, genu_arena *a, rules *out, genu_err *err)
     buf[n] = '\0';
     const char *name = genu_arena_strdup(a, path);
     if (!name)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     return rules_parse(buf, n, name, a, out, err);
 }
 
@@ -738,7 +738,7 @@ int rules_load_default(genu_arena *a, rules *out, genu_err *err)
         len += strlen(lines[i]);
     char *text = genu_arena_alloc(a, len + 1), *q = text;
     if (!text)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < n; i++) {
         size_t k = strlen(lines[i]);
         memcpy(q, lines[i], k);

@@ -344,7 +344,7 @@ int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, 
 {
     report_spec *s = genu_arena_alloc(a, sizeof *s);
     if (!s)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     report_spec_defaults(s, q->by, &q->mcids);
     _Static_assert(REQUEST_MAXDEF <= REPORT_MAXDEF && REQUEST_MAXTP <= REPORT_MAXTP,
                    "a request's definitions and timepoints fit a report");

@@ -65,7 +65,7 @@ int cmd_case(int argc, char **argv, const cli_env *env)
     genu_dataset ds;
     case_history h;
     genu_buf out = GENU_BUF_INIT;
-    int rc = a ? GENU_OK : GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(&err);
     if (!rc)
         rc = store_open(env->db, false, &s, &err);
     /* a case history is one patient's: load only that patient's records */
@@ -82,7 +82,7 @@ int cmd_case(int argc, char **argv, const cli_env *env)
         else
             case_text(&h, &out);
         if (out.oom)
-            rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(&err);
         else if (out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
             rc = GENU_FAIL(&err, GENU_EIO, "write error");
     }

@@ -158,7 +158,7 @@ int cmd_followup(int argc, char **argv, const cli_env *env)
     genu_arena *a = genu_arena_create();
     genu_buf out = GENU_BUF_INIT;
     bool undelivered = false;
-    int rc = a ? GENU_OK : GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(&err);
     if (!rc && strcmp(x.sub, "send") == 0)
         rc = mail_global_init(&err);
     if (!rc)
@@ -192,7 +192,7 @@ int cmd_followup(int argc, char **argv, const cli_env *env)
             text_list(&out, &cfg, &x, w, n);
     }
     if (!rc && out.oom)
-        rc = GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(&err);
     if (!rc && out.len && fwrite(out.p, 1, out.len, stdout) != out.len)
         rc = GENU_FAIL(&err, GENU_EIO, "write error");
     genu_buf_free(&out);

@@ -155,7 +155,7 @@ static int run_more(const cohort *c, genu_arena *a, genu_buf *b, const surv_run 
                         survival_event_name(q->event), date);
         competing_all_text(b, &k);
     }
-    return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    return b->oom ? GENU_OOM(err) : GENU_OK;
 }
 
 static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err *err)
@@ -168,7 +168,7 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
         return err->code;
     if (run->json) {
         report_json_survival(b, run->q, &s);
-        return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+        return b->oom ? GENU_OOM(err) : GENU_OK;
     }
     char date[GENU_DATE_STRLEN];
     genu_date_format(run->q->as_of, date);
@@ -180,7 +180,7 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
         genu_buf_printf(b, "log-rank: chisq %.4f on %d df, p = %.4g\n", lr->chisq, lr->df, lr->p);
     else
         genu_buf_puts(b, "log-rank: not applicable (fewer than two strata with events)\n");
-    return b->oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    return b->oom ? GENU_OOM(err) : GENU_OK;
 }
 
 int cmd_survival(int argc, char **argv, const cli_env *env)

@@ -23,6 +23,9 @@ typedef struct genu_err {
 } genu_err;
 
 #define GENU_FAIL(e, c, ...) genu_err_set((e), (c), __FILE__, __LINE__, __VA_ARGS__)
+/* The one out-of-memory failure: GENU_ENOMEM, "out of memory", where it
+ * was found. */
+#define GENU_OOM(e) GENU_FAIL((e), GENU_ENOMEM, "out of memory")
 
 /* Records the first error only; later calls are ignored while e->code != 0.
  * Returns c so callers can write `return GENU_FAIL(...)`. NULL e is allowed. */

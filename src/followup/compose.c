@@ -193,6 +193,6 @@ int compose_message(const char *dir, const char *lang, int kind, const char *cli
     genu_buf_free(&list);
     json_decref(t);
     if (!out->subject || !out->text || !out->html || !out->sms)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     return GENU_OK;
 }

@@ -460,7 +460,7 @@ int mail_format(const mail_config *cfg, const mail_message *m, int64_t now_us,
         genu_buf_printf(&b, "--%s--\r\n", bd);
     }
     int rc = b.oom || genu_buf_append(out, b.p, b.len)
-                 ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+                 ? GENU_OOM(err)
                  : GENU_OK;
     genu_buf_free(&b);
     return rc;
@@ -561,7 +561,7 @@ static int parse_url(const mail_config *cfg, CURLU **out, bool *local, genu_err 
     int rc = GENU_OK;
     CURLUcode uc;
     if (!u)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if ((uc = curl_url_set(u, CURLUPART_URL, cfg->url, 0)) != CURLUE_OK ||
         (uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK ||
         (uc = curl_url_get(u, CURLUPART_HOST, &host, 0)) != CURLUE_OK) {
@@ -650,7 +650,7 @@ static int transfer(const mail_config *cfg, const mail_message *m, CURLU *url, b
     if (!h || !rcpt) {
         curl_slist_free_all(rcpt);
         curl_easy_cleanup(h);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     curl_easy_setopt(h, CURLOPT_CURLU, url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -759,7 +759,7 @@ static int split_credentials(const char *path, char *text, size_t n, genu_arena 
         return GENU_FAIL(err, GENU_EINVAL, "%s: the %s is empty", path, *u ? "password" : "user");
     const char *du = genu_arena_strdup(a, u), *dp = genu_arena_strdup(a, p);
     if (!du || !dp)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *user = du;
     *password = dp;
     return GENU_OK;
@@ -829,7 +829,7 @@ int mail_credentials(const char *path, genu_arena *a, const char **user, const c
                          u ? "GENU_SMTP_PASSWORD" : "GENU_SMTP_USER");
     const char *du = u ? genu_arena_strdup(a, u) : NULL, *dp = p ? genu_arena_strdup(a, p) : NULL;
     if ((u && !du) || (p && !dp))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *user = du;
     *password = dp;
     return GENU_OK;

@@ -40,7 +40,7 @@ static void run_once(followup_runner *r)
     genu_store *s = NULL;
     genu_arena *a = genu_arena_create();
     followup_config cfg;
-    int rc = a ? GENU_OK : GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(&err);
     if (!rc)
         rc = store_open(r->db, false, &s, &err);
     if (!rc)
@@ -83,7 +83,7 @@ int followup_runner_start(const char *db, unsigned first_s, unsigned interval_s,
     followup_runner *r = calloc(1, sizeof *r);
     if (!r || !(r->db = strdup(db))) {
         free(r);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     r->first_s = first_s;
     r->interval_s = interval_s ? interval_s : 3600;

@@ -61,7 +61,7 @@ int fu_unsubscribe_token(const unsigned char key[FU_KEY_BYTES], const char *pati
     size_t tlen = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     char *out = genu_arena_alloc(a, tlen);
     if (!box || !out)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     seal_key(key, sk);
     /* a nonce from the patient id: the same token every time, and no two
      * patients share one */
@@ -92,7 +92,7 @@ int followup_unsubscribe_patient(genu_store *s, const char *token, genu_arena *a
     size_t n = blen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
     char *id = genu_arena_alloc(a, n + 1);
     if (!id)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     seal_key(key, sk);
     int bad = crypto_secretbox_open_easy((unsigned char *)id, box + crypto_secretbox_NONCEBYTES,
                                          blen - crypto_secretbox_NONCEBYTES, box, sk);
@@ -182,7 +182,7 @@ int fu_messages_load(genu_store *s, genu_arena *a, fu_message **out, size_t *n, 
         return err->code;
     fu_message *m = genu_arena_calloc(a, got ? got : 1, sizeof *m);
     if (!m)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < got; i++) {
         json_error_t je;
         m[i].r = &recs[i];
@@ -260,7 +260,7 @@ static int load_contacts(genu_store *s, genu_arena *a, genu_hash **by, contact *
     genu_record *recs = NULL;
     *by = genu_hash_create();
     if (!*by)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (store_count(s, GENU_REC_IDENTITY, &count, err))
         return err->code;
     store_query q = {.limit = count ? count : 1, .every_patient = true};
@@ -268,7 +268,7 @@ static int load_contacts(genu_store *s, genu_arena *a, genu_hash **by, contact *
         return err->code;
     *out = genu_arena_calloc(a, got ? got : 1, sizeof **out);
     if (!*out)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < got; i++) {
         genu_record full;
         if (record_json_parse(recs[i].doc, strlen(recs[i].doc), a, &full, err)) {
@@ -278,7 +278,7 @@ static int load_contacts(genu_store *s, genu_arena *a, genu_hash **by, contact *
         const genu_identity *id = &full.u.identity;
         (*out)[i] = (contact){id->email, id->phone, id->contact ? vocab_contact(id->contact) : -1};
         if (genu_hash_put(*by, full.patient, i, NULL) < 0)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
     }
     return GENU_OK;
 }
@@ -316,7 +316,7 @@ static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **
     size_t cap = 0, n = 0;
     agg *v = NULL;
     if (!(*by = genu_hash_create()))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < nm; i++) {
         const genu_message *msg = &m[i].r->u.message;
         json_t *f = json_object_get(m[i].doc, "followups");
@@ -334,14 +334,14 @@ static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **
                 agg *more = genu_vec_room(v, &cap, n, sizeof *v, 16);
                 if (!more) {
                     free(v);
-                    return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                    return GENU_OOM(err);
                 }
                 v = more;
                 v[n] = (agg){GENU_DATE_NONE, GENU_DATE_NONE, false, 0};
                 const char *kcopy = genu_arena_strdup(a, key);
                 if (!kcopy || genu_hash_put(*by, kcopy, n, NULL) < 0) {
                     free(v);
-                    return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                    return GENU_OOM(err);
                 }
                 at = n++;
             }
@@ -362,7 +362,7 @@ static int aggregate(const fu_message *m, size_t nm, genu_arena *a, genu_hash **
     agg *copy = genu_arena_calloc(a, n ? n : 1, sizeof *copy);
     if (!copy) {
         free(v);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     if (n)
         memcpy(copy, v, n * sizeof *v);
@@ -390,7 +390,7 @@ static int push(scan_ctx *x, const followup_window *w, genu_err *err)
 {
     followup_window *v = genu_vec_room(x->v, &x->cap, x->n, sizeof *v, 256);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     x->v = v;
     x->v[x->n++] = *w;
     return GENU_OK;
@@ -475,7 +475,7 @@ int followup_scan(genu_store *s, const followup_config *cfg, genu_date as_of, bo
     if (!rc) {
         *out = genu_arena_calloc(a, x.n ? x.n : 1, sizeof **out);
         if (!*out)
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(err);
         else if (x.n)
             memcpy(*out, x.v, x.n * sizeof **out);
         *n = x.n;

@@ -45,7 +45,7 @@ static int to_record(job *j, json_t *doc, genu_record *r, genu_err *err)
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (!text)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = record_json_parse(text, strlen(text), j->a, r, err);
     free(text);
     return rc;
@@ -63,7 +63,7 @@ static int note(job *j, const genu_record *r, size_t nwindows, const char *error
 {
     followup_sent *v = genu_vec_room(j->sent, &j->capsent, j->nsent, sizeof *v, 32);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     j->sent = v;
     j->sent[j->nsent++] = (followup_sent){r->id, r->patient, r->u.message.kind,
                                           r->u.message.channel, r->u.message.status, nwindows,
@@ -123,7 +123,7 @@ static int deliver(job *j, const genu_record *r, json_t *doc, char why[256], gen
     compose_link *links = genu_arena_calloc(j->a, json_array_size(f) + 1, sizeof *links);
     size_t nl = 0;
     if (!links)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (address(j, r->patient, r->u.message.channel, &to, &lang, err))
         return err->code;
     if (!to) {
@@ -188,7 +188,7 @@ static int set_status(job *j, json_t *doc, int status, bool attempt, const char 
 {
     json_t *d = json_deep_copy(doc);
     if (!d)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     json_object_set_new(d, "status", json_string(vocab_message_status_name(status)));
     if (attempt) {
         char ts[32];
@@ -233,7 +233,7 @@ static int attempt(job *j, const genu_record *stored, json_t *doc, genu_err *err
         return claimed;
     json_t *now = json_loads(r.doc, 0, NULL);
     if (!now)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = deliver(j, &r, now, why, err);
     if (rc != GENU_OK && rc != GENU_EIO && rc != GENU_ENOTFOUND) {
         json_decref(now);
@@ -299,7 +299,7 @@ static int busy(job *j, const char *patient, genu_err *err)
     const char *k = genu_arena_strdup(j->a, patient);
     return k && genu_hash_put(j->busy, k, 0, NULL) >= 0
                ? GENU_OK
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+               : GENU_OOM(err);
 }
 
 static int earlier(job *j, fu_message *m, size_t nm, genu_err *err)
@@ -408,7 +408,7 @@ static int create(job *j, const char *patient, int kind, int channel, const size
         fu_link_token(j->key, patient, w->knee, w->tp.text, w->index, token, hash);
         store_survey v = {hash, patient, w->knee, list.p, w->tp.text,
                           j->o->now_us, (int64_t)(w->last + 1) * DAY_US, 0, 0};
-        rc = list.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+        rc = list.oom ? GENU_OOM(err)
                       : store_survey_put(j->s, &v, err);
         if (!rc) { /* audited by its hash's first digits, never the token */
             char link[24], detail[160];
@@ -441,7 +441,7 @@ static int plan_patient(job *j, size_t lo, size_t hi, genu_err *err)
     size_t *rem = genu_arena_calloc(j->a, hi - lo, sizeof *rem);
     size_t ni = 0, nr = 0;
     if (!inv || !rem)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     const char *patient = j->w[lo].patient;
     followup_skip skip = FU_SKIP_NONE;
     for (size_t i = lo; i < hi; i++) {
@@ -537,14 +537,14 @@ static int run(job *j, genu_err *err)
     if (rc)
         return rc;
     if (!(j->open = genu_hash_create()) || !(j->busy = genu_hash_create()))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < j->nw; i++) {
         char key[512];
         const followup_window *w = &j->w[i];
         int k = snprintf(key, sizeof key, "%s\x1f%d\x1f%s", w->patient, (int)w->knee, w->tp.text);
         const char *copy = k > 0 && (size_t)k < sizeof key ? genu_arena_strdup(j->a, key) : NULL;
         if (copy && genu_hash_put(j->open, copy, i, NULL) < 0)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
     }
     rc = fu_messages_load(j->s, j->a, &m, &nm, err);
     if (!rc)
@@ -574,7 +574,7 @@ int followup_send(genu_store *s, const followup_opts *o, genu_arena *a, followup
         if (sum.sent)
             memcpy(sum.sent, j.sent, j.nsent * sizeof *sum.sent);
         else
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(err);
     }
     sum.nsent = sum.sent ? j.nsent : 0;
     free(j.sent);
@@ -662,12 +662,12 @@ int followup_opt_out(genu_store *s, const char *patient, int channel, genu_date 
         return GENU_FAIL(err, e.code, "%s", e.msg);
     }
     if (!doc)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     json_object_set_new(doc, "contact", json_string("none"));
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (!text)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     rc = record_json_parse(text, strlen(text), a, &fresh, err);
     free(text);
     char date[GENU_DATE_STRLEN];
@@ -679,13 +679,13 @@ int followup_opt_out(genu_store *s, const char *patient, int channel, genu_date 
                                    date, vocab_message_channel_name(channel));
     json_t *m = line ? json_loads(line, 0, NULL) : NULL;
     if (!m)
-        return rc ? rc : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return rc ? rc : GENU_OOM(err);
     json_object_set_new(m, "patient", json_string(patient));
     text = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(m);
     if (!rc)
         rc = text ? record_json_parse(text, strlen(text), a, &msg, err)
-                  : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                  : GENU_OOM(err);
     free(text);
     if (rc)
         return rc;

@@ -85,7 +85,7 @@ static int split_command(run *r, const char *command, char *number, const char *
     if (!command)
         return GENU_FAIL(err, GENU_EINVAL, "sms command: not configured");
     if (!(r->words = strdup(command)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     size_t n = 0;
     for (char *p = r->words; *p;) {
         while (*p == ' ' || *p == '\t')
@@ -127,7 +127,7 @@ static int child_env(run *r, genu_err *err)
     while (environ && environ[n])
         n++;
     if (!(r->envp = malloc((n + 1) * sizeof *r->envp)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (!secret_entry(environ[i]))
@@ -198,10 +198,10 @@ static int spawn_setup(run *r, genu_err *err)
         return GENU_FAIL(err, GENU_EIO, "sms command: cannot set up its stderr pipe");
 
     if (posix_spawn_file_actions_init(&r->fa) != 0)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     r->fa_ok = true;
     if (posix_spawnattr_init(&r->attr) != 0)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     r->attr_ok = true;
 
     sigset_t none, dflt;

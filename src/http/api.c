@@ -139,7 +139,7 @@ static int load_session(ctx *c, genu_err *err)
     c->signed_in = c->role != 0;
     c->csrf = csrf;
     c->token_hash = genu_arena_strdup(c->arena, hash);
-    return c->token_hash ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    return c->token_hash ? GENU_OK : GENU_OOM(err);
 }
 
 static const char *cookie_value(ctx *c, const char *token, int64_t max_age_s)

@@ -57,7 +57,7 @@ static int head_of(genu_store *s, char out[HEAD_MAX], genu_err *err)
     genu_arena *a = genu_arena_create();
     const char *v = NULL;
     if (!a)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = store_get_setting(s, "audit_head", a, &v, err);
     if (!rc && v && strlen(v) >= HEAD_MAX)
         rc = GENU_FAIL(err, GENU_EIO, "registry: the audit head is malformed");
@@ -86,7 +86,7 @@ static int load(genu_store *s, const char *head, dscache_ref **out, genu_err *er
     dscache_ref *r = calloc(1, sizeof *r);
     char after[HEAD_MAX];
     int rc = r && (r->a = genu_arena_create()) ? GENU_OK
-                                               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                                               : GENU_OOM(err);
     if (!rc)
         rc = store_load(s, r->a, &r->ds, err);
     if (!rc)

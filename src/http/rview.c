@@ -51,7 +51,7 @@ static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const g
         for (size_t i = 0; i < n && !rc; i++) {
             genu_record *more = genu_vec_room(all, &cap, nall, sizeof *all, 64);
             if (!more)
-                rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                rc = GENU_OOM(err);
             else
                 (all = more)[nall++] = recs[i];
         }
@@ -89,7 +89,7 @@ static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const g
 static void answer(ctx *c, int rc, genu_buf *b, genu_err *err)
 {
     if (!rc && b->oom)
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     if (rc) {
         genu_buf_free(b);
         ctx_fail(c, err);

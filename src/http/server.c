@@ -555,7 +555,7 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
                                     : SERVER_THREADS_PER_CORE * (unsigned)(cores > 0 ? cores : 1);
     server *s = calloc(1, sizeof *s);
     if (!s)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->amu, NULL);
@@ -571,7 +571,7 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->env.datasets = dscache_create();
     if (!s->stores || !s->busy || !s->env.signin || !s->env.signin_addr || !s->env.datasets) {
         free_server(s);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     for (; s->nstore < threads; s->nstore++)
         if (store_open(cfg->db, false, &s->stores[s->nstore], err)) {
@@ -585,7 +585,7 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->env.dummy_hash = s->dummy;
     if (!(s->rules_arena = genu_arena_create())) {
         free_server(s);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     if (cfg->rules ? rules_load(cfg->rules, s->rules_arena, &s->rules, err)
                    : rules_load_default(s->rules_arena, &s->rules, err)) {

@@ -158,7 +158,7 @@ static int link_audit(ctx *c, const store_survey *v, genu_err *err)
     genu_buf_puts(&d, ",\"instruments\":");
     genu_buf_json_str(&d, v->instruments);
     genu_buf_printf(&d, ",\"expires_us\":%lld}", (long long)v->expires_us);
-    int rc = d.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+    int rc = d.oom ? GENU_OOM(err)
                    : store_audit_event(c->store, "create", "survey_link", id, d.p, err);
     genu_buf_free(&d);
     return rc;
@@ -235,7 +235,7 @@ void survey_create(ctx *c)
     v.created_by = c->user.id;
     if (list.oom || store_survey_put(c->store, &v, &err) || link_audit(c, &v, &err)) {
         if (!err.code)
-            GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+            GENU_OOM(&err);
         ctx_fail(c, &err);
         goto out;
     }
@@ -672,7 +672,7 @@ void survey_submit(ctx *c)
     *j = (submit_job){hash, c->now_us, recs, nrec, v, c->arena, instrument_opts_default};
     if (!actor) {
         genu_err err = {0};
-        GENU_FAIL(&err, GENU_ENOMEM, "out of memory");
+        GENU_OOM(&err);
         submitted(c, j, err.code, &err);
         return;
     }

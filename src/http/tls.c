@@ -60,7 +60,7 @@ static int gen_load(const char *cert, const char *key, tls_gen **out, genu_err *
 {
     tls_gen *g = calloc(1, sizeof *g);
     if (!g)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     g->npcert = TLS_MAX_CHAIN;
     int r = gnutls_pcert_list_import_x509_file(g->pcert, &g->npcert, cert, GNUTLS_X509_FMT_PEM,
                                                NULL, NULL, 0);
@@ -97,7 +97,7 @@ int tls_create(const char *cert, const char *key, tls **out, genu_err *err)
     tls *t = calloc(1, sizeof *t);
     if (!t || !(t->cert_path = strdup(cert)) || !(t->key_path = strdup(key))) {
         tls_destroy(t);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     if (gen_load(cert, key, &t->gens, err)) {
         tls_destroy(t);

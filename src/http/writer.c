@@ -126,7 +126,7 @@ int writer_create(const char *url, size_t max_batch, writer **out, genu_err *err
 {
     writer *w = calloc(1, sizeof *w);
     if (!w)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     w->tail = &w->head;
@@ -182,7 +182,7 @@ int writer_submit(writer *w, const char *actor, writer_fn fn, void *arg, genu_er
 {
     job *j = calloc(1, sizeof *j);
     if (!j)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *j = (job){.actor = actor, .fn = fn, .arg = arg, .err = err, .cb = done, .cb_arg = done_arg};
     pthread_mutex_lock(&w->mu);
     *w->tail = j;

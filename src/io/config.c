@@ -116,7 +116,7 @@ static int parse_line(const char *name, unsigned line, const char *p, size_t n, 
         return GENU_FAIL(err, GENU_EINVAL, "%s:%u: %s: missing value", name, line, keys[k].name);
     char *val = genu_arena_strndup(a, p + v, n - v);
     if (!val)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (check_value(name, line, (config_key)k, val, err))
         return err->code;
     c->value[k] = val;
@@ -129,7 +129,7 @@ int config_parse(const char *name, const char *text, size_t n, genu_arena *a, co
 {
     config c = {0};
     if (!(c.path = genu_arena_strdup(a, name)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     unsigned line = 1;
     for (size_t at = 0; at < n; line++) {
         const char *nl = memchr(text + at, '\n', n - at);
@@ -154,7 +154,7 @@ static int read_file(const char *path, size_t max, genu_arena *a, char **text, s
     int bad = ferror(f);
     fclose(f);
     if (!buf)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (bad)
         return GENU_FAIL(err, GENU_EIO, "cannot read %s", path);
     if (got > max)

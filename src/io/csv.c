@@ -197,7 +197,7 @@ int csv_set(json_t *obj, const char *path, csv_kind kind, const char *cell, genu
 {
     json_t *v = cell_value(path, kind, cell, err);
     if (!v)
-        return err->code ? err->code : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return err->code ? err->code : GENU_OOM(err);
     const char *dot;
     while ((dot = strchr(path, '.'))) {
         char head[64];
@@ -289,7 +289,7 @@ int csv_read(const char *path, genu_arena *a, csv_table *out, genu_err *err)
     reader r = {a, &t, 0, 0, {0, 0, NULL}, 0, false, 0, 0};
     int rc = GENU_OK;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -327,7 +327,7 @@ int csv_read(const char *path, genu_arena *a, csv_table *out, genu_err *err)
     out->rows = genu_arena_calloc(a, t.n ? t.n : 1, sizeof *out->rows);
     if (!out->rows) {
         free(t.rows);
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     }
     if (t.n)
         memcpy(out->rows, t.rows, t.n * sizeof *t.rows);
@@ -462,13 +462,13 @@ static int read_one(const char *file, genu_arena *a, lines *l, genu_err *err)
     size_t *col = genu_arena_calloc(a, h->n + 1, sizeof *col);
     const char **paths = genu_arena_calloc(a, h->n + 1, sizeof *paths);
     if (!col || !paths)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     size_t bad = 0;
     const char *why = header((genu_rtype)t, h, a, col, paths, &bad);
     if (why) {
         jsonl_line *x = add_line(l);
         if (!x)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         x->where = genu_arena_printf(a, "%s:%zu:%zu", file, h->line, bad);
         x->error = why;
         return GENU_OK;
@@ -476,7 +476,7 @@ static int read_one(const char *file, genu_arena *a, lines *l, genu_err *err)
     for (size_t r = 1; r < tab.n; r++) {
         jsonl_line *x = add_line(l);
         if (!x || row_line((genu_rtype)t, file, &tab.rows[r], col, h->n, paths, a, x))
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
     }
     return GENU_OK;
 }
@@ -487,7 +487,7 @@ int csv_import(genu_store *s, const char *const *files, size_t n, const jsonl_im
     genu_arena *a = genu_arena_create();
     lines l = {NULL, 0, 0};
     memset(stats, 0, sizeof *stats);
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(err);
     for (size_t i = 0; i < n && !rc; i++)
         rc = read_one(files[i], a, &l, err);
     if (!rc)
@@ -543,7 +543,7 @@ static int write_row(genu_rtype t, const char *doc, int32_t day, void *ctx)
     json_decref(o);
     w->count++;
     if (w->b.oom)
-        return GENU_FAIL(w->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(w->err);
     return ferror(f) ? GENU_EIO : GENU_OK;
 }
 

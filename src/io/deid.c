@@ -197,7 +197,7 @@ int deid_doc(const unsigned char key[DEID_KEY_BYTES], deid_dates dates, genu_dat
     if (t == GENU_REC_PATIENT)
         put_patient_ages(o, in, index);
     if (genu_json_append(out, o) || out->oom)
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     json_decref(o);
 out:
     json_decref(in);
@@ -260,7 +260,7 @@ static int collect(const genu_record *r, void *ctx)
         size_t cap = w->cap ? 2 * w->cap : 64;
         genu_record *v = realloc(w->v, cap * sizeof *v);
         if (!v)
-            return GENU_FAIL(w->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(w->err);
         w->v = v;
         w->cap = cap;
     }
@@ -270,7 +270,7 @@ static int collect(const genu_record *r, void *ctx)
     c->patient = genu_arena_strdup(w->a, r->patient);
     c->doc = genu_arena_strdup(w->a, r->doc ? r->doc : "{}");
     if (!c->id || !c->patient || !c->doc)
-        return GENU_FAIL(w->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(w->err);
     /* only the fields deid_index_of reads survive the store's arena */
     memset(&c->u, 0, sizeof c->u);
     if (r->type == GENU_REC_TREATMENT)
@@ -282,7 +282,7 @@ static int collect(const genu_record *r, void *ctx)
 int deid_each(genu_store *s, const deid_opts *o, deid_doc_fn fn, void *ctx, genu_err *err)
 {
     walker w = {o, fn, ctx, err, {0}, genu_arena_create(), NULL, 0, 0, GENU_BUF_INIT};
-    int rc = w.a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = w.a ? GENU_OK : GENU_OOM(err);
     if (!rc && o->deidentify)
         rc = deid_key(s, w.key, err);
     if (!rc)

@@ -162,13 +162,13 @@ static int write_entry(fx *x, json_t *res, bool first)
     json_decref(e);
     if (b.oom) {
         genu_buf_free(&b);
-        return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(x->err);
     }
     if (!first) {
         genu_buf_puts(&x->pending, ",\n");
         genu_buf_puts(&x->pending, b.p);
         genu_buf_free(&b);
-        return x->pending.oom ? GENU_FAIL(x->err, GENU_ENOMEM, "out of memory") : GENU_OK;
+        return x->pending.oom ? GENU_OOM(x->err) : GENU_OK;
     }
     fputs(x->entries++ ? ",\n" : "\n", x->out);
     fputs(b.p, x->out);
@@ -1074,7 +1074,7 @@ static int read_bundle(const char *file, genu_arena *a, flines *l, genu_err *err
     }
     for (i = 0; !rc && i < json_array_size(f.entries); i++)
         if (convert_entry(&f, i, l))
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(err);
     json_decref(f.by_ref);
     json_decref(b);
     return rc;
@@ -1086,7 +1086,7 @@ int fhir_import(genu_store *s, const char *const *files, size_t n, const jsonl_i
     genu_arena *a = genu_arena_create();
     flines l = {NULL, 0, 0};
     memset(stats, 0, sizeof *stats);
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(err);
     for (size_t i = 0; i < n && !rc; i++)
         rc = read_bundle(files[i], a, &l, err);
     if (!rc)

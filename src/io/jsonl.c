@@ -163,7 +163,7 @@ static int parse_all(importer *im)
     json_object_seed(0); /* before threads, as jansson asks */
     for (size_t t = 0; t < nt; t++) {
         if (!im->thread_arena[t] && !(im->thread_arena[t] = genu_arena_create()))
-            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(im->err);
         c[t] = (chunk){im, im->thread_arena[t], im->n * t / nt, im->n * (t + 1) / nt, GENU_OK};
         started[t] = t > 0 && pthread_create(&tid[t], NULL, parse_chunk, &c[t]) == 0;
     }
@@ -202,7 +202,7 @@ static int rename_occurrence(importer *im, entry *e, genu_err *err)
     json_error_t je;
     json_t *o = json_loads(e->rec.doc, 0, &je);
     if (!o)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     size_t k = 2, dummy;
     char id[256];
     do
@@ -212,7 +212,7 @@ static int rename_occurrence(importer *im, entry *e, genu_err *err)
     char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!text)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     genu_err le = {0};
     int rc = record_json_parse_with(text, strlen(text), &im->opts, im->a, &e->rec, &le);
     free(text);
@@ -223,7 +223,7 @@ static int index_ids(importer *im)
 {
     for (int t = 0; t < GENU_REC_NTYPES; t++)
         if (!(im->ids[t] = genu_hash_create()))
-            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(im->err);
     for (size_t i = 0; i < im->n; i++) {
         entry *e = &im->v[i];
         if (e->why)
@@ -231,13 +231,13 @@ static int index_ids(importer *im)
         size_t first;
         int r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first);
         if (r < 0)
-            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(im->err);
         if (r == 0 && e->rec.type != GENU_REC_PATIENT && e->rec.type != GENU_REC_IDENTITY &&
             !named_id(e) && !named_id(&im->v[first])) {
             if (rename_occurrence(im, e, im->err))
                 return im->err->code;
             if ((r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first)) < 0)
-                return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+                return GENU_OOM(im->err);
         }
         if (r == 0) {
             char why[300], at[100];
@@ -272,7 +272,7 @@ static int ref_ok(importer *im, genu_rtype t, const char *id, bool *ok)
         return im->err->code;
     if (*ok && ((!im->stored[t] && !(im->stored[t] = genu_hash_create())) ||
                 genu_hash_put(im->stored[t], id, 0, NULL) < 0))
-        return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(im->err);
     return GENU_OK;
 }
 
@@ -312,7 +312,7 @@ static int index_deaths(importer *im, genu_hash *deaths)
                      im->v[first].line);
             reject(im, e, entry_text(e), why);
         } else if (genu_hash_put(deaths, e->rec.patient, i, NULL) < 0) {
-            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(im->err);
         }
     }
     return GENU_OK;
@@ -332,7 +332,7 @@ static int registry_death(importer *im, genu_hash *cache, const genu_record *r, 
             return im->err->code;
         v = found ? (size_t)((int64_t)d.date - INT32_MIN + 1) : 0;
         if (genu_hash_put(cache, r->patient, v, NULL) < 0)
-            return GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(im->err);
     }
     if (!v || r->date == GENU_DATE_NONE)
         return GENU_OK;
@@ -354,7 +354,7 @@ static int check_deaths(importer *im)
 {
     genu_hash *deaths = genu_hash_create(), *registry = genu_hash_create();
     size_t stored = 0;
-    int rc = deaths && registry ? GENU_OK : GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    int rc = deaths && registry ? GENU_OK : GENU_OOM(im->err);
     if (!rc)
         rc = index_deaths(im, deaths);
     if (!rc)
@@ -447,7 +447,7 @@ static int store_all(importer *im)
     size_t *from = malloc((im->n ? im->n : 1) * sizeof *from);
     store_put_result *res = malloc((im->n ? im->n : 1) * sizeof *res);
     size_t n = 0, failed;
-    int rc = recs && from && res ? GENU_OK : GENU_FAIL(im->err, GENU_ENOMEM, "out of memory");
+    int rc = recs && from && res ? GENU_OK : GENU_OOM(im->err);
     for (int pass = 0; pass < 2 && !rc; pass++) {
         for (size_t i = 0; i < im->n; i++) {
             const entry *e = &im->v[i];
@@ -591,7 +591,7 @@ int jsonl_import_lines(genu_store *s, const jsonl_line *lines, size_t n,
         const jsonl_line *l = &lines[i];
         entry *e = push(&im);
         if (!e) {
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(err);
             break;
         }
         stats->lines++;

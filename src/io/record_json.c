@@ -97,7 +97,7 @@ static int str_field(rd *r, const char *field, bool required, size_t maxlen, con
         if ((unsigned char)s[i] < 0x20 && !(maxlen > ID_MAX && (s[i] == '\n' || s[i] == '\t')))
             return bad(r, field, "contains a control character");
     if (!(*out = genu_arena_strndup(r->a, s, n)))
-        return GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(r->err);
     keep(r, field, v);
     return GENU_OK;
 }
@@ -513,7 +513,7 @@ static int parse_response(rd *r, genu_record *rec)
     genu_score *scores = genu_arena_calloc(r->a, res.nscores ? res.nscores : 1, sizeof *scores);
     const char **notes = genu_arena_calloc(r->a, res.nnotes ? res.nnotes : 1, sizeof *notes);
     if (!scores || !notes)
-        return GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(r->err);
     for (size_t i = 0; i < res.nscores; i++)
         scores[i] = res.scores[i]; /* keys are static strings of the instrument */
     for (size_t i = 0; i < res.nnotes; i++)
@@ -817,7 +817,7 @@ static int finish_doc(rd *r, genu_record *rec)
     rec->doc = doc;
     genu_buf_free(&b);
     genu_buf_free(&idpart);
-    return doc && rec->id ? GENU_OK : GENU_FAIL(r->err, GENU_ENOMEM, "out of memory");
+    return doc && rec->id ? GENU_OK : GENU_OOM(r->err);
 }
 
 static int parse_death(rd *r, genu_record *rec)

@@ -591,7 +591,7 @@ static int put_or_hold(rx *x, char **cells)
         size_t cap = x->cap_pending ? 2 * x->cap_pending : 64;
         char ***v = realloc(x->pending, cap * sizeof *v);
         if (!v)
-            return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(x->err);
         x->pending = v;
         x->cap_pending = cap;
     }
@@ -621,7 +621,7 @@ static int rx_record(genu_rtype t, const char *text, int32_t day, void *ctx)
     int rc = t == GENU_REC_PATIENT ? flush_held(x) : GENU_OK;
     char **cells = genu_arena_calloc(x->row, x->ncols, sizeof *cells);
     if (!rc && !cells)
-        rc = GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(x->err);
     if (rc) {
         json_decref(doc);
         return rc;
@@ -660,11 +660,11 @@ int redcap_export(genu_store *s, const deid_opts *o, const char *dir, size_t *co
     rx x = {{genu_arena_create(), NULL, 0, 0, NULL, 0}, o, NULL, 0, NULL, NULL, NULL, NULL, 0, 0,
             json_object(), NULL, 0, err, genu_arena_create()};
     *count = 0;
-    int rc = x.p.a && x.row ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = x.p.a && x.row ? GENU_OK : GENU_OOM(err);
     if (!rc && mkdir(dir, 0777) != 0 && errno != EEXIST)
         rc = GENU_FAIL(err, GENU_EIO, "%s: %s", dir, strerror(errno));
     if (!rc && (build(&x.p, o) || record_columns(&x)))
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     if (!rc)
         rc = write_dictionary(&x, dir);
     if (!rc)
@@ -812,7 +812,7 @@ static int read_dictionary(rimp *r, genu_err *err)
                 r->dchoices[k] = row->cells[5][0] ? row->cells[5] : r->p.f[k].choices;
         }
         if (why && reject_at(r, r->dict_file, row->line, col, why))
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         if (!why)
             json_object_set_new(r->declared, name, json_integer(k));
     }
@@ -1020,12 +1020,12 @@ static int read_records(rimp *r, genu_err *err)
     size_t std_at[3] = {0, 0, 0};
     bool ok;
     if (!fidx || !choice || records_header(r, h, fidx, choice, std_at, &ok))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (!ok)
         return GENU_OK;
     for (size_t i = 1; i < t.n; i++)
         if (records_row(r, &t.rows[i], h->n, fidx, choice, std_at))
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
     return GENU_OK;
 }
 
@@ -1037,11 +1037,11 @@ int redcap_import(genu_store *s, const char *dictionary, const char *records,
               json_object(), NULL};
     r.a = r.p.a;
     memset(stats, 0, sizeof *stats);
-    int rc = r.a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = r.a ? GENU_OK : GENU_OOM(err);
     if (!rc && build(&r.p, &all))
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     if (!rc && !(r.dchoices = genu_arena_calloc(r.a, r.p.n, sizeof *r.dchoices)))
-        rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = GENU_OOM(err);
     if (!rc)
         rc = read_dictionary(&r, err);
     if (!rc)

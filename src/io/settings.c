@@ -209,7 +209,7 @@ static int value_of(genu_store *s, const def *d, genu_arena *a, settings_value *
     if (!v.value)
         v.value = v.fallback;
     if (!v.fallback)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *out = v;
     return GENU_OK;
 }
@@ -292,7 +292,7 @@ int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t l
     genu_arena *a = genu_arena_create();
     const char *hex = NULL;
     bool got_one = false;
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(err);
     if (!rc && sodium_init() < 0)
         rc = GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
     if (!rc)
@@ -300,7 +300,7 @@ int settings_secret(genu_store *s, const char *key, unsigned char *out, size_t l
     if (!rc && !hex && create) {
         unsigned char *fresh = genu_arena_alloc(a, len);
         char *text = genu_arena_alloc(a, 2 * len + 1);
-        rc = fresh && text ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        rc = fresh && text ? GENU_OK : GENU_OOM(err);
         if (!rc) {
             randombytes_buf(fresh, len);
             sodium_bin2hex(text, 2 * len + 1, fresh, len);
@@ -349,13 +349,13 @@ static int keep(rescorer *x, const genu_record *r)
         size_t cap = x->cap ? x->cap * 2 : 64;
         genu_record **v = realloc(x->v, cap * sizeof *v);
         if (!v)
-            return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(x->err);
         x->v = v;
         x->cap = cap;
     }
     genu_record *copy = genu_arena_alloc(x->a, sizeof *copy);
     if (!copy)
-        return GENU_FAIL(x->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(x->err);
     *copy = *r;
     if (settings_rescore(copy, x->opts, x->a, NULL, x->err))
         return x->err->code;
@@ -384,7 +384,7 @@ static int put_all(genu_store *s, const rescorer *x, genu_err *err)
     store_put_result *res = malloc(x->n * sizeof *res);
     size_t failed = x->n;
     int rc = res ? store_put_many(s, (const genu_record *const *)x->v, x->n, res, &failed, err)
-                 : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                 : GENU_OOM(err);
     if (rc && failed < x->n)
         genu_err_prefix(err, "response \"%s\": ", x->v[failed]->id);
     free(res);
@@ -396,7 +396,7 @@ static int rescore_all(genu_store *s, const instr_opts *opts, genu_arena *a, set
 {
     rescorer x = {opts, a, genu_arena_create(), NULL, 0, 0, 0, err};
     int rc = x.scratch ? store_each(s, true, visit, &x, err)
-                       : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                       : GENU_OOM(err);
     if (!rc)
         rc = put_all(s, &x, err);
     c->examined = x.examined;

@@ -36,7 +36,7 @@ static int text(wp *p, json_t *o, const char *key, const char *path, bool requir
     if (!json_is_string(v) || json_string_length(v) == 0)
         return fail(p, field, "expected a non-empty string");
     if (!(*out = genu_arena_strdup(p->a, json_string_value(v))))
-        return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(p->err);
     return GENU_OK;
 }
 
@@ -103,14 +103,14 @@ static int item(wp *p, const instr_item *it, json_t *o, wording_item *out)
     }
     out->labels = genu_arena_calloc(p->a, want, sizeof *out->labels);
     if (!out->labels)
-        return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(p->err);
     for (size_t i = 0; i < want; i++) {
         json_t *l = json_array_get(labels, i);
         snprintf(field, sizeof field, "%slabels[%zu]", path, i);
         if (!json_is_string(l) || json_string_length(l) == 0)
             return fail(p, field, "expected a non-empty string");
         if (!(out->labels[i] = genu_arena_strdup(p->a, json_string_value(l))))
-            return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(p->err);
     }
     out->nlabels = want;
     return GENU_OK;
@@ -125,7 +125,7 @@ static int sections(wp *p, json_t *arr, wording *w)
     wording_section *s = genu_arena_calloc(p->a, n, sizeof *s);
     unsigned char *placed = genu_arena_calloc(p->a, in->nitems + 1, 1);
     if (!s || !placed)
-        return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(p->err);
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_array_get(arr, i);
         char path[48], field[64];
@@ -141,7 +141,7 @@ static int sections(wp *p, json_t *arr, wording *w)
             return fail(p, field, "expected an array of item codes");
         int *idx = genu_arena_calloc(p->a, json_array_size(items), sizeof *idx);
         if (!idx)
-            return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(p->err);
         for (size_t k = 0; k < json_array_size(items); k++) {
             const char *code = json_string_value(json_array_get(items, k));
             int x = code ? instrument_item(in, code) : -1;
@@ -215,7 +215,7 @@ static int parse_root(wp *p, json_t *root, wording *w)
     }
     wording_item *wi = genu_arena_calloc(p->a, in->nitems + 1, sizeof *wi);
     if (!wi)
-        return GENU_FAIL(p->err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(p->err);
     for (size_t i = 0; i < in->nitems; i++) {
         json_t *o = json_object_get(items, in->items[i].code);
         if (!o) {
@@ -246,7 +246,7 @@ int wording_parse(const genu_instrument *in, const char *text_, size_t len, cons
     if (rc)
         return rc;
     if (!(w.origin = genu_arena_strdup(a, origin)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *out = w;
     return GENU_OK;
 }
@@ -263,7 +263,7 @@ static int read_file(const char *path, genu_arena *a, char **text_, size_t *len,
     int bad = ferror(f);
     fclose(f);
     if (!buf)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     if (bad || n > WORDING_MAX_FILE)
         return GENU_FAIL(err, GENU_EIO, "%s: %s", path, bad ? "read error" : "larger than 1 MiB");
     buf[n] = '\0';
@@ -281,7 +281,7 @@ static int load_one(const char *dir, const genu_instrument *in, const char *lang
         char *path = genu_arena_printf(a, "%s/%s", dir, name), *t = NULL;
         size_t len = 0;
         if (!path)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         int rc = read_file(path, a, &t, &len, err);
         if (rc != GENU_ENOTFOUND)
             return rc ? rc : wording_parse(in, t, len, path, a, out, err);

@@ -212,7 +212,7 @@ int store_cols_read(const store_reader *rd, int i, bool full, genu_record *r, ge
             s = rd->raw(rd->ctx, i);
             *FIELD(r, c, const char *) = s ? genu_arena_strdup(a, s) : NULL;
             if (s && !*FIELD(r, c, const char *))
-                return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+                return GENU_OOM(err);
             break;
         case SC_INSTRUMENT:
             /* a known instrument's id and score keys are shared, not copied

@@ -253,7 +253,7 @@ int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql,
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     genu_buf_printf(&b, "DECLARE %s NO SCROLL CURSOR FOR %s", c->name, sql);
-    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+    int rc = b.oom ? GENU_OOM(err)
                    : pg_exec(s, b.p, err, "reading records");
     genu_buf_free(&b);
     if (rc) {

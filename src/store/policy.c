@@ -22,7 +22,7 @@ static int put_locked(genu_store *s, const genu_record *r, store_put_result *res
     genu_arena *a = genu_arena_create();
     const char *before = NULL;
     int rc = a ? s->ops->stored_doc(s, r->type, r->id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+               : GENU_OOM(err);
     if (!rc && before && strcmp(before, r->doc) == 0) {
         *res = STORE_UNCHANGED;
     } else if (!rc) {
@@ -52,7 +52,7 @@ static int delete_locked(genu_store *s, genu_rtype type, const char *id, genu_er
     genu_arena *a = genu_arena_create();
     const char *before = NULL;
     int rc = a ? s->ops->stored_doc(s, type, id, a, &before, err)
-               : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+               : GENU_OOM(err);
     if (!rc && !before)
         rc = GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"", name, id);
     if (!rc) {
@@ -84,7 +84,7 @@ int store_audit_user(genu_store *s, const char *action, const store_user *u, int
 {
     genu_buf b = GENU_BUF_INIT;
     audit_chain_user_doc(u, id, &b);
-    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+    int rc = b.oom ? GENU_OOM(err)
                    : s->ops->audit(s, action, "user", u->name, NULL, b.p, err);
     genu_buf_free(&b);
     return rc;

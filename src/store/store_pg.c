@@ -318,7 +318,7 @@ static int build_statements(pg_store *s, genu_err *err)
         if (!s->q_list_every[t] || !s->q_insert_audited[t] || !s->q_update[t] || !s->q_doc[t] || !s->q_docs[t] || !s->q_get[t] || !s->q_load_one[t] ||
             !s->q_del[t] || !s->q_count[t] || !s->q_list_count[t] || !s->q_list[t]) {
             genu_buf_free(&b);
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         }
     }
     genu_buf_free(&b);
@@ -408,7 +408,7 @@ static int pg_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_aren
     *doc = PQntuples(r) ? pg_col_text(r, 0, 0, a) : NULL;
     bool oom = PQntuples(r) && !*doc;
     PQclear(r);
-    return oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    return oom ? GENU_OOM(err) : GENU_OK;
 }
 
 /* The insert and its audit row travel in one statement (a round trip). */
@@ -497,7 +497,7 @@ static int each_open(pg_store *s, pg_cursor cur[PG_NT], genu_err *err)
         char name[32];
         snprintf(name, sizeof name, "genu_each_%d", t);
         select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_EXPORT, true);
-        rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+        rc = b.oom ? GENU_OOM(err)
                    : pg_cursor_open(s, &cur[t], name, b.p, err);
     }
     genu_buf_free(&b);
@@ -520,7 +520,7 @@ static int pg_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     bool own;
     genu_arena *a = genu_arena_create();
     if (!a)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = pg_read_begin(s, &own, err);
     if (!rc)
         rc = each_open(s, cur, err);
@@ -587,7 +587,7 @@ static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds
     genu_buf b = GENU_BUF_INIT;
     pg_cursor c;
     select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD, false);
-    int rc = b.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+    int rc = b.oom ? GENU_OOM(err)
                    : pg_cursor_open(s, &c, "genu_load", b.p, err);
     genu_buf_free(&b);
     if (rc)
@@ -705,7 +705,7 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     size_t room = store_page_len(q, *total);
     genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
     size_t k = 0;
-    int rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = v ? GENU_OK : GENU_OOM(err);
     for (int row = 0; !rc && k < room && row < PQntuples(r); row++)
         rc = read_row(r, row, t, true, &v[k++], a, err);
     PQclear(r);
@@ -806,7 +806,7 @@ int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_e
     store_tables_init();
     pg_store *s = calloc(1, sizeof *s);
     if (!s)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     s->base.ops = &pg_ops;
     memcpy(s->base.actor, "system", sizeof "system");
     int rc = connect_db(s, url, err);

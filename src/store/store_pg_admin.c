@@ -190,7 +190,7 @@ int pg_audit_list(genu_store *gs, int64_t after_seq, size_t limit, genu_arena *a
         read_audit(r, row, a, &v[k++]);
     PQclear(r);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *rows = v;
     *n = k;
     return GENU_OK;
@@ -223,7 +223,7 @@ int pg_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why,
     *checked = 0;
     genu_arena *a = genu_arena_create();
     if (!a)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = pg_read_begin(s, &own, err);
     if (!rc)
         rc = read_head(s, &w.head_seq, w.head_hash, err);
@@ -339,7 +339,7 @@ int pg_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
         read_user(r, (int)i, a, &v[i]);
     PQclear(r);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *out = v;
     *n = k;
     return GENU_OK;
@@ -539,13 +539,13 @@ static int copy_table(pg_store *s, sqlite3 *dst, size_t t, genu_err *err)
     genu_buf_puts(&sql, ")");
     sqlite3_stmt *st = NULL;
     pg_cursor c = {0};
-    int rc = cols.oom || sql.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    int rc = cols.oom || sql.oom ? GENU_OOM(err) : GENU_OK;
     if (!rc && sqlite3_prepare_v2(dst, sql.p, -1, &st, NULL) != SQLITE_OK)
         rc = GENU_FAIL(err, GENU_EIO, "backup: %s", sqlite3_errmsg(dst));
     genu_buf_clear(&sql);
     genu_buf_printf(&sql, "SELECT %s FROM %s", list, copy_tables[t][0]);
     if (!rc)
-        rc = sql.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory")
+        rc = sql.oom ? GENU_OOM(err)
                      : pg_cursor_open(s, &c, "genu_backup", sql.p, err);
     if (!rc)
         rc = copy_rows(s, &c, dst, st, err);

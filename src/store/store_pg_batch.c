@@ -86,10 +86,10 @@ static int chunk_fill(chunk *c, const genu_record *const *recs, size_t n, genu_e
             return GENU_FAIL(err, GENU_EINVAL, "incomplete record");
         genu_hash **h = &c->ids[r->type];
         if (!*h && !(*h = genu_hash_create()))
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         int added = genu_hash_put(*h, r->id, c->n, NULL);
         if (added < 0)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         if (added == 0)
             break;
         c->before[c->n] = NULL;
@@ -143,7 +143,7 @@ static int many_init(pg_store *s, many *m, const genu_record *const *recs, size_
         m->fresh[t] = strcmp(PQgetvalue(r, 0, t), "t") == 0;
     PQclear(r);
     if (!(m->latest = malloc((n ? n : 1) * sizeof *m->latest)))
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     return GENU_OK;
 }
 
@@ -164,10 +164,10 @@ static int many_note(many *m, const chunk *c, size_t base, genu_err *err)
         if (!m->fresh[r->type])
             continue;
         if (!*h && !(*h = genu_hash_create()))
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         int added = genu_hash_put(*h, r->id, base + k, &first);
         if (added < 0)
-            return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            return GENU_OOM(err);
         m->latest[added ? base + k : first] = base + k;
     }
     return GENU_OK;
@@ -201,7 +201,7 @@ static int chunk_lookup(pg_store *s, const many *m, chunk *c, genu_err *err)
                 array_item(&b, c->recs[k]->id);
         genu_buf_putc(&b, '}');
         if (b.oom) {
-            rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+            rc = GENU_OOM(err);
             break;
         }
         pg_params p = {0};
@@ -295,7 +295,7 @@ static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *
     if (!b->len)
         return GENU_OK;
     if (b->oom || b->len > 1u << 30)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     char sql[400];
     snprintf(sql, sizeof sql, "COPY %s(id,patient,knee,date,doc,%s) FROM STDIN",
              store_tables[t].name, store_tables[t].cols);
@@ -331,7 +331,7 @@ static int copy_audit(pg_store *s, const chunk *c, genu_buf *b, genu_err *err)
         pg_audit_advance(s, &ar, hash);
     }
     if (b->oom || b->len > 1u << 30)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     return copy_in(s, "COPY audit(seq,at_us,actor,action,type,record_id,before,after,prev,hash)"
                       " FROM STDIN", b, err);
 }
@@ -538,7 +538,7 @@ int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
     chunk *c = calloc(1, sizeof *c);
     many m = {0};
     if (!c)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     bool own;
     int rc = pg_write_begin(s, &own, err);
     if (!rc)

@@ -33,7 +33,7 @@ static int put_locked(genu_store *s, const char *key, const char *value, genu_ar
     genu_buf before = GENU_BUF_INIT, after = GENU_BUF_INIT;
     value_doc(&before, old);
     value_doc(&after, value);
-    int rc = before.oom || after.oom ? GENU_FAIL(err, GENU_ENOMEM, "out of memory") : GENU_OK;
+    int rc = before.oom || after.oom ? GENU_OOM(err) : GENU_OK;
     if (!rc)
         rc = store_set_setting(s, key, value, err);
     if (!rc)

@@ -460,7 +460,7 @@ static int sq_stored_doc(genu_store *gs, genu_rtype t, const char *id, genu_aren
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sq_fail(s, err, "looking up a record");
     if (rc == SQLITE_ROW && !*doc)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     return GENU_OK;
 }
 
@@ -582,7 +582,7 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     sqlite3_stmt *cur[NT] = {0};
     int state[NT]; /* SQLITE_ROW while the cursor holds a row */
     genu_arena *a = genu_arena_create();
-    int rc = a ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = a ? GENU_OK : GENU_OOM(err);
     for (int t = 0; t < NT && !rc; t++) {
         rc = select_all(s, t, t == GENU_REC_PATIENT ? "id" : "patient,date,knee,seq", true, &cur[t],
                         err);
@@ -689,7 +689,7 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
     memset(ds, 0, sizeof *ds);
     genu_hash *pats = genu_hash_create();
     if (!pats)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     /* one read transaction, so the dataset is a consistent snapshot */
     int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
@@ -766,7 +766,7 @@ static int read_page(sqlite3_stmt *st, genu_rtype t, const store_query *q, size_
 {
     size_t room = store_page_len(q, total), k = 0;
     genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
-    int rc = v ? GENU_OK : GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+    int rc = v ? GENU_OK : GENU_OOM(err);
     while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
         rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
     sqlite3_reset(st);
@@ -895,7 +895,7 @@ int store_sqlite_open(const char *path, int mode, const char *backup, int *from,
     store_tables_init();
     sq_store *s = calloc(1, sizeof *s);
     if (!s)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     s->base.ops = &sqlite_ops;
     memcpy(s->base.actor, "system", sizeof "system");
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);

@@ -206,7 +206,7 @@ int sq_audit_list(genu_store *gs, int64_t after_seq, size_t limit, genu_arena *a
         read_audit(st, a, &v[k++]);
     sqlite3_finalize(st);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *rows = v;
     *n = k;
     return GENU_OK;
@@ -241,7 +241,7 @@ int sq_audit_verify(genu_store *gs, int64_t *broken, size_t *checked, char *why,
     *broken = 0;
     *checked = 0;
     if (!a)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     int rc = sq_exec(s, "BEGIN", err);
     if (!rc)
         rc = read_head(s, &w.head_seq, w.head_hash, err);
@@ -366,7 +366,7 @@ int sq_user_list(genu_store *gs, genu_arena *a, store_user **out, size_t *n, gen
     }
     done(st);
     if (!v)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory");
+        return GENU_OOM(err);
     *out = v;
     *n = k;
     return GENU_OK;
