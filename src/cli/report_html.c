@@ -777,19 +777,29 @@ static void test_sentence(genu_buf *b, const char *name, double chisq, int df, d
 }
 
 /* The cumulative incidence of stratum g (solid) and 1 − Kaplan–Meier
- * (thin, dotted) in its colour. */
+ * (thin, dotted) in its colour, each while at least
+ * SURVIVAL_CHART_MIN_AT_RISK knees are at risk, as km_curve: a curve ends,
+ * level, at the first time fewer remain. */
 static void cuminc_curves(genu_buf *b, const plot *p, double tmax, const report *r, size_t g)
 {
     const cuminc_curve *k = &r->competing->curves[g];
     const survival_curve *km = &r->km[g];
     double sx = (p->x1 - p->x0) / tmax;
     genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
-    for (size_t i = 0; i < k->nrow; i++)
-        genu_buf_printf(b, "H%.1fV%.1f", p->x0 + sx * k->rows[i].time, py(p, k->rows[i].cuminc));
+    for (size_t i = 0; i < k->nrow; i++) {
+        genu_buf_printf(b, "H%.1f", p->x0 + sx * k->rows[i].time);
+        if (k->rows[i].n_risk < SURVIVAL_CHART_MIN_AT_RISK)
+            break;
+        genu_buf_printf(b, "V%.1f", py(p, k->rows[i].cuminc));
+    }
     genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>", colour(g));
     genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
-    for (size_t i = 0; i < km->nrow; i++)
-        genu_buf_printf(b, "H%.1fV%.1f", p->x0 + sx * km->rows[i].time, py(p, 1.0 - km->rows[i].surv));
+    for (size_t i = 0; i < km->nrow; i++) {
+        genu_buf_printf(b, "H%.1f", p->x0 + sx * km->rows[i].time);
+        if (km->rows[i].n_risk < SURVIVAL_CHART_MIN_AT_RISK)
+            break;
+        genu_buf_printf(b, "V%.1f", py(p, 1.0 - km->rows[i].surv));
+    }
     genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>",
                     colour(g));
 }
@@ -834,9 +844,12 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
         cuminc_curves(b, &p, tmax, r, g);
     genu_buf_puts(b, "</svg>");
     legend(b, r, false);
-    genu_buf_puts(b, "<figcaption>Share of knees replaced: cumulative incidence with death as a "
-                     "competing event (solid) and 1 &minus; Kaplan-Meier (dotted).</figcaption>"
-                     "</figure>\n");
+    genu_buf_printf(b,
+                    "<figcaption>Share of knees replaced: cumulative incidence with death as a "
+                    "competing event (solid) and 1 &minus; Kaplan-Meier (dotted). Each curve "
+                    "stops where fewer than %d knees remain at risk (the table keeps every "
+                    "row).</figcaption></figure>\n",
+                    SURVIVAL_CHART_MIN_AT_RISK);
     open_table(b, "Cumulative incidence of replacement");
     genu_buf_puts(b, "<caption>Cumulative incidence of replacement (1 &minus; Kaplan-Meier), "
                      "%</caption><thead><tr><th scope=\"col\" class=\"l\">Stratum</th>"

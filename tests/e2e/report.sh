@@ -163,6 +163,60 @@ check "html says how to read denominators" grep -q 'id="reading"' "$T/r.html"
 report --site nowhere --format html >"$T/empty.html"
 check "html of an empty cohort" bash -c 'test $? -eq 0 && grep -q "0 knees entered" "$1"' _ "$T/empty.html"
 
+# HTML, death as a competing risk: a curve is drawn only while at least 10
+# knees are at risk. Eleven knees (site elm) indexed 2020-01-01: K1 replaced
+# day 100 (11 at risk), K2's patient died day 200 (10 at risk), K3 replaced
+# day 300 (9 at risk), K4..K11 last seen day 400. Aalen-Johansen: 1/11 at
+# day 100; S = 10/11 * 9/10 = 9/11 after day 200; 1/11 + 9/11 * 1/9 = 2/11
+# at day 300 (in the JSON). Drawn: one step up to 1/11 (at day 100), level
+# through day 200, ending at day 300 where only 9 remain; 1 - KM alike.
+cdb=$(new_registry comp)
+{
+  for i in $(seq 1 11); do
+    echo "{\"type\":\"patient\",\"id\":\"K$i\",\"site\":\"elm\",\"sex\":\"female\",\"birth_year\":1950}"
+    echo "{\"type\":\"treatment\",\"patient\":\"K$i\",\"knee\":\"left\",\"date\":\"2020-01-01\",\"kind\":\"prp\",\"sites\":[\"intra_articular\"]}"
+    [ "$i" -ge 4 ] && echo "{\"type\":\"response\",\"patient\":\"K$i\",\"knee\":\"left\",\"date\":\"2021-02-04\",\"instrument\":\"nprs\",\"items\":{\"intensity\":3}}"
+  done
+  echo '{"type":"treatment","patient":"K1","knee":"left","date":"2020-04-10","kind":"total_knee_replacement"}'
+  echo '{"type":"death","id":"DK2","patient":"K2","date":"2020-07-19"}'
+  echo '{"type":"treatment","patient":"K3","knee":"left","date":"2020-10-27","kind":"total_knee_replacement"}'
+} >"$T/comp.jsonl"
+"$GENU" --db "$cdb" init >/dev/null || fail "init (competing)"
+"$GENU" --db "$cdb" import "$T/comp.jsonl" >/dev/null || fail "import (competing)"
+"$GENU" --db "$cdb" report --as-of 2022-01-01 --by site >"$T/comp.json"
+check "competing: the JSON keeps every row (2/11 at day 300, 9 at risk)" python3 -c '
+import json, sys
+ci = json.load(open(sys.argv[1]))["survival"]["cumulative_incidence"]
+rows = {round(p["time"]): p for p in ci["strata"][0]["curve"]}
+assert rows[300]["n_risk"] == 9 and abs(rows[300]["cuminc"] - 2 / 11) < 1e-12, rows
+assert abs(rows[200]["cuminc"] - 1 / 11) < 1e-12, rows
+' "$T/comp.json"
+"$GENU" --db "$cdb" report --as-of 2022-01-01 --by site --format html >"$T/comp.html"
+check "competing: html draws the cumulative-incidence chart" grep -q 'cuminc-chart' "$T/comp.html"
+check "competing: its caption says where curves stop" \
+  grep -q 'competing event (solid) and 1 &minus; Kaplan-Meier (dotted). Each curve stops where fewer than 10 knees remain at risk' "$T/comp.html"
+check "competing: both curves step once to 1/11 and end at day 300" python3 -c '
+import re, sys
+html = open(sys.argv[1]).read()
+svg = html[html.index("cuminc-chart"):]
+svg = svg[:svg.index("</svg>")]
+paths = [d for d in re.findall(r"<path d=\"([^\"]*)\"", svg) if d.startswith("M")]
+assert len(paths) == 2, paths
+ends = set()
+for d in paths:
+    cmds = re.findall(r"([MHV])([-0-9.]+)", d)
+    vs = [float(v) for c, v in cmds if c == "V"]
+    # one level (1/11) after day 100 and day 200, none at day 300
+    assert len(vs) == 2 and vs[0] == vs[1], d
+    assert cmds[-1][0] == "H", d
+    ends.add(cmds[-1][1])
+    hs = [float(v) for c, v in cmds if c == "H"]
+    x0 = float(cmds[0][1])
+    # H at days 100, 200, 300: equal spacing from the origin
+    assert abs((hs[1] - x0) - 2 * (hs[0] - x0)) < 0.2 and abs((hs[2] - x0) - 3 * (hs[0] - x0)) < 0.2, d
+assert len(ends) == 1, paths
+' "$T/comp.html"
+
 # bad options: exit 2, nothing on stdout, a genu: error line
 for args in "--format pdf" "--format" "--by colour" "--as-of 2022-13-01" "--unit hip" \
             "--kl 5" "--at 06m" "--at 3" "--responder mcid:eq_vas.score" \
