@@ -62,7 +62,7 @@ export const MIN_AT_RISK = 10;
 
 /* The rows drawn: up to the first with fewer than MIN_AT_RISK at risk, which
  * only ends the curve, level, at its time. */
-function shownRows(st: KmCurve): { rows: KmCurve["curve"]; end: number } {
+function shownRows<R extends { time: number; n_risk: number }>(st: { curve: R[] }): { rows: R[]; end: number } {
   const cut = st.curve.findIndex((p) => p.n_risk < MIN_AT_RISK);
   if (cut < 0) return { rows: st.curve, end: st.curve.length ? st.curve[st.curve.length - 1].time : 0 };
   return { rows: st.curve.slice(0, cut), end: st.curve[cut].time };
@@ -155,6 +155,72 @@ export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): vo
       h("tbody", {}, strata.map((st, i) =>
         h("tr", {}, h("th", { scope: "row" }, h("span", { class: "swatch", "data-c": String(i % PALETTE.length) }), " ", st.stratum), marks.map((t) => h("td", {}, String(atRisk(st, t)))))))),
   );
+}
+
+export interface CumincCurve {
+  stratum: string;
+  curve: { time: number; n_risk: number; cuminc: number }[];
+}
+
+/* The cumulative incidence of replacement with death competing (solid) and
+ * 1 − Kaplan–Meier (thin, dashed) per stratum, each drawn only while at
+ * least MIN_AT_RISK knees are at risk, as kmChart. */
+export function cumincChart(host: HTMLElement, ci: CumincCurve[], km: KmCurve[], title: string): void {
+  const curves = ci.flatMap((c, i) => {
+    const k = km.find((x) => x.stratum === c.stratum);
+    const a = shownRows(c);
+    const one = { label: c.stratum, colour: PALETTE[i % PALETTE.length], dash: false, end: a.end, rows: a.rows.map((p) => ({ time: p.time, v: p.cuminc })) };
+    if (!k) return [one];
+    const b = shownRows(k);
+    return [one, { label: `${c.stratum}, 1 − KM`, colour: one.colour, dash: true, end: b.end, rows: b.rows.map((p) => ({ time: p.time, v: 1 - p.surv })) }];
+  });
+  const maxT = Math.max(1, ...ci.flatMap((s) => s.curve.map((p) => p.time)), ...km.flatMap((s) => s.curve.map((p) => p.time)));
+  const times = Array.from(new Set([0, ...curves.flatMap((c) => c.rows.map((p) => p.time)), ...curves.map((c) => c.end)])).sort((a, b) => a - b);
+  const top = Math.max(0, ...curves.flatMap((c) => c.rows.map((p) => p.v)));
+  const ymax = top > 0.5 ? 1 : top > 0.25 ? 0.5 : 0.25;
+  const series: (number | null)[][] = curves.map((c) => {
+    let j = -1;
+    return times.map((t) => {
+      while (j + 1 < c.rows.length && c.rows[j + 1].time <= t) j++;
+      if (t > c.end) return null;
+      return j < 0 ? 0 : c.rows[j].v;
+    });
+  });
+  const fig = h("figure", { class: "km cuminc-chart" });
+  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
+  fig.appendChild(plotHost);
+  host.appendChild(fig);
+  const years = (v: number) => Math.round(v / 365.25) + " y";
+  const step = maxT > 3650 ? 2 : 1;
+  const yearMarks: number[] = [];
+  for (let y = 0; y * 365.25 <= maxT; y += step) yearMarks.push(Math.round(y * 365.25));
+  new uPlot(
+    {
+      title,
+      width: width(host),
+      height: 300,
+      legend: { live: false },
+      scales: { x: { time: false, range: [0, maxT] }, y: { range: [0, ymax] } },
+      axes: [
+        { label: "Years since index treatment", splits: () => yearMarks, values: (_u, vals) => vals.map(years), stroke: "#222", grid: { stroke: "#ddd" } },
+        { label: "Replaced", values: (_u, vals) => vals.map((v) => pct(v)), stroke: "#222", grid: { stroke: "#ddd" } },
+      ],
+      series: [
+        { label: "days" },
+        ...curves.map((c) => ({
+          label: c.label,
+          stroke: c.colour,
+          width: c.dash ? 1 : 2,
+          dash: c.dash ? [3, 4] : undefined,
+          paths: uPlot.paths.stepped!({ align: 1 }),
+          value: (_u: uPlot, v: number | null) => (v === null ? "–" : pct(v, 1)),
+        })),
+      ],
+    },
+    [times, ...series] as uPlot.AlignedData,
+    plotHost,
+  );
+  fig.appendChild(h("figcaption", {}, `Share of knees replaced: cumulative incidence with death as a competing event (solid) and 1 − Kaplan–Meier (dashed). Each curve stops where fewer than ${MIN_AT_RISK} knees remain at risk.`));
 }
 
 export interface Point { day: number; value: number }

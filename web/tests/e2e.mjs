@@ -427,6 +427,22 @@ try {
     await page.waitForTimeout(300);
     await shot(page, "12-report");
   });
+  await step("cohort report: with deaths, the cumulative incidence of replacement beside 1 − KM", async () => {
+    // the demo registry has patients who died (and the step above recorded one)
+    const r = await api("GET", "/api/v1/report?by=kl");
+    if (r.status !== 200 || !r.json?.survival?.cumulative_incidence) throw new Error(`the report has no cumulative incidence: ${r.status}`);
+    await page.goto(BASE + "/#/report?by=kl");
+    await page.getByRole("heading", { name: "Death as a competing risk" }).waitFor();
+    const chart = page.getByRole("img", { name: "Cumulative incidence of replacement, death competing" });
+    await chart.locator("canvas").waitFor();
+    const fig = page.locator("figure.cuminc-chart");
+    await fig.getByText("0-2, 1 − KM").first().waitFor();
+    await fig.getByText(/competing event \(solid\) and 1 − Kaplan–Meier \(dashed\)\. Each curve stops where fewer than 10 knees remain at risk\./).waitFor();
+    await page.getByRole("table", { name: /Replaced by year/ }).waitFor();
+    await fig.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await fig.screenshot({ path: join(OUT, "12b-report-cuminc.png") });
+  });
   await step("claim audit explains the verdict", async () => {
     await page.goto(BASE + "/#/claim");
     await page.getByRole("button", { name: "Audit the claim" }).click();

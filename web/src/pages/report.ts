@@ -1,6 +1,6 @@
 import { get } from "../api";
 import { h, pct, fmt, clear } from "../dom";
-import { intervalChart, kmChart } from "../charts";
+import { intervalChart, kmChart, cumincChart } from "../charts";
 
 const BY = [["", "no strata"], ["kl", "KL grade"], ["sites", "injection sites"], ["kind", "treatment kind"], ["sex", "sex"], ["site", "clinic site"], ["age_band", "age band"], ["protocol", "protocol"]];
 
@@ -69,7 +69,7 @@ export async function reportPage(main: HTMLElement): Promise<void> {
 }
 
 /* When patients died: the cumulative incidence of replacement with death as
- * a competing event beside 1 − Kaplan–Meier, at yearly marks. */
+ * a competing event beside 1 − Kaplan–Meier, as a chart and at yearly marks. */
 function cumincTable(host: HTMLElement, sv: any): void {
   const ci = sv.cumulative_incidence;
   const at = (rows: any[], t: number, key: string, start: number) => {
@@ -83,6 +83,7 @@ function cumincTable(host: HTMLElement, sv: any): void {
   host.appendChild(h("h3", {}, "Death as a competing risk"));
   host.appendChild(h("p", {}, "1 − Kaplan–Meier treats a knee whose patient died as if it might still be replaced; the cumulative incidence (Aalen–Johansen) counts the death as the end of its risk." +
     (ci.gray ? ` Gray's test χ² = ${fmt(ci.gray.statistic, 2)}, df ${ci.gray.df}, p ${pval(ci.gray.p)}.` : "")));
+  cumincChart(host, ci.strata, sv.strata, "Cumulative incidence of replacement, death competing");
   host.appendChild(h("table", { class: "cuminc" },
     h("caption", {}, "Replaced by year: cumulative incidence (1 − Kaplan–Meier)"),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Stratum"), h("th", { scope: "col" }, "Deaths first"), years.map((y) => h("th", { scope: "col" }, `${y} y`)))),
