@@ -68,19 +68,60 @@ function shownRows<R extends { time: number; n_risk: number }>(st: { curve: R[] 
   return { rows: st.curve.slice(0, cut), end: st.curve[cut].time };
 }
 
+/* A step curve's value at each of times: `start` before its first row, the
+ * last row's value at or before t, null after `end` (where it stops). */
+function stepSeries(times: number[], rows: { time: number }[], val: (i: number) => number, end: number, start: number): (number | null)[] {
+  let j = -1;
+  return times.map((t) => {
+    while (j + 1 < rows.length && rows[j + 1].time <= t) j++;
+    if (t > end) return null;
+    return j < 0 ? start : val(j);
+  });
+}
+
+/* The figure of a curve over years since the index treatment (0..maxT days)
+ * on a 0..ymax share axis; the caller adds the series, hooks and data. */
+function yearsPlot(host: HTMLElement, cls: string, title: string, maxT: number, yLabel: string, ymax: number) {
+  const fig = h("figure", { class: cls });
+  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
+  fig.appendChild(plotHost);
+  host.appendChild(fig);
+  const years = (v: number) => Math.round(v / 365.25) + " y";
+  const step = maxT > 3650 ? 2 : 1;
+  const yearMarks: number[] = [];
+  for (let y = 0; y * 365.25 <= maxT; y += step) yearMarks.push(Math.round(y * 365.25));
+  const opts = {
+    title,
+    width: width(host),
+    height: 300,
+    legend: { live: false },
+    scales: { x: { time: false, range: [0, maxT] as uPlot.Range.MinMax }, y: { range: [0, ymax] as uPlot.Range.MinMax } },
+    axes: [
+      { label: "Years since index treatment", splits: () => yearMarks, values: (_u: uPlot, vals: number[]) => vals.map(years), stroke: "#222", grid: { stroke: "#ddd" } },
+      { label: yLabel, values: (_u: uPlot, vals: number[]) => vals.map((v) => pct(v)), stroke: "#222", grid: { stroke: "#ddd" } },
+    ],
+  };
+  return { fig, plotHost, years, yearMarks, opts };
+}
+
+/* A stratum's step series in its colour, dashed thin or solid. */
+function stepLine(label: string, colour: string, dash: boolean): uPlot.Series {
+  return {
+    label,
+    stroke: colour,
+    width: dash ? 1 : 2,
+    dash: dash ? [3, 4] : undefined,
+    paths: uPlot.paths.stepped!({ align: 1 }),
+    value: (_u: uPlot, v: number | null) => (v === null ? "–" : pct(v, 1)),
+  };
+}
+
 /* Kaplan–Meier step curves with censor ticks; numbers at risk as a table. */
 export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): void {
   const maxT = Math.max(1, ...strata.flatMap((s) => s.curve.map((p) => p.time)));
   const times = Array.from(new Set(strata.flatMap((s) => [0, ...s.curve.map((p) => p.time)]))).sort((a, b) => a - b);
   const shown = strata.map(shownRows);
-  const series: (number | null)[][] = shown.map((st) => {
-    let j = -1;
-    return times.map((t) => {
-      while (j + 1 < st.rows.length && st.rows[j + 1].time <= t) j++;
-      if (t > st.end) return null;
-      return j < 0 ? 1 : st.rows[j].surv;
-    });
-  });
+  const series = shown.map((st) => stepSeries(times, st.rows, (j) => st.rows[j].surv, st.end, 1));
   const censor = shown.map((st) => {
     let prev = 1;
     return st.rows.map((p) => {
@@ -89,35 +130,11 @@ export function kmChart(host: HTMLElement, strata: KmCurve[], title: string): vo
       return p.n_censor ? [p.time, y] : null;
     }).filter(Boolean) as number[][];
   });
-  const fig = h("figure", { class: "km" });
-  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
-  fig.appendChild(plotHost);
-  host.appendChild(fig);
-  const years = (v: number) => Math.round(v / 365.25) + " y";
-  const step = maxT > 3650 ? 2 : 1;
-  const yearMarks: number[] = [];
-  for (let y = 0; y * 365.25 <= maxT; y += step) yearMarks.push(Math.round(y * 365.25));
+  const { fig, plotHost, years, yearMarks, opts } = yearsPlot(host, "km", title, maxT, "Free of replacement", 1);
   new uPlot(
     {
-      title,
-      width: width(host),
-      height: 300,
-      legend: { live: false },
-      scales: { x: { time: false, range: [0, maxT] }, y: { range: [0, 1] } },
-      axes: [
-        { label: "Years since index treatment", splits: () => yearMarks, values: (_u, vals) => vals.map(years), stroke: "#222", grid: { stroke: "#ddd" } },
-        { label: "Free of replacement", values: (_u, vals) => vals.map((v) => pct(v)), stroke: "#222", grid: { stroke: "#ddd" } },
-      ],
-      series: [
-        { label: "days" },
-        ...strata.map((st, i) => ({
-          label: st.stratum,
-          stroke: PALETTE[i % PALETTE.length],
-          width: 2,
-          paths: uPlot.paths.stepped!({ align: 1 }),
-          value: (_u: uPlot, v: number | null) => (v === null ? "–" : pct(v, 1)),
-        })),
-      ],
+      ...opts,
+      series: [{ label: "days" }, ...strata.map((st, i) => stepLine(st.stratum, PALETTE[i % PALETTE.length], false))],
       hooks: {
         draw: [
           (u: uPlot) => {
@@ -178,45 +195,10 @@ export function cumincChart(host: HTMLElement, ci: CumincCurve[], km: KmCurve[],
   const times = Array.from(new Set([0, ...curves.flatMap((c) => c.rows.map((p) => p.time)), ...curves.map((c) => c.end)])).sort((a, b) => a - b);
   const top = Math.max(0, ...curves.flatMap((c) => c.rows.map((p) => p.v)));
   const ymax = top > 0.5 ? 1 : top > 0.25 ? 0.5 : 0.25;
-  const series: (number | null)[][] = curves.map((c) => {
-    let j = -1;
-    return times.map((t) => {
-      while (j + 1 < c.rows.length && c.rows[j + 1].time <= t) j++;
-      if (t > c.end) return null;
-      return j < 0 ? 0 : c.rows[j].v;
-    });
-  });
-  const fig = h("figure", { class: "km cuminc-chart" });
-  const plotHost = h("div", { class: "plot", role: "img", "aria-label": title });
-  fig.appendChild(plotHost);
-  host.appendChild(fig);
-  const years = (v: number) => Math.round(v / 365.25) + " y";
-  const step = maxT > 3650 ? 2 : 1;
-  const yearMarks: number[] = [];
-  for (let y = 0; y * 365.25 <= maxT; y += step) yearMarks.push(Math.round(y * 365.25));
+  const series = curves.map((c) => stepSeries(times, c.rows, (j) => c.rows[j].v, c.end, 0));
+  const { fig, plotHost, opts } = yearsPlot(host, "km cuminc-chart", title, maxT, "Replaced", ymax);
   new uPlot(
-    {
-      title,
-      width: width(host),
-      height: 300,
-      legend: { live: false },
-      scales: { x: { time: false, range: [0, maxT] }, y: { range: [0, ymax] } },
-      axes: [
-        { label: "Years since index treatment", splits: () => yearMarks, values: (_u, vals) => vals.map(years), stroke: "#222", grid: { stroke: "#ddd" } },
-        { label: "Replaced", values: (_u, vals) => vals.map((v) => pct(v)), stroke: "#222", grid: { stroke: "#ddd" } },
-      ],
-      series: [
-        { label: "days" },
-        ...curves.map((c) => ({
-          label: c.label,
-          stroke: c.colour,
-          width: c.dash ? 1 : 2,
-          dash: c.dash ? [3, 4] : undefined,
-          paths: uPlot.paths.stepped!({ align: 1 }),
-          value: (_u: uPlot, v: number | null) => (v === null ? "–" : pct(v, 1)),
-        })),
-      ],
-    },
+    { ...opts, series: [{ label: "days" }, ...curves.map((c) => stepLine(c.label, c.colour, c.dash))] },
     [times, ...series] as uPlot.AlignedData,
     plotHost,
   );
