@@ -107,64 +107,64 @@ enum { SER_KINDS, SER_FIRST, SER_LAST, SER_SESSIONS, SER_BEFORE, SER_BEST, SER_N
 #define N FACTS_NUM
 #define S FACTS_STR
 #define P FACTS_PLAIN
-#define COND(i, c)                                                                                 \
-    [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " c " on or before as-of", P}
+#define COND(i, c, w)                                                                              \
+    [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " w " on or before as-of", P}
 #define STAGE(s, i)                                                                                \
     [F_STAGE0 + 7 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment", P},     \
     [F_STAGE0 + 7 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried",     \
                                     FACTS_CODES},                                                  \
-    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " date", P},  \
+    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " treatment", P},  \
     [F_STAGE0 + 7 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                                   \
-                                    "days from first stage " #s " treatment to the next stage",    \
+                                    "time from the first stage " #s " treatment to the next stage",    \
                                     FACTS_DAYS},                                                   \
     [F_STAGE0 + 7 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                            \
-                                    "NPRS change over stage " #s " (negative = better)",           \
+                                    "pain change over stage " #s,           \
                                     FACTS_POINTS},                                                 \
     [F_STAGE0 + 7 * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                              \
-                                    "NPRS over stage " #s " in words", P},                         \
-    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " date", P}
+                                    "pain over stage " #s, P},                         \
+    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " treatment", P}
 #define SERIES(f0, p, what)                                                                        \
     [f0 + SER_KINDS] = {p ".kinds", S, NULL, "kinds of " what, FACTS_CODES},                       \
     [f0 + SER_FIRST] = {p ".first", S, NULL, "first session of " what, P},                         \
     [f0 + SER_LAST] = {p ".last", S, NULL, "last session of " what, P},                            \
     [f0 + SER_SESSIONS] = {p ".sessions", N, NULL, "treatment days of " what, P},                  \
-    [f0 + SER_BEFORE] = {p ".pain_before", N, NULL, "NPRS before " what, P},                       \
-    [f0 + SER_BEST] = {p ".pain_best", N, NULL, "lowest NPRS after " what " began", P},            \
-    [f0 + SER_NOW] = {p ".pain_now", N, NULL, "latest NPRS before the next series or as-of", P},   \
-    [f0 + SER_HELPED] = {p ".helped", B, NULL, "NPRS at best 30% or more below before " what, P},  \
-    [f0 + SER_WANED] = {p ".waned", B, NULL, "helped, then NPRS back within 20% of before " what,  \
+    [f0 + SER_BEFORE] = {p ".pain_before", N, NULL, "pain (NPRS) before " what, P},                       \
+    [f0 + SER_BEST] = {p ".pain_best", N, NULL, "lowest pain (NPRS) after " what " began", P},            \
+    [f0 + SER_NOW] = {p ".pain_now", N, NULL, "latest pain (NPRS) before the next series", P},   \
+    [f0 + SER_HELPED] = {p ".helped", B, NULL, what " helped (pain at best 30% or more lower than before it)", P},  \
+    [f0 + SER_WANED] = {p ".waned", B, NULL, "the response to " what " waned (pain back within 20% of its level before)",  \
                         P},                                                                        \
     [f0 + SER_NEVER] = {p ".never_helped", B, NULL,                                                \
-                        "scored 3 months or more after " what " began, never 30% better", P},      \
+                        what " never helped (scored 3 months or more after it began, never 30% better)", P},      \
     [f0 + SER_RELIEF] = {p ".relief_days", N, NULL,                                                \
-                         "days from the start of " what " to the return of pain, else to the "     \
+                         "time from the start of " what " to the return of pain, else to the "     \
                          "latest score (when it helped)",                                          \
                          FACTS_DAYS},                                                              \
-    [f0 + SER_COURSE] = {p ".course", S, NULL, "the pain over " what " in words", P}
+    [f0 + SER_COURSE] = {p ".course", S, NULL, "the pain over " what, P}
 static const facts_def catalogue[F_N] = {
     [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)", P},
     [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band", P},
     [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement", P},
-    COND(0, "osteoarthritis"),
-    COND(1, "meniscus_tear"),
-    COND(2, "acl_tear"),
-    COND(3, "acl_sprain"),
-    COND(4, "mcl_sprain"),
-    COND(5, "mcl_tear"),
-    COND(6, "lcl_sprain"),
-    COND(7, "pcl_tear"),
-    COND(8, "patellofemoral_syndrome"),
-    COND(9, "patellar_tendinopathy"),
-    COND(10, "chondral_defect"),
-    COND(11, "ligament_laxity"),
-    COND(12, "instability"),
-    COND(13, "gout"),
-    COND(14, "patellar_dislocation"),
-    COND(15, "other"),
+    COND(0, "osteoarthritis", "osteoarthritis"),
+    COND(1, "meniscus_tear", "meniscus tear"),
+    COND(2, "acl_tear", "ACL tear"),
+    COND(3, "acl_sprain", "ACL sprain"),
+    COND(4, "mcl_sprain", "MCL sprain"),
+    COND(5, "mcl_tear", "MCL tear"),
+    COND(6, "lcl_sprain", "LCL sprain"),
+    COND(7, "pcl_tear", "PCL tear"),
+    COND(8, "patellofemoral_syndrome", "patellofemoral syndrome"),
+    COND(9, "patellar_tendinopathy", "patellar tendinopathy"),
+    COND(10, "chondral_defect", "chondral defect"),
+    COND(11, "ligament_laxity", "ligament laxity"),
+    COND(12, "instability", "instability"),
+    COND(13, "gout", "gout"),
+    COND(14, "patellar_dislocation", "patellar dislocation"),
+    COND(15, "other", "another condition"),
     [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record",
                     FACTS_PLAIN},
     [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam", P},
-    [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "days from the latest exam to as-of", FACTS_DAYS},
+    [F_EXAM_DAYS] = {"exam.days_ago", N, NULL, "time since the latest exam", FACTS_DAYS},
     [F_EXAM_SWELLING] = {"exam.swelling", S, "none mild marked", "swelling", P},
     [F_EXAM_DEFORMITY] = {"exam.deformity", S, "none varus valgus", "deformity", P},
     [F_EXAM_PAIN] = {"exam.pain_at_rest", S, "none mild moderate severe", "pain at rest",
@@ -173,7 +173,7 @@ static const facts_def catalogue[F_N] = {
     [F_EXAM_STRAIGHTEN] = {"exam.unable_to_straighten", B, NULL, "unable to straighten",
                            FACTS_PLAIN},
     [F_EXAM_BEND] = {"exam.unable_to_bend", B, NULL, "unable to bend", P},
-    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability", P},
+    [F_EXAM_INSTABILITY] = {"exam.instability", B, NULL, "instability on examination", P},
     [F_EXAM_POP] = {"exam.recent_trauma_pop", B, NULL, "recent trauma with a pop", P},
     STAGE(1, 0),
     STAGE(2, 0),
@@ -187,39 +187,39 @@ static const facts_def catalogue[F_N] = {
                          "stage of the latest treatment (0 none, 4 surgery)", P},
     [F_STAGES_TRIED] = {"stages.tried", N, NULL, "number of stages 1-3 tried", P},
     [F_STAGES_RESPONSE] = {"stages.any_response", B, NULL,
-                           "some stage improved NPRS by 2 points or more", P},
+                           "some stage lowered the pain (NPRS) by 2 points or more", P},
     [F_MED_DAYS] = {"medication.days_before_exam", N, NULL,
-                    "days from the first anti-inflammatory medication to the latest exam",
+                    "time from the first anti-inflammatory medication to the latest exam",
                     FACTS_DAYS},
     [F_INJ_TRIED] = {"injection.tried", B, NULL, "an injection of any kind", P},
     [F_INJ_FIRST] = {"injection.first", S, NULL, "date of the first injection", P},
-    [F_INJ_DAYS] = {"injection.days", N, NULL, "days from the first injection to as-of",
+    [F_INJ_DAYS] = {"injection.days", N, NULL, "time since the first injection",
                     FACTS_DAYS},
-    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "NPRS before the first injection",
+    [F_INJ_PAIN_BEFORE] = {"injection.pain_before", N, NULL, "pain (NPRS) before the first injection",
                            FACTS_PLAIN},
     [F_INJ_IMPROVEMENT] = {"injection.pain_improvement_pct", N, NULL,
-                           "NPRS improvement from before the first injection to the latest, %",
+                           "pain improvement from before the first injection to the latest, %",
                            P},
     [F_INJ_PAIN_TEXT] = {"injection.pain_text", S, NULL,
-                         "NPRS before the first injection and the latest, in words", P},
+                         "pain before the first injection and the latest", P},
     [F_REGEN_TRIED] = {"regen.tried", B, NULL, "a regenerative treatment", P},
     [F_REGEN_KINDS] = {"regen.kinds", S, NULL, "regenerative kinds tried", FACTS_CODES},
     [F_REGEN_FIRST] = {"regen.first", S, NULL, "date of the first regenerative treatment",
                        FACTS_PLAIN},
     [F_REGEN_SESSIONS] = {"regen.sessions", N, NULL, "regenerative treatment days", P},
-    [F_REGEN_DAYS] = {"regen.days", N, NULL, "days from the first regenerative treatment",
+    [F_REGEN_DAYS] = {"regen.days", N, NULL, "time from the first regenerative treatment",
                       FACTS_DAYS},
-    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "NPRS before the first regenerative treatment",
+    [F_PAIN_BASELINE] = {"pain.baseline", N, NULL, "pain (NPRS) before the first regenerative treatment",
                          FACTS_PLAIN},
-    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest NPRS", P},
-    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest NPRS", P},
-    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest NPRS after the first regenerative treatment",
+    [F_PAIN_LATEST] = {"pain.latest", N, NULL, "latest pain (NPRS, 0-10)", P},
+    [F_PAIN_LATEST_DATE] = {"pain.latest_date", S, NULL, "date of the latest pain score", P},
+    [F_PAIN_BEST] = {"pain.best", N, NULL, "lowest pain (NPRS) after the first regenerative treatment",
                      FACTS_PLAIN},
     [F_PAIN_BEST_IMPROVEMENT] = {"pain.best_improvement_pct", N, NULL,
-                                 "(baseline - best) / baseline x 100", P},
+                                 "pain improvement at best since before the first regenerative treatment, %", P},
     [F_PAIN_LATEST_IMPROVEMENT] = {"pain.latest_improvement_pct", N, NULL,
-                                   "(baseline - latest) / baseline x 100", P},
-    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain_frequency percent", P},
+                                   "pain improvement now since before the first regenerative treatment, %", P},
+    [F_PAIN_FREQUENCY] = {"pain.frequency", N, NULL, "latest pain frequency, percent of the time", P},
     [F_KOOS_ADL] = {"koos.adl", N, NULL, "latest KOOS ADL (100 = no difficulty)", P},
     [F_WOMAC_FUNCTION] = {"womac.function_norm", N, NULL,
                           "latest WOMAC function, 0-100 (100 = worst)", P},
@@ -230,7 +230,7 @@ static const facts_def catalogue[F_N] = {
     [F_PLAN_SESSIONS] = {"plan.sessions", N, NULL, "sessions of the latest series so far",
                          FACTS_PLAIN},
     [F_PLAN_FIRST] = {"plan.first", S, NULL, "first session of the latest series", P},
-    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session", P},
+    [F_PLAN_LAST] = {"plan.last", S, NULL, "latest session of the latest series", P},
     [F_SER_REGEN] = {"series.regenerative", B, NULL, "the latest series is regenerative",
                      FACTS_PLAIN},
     [F_SER_COST] = {"series.cost_so_far", N, NULL, "recorded cost of the series so far",
@@ -252,7 +252,7 @@ static const facts_def catalogue[F_N] = {
     [F_SIM_LO] = {"similar.lo", N, NULL, "Wilson 95% lower bound", P},
     [F_SIM_HI] = {"similar.hi", N, NULL, "Wilson 95% upper bound", P},
     [F_SIM_ENOUGH] = {"similar.enough", B, NULL, "at least the minimum analysed", P},
-    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "one sentence on the similar knees",
+    [F_SIM_SUMMARY] = {"similar.summary", S, NULL, "similar knees in the registry",
                        FACTS_PLAIN},
     [F_COURSE_SERIES] = {"course.series", N, NULL, "injection series of the knee", P},
     SERIES(F_LAST0, "last_series", "the latest injection series"),
@@ -272,7 +272,7 @@ static const facts_def catalogue[F_N] = {
     [F_NEXT_ESCALATE_HELPED] = {"next_step.escalate_helped", N, NULL, "of those, helped again",
                                 FACTS_PLAIN},
     [F_NEXT_SUMMARY] = {"next_step.summary", S, NULL,
-                        "one sentence on what the registry's similar knees did next", P},
+                        "what the registry's similar knees did next", P},
 };
 #undef B
 #undef N

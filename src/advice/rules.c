@@ -593,18 +593,46 @@ const char *rules_level_name(rules_level l)
     return level_names[l];
 }
 
+/* title: words for people, so no underscore codes, no {fact} references. */
+static int parse_title(const lline *l, const char *name, rules_rule *r, genu_err *err)
+{
+    const char *bad = strpbrk(l->value, "_{}");
+    if (bad)
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "%s:%d: rule %s: title: \"%c\" has no place in words for people (write "
+                         "a plain title such as \"The last series helped again\")",
+                         name, l->line, r->id, *bad);
+    r->title = l->value;
+    return GENU_OK;
+}
+
+/* Without a title, the id in words: underscores as spaces, the first letter
+ * capitalised ("red_flag_locked_knee" -> "Red flag locked knee"). */
+static const char *title_of_id(const char *id, genu_arena *a)
+{
+    char *t = genu_arena_strdup(a, id);
+    if (!t)
+        return NULL;
+    for (char *c = t; *c; c++)
+        if (*c == '_')
+            *c = ' ';
+    if (t[0] >= 'a' && t[0] <= 'z')
+        t[0] = (char)(t[0] - 'a' + 'A');
+    return t;
+}
+
 /* One field of the rule being read. */
 static int parse_field(const lline *l, const char *name, rules_rule *r, unsigned *seen,
                        genu_arena *a, genu_err *err)
 {
-    static const char *const fields[] = {"level", "source", "when", "message"};
+    static const char *const fields[] = {"level", "source", "when", "message", "title"};
     size_t f = 0;
-    while (f < 4 && strcmp(l->key, fields[f]) != 0)
+    while (f < 5 && strcmp(l->key, fields[f]) != 0)
         f++;
-    if (f == 4)
+    if (f == 5)
         return GENU_FAIL(err, GENU_EINVAL,
-                         "%s:%d: rule %s: unknown field \"%s\" (expected level, source, when, "
-                         "message or end)",
+                         "%s:%d: rule %s: unknown field \"%s\" (expected title, level, source, "
+                         "when, message or end)",
                          name, l->line, r->id, l->key);
     if (*seen & (1u << f))
         return GENU_FAIL(err, GENU_EINVAL, "%s:%d: rule %s: %s given twice", name, l->line, r->id,
@@ -630,6 +658,8 @@ static int parse_field(const lline *l, const char *name, rules_rule *r, unsigned
         r->when = l->value;
         r->cond = parse_when(l->value, name, l->line, a, err);
         return r->cond ? GENU_OK : err->code;
+    case 4:
+        return parse_title(l, name, r, err);
     default:
         r->message = l->value;
         r->msg = parse_message(l->value, name, l->line, a, err);
@@ -690,6 +720,8 @@ int rules_parse(const char *text, size_t n, const char *name, genu_arena *a, rul
                 if (!(seen & (1u << f)))
                     return GENU_FAIL(err, GENU_EINVAL, "%s:%d: rule %s has no %s", name, x->line,
                                      cur->id, need[f]);
+            if (!cur->title && !(cur->title = title_of_id(cur->id, a)))
+                return GENU_OOM(err);
             cur = NULL;
         } else if (cur) {
             if ((rc = parse_field(x, name, cur, &seen, a, err)))

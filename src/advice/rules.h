@@ -1,9 +1,10 @@
 /* rules: the advice rules file (docs/advice.md "Rules file"): a versioned,
- * line-oriented text of settings and rule blocks, each rule with an id, a
- * level, its source, a condition over the named facts of facts.h and a
- * message that may cite facts as {name}. The parser is strict: an unknown
- * key, fact or value, a type mismatch or a missing field is GENU_EINVAL with
- * a message "NAME:LINE: ..." naming the line.
+ * line-oriented text of settings and rule blocks, each rule with an id, an
+ * optional title in plain words, a level, its source, a condition over the
+ * named facts of facts.h and a message that may cite facts as {name}. The
+ * parser is strict: an unknown key, fact or value, a type mismatch or a
+ * missing field is GENU_EINVAL with a message "NAME:LINE: ..." naming the
+ * line.
  *
  * Conditions use three-valued logic: a fact that is not on record is
  * unknown, a comparison with an unknown is unknown, and a rule fires only
@@ -29,6 +30,7 @@ typedef struct rules_text rules_text;   /* a parsed message template (opaque) */
 
 typedef struct rules_rule {
     const char *id;
+    const char *title;   /* words for people; without a title field, the id in words */
     rules_level level;
     const char *source;
     const char *when;    /* the condition as written (continuations joined) */

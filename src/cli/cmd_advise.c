@@ -2,7 +2,9 @@
  * (docs/design.md, Decision support; docs/advice.md) over each knee of a
  * patient as of a date and prints the findings with the facts that fired
  * them, as text or JSON: one object with --knee, else an array with one
- * object per knee. */
+ * object per knee. The text is for people: each finding under its rule's
+ * title, each fact by its description with its value in words; the JSON
+ * keeps rule ids and fact names. */
 #include <stdio.h>
 #include <string.h>
 
@@ -101,12 +103,13 @@ static void text_knee(genu_buf *b, const advice_knee *k, genu_arena *a)
     for (size_t i = 0; i < k->n; i++) {
         const advice_finding *x = &k->finding[i];
         static const char *const tag[] = {"INFO", "CAUTION", "URGENT"};
-        genu_buf_printf(b, "%-8s %s\n         %s\n", tag[x->rule->level], x->rule->id, x->message);
+        genu_buf_printf(b, "%-8s %s\n         %s\n", tag[x->rule->level], x->rule->title,
+                        x->message);
         genu_buf_puts(b, "         because:");
         for (size_t j = 0; j < x->nfacts; j++) {
             const facts_def *d = facts_at((size_t)x->facts[j]);
             const facts_value *v = &k->f.v[x->facts[j]];
-            genu_buf_printf(b, "%s %s = %s", j ? ";" : "", d->name, facts_format(d, v, a));
+            genu_buf_printf(b, "%s %s: %s", j ? ";" : "", d->doc, facts_format(d, v, a));
             if (v->nrec) {
                 genu_buf_puts(b, " [");
                 for (size_t r = 0; r < v->nrec; r++)

@@ -90,6 +90,8 @@ void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k, genu_a
         const advice_finding *x = &k->finding[i];
         genu_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
         genu_buf_json_str(b, x->rule->id);
+        genu_buf_puts(b, ",\"title\":");
+        genu_buf_json_str(b, x->rule->title);
         genu_buf_printf(b, ",\"level\":\"%s\",\"message\":", rules_level_name(x->rule->level));
         genu_buf_json_str(b, x->message);
         genu_buf_puts(b, ",\"facts\":[");

@@ -17,8 +17,9 @@ adv() { "$GENU" --db "$db" advise "$@"; }
 adv A --as-of 2024-01-01 >"$T/text"
 check "text says it is decision support, not a diagnosis" grep -q "not a diagnosis" "$T/text"
 check "text: the left knee's red flag comes first" \
-  bash -c "grep -m1 -E '^(URGENT|CAUTION|INFO)' '$T/text' | grep -q 'URGENT   red_flag_locked_knee'"
-check "text names the exam record" grep -q "exam.locking = yes \[E1\]" "$T/text"
+  bash -c "grep -m1 -E '^(URGENT|CAUTION|INFO)' '$T/text' | grep -qx 'URGENT   Locked knee'"
+check "text names the exam record, the fact in words" grep -q "because: locked knee: yes \[E1\]" "$T/text"
+check "text shows no rule id or fact name" bash -c "! grep -nE '[a-z]_[a-z]|exam\.locking' '$T/text'"
 
 adv A --knee left --as-of 2024-01-01 --format json >"$T/left.json"
 check "json: one object with exactly the documented keys" python3 - "$T/left.json" <<'P'
@@ -27,8 +28,9 @@ o = json.load(open(sys.argv[1]))
 assert list(o) == ["patient", "knee", "as_of", "findings", "similar_knees", "disclaimer"], list(o)
 assert o["patient"] == "A" and o["knee"] == "left" and o["as_of"] == "2024-01-01"
 f = o["findings"][0]
-assert list(f) == ["rule", "level", "message", "facts"], list(f)
+assert list(f) == ["rule", "title", "level", "message", "facts"], list(f)
 assert f["rule"] == "red_flag_locked_knee" and f["level"] == "urgent"
+assert f["title"] == "Locked knee", f["title"]
 lock = [x for x in f["facts"] if x["fact"] == "exam.locking"][0]
 assert lock == {"fact": "exam.locking", "value": True, "records": ["E1"], "date": "2023-06-01", "text": "yes"}, lock
 rules = [x["rule"] for x in o["findings"]]
@@ -68,7 +70,14 @@ end
 R
 adv A --knee left --as-of 2024-01-01 --rules "$T/site.rules" >"$T/site.txt"
 check "--rules loads a site's rules (and only those)" \
-  bash -c "grep -q 'Varus knee seen on 2023-06-01.' '$T/site.txt' && ! grep -q red_flag '$T/site.txt'"
+  bash -c "grep -q 'Varus knee seen on 2023-06-01.' '$T/site.txt' && ! grep -q 'Locked knee' '$T/site.txt'"
+check "a rule without a title shows its id in words" grep -qx "CAUTION  Varus knee" "$T/site.txt"
+printf 'genu-rules 1\nrule varus_knee\ntitle Knee bowed outward\nlevel caution\nsource s\nwhen exam.deformity == "varus"\nmessage m\nend\n' >"$T/titled.rules"
+adv A --knee left --as-of 2024-01-01 --rules "$T/titled.rules" >"$T/titled.txt"
+check "a site's rule shows its title" grep -qx "CAUTION  Knee bowed outward" "$T/titled.txt"
+printf 'genu-rules 1\nrule r\ntitle Locked_knee\nlevel info\nsource s\nwhen exam.locking\nmessage m\nend\n' >"$T/badtitle.rules"
+expect_status 1 "a title with an underscore code is exit 1" adv A --rules "$T/badtitle.rules"
+check "its error names file, line and rule" grep -q "badtitle.rules:3: rule r: title: \"_\"" "$T/err"
 
 printf 'genu-rules 1\nrule r\nlevel info\nsource s\nwhen exam.lockng\nmessage m\nend\n' >"$T/bad.rules"
 expect_status 1 "a malformed rules file is exit 1" adv A --rules "$T/bad.rules"

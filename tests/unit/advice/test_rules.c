@@ -60,8 +60,15 @@ static void default_rules_parse(void **state)
     assert_string_equal(rs.similar.def.text, "improvement_pct:nprs.intensity>=50");
     assert_string_equal(rs.similar.at.text, "6m");
     assert_int_equal(rs.similar.min, 10);
-    for (size_t i = 0; i < rs.n; i++)
+    /* every shipped rule has a title of its own, in words for people */
+    for (size_t i = 0; i < rs.n; i++) {
         assert_true(rs.rule[i].source && rs.rule[i].source[0]);
+        assert_non_null(rs.rule[i].title);
+        assert_null(strchr(rs.rule[i].title, '_'));
+        assert_true(rs.rule[i].title[0] >= 'A' && rs.rule[i].title[0] <= 'Z');
+    }
+    assert_string_equal(rs.rule[15].id, "series_helped_again");
+    assert_string_equal(rs.rule[15].title, "The last series helped again");
     genu_arena_destroy(a);
 }
 
@@ -211,6 +218,48 @@ static void continuation_lines_join_and_settings_apply(void **state)
     genu_arena_destroy(a);
 }
 
+/* Parses text, which must succeed, into rs (arena a). */
+static void good(const char *text, genu_arena *a, rules *rs)
+{
+    genu_err err = {0};
+    int rc = rules_parse(text, strlen(text), "site.rules", a, rs, &err);
+    if (rc)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(rc, GENU_OK);
+}
+
+static void titles_are_words_for_people(void **state)
+{
+    (void)state;
+    genu_arena *a = genu_arena_create();
+    rules rs;
+    /* a title, continued on the next line, anywhere in the block */
+    good(HEAD "rule r1\nlevel info\nsource s\nwhen kl == 3\ntitle Middle-stage\n"
+              "  arthritis\nmessage m\nend\n",
+         a, &rs);
+    assert_string_equal(rs.rule[0].id, "r1");
+    assert_string_equal(rs.rule[0].title, "Middle-stage arthritis");
+    /* without one, the id in words */
+    good(HEAD "rule red_flag_locked_knee\nlevel urgent\nsource s\nwhen exam.locking\n"
+              "message m\nend\n",
+         a, &rs);
+    assert_string_equal(rs.rule[0].id, "red_flag_locked_knee");
+    assert_string_equal(rs.rule[0].title, "Red flag locked knee");
+    good(HEAD "rule x\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n", a, &rs);
+    assert_string_equal(rs.rule[0].title, "X");
+    genu_arena_destroy(a);
+    bad(HEAD "rule r1\ntitle A\ntitle B\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n",
+        "site.rules:4: rule r1: title given twice");
+    bad(HEAD "rule r1\ntitle\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n",
+        "site.rules:3: rule r1: title needs a value");
+    bad(HEAD "rule r1\ntitle Locked_knee\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n",
+        "site.rules:3: rule r1: title: \"_\" has no place in words for people");
+    bad(HEAD "rule r1\ntitle KL {kl}\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n",
+        "site.rules:3: rule r1: title: \"{\" has no place in words for people");
+    bad(HEAD "rule r1\ntitel T\nlevel info\nsource s\nwhen kl == 3\nmessage m\nend\n",
+        "site.rules:3: rule r1: unknown field \"titel\" (expected title, level");
+}
+
 static void a_missing_file_is_an_io_error(void **state)
 {
     (void)state;
@@ -230,6 +279,7 @@ int main(void)
         cmocka_unit_test(malformed_files_name_their_line),
         cmocka_unit_test(unknown_facts_never_fire_a_rule),
         cmocka_unit_test(continuation_lines_join_and_settings_apply),
+        cmocka_unit_test(titles_are_words_for_people),
         cmocka_unit_test(a_missing_file_is_an_io_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
