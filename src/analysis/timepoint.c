@@ -28,6 +28,7 @@ static int half_width(int nominal)
 
 void timepoint_make(int n, char unit, timepoint *out)
 {
+    memset(out, 0, sizeof *out); /* padding and text's tail too: equal timepoints compare equal */
     out->n = n;
     out->unit = unit;
     if (unit == 'w')
