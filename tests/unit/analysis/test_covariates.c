@@ -8,6 +8,7 @@
 
 #include "analysis/covariates.h"
 #include "fixture.h"
+#include "../arena_fixture.h"
 
 #define L    GENU_KNEE_LEFT
 #define R    GENU_KNEE_RIGHT
@@ -203,26 +204,13 @@ static void design(void **state)
     assert_int_equal(d.excluded_missing, 4);
 }
 
-static int setup(void **state)
-{
-    *state = genu_arena_create();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(values, setup, teardown),
-        cmocka_unit_test_setup_teardown(bilateral_needs_the_other_knee_in_the_cohort, setup,
-                                        teardown),
+        T(values),
+        T(bilateral_needs_the_other_knee_in_the_cohort),
         cmocka_unit_test(lists),
-        cmocka_unit_test_setup_teardown(design, setup, teardown),
+        T(design),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

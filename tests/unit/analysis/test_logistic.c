@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analysis/logistic.h"
+#include "../arena_fixture.h"
 
 #define REL(a, b, tol) assert_true(fabs((a) - (b)) <= (tol)*fabs(b))
 
@@ -190,25 +191,13 @@ static void rank_deficiency_and_one_cluster(void **state)
     assert_int_equal(logistic_fit_glm(&x2.matrix, y, cl, *state, &f, &e2), GENU_EINVAL);
 }
 
-static int setup(void **state)
-{
-    *state = genu_arena_create();
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    genu_arena_destroy(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(two_by_two_is_closed_form, setup, teardown),
-        cmocka_unit_test_setup_teardown(clustered_fit_matches_r, setup, teardown),
-        cmocka_unit_test_setup_teardown(separation_gives_no_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(rank_deficiency_and_one_cluster, setup, teardown),
+        T(two_by_two_is_closed_form),
+        T(clustered_fit_matches_r),
+        T(separation_gives_no_numbers),
+        T(rank_deficiency_and_one_cluster),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
