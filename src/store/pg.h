@@ -104,6 +104,13 @@ typedef struct pg_cursor {
     PGresult *res;
     int row, nrows;
 } pg_cursor;
+/* Runs sql with p and calls fn for each row as it arrives (libpq's
+ * single-row mode: one row in memory at a time), in result order; row 0 of
+ * res is the row. Stops calling fn once it fails, reads the rest and
+ * returns that error. */
+typedef int (*pg_row_fn)(const PGresult *res, void *ctx, genu_err *err);
+int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
+              genu_err *err, const char *what);
 /* Declares the cursor for sql (no parameters) and fetches the first batch;
  * c->row < c->nrows while it holds a row. */
 int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql, genu_err *err);

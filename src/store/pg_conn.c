@@ -230,6 +230,29 @@ const char *pg_col_raw(const PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
 
+/* ---- streaming ---- */
+
+int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
+              genu_err *err, const char *what)
+{
+    if (alive(s, err))
+        return err->code;
+    if (!PQsendQueryParams(s->db, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(s->db))
+        return pg_fail(s, NULL, err, what);
+    int rc = GENU_OK;
+    PGresult *r;
+    while ((r = PQgetResult(s->db))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE && !rc)
+            rc = fn(r, ctx, err);
+        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !rc)
+            rc = pg_fail(s, r, err, what), r = NULL;
+        PQclear(r); /* the rest is read and dropped, so the connection stays usable */
+    }
+    return rc;
+}
+
 /* ---- cursors ---- */
 
 static int cursor_fetch(pg_store *s, pg_cursor *c, genu_err *err)

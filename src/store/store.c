@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "instruments/instrument.h"
 #include "store/backend.h"
 #include "store/pg.h"
 
@@ -143,8 +144,16 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
     /* records are placed under their patient: whole types need every patient */
     if (scope && scope->every && !(scope->every & (1u << GENU_REC_PATIENT)))
         return GENU_FAIL(err, GENU_EINVAL, "a load of whole record types needs every patient");
-    if (scope && !scope->patient)
+    if (scope && !scope->patient && (scope->every & (1u << GENU_REC_PATIENT)) == 0)
         return GENU_FAIL(err, GENU_EINVAL, "a partial load needs a patient");
+    if (scope && scope->ninstruments && !scope->every)
+        return GENU_FAIL(err, GENU_EINVAL, "a load of some instruments needs every patient");
+    if (scope && scope->contacts && !(scope->every & (1u << GENU_REC_PATIENT)))
+        return GENU_FAIL(err, GENU_EINVAL, "a load of contact days needs every patient");
+    for (size_t i = 0; scope && i < scope->ninstruments; i++)
+        if (!instrument_find(scope->instruments[i]))
+            return GENU_FAIL(err, GENU_EINVAL, "a load of responses to an unknown instrument "
+                                               "\"%s\"", scope->instruments[i]);
     return s->ops->load(s, scope, a, ds, err);
 }
 

@@ -97,6 +97,15 @@ int store_load(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err);
 typedef struct store_scope {
     const char *patient;
     unsigned every;
+    /* Responses of these instruments (static strings, an instrument's id)
+     * for the whole registry, when responses are not in `every`. */
+    const char *const *instruments;
+    size_t ninstruments;
+    /* Fill ds->contacts (model/record.h) from every record type. */
+    bool contacts;
+    /* Leave out what analyses never read: the ids of records other than
+     * patients (NULL), staff names (a treatment's clinician) and notes. */
+    bool lean;
 } store_scope;
 /* store_load restricted to scope (NULL = everything), in the same order and
  * form: each patient's records are exactly those store_load would give. */
