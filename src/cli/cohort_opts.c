@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 int cohort_opts_error(const genu_err *err, const char *command)
@@ -98,18 +97,15 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
     return -1;
 }
 
-/* What the command reads: patients, diagnoses, treatments and deaths
- * whole, the responses of its instruments, and every record's day (for
- * last contact), without ids or staff names; GENU_LOAD=full loads every
- * record instead, to check that both give the same answer
- * (docs/scaling.md). */
-static int load(genu_store *s, const char *const *ins, size_t nins, genu_arena *a,
-                genu_dataset *ds, genu_err *err)
+int cohort_opts_run(const cli_env *env, const analysis_request *o, const responder_def *defs,
+                    size_t ndef, cohort_opts_write_fn write, void *ctx)
 {
-    const char *how = getenv("GENU_LOAD");
-    if (how && strcmp(how, "full") == 0)
-        return store_load(s, a, ds, err);
-    store_scope scope = {
+    const char *ins[32];
+    size_t nins = responder_instruments(defs, ndef, ins, 32);
+    assert(nins <= 32); /* there are fewer instruments */
+    /* what every cohort reads whole, the responses of those instruments,
+     * and every record's day (last contact), without ids or staff names */
+    store_scope lean = {
         .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
                  1u << GENU_REC_DEATH,
         .instruments = ins,
@@ -117,15 +113,6 @@ static int load(genu_store *s, const char *const *ins, size_t nins, genu_arena *
         .contacts = true,
         .lean = true,
     };
-    return store_load_scope(s, &scope, a, ds, err);
-}
-
-int cohort_opts_run(const cli_env *env, const analysis_request *o, const responder_def *defs,
-                    size_t ndef, cohort_opts_write_fn write, void *ctx)
-{
-    const char *ins[32];
-    size_t nins = responder_instruments(defs, ndef, ins, 32);
-    assert(nins <= 32); /* there are fewer instruments */
     genu_err err = {0};
     genu_store *s = NULL;
     genu_arena *a = genu_arena_create();
@@ -137,7 +124,7 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || load(s, ins, nins, a, &ds, &err) ||
+    if (store_open(env->db, false, &s, &err) || cli_load(s, &lean, a, &ds, &err) ||
         cohort_build(&ds, &o->filter, o->unit, o->as_of, a, &c, &err) ||
         write(&c, a, &out, ctx, &err)) {
         rc = cli_fail(&err);
