@@ -98,6 +98,12 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
     return !scope || ((scope->every >> t) & 1u);
 }
 
+/* The arena a load with scope puts its record arrays in. */
+static inline genu_arena *store_scope_arrays(const store_scope *scope, genu_arena *a)
+{
+    return scope && scope->arrays ? scope->arrays : a;
+}
+
 /* How a backend's open treats the schema: OPEN refuses a registry whose
  * schema is older than this genu's (genu migrate upgrades it), CREATE
  * makes the schema in an empty database, MIGRATE applies the pending

@@ -106,6 +106,10 @@ typedef struct store_scope {
     /* Leave out what analyses never read: the ids of records other than
      * patients (NULL), staff names (a treatment's clinician) and notes. */
     bool lean;
+    /* Where the record arrays and contacts go; NULL: the load's arena,
+     * with the strings. Apart, they can be freed before the strings
+     * (http/dscache.c keeps strings across versions of a dataset). */
+    genu_arena *arrays;
 } store_scope;
 /* store_load restricted to scope (NULL = everything), in the same order and
  * form: each patient's records are exactly those store_load would give. */

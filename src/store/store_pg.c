@@ -587,13 +587,13 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
 }
 
 /* The rows of a whole table, through a cursor. */
-static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *a, genu_dataset *ds,
-                      genu_err *err)
+static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, genu_arena *a,
+                      genu_dataset *ds, genu_err *err)
 {
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err))
         return err->code;
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
     genu_buf b = GENU_BUF_INIT;
@@ -622,14 +622,14 @@ static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *a, genu_
 }
 
 /* The rows of one patient (a patient's own row, or its records). */
-static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *a,
-                    genu_dataset *ds, genu_err *err)
+static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *arrays,
+                    genu_arena *a, genu_dataset *ds, genu_err *err)
 {
     PGresult *res = pg_run1(s, s->q_load_one[t], patient, err, "loading records");
     if (!res)
         return err->code;
     size_t n = (size_t)PQntuples(res), k = 0;
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
     int rc = recs ? GENU_OK
                   : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
                               store_tables[t].name);
@@ -689,7 +689,8 @@ static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a
     if (!rc) {
         k.cap = (size_t)pg_col_int(res, 0, 0);
         PQclear(res);
-        if (!(k.recs = genu_arena_calloc(a, k.cap ? k.cap : 1, sizeof *k.recs)))
+        if (!(k.recs = genu_arena_calloc(store_scope_arrays(scope, a), k.cap ? k.cap : 1,
+                                         sizeof *k.recs)))
             rc = GENU_OOM(err);
     }
     if (!rc) {
@@ -739,7 +740,7 @@ static int load_contacts(pg_store *s, const store_scope *scope, genu_arena *a, g
         store_contacts_free(&b);
         return rc;
     }
-    return store_contacts_finish(&b, a, ds, err);
+    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
 }
 
 static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
@@ -755,11 +756,11 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         if (t == GENU_REC_IDENTITY)
             continue;
         if (store_scope_whole(scope, t))
-            rc = load_whole(s, t, lean, a, ds, err);
+            rc = load_whole(s, t, lean, store_scope_arrays(scope, a), a, ds, err);
         else if (t == GENU_REC_RESPONSE && scope->ninstruments)
             rc = load_instruments(s, scope, a, ds, err);
         else if (scope->patient)
-            rc = load_one(s, t, scope->patient, a, ds, err);
+            rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, ds, err);
     }
     if (!rc && scope && scope->contacts)
         rc = load_contacts(s, scope, a, ds, err);

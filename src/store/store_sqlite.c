@@ -681,7 +681,7 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
     if (sqlite3_step(st) == SQLITE_ROW)
         n = (size_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    genu_record *recs = genu_arena_calloc(store_scope_arrays(scope, a), n ? n : 1, sizeof *recs);
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
     if (load_prepare(s, t, scope, false, &st, err))
@@ -752,7 +752,7 @@ static int load_contacts(sq_store *s, const store_scope *scope, genu_arena *a, g
         store_contacts_free(&b);
         return rc;
     }
-    return store_contacts_finish(&b, a, ds, err);
+    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
 }
 
 static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
