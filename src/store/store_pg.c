@@ -678,10 +678,14 @@ static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a
     for (size_t i = 0; i < scope->ninstruments; i++)
         genu_buf_printf(&arr, "%s%s", i ? "," : "", scope->instruments[i]);
     genu_buf_putc(&arr, '}');
-    static const char where[] = " FROM response WHERE instrument=ANY($1::text[]) OR patient=$2";
+    /* without a patient no OR: the index alone then answers */
+    const char *where = scope->patient
+                            ? " FROM response WHERE instrument=ANY($1::text[]) OR patient=$2"
+                            : " FROM response WHERE instrument=ANY($1::text[])";
     pg_params p = {0};
     pg_p_text(&p, arr.p);
-    pg_p_text(&p, scope->patient);
+    if (scope->patient)
+        pg_p_text(&p, scope->patient);
     genu_buf_printf(&b, "SELECT count(*)%s", where);
     PGresult *res = b.oom || arr.oom ? NULL : pg_run(s, b.p, &p, err, "counting responses");
     int rc = res ? GENU_OK : err->code ? err->code : GENU_OOM(err);
