@@ -35,6 +35,7 @@ typedef struct ctx_env {
     writer *writer;         /* group commit of durable writes; NULL: each in its own */
     bool write_later;       /* the server runs api_write_then's writes itself (ctx.pending) */
     dscache *datasets;      /* the shared analysis dataset; NULL: each request loads its own */
+    bool replica;           /* a read replica serves ROUTE_REPLICA routes (ctx.replica) */
 } ctx_env;
 
 struct ctx;
@@ -56,7 +57,11 @@ typedef struct ctx {
     route_match route;
     /* resources */
     const ctx_env *env;
-    genu_store *store;
+    genu_store *store;   /* the primary: writes, sessions, accounts, audit */
+    genu_store *replica; /* this worker's read replica handle (env->replica), else NULL */
+    /* where the handler reads records: the replica on a ROUTE_REPLICA route
+     * when there is one, else store (set by api_handle) */
+    genu_store *read;
     genu_arena *arena;
     dscache_ref *dataset; /* the shared dataset this request reads; released at its end */
     int64_t now_us;

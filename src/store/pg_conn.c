@@ -92,6 +92,23 @@ int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what)
 const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
                                     " SET client_min_messages TO warning";
 
+/* A read-only handle (a replica's) refuses writes in PostgreSQL itself, so
+ * a write routed to it by mistake fails instead of reaching a primary. */
+int pg_setup_session(pg_store *s, genu_err *err)
+{
+    PGresult *r = PQexec(s->db, pg_session_setup);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_fail(s, r, err, "setting up the session");
+    PQclear(r);
+    if (!s->readonly)
+        return GENU_OK;
+    r = PQexec(s->db, "SET default_transaction_read_only TO on");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_fail(s, r, err, "setting up a read-only session");
+    PQclear(r);
+    return GENU_OK;
+}
+
 /* A connection the server dropped (a restart, a failover, an idle
  * timeout) is opened again before the next statement outside a
  * transaction, with its session settings; its prepared statements and the
@@ -109,11 +126,7 @@ static int reconnect(pg_store *s, genu_err *err)
     }
     s->nprepared = 0;
     pg_audit_forget(s);
-    PGresult *r = PQexec(s->db, pg_session_setup);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        return pg_fail(s, r, err, "setting up the session");
-    PQclear(r);
-    return GENU_OK;
+    return pg_setup_session(s, err);
 }
 
 static int alive(pg_store *s, genu_err *err)
