@@ -108,7 +108,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL};
+    server_config cfg = {.db = env->db, .listen = "127.0.0.1:8080"};
     unsigned followup_s = 3600;
     from_config(env->conf, &cfg, &followup_s);
     for (int i = 1; i < argc;) {

@@ -602,7 +602,8 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
     s->env.signin_addr = ratelimit_create(20, (int64_t)15 * 60 * 1000000, 4096);
     s->env.datasets = dscache_create();
-    if (!s->stores || !s->busy || (cfg->read_db && !s->reads) || !s->env.signin || !s->env.signin_addr || !s->env.datasets) {
+    if (!s->stores || !s->busy || (cfg->read_db && !s->reads) || !s->env.signin ||
+        !s->env.signin_addr || !s->env.datasets) {
         free_server(s);
         return GENU_OOM(err);
     }
