@@ -307,7 +307,7 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     if (!c->arena)
         return send_error(conn, 503, "unavailable", "out of memory");
     c->store = acquire(s, &slot);
-    c->replica = s->reads ? s->reads[slot] : NULL;
+    c->replica = s->reads ? &s->reads[slot] : NULL;
     c->read = c->store;
     api_handle(c);
     if (c->pending.fn) {
@@ -321,7 +321,8 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
         if (writer_submit(s->env.writer, c->pending.actor, c->pending.fn, c->pending.arg,
                           &c->pending.err, write_done, st) == GENU_OK) {
             release(s, slot);
-            c->store = c->read = c->replica = NULL;
+            c->store = c->read = NULL;
+            c->replica = NULL;
             return MHD_YES;
         }
         MHD_resume_connection(conn);
@@ -331,7 +332,8 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
         c->pending.then(c, c->pending.arg, c->pending.err.code, &c->pending.err);
     }
     release(s, slot);
-    c->store = c->read = c->replica = NULL;
+    c->store = c->read = NULL;
+    c->replica = NULL;
     return finish(s, conn, c);
 }
 
@@ -536,7 +538,11 @@ int server_reload_tls(server *s, genu_err *err)
     return tls_reload(s->tls, err);
 }
 
-/* A read-only handle on the replica for every worker slot. The primary's
+/* A read-only handle on the replica for every worker slot. A replica that
+ * cannot be reached now does not stop the server (writes do not need it):
+ * its slots stay empty and api_handle opens them when it answers. One that
+ * answers but is not a current genu registry (or a database that does not
+ * exist) is a mistake in the configuration and does. The primary's
  * de-identification key is made first when it is missing (a researcher's
  * export reads it on the replica, which cannot make it). */
 static int open_replica(server *s, const char *url, genu_err *err)
@@ -545,12 +551,20 @@ static int open_replica(server *s, const char *url, genu_err *err)
     if (deid_key(s->stores[0], key, err))
         return err->code;
     sodium_memzero(key, sizeof key);
-    for (size_t i = 0; i < s->nstore; i++)
-        if (store_open_read(url, &s->reads[i], err)) {
+    for (size_t i = 0; i < s->nstore; i++) {
+        genu_err e = {0};
+        if (store_open_read(url, &s->reads[i], &e) == GENU_OK)
+            continue;
+        if (e.code != GENU_EIO) {
+            *err = e;
             genu_err_prefix(err, "--read-db: ");
             return err->code;
         }
-    s->env.replica = true;
+        fprintf(stderr, "genu: serve: --read-db: %s; its reads answer 503 until it can be "
+                        "reached\n", e.msg);
+        break;
+    }
+    s->env.replica = url;
     return GENU_OK;
 }
 

@@ -51,7 +51,8 @@ typedef struct server_config {
 typedef struct server server;
 
 /* Opens the registry (it must exist) and the read replica (when
- * cfg->read_db; its errors start with "--read-db: "), binds and starts
+ * cfg->read_db; its errors start with "--read-db: "; a replica that cannot
+ * be reached is logged and opened later, when it answers), binds and starts
  * serving. *url gets "http://ADDR:PORT/" (https:// under TLS). GENU_EINVAL
  * for a bad listen address, a bad --trust-proxy address, unusable TLS
  * files or a read_db that is not PostgreSQL, GENU_EIO when the port cannot

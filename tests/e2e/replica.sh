@@ -17,8 +17,9 @@
 #    GENU_READ_DB and with read_db alike), while writes through the API
 #    still succeed; after replay resumes, it is;
 #  - the standby stopped: analyses and reads answer 503 with a JSON error,
-#    writes, sessions and /healthz keep working; started again, reads come
-#    back without restarting genu.
+#    writes, sessions and /healthz keep working, and a server started
+#    meanwhile starts; once the standby is back, reads come back in both
+#    without restarting genu.
 . "$(dirname "$0")/lib.sh"
 PGT="$GENU_SRC/scripts/pg-test.sh"
 P="$T/primary" S="$T/standby"
@@ -226,11 +227,25 @@ check "standby down: a write through the API is 201" \
 check "standby down: /api/v1/me is 200" test "$(get /api/v1/me)" = 200
 check "standby down: /healthz is 200 (the primary answers)" test "$(get /healthz)" = 200
 check "standby down: the server is still running" kill -0 "$SPID1"
+# a server started while the standby is down starts (writes need only the
+# primary), says so, and reads from the standby once it is back
+start_server "$PRIMARY" --threads 1 --read-db "$STANDBY"
+B2=$B SPID2=$SPID
+CSRF2=$(signin "$B2" "$T/jar2")
+check "a server started while the standby is down runs" kill -0 "$SPID2"
+check "  and says its reads answer 503 meanwhile" grep -q -- '--read-db: cannot connect to PostgreSQL.*503' "$T/serve.err"
+check "  its reads are 503" test "$(get /api/v1/records/patient/LATE1 "$B2" "$T/jar2")" = 503
+check "  its writes are 201" test "$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar2" \
+  -H "X-CSRF-Token: $CSRF2" -H 'Content-Type: application/json' \
+  --data-binary '{"type":"patient","id":"LATE4","site":"oak-park","sex":"male","birth_year":1964}' \
+  "$B2/api/v1/records")" = 201
 "$PGT" restart "$S"
 check "the standby back: it catches up" wait_replay
 check "the standby back: reads come back without restarting genu" \
   test "$(get /api/v1/records/patient/LATE3)" = 200
 check "  and analyses too" test "$(get "/api/v1/claim?$CLAIM&as_of=$AS_OF")" = 200
+check "the server started without the standby now reads from it" \
+  test "$(get /api/v1/records/patient/LATE4 "$B2" "$T/jar2")" = 200
 check "the server is still running" kill -0 "$SPID1"
 sed 's/^/    /' "$T/lag.log"
 finish
