@@ -106,7 +106,7 @@ check "  naming --read-db" grep -q -- '--read-db: not a genu registry' "$T/err"
 # ---- genu serve on the primary, reading from the standby ----
 start_server "$PRIMARY" --threads 2 --read-db "$STANDBY"
 B1=$B SPID1=$SPID
-cp "$T/serve.out" serve1.out
+mv "$T/serve.out" serve1.out; mv "$T/serve.err" serve1.err # it goes on writing there
 check "the server says its reads come from the replica" grep -q 'read replica' serve1.out
 signin() { # signin BASE JAR -> the CSRF token
   curl -s -o "$T/signin" -c "$2" -H 'Content-Type: application/json' \
@@ -247,5 +247,9 @@ check "  and analyses too" test "$(get "/api/v1/claim?$CLAIM&as_of=$AS_OF")" = 2
 check "the server started without the standby now reads from it" \
   test "$(get /api/v1/records/patient/LATE4 "$B2" "$T/jar2")" = 200
 check "the server is still running" kill -0 "$SPID1"
+kill -TERM "$SPID1"; wait "$SPID1"
+check "  and stops gracefully on SIGTERM (exit 0)" test $? = 0
+check "  having logged the 503s" grep -q 'the read replica could not answer' serve1.err
+check "  and no sanitizer report" sh -c "! grep -q 'Sanitizer' serve1.err"
 sed 's/^/    /' "$T/lag.log"
 finish
