@@ -57,10 +57,10 @@ void pg_p_level(pg_params *p, int v);   /* a 0.. level; negative binds NULL */
 /* libpq's message's first line into dst (its messages end with a newline
  * and may span lines). */
 void pg_first_line(char *dst, size_t n, const char *msg);
-/* What every connection sets at the start (pg_conn.c). */
-extern const char pg_session_setup[];
-/* pg_session_setup, and on a read-only handle default_transaction_read_only,
- * on the connection as it is now (at open and after a reconnection). */
+/* What every connection sets at the start (durable commits, exact
+ * doubles, warnings only), and on a read-only handle
+ * default_transaction_read_only, on the connection as it is now: at open
+ * and after a reconnection (pg_conn.c). */
 int pg_setup_session(pg_store *s, genu_err *err);
 
 /* Fails err from a failed result or the connection (SQLSTATE class 23 and

@@ -89,11 +89,12 @@ int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what)
 /* Session settings every connection needs whatever the server's defaults:
  * commits are durable when acknowledged (docs/design.md, Security and reliability), doubles travel as
  * text that reads back exactly, and statements are not cut short. */
-const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
-                                    " SET client_min_messages TO warning";
+static const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
+                                       " SET client_min_messages TO warning";
 
 /* A read-only handle (a replica's) refuses writes in PostgreSQL itself, so
- * a write routed to it by mistake fails instead of reaching a primary. */
+ * that a write sent through it by mistake fails even where the database is
+ * writable (the primary itself, or a logical replica). */
 int pg_setup_session(pg_store *s, genu_err *err)
 {
     PGresult *r = PQexec(s->db, pg_session_setup);
