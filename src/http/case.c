@@ -40,7 +40,7 @@ void case_get(ctx *c)
         return;
     store_scope scope = {.patient = id};
     /* a patient deleted since api_patient_visible is case_build's ENOTFOUND: 404 */
-    if (store_load_scope(c->store, &scope, c->arena, &ds, &err) ||
+    if (store_load_scope(c->read, &scope, c->arena, &ds, &err) ||
         case_build(&ds, id, as_of, c->arena, &h, &err)) {
         ctx_fail(c, &err);
         return;

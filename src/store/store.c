@@ -12,12 +12,27 @@ static bool is_pg(const char *url)
     return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
 }
 
+bool store_url_is_pg(const char *url)
+{
+    return url && is_pg(url);
+}
+
 int store_open(const char *url, bool create, genu_store **out, genu_err *err)
 {
     int mode = create ? STORE_MODE_CREATE : STORE_MODE_OPEN;
     if (is_pg(url))
         return store_pg_open(url, mode, NULL, out, err);
     return store_sqlite_open(url, mode, NULL, NULL, out, err);
+}
+
+int store_open_read(const char *url, genu_store **out, genu_err *err)
+{
+    if (!is_pg(url))
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "a read-only registry must be PostgreSQL (a postgresql:// URL), not "
+                         "\"%s\"",
+                         url);
+    return store_pg_open(url, STORE_MODE_READ, NULL, out, err);
 }
 
 int store_migrate(const char *url, const char *backup, int *from, int *to, genu_err *err)
@@ -62,6 +77,11 @@ void store_close(genu_store *s)
 {
     if (s)
         s->ops->close(s);
+}
+
+bool store_connected(genu_store *s)
+{
+    return !s->ops->connected || s->ops->connected(s);
 }
 
 int store_schema_version(genu_store *s)

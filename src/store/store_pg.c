@@ -856,6 +856,11 @@ static int pg_op_audit(genu_store *gs, const char *action, const char *type, con
     return pg_audit((pg_store *)gs, action, type, id, before, after, err);
 }
 
+static bool pg_connected(genu_store *gs)
+{
+    return PQstatus(((pg_store *)gs)->db) == CONNECTION_OK;
+}
+
 static const store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -895,6 +900,7 @@ static const store_ops pg_ops = {
     .write_begin = pg_op_write_begin,
     .write_end = pg_op_write_end,
     .audit = pg_op_audit,
+    .connected = pg_connected,
 };
 
 /* Connects; the URL's own settings win over these defaults, and the client
@@ -935,9 +941,10 @@ int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_e
         return GENU_OOM(err);
     s->base.ops = &pg_ops;
     memcpy(s->base.actor, "system", sizeof "system");
+    s->readonly = mode == STORE_MODE_READ;
     int rc = connect_db(s, url, err);
     if (!rc)
-        rc = pg_exec(s, pg_session_setup, err, "setting up the session");
+        rc = pg_setup_session(s, err);
     if (!rc)
         rc = build_statements(s, err);
     if (!rc)

@@ -645,6 +645,43 @@ static void a_dropped_connection_is_opened_again_between_transactions(void **sta
     store_close(s);
 }
 
+/* A read-only handle (a read replica's, store_open_read) reads what the
+ * registry holds and refuses every write, also after it connected again;
+ * SQLite has none. */
+static void a_read_only_handle_reads_and_refuses_writes(void **state)
+{
+    (void)state;
+    genu_store *s = open_db(), *r = NULL;
+    genu_err err = {0};
+    genu_record p1 = patient("P1", "{}"), p2 = patient("P2", "{}");
+    put(s, &p1, STORE_ADDED);
+    store_close(s);
+    if (!pg) {
+        assert_int_equal(store_open_read(url, &r, &err), GENU_ENOTSUP);
+        assert_non_null(strstr(err.msg, "PostgreSQL"));
+        assert_null(r);
+        return;
+    }
+    assert_int_equal(store_open_read(url, &r, &err), GENU_OK);
+    assert_true(store_connected(r));
+    for (int round = 0; round < 2; round++) {
+        bool has = false;
+        size_t n = 0;
+        store_put_result res;
+        assert_int_equal(store_has(r, GENU_REC_PATIENT, "P1", &has, &err), GENU_OK);
+        assert_true(has);
+        assert_int_equal(store_put(r, &p2, &res, &err), GENU_EIO);
+        assert_non_null(strstr(err.msg, "read-only"));
+        genu_err_clear(&err);
+        assert_int_equal(store_set_setting(r, "k", "v", &err), GENU_EIO);
+        genu_err_clear(&err);
+        assert_int_equal(store_count(r, GENU_REC_PATIENT, &n, &err), GENU_OK);
+        assert_int_equal(n, 1);
+        drop_connections(); /* the second round runs on a new connection */
+    }
+    store_close(r);
+}
+
 typedef struct seen {
     char ids[16][16];
     int n;
@@ -1174,6 +1211,7 @@ int main(void)
         T(put_many_names_the_record_that_failed),
         T(put_many_into_an_empty_registry_sees_its_own_writes),
         T(a_dropped_connection_is_opened_again_between_transactions),
+        T(a_read_only_handle_reads_and_refuses_writes),
         T(a_partial_load_holds_what_the_whole_load_holds),
         T(a_lean_load_holds_the_measures_asked_for_and_every_day),
     };
