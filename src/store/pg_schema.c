@@ -73,10 +73,15 @@ static const char *const migrations[] = {
     /* 5: deaths, at most one per patient (docs/format.md) */
     "CREATE TABLE death(" REC_COLS(REF, " NOT NULL") ", cause text);"
     "CREATE UNIQUE INDEX death_by_patient ON death(patient);",
-    /* 6: what an analysis reads of the responses to its measures, from the
-     * index alone once the table is vacuumed (docs/scaling.md) */
+    /* 6: what a lean load reads (docs/scaling.md), from an index alone once
+     * the table is vacuumed: the responses to some instruments, the
+     * treatments and the diagnoses */
     "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq)"
-    " INCLUDE (knee, version, scores);",
+    " INCLUDE (knee, version, scores);"
+    "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq)"
+    " INCLUDE (knee, kind, sites, protocol, cost, currency);"
+    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq)"
+    " INCLUDE (knee, condition, kl_grade);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

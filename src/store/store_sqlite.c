@@ -92,10 +92,15 @@ static const char *const migrations[] = {
     " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
     " doc TEXT NOT NULL, cause TEXT);"
     "CREATE UNIQUE INDEX death_by_patient ON death(patient);",
-    /* 6: what an analysis reads of the responses to its measures, in one
-     * index that answers the query alone (docs/scaling.md) */
+    /* 6: what a lean load reads (docs/scaling.md), each from an index that
+     * answers its query alone, without the rows and their docs: the
+     * responses to some instruments, the treatments and the diagnoses */
     "CREATE INDEX response_by_instrument ON response(instrument, patient, date, knee, seq,"
-    " version, scores);",
+    " version, scores);"
+    "CREATE INDEX treatment_for_analysis ON treatment(patient, date, knee, seq, kind, sites,"
+    " protocol, cost, currency);"
+    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, knee, seq, condition,"
+    " kl_grade);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
