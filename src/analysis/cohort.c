@@ -382,6 +382,10 @@ static void knee_facts(const cohort *c, cohort_knee *k)
      * follow-up message is not contact (nobody answered it), a death is the
      * last (nothing after it is recorded, docs/format.md) */
     k->last_contact = k->index;
+    if (c->ds->partial && !c->clo) {
+        k->last_contact = GENU_DATE_NONE; /* not known: some records are not there */
+        return;
+    }
     if (c->clo) {
         const genu_contact *v = c->ds->contacts;
         for (size_t i = c->chi[k->pat]; i > c->clo[k->pat]; i--) {
@@ -430,6 +434,7 @@ static bool has_protocol(const cohort *c, const cohort_knee *k, const char *prot
 bool cohort_any_response(const cohort *c, const cohort_knee *k, genu_date from, genu_date to,
                          genu_date before)
 {
+    assert(!c->ds->partial || c->clo); /* a partial dataset does not know */
     if (c->clo) {
         const genu_contact *v = c->ds->contacts;
         for (size_t i = c->clo[k->pat]; i < c->chi[k->pat]; i++)

@@ -82,7 +82,8 @@ typedef struct cohort_knee {
     int age;               /* index year − birth year, -1 unknown */
     genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
     genu_date surgery;     /* first surgery of any kind after index, or NONE */
-    genu_date last_contact;/* latest record of the knee or patient (on or before as-of) */
+    genu_date last_contact;/* latest record of the knee or patient (on or before as-of);
+                              GENU_DATE_NONE from a partial dataset (record.h) */
     genu_date death;       /* the patient's death (on or before as-of), or NONE */
 } cohort_knee;
 

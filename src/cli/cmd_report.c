@@ -66,5 +66,5 @@ int cmd_report(int argc, char **argv, const cli_env *env)
         return rc;
     responder_def defs[REPORT_MAXDEF + REPORT_MAXCHANGE];
     size_t ndef = report_defs_read(&q, defs);
-    return cohort_opts_run(env, &q, defs, ndef, write_report, &run);
+    return cohort_opts_run(env, &q, defs, ndef, true, write_report, &run);
 }

@@ -98,19 +98,19 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
 }
 
 int cohort_opts_run(const cli_env *env, const analysis_request *o, const responder_def *defs,
-                    size_t ndef, cohort_opts_write_fn write, void *ctx)
+                    size_t ndef, bool days, cohort_opts_write_fn write, void *ctx)
 {
     const char *ins[32];
     size_t nins = responder_instruments(defs, ndef, ins, 32);
     assert(nins <= 32); /* there are fewer instruments */
     /* what every cohort reads whole, the responses of those instruments,
-     * and every record's day (last contact), without ids or staff names */
+     * every record's day when last contact is read, no ids or staff names */
     store_scope lean = {
         .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
                  1u << GENU_REC_DEATH,
         .instruments = ins,
         .ninstruments = nins,
-        .contacts = true,
+        .contacts = days,
         .lean = true,
     };
     genu_err err = {0};

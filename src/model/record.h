@@ -157,6 +157,10 @@ typedef struct genu_dataset {
      * the dataset holds every record: then they are read from the records. */
     size_t ncontacts;
     genu_contact *contacts;
+    /* A lean load without contacts: records left out and their days not
+     * known, so last contact cannot be told (the cohort leaves it
+     * GENU_DATE_NONE). Enough for what reads no last contact (claims). */
+    bool partial;
 } genu_dataset;
 
 /* Score value for key in r (a response), or NAN when absent or null. */

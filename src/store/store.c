@@ -174,7 +174,12 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
         if (!instrument_find(scope->instruments[i]))
             return GENU_FAIL(err, GENU_EINVAL, "a load of responses to an unknown instrument "
                                                "\"%s\"", scope->instruments[i]);
-    return s->ops->load(s, scope, a, ds, err);
+    int rc = s->ops->load(s, scope, a, ds, err);
+    if (!rc && scope && !scope->contacts)
+        for (int t = 0; t < GENU_REC_NTYPES; t++)
+            if (t != GENU_REC_IDENTITY && t != GENU_REC_MESSAGE && !store_scope_whole(scope, t))
+                ds->partial = true;
+    return rc;
 }
 
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,
