@@ -42,7 +42,8 @@ stop_pg() {
 }
 trap 'stop_pg; rm -rf "$work"' EXIT
 secs() { date +%s.%N; }
-# measure LABEL CMD...: runs CMD (stdout to $work/out), prints seconds and peak MiB
+# measure LABEL CMD...: runs CMD (stdout thrown away), prints its wall and CPU
+# seconds (the CPU time is what a busy machine distorts least) and peak MiB
 measure() {
   local label=$1; shift
   "$py" - "$label" "$@" <<'PY'
@@ -52,8 +53,9 @@ t0 = time.monotonic()
 with open("/dev/null", "w") as devnull:
     rc = subprocess.call(cmd, stdout=devnull)
 dt = time.monotonic() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-print("  %-44s %7.2f s %8.0f MiB%s" % (label, dt, rss, "" if rc == 0 else "  (exit %d)" % rc))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("  %-40s %7.2f s (cpu %6.2f s) %7.0f MiB%s" % (label, dt, ru.ru_utime + ru.ru_stime,
+      ru.ru_maxrss / 1024.0, "" if rc == 0 else "  (exit %d)" % rc))
 PY
 }
 
