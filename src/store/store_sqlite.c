@@ -96,12 +96,12 @@ static const char *const migrations[] = {
      * answers its query alone, without the rows and their docs: the
      * responses to some instruments, the treatments and the diagnoses */
     /* (patient, date, seq first: the dataset's own order, nothing to sort) */
-    "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq, knee,"
-    " version, scores);"
-    "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq, knee, kind, sites,"
-    " protocol, cost, currency);"
-    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
-    " kl_grade);",
+    ("CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq, knee,"
+     " version, scores);"
+     "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq, knee, kind, sites,"
+     " protocol, cost, currency);"
+     "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
+     " kl_grade);"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
