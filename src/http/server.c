@@ -1,13 +1,17 @@
 /* server: libmicrohttpd glue. Handlers never see MHD: the body is gathered
  * here (bounded), the request copied into a ctx, api_handle fills the
  * response, and this file turns it into an MHD response with the security
- * headers every response carries. */
+ * headers every response carries. libmicrohttpd 0.9.75 has only an
+ * inactivity timeout, so the deadline for a request's head (request line
+ * and headers) is kept here: each connection is noted when it opens, and a
+ * sweeper thread shuts down the socket of one whose head is late. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,9 @@
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
 #define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_HEADER_TIMEOUT_S 30
+/* how often the sweeper looks for late request heads */
+#define SWEEP_MS 500
 #define ARENA_POOL 256
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
 /* JSON answers and the server's own pages load nothing but inline style. */
@@ -36,8 +43,28 @@
  * clinic's other hosts are not ours to decide). */
 #define HSTS "max-age=31536000"
 
+/* One open connection, for the header deadline: its socket and the time
+ * (CLOCK_MONOTONIC, microseconds) by which the head of its next request
+ * must be complete; 0 while a request is handled or answered. The list
+ * links are under the server's hmu; deadline_us is written by the
+ * connection's worker and read by the sweeper. */
+typedef struct hconn {
+    MHD_socket fd;
+    _Atomic int64_t deadline_us;
+    bool cut; /* shut down by the sweeper (under hmu) */
+    struct hconn *prev, *next;
+} hconn;
+
 struct server {
     struct MHD_Daemon *d;
+    /* the header deadline: open connections (under hmu) and their sweeper */
+    int64_t header_us;
+    pthread_mutex_t hmu;
+    pthread_cond_t hcv; /* CLOCK_MONOTONIC; signalled to stop the sweeper */
+    hconn *hconns;
+    bool hstop;
+    bool sweeping; /* the sweeper thread runs */
+    pthread_t sweeper;
     size_t body_limit;
     ctx_env env;
     char dummy[AUTH_HASH_LEN];
@@ -77,6 +104,100 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- the header deadline ---- */
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection opened (its head is due
+ * header_us from now, TLS handshake included) or closed. CLOSED comes
+ * before libmicrohttpd closes the socket, so under hmu the sweeper never
+ * shuts down a descriptor that was closed and reused. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *s = cls;
+    hconn *h = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (!h)
+            return;
+        pthread_mutex_lock(&s->hmu);
+        if (h->prev)
+            h->prev->next = h->next;
+        else
+            s->hconns = h->next;
+        if (h->next)
+            h->next->prev = h->prev;
+        pthread_mutex_unlock(&s->hmu);
+        free(h);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return;
+    if (!(h = calloc(1, sizeof *h))) {
+        shutdown(ci->connect_fd, SHUT_RDWR); /* a connection without a deadline is refused */
+        return;
+    }
+    h->fd = ci->connect_fd;
+    atomic_store(&h->deadline_us, mono_us() + s->header_us);
+    pthread_mutex_lock(&s->hmu);
+    h->next = s->hconns;
+    if (h->next)
+        h->next->prev = h;
+    s->hconns = h;
+    pthread_mutex_unlock(&s->hmu);
+    *socket_context = h;
+}
+
+/* The head of conn's request is in (deadline 0), or, at the end of a
+ * request, the head of the next one on a kept-alive connection is due
+ * header_us from now. */
+static void head_due(server *s, struct MHD_Connection *conn, bool next)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    hconn *h = ci ? ci->socket_context : NULL;
+    if (h)
+        atomic_store(&h->deadline_us, next ? mono_us() + s->header_us : 0);
+}
+
+/* The sweeper: every SWEEP_MS, shuts down the socket of each connection
+ * whose head is late. libmicrohttpd then sees the socket end and closes
+ * the connection on its own thread: no answer is sent (there is no
+ * request to answer). */
+static void *sweep(void *arg)
+{
+    server *s = arg;
+    pthread_mutex_lock(&s->hmu);
+    while (!s->hstop) {
+        int64_t now = mono_us();
+        for (hconn *h = s->hconns; h; h = h->next) {
+            int64_t due = atomic_load(&h->deadline_us);
+            if (due && due <= now && !h->cut) {
+                shutdown(h->fd, SHUT_RDWR);
+                h->cut = true;
+            }
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += (long)SWEEP_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->hcv, &s->hmu, &until);
+    }
+    pthread_mutex_unlock(&s->hmu);
+    return NULL;
 }
 
 static genu_store *acquire(server *s, size_t *slot)
@@ -356,6 +477,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     conn_state *st = *con_cls;
     (void)version;
     if (!st) {
+        head_due(s, conn, false); /* the request line and headers are in */
         if (!(st = calloc(1, sizeof *st)))
             return MHD_NO;
         *con_cls = st;
@@ -404,8 +526,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     server *s = cls;
     conn_state *st = *con_cls;
-    (void)conn;
     (void)why;
+    head_due(s, conn, true); /* a kept-alive connection's next request */
     if (!st)
         return;
     genu_buf_free(&st->body);
@@ -460,6 +582,13 @@ int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *por
 
 static void free_server(server *s)
 {
+    if (s->sweeping) {
+        pthread_mutex_lock(&s->hmu);
+        s->hstop = true;
+        pthread_cond_signal(&s->hcv);
+        pthread_mutex_unlock(&s->hmu);
+        pthread_join(s->sweeper, NULL);
+    }
     writer_destroy(s->env.writer);
     dscache_destroy(s->env.datasets);
     for (size_t i = 0; i < s->nstore; i++)
@@ -473,6 +602,8 @@ static void free_server(server *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->hcv);
+    pthread_mutex_destroy(&s->hmu);
     free(s->stores);
     free(s->busy);
     free(s);
@@ -485,7 +616,8 @@ static void free_server(server *s)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,                                                       \
         (cfg)->per_address ? (cfg)->per_address : SERVER_PER_ADDRESS,                             \
         MHD_OPTION_CONNECTION_TIMEOUT, (cfg)->timeout_s ? (cfg)->timeout_s : DEFAULT_TIMEOUT_S,   \
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,              \
+        on_connection, s, MHD_OPTION_END
 
 static struct MHD_Daemon *start_daemon(server *s, const server_config *cfg, unsigned flags,
                                        unsigned port, const struct sockaddr *sa,
@@ -559,6 +691,15 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->amu, NULL);
+    pthread_mutex_init(&s->hmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->hcv, &ca);
+    pthread_condattr_destroy(&ca);
+    s->header_us = (int64_t)(cfg->header_timeout_s ? cfg->header_timeout_s
+                                                   : DEFAULT_HEADER_TIMEOUT_S) *
+                   1000000;
     s->body_limit = cfg->body_limit ? cfg->body_limit : DEFAULT_BODY_LIMIT;
     if (setup_edge(s, cfg, err)) {
         free_server(s);
@@ -605,6 +746,11 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
                      (v6 ? MHD_USE_IPv6 : 0);
     const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6
                                    : (const struct sockaddr *)(const void *)&sa4;
+    if (pthread_create(&s->sweeper, NULL, sweep, s) != 0) {
+        free_server(s);
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot start the header-deadline thread");
+    }
+    s->sweeping = true;
     s->d = start_daemon(s, cfg, flags, port, sa, threads);
     if (!s->d) {
         free_server(s);

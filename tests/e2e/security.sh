@@ -158,4 +158,50 @@ check "while 40 slow sockets hold 127.0.0.1, a client of 127.0.0.2 is answered a
 st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$B/api/v1/me")
 check "  and 127.0.0.1 itself is refused, not queued (past its 8 connections)" test "$st" = 000
 kill "$SLOW" 2>/dev/null; wait "$SLOW" 2>/dev/null
+
+# ---- a deadline for a request's head (docs/security.md, Resource limits):
+# clients that send a header byte every second are closed after
+# --header-timeout 3 (the idle timeout of 60 s never fires), without an
+# answer, while others are served; once they are gone their address is
+# served again
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+start_server "$DB" --threads 2 --followup-interval 0 --max-per-address 8 --header-timeout 3 --timeout 60
+python3 - "$PORT" >dribble.out 2>&1 <<'PY' &
+import select,socket,sys,time
+port=int(sys.argv[1]); t0=time.time(); socks={}
+# 8 from 127.0.0.1 (its whole allowance) and 8 from each of four more addresses
+for src in ["127.0.0.1"]+["127.0.0.%d"%i for i in range(10,14)]:
+    for _ in range(8):
+        s=socket.create_connection(("127.0.0.1",port),2,source_address=(src,0))
+        s.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: "); socks[s]=None
+answered=0
+while time.time()-t0<40 and any(v is None for v in socks.values()):
+    for s in [s for s,v in socks.items() if v is None]:
+        try: s.sendall(b"a")                   # one more header byte, never the end
+        except OSError: socks[s]=time.time()-t0
+    r,_,_=select.select([s for s,v in socks.items() if v is None],[],[],1)
+    for s in r:
+        try: data=s.recv(4096)
+        except OSError: data=b""
+        if data: answered+=1
+        socks[s]=time.time()-t0
+closed=[v for v in socks.values() if v is not None]
+print(len(socks),len(closed),"%.1f"%max(closed or [99]),answered)
+PY
+DRIB=$!
+sleep 1
+st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --interface 127.0.0.2 "$B/api/v1/me")
+check "while 40 clients dribble their headers, a client of 127.0.0.2 is answered at once" test "$st" = 401
+st=000
+for _ in $(seq 25); do
+  st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$B/api/v1/me")
+  [ "$st" = 401 ] && break
+  sleep 1
+done
+check "  and 127.0.0.1, held by 8 of them, is served again within the deadline + 20 s" test "$st" = 401
+wait "$DRIB"
+read -r n closed last answered <dribble.out
+check "every dribbling client was closed ($closed of $n), within the deadline + 20 s (the last after ${last} s)" \
+  python3 -c "import sys;sys.exit(0 if $n == 40 and $closed == 40 and $last <= 23 else 1)"
+check "  without an answer" test "$answered" = 0
 finish
