@@ -35,7 +35,7 @@ static const route_def routes[] = {
     {"GET", "/api/v1/patients/{id}", ROUTE_PATIENT, READERS, RVIEW, records_patient,
      rview_patient},
     {"GET", "/api/v1/patients/{id}/advice", ROUTE_ADVICE, READERS, IDENT, advice_get, NULL},
-    {"GET", "/api/v1/patients/{id}/case", ROUTE_CASE, READERS, IDENT, case_get, NULL},
+    {"GET", "/api/v1/patients/{id}/case", ROUTE_CASE, READERS, RVIEW, case_get, case_get_deid},
     {"POST", "/api/v1/records", ROUTE_RECORD_NEW, STAFF, 0, records_create, NULL},
     {"GET", "/api/v1/records/{type}/{id}", ROUTE_RECORD_GET, READERS, IDENT, records_get, NULL},
     {"PUT", "/api/v1/records/{type}/{id}", ROUTE_RECORD_PUT, STAFF, 0, records_put, NULL},
