@@ -249,7 +249,9 @@ static void arena_put(server *s, genu_arena *a)
     genu_arena_destroy(a);
 }
 
-static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
+/* Queues c's response with the security headers; closing: the connection
+ * ends after it (a request whose body cannot be framed). */
+static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c, bool closing)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         c->out.len, c->out.len ? c->out.p : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -268,20 +270,28 @@ static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->allow);
     if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION))
         MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
+    if (closing)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
-                                  const char *msg)
+static enum MHD_Result send_error_close(struct MHD_Connection *conn, int status,
+                                        const char *code, const char *msg, bool closing)
 {
     ctx c = {0};
     c.method = c.path = "";
     ctx_error(&c, status, code, NULL, "%s", msg);
-    enum MHD_Result r = c.out.oom ? MHD_NO : send_ctx(conn, &c);
+    enum MHD_Result r = c.out.oom ? MHD_NO : send_ctx(conn, &c, closing);
     genu_buf_free(&c.out);
     return r;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
+                                  const char *msg)
+{
+    return send_error_close(conn, status, code, msg, false);
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -380,7 +390,7 @@ static enum MHD_Result finish(server *s, struct MHD_Connection *conn, ctx *c)
     } else {
         if (!c->status)
             c->status = 500;
-        r = send_ctx(conn, c);
+        r = send_ctx(conn, c, false);
     }
     genu_buf_free(&c->out);
     dscache_release(s->env.datasets, c->dataset);
@@ -450,9 +460,12 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     return finish(s, conn, c);
 }
 
-/* Counts Content-Length headers and header names holding white space. */
+/* The headers that frame a request: Content-Length, Transfer-Encoding and
+ * Host counted, header names holding white space, and whether the one
+ * Transfer-Encoding is "chunked". */
 typedef struct framing {
-    int content_length, spaced;
+    int content_length, spaced, transfer_encoding, host;
+    bool chunked;
 } framing;
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -460,13 +473,49 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 {
     framing *f = cls;
     (void)kind;
-    (void)value;
     if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
         f->content_length++;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encoding++;
+        f->chunked = value && strcasecmp(value, "chunked") == 0;
+    }
+    if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
     for (const char *p = key; *p; p++)
         if (*p == ' ' || *p == '\t')
             f->spaced++;
     return MHD_YES;
+}
+
+/* Why a request's head must be refused (RFC 9112), or NULL. libmicrohttpd
+ * 0.9.75 passes these on to the handler (in its default, lenient mode; its
+ * pedantic mode would answer some of them itself, with its own HTML page),
+ * so genu answers them, with its JSON error and headers:
+ * - two Content-Lengths, or a header name with white space before its
+ *   colon ("Transfer-Encoding : chunked"), which a proxy may read one way
+ *   and this server another (§6.3, §5.1);
+ * - a Transfer-Encoding other than one "chunked": the body's length cannot
+ *   be known, and libmicrohttpd would wait for it until the timeout (§6.3);
+ * - Transfer-Encoding with Content-Length, the request-smuggling pair
+ *   (§6.1 allows refusing it);
+ * - an HTTP/1.1 request with no Host, or any with more than one (§3.2). */
+static const char *bad_framing(struct MHD_Connection *conn, const char *version)
+{
+    framing f = {0, 0, 0, 0, false};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    if (f.content_length > 1)
+        return "more than one Content-Length header";
+    if (f.spaced)
+        return "a header name holds white space";
+    if (f.transfer_encoding > 1 || (f.transfer_encoding && !f.chunked))
+        return "Transfer-Encoding: only one, \"chunked\", is understood";
+    if (f.transfer_encoding && f.content_length)
+        return "both Transfer-Encoding and Content-Length";
+    if (f.host > 1)
+        return "more than one Host header";
+    if (!f.host && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+        return "an HTTP/1.1 request needs a Host header";
+    return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -475,7 +524,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     server *s = cls;
     conn_state *st = *con_cls;
-    (void)version;
     if (!st) {
         head_due(s, conn, false); /* the request line and headers are in */
         if (!(st = calloc(1, sizeof *st)))
@@ -484,17 +532,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         pthread_mutex_lock(&s->mu);
         s->active++;
         pthread_mutex_unlock(&s->mu);
-        /* ambiguous framing (RFC 9112 §6.3, §5.1): two Content-Lengths, or a
-         * header name with white space before its colon ("Transfer-Encoding
-         * : chunked", which a proxy may read one way and this server
-         * another), is refused before any body is read */
-        framing f = {0, 0};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-        if (f.content_length > 1 || f.spaced) {
+        /* a head that cannot be framed safely is refused before any body is read */
+        const char *why = bad_framing(conn, version);
+        if (why) {
             st->refused = true;
-            return send_error(conn, 400, "bad_request",
-                              f.spaced ? "a header name holds white space"
-                                       : "more than one Content-Length header");
+            return send_error_close(conn, 400, "bad_request", why, true);
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
