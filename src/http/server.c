@@ -62,7 +62,7 @@ struct server {
     pthread_mutex_t hmu;
     pthread_cond_t hcv; /* CLOCK_MONOTONIC; signalled to stop the sweeper */
     hconn *hconns;
-    bool hstop;
+    _Atomic bool hstop;
     bool sweeping; /* the sweeper thread runs */
     pthread_t sweeper;
     size_t body_limit;
@@ -104,6 +104,20 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The time ms from now on clock clk, for pthread_cond_timedwait. */
+static struct timespec clock_after(clockid_t clk, unsigned ms)
+{
+    struct timespec t;
+    clock_gettime(clk, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
 }
 
 static int64_t mono_us(void)
@@ -178,7 +192,7 @@ static void *sweep(void *arg)
 {
     server *s = arg;
     pthread_mutex_lock(&s->hmu);
-    while (!s->hstop) {
+    while (!atomic_load(&s->hstop)) {
         int64_t now = mono_us();
         for (hconn *h = s->hconns; h; h = h->next) {
             int64_t due = atomic_load(&h->deadline_us);
@@ -187,13 +201,7 @@ static void *sweep(void *arg)
                 h->cut = true;
             }
         }
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += (long)SWEEP_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = clock_after(CLOCK_MONOTONIC, SWEEP_MS);
         pthread_cond_timedwait(&s->hcv, &s->hmu, &until);
     }
     pthread_mutex_unlock(&s->hmu);
@@ -624,11 +632,9 @@ int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *por
 
 static void free_server(server *s)
 {
-    if (s->sweeping) {
-        pthread_mutex_lock(&s->hmu);
-        s->hstop = true;
+    if (s->sweeping) { /* a wake-up lost here costs at most SWEEP_MS */
+        atomic_store(&s->hstop, true);
         pthread_cond_signal(&s->hcv);
-        pthread_mutex_unlock(&s->hmu);
         pthread_join(s->sweeper, NULL);
     }
     writer_destroy(s->env.writer);
@@ -817,14 +823,7 @@ void server_stop(server *s, unsigned drain_ms)
     MHD_socket ls = MHD_quiesce_daemon(s->d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += drain_ms / 1000;
-    until.tv_nsec += (long)(drain_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_after(CLOCK_REALTIME, drain_ms);
     pthread_mutex_lock(&s->mu);
     while (s->active > 0)
         if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0)
