@@ -49,8 +49,8 @@ static const char usage[] =
     "SIGTERM or SIGINT stops the server gracefully (exit 0); SIGHUP reloads the\n"
     "certificate and key (a renewed certificate; on error the old one stays).\n"
     "The configuration file (genu --help) gives defaults: listen, threads, timeout,\n"
-    "header_timeout, idle_timeout, max_per_address, followup_interval, rules, tls_cert, tls_key,\n"
-    "secure_cookies, trust_proxy.\n";
+    "header_timeout, idle_timeout, max_per_address, followup_interval, rules, tls_cert,\n"
+    "tls_key, secure_cookies, trust_proxy.\n";
 
 static int print_routes(void)
 {
