@@ -35,7 +35,8 @@ static void keys_values_and_comments(void **state)
                            "threads = 8\r\n"
                            "tls_cert = /etc/genu/a#b.pem\n"
                            "secure_cookies = yes\n"
-                           "followup_interval = 0",
+                           "followup_interval = 0\n"
+                           "header_timeout = 10",
                            &c, &err),
                      GENU_OK);
     assert_string_equal(c.value[CONFIG_DB], "/var/lib/genu/registry.db");
@@ -46,6 +47,7 @@ static void keys_values_and_comments(void **state)
     assert_string_equal(c.value[CONFIG_SECURE_COOKIES], "yes");
     assert_string_equal(c.value[CONFIG_FOLLOWUP_INTERVAL], "0");
     assert_int_equal(config_count(&c, CONFIG_FOLLOWUP_INTERVAL), 0);
+    assert_int_equal(config_count(&c, CONFIG_HEADER_TIMEOUT), 10);
     assert_null(c.value[CONFIG_TLS_KEY]);
     assert_string_equal(c.path, "genu.conf");
 }
@@ -82,6 +84,8 @@ static void errors_name_the_line(void **state)
                  "genu.conf:1: threads: expected a number from 1 to 256, not \"4x\"");
     expect_error("\n\ntimeout = 3601\n",
                  "genu.conf:3: timeout: expected a number from 1 to 3600, not \"3601\"");
+    expect_error("header_timeout = 0\n",
+                 "genu.conf:1: header_timeout: expected a number from 1 to 3600, not \"0\"");
     expect_error("secure_cookies = true\n",
                  "genu.conf:1: secure_cookies: expected yes or no, not \"true\"");
     expect_error("DB = x\n", "genu.conf:1: unknown key \"DB\"");
