@@ -321,7 +321,9 @@ function caseHistory(id: string, inDays: boolean): HTMLElement {
 /* Every record by date, as entered: the raw material of the case history. */
 function timeline(recs: Rec): HTMLElement {
   const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam", "death"].flatMap((t) => (recs[t] ?? []).map((r: Rec) => ({ ...r, _t: t })));
-  all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  // by day: a researcher's "day 728" must come before "day 1036", which text order does not give
+  const at = (r: Rec) => { const n = dayNumber(String(r.date ?? "")); return Number.isNaN(n) ? Number.MAX_VALUE : n; };
+  all.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
   const text = (r: Rec) => {
     const k = r.knee ? `${r.knee} knee` : "patient";
     switch (r._t) {
