@@ -221,7 +221,7 @@ while time.time()-t0<40 and any(v is None for v in socks.values()):
         if data: answered+=1
         socks[s]=time.time()-t0
 closed=[v for v in socks.values() if v is not None]
-print(len(socks),len(closed),"%.1f"%max(closed or [99]),answered)
+print(len(socks),len(closed),"%.1f"%max(closed or [99]),"%.1f"%min(closed or [0]),answered)
 PY
 DRIB=$!
 sleep 1
@@ -235,8 +235,10 @@ for _ in $(seq 25); do
 done
 check "  and 127.0.0.1, held by 8 of them, is served again within the deadline + 20 s" test "$st" = 401
 wait "$DRIB"
-read -r n closed last answered <dribble.out
+read -r n closed last first answered <dribble.out
 check "every dribbling client was closed ($closed of $n), within the deadline + 20 s (the last after ${last} s)" \
   python3 -c "import sys;sys.exit(0 if $n == 40 and $closed == 40 and $last <= 23 else 1)"
+check "  none before 2 s (the first after ${first} s): by the deadline, not refused at once" \
+  python3 -c "import sys;sys.exit(0 if $first >= 2 else 1)"
 check "  without an answer" test "$answered" = 0
 finish
