@@ -123,5 +123,5 @@ int cmd_claim(int argc, char **argv, const cli_env *env)
     int format;
     int rc = cohort_opts_parse(argc, argv, &claim_use, "json|text", &format, &q);
     claim_run run = {&q, format == 0 && rc == CLI_OK};
-    return rc ? rc : cohort_opts_run(env, &q, write_claim, &run);
+    return rc ? rc : cohort_opts_run(env, &q, q.defs, q.ndef, write_claim, &run);
 }

@@ -180,5 +180,5 @@ int cmd_compare(int argc, char **argv, const cli_env *env)
     if (!rc && compare_spec_of(&o.q, &o.spec, &err))
         rc = cohort_opts_error(&err, "compare");
     o.json = format == 0;
-    return rc ? rc : cohort_opts_run(env, &o.q, write_compare, &o);
+    return rc ? rc : cohort_opts_run(env, &o.q, &o.spec.def, 1, write_compare, &o);
 }

@@ -62,5 +62,9 @@ int cmd_report(int argc, char **argv, const cli_env *env)
     int format;
     int rc = cohort_opts_parse(argc, argv, &report_use, "json|html", &format, &q);
     report_run run = {format == 1, &q};
-    return rc ? rc : cohort_opts_run(env, &q, write_report, &run);
+    if (rc)
+        return rc;
+    responder_def defs[REPORT_MAXDEF + REPORT_MAXCHANGE];
+    size_t ndef = report_defs_read(&q, defs);
+    return cohort_opts_run(env, &q, defs, ndef, write_report, &run);
 }

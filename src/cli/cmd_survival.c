@@ -197,5 +197,5 @@ int cmd_survival(int argc, char **argv, const cli_env *env)
     if (!rc && durability_request(&q, &sr.kind, &sr.covs, &err))
         rc = cohort_opts_error(&err, "survival");
     sr.json = format == 0;
-    return rc ? rc : cohort_opts_run(env, &q, run, &sr);
+    return rc ? rc : cohort_opts_run(env, &q, q.defs, q.ndef, run, &sr);
 }

@@ -35,10 +35,12 @@ int cohort_opts_error(const genu_err *err, const char *command);
 typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
                                     genu_err *err);
 
-/* Opens the registry, loads the dataset, builds the cohort r describes,
- * calls write and prints what it wrote on stdout; nothing is printed on
- * stdout when anything fails. Returns the exit status. */
-int cohort_opts_run(const cli_env *env, const analysis_request *r, cohort_opts_write_fn write,
-                    void *ctx);
+/* Opens the registry, loads what the command reads — what every cohort
+ * needs and the responses to the measures of defs[0..ndef), a lean load
+ * (docs/scaling.md) — builds the cohort r describes, calls write and
+ * prints what it wrote on stdout; nothing is printed on stdout when
+ * anything fails. Returns the exit status. */
+int cohort_opts_run(const cli_env *env, const analysis_request *r, const responder_def *defs,
+                    size_t ndef, cohort_opts_write_fn write, void *ctx);
 
 #endif

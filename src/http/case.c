@@ -50,9 +50,9 @@ void case_get(ctx *c)
     }
     if (case_args(c, &as_of, false) || api_patient_visible(c, id))
         return;
-    store_scope scope = {id, 0};
+    store_scope scope = {.patient = id};
     /* a patient deleted since api_patient_visible is case_build's ENOTFOUND: 404 */
-    if (store_load_scope(c->store, &scope, c->arena, &ds, &err) ||
+    if (store_load_scope(c->read, &scope, c->arena, &ds, &err) ||
         case_build(&ds, id, as_of, c->arena, &h, &err)) {
         ctx_fail(c, &err);
         return;
@@ -71,8 +71,8 @@ void case_get_deid(ctx *c)
     const genu_record *p;
     if (case_args(c, &as_of, true) || rview_find_patient(c, key, &p))
         return;
-    store_scope scope = {p->id, 0};
-    int rc = store_load_scope(c->store, &scope, c->arena, &ds, &err);
+    store_scope scope = {.patient = p->id};
+    int rc = store_load_scope(c->read, &scope, c->arena, &ds, &err);
     if (!rc)
         rc = case_build(&ds, p->id, as_of, c->arena, &h, &err);
     if (!rc)

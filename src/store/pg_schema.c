@@ -73,6 +73,10 @@ static const char *const migrations[] = {
     /* 5: deaths, at most one per patient (docs/format.md) */
     "CREATE TABLE death(" REC_COLS(REF, " NOT NULL") ", cause text);"
     "CREATE UNIQUE INDEX death_by_patient ON death(patient);",
+    /* 6: what an analysis reads of the responses to its measures, from the
+     * index alone once the table is vacuumed (docs/scaling.md) */
+    "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq)"
+    " INCLUDE (knee, version, scores);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
