@@ -120,12 +120,55 @@ int genu_buf_json_str(genu_buf *b, const char *s)
     return genu_buf_putc(b, '"');
 }
 
+/* The digits of u, with a decimal point k digits from the right ("0."
+ * and zeros in front when u has fewer digits), after a '-' when neg. */
+static int put_scaled(genu_buf *b, bool neg, unsigned long long u, int k)
+{
+    char tmp[48], *p = tmp + sizeof tmp;
+    int d = 0;
+    do {
+        if (d == k && k)
+            *--p = '.';
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+        d++;
+    } while (u || d <= k);
+    if (neg)
+        *--p = '-';
+    return genu_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* What printf's "%.15g" gives for v when v is the double nearest to a
+ * decimal of at most 6 places and 15 significant digits, 1e-4 <= |v| < 1e9
+ * (scores, heights, amounts): that decimal, which any 15-digit decimal
+ * survives a round trip through a double as (DBL_DIG). 0 when v is not
+ * such a number. */
+static int short_decimal(genu_buf *b, double v, int *done)
+{
+    static const double scale[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    double a = fabs(v);
+    *done = 0;
+    if (!(a >= 1e-4 && a < 1e9))
+        return 0;
+    for (int k = 0; k < 6; k++) {
+        double m = nearbyint(a * scale[k]);
+        if (m / scale[k] == a) {
+            *done = 1;
+            return put_scaled(b, v < 0, (unsigned long long)m, k + 1);
+        }
+    }
+    return 0;
+}
+
 int genu_buf_json_num(genu_buf *b, double v)
 {
     if (!isfinite(v))
         return genu_buf_puts(b, "null");
     if (v == floor(v) && fabs(v) < 1e15)
-        return genu_buf_printf(b, "%.0f", v == 0 ? 0.0 : v);
+        return put_scaled(b, v < 0, (unsigned long long)fabs(v), 0);
+    int done, rc = short_decimal(b, v, &done);
+    if (done)
+        return rc;
     char tmp[32];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, v);
