@@ -30,6 +30,10 @@ typedef struct store_ops {
     /* optional: NULL means store_put_many calls store_put for each record */
     int (*put_many)(genu_store *s, const genu_record *const *recs, size_t n,
                     store_put_result *res, size_t *failed, genu_err *err);
+    /* optional (store_stage_new): new records without audit rows, their
+     * references checked at commit; NULL when the backend cannot */
+    int (*stage_new)(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
+                     genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
     int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
     int (*each)(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, genu_err *err);
