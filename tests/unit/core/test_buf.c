@@ -59,6 +59,9 @@ static void printf_way(double v, char out[32])
 /* The shortcut for short decimals prints what printf did, over values with
  * 0 to 8 decimal places, scores (fractions of 100), extremes around the
  * shortcut's bounds, and seeded random doubles. */
+#ifndef NUM_CASES
+#define NUM_CASES 400000
+#endif
 static void numbers_print_as_printf_did(void **state)
 {
     (void)state;
@@ -66,7 +69,7 @@ static void numbers_print_as_printf_did(void **state)
     const double edges[] = {1e-4, 9.9999e-5, 0.00015, 1e9, 999999999.5, 999999999.999999,
                             123456789.123456, -0.5, -1e-4, 0.1 + 0.2, 1e15, 1e15 + 0.5,
                             -1e15, 4503599627370495.5, 0.30000000000000004};
-    for (size_t i = 0; i < 400000; i++) {
+    for (size_t i = 0; i < NUM_CASES; i++) {
         double v;
         x ^= x << 13;
         x ^= x >> 7;
@@ -78,8 +81,12 @@ static void numbers_print_as_printf_did(void **state)
                 pow(10, (double)((x >> 40) % 9));
         else if (i % 4 == 1)
             v = 100.0 * (double)(x % 1000) / (double)(1 + (x >> 32) % 200);
-        else if (i % 4 == 2)
+        else if (i % 4 == 2 && i % 8 != 2)
             v = (double)(x % 100000) / 8.0 - 5000;
+        else if (i % 8 == 2) /* anywhere in 1e-4..1e9, and next to powers of ten */
+            v = i % 16 == 2 ? exp(-9.3 + 30.1 * (double)(x >> 11) / 9007199254740992.0)
+                            : nextafter(pow(10, (double)((x >> 20) % 14) - 4),
+                                        (x & 1) ? 0 : 1e300);
         else
             memcpy(&v, &x, sizeof v);
         if (!isfinite(v))
