@@ -117,6 +117,11 @@ int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
     return GENU_OK;
 }
 
+int store_cache_limit(genu_store *s, size_t bytes, genu_err *err)
+{
+    return s->ops->cache_limit ? s->ops->cache_limit(s, bytes, err) : GENU_OK;
+}
+
 bool store_can_stage(const genu_store *s)
 {
     return s->ops->stage_new != NULL;

@@ -85,6 +85,13 @@ int store_stage_new(genu_store *s, const genu_record *const *recs, size_t n, boo
                     genu_err *err);
 int store_stage_audit(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err);
 
+/* Keeps this handle's cache of database pages under about bytes (SQLite's
+ * cache_size; the default is 64 MiB, for imports and loads). A server with
+ * a handle per worker thread caps each, so that its resident memory does
+ * not grow with the pages its requests happen to read. PostgreSQL caches
+ * in the server: nothing to do. */
+int store_cache_limit(genu_store *s, size_t bytes, genu_err *err);
+
 /* Whether a patient (or, for treatments, a treatment id) exists. */
 int store_has(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
 

@@ -497,6 +497,14 @@ static int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n
     return GENU_OK;
 }
 
+static int sq_cache_limit(genu_store *gs, size_t bytes, genu_err *err)
+{
+    /* a PRAGMA takes no parameters; the number is ours, not input */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%zu", bytes / 1024 ? bytes / 1024 : 1);
+    return sq_exec((sq_store *)gs, sql, err);
+}
+
 static int sq_update(genu_store *gs, const genu_record *r, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
@@ -882,6 +890,7 @@ static const store_ops sqlite_ops = {
     .stored_doc = sq_stored_doc,
     .update = sq_update,
     .stage_new = sq_stage_new,
+    .cache_limit = sq_cache_limit,
     .remove = sq_remove,
     .has = sq_has,
     .count = sq_count,
