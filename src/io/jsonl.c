@@ -297,7 +297,8 @@ static int index_ids(importer *im)
 /* ---- the pipeline: lines parsed on every core in blocks while this thread
  * indexes their ids and stages their records in the store, in line order */
 
-#define BLOCK 1024
+#define BLOCK       1024
+#define STAGE_BATCH 8192 /* records staged at once; a multiple of BLOCK */
 
 typedef struct pipeline {
     importer *im;
@@ -360,26 +361,35 @@ static int wait_block(pipeline *p, size_t b, size_t nworkers)
     return rc;
 }
 
-/* Indexes block b's entries and stages the valid ones while staging lasts. */
-static int take_block(pipeline *p, size_t b, const genu_record **recs)
+/* Stages the records gathered so far (recs[0..*k)) while staging lasts. */
+static int stage(importer *im, const genu_record **recs, size_t *k)
+{
+    bool all_new = true;
+    if (im->staging && store_stage_new(im->s, recs, *k, &all_new, im->err))
+        return im->err->code;
+    if (!all_new)
+        unstage(im);
+    *k = 0;
+    return GENU_OK;
+}
+
+/* Indexes block b's entries and gathers the valid ones into recs[*k..],
+ * staging them STAGE_BATCH at a time (a statement per type and batch on
+ * PostgreSQL: fewer, larger ones cost fewer round trips). */
+static int take_block(pipeline *p, size_t b, const genu_record **recs, size_t *k)
 {
     importer *im = p->im;
-    size_t lo, hi, k = 0;
+    size_t lo, hi;
     block_range(p, b, &lo, &hi);
     for (size_t i = lo; i < hi; i++) {
         if (im->v[i].why) /* rejected as it was read or parsed */
             unstage(im);
         if (index_one(im, i))
             return im->err->code;
-        if (!im->v[i].why)
-            recs[k++] = &im->v[i].rec;
+        if (!im->v[i].why && im->staging)
+            recs[(*k)++] = &im->v[i].rec;
     }
-    bool all_new = true;
-    if (im->staging && store_stage_new(im->s, recs, k, &all_new, im->err))
-        return im->err->code;
-    if (!all_new)
-        unstage(im);
-    return GENU_OK;
+    return *k + BLOCK > STAGE_BATCH ? stage(im, recs, k) : GENU_OK;
 }
 
 /* Parses every entry and indexes the ids (what parse_all and index_ids do),
@@ -390,7 +400,8 @@ static int parse_and_stage(importer *im)
     worker w[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     size_t nt = 0, want = parse_threads(im->n);
-    const genu_record **recs = malloc(BLOCK * sizeof *recs);
+    const genu_record **recs = malloc(STAGE_BATCH * sizeof *recs);
+    size_t k = 0;
     p.done = calloc(p.nblocks ? p.nblocks : 1, 1);
     int rc = recs && p.done ? index_begin(im) : GENU_OOM(im->err);
     pthread_mutex_init(&p.mu, NULL);
@@ -409,8 +420,10 @@ static int parse_and_stage(importer *im)
         if (wait_block(&p, b, nt))
             rc = GENU_FAIL(im->err, GENU_ENOMEM, "out of memory parsing records");
         else
-            rc = take_block(&p, b, recs);
+            rc = take_block(&p, b, recs, &k);
     }
+    if (!rc)
+        rc = stage(im, recs, &k);
     pthread_mutex_lock(&p.mu);
     p.stop = true;
     pthread_mutex_unlock(&p.mu);
