@@ -135,8 +135,8 @@ static int load_rules(const advise_opts *o, genu_arena *a, rules *rs)
     return rc == GENU_ENOMEM ? CLI_ESTORE : CLI_EFAIL;
 }
 
-static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, genu_arena *a,
-               genu_buf *out)
+static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, const summary *sum,
+               genu_arena *a, genu_buf *out)
 {
     genu_err err = {0};
     long pat = facts_find_patient(ds, o->patient);
@@ -159,7 +159,7 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
         if (!(knees & (unsigned)k))
             continue;
         advice_knee ak;
-        if (advice_knee_eval(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, a, &ak, &err))
+        if (advice_knee_eval_from(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, sum, a, &ak, &err))
             return cli_fail(&err);
         if (o->json) {
             if (n)
@@ -175,6 +175,127 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
     if (o->json)
         genu_buf_puts(out, array ? "]\n" : "\n");
     return CLI_OK;
+}
+
+/* ---- the registry summary ------------------------------------------------ */
+
+/* The audit trail's head now ("" for an empty trail): it moves with every
+ * change to the records. */
+static int head_of(genu_store *s, genu_arena *a, const char **out, genu_err *err)
+{
+    const char *v;
+    int rc = store_get_setting(s, "audit_head", a, &v, err);
+    if (!rc)
+        *out = v ? v : "";
+    return rc;
+}
+
+/* What similar knees and the next step read of the other patients (facts.h):
+ * patients, diagnoses, treatments, deaths, the responses of the similar
+ * knees' definition and NPRS, every day; and the patient whole. */
+static int load_lean(genu_store *s, const char *patient, const rules *rs, genu_arena *a,
+                     genu_dataset *ds, genu_err *err)
+{
+    const char *ins[32] = {"nprs"};
+    size_t nins = 1 + responder_instruments(&rs->similar.def, 1, ins + 1, 31);
+    assert(nins <= 32); /* there are fewer instruments */
+    store_scope scope = {
+        .patient = patient,
+        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
+                 1u << GENU_REC_DEATH,
+        .instruments = ins,
+        .ninstruments = nins,
+        .contacts = true,
+    };
+    return cli_load(s, &scope, a, ds, err);
+}
+
+/* The summary kept in the registry when its label is `label`; *sum NULL
+ * when there is none or it is stale (or unreadable: it is rebuilt). */
+static int stored_summary(genu_store *s, const char *label, genu_arena *a, const summary **sum,
+                          genu_err *err)
+{
+    const char *text;
+    *sum = NULL;
+    if (store_get_setting(s, SUMMARY_SETTING, a, &text, err))
+        return err->code;
+    summary *x = genu_arena_alloc(a, sizeof *x);
+    genu_err derr = {0};
+    if (!x)
+        return GENU_OOM(err);
+    if (text && !summary_decode(text, a, x, &derr) && strcmp(x->label, label) == 0)
+        *sum = x;
+    return derr.code == GENU_ENOMEM ? GENU_OOM(err) : GENU_OK;
+}
+
+/* Builds the summary from a lean load (into *ds) and keeps it in the
+ * registry, unless the registry changed during the load (head no longer
+ * `head`): then *moved, and nothing is built. A summary that cannot be
+ * kept is only a warning: the advice does not depend on keeping it. */
+static int build_summary(genu_store *s, const advise_opts *o, const rules *rs, const char *head,
+                         const char *label, genu_arena *a, genu_dataset *ds, const summary **sum,
+                         bool *moved, genu_err *err)
+{
+    const char *after;
+    summary *x = genu_arena_alloc(a, sizeof *x);
+    if (!x)
+        return GENU_OOM(err);
+    if (load_lean(s, o->patient, rs, a, ds, err) || head_of(s, a, &after, err))
+        return err->code;
+    if ((*moved = strcmp(after, head) != 0))
+        return GENU_OK;
+    if (facts_summarize(ds, o->as_of, &rs->similar, label, a, x, err))
+        return err->code;
+    *sum = x;
+    genu_buf b = GENU_BUF_INIT;
+    genu_err serr = {0};
+    summary_encode(x, &b);
+    if (b.oom)
+        GENU_OOM(&serr);
+    else
+        store_set_setting(s, SUMMARY_SETTING, b.p, &serr);
+    genu_buf_free(&b);
+    if (serr.code)
+        fprintf(stderr, "genu: warning: the advice summary was not kept: %s\n", serr.msg);
+    return GENU_OK;
+}
+
+/* The advice from the patient's own records and the registry's summary
+ * (docs/advice.md "The registry summary"): the kept one when it is current,
+ * else one built now and kept. When the registry changes meanwhile, the
+ * advice comes from one lean load instead. Returns run's exit status, or a
+ * genu error code with err set. */
+static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, genu_arena *a,
+                          genu_buf *out, genu_err *err)
+{
+    const char *head, *label, *after;
+    const summary *sum;
+    bool moved = false;
+    genu_dataset ds, lean;
+    store_scope own = {.patient = o->patient};
+    if (head_of(s, a, &head, err) ||
+        !(label = summary_label(head, o->as_of, rs->similar.def.text, rs->similar.at.text, a)))
+        return err->code ? err->code : GENU_OOM(err);
+    if (store_load_scope(s, &own, a, &ds, err))
+        return err->code;
+    if (!ds.n[GENU_REC_PATIENT])
+        return run(o, rs, &ds, NULL, a, out); /* unknown patient */
+    if (stored_summary(s, label, a, &sum, err))
+        return err->code;
+    if (!sum && build_summary(s, o, rs, head, label, a, &lean, &sum, &moved, err))
+        return err->code;
+    if (moved)
+        return run(o, rs, &lean, NULL, a, out);
+    /* the patient's records, read after the head, belong to its state when
+     * the head has not moved since */
+    if (head_of(s, a, &after, err))
+        return err->code;
+    if (strcmp(after, head) != 0) {
+        if (load_lean(s, o->patient, rs, a, &lean, err))
+            return err->code;
+        return run(o, rs, &lean, NULL, a, out);
+    }
+    return run(o, rs, &ds, sum, a, out);
 }
 
 int cmd_advise(int argc, char **argv, const cli_env *env)
@@ -199,25 +320,23 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     genu_dataset ds;
     if ((rc = load_rules(&o, a, &rs)))
         goto out;
-    /* the patient whole; of the others what similar knees and the next
-     * step read (facts.h): patients, diagnoses, treatments, deaths, the
-     * responses of the similar knees' definition and NPRS, every day */
-    const char *ins[32] = {"nprs"};
-    size_t nins = 1 + responder_instruments(&rs.similar.def, 1, ins + 1, 31);
-    assert(nins <= 32); /* there are fewer instruments */
-    store_scope scope = {
-        .patient = o.patient,
-        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
-                 1u << GENU_REC_DEATH,
-        .instruments = ins,
-        .ninstruments = nins,
-        .contacts = true,
-    };
-    if (store_open(env->db, false, &s, &err) || cli_load(s, &scope, a, &ds, &err)) {
+    if (store_open(env->db, false, &s, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
-    if ((rc = run(&o, &rs, &ds, a, &out)))
+    if (cli_load_full()) {
+        /* the whole registry, no summary: what the summary must agree with */
+        if (store_load(s, a, &ds, &err)) {
+            rc = cli_fail(&err);
+            goto out;
+        }
+        rc = run(&o, &rs, &ds, NULL, a, &out);
+    } else {
+        rc = advise_summary(s, &o, &rs, a, &out, &err);
+        if (err.code)
+            rc = cli_fail(&err);
+    }
+    if (rc)
         goto out;
     if (out.oom) {
         cli_error("out of memory");
