@@ -9,11 +9,11 @@
 # and kept; a write, another as-of, another similar-knee definition or a
 # damaged summary is not used (it is built again). On both backends.
 . "$GENU_SRC/tests/e2e/lib.sh"
+D=2024-06-30
 DB=$(new_registry reg)
 G() { "$GENU" --db "$DB" "$@"; }
-D=2024-06-30
-G init >/dev/null
-G synth --patients 300 --seed 11 --as-of $D --import >/dev/null 2>synth.err || { fail "synth"; cat synth.err; }
+G init >/dev/null && G synth --patients 300 --seed 11 --as-of $D --import >/dev/null 2>synth.err ||
+  { fail "init and synth"; cat synth.err; }
 
 # W1..W6: the left knee's PRP helped (6 -> 2) and waned (back to 6), then a
 # second series of another kind. P1's left knee: PRP helped and waned, PRP

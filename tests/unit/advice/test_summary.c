@@ -283,25 +283,19 @@ static void facts_from_a_summary_equal_facts_from_the_whole_dataset(void **state
     cfg.min = 2;
     /* P's own PRP series waned twice and was repeated twice: the next step
      * and the similar knees must leave P out */
+#define P_KNEE                                                                                   \
+    WANED("P", 3, "prp", 2), NPRSP("P", "h", "2023-03-25", 7),                                   \
+        INJP("P", "c", "2023-04-01", "prp", PROTO("prp-ia") COST(410, "USD")),                   \
+        NPRSP("P", "f", "2023-05-01", 2), NPRSP("P", "g", "2023-11-01", 7)
     const char *const lines[] = {
-        WANED("P", 3, "prp", 2),
-        NPRSP("P", "h", "2023-03-25", 7),
-        INJP("P", "c", "2023-04-01", "prp", PROTO("prp-ia") COST(410, "USD")),
-        NPRSP("P", "f", "2023-05-01", 2),
-        NPRSP("P", "g", "2023-11-01", 7),
+        P_KNEE,
         WANED("W1", 3, "prp", 2),
         WANED("W2", 3, "prp", 5),
         WANED("W3", 2, "bone_marrow_aspirate", 1),
         WANED("W4", 4, "prp", 3),
         WANED("W5", 3, "corticosteroid_injection", 1),
     };
-    const char *const own[] = {
-        WANED("P", 3, "prp", 2),
-        NPRSP("P", "h", "2023-03-25", 7),
-        INJP("P", "c", "2023-04-01", "prp", PROTO("prp-ia") COST(410, "USD")),
-        NPRSP("P", "f", "2023-05-01", 2),
-        NPRSP("P", "g", "2023-11-01", 7),
-    };
+    const char *const own[] = {P_KNEE};
     genu_dataset *ds = jf_load(lines, sizeof lines / sizeof lines[0], a);
     genu_dataset *one = jf_load(own, sizeof own / sizeof own[0], a);
     assert_non_null(ds);
