@@ -418,19 +418,26 @@ static void put_date(ctx *c, int f, genu_date d, const ids *l)
         put_str(c, f, date_str(c, d), d, l);
 }
 
+/* The first of n records (sorted by pat) whose pat is not below pat. */
+static size_t first_of(const genu_record *r, size_t n, size_t pat)
+{
+    size_t l = 0, h = n;
+    while (l < h) {
+        size_t m = l + (h - l) / 2;
+        if (r[m].pat < pat)
+            l = m + 1;
+        else
+            h = m;
+    }
+    return l;
+}
+
 /* The records of type t of the patient: [*lo, *hi), dated on or before as-of
  * (records are sorted by patient, date, seq). */
 static void span(const ctx *c, genu_rtype t, size_t *lo, size_t *hi)
 {
     const genu_record *r = c->ds->recs[t];
-    size_t n = c->ds->n[t], l = 0, h = n;
-    while (l < h) {
-        size_t m = l + (h - l) / 2;
-        if (r[m].pat < c->pat)
-            l = m + 1;
-        else
-            h = m;
-    }
+    size_t n = c->ds->n[t], l = first_of(r, n, c->pat);
     *lo = l;
     while (l < n && r[l].pat == c->pat && (r[l].date == GENU_DATE_NONE || r[l].date <= c->as_of))
         l++;
@@ -1436,13 +1443,56 @@ static int similar_counts(const genu_dataset *ds, size_t only, genu_date as_of,
     return GENU_OK;
 }
 
+/* Patient pat of ds alone, as patient 0 of *out (records copied into the
+ * arena): a cohort of it costs nothing however large ds is. */
+static int one_patient(const genu_dataset *ds, size_t pat, genu_arena *a, genu_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        const genu_record *r = ds->recs[t];
+        size_t lo = t == GENU_REC_PATIENT ? pat : first_of(r, ds->n[t], pat), hi = lo;
+        while (hi < ds->n[t] && r[hi].pat == pat)
+            hi++;
+        if (hi == lo)
+            continue;
+        if (!(out->recs[t] = genu_arena_alloc(a, (hi - lo) * sizeof *r)))
+            return -1;
+        memcpy(out->recs[t], r + lo, (hi - lo) * sizeof *r);
+        for (size_t i = 0; i < hi - lo; i++)
+            out->recs[t][i].pat = 0;
+        out->n[t] = hi - lo;
+    }
+    if (!ds->contacts)
+        return 0;
+    size_t lo = 0, hi = ds->ncontacts;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (ds->contacts[m].pat < pat)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (hi = lo; hi < ds->ncontacts && ds->contacts[hi].pat == pat; hi++)
+        ;
+    if (!(out->contacts = genu_arena_alloc(a, (hi - lo + 1) * sizeof *out->contacts)))
+        return -1;
+    memcpy(out->contacts, ds->contacts + lo, (hi - lo) * sizeof *out->contacts);
+    for (size_t i = 0; i < hi - lo; i++)
+        out->contacts[i].pat = 0;
+    out->ncontacts = hi - lo;
+    return 0;
+}
+
 /* The similar knees' counts from the summary: every knee's in the band and
  * family, less this patient's own. */
 static int similar_from_summary(ctx *c, const facts_similar_cfg *cfg, const char *band,
                                 size_t fam, claim_counts *cc, genu_err *err)
 {
     summary_claim own[SUMMARY_NBAND][SUMMARY_NFAMILY];
-    int rc = similar_counts(c->ds, c->pat, c->as_of, cfg, c->a, own, err);
+    genu_dataset one;
+    if (one_patient(c->ds, c->pat, c->a, &one))
+        return GENU_OOM(err);
+    int rc = similar_counts(&one, 0, c->as_of, cfg, c->a, own, err);
     if (rc)
         return rc;
     size_t b = strcmp(band, "0-2") == 0 ? 0 : strcmp(band, "3") == 0 ? 1 : 2;

@@ -262,8 +262,9 @@ static int build_summary(genu_store *s, const advise_opts *o, const rules *rs, c
 
 /* The advice from the patient's own records and the registry's summary
  * (docs/advice.md "The registry summary"): the kept one when it is current,
- * else one built now and kept. When the registry changes meanwhile, the
- * advice comes from one lean load instead. Returns run's exit status, or a
+ * else one built now from a lean load, kept, and read with the patient's
+ * records of that load. When the registry changes meanwhile, the advice
+ * comes from a lean load alone. Returns run's exit status, or a
  * genu error code with err set. */
 static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, genu_arena *a,
                           genu_buf *out, genu_err *err)
@@ -282,12 +283,14 @@ static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, 
         return run(o, rs, &ds, NULL, a, out); /* unknown patient */
     if (stored_summary(s, label, a, &sum, err))
         return err->code;
-    if (!sum && build_summary(s, o, rs, head, label, a, &lean, &sum, &moved, err))
-        return err->code;
-    if (moved)
-        return run(o, rs, &lean, NULL, a, out);
-    /* the patient's records, read after the head, belong to its state when
-     * the head has not moved since */
+    if (!sum) {
+        /* the lean load's own summary, or none when the registry moved */
+        if (build_summary(s, o, rs, head, label, a, &lean, &sum, &moved, err))
+            return err->code;
+        return run(o, rs, &lean, moved ? NULL : sum, a, out);
+    }
+    /* the patient's records, read after the head, belong to the kept
+     * summary's state when the head has not moved since */
     if (head_of(s, a, &after, err))
         return err->code;
     if (strcmp(after, head) != 0) {
