@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "io/advice_json.h"
+#include "io/advice_kept.h"
 #include "model/vocab.h"
 #include "store/store.h"
 
@@ -179,17 +180,6 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, co
 
 /* ---- the registry summary ------------------------------------------------ */
 
-/* The audit trail's head now ("" for an empty trail): it moves with every
- * change to the records. */
-static int head_of(genu_store *s, genu_arena *a, const char **out, genu_err *err)
-{
-    const char *v;
-    int rc = store_get_setting(s, "audit_head", a, &v, err);
-    if (!rc)
-        *out = v ? v : "";
-    return rc;
-}
-
 /* What similar knees and the next step read of the other patients (facts.h):
  * patients, diagnoses, treatments, deaths, the responses of the similar
  * knees' definition and NPRS, every day; and the patient whole. */
@@ -210,88 +200,44 @@ static int load_lean(genu_store *s, const char *patient, const rules *rs, genu_a
     return cli_load(s, &scope, a, ds, err);
 }
 
-/* The summary kept in the registry when its label is `label`; *sum NULL
- * when there is none or it is stale (or unreadable: it is rebuilt). */
-static int stored_summary(genu_store *s, const char *label, genu_arena *a, const summary **sum,
-                          genu_err *err)
-{
-    const char *text;
-    *sum = NULL;
-    if (store_get_setting(s, SUMMARY_SETTING, a, &text, err))
-        return err->code;
-    summary *x = genu_arena_alloc(a, sizeof *x);
-    genu_err derr = {0};
-    if (!x)
-        return GENU_OOM(err);
-    if (text && !summary_decode(text, a, x, &derr) && strcmp(x->label, label) == 0)
-        *sum = x;
-    return derr.code == GENU_ENOMEM ? GENU_OOM(err) : GENU_OK;
-}
-
-/* Builds the summary from a lean load (into *ds) and keeps it in the
- * registry, unless the registry changed during the load (head no longer
- * `head`): then *moved, and nothing is built. A summary that cannot be
- * kept is only a warning: the advice does not depend on keeping it. */
-static int build_summary(genu_store *s, const advise_opts *o, const rules *rs, const char *head,
-                         const char *label, genu_arena *a, genu_dataset *ds, const summary **sum,
-                         bool *moved, genu_err *err)
-{
-    const char *after;
-    summary *x = genu_arena_alloc(a, sizeof *x);
-    if (!x)
-        return GENU_OOM(err);
-    if (load_lean(s, o->patient, rs, a, ds, err) || head_of(s, a, &after, err))
-        return err->code;
-    if ((*moved = strcmp(after, head) != 0))
-        return GENU_OK;
-    if (facts_summarize(ds, o->as_of, &rs->similar, label, a, x, err))
-        return err->code;
-    *sum = x;
-    genu_buf b = GENU_BUF_INIT;
-    genu_err serr = {0};
-    summary_encode(x, &b);
-    if (b.oom)
-        GENU_OOM(&serr);
-    else
-        store_set_setting(s, SUMMARY_SETTING, b.p, &serr);
-    genu_buf_free(&b);
-    if (serr.code)
-        fprintf(stderr, "genu: warning: the advice summary was not kept: %s\n", serr.msg);
-    return GENU_OK;
-}
-
 /* The advice from the patient's own records and the registry's summary
  * (docs/advice.md "The registry summary"): the kept one when it is current,
  * else one built now from a lean load, kept, and read with the patient's
  * records of that load. When the registry changes meanwhile, the advice
- * comes from a lean load alone. Returns run's exit status, or a
- * genu error code with err set. */
+ * comes from a lean load alone. Returns run's exit status, or a genu error
+ * code with err set. */
 static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, genu_arena *a,
                           genu_buf *out, genu_err *err)
 {
-    const char *head, *label, *after;
+    const char *head, *label, *after, *warn;
     const summary *sum;
-    bool moved = false;
     genu_dataset ds, lean;
     store_scope own = {.patient = o->patient};
-    if (head_of(s, a, &head, err) ||
-        !(label = summary_label(head, o->as_of, rs->similar.def.text, rs->similar.at.text, a)))
+    if (advice_kept_head(s, a, &head, err) ||
+        !(label = advice_kept_label(rs, head, o->as_of, a)))
         return err->code ? err->code : GENU_OOM(err);
     if (store_load_scope(s, &own, a, &ds, err))
         return err->code;
     if (!ds.n[GENU_REC_PATIENT])
         return run(o, rs, &ds, NULL, a, out); /* unknown patient */
-    if (stored_summary(s, label, a, &sum, err))
+    if (advice_kept_get(s, label, a, &sum, err))
         return err->code;
     if (!sum) {
-        /* the lean load's own summary, or none when the registry moved */
-        if (build_summary(s, o, rs, head, label, a, &lean, &sum, &moved, err))
+        /* built from the lean load it answers from; none when the registry
+         * moved during the load */
+        if (load_lean(s, o->patient, rs, a, &lean, err) || advice_kept_head(s, a, &after, err))
             return err->code;
-        return run(o, rs, &lean, moved ? NULL : sum, a, out);
+        if (strcmp(after, head) != 0)
+            return run(o, rs, &lean, NULL, a, out);
+        if (advice_kept_build(s, &lean, rs, o->as_of, label, a, &sum, &warn, err))
+            return err->code;
+        if (warn)
+            fprintf(stderr, "genu: warning: the advice summary was not kept: %s\n", warn);
+        return run(o, rs, &lean, sum, a, out);
     }
     /* the patient's records, read after the head, belong to the kept
      * summary's state when the head has not moved since */
-    if (head_of(s, a, &after, err))
+    if (advice_kept_head(s, a, &after, err))
         return err->code;
     if (strcmp(after, head) != 0) {
         if (load_lean(s, o->patient, rs, a, &lean, err))
