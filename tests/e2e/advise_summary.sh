@@ -7,7 +7,8 @@
 # next step: the patient's own earlier series is left out), with costs in
 # two currencies and series without a protocol. The summary is built once
 # and kept; a write, another as-of, another similar-knee definition or a
-# damaged summary is not used (it is built again). On both backends.
+# damaged summary is not used (it is built again). The server's advice
+# reads it too, and builds it from its dataset. On both backends.
 . "$GENU_SRC/tests/e2e/lib.sh"
 D=2024-06-30
 DB=$(new_registry reg)
@@ -66,7 +67,7 @@ label() { summary | sed -n 2p; }
 same "P1, text" P1 --as-of $D
 check "P1's left knee: what the other knees did next, its own earlier series left out" \
   grep -q "Of 6 other knees in the registry whose response to PRP waned, 4 had PRP again and 3 of them (75%) were helped; 1 escalated to a stronger injection and 1 of them (100%) was helped" sum.out
-check "the summary is kept in the registry" test "$(summary | head -1)" = genu-advice-summary
+check "the summary is kept in the registry" test "$(summary | sed -n 1p)" = genu-advice-summary
 first=$(label)
 same "P1, JSON" P1 --as-of $D --format json
 same "P1's right knee (two kinds on one day, no protocol, EUR)" P1 --knee right --as-of $D --format json
@@ -109,6 +110,34 @@ same "  and back to the default rules" P1 --as-of $D
 registry_sql "$DB" "UPDATE setting SET value='genu-advice-summary' WHERE key='advice_summary'"
 same "a damaged summary is built again" P1 --as-of $D --format json
 check "  and kept whole" grep -qx end <<<"$(summary)"
+
+# The server's advice reads the same summary, built from its own dataset
+# when none is current.
+echo admin-password | G user add admin --role admin >/dev/null || fail "add a user"
+start_server "$DB" --threads 2
+curl -s -o /dev/null -c admin.jar -H 'Content-Type: application/json' \
+  --data-binary '{"name":"admin","password":"admin-password"}' "$B/api/v1/session"
+# http_same NAME PATIENT [KNEE]: GET advice answers as GENU_LOAD=full genu advise --format json
+http_same() {
+  local q="as_of=$D" a=()
+  [ -n "${3:-}" ] && { q="$q&knee=$3"; a=(--knee "$3"); }
+  curl -s -o http.out -b admin.jar "$B/api/v1/patients/$2/advice?$q"
+  GENU_LOAD=full G advise "$2" --as-of $D "${a[@]}" --format json >full.out
+  check "$1" cmp -s http.out full.out
+}
+registry_sql "$DB" "DELETE FROM setting WHERE key='advice_summary'"
+http_same "the server, no summary kept: as the whole registry" P1
+check "  the server built the summary and kept it" grep -qx end <<<"$(summary)"
+kept=$(label)
+http_same "  then from the kept summary" P1 right
+http_same "  another patient" W4
+check "  the server did not build it again" test "$(label)" = "$kept"
+registry_sql "$DB" "UPDATE setting SET value=replace(value, 'next 2 ', 'next 2 1000') WHERE key='advice_summary'"
+curl -s -o http.out -b admin.jar "$B/api/v1/patients/P1/advice?as_of=$D"
+check "  the server reads the kept summary (an altered one shows)" grep -q "Of 1000[0-9] other knees" http.out
+echo '{"type":"response","id":"S-later","patient":"W4","knee":"left","date":"2023-02-01","instrument":"nprs","items":{"intensity":2}}' >later.jsonl
+G import later.jsonl >/dev/null || fail "import another record"
+http_same "  after a write, as the whole registry" P1
 
 expect_status 1 "an unknown patient is exit 1" G advise NOBODY --as-of $D
 check "  and named" grep -q 'unknown patient "NOBODY"' "$T/err"
