@@ -3,7 +3,7 @@
  * can be e-mailed and opened anywhere. Every chart has a table with the same
  * numbers next to it (the tables are the report; charts are a reading aid).
  * Every string that comes from the data (site names, protocols, filter
- * values, currencies, definitions) goes through esc(). */
+ * values, currencies, definitions) goes through genu_buf_html(). */
 #include "cli/report_html.h"
 
 #include <math.h>
@@ -23,31 +23,6 @@ static const char *const dashes[] = {"", "7 4", "2 3", "9 3 2 3"};
 static const char *colour(size_t g)
 {
     return colours[g % NCOLOUR];
-}
-
-static void esc(genu_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            genu_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            genu_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            genu_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            genu_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            genu_buf_puts(b, "&#39;");
-            break;
-        default:
-            genu_buf_putc(b, *s);
-        }
-    }
 }
 
 /* ---- numbers ----------------------------------------------------------- */
@@ -155,7 +130,7 @@ static const char css[] =
 static void open_table(genu_buf *b, const char *label)
 {
     genu_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
-    esc(b, label);
+    genu_buf_html(b, label);
     genu_buf_puts(b, "\"><table>");
 }
 
@@ -205,7 +180,7 @@ static void legend(genu_buf *b, const report *r, bool lines)
         else
             marker(b, g, 18, 8);
         genu_buf_puts(b, "</svg>");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_puts(b, "</li>");
     }
     genu_buf_puts(b, "</ul>\n");
@@ -247,15 +222,15 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
         genu_buf_puts(b, "none: every knee with an index treatment");
     for (size_t i = 0; i < f->nset; i++) {
         genu_buf_puts(b, i ? ", <code>--" : "<code>--");
-        esc(b, f->name[i]);
+        genu_buf_html(b, f->name[i]);
         genu_buf_putc(b, ' ');
-        esc(b, f->value[i]);
+        genu_buf_html(b, f->value[i]);
         genu_buf_puts(b, "</code>");
     }
     genu_buf_puts(b, "</dd><dt>Responder definitions</dt><dd><ul>");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         genu_buf_puts(b, "<li><code>");
-        esc(b, r->spec.defs[d].text);
+        genu_buf_html(b, r->spec.defs[d].text);
         genu_buf_puts(b, "</code>");
         if (r->spec.defs[d].kind == RESPONDER_MCID)
             genu_buf_printf(b, " (MCID %g points)", r->spec.defs[d].threshold);
@@ -269,7 +244,7 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
                      "</tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_printf(b, "</th><td>%zu</td></tr>", r->entered[g]);
     }
     genu_buf_printf(b, "<tr class=\"first\"><th scope=\"row\">Total</th><td>%zu</td></tr>",
@@ -330,7 +305,7 @@ static void followup_section(genu_buf *b, const report *r)
             const report_followup *f = &r->followup[t * r->nstrata + g];
             genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
                             g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-            esc(b, r->strata[g]);
+            genu_buf_html(b, r->strata[g]);
             genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>", f->due, f->done,
                             f->missing);
             pct(b, f->due ? (double)f->done / (double)f->due : NAN);
@@ -361,7 +336,7 @@ static void svg_open(genu_buf *b, double h, const char *id, const char *title)
                     "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"%s\">"
                     "<title id=\"%s\">",
                     CHART_W, h, id, id);
-    esc(b, title);
+    genu_buf_html(b, title);
     genu_buf_puts(b, "</title>");
 }
 
@@ -470,7 +445,7 @@ static void rate_row(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
     const claim_counts *n = &x->n;
     genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
                     g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-    esc(b, r->strata[g]);
+    genu_buf_html(b, r->strata[g]);
     genu_buf_printf(b,
                     "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
                     "<td>%zu</td><td>%zu</td><td>",
@@ -493,7 +468,7 @@ static void responders_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
+        genu_buf_html(b, r->spec.defs[d].text);
         genu_buf_puts(b, "</code></h3>\n");
         if (r->nstrata)
             rate_chart(b, r, d);
@@ -534,7 +509,7 @@ static void comparisons_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
+        genu_buf_html(b, r->spec.defs[d].text);
         genu_buf_puts(b, "</code></h3>\n");
         open_table(b, r->spec.defs[d].text);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
@@ -547,9 +522,9 @@ static void comparisons_section(genu_buf *b, const report *r)
                 const report_cmp *c = report_cmp_at(r, d, t, j);
                 genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
                                 j == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                esc(b, r->strata[c->a]);
+                genu_buf_html(b, r->strata[c->a]);
                 genu_buf_puts(b, "</td><td class=\"l\">");
-                esc(b, r->strata[c->b]);
+                genu_buf_html(b, r->strata[c->b]);
                 genu_buf_puts(b, "</td><td>");
                 fixed(b, 100.0 * c->diff, 1);
                 genu_buf_puts(b, "</td><td>");
@@ -625,7 +600,7 @@ static void change_section(genu_buf *b, const report *r)
                      "better.</p>\n");
     for (size_t m = 0; m < r->spec.nchange; m++) {
         genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.change[m].name);
+        genu_buf_html(b, r->spec.change[m].name);
         genu_buf_puts(b, "</code></h3>\n");
         if (r->nstrata)
             change_chart(b, r, m);
@@ -639,7 +614,7 @@ static void change_section(genu_buf *b, const report *r)
                 const stats_mean *s = report_change_at(r, m, t, g);
                 genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
                                 g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                esc(b, r->strata[g]);
+                genu_buf_html(b, r->strata[g]);
                 genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
                 fixed(b, s->mean, 2);
                 genu_buf_puts(b, "</td><td>");
@@ -862,7 +837,7 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
     genu_buf_puts(b, "</tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_printf(b, "</th><td>%zu</td>", d->curves[g].competing);
         for (double t = step; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%.1f (%.1f)</td>", 100 * cuminc_at(&d->curves[g], t),
@@ -898,7 +873,7 @@ static void survival_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "</tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_puts(b, "</th>");
         for (double t = 0; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%zu</td>", at_risk(&r->km[g], t));
@@ -912,7 +887,7 @@ static void survival_section(genu_buf *b, const report *r)
                      "<th scope=\"col\">95% CI (days)</th></tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
         genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_printf(b, "</th><td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
         if (isnan(r->km[g].median))
             genu_buf_puts(b, "not reached");
@@ -944,7 +919,7 @@ static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g
     for (size_t i = 0; i < rows; i++) {
         genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
                         g == 0 && i == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td%s>%zu</td><td>%zu</td>",
                         x->n.analysed, x->n.responders,
                         c->knees_without_cost ? " class=\"warn\"" : "", c->knees_without_cost,
@@ -955,7 +930,7 @@ static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g
         }
         const cost_currency *cu = &c->cur[i];
         genu_buf_puts(b, "<td class=\"l\">");
-        esc(b, cu->currency);
+        genu_buf_html(b, cu->currency);
         genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>", cu->knees, cu->responders);
         money(b, cu->total);
         genu_buf_puts(b, "</td><td><strong>");
@@ -975,7 +950,7 @@ static void cost_section(genu_buf *b, const report *r)
                      "left out of the sums, not counted as free.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
+        genu_buf_html(b, r->spec.defs[d].text);
         genu_buf_puts(b, "</code></h3>\n");
         open_table(b, r->spec.defs[d].text);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"

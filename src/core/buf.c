@@ -135,6 +135,32 @@ int genu_buf_json_num(genu_buf *b, double v)
     return genu_buf_puts(b, tmp);
 }
 
+int genu_buf_html_n(genu_buf *b, const char *s, size_t n)
+{
+    const char *run = s, *end = s + n;
+    for (; s < end; s++) {
+        const char *ent;
+        switch (*s) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        default: continue;
+        }
+        genu_buf_append(b, run, (size_t)(s - run));
+        genu_buf_puts(b, ent);
+        run = s + 1;
+    }
+    genu_buf_append(b, run, (size_t)(s - run));
+    return b->oom ? -1 : 0;
+}
+
+int genu_buf_html(genu_buf *b, const char *s)
+{
+    return s ? genu_buf_html_n(b, s, strlen(s)) : 0;
+}
+
 genu_str genu_buf_str(const genu_buf *b)
 {
     return (genu_str){b->p ? b->p : "", b->len};

@@ -33,6 +33,12 @@ int genu_buf_json_str(genu_buf *b, const char *s);
  * integers print without a fraction; NaN and infinities print as null. */
 int genu_buf_json_num(genu_buf *b, double v);
 
+/* Appends s (NUL-terminated; NULL appends nothing) as HTML text or an
+ * attribute value: & < > " ' become entities, every other byte is copied. */
+int genu_buf_html(genu_buf *b, const char *s);
+/* The same for the n bytes at s. */
+int genu_buf_html_n(genu_buf *b, const char *s, size_t n);
+
 /* The contents as a slice (borrowed while b is unchanged). */
 genu_str genu_buf_str(const genu_buf *b);
 bool genu_str_eq(genu_str s, const char *z);
