@@ -94,11 +94,7 @@ void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
 
 /* ---- Kaplan–Meier ------------------------------------------------------ */
 
-typedef struct obs {
-    double time;
-    uint32_t status;
-    uint32_t group; /* < 64, survival_logrank_test checks */
-} obs;
+typedef survival_obs obs;
 
 static int cmp_obs(const void *x, const void *y)
 {
@@ -161,15 +157,14 @@ static void radix_sort(obs *o, obs *tmp, size_t n)
     free(count);
 }
 
-/* The observations sorted by time (malloc'd; caller frees), or NULL. */
-static obs *sorted_obs(const double *time, const int *status, const size_t *group, size_t n)
+survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n)
 {
     obs *o = malloc((n ? n : 1) * sizeof *o);
     if (!o)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         o[i].time = time[i] == 0.0 ? 0.0 : time[i];
-        o[i].status = status[i] != 0;
+        o[i].status = (uint32_t)status[i];
         o[i].group = group ? (uint32_t)group[i] : 0;
     }
     if (n < 256) {
@@ -231,7 +226,7 @@ void survival_median_ci(const survival_curve *c, double *lo, double *hi)
 int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
                 survival_curve *out, genu_err *err)
 {
-    obs *o = sorted_obs(time, status, NULL, n);
+    obs *o = survival_sort(time, status, NULL, n);
     size_t distinct = 0;
     for (size_t i = 0; o && i < n; i++)
         distinct += i == 0 || o[i].time != o[i - 1].time;
@@ -246,7 +241,7 @@ int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
     for (size_t i = 0; i < n;) {
         size_t j = i, d = 0;
         while (j < n && o[j].time == o[i].time)
-            d += (size_t)o[j++].status;
+            d += o[j++].status != 0;
         survival_row *r = &rows[nrow++];
         r->time = o[i].time;
         r->n_risk = n - i;
@@ -335,7 +330,7 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
         return GENU_OK;
     if (ngroup > 64)
         return GENU_FAIL(err, GENU_EINVAL, "survival: log-rank over more than 64 strata");
-    obs *o = sorted_obs(time, status, group, n);
+    obs *o = survival_sort(time, status, group, n);
     double *risk = genu_arena_calloc(a, ngroup, sizeof *risk);
     double *dg = genu_arena_calloc(a, ngroup, sizeof *dg);
     double *obsd = genu_arena_calloc(a, ngroup, sizeof *obsd);
@@ -352,8 +347,8 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
         double d = 0.0, nr = (double)(n - i);
         memset(dg, 0, ngroup * sizeof *dg);
         while (j < n && o[j].time == o[i].time) {
-            d += o[j].status;
-            dg[o[j].group] += o[j].status;
+            d += o[j].status != 0;
+            dg[o[j].group] += o[j].status != 0;
             j++;
         }
         if (d > 0.0) {

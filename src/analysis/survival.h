@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analysis/cohort.h"
 #include "analysis/responder.h"
@@ -27,6 +28,19 @@ const char *survival_event_name(survival_event e);
  * censored at its last contact). d is required for SURVIVAL_LOSS. */
 void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
                    const responder_def *d, double *time, int *status);
+
+/* One observation of the time-to-event analyses (survival, cuminc): a time,
+ * its status or state as the caller gave it, and its group (< 64). */
+typedef struct survival_obs {
+    double time;
+    uint32_t status;
+    uint32_t group;
+} survival_obs;
+
+/* The n observations (time[i], status[i], group[i], group 0 when group is
+ * NULL) sorted by time, -0.0 made 0.0, the order of equal times unspecified;
+ * malloc'd (the caller frees), NULL when memory runs out. */
+survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n);
 
 /* One row of summary(survfit(...), censored = TRUE). */
 typedef struct survival_row {
