@@ -373,38 +373,62 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
     return GENU_OK;
 }
 
+int survival_times(const cohort *c, survival_event ev, const responder_def *d, genu_arena *a,
+                   double **time, int **status, genu_err *err)
+{
+    size_t n = c->nknee;
+    *time = genu_arena_calloc(a, n + 1, sizeof **time);
+    *status = genu_arena_calloc(a, n + 1, sizeof **status);
+    if (!*time || !*status)
+        return GENU_OOM(err);
+    for (size_t i = 0; i < n; i++)
+        survival_knee(c, &c->knees[i], ev, d, &(*time)[i], &(*status)[i]);
+    return GENU_OK;
+}
+
+size_t survival_group_of(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t g, double *gtime, int *gstatus)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (group[i] == g) {
+            gtime[m] = time[i];
+            gstatus[m++] = status[i];
+        }
+    return m;
+}
+
+int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
+                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
+                      genu_err *err)
+{
+    double *gtime = genu_arena_calloc(a, n + 1, sizeof *gtime);
+    int *gstatus = genu_arena_calloc(a, n + 1, sizeof *gstatus);
+    if (!gtime || !gstatus)
+        return GENU_OOM(err);
+    for (size_t g = 0; g < ngroup; g++) {
+        size_t m = survival_group_of(time, status, group, n, g, gtime, gstatus);
+        if (survival_km(gtime, gstatus, m, a, &curves[g], err))
+            return err->code;
+    }
+    return survival_logrank_test(time, status, group, n, ngroup, a, lr, err);
+}
+
 int survival_analyse(const cohort *c, survival_event ev, const responder_def *d, cohort_by by,
                      genu_arena *a, survival_result *out, genu_err *err)
 {
-    size_t n = c->nknee;
     cohort_strata s;
-    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
-    double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
-    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
-    int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
-    if (!time || !st_time || !status || !st_status)
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    if (cohort_strata_of(c, by, a, &s, err))
+    double *time;
+    int *status;
+    if (survival_times(c, ev, d, a, &time, &status, err) || cohort_strata_of(c, by, a, &s, err))
         return err->code;
     out->event = ev;
     out->nstrata = s.n;
     out->names = s.names;
     if (!(out->curves = genu_arena_calloc(a, s.n + 1, sizeof *out->curves)))
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    for (size_t i = 0; i < n; i++)
-        survival_knee(c, &c->knees[i], ev, d, &time[i], &status[i]);
-    for (size_t g = 0; g < s.n; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (s.group[i] != g)
-                continue;
-            st_time[m] = time[i];
-            st_status[m++] = status[i];
-        }
-        if (survival_km(st_time, st_status, m, a, &out->curves[g], err))
-            return err->code;
-    }
-    return survival_logrank_test(time, status, s.group, n, s.n, a, &out->logrank, err);
+        return GENU_OOM(err);
+    return survival_by_group(time, status, s.group, c->nknee, s.n, a, out->curves, &out->logrank,
+                             err);
 }
 
 int survival_request_check(const analysis_request *q, genu_err *err)

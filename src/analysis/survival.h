@@ -29,6 +29,16 @@ const char *survival_event_name(survival_event e);
 void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
                    const responder_def *d, double *time, int *status);
 
+/* Every knee's time and status (survival_knee) in two arrays of c->nknee
+ * allocated from a. GENU_ENOMEM. */
+int survival_times(const cohort *c, survival_event ev, const responder_def *d, genu_arena *a,
+                   double **time, int **status, genu_err *err);
+
+/* Copies the pairs (time[i], status[i]) of the knees with group[i] == g
+ * into gtime and gstatus (room for n each); returns how many. */
+size_t survival_group_of(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t g, double *gtime, int *gstatus);
+
 /* One observation of the time-to-event analyses (survival, cuminc): a time,
  * its status or state as the caller gave it, and its group (< 64). */
 typedef struct survival_obs {
@@ -91,6 +101,12 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
 /* Durability of a cohort, as genu survival and the API answer it: one
  * Kaplan–Meier curve per stratum of `by` (one, "all", without) and the
  * log-rank test across them. d is required for SURVIVAL_LOSS. */
+/* The Kaplan–Meier curve of each group 0..ngroup−1 of the n knees into
+ * curves[0..ngroup) and the log-rank test between the groups into lr. */
+int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
+                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
+                      genu_err *err);
+
 typedef struct survival_result {
     survival_event event;
     size_t nstrata;
