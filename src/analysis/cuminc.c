@@ -317,19 +317,3 @@ int cuminc_gray_test(const double *time, const int *state, const size_t *group, 
     }
     return GENU_OK;
 }
-
-int cuminc_by_group(const double *time, const int *state, const size_t *group, size_t n,
-                    size_t ngroup, genu_arena *a, cuminc_curve *curves, cuminc_gray *gray,
-                    genu_err *err)
-{
-    double *gtime = genu_arena_calloc(a, n + 1, sizeof *gtime);
-    int *gstate = genu_arena_calloc(a, n + 1, sizeof *gstate);
-    if (!gtime || !gstate)
-        return GENU_OOM(err);
-    for (size_t g = 0; g < ngroup; g++) {
-        size_t m = survival_group_of(time, state, group, n, g, gtime, gstate);
-        if (cuminc_aj(gtime, gstate, m, a, &curves[g], err))
-            return err->code;
-    }
-    return cuminc_gray_test(time, state, group, n, ngroup, a, gray, err);
-}

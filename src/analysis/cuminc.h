@@ -52,10 +52,4 @@ typedef struct cuminc_gray {
 int cuminc_gray_test(const double *time, const int *state, const size_t *group, size_t n,
                      size_t ngroup, genu_arena *a, cuminc_gray *out, genu_err *err);
 
-/* The curve of each group 0..ngroup−1 of the n knees into
- * curves[0..ngroup) and Gray's test between the groups into gray. */
-int cuminc_by_group(const double *time, const int *state, const size_t *group, size_t n,
-                    size_t ngroup, genu_arena *a, cuminc_curve *curves, cuminc_gray *gray,
-                    genu_err *err);
-
 #endif

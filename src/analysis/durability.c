@@ -29,6 +29,12 @@ void durability_competing_knee(const cohort *c, const cohort_knee *k, survival_e
     }
 }
 
+static int aj_curve(const double *time, const int *state, size_t n, genu_arena *a, void *curve,
+                    genu_err *err)
+{
+    return cuminc_aj(time, state, n, a, curve, err);
+}
+
 int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, genu_arena *a,
                              durability_competing *out, genu_err *err)
 {
@@ -48,8 +54,10 @@ int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, g
         return GENU_OOM(err);
     for (size_t i = 0; i < n; i++)
         durability_competing_knee(c, &c->knees[i], ev, &time[i], &state[i]);
-    return cuminc_by_group(time, state, out->strata.group, n, out->strata.n, a, out->curves,
-                           &out->gray, err);
+    if (survival_each_group(time, state, out->strata.group, n, out->strata.n, aj_curve,
+                            out->curves, sizeof *out->curves, a, err))
+        return err->code;
+    return cuminc_gray_test(time, state, out->strata.group, n, out->strata.n, a, &out->gray, err);
 }
 
 int durability_cox_run(const cohort *c, survival_event ev, const responder_def *d,

@@ -386,31 +386,40 @@ int survival_times(const cohort *c, survival_event ev, const responder_def *d, g
     return GENU_OK;
 }
 
-size_t survival_group_of(const double *time, const int *status, const size_t *group, size_t n,
-                         size_t g, double *gtime, int *gstatus)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (group[i] == g) {
-            gtime[m] = time[i];
-            gstatus[m++] = status[i];
-        }
-    return m;
-}
-
-int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
-                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
-                      genu_err *err)
+int survival_each_group(const double *time, const int *status, const size_t *group, size_t n,
+                        size_t ngroup, survival_curve_fn *fn, void *curves, size_t size,
+                        genu_arena *a, genu_err *err)
 {
     double *gtime = genu_arena_calloc(a, n + 1, sizeof *gtime);
     int *gstatus = genu_arena_calloc(a, n + 1, sizeof *gstatus);
     if (!gtime || !gstatus)
         return GENU_OOM(err);
     for (size_t g = 0; g < ngroup; g++) {
-        size_t m = survival_group_of(time, status, group, n, g, gtime, gstatus);
-        if (survival_km(gtime, gstatus, m, a, &curves[g], err))
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (group[i] == g) {
+                gtime[m] = time[i];
+                gstatus[m++] = status[i];
+            }
+        if (fn(gtime, gstatus, m, a, (char *)curves + g * size, err))
             return err->code;
     }
+    return GENU_OK;
+}
+
+static int km_curve(const double *time, const int *status, size_t n, genu_arena *a, void *curve,
+                    genu_err *err)
+{
+    return survival_km(time, status, n, a, curve, err);
+}
+
+int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
+                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
+                      genu_err *err)
+{
+    if (survival_each_group(time, status, group, n, ngroup, km_curve, curves, sizeof *curves, a,
+                            err))
+        return err->code;
     return survival_logrank_test(time, status, group, n, ngroup, a, lr, err);
 }
 

@@ -34,10 +34,14 @@ void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
 int survival_times(const cohort *c, survival_event ev, const responder_def *d, genu_arena *a,
                    double **time, int **status, genu_err *err);
 
-/* Copies the pairs (time[i], status[i]) of the knees with group[i] == g
- * into gtime and gstatus (room for n each); returns how many. */
-size_t survival_group_of(const double *time, const int *status, const size_t *group, size_t n,
-                         size_t g, double *gtime, int *gstatus);
+/* A curve of n (time, status) pairs into *curve: survival_km, cuminc_aj. */
+typedef int survival_curve_fn(const double *time, const int *status, size_t n, genu_arena *a,
+                              void *curve, genu_err *err);
+/* Calls fn on the pairs (time[i], status[i]) of the knees with group[i] ==
+ * g, for each g in 0..ngroup−1, with curve = (char *)curves + g · size. */
+int survival_each_group(const double *time, const int *status, const size_t *group, size_t n,
+                        size_t ngroup, survival_curve_fn *fn, void *curves, size_t size,
+                        genu_arena *a, genu_err *err);
 
 /* One observation of the time-to-event analyses (survival, cuminc): a time,
  * its status or state as the caller gave it, and its group (< 64). */
