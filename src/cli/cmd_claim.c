@@ -94,7 +94,7 @@ static void write_text(genu_buf *b, const analysis_request *q, const claim_answe
 
 typedef struct claim_run {
     const analysis_request *q;
-    bool json;
+    int format; /* 0 json, otherwise text */
 } claim_run;
 
 static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx, genu_err *err)
@@ -103,7 +103,7 @@ static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
     claim_answer ans;
     if (claim_answer_of(c, run->q, a, &ans, err))
         return err->code;
-    if (run->json) {
+    if (run->format == 0) {
         report_json_claim(out, run->q, &ans);
     } else {
         write_text(out, run->q, &ans);
@@ -113,15 +113,11 @@ static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
     return GENU_OK;
 }
 
+static const cohort_cmd claim_cmd = {usage, &claim_use, "json|text", NULL, write_claim};
+
 int cmd_claim(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     analysis_request q;
-    int format;
-    int rc = cohort_opts_parse(argc, argv, &claim_use, "json|text", &format, &q);
-    claim_run run = {&q, format == 0 && rc == CLI_OK};
-    return rc ? rc : cohort_opts_run(env, &q, write_claim, &run);
+    claim_run run = {&q, -1};
+    return cohort_opts_main(&claim_cmd, argc, argv, env, &q, &run.format, &run);
 }

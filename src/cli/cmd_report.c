@@ -35,7 +35,7 @@ static const char usage[] =
     "         --index-kinds a,b\n";
 
 typedef struct report_run {
-    bool html;
+    int format; /* 1 html, otherwise json */
     const analysis_request *q;
 } report_run;
 
@@ -45,22 +45,18 @@ static int write_report(const cohort *c, genu_arena *a, genu_buf *out, void *ctx
     report r;
     if (report_build_for(c, run->q, a, &r, err))
         return err->code;
-    if (run->html)
+    if (run->format == 1)
         report_html_write(out, &r, &run->q->filter);
     else
         report_json_write(out, &r, &run->q->filter);
     return GENU_OK;
 }
 
+static const cohort_cmd report_cmd = {usage, &report_use, "json|html", NULL, write_report};
+
 int cmd_report(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     analysis_request q;
-    int format;
-    int rc = cohort_opts_parse(argc, argv, &report_use, "json|html", &format, &q);
-    report_run run = {format == 1, &q};
-    return rc ? rc : cohort_opts_run(env, &q, write_report, &run);
+    report_run run = {-1, &q};
+    return cohort_opts_main(&report_cmd, argc, argv, env, &q, &run.format, &run);
 }

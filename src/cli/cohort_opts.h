@@ -41,4 +41,21 @@ typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *ou
 int cohort_opts_run(const cli_env *env, const analysis_request *r, cohort_opts_write_fn write,
                     void *ctx);
 
+/* An analysis command as cohort_opts_main runs it. */
+typedef struct cohort_cmd {
+    const char *usage;      /* printed on stdout for --help */
+    const request_use *use; /* the keys it takes, and its name */
+    const char *formats;    /* as for cohort_opts_format */
+    /* Takes what it needs of the parsed request into ctx; an error about
+     * the request sets err, which is printed naming its flag. NULL: none. */
+    int (*prepare)(const analysis_request *q, void *ctx, genu_err *err);
+    cohort_opts_write_fn write;
+} cohort_cmd;
+
+/* The whole of an analysis command: --help, cohort_opts_parse into q and
+ * *format, cmd->prepare, cohort_opts_run with cmd->write and ctx. Returns
+ * the exit status. */
+int cohort_opts_main(const cohort_cmd *cmd, int argc, char **argv, const cli_env *env,
+                     analysis_request *q, int *format, void *ctx);
+
 #endif
