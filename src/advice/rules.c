@@ -740,22 +740,10 @@ int rules_parse(const char *text, size_t n, const char *name, genu_arena *a, rul
 
 int rules_load(const char *path, genu_arena *a, rules *out, genu_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return GENU_FAIL(err, GENU_EIO, "%s: cannot open the rules file", path);
-    char *buf = genu_arena_alloc(a, MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        return GENU_OOM(err);
-    }
-    size_t n = fread(buf, 1, MAX_FILE + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return GENU_FAIL(err, GENU_EIO, "%s: cannot read the rules file", path);
-    if (n > MAX_FILE)
-        return GENU_FAIL(err, GENU_EINVAL, "%s: rules file larger than 1 MiB", path);
-    buf[n] = '\0';
+    char *buf;
+    size_t n;
+    if (genu_arena_read_file(a, path, MAX_FILE, false, &buf, &n, err))
+        return err->code;
     const char *name = genu_arena_strdup(a, path);
     if (!name)
         return GENU_OOM(err);
