@@ -24,14 +24,10 @@ static const char usage[] =
     "                   global_improvement>=X, omeract_oarsi or mcid:MEASURE\n"
     "  --at T           timepoint: Nw, Nm or Ny (6w, 3m, 12m, 2y)\n"
     "  --expect RATE    the claimed responder rate, 0..1\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --cost           add cost per responder (a \"cost\" object in the JSON)\n"
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 static void pct(genu_buf *b, double v)
 {

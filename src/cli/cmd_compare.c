@@ -25,13 +25,9 @@ static const char usage[] =
     "                   early_oa (KL 0-2 vs 3-4)\n"
     "  --adjust COVS    comma list of age, female, bmi, kl, baseline, bilateral,\n"
     "                   whole_knee (not the exposure; kl not with early_oa)\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 typedef struct compare_opts {
     analysis_request q;

@@ -30,9 +30,7 @@ static const char usage[] =
     "                 mcid:koos.pain, omeract_oarsi)\n"
     "  --at T         a timepoint (repeatable; replaces 6w 3m 6m 12m 24m 36m 48m)\n"
     "  --mcid M=V     the MCID of measure M for mcid:M definitions (repeatable)\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 typedef struct report_run {
     int format; /* 1 html, otherwise json */

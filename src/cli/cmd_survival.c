@@ -29,13 +29,9 @@ static const char usage[] =
     "                   errors by patient; the cox.zph test); not with --by\n"
     "  --responder DEF  the responder definition (loss_of_response only, required)\n"
     "  --by FIELD       kl, sites, kind, protocol, sex, site or age_band\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 static void write_curve_text(genu_buf *b, const char *name, const survival_curve *k)
 {

@@ -41,6 +41,17 @@ typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *ou
 int cohort_opts_run(const cli_env *env, const analysis_request *r, cohort_opts_write_fn write,
                     void *ctx);
 
+/* The end of an analysis command's usage: the filters every one takes. */
+#define COHORT_OPTS_FILTERS_HELP                                                   \
+    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"     \
+    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n" \
+    "         --index-kinds a,b\n"
+/* The options of claim, compare and survival after their own. */
+#define COHORT_OPTS_COMMON_HELP                                         \
+    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"      \
+    "  --unit U         knee (default) or patient\n"                    \
+    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+
 /* An analysis command as cohort_opts_main runs it. */
 typedef struct cohort_cmd {
     const char *usage;      /* printed on stdout for --help */
