@@ -29,12 +29,13 @@ static const char usage[] =
     "  --format F       text (default) or json\n"
     COHORT_OPTS_FILTERS_HELP;
 
-static void pct(genu_buf *b, double v)
+/* v as a percentage with one decimal ("n/a" for NaN) in s. */
+static const char *pct(char s[16], double v)
 {
     if (isnan(v))
-        genu_buf_puts(b, "n/a");
-    else
-        genu_buf_printf(b, "%.1f%%", 100.0 * v);
+        return "n/a";
+    snprintf(s, 16, "%.1f%%", 100.0 * v);
+    return s;
 }
 
 static void write_cost_text(genu_buf *b, const cost_tally *t)
@@ -75,17 +76,11 @@ static void write_text(genu_buf *b, const analysis_request *q, const claim_answe
                        "  responders     %8zu\n\n",
                     c->entered, c->eligible, c->converted, c->not_evaluable, c->missing,
                     c->analysed, c->responders);
-    genu_buf_puts(b, "rate       ");
-    pct(b, r->rate);
-    genu_buf_puts(b, " (95% CI ");
-    pct(b, r->lo);
-    genu_buf_puts(b, " to ");
-    pct(b, r->hi);
-    genu_buf_puts(b, ")\nworst case ");
-    pct(b, r->worst_case);
-    genu_buf_puts(b, ", best case ");
-    pct(b, r->best_case);
-    genu_buf_printf(b, "\nverdict    %s\n", claim_verdict_name(ans->verdict));
+    char rate[16], lo[16], hi[16], worst[16], best[16];
+    genu_buf_printf(b, "rate       %s (95%% CI %s to %s)\nworst case %s, best case %s\nverdict    %s\n",
+                    pct(rate, r->rate), pct(lo, r->lo), pct(hi, r->hi),
+                    pct(worst, r->worst_case), pct(best, r->best_case),
+                    claim_verdict_name(ans->verdict));
 }
 
 typedef struct claim_run {
