@@ -334,12 +334,15 @@ static rules_expr *parse_simple(parser *p)
     return e;
 }
 
-static rules_expr *parse_and(parser *p)
+/* A left-associative chain of parts joined by the word `word` into
+ * nodes of kind op. */
+static rules_expr *parse_chain(parser *p, const char *word, expr_op op,
+                               rules_expr *(*part)(parser *))
 {
-    rules_expr *l = parse_primary(p);
-    while (l && is_word(&p->t, "and")) {
+    rules_expr *l = part(p);
+    while (l && is_word(&p->t, word)) {
         next(p);
-        rules_expr *e = node(p, E_AND), *r = e ? parse_primary(p) : NULL;
+        rules_expr *e = node(p, op), *r = e ? part(p) : NULL;
         if (!r)
             return NULL;
         e->l = l;
@@ -349,19 +352,14 @@ static rules_expr *parse_and(parser *p)
     return l;
 }
 
+static rules_expr *parse_and(parser *p)
+{
+    return parse_chain(p, "and", E_AND, parse_primary);
+}
+
 static rules_expr *parse_or(parser *p)
 {
-    rules_expr *l = parse_and(p);
-    while (l && is_word(&p->t, "or")) {
-        next(p);
-        rules_expr *e = node(p, E_OR), *r = e ? parse_and(p) : NULL;
-        if (!r)
-            return NULL;
-        e->l = l;
-        e->r = r;
-        l = e;
-    }
-    return l;
+    return parse_chain(p, "or", E_OR, parse_and);
 }
 
 static const rules_expr *parse_when(const char *s, const char *name, int line, genu_arena *a,
