@@ -391,31 +391,6 @@ void api_users(ctx *c)
     genu_buf_puts(&c->out, "]}\n");
 }
 
-/* A non-negative integer query argument within [0, max]; def when absent. */
-static int query_size(ctx *c, const char *key, long long def, long long max, long long *out)
-{
-    const char *v = ctx_query(c, key);
-    long long x = 0;
-    if (!v) {
-        *out = def;
-        return 0;
-    }
-    if (!*v || strlen(v) > 12)
-        goto bad;
-    for (const char *p = v; *p; p++) {
-        if (*p < '0' || *p > '9')
-            goto bad;
-        x = x * 10 + (*p - '0');
-    }
-    if (x > max)
-        goto bad;
-    *out = x;
-    return 0;
-bad:
-    ctx_error(c, 400, "bad_request", key, "%s: expected an integer from 0 to %lld", key, max);
-    return -1;
-}
-
 /* Appends a stored document: raw when it is JSON, else as a string. */
 static void raw_or_string(genu_buf *b, const char *doc)
 {
@@ -433,14 +408,14 @@ static void raw_or_string(genu_buf *b, const char *doc)
 
 void api_audit(ctx *c)
 {
-    long long after, limit;
-    if (query_size(c, "after", 0, (long long)1 << 50, &after) ||
-        query_size(c, "limit", 100, 1000, &limit))
+    uint64_t after, limit;
+    if (ctx_query_count(c, "after", 0, (uint64_t)1 << 50, &after) ||
+        ctx_query_count(c, "limit", 100, 1000, &limit))
         return;
     genu_err err = {0};
     store_audit_row *rows;
     size_t n;
-    if (store_audit_list(c->store, after, (size_t)limit, c->arena, &rows, &n, &err)) {
+    if (store_audit_list(c->store, (int64_t)after, (size_t)limit, c->arena, &rows, &n, &err)) {
         ctx_fail(c, &err);
         return;
     }
