@@ -13,6 +13,7 @@
 #include "analysis/stats.h"
 #include "model/vocab.h"
 #include "model/words.h"
+#include "core/vec.h"
 
 /* Baseline window before a treatment (as the analyses' baseline:
  * docs/design.md, Analyses). */
@@ -339,18 +340,12 @@ static void ids_add(ctx *c, ids *l, const char *id)
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->p[i], id) == 0)
             return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        const char **p = genu_arena_alloc(c->a, cap * sizeof *p);
-        if (!p) {
-            c->oom = true;
-            return;
-        }
-        if (l->n)
-            memcpy(p, l->p, l->n * sizeof *p);
-        l->p = p;
-        l->cap = cap;
+    const char **p = genu_vec_room_arena(c->a, l->p, &l->cap, l->n, sizeof *p, 8);
+    if (!p) {
+        c->oom = true;
+        return;
     }
+    l->p = p;
     l->p[l->n++] = id;
 }
 
@@ -1092,19 +1087,13 @@ static course_series *course_of(ctx *c, size_t *n)
                     day_strength = kind_strength(t[j].u.treatment.kind);
             course_series *cur = *n ? &v[*n - 1] : NULL;
             if (!cur || cur->strength != day_strength || day - cur->last > COURSE_GAP_DAYS) {
-                if (*n == cap) {
-                    size_t nc = cap ? 2 * cap : 4;
-                    course_series *nv = genu_arena_calloc(c->a, nc, sizeof *nv);
-                    if (!nv) {
-                        c->oom = true;
-                        *n = 0;
-                        return NULL;
-                    }
-                    if (*n)
-                        memcpy(nv, v, *n * sizeof *v);
-                    v = nv;
-                    cap = nc;
+                course_series *nv = genu_vec_room_arena(c->a, v, &cap, *n, sizeof *nv, 4);
+                if (!nv) {
+                    c->oom = true;
+                    *n = 0;
+                    return NULL;
                 }
+                v = nv;
                 cur = &v[(*n)++];
                 memset(cur, 0, sizeof *cur);
                 cur->first = day;

@@ -4,6 +4,7 @@
  * treatment were free, so both numerator and denominator come from the same
  * knees. */
 #include "analysis/cost.h"
+#include "core/vec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,16 +55,10 @@ static cost_currency *find_currency(cost_tally *t, const char *cur, genu_arena *
     for (size_t i = 0; i < t->ncur; i++)
         if (t->cur[i].currency == cur || strcmp(t->cur[i].currency, cur) == 0)
             return &t->cur[i];
-    if (t->ncur == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4;
-        cost_currency *v = genu_arena_alloc(a, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        if (t->ncur)
-            memcpy(v, t->cur, t->ncur * sizeof *v);
-        t->cur = v;
-        t->cap = cap;
-    }
+    cost_currency *v = genu_vec_room_arena(a, t->cur, &t->cap, t->ncur, sizeof *v, 4);
+    if (!v)
+        return NULL;
+    t->cur = v;
     cost_currency *n = &t->cur[t->ncur++];
     memset(n, 0, sizeof *n);
     n->currency = cur;

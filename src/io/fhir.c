@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/json.h"
 #include "instruments/instrument.h"
+#include "core/vec.h"
 
 #define EXT  FHIR_BASE "/StructureDefinition/"
 #define CS   FHIR_BASE "/CodeSystem/"
@@ -959,14 +960,10 @@ typedef struct flines {
 
 static int add(flines *l, genu_arena *a, const char *where, json_t *obj, const char *why)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        jsonl_line *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return GENU_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    jsonl_line *v = genu_vec_room(l->v, &l->cap, l->n, sizeof *v, 256);
+    if (!v)
+        return GENU_ENOMEM;
+    l->v = v;
     jsonl_line *x = &l->v[l->n++];
     memset(x, 0, sizeof *x);
     x->where = where;
