@@ -5,6 +5,48 @@
 #include "io/report_json.h"
 
 #include <math.h>
+#include <stddef.h>
+
+/* A member of a row struct written as "key":value. */
+typedef struct column {
+    const char *key;
+    size_t offset;
+    bool count; /* a size_t, else a double */
+} column;
+
+/* _Generic makes a member of another type than named a compile error. */
+#define NUM(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, double: false)}
+#define COUNT(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, size_t: true)}
+
+static const column km_columns[] = {
+    NUM(survival_row, time),     COUNT(survival_row, n_risk), COUNT(survival_row, n_event),
+    COUNT(survival_row, n_censor), NUM(survival_row, surv),   NUM(survival_row, std_err),
+    NUM(survival_row, lower),    NUM(survival_row, upper)};
+
+static const column cuminc_columns[] = {
+    NUM(cuminc_row, time),          COUNT(cuminc_row, n_risk),   COUNT(cuminc_row, n_event),
+    COUNT(cuminc_row, n_competing), COUNT(cuminc_row, n_censor), NUM(cuminc_row, cuminc),
+    NUM(cuminc_row, std_err)};
+
+/* "curve":[{…},…], one object of the ncol columns per row. */
+static void curve_rows(genu_jw *w, const void *rows, size_t nrow, size_t size,
+                       const column *col, size_t ncol)
+{
+    genu_jw_karr(w, "curve");
+    for (size_t i = 0; i < nrow; i++) {
+        const char *row = (const char *)rows + i * size;
+        genu_jw_obj(w);
+        for (size_t j = 0; j < ncol; j++) {
+            const void *p = row + col[j].offset;
+            if (col[j].count)
+                genu_jw_ksize(w, col[j].key, *(const size_t *)p);
+            else
+                genu_jw_knum(w, col[j].key, *(const double *)p);
+        }
+        genu_jw_end(w);
+    }
+    genu_jw_end(w);
+}
 
 /* "key":[lo,hi], or null when lo is NAN. */
 static void interval(genu_jw *w, const char *key, double lo, double hi)
@@ -188,21 +230,8 @@ void report_json_curve(genu_jw *w, const char *name, const survival_curve *k)
     genu_jw_num(w, k->median_lo);
     genu_jw_num(w, k->median_hi);
     genu_jw_end(w);
-    genu_jw_karr(w, "curve");
-    for (size_t i = 0; i < k->nrow; i++) {
-        const survival_row *x = &k->rows[i];
-        genu_jw_obj(w);
-        genu_jw_knum(w, "time", x->time);
-        genu_jw_ksize(w, "n_risk", x->n_risk);
-        genu_jw_ksize(w, "n_event", x->n_event);
-        genu_jw_ksize(w, "n_censor", x->n_censor);
-        genu_jw_knum(w, "surv", x->surv);
-        genu_jw_knum(w, "std_err", x->std_err);
-        genu_jw_knum(w, "lower", x->lower);
-        genu_jw_knum(w, "upper", x->upper);
-        genu_jw_end(w);
-    }
-    genu_jw_end(w);
+    curve_rows(w, k->rows, k->nrow, sizeof *k->rows, km_columns,
+               sizeof km_columns / sizeof km_columns[0]);
     genu_jw_end(w);
 }
 
@@ -232,20 +261,8 @@ static void cuminc_curve_json(genu_jw *w, const char *name, const cuminc_curve *
     genu_jw_ksize(w, "n", k->n);
     genu_jw_ksize(w, "events", k->events);
     genu_jw_ksize(w, "competing_events", k->competing);
-    genu_jw_karr(w, "curve");
-    for (size_t i = 0; i < k->nrow; i++) {
-        const cuminc_row *x = &k->rows[i];
-        genu_jw_obj(w);
-        genu_jw_knum(w, "time", x->time);
-        genu_jw_ksize(w, "n_risk", x->n_risk);
-        genu_jw_ksize(w, "n_event", x->n_event);
-        genu_jw_ksize(w, "n_competing", x->n_competing);
-        genu_jw_ksize(w, "n_censor", x->n_censor);
-        genu_jw_knum(w, "cuminc", x->cuminc);
-        genu_jw_knum(w, "std_err", x->std_err);
-        genu_jw_end(w);
-    }
-    genu_jw_end(w);
+    curve_rows(w, k->rows, k->nrow, sizeof *k->rows, cuminc_columns,
+               sizeof cuminc_columns / sizeof cuminc_columns[0]);
     genu_jw_end(w);
 }
 
