@@ -171,6 +171,19 @@ void genu_jw_init(genu_jw *w, genu_buf *b)
     *w = (genu_jw){b, 0, 0, 0, false};
 }
 
+void genu_jw_doc(genu_jw *w, genu_buf *b)
+{
+    genu_jw_init(w, b);
+    genu_jw_obj(w);
+}
+
+void genu_jw_doc_end(genu_jw *w)
+{
+    genu_jw_end(w);
+    assert(w->depth == 0);
+    genu_buf_putc(w->b, '\n');
+}
+
 genu_buf *genu_jw_val(genu_jw *w)
 {
     if (w->key) {

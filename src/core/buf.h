@@ -66,6 +66,9 @@ typedef struct genu_jw {
 } genu_jw;
 
 void genu_jw_init(genu_jw *w, genu_buf *b);
+/* A document of one line: init and {; its } and a newline. */
+void genu_jw_doc(genu_jw *w, genu_buf *b);
+void genu_jw_doc_end(genu_jw *w);
 void genu_jw_obj(genu_jw *w); /* { */
 void genu_jw_arr(genu_jw *w); /* [ */
 void genu_jw_end(genu_jw *w); /* } or ], whichever is open */

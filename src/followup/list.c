@@ -37,8 +37,7 @@ void followup_windows_json(genu_buf *b, const followup_config *cfg, genu_date as
     static const char *const skips[FU_NSKIP] = {NULL, "no_address", "opted_out", "deceased"};
     size_t count = 0;
     genu_jw j;
-    genu_jw_init(&j, b);
-    genu_jw_obj(&j);
+    genu_jw_doc(&j, b);
     genu_jw_kdate(&j, "as_of", as_of);
     genu_jw_karr(&j, "windows");
     for (size_t i = 0; i < n; i++) {
@@ -73,8 +72,7 @@ void followup_windows_json(genu_buf *b, const followup_config *cfg, genu_date as
     }
     genu_jw_end(&j);
     genu_jw_ksize(&j, "count", count);
-    genu_jw_end(&j);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&j);
 }
 
 typedef struct rate {
@@ -123,8 +121,7 @@ void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w,
             r[j - 1] = t;
         }
     genu_jw j;
-    genu_jw_init(&j, b);
-    genu_jw_obj(&j);
+    genu_jw_doc(&j, b);
     genu_jw_kdate(&j, "as_of", as_of);
     genu_jw_karr(&j, "rates");
     for (size_t k = 0; k < nr; k++) {
@@ -143,7 +140,6 @@ void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w,
         genu_jw_end(&j);
     }
     genu_jw_end(&j);
-    genu_jw_end(&j);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&j);
     free(r);
 }

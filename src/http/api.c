@@ -94,16 +94,14 @@ static void user_fields(genu_jw *w, const store_user *u)
 static void list_begin(ctx *c, genu_jw *w, const char *key)
 {
     ctx_json(c, 200);
-    genu_jw_init(w, &c->out);
-    genu_jw_obj(w);
+    genu_jw_doc(w, &c->out);
     genu_jw_karr(w, key);
 }
 
 static void list_end(genu_jw *w)
 {
     genu_jw_end(w);
-    genu_jw_end(w);
-    genu_buf_putc(w->b, '\n');
+    genu_jw_doc_end(w);
 }
 
 void api_user_json(ctx *c)

@@ -35,8 +35,7 @@ void compare_json_write(genu_buf *b, const compare_spec *s, const compare_result
                         const cohort_filter *f, genu_date as_of, cohort_unit unit)
 {
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     header(&w, s, f, as_of, unit);
     genu_jw_kobj(&w, "counts");
     genu_jw_ksize(&w, "analysed", r->analysed);
@@ -81,6 +80,5 @@ void compare_json_write(genu_buf *b, const compare_spec *s, const compare_result
     for (size_t i = 0; i < r->nnote; i++)
         genu_jw_str(&w, r->note[i]);
     genu_jw_end(&w);
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }

@@ -281,14 +281,12 @@ void report_json_competing(genu_buf *b, survival_event ev, genu_date as_of,
                            const durability_competing *r)
 {
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     genu_jw_kstr(&w, "event", survival_event_name(ev));
     genu_jw_kstr(&w, "competing", "death");
     genu_jw_kdate(&w, "as_of", as_of);
     competing_strata(&w, r);
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }
 
 static void cox_terms(genu_jw *w, const durability_cox *r)
@@ -330,8 +328,7 @@ void report_json_cox(genu_buf *b, survival_event ev, genu_date as_of, const dura
 {
     const cox_model *m = &r->model;
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     genu_jw_kstr(&w, "event", survival_event_name(ev));
     genu_jw_kdate(&w, "as_of", as_of);
     genu_jw_kobj(&w, "cox");
@@ -353,8 +350,7 @@ void report_json_cox(genu_buf *b, survival_event ev, genu_date as_of, const dura
         genu_jw_str(&w, m->note);
     genu_jw_end(&w);
     genu_jw_end(&w);
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }
 
 static void survival(genu_jw *w, const report *r)
@@ -382,22 +378,19 @@ static void survival(genu_jw *w, const report *r)
 void report_json_write(genu_buf *b, const report *r, const cohort_filter *f)
 {
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     header(&w, r, f);
     followup(&w, r);
     responders(&w, r);
     change(&w, r);
     survival(&w, r);
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }
 
 void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answer *ans)
 {
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     genu_jw_kobj(&w, "claim");
     genu_jw_kstr(&w, "responder", q->defs[0].text);
     genu_jw_kstr(&w, "at", q->at[0].text);
@@ -416,15 +409,13 @@ void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answe
         genu_jw_key(&w, "cost");
         report_json_cost(&w, &ans->cost);
     }
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }
 
 void report_json_survival(genu_buf *b, const analysis_request *q, const survival_result *s)
 {
     genu_jw w;
-    genu_jw_init(&w, b);
-    genu_jw_obj(&w);
+    genu_jw_doc(&w, b);
     genu_jw_kstr(&w, "event", survival_event_name(s->event));
     genu_jw_kdate(&w, "as_of", q->as_of);
     genu_jw_karr(&w, "strata");
@@ -433,6 +424,5 @@ void report_json_survival(genu_buf *b, const analysis_request *q, const survival
     genu_jw_end(&w);
     genu_jw_key(&w, "logrank");
     report_json_logrank(&w, &s->logrank);
-    genu_jw_end(&w);
-    genu_buf_putc(b, '\n');
+    genu_jw_doc_end(&w);
 }

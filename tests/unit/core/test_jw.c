@@ -111,6 +111,22 @@ static void top_level_values(void **state)
     genu_buf_free(&b);
 }
 
+static void documents_end_with_a_newline(void **state)
+{
+    (void)state;
+    genu_buf b = GENU_BUF_INIT;
+    genu_jw w;
+    genu_jw_doc(&w, &b);
+    genu_jw_kstr(&w, "a", "x");
+    genu_jw_karr(&w, "b");
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
+    genu_jw_doc(&w, &b);
+    genu_jw_doc_end(&w);
+    assert_string_equal(b.p, "{\"a\":\"x\",\"b\":[]}\n{}\n");
+    genu_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +134,7 @@ int main(void)
         cmocka_unit_test(every_kind_of_value),
         cmocka_unit_test(keyed_values_and_escaped_keys),
         cmocka_unit_test(top_level_values),
+        cmocka_unit_test(documents_end_with_a_newline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
