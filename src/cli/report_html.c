@@ -134,6 +134,23 @@ static void open_table(genu_buf *b, const char *label)
     genu_buf_puts(b, "\"><table>");
 }
 
+/* A definition's or measure's name as a heading. */
+static void heading(genu_buf *b, const char *name)
+{
+    genu_buf_puts(b, "<h3><code>");
+    genu_buf_html(b, name);
+    genu_buf_puts(b, "</code></h3>\n");
+}
+
+/* A row opened: the timepoint at as its header, the stratum's cell begun
+ * (the caller closes it); first marks the first row of a timepoint. */
+static void row_open(genu_buf *b, bool first, const char *at, const char *stratum)
+{
+    genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                    first ? " class=\"first\"" : "", at);
+    genu_buf_html(b, stratum);
+}
+
 static void close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
@@ -303,9 +320,7 @@ static void followup_section(genu_buf *b, const report *r)
     for (size_t t = 0; t < r->spec.ntp; t++)
         for (size_t g = 0; g < r->nstrata; g++) {
             const report_followup *f = &r->followup[t * r->nstrata + g];
-            genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                            g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-            genu_buf_html(b, r->strata[g]);
+            row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
             genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>", f->due, f->done,
                             f->missing);
             pct(b, f->due ? (double)f->done / (double)f->due : NAN);
@@ -443,9 +458,7 @@ static void rate_row(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
 {
     const report_cell *x = report_cell_at(r, d, t, g);
     const claim_counts *n = &x->n;
-    genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                    g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-    genu_buf_html(b, r->strata[g]);
+    row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
     genu_buf_printf(b,
                     "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
                     "<td>%zu</td><td>%zu</td><td>",
@@ -467,9 +480,7 @@ static void responders_section(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        genu_buf_html(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
+        heading(b, r->spec.defs[d].text);
         if (r->nstrata)
             rate_chart(b, r, d);
         open_table(b, r->spec.defs[d].text);
@@ -508,9 +519,7 @@ static void comparisons_section(genu_buf *b, const report *r)
     }
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        genu_buf_html(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
+        heading(b, r->spec.defs[d].text);
         open_table(b, r->spec.defs[d].text);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">A</th><th scope=\"col\" class=\"l\">B</th>"
@@ -520,9 +529,7 @@ static void comparisons_section(genu_buf *b, const report *r)
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t j = 0; j < r->npair; j++) {
                 const report_cmp *c = report_cmp_at(r, d, t, j);
-                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                                j == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                genu_buf_html(b, r->strata[c->a]);
+                row_open(b, j == 0, r->spec.tps[t].text, r->strata[c->a]);
                 genu_buf_puts(b, "</td><td class=\"l\">");
                 genu_buf_html(b, r->strata[c->b]);
                 genu_buf_puts(b, "</td><td>");
@@ -599,9 +606,7 @@ static void change_section(genu_buf *b, const report *r)
                      "<p>Eligible knees with a baseline and a follow-up; positive means "
                      "better.</p>\n");
     for (size_t m = 0; m < r->spec.nchange; m++) {
-        genu_buf_puts(b, "<h3><code>");
-        genu_buf_html(b, r->spec.change[m].name);
-        genu_buf_puts(b, "</code></h3>\n");
+        heading(b, r->spec.change[m].name);
         if (r->nstrata)
             change_chart(b, r, m);
         open_table(b, r->spec.change[m].name);
@@ -612,9 +617,7 @@ static void change_section(genu_buf *b, const report *r)
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++) {
                 const stats_mean *s = report_change_at(r, m, t, g);
-                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                                g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                genu_buf_html(b, r->strata[g]);
+                row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
                 genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
                 fixed(b, s->mean, 2);
                 genu_buf_puts(b, "</td><td>");
@@ -917,9 +920,7 @@ static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g
     const cost_tally *c = &x->cost;
     size_t rows = c->ncur ? c->ncur : 1;
     for (size_t i = 0; i < rows; i++) {
-        genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                        g == 0 && i == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-        genu_buf_html(b, r->strata[g]);
+        row_open(b, g == 0 && i == 0, r->spec.tps[t].text, r->strata[g]);
         genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td%s>%zu</td><td>%zu</td>",
                         x->n.analysed, x->n.responders,
                         c->knees_without_cost ? " class=\"warn\"" : "", c->knees_without_cost,
@@ -949,9 +950,7 @@ static void cost_section(genu_buf *b, const report *r)
                      "recorded; <em>mixed</em>: series paid in more than one currency. Both are "
                      "left out of the sums, not counted as free.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        genu_buf_html(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
+        heading(b, r->spec.defs[d].text);
         open_table(b, r->spec.defs[d].text);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">Stratum</th>"

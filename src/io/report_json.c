@@ -7,16 +7,29 @@
 #include <math.h>
 #include <stddef.h>
 
-/* A member of a row struct written as "key":value. */
+/* A member of a struct written as "key":value. */
+typedef enum { COL_NUM, COL_COUNT, COL_STR } column_type;
 typedef struct column {
     const char *key;
     size_t offset;
-    bool count; /* a size_t, else a double */
+    column_type type; /* double, size_t, const char * */
 } column;
 
 /* _Generic makes a member of another type than named a compile error. */
-#define NUM(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, double: false)}
-#define COUNT(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, size_t: true)}
+#define NUM(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, double: COL_NUM)}
+#define COUNT(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, size_t: COL_COUNT)}
+#define STR(type, f) {#f, offsetof(type, f), _Generic(((type *)0)->f, const char *: COL_STR)}
+#define NCOL(t) (sizeof t / sizeof t[0])
+
+static const column count_columns[] = {
+    COUNT(claim_counts, entered),       COUNT(claim_counts, eligible),
+    COUNT(claim_counts, converted),     COUNT(claim_counts, not_evaluable),
+    COUNT(claim_counts, missing),       COUNT(claim_counts, analysed),
+    COUNT(claim_counts, responders)};
+
+static const column currency_columns[] = {
+    STR(cost_currency, currency), COUNT(cost_currency, knees), COUNT(cost_currency, responders),
+    NUM(cost_currency, total), NUM(cost_currency, per_responder)};
 
 static const column km_columns[] = {
     NUM(survival_row, time),     COUNT(survival_row, n_risk), COUNT(survival_row, n_event),
@@ -28,23 +41,30 @@ static const column cuminc_columns[] = {
     COUNT(cuminc_row, n_competing), COUNT(cuminc_row, n_censor), NUM(cuminc_row, cuminc),
     NUM(cuminc_row, std_err)};
 
-/* "curve":[{…},…], one object of the ncol columns per row. */
-static void curve_rows(genu_jw *w, const void *rows, size_t nrow, size_t size,
-                       const column *col, size_t ncol)
+/* The object of the ncol columns of the struct at p. */
+static void columns_obj(genu_jw *w, const void *p, const column *col, size_t ncol)
 {
-    genu_jw_karr(w, "curve");
-    for (size_t i = 0; i < nrow; i++) {
-        const char *row = (const char *)rows + i * size;
-        genu_jw_obj(w);
-        for (size_t j = 0; j < ncol; j++) {
-            const void *p = row + col[j].offset;
-            if (col[j].count)
-                genu_jw_ksize(w, col[j].key, *(const size_t *)p);
-            else
-                genu_jw_knum(w, col[j].key, *(const double *)p);
-        }
-        genu_jw_end(w);
+    genu_jw_obj(w);
+    for (size_t j = 0; j < ncol; j++) {
+        const char *m = (const char *)p + col[j].offset;
+        genu_jw_key(w, col[j].key);
+        if (col[j].type == COL_COUNT)
+            genu_jw_size(w, *(const size_t *)(const void *)m);
+        else if (col[j].type == COL_NUM)
+            genu_jw_num(w, *(const double *)(const void *)m);
+        else
+            genu_jw_str(w, *(const char *const *)(const void *)m);
     }
+    genu_jw_end(w);
+}
+
+/* An array of the objects of nrow structs of size bytes from rows. */
+static void columns_arr(genu_jw *w, const void *rows, size_t nrow, size_t size,
+                        const column *col, size_t ncol)
+{
+    genu_jw_arr(w);
+    for (size_t i = 0; i < nrow; i++)
+        columns_obj(w, (const char *)rows + i * size, col, ncol);
     genu_jw_end(w);
 }
 
@@ -87,18 +107,8 @@ void report_json_cost(genu_jw *w, const cost_tally *t)
     genu_jw_obj(w);
     genu_jw_ksize(w, "knees_without_cost", t->knees_without_cost);
     genu_jw_ksize(w, "knees_mixed_currency", t->knees_mixed_currency);
-    genu_jw_karr(w, "currencies");
-    for (size_t i = 0; i < t->ncur; i++) {
-        const cost_currency *c = &t->cur[i];
-        genu_jw_obj(w);
-        genu_jw_kstr(w, "currency", c->currency);
-        genu_jw_ksize(w, "knees", c->knees);
-        genu_jw_ksize(w, "responders", c->responders);
-        genu_jw_knum(w, "total", c->total);
-        genu_jw_knum(w, "per_responder", c->per_responder);
-        genu_jw_end(w);
-    }
-    genu_jw_end(w);
+    genu_jw_key(w, "currencies");
+    columns_arr(w, t->cur, t->ncur, sizeof *t->cur, currency_columns, NCOL(currency_columns));
     genu_jw_end(w);
 }
 
@@ -139,15 +149,8 @@ static void followup(genu_jw *w, const report *r)
 /* The counts and rates of a responder question, as claim and report give them. */
 static void counts_rates(genu_jw *w, const claim_counts *n, const claim_rates *r)
 {
-    genu_jw_kobj(w, "counts");
-    genu_jw_ksize(w, "entered", n->entered);
-    genu_jw_ksize(w, "eligible", n->eligible);
-    genu_jw_ksize(w, "converted", n->converted);
-    genu_jw_ksize(w, "not_evaluable", n->not_evaluable);
-    genu_jw_ksize(w, "missing", n->missing);
-    genu_jw_ksize(w, "analysed", n->analysed);
-    genu_jw_ksize(w, "responders", n->responders);
-    genu_jw_end(w);
+    genu_jw_key(w, "counts");
+    columns_obj(w, n, count_columns, NCOL(count_columns));
     genu_jw_knum(w, "rate", r->rate);
     interval(w, "ci95", r->lo, r->hi);
     genu_jw_knum(w, "worst_case", r->worst_case);
@@ -230,8 +233,8 @@ void report_json_curve(genu_jw *w, const char *name, const survival_curve *k)
     genu_jw_num(w, k->median_lo);
     genu_jw_num(w, k->median_hi);
     genu_jw_end(w);
-    curve_rows(w, k->rows, k->nrow, sizeof *k->rows, km_columns,
-               sizeof km_columns / sizeof km_columns[0]);
+    genu_jw_key(w, "curve");
+    columns_arr(w, k->rows, k->nrow, sizeof *k->rows, km_columns, NCOL(km_columns));
     genu_jw_end(w);
 }
 
@@ -261,8 +264,8 @@ static void cuminc_curve_json(genu_jw *w, const char *name, const cuminc_curve *
     genu_jw_ksize(w, "n", k->n);
     genu_jw_ksize(w, "events", k->events);
     genu_jw_ksize(w, "competing_events", k->competing);
-    curve_rows(w, k->rows, k->nrow, sizeof *k->rows, cuminc_columns,
-               sizeof cuminc_columns / sizeof cuminc_columns[0]);
+    genu_jw_key(w, "curve");
+    columns_arr(w, k->rows, k->nrow, sizeof *k->rows, cuminc_columns, NCOL(cuminc_columns));
     genu_jw_end(w);
 }
 
