@@ -142,6 +142,17 @@ static void heading(genu_buf *b, const char *name)
     genu_buf_puts(b, "</code></h3>\n");
 }
 
+/* A definition's or measure's heading, its chart (when there are strata:
+ * chart(b, r, i)) and its table opened. */
+static void measure_open(genu_buf *b, const report *r, const char *name, size_t i,
+                         void (*chart)(genu_buf *, const report *, size_t))
+{
+    heading(b, name);
+    if (r->nstrata)
+        chart(b, r, i);
+    open_table(b, name);
+}
+
 /* A row opened: the timepoint at as its header, the stratum's cell begun
  * (the caller closes it); first marks the first row of a timepoint. */
 static void row_open(genu_buf *b, bool first, const char *at, const char *stratum)
@@ -480,10 +491,7 @@ static void responders_section(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        heading(b, r->spec.defs[d].text);
-        if (r->nstrata)
-            rate_chart(b, r, d);
-        open_table(b, r->spec.defs[d].text);
+        measure_open(b, r, r->spec.defs[d].text, d, rate_chart);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">Stratum</th>"
                          "<th scope=\"col\">Entered</th><th scope=\"col\">Eligible</th>"
@@ -606,10 +614,7 @@ static void change_section(genu_buf *b, const report *r)
                      "<p>Eligible knees with a baseline and a follow-up; positive means "
                      "better.</p>\n");
     for (size_t m = 0; m < r->spec.nchange; m++) {
-        heading(b, r->spec.change[m].name);
-        if (r->nstrata)
-            change_chart(b, r, m);
-        open_table(b, r->spec.change[m].name);
+        measure_open(b, r, r->spec.change[m].name, m, change_chart);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">n</th>"
                          "<th scope=\"col\">Mean</th><th scope=\"col\">SD</th>"

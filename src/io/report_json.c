@@ -222,12 +222,18 @@ static void change(genu_jw *w, const report *r)
     genu_jw_end(w);
 }
 
-void report_json_curve(genu_jw *w, const char *name, const survival_curve *k)
+/* {"stratum":name,"n":n,"events":events, left open. */
+static void stratum_open(genu_jw *w, const char *name, size_t n, size_t events)
 {
     genu_jw_obj(w);
     genu_jw_kstr(w, "stratum", name);
-    genu_jw_ksize(w, "n", k->n);
-    genu_jw_ksize(w, "events", k->events);
+    genu_jw_ksize(w, "n", n);
+    genu_jw_ksize(w, "events", events);
+}
+
+void report_json_curve(genu_jw *w, const char *name, const survival_curve *k)
+{
+    stratum_open(w, name, k->n, k->events);
     genu_jw_knum(w, "median", k->median);
     genu_jw_karr(w, "median_ci95");
     genu_jw_num(w, k->median_lo);
@@ -259,10 +265,7 @@ void report_json_logrank(genu_jw *w, const survival_logrank *lr)
 
 static void cuminc_curve_json(genu_jw *w, const char *name, const cuminc_curve *k)
 {
-    genu_jw_obj(w);
-    genu_jw_kstr(w, "stratum", name);
-    genu_jw_ksize(w, "n", k->n);
-    genu_jw_ksize(w, "events", k->events);
+    stratum_open(w, name, k->n, k->events);
     genu_jw_ksize(w, "competing_events", k->competing);
     genu_jw_key(w, "curve");
     columns_arr(w, k->rows, k->nrow, sizeof *k->rows, cuminc_columns, NCOL(cuminc_columns));
