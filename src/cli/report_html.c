@@ -162,6 +162,14 @@ static void row_open(genu_buf *b, bool first, const char *at, const char *stratu
     genu_buf_html(b, stratum);
 }
 
+/* A row opened with the stratum as its header. */
+static void stratum_row(genu_buf *b, const char *stratum)
+{
+    genu_buf_puts(b, "<tr><th scope=\"row\">");
+    genu_buf_html(b, stratum);
+    genu_buf_puts(b, "</th>");
+}
+
 static void close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
@@ -271,9 +279,8 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
                      "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Entered</th>"
                      "</tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        genu_buf_html(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td></tr>", r->entered[g]);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td></tr>", r->entered[g]);
     }
     genu_buf_printf(b, "<tr class=\"first\"><th scope=\"row\">Total</th><td>%zu</td></tr>",
                     r->c->nknee);
@@ -805,6 +812,18 @@ static double km_at(const survival_curve *k, double t)
 }
 
 /* When patients died: replacement with death as a competing risk. */
+/* The header cells of times from t0 to tmax by step, and the end of the
+ * table's head. */
+static void time_headers(genu_buf *b, double t0, double tmax, double step)
+{
+    for (double t = t0; t <= tmax + 1e-9; t += step) {
+        genu_buf_puts(b, "<th scope=\"col\">");
+        time_label(b, t, step);
+        genu_buf_puts(b, "</th>");
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
+}
+
 static void competing_part(genu_buf *b, const report *r, double tmax, double step)
 {
     const durability_competing *d = r->competing;
@@ -837,16 +856,10 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
     genu_buf_puts(b, "<caption>Cumulative incidence of replacement (1 &minus; Kaplan-Meier), "
                      "%</caption><thead><tr><th scope=\"col\" class=\"l\">Stratum</th>"
                      "<th scope=\"col\">Deaths first</th>");
-    for (double t = step; t <= tmax + 1e-9; t += step) {
-        genu_buf_puts(b, "<th scope=\"col\">");
-        time_label(b, t, step);
-        genu_buf_puts(b, "</th>");
-    }
-    genu_buf_puts(b, "</tr></thead><tbody>");
+    time_headers(b, step, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        genu_buf_html(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td>", d->curves[g].competing);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td>", d->curves[g].competing);
         for (double t = step; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%.1f (%.1f)</td>", 100 * cuminc_at(&d->curves[g], t),
                             100 * (1.0 - km_at(&r->km[g], t)));
@@ -873,16 +886,9 @@ static void survival_section(genu_buf *b, const report *r)
     open_table(b, "Numbers at risk");
     genu_buf_puts(b, "<caption>Numbers at risk</caption><thead><tr>"
                      "<th scope=\"col\" class=\"l\">Stratum</th>");
-    for (double t = 0; t <= tmax + 1e-9; t += step) {
-        genu_buf_puts(b, "<th scope=\"col\">");
-        time_label(b, t, step);
-        genu_buf_puts(b, "</th>");
-    }
-    genu_buf_puts(b, "</tr></thead><tbody>");
+    time_headers(b, 0, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        genu_buf_html(b, r->strata[g]);
-        genu_buf_puts(b, "</th>");
+        stratum_row(b, r->strata[g]);
         for (double t = 0; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%zu</td>", at_risk(&r->km[g], t));
         genu_buf_puts(b, "</tr>");
@@ -894,9 +900,8 @@ static void survival_section(genu_buf *b, const report *r)
                      "<th scope=\"col\">Replacements</th><th scope=\"col\">Median (days)</th>"
                      "<th scope=\"col\">95% CI (days)</th></tr></thead><tbody>");
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        genu_buf_html(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
         if (isnan(r->km[g].median))
             genu_buf_puts(b, "not reached");
         else
