@@ -276,15 +276,15 @@ int cuminc_gray_test(const double *time, const int *state, const size_t *group, 
                      size_t ngroup, genu_arena *a, cuminc_gray *out, genu_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (ngroup < 2)
-        return GENU_OK;
-    if (ngroup > 64)
-        return GENU_FAIL(err, GENU_EINVAL, "cuminc: Gray's test over more than 64 groups");
     if (check_states(state, n, err))
         return err ? err->code : GENU_EINVAL;
     gray_work w;
-    obs *o = survival_sort(time, state, group, n);
-    if (!o || gray_alloc(&w, ngroup, a)) {
+    obs *o;
+    if (survival_sort_groups(time, state, group, n, ngroup, "cuminc: Gray's test", &o, err))
+        return err ? err->code : GENU_EINVAL;
+    if (!o)
+        return GENU_OK;
+    if (gray_alloc(&w, ngroup, a)) {
         free(o);
         return GENU_FAIL(err, GENU_ENOMEM, "cuminc: out of memory");
     }

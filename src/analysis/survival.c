@@ -180,6 +180,19 @@ survival_obs *survival_sort(const double *time, const int *status, const size_t 
     return o;
 }
 
+int survival_sort_groups(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t ngroup, const char *what, survival_obs **o, genu_err *err)
+{
+    *o = NULL;
+    if (ngroup < 2)
+        return GENU_OK;
+    if (ngroup > 64)
+        return GENU_FAIL(err, GENU_EINVAL, "%s over more than 64 groups", what);
+    if (!(*o = survival_sort(time, status, group, n)))
+        return GENU_OOM(err);
+    return GENU_OK;
+}
+
 /* survival:::survmean's minmin() over one column of the curve (0: surv,
  * 1: lower, 2: upper): the rows with a value (R's NA, here NAN, is left
  * out) below 0.5 + tol; if the first of them is 0.5 within tol and a lower
@@ -326,17 +339,17 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
                           size_t ngroup, genu_arena *a, survival_logrank *out, genu_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (ngroup < 2)
+    obs *o;
+    if (survival_sort_groups(time, status, group, n, ngroup, "survival: log-rank", &o, err))
+        return err->code;
+    if (!o)
         return GENU_OK;
-    if (ngroup > 64)
-        return GENU_FAIL(err, GENU_EINVAL, "survival: log-rank over more than 64 strata");
-    obs *o = survival_sort(time, status, group, n);
     double *risk = genu_arena_calloc(a, ngroup, sizeof *risk);
     double *dg = genu_arena_calloc(a, ngroup, sizeof *dg);
     double *obsd = genu_arena_calloc(a, ngroup, sizeof *obsd);
     double *expct = genu_arena_calloc(a, ngroup, sizeof *expct);
     double *var = genu_arena_calloc(a, ngroup * ngroup, sizeof *var);
-    if (!o || !risk || !dg || !obsd || !expct || !var) {
+    if (!risk || !dg || !obsd || !expct || !var) {
         free(o);
         return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
     }

@@ -55,6 +55,11 @@ typedef struct survival_obs {
  * NULL) sorted by time, -0.0 made 0.0, the order of equal times unspecified;
  * malloc'd (the caller frees), NULL when memory runs out. */
 survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n);
+/* The same for a test across ngroup groups, into *o: *o NULL when there
+ * are fewer than two (nothing to test); GENU_EINVAL "WHAT over more than 64
+ * groups"; GENU_ENOMEM. */
+int survival_sort_groups(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t ngroup, const char *what, survival_obs **o, genu_err *err);
 
 /* One row of summary(survfit(...), censored = TRUE). */
 typedef struct survival_row {

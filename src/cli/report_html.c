@@ -142,13 +142,13 @@ static void heading(genu_buf *b, const char *name)
     genu_buf_puts(b, "</code></h3>\n");
 }
 
-/* A definition's or measure's heading, its chart (when there are strata:
- * chart(b, r, i)) and its table opened. */
+/* A definition's or measure's heading, its chart (chart(b, r, i), when
+ * there is one and there are strata) and its table opened. */
 static void measure_open(genu_buf *b, const report *r, const char *name, size_t i,
                          void (*chart)(genu_buf *, const report *, size_t))
 {
     heading(b, name);
-    if (r->nstrata)
+    if (chart && r->nstrata)
         chart(b, r, i);
     open_table(b, name);
 }
@@ -534,8 +534,7 @@ static void comparisons_section(genu_buf *b, const report *r)
     }
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        heading(b, r->spec.defs[d].text);
-        open_table(b, r->spec.defs[d].text);
+        measure_open(b, r, r->spec.defs[d].text, d, NULL);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">A</th><th scope=\"col\" class=\"l\">B</th>"
                          "<th scope=\"col\">Difference</th><th scope=\"col\">95% CI</th>"
@@ -960,8 +959,7 @@ static void cost_section(genu_buf *b, const report *r)
                      "recorded; <em>mixed</em>: series paid in more than one currency. Both are "
                      "left out of the sums, not counted as free.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        heading(b, r->spec.defs[d].text);
-        open_table(b, r->spec.defs[d].text);
+        measure_open(b, r, r->spec.defs[d].text, d, NULL);
         genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
                          "<th scope=\"col\" class=\"l\">Stratum</th>"
                          "<th scope=\"col\">Analysed</th><th scope=\"col\">Responders</th>"
