@@ -1,16 +1,17 @@
-/* cost: series costs and cost per responder (docs/design.md, Analyses "Cost
- * per responder"). Amounts in different currencies are never added; a series
+/* cost: knees' bills and cost per responder (docs/design.md, Analyses "Cost
+ * per responder"). Amounts in different currencies are never added; a bill
  * with an uncosted treatment is set apart rather than summed as if that
  * treatment were free, so both numerator and denominator come from the same
  * knees. */
 #include "analysis/cost.h"
-#include "core/vec.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void cost_series_of(const cohort *c, const cohort_knee *k, const timepoint *t, cost_series *out)
+#include "core/vec.h"
+
+void cost_bill_of(const cohort *c, const cohort_knee *k, const timepoint *t, cost_bill *out)
 {
     const genu_record *tr = c->ds->recs[GENU_REC_TREATMENT];
     genu_date end = k->index + t->nominal;
@@ -71,7 +72,7 @@ bool cost_counts(const responder_outcome *o)
     return o->eligible && (o->status == RESPONDER_CONVERTED || o->status == RESPONDER_EVALUATED);
 }
 
-int cost_add_series(cost_tally *t, const cost_series *s, const responder_outcome *o,
+int cost_add_bill(cost_tally *t, const cost_bill *s, const responder_outcome *o,
                     genu_arena *a, genu_err *err)
 {
     if (!cost_counts(o))
@@ -100,9 +101,9 @@ int cost_add(cost_tally *t, const cohort *c, const cohort_knee *k, const timepoi
 {
     if (!cost_counts(o))
         return GENU_OK;
-    cost_series s;
-    cost_series_of(c, k, tp, &s);
-    return cost_add_series(t, &s, o, a, err);
+    cost_bill s;
+    cost_bill_of(c, k, tp, &s);
+    return cost_add_bill(t, &s, o, a, err);
 }
 
 static int cmp_currency(const void *x, const void *y)

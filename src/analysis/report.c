@@ -104,7 +104,7 @@ static int knee_at(const cohort *c, report *r, const responder_def *cdefs, size_
         f->due++;
         f->done += any_response(c, k, tp);
     }
-    cost_series cs;
+    cost_bill cs;
     bool have_cs = false;
     for (size_t d = 0; d < s->ndef; d++) {
         responder_outcome o;
@@ -113,10 +113,10 @@ static int knee_at(const cohort *c, report *r, const responder_def *cdefs, size_
         claim_add(&x->n, &o);
         if (!cost_counts(&o))
             continue;
-        if (!have_cs) /* the series is the same for every definition */
-            cost_series_of(c, k, tp, &cs);
+        if (!have_cs) /* the bill is the same for every definition */
+            cost_bill_of(c, k, tp, &cs);
         have_cs = true;
-        int rc = cost_add_series(&x->cost, &cs, &o, a, err);
+        int rc = cost_add_bill(&x->cost, &cs, &o, a, err);
         if (rc)
             return rc;
     }

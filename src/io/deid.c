@@ -11,8 +11,8 @@
 
 #include "core/arena.h"
 #include "core/json.h"
-#include "io/settings.h"
 #include "core/vec.h"
+#include "io/settings.h"
 
 #define KEY_SETTING "deid_key"
 

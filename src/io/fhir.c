@@ -12,8 +12,8 @@
 
 #include "core/arena.h"
 #include "core/json.h"
-#include "instruments/instrument.h"
 #include "core/vec.h"
+#include "instruments/instrument.h"
 
 #define EXT  FHIR_BASE "/StructureDefinition/"
 #define CS   FHIR_BASE "/CodeSystem/"

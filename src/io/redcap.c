@@ -15,9 +15,9 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/vec.h"
 #include "instruments/instrument.h"
 #include "io/csv.h"
-#include "core/vec.h"
 
 /* REDCap's data dictionary columns, in REDCap's order. */
 static const char *const dict_cols[18] = {
