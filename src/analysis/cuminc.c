@@ -84,15 +84,11 @@ int cuminc_aj(const double *time, const int *state, size_t n, genu_arena *a, cum
 {
     if (check_states(state, n, err))
         return err ? err->code : GENU_EINVAL;
-    obs *o = survival_sort(time, state, NULL, n);
-    size_t distinct = 0;
-    for (size_t i = 0; o && i < n; i++)
-        distinct += i == 0 || o[i].time != o[i - 1].time;
-    cuminc_row *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, sizeof *rows) : NULL;
-    if (!o || !rows) {
-        free(o);
-        return GENU_FAIL(err, GENU_ENOMEM, "cuminc: out of memory");
-    }
+    void *room;
+    obs *o = survival_sort_rows(time, state, n, sizeof(cuminc_row), a, &room);
+    if (!o)
+        return GENU_OOM(err);
+    cuminc_row *rows = room;
     ij s;
     memset(&s, 0, sizeof s);
     double p0 = 1.0, p1 = 0.0, var = 0.0;

@@ -180,6 +180,21 @@ survival_obs *survival_sort(const double *time, const int *status, const size_t 
     return o;
 }
 
+survival_obs *survival_sort_rows(const double *time, const int *status, size_t n, size_t size,
+                                 genu_arena *a, void **rows)
+{
+    survival_obs *o = survival_sort(time, status, NULL, n);
+    size_t distinct = 0;
+    for (size_t i = 0; o && i < n; i++)
+        distinct += i == 0 || o[i].time != o[i - 1].time;
+    *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, size) : NULL;
+    if (!*rows) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
 int survival_sort_groups(const double *time, const int *status, const size_t *group, size_t n,
                          size_t ngroup, const char *what, survival_obs **o, genu_err *err)
 {
@@ -239,15 +254,11 @@ void survival_median_ci(const survival_curve *c, double *lo, double *hi)
 int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
                 survival_curve *out, genu_err *err)
 {
-    obs *o = survival_sort(time, status, NULL, n);
-    size_t distinct = 0;
-    for (size_t i = 0; o && i < n; i++)
-        distinct += i == 0 || o[i].time != o[i - 1].time;
-    survival_row *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, sizeof *rows) : NULL;
-    if (!o || !rows) {
-        free(o);
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    }
+    void *room;
+    obs *o = survival_sort_rows(time, status, n, sizeof(survival_row), a, &room);
+    if (!o)
+        return GENU_OOM(err);
+    survival_row *rows = room;
     size_t nrow = 0, events = 0;
     double surv = 1.0, var = 0.0;
     bool var_inf = false;

@@ -55,6 +55,10 @@ typedef struct survival_obs {
  * NULL) sorted by time, -0.0 made 0.0, the order of equal times unspecified;
  * malloc'd (the caller frees), NULL when memory runs out. */
 survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n);
+/* The same for a curve: with room in a for one row of size bytes per
+ * distinct time (*rows); NULL when memory runs out. */
+survival_obs *survival_sort_rows(const double *time, const int *status, size_t n, size_t size,
+                                 genu_arena *a, void **rows);
 /* The same for a test across ngroup groups, into *o: *o NULL when there
  * are fewer than two (nothing to test); GENU_EINVAL "WHAT over more than 64
  * groups"; GENU_ENOMEM. */
