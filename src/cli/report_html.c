@@ -170,6 +170,21 @@ static void stratum_row(genu_buf *b, const char *stratum)
     genu_buf_puts(b, "</th>");
 }
 
+/* A table's head from its column labels, '|'-separated; a label that
+ * begins with '<' is aligned left (the label follows it). */
+static void table_head(genu_buf *b, const char *cols)
+{
+    genu_buf_puts(b, "<thead><tr>");
+    while (*cols) {
+        size_t n = strcspn(cols, "|");
+        bool left = *cols == '<';
+        genu_buf_printf(b, "<th scope=\"col\"%s>%.*s</th>", left ? " class=\"l\"" : "",
+                        (int)(n - left), cols + left);
+        cols += n + (cols[n] == '|');
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
+}
+
 static void close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
@@ -236,9 +251,8 @@ static void enrolment(genu_buf *b, const report *r)
         y1 = y > y1 ? y : y1;
     }
     open_table(b, "Enrolment by index year");
-    genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Index year</th>"
-                     "<th scope=\"col\">Entered</th></tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption>");
+    table_head(b, "<Index year|Entered");
     for (int y = y0; y <= y1; y++) {
         size_t n = 0;
         for (size_t i = 0; i < c->nknee; i++)
@@ -275,9 +289,8 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
     genu_buf_puts(b, "</ul></dd></dl>\n");
     genu_buf_puts(b, "<div class=\"pair\">");
     open_table(b, "Knees entered per stratum");
-    genu_buf_puts(b, "<caption>Entered per stratum</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Entered</th>"
-                     "</tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Entered per stratum</caption>");
+    table_head(b, "<Stratum|Entered");
     for (size_t g = 0; g < r->nstrata; g++) {
         stratum_row(b, r->strata[g]);
         genu_buf_printf(b, "<td>%zu</td></tr>", r->entered[g]);
@@ -331,10 +344,7 @@ static void followup_section(genu_buf *b, const report *r)
                      "<p><em>Due</em>: knees whose window has closed. <em>Done</em>: a "
                      "questionnaire of any kind in the window, before any replacement.</p>\n");
     open_table(b, "Follow-up completeness per timepoint");
-    genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">Timepoint</th>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Due</th>"
-                     "<th scope=\"col\">Done</th><th scope=\"col\">Missing</th>"
-                     "<th scope=\"col\">Done %</th></tr></thead><tbody>");
+    table_head(b, "<Timepoint|<Stratum|Due|Done|Missing|Done %");
     for (size_t t = 0; t < r->spec.ntp; t++)
         for (size_t g = 0; g < r->nstrata; g++) {
             const report_followup *f = &r->followup[t * r->nstrata + g];
@@ -499,14 +509,8 @@ static void responders_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         measure_open(b, r, r->spec.defs[d].text, d, rate_chart);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th>"
-                         "<th scope=\"col\">Entered</th><th scope=\"col\">Eligible</th>"
-                         "<th scope=\"col\">Converted</th><th scope=\"col\">Not evaluable</th>"
-                         "<th scope=\"col\">Missing</th><th scope=\"col\">Analysed</th>"
-                         "<th scope=\"col\">Responders</th><th scope=\"col\">Rate</th>"
-                         "<th scope=\"col\">95% CI</th><th scope=\"col\">Worst case</th>"
-                         "<th scope=\"col\">Best case</th></tr></thead><tbody>");
+        table_head(b, "<At|<Stratum|Entered|Eligible|Converted|Not evaluable|Missing|"
+                      "Analysed|Responders|Rate|95% CI|Worst case|Best case");
         bool few = false;
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++) {
@@ -535,11 +539,7 @@ static void comparisons_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         measure_open(b, r, r->spec.defs[d].text, d, NULL);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">A</th><th scope=\"col\" class=\"l\">B</th>"
-                         "<th scope=\"col\">Difference</th><th scope=\"col\">95% CI</th>"
-                         "<th scope=\"col\" class=\"l\">Test</th><th scope=\"col\">Chi-square</th>"
-                         "<th scope=\"col\">p</th></tr></thead><tbody>");
+        table_head(b, "<At|<A|<B|Difference|95% CI|<Test|Chi-square|p");
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t j = 0; j < r->npair; j++) {
                 const report_cmp *c = report_cmp_at(r, d, t, j);
@@ -621,10 +621,7 @@ static void change_section(genu_buf *b, const report *r)
                      "better.</p>\n");
     for (size_t m = 0; m < r->spec.nchange; m++) {
         measure_open(b, r, r->spec.change[m].name, m, change_chart);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">n</th>"
-                         "<th scope=\"col\">Mean</th><th scope=\"col\">SD</th>"
-                         "<th scope=\"col\">95% CI</th></tr></thead><tbody>");
+        table_head(b, "<At|<Stratum|n|Mean|SD|95% CI");
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++) {
                 const stats_mean *s = report_change_at(r, m, t, g);
@@ -894,10 +891,8 @@ static void survival_section(genu_buf *b, const report *r)
     }
     close_table(b);
     open_table(b, "Survival summary");
-    genu_buf_puts(b, "<caption>Per stratum</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Knees</th>"
-                     "<th scope=\"col\">Replacements</th><th scope=\"col\">Median (days)</th>"
-                     "<th scope=\"col\">95% CI (days)</th></tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Per stratum</caption>");
+    table_head(b, "<Stratum|Knees|Replacements|Median (days)|95% CI (days)");
     for (size_t g = 0; g < r->nstrata; g++) {
         stratum_row(b, r->strata[g]);
         genu_buf_printf(b, "<td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
@@ -960,14 +955,8 @@ static void cost_section(genu_buf *b, const report *r)
                      "left out of the sums, not counted as free.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         measure_open(b, r, r->spec.defs[d].text, d, NULL);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th>"
-                         "<th scope=\"col\">Analysed</th><th scope=\"col\">Responders</th>"
-                         "<th scope=\"col\">Without cost</th><th scope=\"col\">Mixed</th>"
-                         "<th scope=\"col\" class=\"l\">Currency</th>"
-                         "<th scope=\"col\">Knees costed</th><th scope=\"col\">Their responders</th>"
-                         "<th scope=\"col\">Total</th><th scope=\"col\">Per responder</th>"
-                         "</tr></thead><tbody>");
+        table_head(b, "<At|<Stratum|Analysed|Responders|Without cost|Mixed|<Currency|"
+                      "Knees costed|Their responders|Total|Per responder");
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++)
                 cost_rows(b, r, d, t, g);
