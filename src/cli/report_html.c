@@ -127,19 +127,18 @@ static const char css[] =
     "@media print{.scroll{overflow:visible;border:0}h2{break-after:avoid}figure,table{break-inside:"
     "avoid}}";
 
-static void open_table(genu_buf *b, const char *label)
+/* before, text escaped, after. */
+static void between(genu_buf *b, const char *before, const char *text, const char *after)
 {
-    genu_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
-    genu_buf_html(b, label);
-    genu_buf_puts(b, "\"><table>");
+    genu_buf_puts(b, before);
+    genu_buf_html(b, text);
+    genu_buf_puts(b, after);
 }
 
-/* A definition's or measure's name as a heading. */
-static void heading(genu_buf *b, const char *name)
+static void open_table(genu_buf *b, const char *label)
 {
-    genu_buf_puts(b, "<h3><code>");
-    genu_buf_html(b, name);
-    genu_buf_puts(b, "</code></h3>\n");
+    between(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"", label,
+            "\"><table>");
 }
 
 /* A definition's or measure's heading, its chart (chart(b, r, i), when
@@ -147,7 +146,7 @@ static void heading(genu_buf *b, const char *name)
 static void measure_open(genu_buf *b, const report *r, const char *name, size_t i,
                          void (*chart)(genu_buf *, const report *, size_t))
 {
-    heading(b, name);
+    between(b, "<h3><code>", name, "</code></h3>\n");
     if (chart && r->nstrata)
         chart(b, r, i);
     open_table(b, name);
@@ -165,9 +164,7 @@ static void row_open(genu_buf *b, bool first, const char *at, const char *stratu
 /* A row opened with the stratum as its header. */
 static void stratum_row(genu_buf *b, const char *stratum)
 {
-    genu_buf_puts(b, "<tr><th scope=\"row\">");
-    genu_buf_html(b, stratum);
-    genu_buf_puts(b, "</th>");
+    between(b, "<tr><th scope=\"row\">", stratum, "</th>");
 }
 
 /* A table's head from its column labels, '|'-separated; a label that
