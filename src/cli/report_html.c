@@ -143,8 +143,10 @@ static void open_table(genu_buf *b, const char *label)
 
 /* A definition's or measure's heading, its chart (chart(b, r, i), when
  * there is one and there are strata) and its table opened. */
+typedef void chart_fn(genu_buf *b, const report *r, size_t i);
+
 static void measure_open(genu_buf *b, const report *r, const char *name, size_t i,
-                         void (*chart)(genu_buf *, const report *, size_t))
+                         chart_fn *chart)
 {
     between(b, "<h3><code>", name, "</code></h3>\n");
     if (chart && r->nstrata)
@@ -185,6 +187,22 @@ static void table_head(genu_buf *b, const char *cols)
 static void close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
+}
+
+typedef void row_fn(genu_buf *b, const report *r, size_t i, size_t t, size_t g);
+
+/* The whole table of definition or measure i: measure_open, the head of
+ * cols (as table_head takes them), row(b, r, i, t, g) for each timepoint t
+ * and stratum g, the end. */
+static void measure_table(genu_buf *b, const report *r, const char *name, size_t i,
+                          chart_fn *chart, const char *cols, row_fn *row)
+{
+    measure_open(b, r, name, i, chart);
+    table_head(b, cols);
+    for (size_t t = 0; t < r->spec.ntp; t++)
+        for (size_t g = 0; g < r->nstrata; g++)
+            row(b, r, i, t, g);
+    close_table(b);
 }
 
 static void head(genu_buf *b, const report *r)
@@ -505,17 +523,16 @@ static void responders_section(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        measure_open(b, r, r->spec.defs[d].text, d, rate_chart);
-        table_head(b, "<At|<Stratum|Entered|Eligible|Converted|Not evaluable|Missing|"
-                      "Analysed|Responders|Rate|95% CI|Worst case|Best case");
+        measure_table(b, r, r->spec.defs[d].text, d, rate_chart,
+                      "<At|<Stratum|Entered|Eligible|Converted|Not evaluable|Missing|"
+                      "Analysed|Responders|Rate|95% CI|Worst case|Best case",
+                      rate_row);
         bool few = false;
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++) {
                 size_t n = report_cell_at(r, d, t, g)->n.analysed;
                 few |= n > 0 && n < 10;
-                rate_row(b, r, d, t, g);
             }
-        close_table(b);
         if (few)
             genu_buf_puts(b, "<p class=\"foot\"><sup>*</sup> fewer than 10 knees analysed: too "
                              "few to judge.</p>\n");
@@ -611,31 +628,30 @@ static void change_chart(genu_buf *b, const report *r, size_t m)
                      "darker line is no change.</figcaption></figure>\n");
 }
 
+static void change_row(genu_buf *b, const report *r, size_t m, size_t t, size_t g)
+{
+    const stats_mean *s = report_change_at(r, m, t, g);
+    row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
+    genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
+    fixed(b, s->mean, 2);
+    genu_buf_puts(b, "</td><td>");
+    fixed(b, s->sd, 2);
+    genu_buf_puts(b, "</td><td>");
+    if (isnan(s->lo))
+        genu_buf_puts(b, "n/a");
+    else
+        genu_buf_printf(b, "%.2f to %.2f", s->lo, s->hi);
+    genu_buf_puts(b, "</td></tr>");
+}
+
 static void change_section(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, "<section id=\"change\">\n<h2>Change from baseline</h2>\n"
                      "<p>Eligible knees with a baseline and a follow-up; positive means "
                      "better.</p>\n");
-    for (size_t m = 0; m < r->spec.nchange; m++) {
-        measure_open(b, r, r->spec.change[m].name, m, change_chart);
-        table_head(b, "<At|<Stratum|n|Mean|SD|95% CI");
-        for (size_t t = 0; t < r->spec.ntp; t++)
-            for (size_t g = 0; g < r->nstrata; g++) {
-                const stats_mean *s = report_change_at(r, m, t, g);
-                row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
-                genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
-                fixed(b, s->mean, 2);
-                genu_buf_puts(b, "</td><td>");
-                fixed(b, s->sd, 2);
-                genu_buf_puts(b, "</td><td>");
-                if (isnan(s->lo))
-                    genu_buf_puts(b, "n/a");
-                else
-                    genu_buf_printf(b, "%.2f to %.2f", s->lo, s->hi);
-                genu_buf_puts(b, "</td></tr>");
-            }
-        close_table(b);
-    }
+    for (size_t m = 0; m < r->spec.nchange; m++)
+        measure_table(b, r, r->spec.change[m].name, m, change_chart,
+                      "<At|<Stratum|n|Mean|SD|95% CI", change_row);
     genu_buf_puts(b, "</section>\n");
 }
 
@@ -950,15 +966,11 @@ static void cost_section(genu_buf *b, const report *r)
                      "<em>Without cost</em>: analysed knees with a treatment whose cost was not "
                      "recorded; <em>mixed</em>: series paid in more than one currency. Both are "
                      "left out of the sums, not counted as free.</p>\n");
-    for (size_t d = 0; d < r->spec.ndef; d++) {
-        measure_open(b, r, r->spec.defs[d].text, d, NULL);
-        table_head(b, "<At|<Stratum|Analysed|Responders|Without cost|Mixed|<Currency|"
-                      "Knees costed|Their responders|Total|Per responder");
-        for (size_t t = 0; t < r->spec.ntp; t++)
-            for (size_t g = 0; g < r->nstrata; g++)
-                cost_rows(b, r, d, t, g);
-        close_table(b);
-    }
+    for (size_t d = 0; d < r->spec.ndef; d++)
+        measure_table(b, r, r->spec.defs[d].text, d, NULL,
+                      "<At|<Stratum|Analysed|Responders|Without cost|Mixed|<Currency|"
+                      "Knees costed|Their responders|Total|Per responder",
+                      cost_rows);
     genu_buf_puts(b, "</section>\n");
 }
 
