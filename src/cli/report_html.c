@@ -482,19 +482,30 @@ static void rate_of(const report *r, size_t d, size_t t, size_t g, double *est, 
     *hi = x->r.hi;
 }
 
+/* A figure of interval_chart under a y grid of step (percent: 0..1 as
+ * 0..100%), with the legend and the caption (HTML). */
+static void interval_figure(genu_buf *b, const report *r, size_t which, const plot *p,
+                            double step, bool percent, estimate_fn fn, const char *id,
+                            const char *title, const char *caption)
+{
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 280, id, title);
+    y_grid(b, p, step, percent);
+    interval_chart(b, r, which, p, fn);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, false);
+    genu_buf_printf(b, "<figcaption>%s</figcaption></figure>\n", caption);
+}
+
 static void rate_chart(genu_buf *b, const report *r, size_t d)
 {
     plot p = {56, CHART_W - 12, 12, 232, 0.0, 1.0};
     char id[32];
     snprintf(id, sizeof id, "rate-chart-%zu", d);
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 280, id, "Responder rate with 95% interval per timepoint and stratum");
-    y_grid(b, &p, 0.25, true);
-    interval_chart(b, r, d, &p, rate_of);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
-    genu_buf_puts(b, "<figcaption>Responder rate (point) and 95% Wilson interval (bar); "
-                     "timepoints with nothing analysed have no point.</figcaption></figure>\n");
+    interval_figure(b, r, d, &p, 0.25, true, rate_of, id,
+                    "Responder rate with 95% interval per timepoint and stratum",
+                    "Responder rate (point) and 95% Wilson interval (bar); timepoints with "
+                    "nothing analysed have no point.");
 }
 
 static void rate_row(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
@@ -618,14 +629,10 @@ static void change_chart(genu_buf *b, const report *r, size_t m)
     plot p = {56, CHART_W - 12, 12, 232, floor(vmin / step) * step, ceil(vmax / step) * step};
     char id[32];
     snprintf(id, sizeof id, "change-chart-%zu", m);
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 280, id, "Mean change from baseline with 95% interval");
-    y_grid(b, &p, step, false);
-    interval_chart(b, r, m, &p, change_of);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
-    genu_buf_puts(b, "<figcaption>Mean change (positive = better) and 95% t interval; the "
-                     "darker line is no change.</figcaption></figure>\n");
+    interval_figure(b, r, m, &p, step, false, change_of, id,
+                    "Mean change from baseline with 95% interval",
+                    "Mean change (positive = better) and 95% t interval; the darker line is "
+                    "no change.");
 }
 
 static void change_row(genu_buf *b, const report *r, size_t m, size_t t, size_t g)
