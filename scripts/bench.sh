@@ -6,7 +6,7 @@
 #      BENCH_REPORT_PATIENTS (100000) patients of `genu synth` for the synth
 #      and report benchmarks (the same registry on every backend), BENCH_KM_KNEES
 #      (1000000) knees for Kaplan–Meier versus R, BENCH_ONLY (all) one of
-#      import, score, synth, report, km, server,
+#      import, score, synth, report, km, scale, server,
 #      BENCH_BACKENDS ("sqlite postgresql") the registry backends of the import
 #      and report benchmarks. PostgreSQL runs on a private server of its own
 #      (scripts/pg-test.sh, a Unix socket in the temporary directory); when it
@@ -192,6 +192,12 @@ if want km; then
 echo
 echo "== Kaplan-Meier + log-rank (target: >= 10x faster than R survival, same data, same run)"
 "$bdir/bench/bench_analysis" km "$km_knees" "$work" || true
+fi
+
+# analyses at scale (lean loads, the server after a write): their own script
+if want scale; then
+echo
+"$root/scripts/bench-scale.sh" "$bdir" || true
 fi
 
 # the server figures (durable submissions, read ratio, memory): their own script

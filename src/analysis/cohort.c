@@ -209,6 +209,30 @@ static bool applies(const genu_record *r, genu_knee knee)
     return r->knee == knee || r->knee == GENU_KNEE_NONE;
 }
 
+/* The contacts' per-patient ranges, those after as_of left out. */
+static int index_contacts(const genu_dataset *ds, genu_date as_of, genu_arena *a, cohort *c,
+                          genu_err *err)
+{
+    size_t np = ds->n[GENU_REC_PATIENT], n = ds->ncontacts, i = 0;
+    const genu_contact *v = ds->contacts;
+    c->clo = genu_arena_calloc(a, np + 1, sizeof(size_t));
+    c->chi = genu_arena_calloc(a, np + 1, sizeof(size_t));
+    if (!c->clo || !c->chi)
+        return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
+    for (size_t p = 0; p < np; p++) {
+        c->clo[p] = i;
+        while (i < n && v[i].pat == p)
+            i++;
+        size_t hi = i;
+        while (hi > c->clo[p] && v[hi - 1].date > as_of)
+            hi--;
+        c->chi[p] = hi;
+    }
+    if (i != n)
+        return GENU_FAIL(err, GENU_EINVAL, "cohort: contacts not sorted by patient");
+    return GENU_OK;
+}
+
 /* Splits every type's array into per-patient ranges, checking the order. */
 static int index_ranges(const genu_dataset *ds, genu_date as_of, genu_arena *a, cohort *c,
                         genu_err *err)
@@ -247,7 +271,7 @@ static int index_ranges(const genu_dataset *ds, genu_date as_of, genu_arena *a, 
             return GENU_FAIL(err, GENU_EINVAL, "cohort: %s records not sorted by patient",
                              record_type_name((genu_rtype)t));
     }
-    return GENU_OK;
+    return ds->contacts ? index_contacts(ds, as_of, a, c, err) : GENU_OK;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -358,6 +382,21 @@ static void knee_facts(const cohort *c, cohort_knee *k)
      * follow-up message is not contact (nobody answered it), a death is the
      * last (nothing after it is recorded, docs/format.md) */
     k->last_contact = k->index;
+    if (c->ds->partial && !c->clo) {
+        k->last_contact = GENU_DATE_NONE; /* not known: some records are not there */
+        return;
+    }
+    if (c->clo) {
+        const genu_contact *v = c->ds->contacts;
+        for (size_t i = c->chi[k->pat]; i > c->clo[k->pat]; i--) {
+            if ((genu_knee)v[i - 1].knee == k->knee || v[i - 1].knee == GENU_KNEE_NONE) {
+                if (v[i - 1].date > k->last_contact)
+                    k->last_contact = v[i - 1].date;
+                break;
+            }
+        }
+        return;
+    }
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
         if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY || t == GENU_REC_MESSAGE)
             continue;
@@ -388,6 +427,27 @@ static bool has_protocol(const cohort *c, const cohort_knee *k, const char *prot
     for (size_t i = c->lo[GENU_REC_TREATMENT][k->pat]; i < c->hi[GENU_REC_TREATMENT][k->pat]; i++)
         if (tr[i].knee == k->knee && tr[i].date == k->index && tr[i].u.treatment.protocol &&
             strcmp(tr[i].u.treatment.protocol, proto) == 0)
+            return true;
+    return false;
+}
+
+bool cohort_any_response(const cohort *c, const cohort_knee *k, genu_date from, genu_date to,
+                         genu_date before)
+{
+    assert(!c->ds->partial || c->clo); /* a partial dataset does not know */
+    if (c->clo) {
+        const genu_contact *v = c->ds->contacts;
+        for (size_t i = c->clo[k->pat]; i < c->chi[k->pat]; i++)
+            if ((v[i].types >> GENU_REC_RESPONSE & 1u) &&
+                ((genu_knee)v[i].knee == k->knee || v[i].knee == GENU_KNEE_NONE) && v[i].date >= from &&
+                v[i].date <= to && (before == GENU_DATE_NONE || v[i].date < before))
+                return true;
+        return false;
+    }
+    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE];
+    for (size_t i = c->lo[GENU_REC_RESPONSE][k->pat]; i < c->hi[GENU_REC_RESPONSE][k->pat]; i++)
+        if (applies(&rs[i], k->knee) && rs[i].date >= from && rs[i].date <= to &&
+            (before == GENU_DATE_NONE || rs[i].date < before))
             return true;
     return false;
 }

@@ -82,7 +82,8 @@ typedef struct cohort_knee {
     int age;               /* index year − birth year, -1 unknown */
     genu_date replaced;    /* first replacement after index, GENU_DATE_NONE: none */
     genu_date surgery;     /* first surgery of any kind after index, or NONE */
-    genu_date last_contact;/* latest record of the knee or patient (on or before as-of) */
+    genu_date last_contact;/* latest record of the knee or patient (on or before as-of);
+                              GENU_DATE_NONE from a partial dataset (record.h) */
     genu_date death;       /* the patient's death (on or before as-of), or NONE */
 } cohort_knee;
 
@@ -96,11 +97,20 @@ typedef struct cohort {
     /* Per patient p and record type t, the visible records of p are
      * ds->recs[t][lo[t][p] .. hi[t][p]) (hi excludes those after as_of). */
     size_t *lo[GENU_REC_NTYPES], *hi[GENU_REC_NTYPES];
+    /* Likewise ds->contacts[clo[p] .. chi[p]) when the dataset has contacts
+     * (a lean load, model/record.h); NULL otherwise. */
+    size_t *clo, *chi;
     /* NULL (as cohort_build leaves it): measure lookups scan the patient's
      * responses. Else an index from cohort_index_measures, which they read
      * for the measures and knees it covers (same answers, faster). */
     const struct cohort_mindex *mindex;
 } cohort;
+
+/* Whether knee k had a response of any instrument (knee-level or the
+ * patient's) dated in [from, to] and before `before` (exclusive;
+ * GENU_DATE_NONE: no limit). Reads the contacts of a lean dataset. */
+bool cohort_any_response(const cohort *c, const cohort_knee *k, genu_date from, genu_date to,
+                         genu_date before);
 
 /* Builds the cohort of ds as of as_of under filter f. ds must be sorted as
  * record.h says (GENU_EINVAL otherwise). Results in the arena. */

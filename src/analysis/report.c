@@ -51,14 +51,7 @@ static bool any_response(const cohort *c, const cohort_knee *k, const timepoint 
 {
     genu_date first, last;
     timepoint_window(t, k->index, &first, &last);
-    const genu_record *rs = c->ds->recs[GENU_REC_RESPONSE];
-    for (size_t i = c->lo[GENU_REC_RESPONSE][k->pat]; i < c->hi[GENU_REC_RESPONSE][k->pat]; i++) {
-        const genu_record *r = &rs[i];
-        if ((r->knee == k->knee || r->knee == GENU_KNEE_NONE) && r->date >= first &&
-            r->date <= last && (k->replaced == GENU_DATE_NONE || r->date < k->replaced))
-            return true;
-    }
-    return false;
+    return cohort_any_response(c, k, first, last, k->replaced);
 }
 
 static void compare(const report_cell *x, const report_cell *y, report_cmp *out)
@@ -324,12 +317,10 @@ int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *o
     return GENU_OK;
 }
 
-int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, report *out,
-                     genu_err *err)
+/* The spec q asks for: the defaults, with q's definitions and timepoints
+ * in their place when given. */
+static void spec_for(const analysis_request *q, report_spec *s)
 {
-    report_spec *s = genu_arena_alloc(a, sizeof *s);
-    if (!s)
-        return GENU_OOM(err);
     report_spec_defaults(s, q->by, &q->mcids);
     _Static_assert(REQUEST_MAXDEF <= REPORT_MAXDEF && REQUEST_MAXTP <= REPORT_MAXTP,
                    "a request's definitions and timepoints fit a report");
@@ -341,7 +332,25 @@ int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, 
         s->ntp = q->nat;
         memcpy(s->tps, q->at, q->nat * sizeof *q->at);
     }
+}
+
+int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, report *out,
+                     genu_err *err)
+{
+    report_spec *s = genu_arena_alloc(a, sizeof *s);
+    if (!s)
+        return GENU_OOM(err);
+    spec_for(q, s);
     return report_build(c, s, a, out, err);
+}
+
+size_t report_defs_read(const analysis_request *q, responder_def *out)
+{
+    report_spec s;
+    spec_for(q, &s);
+    memcpy(out, s.defs, s.ndef * sizeof *s.defs);
+    change_defs(&s, out + s.ndef);
+    return s.ndef + s.nchange;
 }
 
 /* What genu report and GET /api/v1/report accept beside as_of, unit and the

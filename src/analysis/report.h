@@ -91,6 +91,10 @@ typedef struct report {
  * spec lives in the arena. */
 int report_build_for(const cohort *c, const analysis_request *q, genu_arena *a, report *out,
                      genu_err *err);
+/* The definitions whose measures the report q asks for reads: its
+ * responder definitions, then one per change measure. Into out[0 ..
+ * REPORT_MAXDEF + REPORT_MAXCHANGE); returns how many. */
+size_t report_defs_read(const analysis_request *q, responder_def *out);
 int report_build(const cohort *c, const report_spec *s, genu_arena *a, report *out,
                  genu_err *err);
 

@@ -3,6 +3,7 @@
  * direction and default MCID are the instrument's (src/instruments). */
 #include "analysis/responder.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -358,6 +359,31 @@ size_t responder_sources(const responder_def *d, const char **instrument, const 
                 instrument[n] = domains[i].src[j].instrument;
                 key[n] = domains[i].src[j].key;
             }
+    return n;
+}
+
+size_t responder_instruments(const responder_def *defs, size_t ndef, const char **out,
+                             size_t max)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < ndef; d++) {
+        const char *ins[16], *key[16];
+        size_t m = responder_sources(&defs[d], ins, key, 16);
+        assert(m <= 16);
+        for (size_t i = 0; i < m; i++) {
+            const genu_instrument *in = instrument_find(ins[i]);
+            if (!in)
+                continue; /* a parsed measure names a known instrument */
+            size_t j = 0;
+            while (j < n && j < max && out[j] != in->id)
+                j++;
+            if (j == n) {
+                if (n < max)
+                    out[n] = in->id;
+                n++;
+            }
+        }
+    }
     return n;
 }
 

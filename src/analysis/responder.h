@@ -93,6 +93,13 @@ typedef struct responder_outcome {
 size_t responder_sources(const responder_def *d, const char **instrument, const char **key,
                          size_t max);
 
+/* The instruments evaluating defs[0..ndef) reads: distinct, each the
+ * instrument table's own (static) id, into out[0..max). Returns how many
+ * there are (out holds the first max). What a lean load asks the store for
+ * (docs/scaling.md). */
+size_t responder_instruments(const responder_def *defs, size_t ndef, const char **out,
+                             size_t max);
+
 /* Evaluates definition d for knee k of cohort c at timepoint t. */
 void responder_eval(const cohort *c, const cohort_knee *k, const responder_def *d,
                     const timepoint *t, responder_outcome *out);

@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,6 +90,7 @@ void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
                    : ev == SURVIVAL_SURGERY   ? k->surgery
                                               : loss_date(c, k, d);
     *status = at != GENU_DATE_NONE;
+    assert(at != GENU_DATE_NONE || k->last_contact != GENU_DATE_NONE); /* a whole dataset */
     *time = (double)((at != GENU_DATE_NONE ? at : k->last_contact) - k->index);
 }
 

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cli_error(const char *fmt, ...)
@@ -65,4 +66,13 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
     *val = argv[*i + 1];
     *i += 2;
     return 1;
+}
+
+int cli_load(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+             genu_err *err)
+{
+    const char *how = getenv("GENU_LOAD");
+    if (how && strcmp(how, "full") == 0)
+        return store_load(s, a, ds, err);
+    return store_load_scope(s, scope, a, ds, err);
 }

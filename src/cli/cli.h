@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "store/store.h"
 
 enum { CLI_OK = 0, CLI_EFAIL = 1, CLI_EUSAGE = 2, CLI_ESTORE = 3 };
 
@@ -57,5 +58,11 @@ int cmd_audit(int argc, char **argv, const cli_env *env);
 int cmd_settings(int argc, char **argv, const cli_env *env);
 int cmd_followup(int argc, char **argv, const cli_env *env);
 int cmd_migrate(int argc, char **argv, const cli_env *env);
+
+/* Loads what scope names (store_load_scope), or every record when the
+ * environment says GENU_LOAD=full: the check that a lean load answers as
+ * the whole one (docs/scaling.md). */
+int cli_load(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+             genu_err *err);
 
 #endif

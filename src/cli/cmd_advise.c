@@ -5,6 +5,7 @@
  * object per knee. The text is for people: each finding under its rule's
  * title, each fact by its description with its value in words; the JSON
  * keeps rule ids and fact names. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,7 +197,21 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     genu_dataset ds;
     if ((rc = load_rules(&o, a, &rs)))
         goto out;
-    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err)) {
+    /* the patient whole; of the others what similar knees and the next
+     * step read (facts.h): patients, diagnoses, treatments, deaths, the
+     * responses of the similar knees' definition and NPRS, every day */
+    const char *ins[32] = {"nprs"};
+    size_t nins = 1 + responder_instruments(&rs.similar.def, 1, ins + 1, 31);
+    assert(nins <= 32); /* there are fewer instruments */
+    store_scope scope = {
+        .patient = o.patient,
+        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
+                 1u << GENU_REC_DEATH,
+        .instruments = ins,
+        .ninstruments = nins,
+        .contacts = true,
+    };
+    if (store_open(env->db, false, &s, &err) || cli_load(s, &scope, a, &ds, &err)) {
         rc = cli_fail(&err);
         goto out;
     }

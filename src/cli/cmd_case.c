@@ -67,7 +67,7 @@ int cmd_case(int argc, char **argv, const cli_env *env)
     if (!rc)
         rc = store_open(env->db, false, &s, &err);
     /* a case history is one patient's: load only that patient's records */
-    store_scope scope = {patient, 0};
+    store_scope scope = {.patient = patient};
     if (!rc)
         rc = store_load_scope(s, &scope, a, &ds, &err);
     if (!rc)

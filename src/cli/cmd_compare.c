@@ -168,7 +168,18 @@ static int prepare(const analysis_request *q, void *ctx, genu_err *err)
     return compare_spec_of(q, &((compare_opts *)ctx)->spec, err);
 }
 
-static const cohort_cmd compare_cmd = {usage, &compare_use, "json|text", prepare, write_compare};
+/* a comparison reads the measure of its one definition */
+static const responder_def *defs(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n)
+{
+    (void)q;
+    (void)room;
+    *n = 1;
+    return &((const compare_opts *)ctx)->spec.def;
+}
+
+static const cohort_cmd compare_cmd = {usage,   &compare_use, "json|text", prepare,
+                                       defs,    false,        write_compare};
 
 int cmd_compare(int argc, char **argv, const cli_env *env)
 {

@@ -50,7 +50,16 @@ static int write_report(const cohort *c, genu_arena *a, genu_buf *out, void *ctx
     return GENU_OK;
 }
 
-static const cohort_cmd report_cmd = {usage, &report_use, "json|html", NULL, write_report};
+static const responder_def *defs(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n)
+{
+    (void)ctx;
+    *n = report_defs_read(q, room);
+    return room;
+}
+
+static const cohort_cmd report_cmd = {usage, &report_use, "json|html", NULL,
+                                      defs,  true,        write_report};
 
 int cmd_report(int argc, char **argv, const cli_env *env)
 {

@@ -21,7 +21,7 @@ static const char usage[] =
     "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
     "                        [--max-per-address N] [--idle-timeout SECONDS]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR]\n"
-    "                        [--routes]\n\n"
+    "                        [--read-db URL] [--routes]\n\n"
     "Serves the JSON API under /api/v1 and the patients' survey links (docs/api.md).\n"
     "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; [::1]:8080)\n"
     "  --threads N         worker threads (default: 4 per core; a survey waits for its\n"
@@ -40,12 +40,16 @@ static const char usage[] =
     "                      Secure and responses carry Strict-Transport-Security\n"
     "  --trust-proxy ADDR  a reverse proxy at ADDR: its requests come from the last\n"
     "                      address of its X-Forwarded-For header (rate limits, audit)\n"
+    "  --read-db URL       a PostgreSQL hot standby of the registry (postgresql://...;\n"
+    "                      else $GENU_READ_DB): analyses, exports and reads of patients\n"
+    "                      and records are served from it, writes go to --db; a read\n"
+    "                      may lag a write by the replication delay (docs/scaling.md)\n"
     "  --routes            print the routes and exit\n"
     "SIGTERM or SIGINT stops the server gracefully (exit 0); SIGHUP reloads the\n"
     "certificate and key (a renewed certificate; on error the old one stays).\n"
     "The configuration file (genu --help) gives defaults: listen, threads, timeout,\n"
     "idle_timeout, max_per_address, followup_interval, rules, tls_cert, tls_key,\n"
-    "secure_cookies, trust_proxy.\n";
+    "secure_cookies, trust_proxy, read_db.\n";
 
 static int print_routes(void)
 {
@@ -81,6 +85,8 @@ static void from_config(const config *c, server_config *cfg, unsigned *followup_
     cfg->tls_cert = c->value[CONFIG_TLS_CERT];
     cfg->tls_key = c->value[CONFIG_TLS_KEY];
     cfg->trust_proxy = c->value[CONFIG_TRUST_PROXY];
+    const char *rd = getenv("GENU_READ_DB");
+    cfg->read_db = rd && *rd ? rd : c->value[CONFIG_READ_DB];
     const char *sc = c->value[CONFIG_SECURE_COOKIES];
     cfg->secure_cookies = sc && strcmp(sc, "yes") == 0;
 }
@@ -102,7 +108,7 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         fputs(usage, stdout);
         return CLI_OK;
     }
-    server_config cfg = {env->db, "127.0.0.1:8080", 0, false, 0, 0, NULL, 0, 0, NULL, NULL, NULL};
+    server_config cfg = {.db = env->db, .listen = "127.0.0.1:8080"};
     unsigned followup_s = 3600;
     from_config(env->conf, &cfg, &followup_s);
     for (int i = 1; i < argc;) {
@@ -155,6 +161,10 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
             cfg.trust_proxy = v;
             continue;
         }
+        if (!r && (r = cli_opt(argc, argv, &i, "--read-db", &v)) > 0) {
+            cfg.read_db = v;
+            continue;
+        }
         if (r < 0)
             return CLI_EUSAGE;
         if (strcmp(argv[i], "--secure-cookies") == 0) {
@@ -191,6 +201,9 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         return cli_fail(&err);
     }
     printf("genu: serving %s on %s (Ctrl-C to stop)\n", env->db, url);
+    if (cfg.read_db)
+        printf("genu: analyses, exports and reads of patients and records come from the "
+               "read replica (--read-db)\n");
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP)

@@ -185,7 +185,8 @@ static int prepare(const analysis_request *q, void *ctx, genu_err *err)
     return durability_request(q, &sr->kind, &sr->covs, err);
 }
 
-static const cohort_cmd survival_cmd = {usage, &survival_use, "json|text", prepare, run};
+static const cohort_cmd survival_cmd = {usage, &survival_use, "json|text", prepare,
+                                        NULL,  true,          run};
 
 int cmd_survival(int argc, char **argv, const cli_env *env)
 {

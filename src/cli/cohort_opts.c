@@ -1,6 +1,7 @@
 /* cohort_opts: the command line's analysis requests (cohort_opts.h). */
 #include "cli/cohort_opts.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,9 +97,22 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
     return -1;
 }
 
-int cohort_opts_run(const cli_env *env, const analysis_request *o, cohort_opts_write_fn write,
-                    void *ctx)
+int cohort_opts_run(const cli_env *env, const analysis_request *o, const responder_def *defs,
+                    size_t ndef, bool days, cohort_opts_write_fn write, void *ctx)
 {
+    const char *ins[32];
+    size_t nins = responder_instruments(defs, ndef, ins, 32);
+    assert(nins <= 32); /* there are fewer instruments */
+    /* what every cohort reads whole, the responses of those instruments,
+     * every record's day when last contact is read, no ids or staff names */
+    store_scope lean = {
+        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
+                 1u << GENU_REC_DEATH,
+        .instruments = ins,
+        .ninstruments = nins,
+        .contacts = days,
+        .lean = true,
+    };
     genu_err err = {0};
     genu_store *s = NULL;
     genu_arena *a = genu_arena_create();
@@ -110,7 +124,7 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, cohort_opts_w
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || store_load(s, a, &ds, &err) ||
+    if (store_open(env->db, false, &s, &err) || cli_load(s, &lean, a, &ds, &err) ||
         cohort_build(&ds, &o->filter, o->unit, o->as_of, a, &c, &err) ||
         write(&c, a, &out, ctx, &err)) {
         rc = cli_fail(&err);
@@ -138,5 +152,8 @@ int cohort_opts_main(const cohort_cmd *cmd, int argc, char **argv, const cli_env
         return rc;
     if (cmd->prepare && cmd->prepare(q, ctx, &err))
         return cohort_opts_error(&err, cmd->use->name);
-    return cohort_opts_run(env, q, cmd->write, ctx);
+    responder_def room[COHORT_OPTS_MAXDEF];
+    size_t ndef = q->ndef;
+    const responder_def *defs = cmd->defs ? cmd->defs(q, ctx, room, &ndef) : q->defs;
+    return cohort_opts_run(env, q, defs, ndef, cmd->days, cmd->write, ctx);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "analysis/cohort.h"
+#include "analysis/report.h"
 #include "analysis/request.h"
 #include "cli/cli.h"
 #include "core/buf.h"
@@ -35,11 +36,14 @@ int cohort_opts_error(const genu_err *err, const char *command);
 typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
                                     genu_err *err);
 
-/* Opens the registry, loads the dataset, builds the cohort r describes,
- * calls write and prints what it wrote on stdout; nothing is printed on
- * stdout when anything fails. Returns the exit status. */
-int cohort_opts_run(const cli_env *env, const analysis_request *r, cohort_opts_write_fn write,
-                    void *ctx);
+/* Opens the registry, loads what the command reads — what every cohort
+ * needs, the responses to the measures of defs[0..ndef) and, when `days`,
+ * every record's day for last contact (survival, report): a lean load,
+ * docs/scaling.md — builds the cohort r describes, calls write and prints
+ * what it wrote on stdout; nothing is printed on stdout when anything
+ * fails. Returns the exit status. */
+int cohort_opts_run(const cli_env *env, const analysis_request *r, const responder_def *defs,
+                    size_t ndef, bool days, cohort_opts_write_fn write, void *ctx);
 
 /* The end of an analysis command's usage: the filters every one takes. */
 #define COHORT_OPTS_FILTERS_HELP                                                   \
@@ -60,8 +64,15 @@ typedef struct cohort_cmd {
     /* Takes what it needs of the parsed request into ctx; an error about
      * the request sets err, which is printed naming its flag. NULL: none. */
     int (*prepare)(const analysis_request *q, void *ctx, genu_err *err);
+    /* The definitions whose measures it reads (room holds
+     * COHORT_OPTS_MAXDEF), *n of them; NULL: the request's. */
+    const responder_def *(*defs)(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n);
+    bool days; /* it reads every record's day (cohort_opts_run) */
     cohort_opts_write_fn write;
 } cohort_cmd;
+
+#define COHORT_OPTS_MAXDEF (REPORT_MAXDEF + REPORT_MAXCHANGE)
 
 /* The whole of an analysis command: --help, cohort_opts_parse into q and
  * *format, cmd->prepare, cohort_opts_run with cmd->write and ctx. Returns

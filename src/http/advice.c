@@ -54,7 +54,7 @@ void advice_get(ctx *c)
         ctx_error(c, 501, "not_implemented", NULL, "decision support is not configured");
         return;
     }
-    if (dscache_load(c->env->datasets, c->store, c->arena, &ds, &c->dataset, &err)) {
+    if (dscache_load(c->env->datasets, c->read, c->arena, &ds, &c->dataset, &err)) {
         ctx_fail(c, &err);
         return;
     }

@@ -67,7 +67,7 @@ static int request_of(ctx *c, const request_use *u, analysis_request *q)
 static int load_cohort(ctx *c, const analysis_request *q, genu_dataset *ds, cohort *co)
 {
     genu_err err = {0};
-    if (dscache_load(c->env->datasets, c->store, c->arena, ds, &c->dataset, &err) ||
+    if (dscache_load(c->env->datasets, c->read, c->arena, ds, &c->dataset, &err) ||
         cohort_build(ds, &q->filter, q->unit, q->as_of, c->arena, co, &err)) {
         ctx_fail(c, &err);
         return -1;

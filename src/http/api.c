@@ -68,7 +68,7 @@ int api_patient_visible(ctx *c, const char *id)
 {
     genu_err err = {0};
     genu_record p;
-    if (store_get(c->store, GENU_REC_PATIENT, id, c->arena, &p, &err)) {
+    if (store_get(c->read, GENU_REC_PATIENT, id, c->arena, &p, &err)) {
         if (err.code == GENU_ENOTFOUND)
             ctx_error(c, 404, "not_found", NULL, "no patient \"%s\"", id);
         else
@@ -491,6 +491,39 @@ static bool is_json(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
+#define REPLICA_DOWN \
+    "the read replica is unavailable; try again shortly (writes are not affected)"
+
+/* The replica could not answer a read routed to it: a lost connection
+ * that could not be made again (a 500 while it is down), or a query the
+ * standby cancelled to replay the primary's changes (SQLSTATE 40001, a
+ * 409). Either is the replica's state, not the request's: 503, and the
+ * client may try again; writes go to the primary and are not affected. */
+static void replica_unavailable(ctx *c)
+{
+    bool down = c->status >= 500 && !store_connected(c->read);
+    if (!down && c->status != 409)
+        return;
+    fprintf(stderr, "genu: serve: %s %s: the read replica could not answer\n", c->method,
+            c->path);
+    ctx_error(c, 503, "unavailable", NULL, REPLICA_DOWN);
+}
+
+/* Points c->read at the worker's replica handle, opening it first when
+ * the replica could not be reached before; -1 with a 503 when it still
+ * cannot. */
+static int read_from_replica(ctx *c)
+{
+    genu_err err = {0};
+    if (!*c->replica && store_open_read(c->env->replica, c->replica, &err)) {
+        fprintf(stderr, "genu: serve: --read-db: %s\n", err.msg);
+        ctx_error(c, 503, "unavailable", NULL, REPLICA_DOWN);
+        return -1;
+    }
+    c->read = *c->replica;
+    return 0;
+}
+
 static void dispatch(ctx *c)
 {
     const route_def *r = c->route.def;
@@ -505,6 +538,8 @@ static void dispatch(ctx *c)
         r->researcher(c);
     else
         r->handler(c);
+    if (c->read != c->store)
+        replica_unavailable(c);
     if (researcher && (r->flags & ROUTE_AGGREGATE) && c->status == 200)
         rview_small_cells(c);
 }
@@ -530,6 +565,7 @@ void api_handle(ctx *c)
     }
     int roles = c->route.def->roles;
     bool link = c->route.def->flags & ROUTE_LINK;
+    c->read = c->store;
     /* A state change carries JSON, which a plain HTML form cannot send
      * across sites: so no form can forge one, sign-in included. (Survey and
      * unsubscribe pages are forms: their token is the credential.) */
@@ -565,5 +601,8 @@ void api_handle(ctx *c)
         ctx_fail(c, &err);
         return;
     }
+    if (c->env->replica && c->replica && (c->route.def->flags & ROUTE_REPLICA) &&
+        read_from_replica(c))
+        return;
     dispatch(c);
 }

@@ -38,9 +38,9 @@ void case_get(ctx *c)
     }
     if (case_args(c, &as_of) || api_patient_visible(c, id))
         return;
-    store_scope scope = {id, 0};
+    store_scope scope = {.patient = id};
     /* a patient deleted since api_patient_visible is case_build's ENOTFOUND: 404 */
-    if (store_load_scope(c->store, &scope, c->arena, &ds, &err) ||
+    if (store_load_scope(c->read, &scope, c->arena, &ds, &err) ||
         case_build(&ds, id, as_of, c->arena, &h, &err)) {
         ctx_fail(c, &err);
         return;

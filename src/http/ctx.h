@@ -35,6 +35,9 @@ typedef struct ctx_env {
     writer *writer;         /* group commit of durable writes; NULL: each in its own */
     bool write_later;       /* the server runs api_write_then's writes itself (ctx.pending) */
     dscache *datasets;      /* the shared analysis dataset; NULL: each request loads its own */
+    /* the read replica's URL (serve --read-db): ROUTE_REPLICA routes read
+     * there through ctx.replica; NULL: everything reads the primary */
+    const char *replica;
 } ctx_env;
 
 struct ctx;
@@ -56,7 +59,14 @@ typedef struct ctx {
     route_match route;
     /* resources */
     const ctx_env *env;
-    genu_store *store;
+    genu_store *store;   /* the primary: writes, sessions, accounts, audit */
+    /* this worker's handle on the replica when env->replica (else NULL):
+     * *replica is NULL until the replica could be reached, and api_handle
+     * opens it then (the slot is this worker's alone during the request) */
+    genu_store **replica;
+    /* where the handler reads records: the replica on a ROUTE_REPLICA route
+     * when there is one, else store (set by api_handle) */
+    genu_store *read;
     genu_arena *arena;
     dscache_ref *dataset; /* the shared dataset this request reads; released at its end */
     int64_t now_us;

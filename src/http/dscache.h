@@ -1,21 +1,30 @@
-/* dscache: the analysis dataset (store_load), loaded once and shared by
- * every request that reads it until the registry changes.
+/* dscache: the analysis dataset (store_load), loaded once, shared by every
+ * request that reads it, and kept up to date by patching.
  *
  * The cohort report, claims, survival, follow-ups and decision support all
  * start from the whole dataset. Loading it costs seconds and hundreds of
- * MiB on a large registry (about 7 s and 900 MiB for 100,000 patients), far
+ * MiB on a large registry (about 5 s and 900 MiB for 100,000 patients), far
  * more than the analyses themselves, and a dashboard or a patient page
- * asks for it on every view. So the server keeps the last dataset it
- * loaded with the head of the audit trail at that moment: every change to
- * the registry, through the server or the command line, appends to the
- * trail in the same transaction, so while the head is the same the dataset
- * is what a fresh load would give.
+ * asks for it on every view. So the server keeps the dataset with the head
+ * of the audit trail it is of: every change to the registry, through the
+ * server or the command line, appends to the trail in the same
+ * transaction, so while the head is the same the dataset is what a fresh
+ * load would give.
  *
- * A dataset is read-only once loaded and stays valid for a request until
- * it releases it, even when a newer one replaced it meanwhile; the last
- * release of a replaced dataset frees it. One load runs at a time: the
- * requests that arrive during a load wait for it instead of loading the
- * same registry again. Thread-safe. */
+ * When the head has moved, the audit rows since say what changed: rows
+ * about no record (sign-ins, survey links, settings, identities) change
+ * nothing here, and for records the patients they belong to are loaded
+ * again on their own and merged into a new version of the dataset, whose
+ * record arrays are copied (memory bandwidth, not reads: docs/scaling.md)
+ * and whose strings stay where they are. A patient added, changed or
+ * deleted, more than 256 patients touched (an import), or 32 patches in a
+ * row load the dataset whole instead.
+ *
+ * A version is read-only once made and stays valid for a request until it
+ * releases it, even when a newer one replaced it meanwhile; the last
+ * release of a replaced version frees it. One load or patch runs at a
+ * time: the requests that arrive meanwhile wait for it instead of doing
+ * the same work again. Thread-safe. */
 #ifndef GENU_HTTP_DSCACHE_H
 #define GENU_HTTP_DSCACHE_H
 
@@ -39,6 +48,10 @@ int dscache_get(dscache *c, genu_store *s, const genu_dataset **ds, dscache_ref 
                 genu_err *err);
 /* NULL is a no-op. */
 void dscache_release(dscache *c, dscache_ref *ref);
+
+/* How many times the dataset was loaded whole, and patched (tests and
+ * benchmarks tell the two apart with these). */
+void dscache_counts(dscache *c, size_t *loads, size_t *patches);
 
 /* What a request handler calls: the dataset into *ds (a shallow copy of the
  * cached one, held by *ref until dscache_release), or, without a cache

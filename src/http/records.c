@@ -34,7 +34,7 @@ static const char *scope(const ctx *c)
 static int patient_visible(ctx *c, const char *id, genu_record *p)
 {
     genu_err err = {0};
-    if (store_get(c->store, GENU_REC_PATIENT, id, c->arena, p, &err)) {
+    if (store_get(c->read, GENU_REC_PATIENT, id, c->arena, p, &err)) {
         if (err.code == GENU_ENOTFOUND)
             ctx_error(c, 404, "not_found", NULL, "no patient \"%s\"", id);
         else
@@ -65,7 +65,7 @@ void records_patients(ctx *c)
         return;
     q.offset = (size_t)offset;
     q.limit = (size_t)limit;
-    if (store_list(c->store, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
+    if (store_list(c->read, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
         ctx_fail(c, &err);
         return;
     }
@@ -100,7 +100,7 @@ void records_patient(ctx *c)
         store_query q = {.patient = id, .limit = PATIENT_RECORDS_MAX};
         genu_record *recs;
         size_t n, total;
-        if (store_list(c->store, (genu_rtype)t, &q, c->arena, &recs, &n, &total, &err)) {
+        if (store_list(c->read, (genu_rtype)t, &q, c->arena, &recs, &n, &total, &err)) {
             genu_buf_free(&b);
             ctx_fail(c, &err);
             return;
@@ -201,7 +201,7 @@ static int write_allowed(ctx *c, const genu_record *r)
 static int exists(ctx *c, genu_rtype t, const char *id, genu_record *out)
 {
     genu_err err = {0};
-    int rc = store_get(c->store, t, id, c->arena, out, &err);
+    int rc = store_get(c->read, t, id, c->arena, out, &err);
     if (rc == GENU_ENOTFOUND)
         return 0;
     if (rc) {
@@ -415,7 +415,7 @@ void records_export(ctx *c)
     c->status = 200;
     c->ctype = "application/x-ndjson";
     genu_buf_clear(&c->out);
-    int rc = deid_each(c->store, &o, export_one, &x, &err);
+    int rc = deid_each(c->read, &o, export_one, &x, &err);
     if (rc && !err.code)
         GENU_FAIL(&err, GENU_ENOMEM, "export: out of memory");
     if (rc || c->out.oom)

@@ -64,6 +64,9 @@ enum {
     ROUTE_RESEARCHER_VIEW = 4,
     /* an analysis: researchers see counts of 1 to 4 as "< 5" */
     ROUTE_AGGREGATE = 8,
+    /* a read of records (analyses, exports, patients and records by GET):
+     * served from the read replica when the server has one (ctx.read) */
+    ROUTE_REPLICA = 16,
 };
 
 typedef struct route_def {

@@ -24,6 +24,7 @@ static const char *scope(const ctx *c)
 static int key_of(ctx *c, unsigned char key[DEID_KEY_BYTES])
 {
     genu_err err = {0};
+    /* from the primary: the key is made there on first use */
     if (deid_key(c->store, key, &err)) {
         ctx_fail(c, &err);
         return -1;
@@ -44,7 +45,7 @@ static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const g
             continue;
         store_query q = {.patient = p->id, .limit = RVIEW_RECORDS_MAX};
         size_t n, total;
-        if ((rc = store_list(c->store, (genu_rtype)t, &q, c->arena, &recs, &n, &total, err)))
+        if ((rc = store_list(c->read, (genu_rtype)t, &q, c->arena, &recs, &n, &total, err)))
             break;
         first[t] = nall;
         count[t] = n;
@@ -136,7 +137,7 @@ void rview_patients(ctx *c)
     if (number(c, "offset", 0, 1000000000, &q.offset) ||
         number(c, "limit", 50, RVIEW_PAGE_MAX, &q.limit) || key_of(c, key))
         return;
-    if (store_list(c->store, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
+    if (store_list(c->read, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
         ctx_fail(c, &err);
         return;
     }
@@ -165,10 +166,10 @@ void rview_patient(ctx *c)
         return;
     /* the pseudonym's patient: the registry's patients of the researcher's
      * sites, hashed until one matches (ids cannot be recovered otherwise) */
-    int rc = store_count(c->store, GENU_REC_PATIENT, &count, &err);
+    int rc = store_count(c->read, GENU_REC_PATIENT, &count, &err);
     store_query q = {.sites = scope(c), .limit = count ? count : 1};
     if (!rc)
-        rc = store_list(c->store, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err);
+        rc = store_list(c->read, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err);
     const genu_record *p = NULL;
     for (size_t i = 0; !rc && i < n && !p; i++) {
         char h[DEID_ID_LEN];

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "http/ctx.h"
 #include "http/tls.h"
 #include "http/writer.h"
+#include "io/deid.h"
 #include "store/store.h"
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
@@ -45,11 +47,13 @@ struct server {
     tls *tls;                /* NULL: plain HTTP */
     char trust_proxy[INET6_ADDRSTRLEN + 1]; /* "" unless --trust-proxy */
     rules rules;
-    /* store handles, one per worker */
+    /* store handles, one per worker, and with a read replica as many
+     * read-only handles on it (the same slot goes with the same worker) */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     size_t nstore;
     genu_store **stores;
+    genu_store **reads; /* NULL without a replica */
     bool *busy;
     size_t active;    /* requests in flight */
     size_t suspended; /* of which waiting for the writer */
@@ -276,10 +280,10 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     size_t slot;
     if (st->written) { /* back from the writer: the page after the write */
         st->written = false;
-        c->store = acquire(s, &slot);
+        c->store = c->read = acquire(s, &slot);
         c->pending.then(c, c->pending.arg, st->rc, &c->pending.err);
         release(s, slot);
-        c->store = NULL;
+        c->store = c->read = NULL;
         return finish(s, conn, c);
     }
     c->method = method;
@@ -303,6 +307,8 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     if (!c->arena)
         return send_error(conn, 503, "unavailable", "out of memory");
     c->store = acquire(s, &slot);
+    c->replica = s->reads ? &s->reads[slot] : NULL;
+    c->read = c->store;
     api_handle(c);
     if (c->pending.fn) {
         /* the write waits for its commit without holding this thread */
@@ -315,7 +321,8 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
         if (writer_submit(s->env.writer, c->pending.actor, c->pending.fn, c->pending.arg,
                           &c->pending.err, write_done, st) == GENU_OK) {
             release(s, slot);
-            c->store = NULL;
+            c->store = c->read = NULL;
+            c->replica = NULL;
             return MHD_YES;
         }
         MHD_resume_connection(conn);
@@ -325,7 +332,8 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
         c->pending.then(c, c->pending.arg, c->pending.err.code, &c->pending.err);
     }
     release(s, slot);
-    c->store = NULL;
+    c->store = c->read = NULL;
+    c->replica = NULL;
     return finish(s, conn, c);
 }
 
@@ -462,8 +470,10 @@ static void free_server(server *s)
 {
     writer_destroy(s->env.writer);
     dscache_destroy(s->env.datasets);
-    for (size_t i = 0; i < s->nstore; i++)
+    for (size_t i = 0; i < s->nstore; i++) {
         store_close(s->stores[i]);
+        store_close(s->reads ? s->reads[i] : NULL);
+    }
     ratelimit_destroy(s->env.signin);
     ratelimit_destroy(s->env.signin_addr);
     genu_arena_destroy(s->rules_arena);
@@ -474,6 +484,7 @@ static void free_server(server *s)
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->amu);
     free(s->stores);
+    free(s->reads);
     free(s->busy);
     free(s);
 }
@@ -527,6 +538,36 @@ int server_reload_tls(server *s, genu_err *err)
     return tls_reload(s->tls, err);
 }
 
+/* A read-only handle on the replica for every worker slot. A replica that
+ * cannot be reached now does not stop the server (writes do not need it):
+ * its slots stay empty and api_handle opens them when it answers. One that
+ * answers but is not a current genu registry (or a database that does not
+ * exist) is a mistake in the configuration and does. The primary's
+ * de-identification key is made first when it is missing (a researcher's
+ * export reads it on the replica, which cannot make it). */
+static int open_replica(server *s, const char *url, genu_err *err)
+{
+    unsigned char key[DEID_KEY_BYTES];
+    if (deid_key(s->stores[0], key, err))
+        return err->code;
+    sodium_memzero(key, sizeof key);
+    for (size_t i = 0; i < s->nstore; i++) {
+        genu_err e = {0};
+        if (store_open_read(url, &s->reads[i], &e) == GENU_OK)
+            continue;
+        if (e.code != GENU_EIO) {
+            *err = e;
+            genu_err_prefix(err, "--read-db: ");
+            return err->code;
+        }
+        fprintf(stderr, "genu: serve: --read-db: %s; its reads answer 503 until it can be "
+                        "reached\n", e.msg);
+        break;
+    }
+    s->env.replica = url;
+    return GENU_OK;
+}
+
 int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
                  genu_err *err)
 {
@@ -548,6 +589,11 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
         if (inet_pton(AF_INET, host, &sa4.sin_addr) != 1)
             return GENU_FAIL(err, GENU_EINVAL, "--listen: \"%s\" is not an IPv4 address", host);
     }
+    if (cfg->read_db && !store_url_is_pg(cfg->read_db))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "--read-db: expected the postgresql:// URL of a PostgreSQL standby, "
+                         "not \"%s\"",
+                         cfg->read_db);
     if (auth_init(err))
         return err->code;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -566,10 +612,12 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     }
     s->stores = calloc(threads, sizeof *s->stores);
     s->busy = calloc(threads, sizeof *s->busy);
+    s->reads = cfg->read_db ? calloc(threads, sizeof *s->reads) : NULL;
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
     s->env.signin_addr = ratelimit_create(20, (int64_t)15 * 60 * 1000000, 4096);
     s->env.datasets = dscache_create();
-    if (!s->stores || !s->busy || !s->env.signin || !s->env.signin_addr || !s->env.datasets) {
+    if (!s->stores || !s->busy || (cfg->read_db && !s->reads) || !s->env.signin ||
+        !s->env.signin_addr || !s->env.datasets) {
         free_server(s);
         return GENU_OOM(err);
     }
@@ -578,6 +626,10 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
             free_server(s);
             return err->code;
         }
+    if (cfg->read_db && open_replica(s, cfg->read_db, err)) {
+        free_server(s);
+        return err->code;
+    }
     if (auth_password_hash("genu: no such user, constant time", s->dummy, err)) {
         free_server(s);
         return err->code;

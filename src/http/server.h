@@ -29,6 +29,11 @@ typedef struct server_config {
      * to come from the last address in its X-Forwarded-For header (the one
      * the proxy added); NULL = the socket's peer is the client. */
     const char *trust_proxy;
+    /* A PostgreSQL hot standby of db (postgresql://...): analyses, exports
+     * and GET reads of patients and records (ROUTE_REPLICA) are read there,
+     * each worker with a read-only handle of its own; everything else goes
+     * to db. NULL = everything from db. */
+    const char *read_db;
 } server_config;
 
 /* Connections one client address may hold at once: a browser opens about
@@ -45,10 +50,13 @@ typedef struct server_config {
 
 typedef struct server server;
 
-/* Opens the registry (it must exist), binds and starts serving. *url gets
- * "http://ADDR:PORT/" (https:// under TLS). GENU_EINVAL for a bad listen
- * address, a bad --trust-proxy address or unusable TLS files, GENU_EIO when
- * the port cannot be bound, store errors as they come. */
+/* Opens the registry (it must exist) and the read replica (when
+ * cfg->read_db; its errors start with "--read-db: "; a replica that cannot
+ * be reached is logged and opened later, when it answers), binds and starts
+ * serving. *url gets "http://ADDR:PORT/" (https:// under TLS). GENU_EINVAL
+ * for a bad listen address, a bad --trust-proxy address, unusable TLS
+ * files or a read_db that is not PostgreSQL, GENU_EIO when the port cannot
+ * be bound, store errors as they come. */
 int server_start(const server_config *cfg, server **out, char *url, size_t urllen,
                  genu_err *err);
 

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/store.h"
+
 #define CONFIG_MAX_BYTES (64 * 1024)
 #define SECRET_MAX_BYTES 4096
 
-typedef enum { KIND_TEXT, KIND_COUNT, KIND_BOOL } kind;
+typedef enum { KIND_TEXT, KIND_COUNT, KIND_BOOL, KIND_PG_URL } kind;
 
 static const struct {
     const char *name;
@@ -21,6 +23,7 @@ static const struct {
     unsigned min, max; /* KIND_COUNT */
 } keys[CONFIG_NKEYS] = {
     [CONFIG_DB] = {"db", KIND_TEXT, 0, 0},
+    [CONFIG_READ_DB] = {"read_db", KIND_PG_URL, 0, 0},
     [CONFIG_LISTEN] = {"listen", KIND_TEXT, 0, 0},
     [CONFIG_THREADS] = {"threads", KIND_COUNT, 1, 256},
     [CONFIG_TIMEOUT] = {"timeout", KIND_COUNT, 1, 3600},
@@ -74,6 +77,11 @@ static int check_value(const char *name, unsigned line, config_key k, const char
     if (keys[k].kind == KIND_BOOL && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
         return GENU_FAIL(err, GENU_EINVAL, "%s:%u: %s: expected yes or no, not \"%s\"", name,
                          line, keys[k].name, v);
+    if (keys[k].kind == KIND_PG_URL && !store_url_is_pg(v))
+        return GENU_FAIL(err, GENU_EINVAL,
+                         "%s:%u: %s: expected a postgresql:// URL (a PostgreSQL standby), not "
+                         "\"%s\"",
+                         name, line, keys[k].name, v);
     return GENU_OK;
 }
 

@@ -22,6 +22,7 @@
 
 typedef enum config_key {
     CONFIG_DB,                 /* registry: file path or postgresql:// URL */
+    CONFIG_READ_DB,            /* serve --read-db: a PostgreSQL standby's postgresql:// URL */
     CONFIG_LISTEN,             /* serve --listen */
     CONFIG_THREADS,            /* serve --threads (1..256) */
     CONFIG_TIMEOUT,            /* serve --timeout (1..3600) */
@@ -50,7 +51,8 @@ const char *config_key_name(config_key k);
 
 /* Parses text[0..n) read from the file called name into *out (values in
  * a; *out written only on success). Counts are checked against the
- * ranges above, secure_cookies is yes or no; GENU_EINVAL names
+ * ranges above, secure_cookies is yes or no, read_db a postgresql:// or
+ * postgres:// URL; GENU_EINVAL names
  * "name:line". Pure. */
 int config_parse(const char *name, const char *text, size_t n, genu_arena *a, config *out,
                  genu_err *err);

@@ -43,7 +43,7 @@ static int check_death(genu_store *s, const genu_record *r, genu_arena *a, char 
         return GENU_OK;
     }
     genu_dataset ds;
-    store_scope scope = {r->patient, 0};
+    store_scope scope = {.patient = r->patient};
     if (store_load_scope(s, &scope, a, &ds, err))
         return err->code;
     for (int t = 0; t < GENU_REC_NTYPES; t++) {

@@ -138,9 +138,29 @@ typedef struct genu_record {
 /* Everything an analysis reads, loaded by the store: one array per type.
  * Patients are sorted by id; other records by (patient index, date, seq), and
  * each record's `pat` is set. Identities are never loaded here. */
+/* A day on which a patient has some record (contacts below). */
+typedef struct genu_contact {
+    uint32_t pat;   /* index in ds->recs[PATIENT] */
+    genu_date date;
+    int8_t knee;    /* genu_knee; GENU_KNEE_NONE for a patient-level record */
+    uint16_t types; /* bit t: a record of type t on that day (for that knee) */
+} genu_contact;
+
 typedef struct genu_dataset {
     size_t n[GENU_REC_NTYPES];
     genu_record *recs[GENU_REC_NTYPES];
+    /* A lean load (store_scope.contacts) leaves some records out — responses
+     * of instruments nobody asked for, exams, adverse events — and keeps
+     * instead every dated record's (patient, day, knee, type), one entry per
+     * distinct (patient, day, knee) with the types OR-ed, sorted by (pat,
+     * date, knee): what last contact and "any response" need. NULL (0) when
+     * the dataset holds every record: then they are read from the records. */
+    size_t ncontacts;
+    genu_contact *contacts;
+    /* A lean load without contacts: records left out and their days not
+     * known, so last contact cannot be told (the cohort leaves it
+     * GENU_DATE_NONE). Enough for what reads no last contact (claims). */
+    bool partial;
 } genu_dataset;
 
 /* Score value for key in r (a response), or NAN when absent or null. */

@@ -72,6 +72,9 @@ typedef struct store_ops {
     int (*write_end)(genu_store *s, bool own, int rc, genu_err *err);
     int (*audit)(genu_store *s, const char *action, const char *type, const char *id,
                  const char *before, const char *after, genu_err *err);
+    /* optional: whether the database answered the last use (NULL: always,
+     * as an in-process SQLite file does) */
+    bool (*connected)(genu_store *s);
 } store_ops;
 
 /* The audit row of an account change (store/policy.c), through ops->audit. */
@@ -98,12 +101,20 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
     return !scope || ((scope->every >> t) & 1u);
 }
 
+/* The arena a load with scope puts its record arrays in. */
+static inline genu_arena *store_scope_arrays(const store_scope *scope, genu_arena *a)
+{
+    return scope && scope->arrays ? scope->arrays : a;
+}
+
 /* How a backend's open treats the schema: OPEN refuses a registry whose
  * schema is older than this genu's (genu migrate upgrades it), CREATE
  * makes the schema in an empty database, MIGRATE applies the pending
  * migrations, all in one transaction. OPEN and CREATE are false and true,
- * so the older `bool create` callers keep their meaning. */
-enum { STORE_MODE_OPEN = 0, STORE_MODE_CREATE = 1, STORE_MODE_MIGRATE = 2 };
+ * so the older `bool create` callers keep their meaning. READ checks the
+ * schema as OPEN does and makes every transaction of the handle read-only
+ * (store_open_read; PostgreSQL only). */
+enum { STORE_MODE_OPEN = 0, STORE_MODE_CREATE = 1, STORE_MODE_MIGRATE = 2, STORE_MODE_READ = 3 };
 
 /* Whether a registry of schema version v (0: none) may be opened for mode
  * by a genu whose migrations make version latest: GENU_OK, else

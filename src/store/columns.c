@@ -19,9 +19,9 @@ static const char *kind_name(int k)
 }
 
 #define AT(field) offsetof(genu_record, u.field)
-#define TEXT(n, field, sql) {n, sql, SC_TEXT, AT(field), NULL, NULL, NULL}
-#define NUM(n, kind, field, sql) {n, sql, kind, AT(field), NULL, NULL, NULL}
-#define VOCAB(n, field, sql, name, find, what) {n, sql, SC_VOCAB, AT(field), name, find, what}
+#define TEXT(n, field, sql) {n, sql, SC_TEXT, AT(field), NULL, NULL, NULL, false}
+#define NUM(n, kind, field, sql) {n, sql, kind, AT(field), NULL, NULL, NULL, false}
+#define VOCAB(n, field, sql, name, find, what) {n, sql, SC_VOCAB, AT(field), name, find, what, false}
 #define LEVEL8(n) NUM(#n, SC_LEVEL8, exam.n, "INTEGER")
 
 static const store_col patient_cols[] = {
@@ -49,7 +49,8 @@ static const store_col treatment_cols[] = {
     NUM("sites", SC_BITS, treatment.sites, "INTEGER NOT NULL"),
     NUM("cost", SC_REAL, treatment.cost, "REAL"),
     TEXT("currency", treatment.currency, "TEXT"),
-    TEXT("clinician", treatment.clinician, "TEXT"),
+    /* a staff name: a lean load leaves it out (store_scope.lean) */
+    {"clinician", "TEXT", SC_TEXT, AT(treatment.clinician), NULL, NULL, NULL, true},
 };
 static const store_col response_cols[] = {
     NUM("instrument", SC_INSTRUMENT, response.instrument, "TEXT NOT NULL"),
@@ -81,7 +82,7 @@ static const store_col death_cols[] = {
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define TABLE(name, cols) {name, cols, N(cols), NULL}
+#define TABLE(name, cols) {name, cols, N(cols), NULL, NULL}
 
 static store_table tables[GENU_REC_NTYPES] = {
     [GENU_REC_PATIENT] = TABLE("patient", patient_cols),
@@ -99,21 +100,31 @@ _Static_assert(GENU_REC_NTYPES == 9, "every record type has a table above");
 const store_table *const store_tables = tables;
 
 /* The comma lists: no column list is longer than this. */
-static char col_lists[GENU_REC_NTYPES][256];
+static char col_lists[2][GENU_REC_NTYPES][256];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* The columns of table t; lean: NULL for those a lean load leaves out. */
+static void build_list(int t, bool lean)
+{
+    char *p = col_lists[lean][t];
+    size_t room = sizeof col_lists[lean][t];
+    for (int c = 0; c < tables[t].ncols; c++) {
+        const store_col *col = &tables[t].col[c];
+        bool out = lean && (col->not_analysed || col->kind == SC_NOTES);
+        int w = snprintf(p, room, "%s%s", c ? "," : "", out ? "NULL" : col->name);
+        assert(w > 0 && (size_t)w < room);
+        p += w;
+        room -= (size_t)w;
+    }
+}
 
 static void build_lists(void)
 {
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
-        char *p = col_lists[t];
-        size_t room = sizeof col_lists[t];
-        for (int c = 0; c < tables[t].ncols; c++) {
-            int w = snprintf(p, room, "%s%s", c ? "," : "", tables[t].col[c].name);
-            assert(w > 0 && (size_t)w < room);
-            p += w;
-            room -= (size_t)w;
-        }
-        tables[t].cols = col_lists[t];
+        build_list(t, false);
+        build_list(t, true);
+        tables[t].cols = col_lists[0][t];
+        tables[t].lean_cols = col_lists[1][t];
     }
 }
 

@@ -39,6 +39,7 @@ typedef struct store_col {
     const char *(*vname)(int code);
     int (*vfind)(const char *s);
     const char *what;
+    bool not_analysed; /* a lean load reads NULL instead (store_scope.lean) */
 } store_col;
 
 typedef struct store_table {
@@ -46,6 +47,7 @@ typedef struct store_table {
     const store_col *col;
     int ncols;
     const char *cols; /* the column names comma-separated (store_tables_init) */
+    const char *lean_cols; /* the same with NULL for what a lean load leaves out */
 } store_table;
 
 extern const store_table *const store_tables;

@@ -22,7 +22,8 @@ typedef struct pg_store {
     genu_store base;
     PGconn *db;
     int version;
-    bool in_tx; /* a transaction (read or write) is open on db */
+    bool in_tx;    /* a transaction (read or write) is open on db */
+    bool readonly; /* STORE_MODE_READ: every session is default_transaction_read_only */
     /* the per-type statements, built at open */
     char *q_insert_audited[PG_NT], *q_update[PG_NT], *q_doc[PG_NT], *q_docs[PG_NT],
         *q_get[PG_NT], *q_load_one[PG_NT], *q_del[PG_NT], *q_count[PG_NT], *q_list_count[PG_NT], *q_list[PG_NT],
@@ -56,8 +57,11 @@ void pg_p_level(pg_params *p, int v);   /* a 0.. level; negative binds NULL */
 /* libpq's message's first line into dst (its messages end with a newline
  * and may span lines). */
 void pg_first_line(char *dst, size_t n, const char *msg);
-/* What every connection sets at the start (pg_conn.c). */
-extern const char pg_session_setup[];
+/* What every connection sets at the start (durable commits, exact
+ * doubles, warnings only), and on a read-only handle
+ * default_transaction_read_only, on the connection as it is now: at open
+ * and after a reconnection (pg_conn.c). */
+int pg_setup_session(pg_store *s, genu_err *err);
 
 /* Fails err from a failed result or the connection (SQLSTATE class 23 and
  * 40 are GENU_ECONFLICT, the rest GENU_EIO), naming what was being done.
@@ -104,6 +108,13 @@ typedef struct pg_cursor {
     PGresult *res;
     int row, nrows;
 } pg_cursor;
+/* Runs sql with p and calls fn for each row as it arrives (libpq's
+ * single-row mode: one row in memory at a time), in result order; row 0 of
+ * res is the row. Stops calling fn once it fails, reads the rest and
+ * returns that error. */
+typedef int (*pg_row_fn)(const PGresult *res, void *ctx, genu_err *err);
+int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
+              genu_err *err, const char *what);
 /* Declares the cursor for sql (no parameters) and fetches the first batch;
  * c->row < c->nrows while it holds a row. */
 int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql, genu_err *err);

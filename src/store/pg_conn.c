@@ -89,8 +89,26 @@ int pg_fail(pg_store *s, PGresult *res, genu_err *err, const char *what)
 /* Session settings every connection needs whatever the server's defaults:
  * commits are durable when acknowledged (docs/design.md, Security and reliability), doubles travel as
  * text that reads back exactly, and statements are not cut short. */
-const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
-                                    " SET client_min_messages TO warning";
+static const char pg_session_setup[] = "SET synchronous_commit TO on; SET extra_float_digits TO 1;"
+                                       " SET client_min_messages TO warning";
+
+/* A read-only handle (a replica's) refuses writes in PostgreSQL itself, so
+ * that a write sent through it by mistake fails even where the database is
+ * writable (the primary itself, or a logical replica). */
+int pg_setup_session(pg_store *s, genu_err *err)
+{
+    PGresult *r = PQexec(s->db, pg_session_setup);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_fail(s, r, err, "setting up the session");
+    PQclear(r);
+    if (!s->readonly)
+        return GENU_OK;
+    r = PQexec(s->db, "SET default_transaction_read_only TO on");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        return pg_fail(s, r, err, "setting up a read-only session");
+    PQclear(r);
+    return GENU_OK;
+}
 
 /* A connection the server dropped (a restart, a failover, an idle
  * timeout) is opened again before the next statement outside a
@@ -109,11 +127,7 @@ static int reconnect(pg_store *s, genu_err *err)
     }
     s->nprepared = 0;
     pg_audit_forget(s);
-    PGresult *r = PQexec(s->db, pg_session_setup);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        return pg_fail(s, r, err, "setting up the session");
-    PQclear(r);
-    return GENU_OK;
+    return pg_setup_session(s, err);
 }
 
 static int alive(pg_store *s, genu_err *err)
@@ -228,6 +242,29 @@ int pg_col_level(const PGresult *r, int row, int col)
 const char *pg_col_raw(const PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* ---- streaming ---- */
+
+int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
+              genu_err *err, const char *what)
+{
+    if (alive(s, err))
+        return err->code;
+    if (!PQsendQueryParams(s->db, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(s->db))
+        return pg_fail(s, NULL, err, what);
+    int rc = GENU_OK;
+    PGresult *r;
+    while ((r = PQgetResult(s->db))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE && !rc)
+            rc = fn(r, ctx, err);
+        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !rc)
+            rc = pg_fail(s, r, err, what), r = NULL;
+        PQclear(r); /* the rest is read and dropped, so the connection stays usable */
+    }
+    return rc;
 }
 
 /* ---- cursors ---- */

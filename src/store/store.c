@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "instruments/instrument.h"
 #include "store/backend.h"
 #include "store/pg.h"
 
@@ -11,12 +12,27 @@ static bool is_pg(const char *url)
     return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
 }
 
+bool store_url_is_pg(const char *url)
+{
+    return url && is_pg(url);
+}
+
 int store_open(const char *url, bool create, genu_store **out, genu_err *err)
 {
     int mode = create ? STORE_MODE_CREATE : STORE_MODE_OPEN;
     if (is_pg(url))
         return store_pg_open(url, mode, NULL, out, err);
     return store_sqlite_open(url, mode, NULL, NULL, out, err);
+}
+
+int store_open_read(const char *url, genu_store **out, genu_err *err)
+{
+    if (!is_pg(url))
+        return GENU_FAIL(err, GENU_ENOTSUP,
+                         "a read-only registry must be PostgreSQL (a postgresql:// URL), not "
+                         "\"%s\"",
+                         url);
+    return store_pg_open(url, STORE_MODE_READ, NULL, out, err);
 }
 
 int store_migrate(const char *url, const char *backup, int *from, int *to, genu_err *err)
@@ -61,6 +77,11 @@ void store_close(genu_store *s)
 {
     if (s)
         s->ops->close(s);
+}
+
+bool store_connected(genu_store *s)
+{
+    return !s->ops->connected || s->ops->connected(s);
 }
 
 int store_schema_version(genu_store *s)
@@ -143,9 +164,22 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
     /* records are placed under their patient: whole types need every patient */
     if (scope && scope->every && !(scope->every & (1u << GENU_REC_PATIENT)))
         return GENU_FAIL(err, GENU_EINVAL, "a load of whole record types needs every patient");
-    if (scope && !scope->patient)
+    if (scope && !scope->patient && (scope->every & (1u << GENU_REC_PATIENT)) == 0)
         return GENU_FAIL(err, GENU_EINVAL, "a partial load needs a patient");
-    return s->ops->load(s, scope, a, ds, err);
+    if (scope && scope->ninstruments && !scope->every)
+        return GENU_FAIL(err, GENU_EINVAL, "a load of some instruments needs every patient");
+    if (scope && scope->contacts && !(scope->every & (1u << GENU_REC_PATIENT)))
+        return GENU_FAIL(err, GENU_EINVAL, "a load of contact days needs every patient");
+    for (size_t i = 0; scope && i < scope->ninstruments; i++)
+        if (!instrument_find(scope->instruments[i]))
+            return GENU_FAIL(err, GENU_EINVAL, "a load of responses to an unknown instrument "
+                                               "\"%s\"", scope->instruments[i]);
+    int rc = s->ops->load(s, scope, a, ds, err);
+    if (!rc && scope && !scope->contacts)
+        for (int t = 0; t < GENU_REC_NTYPES; t++)
+            if (t != GENU_REC_IDENTITY && t != GENU_REC_MESSAGE && !store_scope_whole(scope, t))
+                ds->partial = true;
+    return rc;
 }
 
 int store_get_setting(genu_store *s, const char *key, genu_arena *a, const char **out,

@@ -24,8 +24,20 @@ typedef struct genu_store genu_store;
  * are explicit: store_migrate); create=true makes the schema in an empty
  * registry. Caller closes. */
 int store_open(const char *url, bool create, genu_store **out, genu_err *err);
+/* Opens an existing registry for reading only: every transaction on the
+ * handle is read-only, so a write through it fails and changes nothing.
+ * For a PostgreSQL hot standby (a read replica, docs/scaling.md), whose
+ * schema version is checked as store_open checks the primary's.
+ * PostgreSQL only: GENU_ENOTSUP for a SQLite path. Caller closes. */
+int store_open_read(const char *url, genu_store **out, genu_err *err);
 /* NULL is a no-op. */
 void store_close(genu_store *s);
+/* Whether the database answered s's last use: false after a PostgreSQL
+ * connection was lost and could not be made again (the next use tries
+ * again). Always true on SQLite. */
+bool store_connected(genu_store *s);
+/* Whether url names a PostgreSQL registry (postgresql:// or postgres://). */
+bool store_url_is_pg(const char *url);
 
 /* Applies the registry's pending migrations, all in one transaction: a
  * failure leaves it as it was. With backup (SQLite only; GENU_ENOTSUP on
@@ -97,6 +109,19 @@ int store_load(genu_store *s, genu_arena *a, genu_dataset *ds, genu_err *err);
 typedef struct store_scope {
     const char *patient;
     unsigned every;
+    /* Responses of these instruments (static strings, an instrument's id)
+     * for the whole registry, when responses are not in `every`. */
+    const char *const *instruments;
+    size_t ninstruments;
+    /* Fill ds->contacts (model/record.h) from every record type. */
+    bool contacts;
+    /* Leave out what analyses never read: the ids of records other than
+     * patients (NULL), staff names (a treatment's clinician) and notes. */
+    bool lean;
+    /* Where the record arrays and contacts go; NULL: the load's arena,
+     * with the strings. Apart, they can be freed before the strings
+     * (http/dscache.c keeps strings across versions of a dataset). */
+    genu_arena *arrays;
 } store_scope;
 /* store_load restricted to scope (NULL = everything), in the same order and
  * form: each patient's records are exactly those store_load would give. */

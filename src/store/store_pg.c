@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "instruments/instrument.h"
 #include "store/audit_chain.h"
+#include "store/contacts.h"
 #include "store/pg.h"
 
 
@@ -224,7 +225,9 @@ static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, 
     if (date && genu_date_parse(date, strlen(date), &r->date, err))
         return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
     r->doc = with_doc ? pg_col_text(res, k, 5, a) : NULL;
-    if (!r->id || !r->patient || (with_doc && !r->doc))
+    /* a lean load selects NULL for the ids of records other than patients */
+    if ((!r->id && (with_doc || type == GENU_REC_PATIENT)) || !r->patient ||
+        (with_doc && !r->doc))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
     return read_payload(res, k, 6, with_doc, r, a, err);
 }
@@ -569,24 +572,35 @@ static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_
                                    ds->n[GENU_REC_PATIENT], sizeof *p, cmp_patient_id);
     if (!p)
         return GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
-                         store_tables[t].name, r->id);
+                         store_tables[t].name, r->id ? r->id : r->patient);
     r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
     r->patient = p->id; /* it pointed into the query's result until now */
     return GENU_OK;
 }
 
+/* The columns a load selects of table t, from seq to the payload. */
+static void load_columns(genu_buf *b, genu_rtype t, bool lean)
+{
+    genu_buf_printf(b, "SELECT seq,%s,patient,knee,date,NULL,%s",
+                    lean && t != GENU_REC_PATIENT ? "NULL" : "id",
+                    lean ? store_tables[t].lean_cols : store_tables[t].cols);
+}
+
 /* The rows of a whole table, through a cursor. */
-static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds, genu_err *err)
+static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, genu_arena *a,
+                      genu_dataset *ds, genu_err *err)
 {
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err))
         return err->code;
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
     genu_buf b = GENU_BUF_INIT;
     pg_cursor c;
-    select_all(&b, t, t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD, false);
+    load_columns(&b, t, lean);
+    genu_buf_printf(&b, " FROM %s ORDER BY %s", store_tables[t].name,
+                    t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
     int rc = b.oom ? GENU_OOM(err)
                    : pg_cursor_open(s, &c, "genu_load", b.p, err);
     genu_buf_free(&b);
@@ -608,14 +622,14 @@ static int load_whole(pg_store *s, genu_rtype t, genu_arena *a, genu_dataset *ds
 }
 
 /* The rows of one patient (a patient's own row, or its records). */
-static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *a,
-                    genu_dataset *ds, genu_err *err)
+static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *arrays,
+                    genu_arena *a, genu_dataset *ds, genu_err *err)
 {
     PGresult *res = pg_run1(s, s->q_load_one[t], patient, err, "loading records");
     if (!res)
         return err->code;
     size_t n = (size_t)PQntuples(res), k = 0;
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
     int rc = recs ? GENU_OK
                   : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
                               store_tables[t].name);
@@ -630,18 +644,130 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
     return rc;
 }
 
+/* A streamed load's destination. */
+typedef struct load_sink {
+    genu_rtype t;
+    genu_record *recs;
+    size_t n, cap;
+    genu_arena *a;
+    genu_dataset *ds;
+} load_sink;
+
+static int sink_row(const PGresult *res, void *ctx, genu_err *err)
+{
+    load_sink *k = ctx;
+    if (k->n == k->cap) /* rows arrived after the count: a later snapshot cannot, but be safe */
+        return GENU_FAIL(err, GENU_EIO, "registry changed while loading %s records",
+                         store_tables[k->t].name);
+    genu_record *r = &k->recs[k->n];
+    int rc = read_row(res, 0, k->t, false, r, k->a, err);
+    if (!rc)
+        rc = place(k->t, r, k->n, k->ds, err);
+    k->n += !rc;
+    return rc;
+}
+
+/* The responses of the scope's instruments, and the scope's patient's:
+ * the index response_by_instrument answers most of it. */
+static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a,
+                            genu_dataset *ds, genu_err *err)
+{
+    /* instrument ids are [a-z0-9_], so the array's text needs no quoting */
+    genu_buf arr = GENU_BUF_INIT, b = GENU_BUF_INIT;
+    genu_buf_putc(&arr, '{');
+    for (size_t i = 0; i < scope->ninstruments; i++)
+        genu_buf_printf(&arr, "%s%s", i ? "," : "", scope->instruments[i]);
+    genu_buf_putc(&arr, '}');
+    /* without a patient no OR: the index alone then answers */
+    const char *where = scope->patient
+                            ? " FROM response WHERE instrument=ANY($1::text[]) OR patient=$2"
+                            : " FROM response WHERE instrument=ANY($1::text[])";
+    pg_params p = {0};
+    pg_p_text(&p, arr.p);
+    if (scope->patient)
+        pg_p_text(&p, scope->patient);
+    genu_buf_printf(&b, "SELECT count(*)%s", where);
+    PGresult *res = b.oom || arr.oom ? NULL : pg_run(s, b.p, &p, err, "counting responses");
+    int rc = res ? GENU_OK : err->code ? err->code : GENU_OOM(err);
+    load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds};
+    if (!rc) {
+        k.cap = (size_t)pg_col_int(res, 0, 0);
+        PQclear(res);
+        if (!(k.recs = genu_arena_calloc(store_scope_arrays(scope, a), k.cap ? k.cap : 1,
+                                         sizeof *k.recs)))
+            rc = GENU_OOM(err);
+    }
+    if (!rc) {
+        genu_buf_clear(&b);
+        load_columns(&b, GENU_REC_RESPONSE, scope->lean);
+        genu_buf_puts(&b, where);
+        rc = b.oom ? GENU_OOM(err)
+                   : pg_stream(s, b.p, &p, sink_row, &k, err, "loading responses");
+    }
+    genu_buf_free(&arr);
+    genu_buf_free(&b);
+    if (!rc)
+        qsort(k.recs, k.n, sizeof *k.recs, store_cmp_loaded);
+    ds->n[GENU_REC_RESPONSE] = k.n;
+    ds->recs[GENU_REC_RESPONSE] = k.recs;
+    return rc;
+}
+
+static int contact_row(const PGresult *res, void *ctx, genu_err *err)
+{
+    store_contacts *b = ctx;
+    return store_contacts_add(b, (int)strtol(PQgetvalue(res, 0, 3), NULL, 10),
+                              pg_col_raw(res, 0, 0), pg_col_raw(res, 0, 1),
+                              pg_col_raw(res, 0, 2), err);
+}
+
+/* Every dated record's distinct (patient, date, knee). */
+static int load_contacts(pg_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                         genu_err *err)
+{
+    store_contacts b;
+    store_contacts_init(&b, ds);
+    int rc = GENU_OK;
+    for (int t = 0; t < PG_NT && !rc; t++) {
+        if (!((STORE_CONTACT_TYPES >> t) & 1u))
+            continue;
+        if (store_scope_whole(scope, t)) {
+            rc = store_contacts_of_loaded(&b, t, err);
+            continue;
+        }
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1", t,
+                 store_tables[t].name);
+        rc = pg_stream(s, sql, NULL, contact_row, &b, err, "reading contact days");
+    }
+    if (rc) {
+        store_contacts_free(&b);
+        return rc;
+    }
+    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
+}
+
 static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
                    genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     memset(ds, 0, sizeof *ds);
+    bool lean = scope && scope->lean;
     /* one snapshot, so the dataset is consistent */
     bool own;
     int rc = pg_read_begin(s, &own, err);
-    for (int t = 0; t < PG_NT && !rc; t++)
-        if (t != GENU_REC_IDENTITY)
-            rc = store_scope_whole(scope, t) ? load_whole(s, t, a, ds, err)
-                                             : load_one(s, t, scope->patient, a, ds, err);
+    for (int t = 0; t < PG_NT && !rc; t++) {
+        if (t == GENU_REC_IDENTITY)
+            continue;
+        if (store_scope_whole(scope, t))
+            rc = load_whole(s, t, lean, store_scope_arrays(scope, a), a, ds, err);
+        else if (t == GENU_REC_RESPONSE && scope->ninstruments)
+            rc = load_instruments(s, scope, a, ds, err);
+        else if (scope->patient)
+            rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, ds, err);
+    }
+    if (!rc && scope && scope->contacts)
+        rc = load_contacts(s, scope, a, ds, err);
     pg_read_end(s, own);
     return rc;
 }
@@ -730,6 +856,11 @@ static int pg_op_audit(genu_store *gs, const char *action, const char *type, con
     return pg_audit((pg_store *)gs, action, type, id, before, after, err);
 }
 
+static bool pg_connected(genu_store *gs)
+{
+    return PQstatus(((pg_store *)gs)->db) == CONNECTION_OK;
+}
+
 static const store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -769,6 +900,7 @@ static const store_ops pg_ops = {
     .write_begin = pg_op_write_begin,
     .write_end = pg_op_write_end,
     .audit = pg_op_audit,
+    .connected = pg_connected,
 };
 
 /* Connects; the URL's own settings win over these defaults, and the client
@@ -809,9 +941,10 @@ int store_pg_open(const char *url, int mode, int *from, genu_store **out, genu_e
         return GENU_OOM(err);
     s->base.ops = &pg_ops;
     memcpy(s->base.actor, "system", sizeof "system");
+    s->readonly = mode == STORE_MODE_READ;
     int rc = connect_db(s, url, err);
     if (!rc)
-        rc = pg_exec(s, pg_session_setup, err, "setting up the session");
+        rc = pg_setup_session(s, err);
     if (!rc)
         rc = build_statements(s, err);
     if (!rc)

@@ -21,6 +21,7 @@
 #include "instruments/instrument.h"
 #include "store/audit_chain.h"
 #include "store/columns.h"
+#include "store/contacts.h"
 #include "store/sq.h"
 
 
@@ -91,6 +92,16 @@ static const char *const migrations[] = {
     " patient TEXT NOT NULL REFERENCES patient(id), knee TEXT, date TEXT NOT NULL,"
     " doc TEXT NOT NULL, cause TEXT);"
     "CREATE UNIQUE INDEX death_by_patient ON death(patient);",
+    /* 6: what a lean load reads (docs/scaling.md), each from an index that
+     * answers its query alone, without the rows and their docs: the
+     * responses to some instruments, the treatments and the diagnoses */
+    /* (patient, date, seq first: the dataset's own order, nothing to sort) */
+    "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq, knee,"
+    " version, scores);"
+    "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq, knee, kind, sites,"
+    " protocol, cost, currency);"
+    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
+    " kl_grade);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -268,7 +279,8 @@ static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_recor
     memset(r, 0, sizeof *r);
     r->type = type;
     r->seq = sqlite3_column_int64(st, 0);
-    r->id = sq_col_text(st, 1, a);
+    /* a lean load selects NULL for the ids of records other than patients */
+    r->id = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : sq_col_text(st, 1, a);
     r->patient = mode == ROW_FULL ? sq_col_text(st, 2, a) : NULL;
     const char *knee = (const char *)sqlite3_column_text(st, 3);
     r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
@@ -277,7 +289,8 @@ static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_recor
     if (date && genu_date_parse(date, strlen(date), &r->date, err))
         return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
     r->doc = mode == ROW_FULL ? sq_col_text(st, 5, a) : NULL;
-    if (!r->id || (mode == ROW_FULL && !r->patient))
+    if ((!r->id && (mode == ROW_FULL || type == GENU_REC_PATIENT)) ||
+        (mode == ROW_FULL && !r->patient))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
     return read_payload(st, 6, mode, r, a, err);
 }
@@ -549,30 +562,6 @@ static int select_all(sq_store *s, genu_rtype t, const char *order, bool with_do
     return sq_prepare(s, sql, st, err);
 }
 
-/* A load's rows of one patient (?1): the patient itself, or its records. */
-static int select_one(sq_store *s, genu_rtype t, sqlite3_stmt **st, genu_err *err)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT seq,id,patient,knee,date,NULL,%s FROM %s WHERE %s=?1",
-             tables[t].cols, tables[t].name, t == GENU_REC_PATIENT ? "id" : "patient");
-    return sq_prepare(s, sql, st, err);
-}
-
-static int count_one(sq_store *s, genu_rtype t, const char *patient, size_t *n, genu_err *err)
-{
-    char sql[256];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s=?1", tables[t].name,
-             t == GENU_REC_PATIENT ? "id" : "patient");
-    if (sq_prepare(s, sql, &st, err))
-        return err->code;
-    sq_bind_text(st, 1, patient);
-    int rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "counting records");
-}
-
 /* Export order: patients by id; under each, the record types in enum order,
  * each by (date, knee, seq). One cursor per table, merged on patient id. */
 static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *ctx,
@@ -622,15 +611,61 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     return rc;
 }
 
-/* Dataset order: (patient index, date, seq). */
-static int cmp_loaded(const void *x, const void *y)
+/* What a load with scope reads of table t: the whole table; the responses
+ * of the scope's instruments (the covering index response_by_instrument
+ * answers it) and the scope's patient's others; or the scope's patient's
+ * own rows. ?1 is the patient, ?2.. the instruments. `what` is the select
+ * list ("count(*)" counts). */
+static void load_sql(genu_rtype t, const store_scope *scope, const char *what, genu_buf *b)
 {
-    const genu_record *a = x, *b = y;
-    if (a->pat != b->pat)
-        return a->pat < b->pat ? -1 : 1;
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    const char *by = t == GENU_REC_PATIENT ? "id" : "patient";
+    genu_buf_printf(b, "SELECT %s FROM %s", what, tables[t].name);
+    if (store_scope_whole(scope, t))
+        return;
+    if (t != GENU_REC_RESPONSE || !scope->ninstruments) {
+        genu_buf_printf(b, " WHERE %s=?1", by);
+        return;
+    }
+    genu_buf_puts(b, " WHERE instrument IN (");
+    for (size_t i = 0; i < scope->ninstruments; i++)
+        genu_buf_printf(b, "%s?%zu", i ? "," : "", i + 2);
+    genu_buf_puts(b, ")");
+    if (!scope->patient)
+        return;
+    /* no OR: SQLite would read every row from the table to merge the two */
+    genu_buf_printf(b, " UNION ALL SELECT %s FROM response WHERE patient=?1 AND instrument NOT IN (",
+                    what);
+    for (size_t i = 0; i < scope->ninstruments; i++)
+        genu_buf_printf(b, "%s?%zu", i ? "," : "", i + 2);
+    genu_buf_puts(b, ")");
+}
+
+static int load_prepare(sq_store *s, genu_rtype t, const store_scope *scope, bool count,
+                        sqlite3_stmt **st, genu_err *err)
+{
+    bool lean = scope && scope->lean;
+    genu_buf b = GENU_BUF_INIT, what = GENU_BUF_INIT;
+    genu_buf_printf(&what, "seq,%s,patient,knee,date,NULL,%s",
+                    lean && t != GENU_REC_PATIENT ? "NULL" : "id",
+                    lean ? tables[t].lean_cols : tables[t].cols);
+    if (count)
+        genu_buf_puts(&b, "SELECT count(*) FROM (");
+    load_sql(t, scope, what.p ? what.p : "", &b);
+    if (count)
+        genu_buf_puts(&b, ")");
+    else if (t == GENU_REC_PATIENT)
+        genu_buf_puts(&b, " ORDER BY id"); /* the dataset's order: indexes are positions */
+    int rc = b.oom || what.oom ? GENU_OOM(err) : sq_prepare(s, b.p, st, err);
+    genu_buf_free(&b);
+    genu_buf_free(&what);
+    if (rc || store_scope_whole(scope, t))
+        return rc;
+    if (scope->patient)
+        sqlite3_bind_text(*st, 1, scope->patient, -1, SQLITE_STATIC);
+    if (t == GENU_REC_RESPONSE)
+        for (size_t i = 0; i < scope->ninstruments; i++)
+            sqlite3_bind_text(*st, (int)i + 2, scope->instruments[i], -1, SQLITE_STATIC);
+    return GENU_OK;
 }
 
 /* Reads one table in storage order (a sequential scan: walking the patient
@@ -639,19 +674,24 @@ static int cmp_loaded(const void *x, const void *y)
 static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_arena *a,
                      genu_dataset *ds, genu_hash *pats, genu_err *err)
 {
-    size_t n;
-    bool whole = store_scope_whole(scope, t);
-    if (whole ? sq_count(&s->base, t, &n, err) : count_one(s, t, scope->patient, &n, err))
-        return err->code;
-    genu_record *recs = genu_arena_calloc(a, n ? n : 1, sizeof *recs);
+    size_t n = 0;
     sqlite3_stmt *st;
+    if (scope && !store_scope_whole(scope, t) && !scope->patient &&
+        !(t == GENU_REC_RESPONSE && scope->ninstruments)) {
+        ds->n[t] = 0; /* nothing of this type is asked for */
+        ds->recs[t] = NULL;
+        return GENU_OK;
+    }
+    if (load_prepare(s, t, scope, true, &st, err))
+        return err->code;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    genu_record *recs = genu_arena_calloc(store_scope_arrays(scope, a), n ? n : 1, sizeof *recs);
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
-    if (whole ? select_all(s, t, t == GENU_REC_PATIENT ? "id" : "seq", false, &st, err)
-              : select_one(s, t, &st, err))
+    if (load_prepare(s, t, scope, false, &st, err))
         return err->code;
-    if (!whole)
-        sq_bind_text(st, 1, scope->patient);
     size_t k = 0;
     int rc = GENU_OK, step;
     while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -665,21 +705,60 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
             if (genu_hash_put(pats, r->id, k, NULL) < 0)
                 rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory loading patients");
         } else {
+            /* a patient's rows mostly follow each other: one lookup per run */
             const char *pid = (const char *)sqlite3_column_text(st, 2);
-            if (!pid || !genu_hash_get(pats, pid, &r->pat))
+            if (k && pid && strcmp(pid, recs[k - 1].patient) == 0)
+                r->pat = recs[k - 1].pat;
+            else if (!pid || !genu_hash_get(pats, pid, &r->pat))
                 rc = GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
-                               tables[t].name, r->id);
-            else
-                r->patient = ds->recs[GENU_REC_PATIENT][r->pat].id;
+                               tables[t].name, r->id ? r->id : pid ? pid : "(none)");
+            r->patient = rc ? NULL : ds->recs[GENU_REC_PATIENT][r->pat].id;
         }
         k++;
     }
     sqlite3_finalize(st);
-    if (t != GENU_REC_PATIENT)
-        qsort(recs, k, sizeof *recs, cmp_loaded);
+    if (t != GENU_REC_PATIENT && !store_sorted(recs, k))
+        qsort(recs, k, sizeof *recs, store_cmp_loaded);
     ds->n[t] = k;
     ds->recs[t] = recs;
     return rc;
+}
+
+/* Every dated record's distinct (patient, date, knee): from the records
+ * loaded whole, else read from the (patient, date, knee) indexes alone
+ * (docs/scaling.md). */
+static int load_contacts(sq_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+                         genu_err *err)
+{
+    store_contacts b;
+    store_contacts_init(&b, ds);
+    int rc = GENU_OK;
+    for (int t = 0; t < NT && !rc; t++) {
+        if (!((STORE_CONTACT_TYPES >> t) & 1u))
+            continue;
+        if (store_scope_whole(scope, t)) {
+            rc = store_contacts_of_loaded(&b, t, err);
+            continue;
+        }
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee FROM %s", tables[t].name);
+        sqlite3_stmt *st;
+        if ((rc = sq_prepare(s, sql, &st, err)))
+            break;
+        int step;
+        while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+            rc = store_contacts_add(&b, t, (const char *)sqlite3_column_text(st, 0),
+                                    (const char *)sqlite3_column_text(st, 1),
+                                    (const char *)sqlite3_column_text(st, 2), err);
+        if (!rc && step != SQLITE_DONE)
+            rc = sq_fail(s, err, "reading contact days");
+        sqlite3_finalize(st);
+    }
+    if (rc) {
+        store_contacts_free(&b);
+        return rc;
+    }
+    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
 }
 
 static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
@@ -695,6 +774,8 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
             rc = load_type(s, t, scope, a, ds, pats, err);
+    if (!rc && scope && scope->contacts)
+        rc = load_contacts(s, scope, a, ds, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(pats);
     return rc ? rc : (err && err->code);

@@ -63,4 +63,15 @@ check "  the report counts the imported knee" test "$(entered "$T/last-report.js
 check "a treatment deleted over HTTP" test "$(send DELETE /api/v1/records/treatment/NEW1-T)" = 200
 agree "after a delete"
 check "  the report no longer counts it" test "$(entered "$T/last-report.json")" = $((n0 + 1))
+# a stream of writes to existing patients (each patches the dataset: the
+# patients a change touched are read again, src/http/dscache.c), each
+# answered as a fresh load of the registry answers
+for i in 1 2 3 4; do
+  st=$(send POST /api/v1/records "{\"type\":\"response\",\"patient\":\"NEW2\",\"knee\":\"right\",\"date\":\"2025-0$((2 + i))-15\",\"instrument\":\"nprs\",\"items\":{\"intensity\":$i}}")
+  check "write $i of a stream: a response created (201)" test "$st" = 201
+  agree "after write $i of a stream"
+done
+st=$(send POST /api/v1/records '{"type":"treatment","id":"NEW2-T2","patient":"NEW2","knee":"right","date":"2025-09-01","kind":"total_knee_replacement","sites":[]}')
+check "a replacement created over HTTP (201)" test "$st" = 201
+agree "after a replacement"
 finish

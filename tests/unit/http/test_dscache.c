@@ -186,12 +186,121 @@ static void threads_share_it(void **state)
     store_close(s);
 }
 
+/* A record of patient pid whose doc names it, as every stored doc does
+ * (the audit rows carry the docs: a patch reads the patient from them). */
+static void put_rec(genu_store *s, genu_rtype t, const char *id, const char *pid, genu_date date,
+                    double pain)
+{
+    char doc[160];
+    snprintf(doc, sizeof doc, "{\"type\":\"%s\",\"id\":\"%s\",\"patient\":\"%s\",\"v\":%g}",
+             record_type_name(t), id, pid, pain);
+    genu_record r = {.type = t, .id = id, .patient = pid, .knee = GENU_KNEE_LEFT, .date = date,
+                     .doc = doc};
+    genu_score sc = {"intensity", pain};
+    if (t == GENU_REC_RESPONSE)
+        r.u.response = (genu_response){"nprs", 1, 1, &sc, 0, NULL};
+    else
+        r.u.treatment = (genu_treatment){vocab_kind_find("prp"), NULL, 1, pain, "EUR", NULL};
+    store_put_result res;
+    genu_err err = {0};
+    assert_int_equal(store_put(s, &r, &res, &err), GENU_OK);
+}
+
+/* d holds what a fresh load of the registry holds, record by record. */
+static void same_as_a_fresh_load(genu_store *s, const genu_dataset *d)
+{
+    genu_arena *a = genu_arena_create();
+    genu_dataset f;
+    genu_err err = {0};
+    assert_int_equal(store_load(s, a, &f, &err), GENU_OK);
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        assert_int_equal(d->n[t], f.n[t]);
+        for (size_t i = 0; i < f.n[t]; i++) {
+            const genu_record *x = &d->recs[t][i], *y = &f.recs[t][i];
+            assert_string_equal(x->id, y->id);
+            assert_string_equal(x->patient, y->patient);
+            assert_int_equal(x->pat, y->pat);
+            assert_int_equal(x->date, y->date);
+            assert_int_equal(x->seq, y->seq);
+            if (t == GENU_REC_RESPONSE)
+                assert_true(record_score(x, "intensity") == record_score(y, "intensity"));
+            if (t == GENU_REC_TREATMENT)
+                assert_true(x->u.treatment.cost == y->u.treatment.cost);
+        }
+    }
+    genu_arena_destroy(a);
+}
+
+/* After each change to records the dataset is patched (the patients the
+ * change touched loaded again), not loaded whole, and equals a fresh load;
+ * a change about no record leaves it as it is; a new patient loads it
+ * whole. A version held meanwhile stays readable (ASan checks). */
+static void patched_after_record_changes(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    char id[16], pid[16];
+    for (int p = 1; p <= 5; p++) {
+        snprintf(pid, sizeof pid, "P%d", p);
+        add_patient(s, pid);
+        snprintf(id, sizeof id, "t%d", p);
+        put_rec(s, GENU_REC_TREATMENT, id, pid, 18000 + p, 100 * p);
+        for (int k = 0; k < 3; k++) {
+            snprintf(id, sizeof id, "r%d%d", p, k);
+            put_rec(s, GENU_REC_RESPONSE, id, pid, 18000 + 30 * k, p + k);
+        }
+    }
+    dscache *c = dscache_create();
+    genu_err err = {0};
+    const genu_dataset *held, *d;
+    dscache_ref *rheld, *r;
+    size_t loads, patches;
+    assert_int_equal(dscache_get(c, s, &held, &rheld, &err), GENU_OK);
+    put_rec(s, GENU_REC_RESPONSE, "new", "P2", 18100, 9);     /* added */
+    put_rec(s, GENU_REC_RESPONSE, "r31", "P3", 18030, 0.5);   /* changed */
+    assert_int_equal(store_delete(s, GENU_REC_TREATMENT, "t4", &err), GENU_OK); /* deleted */
+    put_rec(s, GENU_REC_RESPONSE, "r10", "P5", 18000, 7);     /* moved to another patient */
+    assert_int_equal(store_audit_event(s, "sign_in", "session", "someone", NULL, &err), GENU_OK);
+    assert_int_equal(dscache_get(c, s, &d, &r, &err), GENU_OK);
+    dscache_counts(c, &loads, &patches);
+    assert_int_equal(loads, 1);
+    assert_int_equal(patches, 1);
+    same_as_a_fresh_load(s, d);
+    dscache_release(c, r);
+    /* one change at a time, each a patch of the one before */
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "more%d", i);
+        put_rec(s, GENU_REC_RESPONSE, id, i % 2 ? "P1" : "P4", 18200 + i, i);
+        assert_int_equal(dscache_get(c, s, &d, &r, &err), GENU_OK);
+        same_as_a_fresh_load(s, d);
+        dscache_release(c, r);
+    }
+    dscache_counts(c, &loads, &patches);
+    assert_int_equal(loads, 1);
+    assert_int_equal(patches, 6);
+    /* the first version, held all along, is as it was */
+    assert_int_equal(held->n[GENU_REC_RESPONSE], 15);
+    assert_int_equal(held->n[GENU_REC_TREATMENT], 5);
+    assert_string_equal(held->recs[GENU_REC_RESPONSE][0].patient, "P1");
+    dscache_release(c, rheld);
+    /* a new patient: loaded whole */
+    add_patient(s, "P0");
+    assert_int_equal(dscache_get(c, s, &d, &r, &err), GENU_OK);
+    dscache_counts(c, &loads, &patches);
+    assert_int_equal(loads, 2);
+    same_as_a_fresh_load(s, d);
+    dscache_release(c, r);
+    dscache_destroy(c);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reused_until_the_registry_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(load_with_and_without_a_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_share_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(patched_after_record_changes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

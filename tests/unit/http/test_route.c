@@ -1,6 +1,7 @@
 /* route: matching, 404/405 with Allow, parameters and the role table. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -78,6 +79,32 @@ static void roles_follow_the_policy(void **state)
     assert_false(route_changes_state("GET"));
 }
 
+/* What a read replica serves (docs/scaling.md): analyses, exports and GET
+ * reads of patients and records; never a state change, and nothing of
+ * sessions, accounts, the audit trail, survey links or follow-up work. */
+static void the_replica_serves_reads_of_records_only(void **state)
+{
+    (void)state;
+    static const route_id want[] = {ROUTE_PATIENTS, ROUTE_PATIENT, ROUTE_ADVICE,  ROUTE_CASE,
+                                    ROUTE_RECORD_GET, ROUTE_CLAIM, ROUTE_COMPARE, ROUTE_SURVIVAL,
+                                    ROUTE_REPORT,   ROUTE_EXPORT,  ROUTE_FOLLOWUPS};
+    size_t n = 0;
+    for (size_t i = 0; i < route_count(); i++) {
+        const route_def *r = route_at(i);
+        bool on = r->flags & ROUTE_REPLICA, wanted = false;
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+            wanted |= r->id == want[k];
+        if (on != wanted)
+            fail_msg("%s %s: ROUTE_REPLICA %s", r->method, r->pattern, on ? "set" : "missing");
+        if (on) {
+            assert_string_equal(r->method, "GET");
+            assert_false(r->flags & ROUTE_LINK);
+            n++;
+        }
+    }
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +113,7 @@ int main(void)
         cmocka_unit_test(unknown_paths_are_404),
         cmocka_unit_test(wrong_method_is_405_with_allow),
         cmocka_unit_test(roles_follow_the_policy),
+        cmocka_unit_test(the_replica_serves_reads_of_records_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

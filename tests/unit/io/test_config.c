@@ -35,9 +35,12 @@ static void keys_values_and_comments(void **state)
                            "threads = 8\r\n"
                            "tls_cert = /etc/genu/a#b.pem\n"
                            "secure_cookies = yes\n"
-                           "followup_interval = 0",
+                           "followup_interval = 0\n"
+                           "read_db = postgres://genu@standby/registry",
                            &c, &err),
                      GENU_OK);
+    assert_string_equal(c.value[CONFIG_READ_DB], "postgres://genu@standby/registry");
+    assert_int_equal(c.line[CONFIG_READ_DB], 9);
     assert_string_equal(c.value[CONFIG_DB], "/var/lib/genu/registry.db");
     assert_string_equal(c.value[CONFIG_LISTEN], "127.0.0.1:8443");
     assert_int_equal(c.line[CONFIG_LISTEN], 4);
@@ -84,6 +87,9 @@ static void errors_name_the_line(void **state)
                  "genu.conf:3: timeout: expected a number from 1 to 3600, not \"3601\"");
     expect_error("secure_cookies = true\n",
                  "genu.conf:1: secure_cookies: expected yes or no, not \"true\"");
+    expect_error("read_db = /var/lib/genu/replica.db\n",
+                 "genu.conf:1: read_db: expected a postgresql:// URL (a PostgreSQL standby), not "
+                 "\"/var/lib/genu/replica.db\"");
     expect_error("DB = x\n", "genu.conf:1: unknown key \"DB\"");
 }
 

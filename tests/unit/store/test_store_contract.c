@@ -152,11 +152,11 @@ static void reopening_keeps_the_schema_version(void **state)
 {
     (void)state;
     genu_store *s = open_db();
-    assert_int_equal(store_schema_version(s), 5);
+    assert_int_equal(store_schema_version(s), 6);
     store_close(s);
     genu_err err = {0};
     assert_int_equal(store_open(url, false, &s, &err), GENU_OK);
-    assert_int_equal(store_schema_version(s), 5);
+    assert_int_equal(store_schema_version(s), 6);
     store_close(s);
 }
 
@@ -482,13 +482,13 @@ static void a_partial_load_holds_what_the_whole_load_holds(void **state)
     }
     genu_dataset all, one, advice, none;
     assert_int_equal(store_load(s, a, &all, &err), GENU_OK);
-    store_scope just = {"P2", 0};
+    store_scope just = {.patient = "P2"};
     assert_int_equal(store_load_scope(s, &just, a, &one, &err), GENU_OK);
     assert_int_equal(one.n[GENU_REC_PATIENT], 1);
     assert_int_equal(one.n[GENU_REC_TREATMENT], 3);
     assert_int_equal(one.n[GENU_REC_RESPONSE], 3);
     same_records(&all, &one, "P2", ~0u);
-    store_scope adv = {"P2", 1u << GENU_REC_PATIENT | 1u << GENU_REC_TREATMENT};
+    store_scope adv = {.patient = "P2", .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_TREATMENT};
     assert_int_equal(store_load_scope(s, &adv, a, &advice, &err), GENU_OK);
     assert_int_equal(advice.n[GENU_REC_PATIENT], 3);
     assert_int_equal(advice.n[GENU_REC_TREATMENT], 9);
@@ -499,12 +499,103 @@ static void a_partial_load_holds_what_the_whole_load_holds(void **state)
     /* responses of the others are not there */
     const char *x[16];
     assert_int_equal(ids_of(&advice, GENU_REC_RESPONSE, "P1", x), 0);
-    store_scope nobody = {"NOPE", 0};
+    store_scope nobody = {.patient = "NOPE"};
     assert_int_equal(store_load_scope(s, &nobody, a, &none, &err), GENU_OK);
     for (int t = 0; t < GENU_REC_NTYPES; t++)
         assert_int_equal(none.n[t], 0);
-    store_scope bad = {"P2", 1u << GENU_REC_TREATMENT};
+    store_scope bad = {.patient = "P2", .every = 1u << GENU_REC_TREATMENT};
     assert_int_equal(store_load_scope(s, &bad, a, &none, &err), GENU_EINVAL);
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
+/* A lean load (what the command line's analyses read): every patient,
+ * treatment and death, the responses of the instruments asked for only,
+ * no record ids or clinicians, and one contact per (patient, day, knee)
+ * with the types of the records on it, the very days the whole load
+ * holds. */
+static void a_lean_load_holds_the_measures_asked_for_and_every_day(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_score sc = {"intensity", 5}, ks = {"pain", 60};
+    genu_record p1 = patient("P1", "{}"), p2 = patient("P2", "{}");
+    put(s, &p2, STORE_ADDED);
+    put(s, &p1, STORE_ADDED);
+    genu_record t = treatment("t1", "P1", 18000);
+    t.u.treatment.clinician = "Dr Who";
+    put(s, &t, STORE_ADDED);
+    genu_record r1 = nprs("r1", "P1", GENU_KNEE_LEFT, 18010, &sc);
+    genu_record r2 = nprs("r2", "P2", GENU_KNEE_NONE, 18020, &sc);
+    genu_record k1 = nprs("k1", "P1", GENU_KNEE_LEFT, 18010, &ks); /* same day as r1 */
+    k1.u.response.instrument = "koos";
+    genu_record k2 = nprs("k2", "P1", GENU_KNEE_RIGHT, 18030, &ks); /* a day only KOOS has */
+    k2.u.response.instrument = "koos";
+    genu_record x = {.type = GENU_REC_EXAM, .id = "x1", .patient = "P2", .knee = GENU_KNEE_LEFT,
+                     .date = 18040, .doc = "x1"};
+    memset(&x.u.exam, -1, sizeof x.u.exam);
+    genu_record d = {.type = GENU_REC_DEATH, .id = "d1", .patient = "P2",
+                     .knee = GENU_KNEE_NONE, .date = 18050, .doc = "d1"};
+    const genu_record *more[] = {&r1, &r2, &k1, &k2, &x, &d};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        put(s, more[i], STORE_ADDED);
+
+    const char *ins[] = {"nprs"};
+    store_scope lean = {.every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_TREATMENT |
+                                 1u << GENU_REC_DEATH,
+                        .instruments = ins, .ninstruments = 1, .contacts = true, .lean = true};
+    genu_dataset ds;
+    assert_int_equal(store_load_scope(s, &lean, a, &ds, &err), GENU_OK);
+    assert_int_equal(ds.n[GENU_REC_PATIENT], 2);
+    assert_string_equal(ds.recs[GENU_REC_PATIENT][0].id, "P1");
+    assert_int_equal(ds.n[GENU_REC_TREATMENT], 1);
+    assert_null(ds.recs[GENU_REC_TREATMENT][0].id);
+    assert_null(ds.recs[GENU_REC_TREATMENT][0].u.treatment.clinician);
+    assert_int_equal(ds.n[GENU_REC_DEATH], 1);
+    assert_int_equal(ds.n[GENU_REC_EXAM], 0);
+    /* the NPRS responses, in dataset order, with their scores */
+    assert_int_equal(ds.n[GENU_REC_RESPONSE], 2);
+    for (size_t i = 0; i < 2; i++) {
+        const genu_record *r = &ds.recs[GENU_REC_RESPONSE][i];
+        assert_string_equal(r->u.response.instrument, "nprs");
+        assert_int_equal(r->pat, i);
+        assert_true(record_score(r, "intensity") == 5);
+    }
+    /* the days: P1 18000 left (treatment), 18010 left (two responses,
+     * one entry), 18030 right; P2 18020 (patient-level), 18040 left (exam),
+     * 18050 (death) */
+    const struct {
+        uint32_t pat;
+        genu_date date;
+        genu_knee knee;
+        unsigned types;
+    } want[] = {
+        {0, 18000, GENU_KNEE_LEFT, 1u << GENU_REC_TREATMENT},
+        {0, 18010, GENU_KNEE_LEFT, 1u << GENU_REC_RESPONSE},
+        {0, 18030, GENU_KNEE_RIGHT, 1u << GENU_REC_RESPONSE},
+        {1, 18020, GENU_KNEE_NONE, 1u << GENU_REC_RESPONSE},
+        {1, 18040, GENU_KNEE_LEFT, 1u << GENU_REC_EXAM},
+        {1, 18050, GENU_KNEE_NONE, 1u << GENU_REC_DEATH},
+    };
+    assert_int_equal(ds.ncontacts, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < ds.ncontacts; i++) {
+        assert_int_equal(ds.contacts[i].pat, want[i].pat);
+        assert_int_equal(ds.contacts[i].date, want[i].date);
+        assert_int_equal(ds.contacts[i].knee, want[i].knee);
+        assert_int_equal(ds.contacts[i].types, want[i].types);
+    }
+    /* with a patient: that patient's other responses too */
+    lean.patient = "P1";
+    assert_int_equal(store_load_scope(s, &lean, a, &ds, &err), GENU_OK);
+    assert_int_equal(ds.n[GENU_REC_RESPONSE], 4); /* r1, r2 and P1's k1, k2 */
+    assert_int_equal(ds.n[GENU_REC_EXAM], 0);     /* P2's */
+    /* an unknown instrument is refused */
+    const char *bad[] = {"nprs", "koos; DROP TABLE patient"};
+    lean.instruments = bad;
+    lean.ninstruments = 2;
+    assert_int_equal(store_load_scope(s, &lean, a, &ds, &err), GENU_EINVAL);
     genu_arena_destroy(a);
     store_close(s);
 }
@@ -552,6 +643,43 @@ static void a_dropped_connection_is_opened_again_between_transactions(void **sta
     put(s, &p3, STORE_ADDED); /* writes work again, and the trail still chains */
     trail_intact(s, 2);
     store_close(s);
+}
+
+/* A read-only handle (a read replica's, store_open_read) reads what the
+ * registry holds and refuses every write, also after it connected again;
+ * SQLite has none. */
+static void a_read_only_handle_reads_and_refuses_writes(void **state)
+{
+    (void)state;
+    genu_store *s = open_db(), *r = NULL;
+    genu_err err = {0};
+    genu_record p1 = patient("P1", "{}"), p2 = patient("P2", "{}");
+    put(s, &p1, STORE_ADDED);
+    store_close(s);
+    if (!pg) {
+        assert_int_equal(store_open_read(url, &r, &err), GENU_ENOTSUP);
+        assert_non_null(strstr(err.msg, "PostgreSQL"));
+        assert_null(r);
+        return;
+    }
+    assert_int_equal(store_open_read(url, &r, &err), GENU_OK);
+    assert_true(store_connected(r));
+    for (int round = 0; round < 2; round++) {
+        bool has = false;
+        size_t n = 0;
+        store_put_result res;
+        assert_int_equal(store_has(r, GENU_REC_PATIENT, "P1", &has, &err), GENU_OK);
+        assert_true(has);
+        assert_int_equal(store_put(r, &p2, &res, &err), GENU_EIO);
+        assert_non_null(strstr(err.msg, "read-only"));
+        genu_err_clear(&err);
+        assert_int_equal(store_set_setting(r, "k", "v", &err), GENU_EIO);
+        genu_err_clear(&err);
+        assert_int_equal(store_count(r, GENU_REC_PATIENT, &n, &err), GENU_OK);
+        assert_int_equal(n, 1);
+        drop_connections(); /* the second round runs on a new connection */
+    }
+    store_close(r);
 }
 
 typedef struct seen {
@@ -1083,7 +1211,9 @@ int main(void)
         T(put_many_names_the_record_that_failed),
         T(put_many_into_an_empty_registry_sees_its_own_writes),
         T(a_dropped_connection_is_opened_again_between_transactions),
+        T(a_read_only_handle_reads_and_refuses_writes),
         T(a_partial_load_holds_what_the_whole_load_holds),
+        T(a_lean_load_holds_the_measures_asked_for_and_every_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

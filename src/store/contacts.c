@@ -1,0 +1,127 @@
+/* contacts: a lean load's contact days, shared by both backends
+ * (contacts.h). */
+#include "store/contacts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/vec.h"
+#include "store/columns.h"
+
+void store_contacts_init(store_contacts *b, const genu_dataset *ds)
+{
+    memset(b, 0, sizeof *b);
+    b->ds = ds;
+}
+
+void store_contacts_free(store_contacts *b)
+{
+    free(b->v);
+    b->v = NULL;
+    b->n = b->cap = 0;
+}
+
+static int cmp_patient_id(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const genu_record *)elem)->id);
+}
+
+int store_contacts_add(store_contacts *b, int type, const char *patient, const char *date,
+                       const char *knee, genu_err *err)
+{
+    genu_contact c = {0};
+    if (!patient || !date || genu_date_parse(date, strlen(date), &c.date, err))
+        return GENU_FAIL(err, GENU_EIO, "registry: a %s row without a patient or a good date",
+                         store_tables[type].name);
+    if (strcmp(patient, b->last) == 0 && b->last[0]) {
+        c.pat = b->last_pat;
+    } else {
+        const genu_record *pr = b->ds->recs[GENU_REC_PATIENT];
+        const genu_record *p = bsearch(patient, pr, b->ds->n[GENU_REC_PATIENT], sizeof *p,
+                                       cmp_patient_id);
+        if (!p)
+            return GENU_FAIL(err, GENU_EIO, "registry: a %s row names a missing patient %s",
+                             store_tables[type].name, patient);
+        c.pat = b->last_pat = (uint32_t)(p - pr);
+        size_t len = strlen(patient);
+        if (len < sizeof b->last)
+            memcpy(b->last, patient, len + 1);
+        else
+            b->last[0] = '\0';
+    }
+    c.knee = (int8_t)(knee ? vocab_knee(knee) : GENU_KNEE_NONE);
+    c.types = (uint16_t)(1u << type);
+    genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
+    if (!v)
+        return GENU_OOM(err);
+    b->v = v;
+    v[b->n++] = c;
+    return GENU_OK;
+}
+
+int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err)
+{
+    const genu_record *r = b->ds->recs[type];
+    for (size_t i = 0; i < b->ds->n[type]; i++) {
+        genu_contact c = {(uint32_t)r[i].pat, r[i].date, (int8_t)r[i].knee,
+                          (uint16_t)(1u << type)};
+        if (c.date == GENU_DATE_NONE)
+            continue;
+        genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
+        if (!v)
+            return GENU_OOM(err);
+        b->v = v;
+        v[b->n++] = c;
+    }
+    return GENU_OK;
+}
+
+int store_cmp_loaded(const void *x, const void *y)
+{
+    const genu_record *a = x, *b = y;
+    if (a->pat != b->pat)
+        return a->pat < b->pat ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+bool store_sorted(const genu_record *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (store_cmp_loaded(&r[i - 1], &r[i]) > 0)
+            return false;
+    return true;
+}
+
+static int cmp_contact(const void *x, const void *y)
+{
+    const genu_contact *a = x, *b = y;
+    if (a->pat != b->pat)
+        return a->pat < b->pat ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return (a->knee > b->knee) - (a->knee < b->knee);
+}
+
+int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err)
+{
+    qsort(b->v, b->n, sizeof *b->v, cmp_contact);
+    size_t m = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (m && cmp_contact(&b->v[m - 1], &b->v[i]) == 0)
+            b->v[m - 1].types |= b->v[i].types;
+        else
+            b->v[m++] = b->v[i];
+    }
+    ds->contacts = genu_arena_alloc(a, (m ? m : 1) * sizeof *ds->contacts);
+    if (!ds->contacts) {
+        store_contacts_free(b);
+        return GENU_OOM(err);
+    }
+    if (m)
+        memcpy(ds->contacts, b->v, m * sizeof *b->v);
+    ds->ncontacts = m;
+    store_contacts_free(b);
+    return GENU_OK;
+}

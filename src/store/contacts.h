@@ -1,0 +1,46 @@
+/* contacts: the (patient, day, knee, types) list of a lean load
+ * (model/record.h genu_dataset.contacts), built from rows each backend reads
+ * with its own query and shared here: patient ids to indexes, sorting, and
+ * merging the days several record types share. */
+#ifndef GENU_STORE_CONTACTS_H
+#define GENU_STORE_CONTACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "model/record.h"
+
+typedef struct store_contacts {
+    const genu_dataset *ds; /* its patients are loaded, sorted by id */
+    genu_contact *v;        /* malloc'd while building */
+    size_t n, cap;
+    char last[128]; /* the previous row's patient id ("" none): rows come by patient */
+    uint32_t last_pat;
+} store_contacts;
+
+void store_contacts_init(store_contacts *b, const genu_dataset *ds);
+/* One row of a record of type `type`: its patient id, date (YYYY-MM-DD)
+ * and knee ("left", "right" or NULL), as the registry stores them.
+ * GENU_EIO for a patient missing from ds or a bad date, GENU_ENOMEM. */
+int store_contacts_add(store_contacts *b, int type, const char *patient, const char *date,
+                       const char *knee, genu_err *err);
+/* The days of the records of `type` already in ds (a type loaded whole). */
+int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err);
+/* Sorts and merges into ds->contacts (in the arena) and frees b's buffer. */
+int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err);
+void store_contacts_free(store_contacts *b);
+
+/* The dataset's order within a type: (patient index, date, seq); and
+ * whether r[0..n) is in it (rows read in storage order often are). */
+int store_cmp_loaded(const void *x, const void *y);
+bool store_sorted(const genu_record *r, size_t n);
+
+/* The record types whose days are contacts: every dated type but messages
+ * (an unanswered message is not contact) and identities. */
+#define STORE_CONTACT_TYPES                                                                   \
+    ((1u << GENU_REC_DIAGNOSIS) | (1u << GENU_REC_TREATMENT) | (1u << GENU_REC_RESPONSE) |   \
+     (1u << GENU_REC_ADVERSE_EVENT) | (1u << GENU_REC_EXAM) | (1u << GENU_REC_DEATH))
+
+#endif
