@@ -214,7 +214,7 @@ static char *make_registry(const char *db, size_t nlinks, char session[AUTH_TOKE
     auth_sha256_hex(session, th);
     if (store_user_put(s, &u, &uid, &err) ||
         store_session_put(s, th, uid, "csrf", (int64_t)time(NULL) * 1000000 + 86400000000LL,
-                          &err))
+                          (int64_t)time(NULL) * 1000000 + 86400000000LL, &err))
         die("user", &err);
     if (store_begin(s, &err))
         die("begin", &err);

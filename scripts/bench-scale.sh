@@ -11,11 +11,12 @@
 # env: BENCH_SCALE_PATIENTS (100000), BENCH_PATIENTS_1M=1 (1,000,000 instead:
 #      about an hour and 40 GB of disk per backend, one backend at a time),
 #      BENCH_SEED (1), BENCH_BACKENDS ("sqlite postgresql"), BENCH_TMP (a
-#      directory with room, default $TMPDIR or /var/tmp).
+#      directory with room, default $TMPDIR or /var/tmp), BENCH_SCALE_FULL
+#      (1; 0 leaves out the every-record runs).
 #
 # `genu import` holds a file's records in memory to store them all or none,
 # so the registry is imported in files of 100,000 patients each (synth
-# writes a patient's records together).
+# writes a patient's records together), one file on disk at a time.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bdir=$(cd "${1:-$root/build}" && pwd)
@@ -25,6 +26,7 @@ seed=${BENCH_SEED:-1}
 backends=${BENCH_BACKENDS:-sqlite postgresql}
 as_of=2024-06-30
 chunk=100000
+full=${BENCH_SCALE_FULL:-1}
 for b in genu bench/bench_scale; do
   [ -x "$bdir/$b" ] || { echo "bench-scale.sh: $bdir/$b missing (make bench builds it)" >&2; exit 1; }
 done
@@ -40,7 +42,8 @@ stop_pg() {
 }
 trap 'stop_pg; rm -rf "$work"' EXIT
 secs() { date +%s.%N; }
-# measure LABEL CMD...: runs CMD (stdout to $work/out), prints seconds and peak MiB
+# measure LABEL CMD...: runs CMD (stdout thrown away), prints its wall and CPU
+# seconds (the CPU time is what a busy machine distorts least) and peak MiB
 measure() {
   local label=$1; shift
   "$py" - "$label" "$@" <<'PY'
@@ -50,22 +53,25 @@ t0 = time.monotonic()
 with open("/dev/null", "w") as devnull:
     rc = subprocess.call(cmd, stdout=devnull)
 dt = time.monotonic() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-print("  %-44s %7.2f s %8.0f MiB%s" % (label, dt, rss, "" if rc == 0 else "  (exit %d)" % rc))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("  %-40s %7.2f s (cpu %6.2f s) %7.0f MiB%s" % (label, dt, ru.ru_utime + ru.ru_stime,
+      ru.ru_maxrss / 1024.0, "" if rc == 0 else "  (exit %d)" % rc))
 PY
 }
 
 echo "genu scale benchmarks: $patients patients, seed $seed, as of $as_of; $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
-t0=$(secs)
-"$bdir/genu" synth --patients "$patients" --seed "$seed" --as-of $as_of --output "$work/synth.jsonl"
-t1=$(secs)
-lines=$(wc -l <"$work/synth.jsonl")
-awk -v n="$lines" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "synth: %d lines in %.1f s\n", n, t1 - t0 }'
-# files of $chunk patients, split where a patient's records begin
-awk -v chunk=$chunk -v dir="$work" '
-  /^\{"type":"patient"/ { if (n++ % chunk == 0) { if (out) close(out); out = sprintf("%s/part-%04d.jsonl", dir, n / chunk) } }
-  { print > out }' "$work/synth.jsonl"
-rm -f "$work/synth.jsonl"
+# build REGISTRY: genu synth straight into files of $chunk patients (split
+# where a patient's records begin), each imported as it is complete and then
+# removed, so one file at a time is on disk
+build() {
+  "$bdir/genu" synth --patients "$patients" --seed "$seed" --as-of $as_of --output - |
+    awk -v chunk=$chunk -v part="$work/part.jsonl" -v genu="$bdir/genu" -v db="$1" '
+      function flush() { if (n) { close(part); if (system(genu " --db \"" db "\" import \"" part "\" >/dev/null") != 0) exit 1 } }
+      /^\{"type":"patient"/ { if (n > 0 && n % chunk == 0) flush(); n++ }
+      { print > part; lines++ }
+      END { flush(); print lines > "'"$work"'/lines" }'
+  rm -f "$work/part.jsonl"
+}
 
 for be in $backends; do
   case $be in
@@ -81,9 +87,10 @@ for be in $backends; do
   echo "== $be"
   "$bdir/genu" --db "$db" init >/dev/null
   t0=$(secs)
-  for f in "$work"/part-*.jsonl; do "$bdir/genu" --db "$db" import "$f" >/dev/null; done
+  build "$db" || { echo "building the registry failed on $be"; continue; }
   t1=$(secs)
-  awk -v n="$lines" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "import in files of 100,000 patients: %d lines in %.0f s, %.0f lines/s\n", n, t1 - t0, n / (t1 - t0) }'
+  lines=$(cat "$work/lines")
+  awk -v n="$lines" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "synth, then import in files of 100,000 patients: %d lines in %.0f s, %.0f lines/s\n", n, t1 - t0, n / (t1 - t0) }'
   if [ "$be" = postgresql ]; then
     # what autovacuum would have done before anyone reads the registry
     "$root/scripts/pg-test.sh" psql "$pg_dir" -q -c "VACUUM (ANALYZE)"
@@ -95,7 +102,7 @@ for be in $backends; do
   run() { # run LABEL ARGS...
     local label=$1; shift
     measure "$label" "${G[@]}" "$@"
-    GENU_LOAD=full measure "  every record" "${G[@]}" "$@"
+    [ "$full" = 0 ] || GENU_LOAD=full measure "  every record" "${G[@]}" "$@"
   }
   run "claim nprs 50% at 48m" claim --responder 'improvement_pct:nprs.intensity>=50' --at 48m --expect 0.75 --as-of $as_of --format json
   run "survival replacement by kl" survival --event replacement --by kl --as-of $as_of --format json

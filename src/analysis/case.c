@@ -244,6 +244,7 @@ int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, gen
     h.sex = pt->sex;
     h.birth_year = pt->birth_year;
     h.as_of = as_of;
+    h.index = h.knee_index[0] = h.knee_index[1] = GENU_DATE_NONE;
     h.first_visit = first_visit(ds, p, as_of);
     h.age = h.first_visit != GENU_DATE_NONE && pt->birth_year > 0
                 ? genu_date_year(h.first_visit) - pt->birth_year
@@ -285,11 +286,23 @@ static void put_words(genu_buf *b, const char *code)
     genu_buf_puts(b, words_codes(code, w, sizeof w));
 }
 
-static void put_date(genu_buf *b, genu_date d)
+/* A date as the history speaks it: "2009-03-02", or "day 12" (from the
+ * index date) in a history in days. */
+static const char *when(const case_history *h, genu_date d, char out[CASE_WHEN_LEN])
 {
-    char s[GENU_DATE_STRLEN];
-    genu_date_format(d, s);
-    genu_buf_puts(b, s);
+    if (!h->in_days)
+        genu_date_format(d, out);
+    else if (h->index == GENU_DATE_NONE) /* nothing is dated, so nothing asks */
+        snprintf(out, CASE_WHEN_LEN, "day ?");
+    else
+        snprintf(out, CASE_WHEN_LEN, "day %ld", (long)d - (long)h->index);
+    return out;
+}
+
+static void put_date(const case_history *h, genu_buf *b, genu_date d)
+{
+    char s[CASE_WHEN_LEN];
+    genu_buf_puts(b, when(h, d, s));
 }
 
 /* "about two months", "two to three months", "about three weeks". */
@@ -327,17 +340,24 @@ static void put_before(genu_buf *b, genu_date d, genu_date ref)
 
 static void text_intro(const case_history *h, genu_buf *b)
 {
-    genu_buf_printf(b, "Case history %s (as of ", h->id);
-    put_date(b, h->as_of);
+    genu_buf_printf(b, "Case history %s (", h->id);
+    if (h->in_days) { /* as_of is today: with it, day 0 would be a date again */
+        genu_buf_puts(b, "in days from the index date");
+    } else {
+        genu_buf_puts(b, "as of ");
+        put_date(h, b, h->as_of);
+    }
     genu_buf_puts(b, ")\n\n");
-    if (h->age >= 0)
+    if (h->age >= 0 && h->age_capped)
+        genu_buf_printf(b, "A patient aged %d or over, ", h->age);
+    else if (h->age >= 0)
         genu_buf_printf(b, "A %d-year-old ", h->age);
     else
         genu_buf_puts(b, "A patient of unknown age, ");
     genu_buf_puts(b, vocab_sex_name(h->sex));
     if (h->first_visit != GENU_DATE_NONE) {
         genu_buf_puts(b, ", first seen on ");
-        put_date(b, h->first_visit);
+        put_date(h, b, h->first_visit);
     }
     if (h->site)
         genu_buf_printf(b, " at %s", h->site);
@@ -351,7 +371,7 @@ static void text_intro(const case_history *h, genu_buf *b)
             if (d->kl >= 0)
                 genu_buf_printf(b, " (Kellgren-Lawrence grade %d)", d->kl);
             genu_buf_printf(b, ", %s, ", knees_phrase(d->knees));
-            put_date(b, d->date);
+            put_date(h, b, d->date);
         }
         genu_buf_puts(b, ".\n");
     }
@@ -379,7 +399,7 @@ static void text_prior(const case_history *h, genu_buf *b)
             any = true;
             put_words(b, k->name);
             genu_buf_printf(b, " (%s, ", knees_phrase(t->knees));
-            put_date(b, t->date);
+            put_date(h, b, t->date);
             put_before(b, t->date, h->first_visit);
             genu_buf_putc(b, ')');
         }
@@ -425,7 +445,7 @@ static void text_series(const case_history *h, genu_buf *b)
         put_sites(b, s->sites);
         if (s->nsess == 1) {
             genu_buf_puts(b, ", on ");
-            put_date(b, s->dates[0]);
+            put_date(h, b, s->dates[0]);
         } else {
             double lo = 1e9, hi = 0, sum = 0;
             for (size_t j = 1; j < s->nsess; j++) {
@@ -435,9 +455,9 @@ static void text_series(const case_history *h, genu_buf *b)
                 sum += g;
             }
             genu_buf_puts(b, ", from ");
-            put_date(b, s->dates[0]);
+            put_date(h, b, s->dates[0]);
             genu_buf_puts(b, " to ");
-            put_date(b, s->dates[s->nsess - 1]);
+            put_date(h, b, s->dates[s->nsess - 1]);
             genu_buf_puts(b, " (over ");
             put_span(b, (double)(s->dates[s->nsess - 1] - s->dates[0]));
             genu_buf_puts(b, "), at intervals of ");
@@ -482,11 +502,12 @@ static void text_points(const case_history *h, genu_buf *b)
     }
     genu_buf_puts(b, "\nPain intensity (0-10), frequency (% of waking time) and overall "
                      "improvement per knee, and sleep:\n");
-    genu_buf_printf(b, "  %-10s  %-20s  %-20s  %s\n", "date", "left", "right", "sleep");
+    genu_buf_printf(b, "  %-10s  %-20s  %-20s  %s\n", h->in_days ? "day" : "date", "left",
+                    "right", "sleep");
     for (size_t i = 0; i < h->npoint; i++) {
         const case_point *p = &h->points[i];
-        genu_buf_puts(b, "  ");
-        put_date(b, p->date);
+        char w[CASE_WHEN_LEN];
+        genu_buf_printf(b, "  %-10s", when(h, p->date, w));
         put_cell(b, p->nprs[0], p->freq[0], p->improvement[0]);
         put_cell(b, p->nprs[1], p->freq[1], p->improvement[1]);
         if (!isnan(p->sleep)) {
@@ -508,7 +529,7 @@ static void text_events(const case_history *h, genu_buf *b)
     for (size_t i = 0; i < h->nevent; i++) {
         const case_event *e = &h->events[i];
         genu_buf_puts(b, "  - ");
-        put_date(b, e->date);
+        put_date(h, b, e->date);
         genu_buf_puts(b, ": ");
         put_words(b, e->kind);
         genu_buf_printf(b, ", grade %d%s%s%s\n", e->severity, e->serious ? ", serious" : "",
@@ -548,7 +569,7 @@ static void text_outcome(const case_history *h, genu_buf *b)
         snprintf(what, sizeof what, "%s knee pain", side[k]);
         genu_buf_printf(b, "%s%s from the first record to ", said ? "; " : "",
                         words_change(what, f, l, 10, true, ch, sizeof ch));
-        put_date(b, when);
+        put_date(h, b, when);
         if (first_last(h, k, true, &ff, &lf, &wf) && wf == when)
             genu_buf_printf(b, " (frequency %g%% of waking time, from %g%%)", lf, ff);
         said = true;
@@ -576,7 +597,7 @@ static void text_outcome(const case_history *h, genu_buf *b)
         genu_buf_puts(b, "Went on to ");
         put_words(b, vocab_kind_at(t->kind)->name);
         genu_buf_printf(b, " (%s) on ", knees_phrase(t->knees));
-        put_date(b, t->date);
+        put_date(h, b, t->date);
         if (h->nseries) {
             double d = (double)(t->date - h->series[0].dates[0]);
             genu_buf_puts(b, ", ");
@@ -593,7 +614,7 @@ static void text_death(const case_history *h, genu_buf *b)
     if (h->died == GENU_DATE_NONE)
         return;
     genu_buf_puts(b, "Died on ");
-    put_date(b, h->died);
+    put_date(h, b, h->died);
     if (h->death_cause)
         genu_buf_printf(b, " (%s)", h->death_cause);
     genu_buf_puts(b, ".\n");
@@ -647,7 +668,7 @@ static double cy(double v)
     return SVG_T + (SVG_H - SVG_T - SVG_B) * (1 - v / 10);
 }
 
-static void chart_axes(const chart *c, genu_buf *b)
+static void chart_axes(const case_history *h, const chart *c, genu_buf *b)
 {
     for (int v = 0; v <= 10; v += 2)
         genu_buf_printf(b,
@@ -656,7 +677,7 @@ static void chart_axes(const chart *c, genu_buf *b)
                         SVG_L, cy(v), SVG_W - SVG_R, cy(v), SVG_L - 6, cy(v) + 4, v);
     int y0 = genu_date_year(c->x0), y1 = genu_date_year(c->x1);
     int step = (y1 - y0) > 12 ? 5 : 1;
-    for (int y = y0 + 1; y <= y1; y += step) {
+    for (int y = y0 + 1; !h->in_days && y <= y1; y += step) { /* calendar years: dates */
         double x = cx(c, genu_date_from_ymd(y, 1, 1));
         genu_buf_printf(b,
                         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
@@ -684,7 +705,7 @@ static void chart_markers(const case_history *h, const chart *c, genu_buf *b)
                             x, SVG_T, x, SVG_H - SVG_B, col, x, SVG_T, col);
             put_words(b, vocab_kind_at(s->kind)->name);
             genu_buf_puts(b, " ");
-            put_date(b, s->dates[j]);
+            put_date(h, b, s->dates[j]);
             genu_buf_puts(b, "</title></path>\n");
         }
         genu_buf_printf(b,
@@ -714,7 +735,7 @@ static void chart_death(const case_history *h, const chart *c, genu_buf *b)
     genu_buf_printf(b, "<path d=\"M%.1f %.1f l-6 -6 m6 6 l6 -6 m-6 6 l-6 6 m6 -6 l6 6\" "
                        "stroke=\"#000\" stroke-width=\"2\"><title>died ",
                     x, y);
-    put_date(b, h->died);
+    put_date(h, b, h->died);
     genu_buf_puts(b, "</title></path>\n");
 }
 
@@ -741,7 +762,7 @@ static void chart_lines(const case_history *h, const chart *c, genu_buf *b)
                 continue;
             genu_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s ",
                             cx(c, h->points[i].date), cy(v), colors[k], names[k]);
-            put_date(b, h->points[i].date);
+            put_date(h, b, h->points[i].date);
             genu_buf_printf(b, ": %g/10</title></circle>\n", v);
         }
         genu_buf_printf(b,
@@ -797,7 +818,7 @@ int case_html(const case_history *h, genu_buf *b)
                        "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"NPRS per knee over "
                        "time with treatment sessions\">\n",
                     SVG_W, SVG_H, SVG_W, SVG_H);
-    chart_axes(&c, b);
+    chart_axes(h, &c, b);
     chart_markers(h, &c, b);
     chart_lines(h, &c, b);
     chart_death(h, &c, b);

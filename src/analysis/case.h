@@ -83,7 +83,18 @@ typedef struct case_history {
     case_treat *surgery; /* surgery kinds after the first visit */
     genu_date died;      /* the death's date; GENU_DATE_NONE: none recorded as of */
     const char *death_cause; /* NULL: not recorded */
+    /* A history in days (made so by io/deid.h deid_case, for researchers):
+     * text, HTML and JSON give every date as days from index and never show
+     * as_of (today, which would date day 0); an age_capped age reads "AGE
+     * or over"; knee_index[0] left, [1] right are the knees' own index
+     * dates (GENU_DATE_NONE: none). Case_build leaves in_days false. */
+    bool in_days, age_capped;
+    genu_date index;
+    genu_date knee_index[2];
 } case_history;
+
+/* Room for one date as a history gives it ("2009-03-02", "day -12345"). */
+#define CASE_WHEN_LEN 24
 
 /* Builds the history of `patient` from ds (sorted as record.h says) as of
  * as_of. Everything in the arena. GENU_ENOTFOUND `no patient "X"` when the
@@ -92,7 +103,8 @@ int case_build(const genu_dataset *ds, const char *patient, genu_date as_of, gen
                case_history *out, genu_err *err);
 
 /* Appends the narrative (plain text, several paragraphs, ends in a newline;
- * a patient who died ends with "Died on YYYY-MM-DD").
+ * a patient who died ends with "Died on YYYY-MM-DD", or "Died on day N" in
+ * a history in days).
  * -1 when the buffer ran out of memory. */
 int case_text(const case_history *h, genu_buf *out);
 

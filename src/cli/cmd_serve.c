@@ -18,7 +18,8 @@
 
 static const char usage[] =
     "usage: genu [--db PATH] serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n"
-    "                        [--rules FILE] [--timeout SECONDS] [--followup-interval S]\n"
+    "                        [--rules FILE] [--timeout SECONDS] [--header-timeout SECONDS]\n"
+    "                        [--followup-interval S]\n"
     "                        [--max-per-address N] [--idle-timeout SECONDS]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR]\n"
     "                        [--read-db URL] [--routes]\n\n"
@@ -28,6 +29,10 @@ static const char usage[] =
     "                      group commit without holding one)\n"
     "  --rules FILE        the site's advice rules (docs/advice.md; default: genu's own)\n"
     "  --timeout SECONDS   close a connection idle or stalled this long (default 30)\n"
+    "  --header-timeout SECONDS\n"
+    "                      close a connection whose request line and headers are not\n"
+    "                      all in this long after it opened, or after the previous\n"
+    "                      answer on it (default 30)\n"
     "  --idle-timeout SECONDS  a session unused this long ends (default 1800)\n"
     "  --max-per-address N connections one client address may hold (default 64;\n"
     "                      raise it behind a reverse proxy, which is one address)\n"
@@ -48,8 +53,8 @@ static const char usage[] =
     "SIGTERM or SIGINT stops the server gracefully (exit 0); SIGHUP reloads the\n"
     "certificate and key (a renewed certificate; on error the old one stays).\n"
     "The configuration file (genu --help) gives defaults: listen, threads, timeout,\n"
-    "idle_timeout, max_per_address, followup_interval, rules, tls_cert, tls_key,\n"
-    "secure_cookies, trust_proxy, read_db.\n";
+    "header_timeout, idle_timeout, max_per_address, followup_interval, rules, tls_cert,\n"
+    "tls_key, secure_cookies, trust_proxy, read_db.\n";
 
 static int print_routes(void)
 {
@@ -77,6 +82,7 @@ static void from_config(const config *c, server_config *cfg, unsigned *followup_
         cfg->listen = c->value[CONFIG_LISTEN];
     cfg->threads = config_count(c, CONFIG_THREADS);
     cfg->timeout_s = config_count(c, CONFIG_TIMEOUT);
+    cfg->header_timeout_s = config_count(c, CONFIG_HEADER_TIMEOUT);
     cfg->idle_s = config_count(c, CONFIG_IDLE_TIMEOUT);
     cfg->per_address = config_count(c, CONFIG_MAX_PER_ADDRESS);
     if (c->value[CONFIG_FOLLOWUP_INTERVAL])
@@ -125,6 +131,11 @@ int cmd_serve(int argc, char **argv, const cli_env *env)
         }
         if (!r && (r = cli_opt(argc, argv, &i, "--timeout", &v)) > 0) {
             if (parse_count("--timeout", v, 3600, &cfg.timeout_s))
+                return CLI_EUSAGE;
+            continue;
+        }
+        if (!r && (r = cli_opt(argc, argv, &i, "--header-timeout", &v)) > 0) {
+            if (parse_count("--header-timeout", v, 3600, &cfg.header_timeout_s))
                 return CLI_EUSAGE;
             continue;
         }

@@ -10,4 +10,10 @@
 
 void case_get(ctx *c); /* GET /api/v1/patients/{id}/case */
 
+/* GET /api/v1/patients/{pseudonym}/case as a researcher: the same history
+ * in days from the index date (io/deid.h deid_case), as of today: the
+ * pseudonym, no dates, no cause of death, no identity. A registry id, or a
+ * patient outside the researcher's sites, is 404 (http/rview.h); as_of 400. */
+void case_get_deid(ctx *c);
+
 #endif

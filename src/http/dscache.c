@@ -192,7 +192,7 @@ static int label(genu_store *s, const char *head, dscache_ref *r, genu_err *err)
 static int load(dscache *c, genu_store *s, const char *head, dscache_ref **out, genu_err *err)
 {
     dscache_ref *r = ref_new(err);
-    genu_arena *strings;
+    genu_arena *strings = NULL;
     if (!r)
         return err->code;
     int rc = ref_add_pool(r, &strings, err);
@@ -376,7 +376,7 @@ static int patch(dscache *c, genu_store *s, dscache_ref *old, const char *head,
     if (whole)
         return GENU_OK;
     dscache_ref *r = ref_new(err);
-    genu_arena *strings, *scratch = genu_arena_create();
+    genu_arena *strings = NULL, *scratch = genu_arena_create();
     genu_dataset *fresh = calloc(n ? n : 1, sizeof *fresh);
     int rc = r && scratch && fresh ? ref_add_pool(r, &strings, err) : GENU_OOM(err);
     /* each touched patient's records as they are now: arrays in scratch

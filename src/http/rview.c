@@ -155,39 +155,54 @@ void rview_patients(ctx *c)
     answer(c, rc, &b, &err);
 }
 
-void rview_patient(ctx *c)
+int rview_find_patient(ctx *c, unsigned char key[DEID_KEY_BYTES], const genu_record **out)
 {
-    unsigned char key[DEID_KEY_BYTES];
     genu_err err = {0};
     const char *want = genu_arena_strndup(c->arena, c->route.param[0].p, c->route.param[0].n);
     size_t count = 0, n, total;
     genu_record *recs;
-    if (!want || key_of(c, key))
-        return;
+    if (!want) {
+        ctx_error(c, 500, "internal", NULL, "out of memory");
+        return -1;
+    }
+    if (key_of(c, key))
+        return -1;
     /* the pseudonym's patient: the registry's patients of the researcher's
      * sites, hashed until one matches (ids cannot be recovered otherwise) */
     int rc = store_count(c->read, GENU_REC_PATIENT, &count, &err);
     store_query q = {.sites = scope(c), .limit = count ? count : 1};
     if (!rc)
         rc = store_list(c->read, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err);
-    const genu_record *p = NULL;
-    for (size_t i = 0; !rc && i < n && !p; i++) {
+    if (rc) {
+        sodium_memzero(key, DEID_KEY_BYTES);
+        ctx_fail(c, &err);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
         char h[DEID_ID_LEN];
         deid_hash_id(key, GENU_REC_PATIENT, recs[i].id, h);
-        if (strcmp(h, want) == 0)
-            p = &recs[i];
+        if (strcmp(h, want) == 0) {
+            *out = &recs[i];
+            return 0;
+        }
     }
-    if (!rc && !p) {
-        sodium_memzero(key, sizeof key);
-        ctx_error(c, 404, "not_found", NULL,
-                  "no patient with pseudonym \"%.40s\" (researchers read patients by the "
-                  "pseudonyms of the patient list)",
-                  want);
+    sodium_memzero(key, DEID_KEY_BYTES);
+    ctx_error(c, 404, "not_found", NULL,
+              "no patient with pseudonym \"%.40s\" (researchers read patients by the "
+              "pseudonyms of the patient list)",
+              want);
+    return -1;
+}
+
+void rview_patient(ctx *c)
+{
+    unsigned char key[DEID_KEY_BYTES];
+    genu_err err = {0};
+    const genu_record *p;
+    if (rview_find_patient(c, key, &p))
         return;
-    }
     genu_buf b = GENU_BUF_INIT;
-    if (!rc)
-        rc = patient_json(c, key, p, true, &b, &err);
+    int rc = patient_json(c, key, p, true, &b, &err);
     genu_buf_putc(&b, '\n');
     sodium_memzero(key, sizeof key);
     answer(c, rc, &b, &err);

@@ -1,7 +1,10 @@
 /* server: libmicrohttpd glue. Handlers never see MHD: the body is gathered
  * here (bounded), the request copied into a ctx, api_handle fills the
  * response, and this file turns it into an MHD response with the security
- * headers every response carries. */
+ * headers every response carries. libmicrohttpd 0.9.75 has only an
+ * inactivity timeout, so the deadline for a request's head (request line
+ * and headers) is kept here: each connection is noted when it opens, and a
+ * sweeper thread shuts down the socket of one whose head is late. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -9,6 +12,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,9 @@
 
 #define DEFAULT_BODY_LIMIT ((size_t)1 << 20)
 #define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_HEADER_TIMEOUT_S 30
+/* how often the sweeper looks for late request heads */
+#define SWEEP_MS 500
 #define ARENA_POOL 256
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
 /* JSON answers and the server's own pages load nothing but inline style. */
@@ -38,8 +45,28 @@
  * clinic's other hosts are not ours to decide). */
 #define HSTS "max-age=31536000"
 
+/* One open connection, for the header deadline: its socket and the time
+ * (CLOCK_MONOTONIC, microseconds) by which the head of its next request
+ * must be complete; 0 while a request is handled or answered. The list
+ * links are under the server's hmu; deadline_us is written by the
+ * connection's worker and read by the sweeper. */
+typedef struct hconn {
+    MHD_socket fd;
+    _Atomic int64_t deadline_us;
+    bool cut; /* shut down by the sweeper (under hmu) */
+    struct hconn *prev, *next;
+} hconn;
+
 struct server {
     struct MHD_Daemon *d;
+    /* the header deadline: open connections (under hmu) and their sweeper */
+    int64_t header_us;
+    pthread_mutex_t hmu;
+    pthread_cond_t hcv; /* CLOCK_MONOTONIC; signalled to stop the sweeper */
+    hconn *hconns;
+    _Atomic bool hstop;
+    bool sweeping; /* the sweeper thread runs */
+    pthread_t sweeper;
     size_t body_limit;
     ctx_env env;
     char dummy[AUTH_HASH_LEN];
@@ -81,6 +108,108 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The time ms from now on clock clk, for pthread_cond_timedwait. */
+static struct timespec clock_after(clockid_t clk, unsigned ms)
+{
+    struct timespec t;
+    clock_gettime(clk, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- the header deadline ---- */
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection opened (its head is due
+ * header_us from now, TLS handshake included) or closed. CLOSED comes
+ * before libmicrohttpd closes the socket, so under hmu the sweeper never
+ * shuts down a descriptor that was closed and reused. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *s = cls;
+    hconn *h = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (!h)
+            return;
+        pthread_mutex_lock(&s->hmu);
+        if (h->prev)
+            h->prev->next = h->next;
+        else
+            s->hconns = h->next;
+        if (h->next)
+            h->next->prev = h->prev;
+        pthread_mutex_unlock(&s->hmu);
+        free(h);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return;
+    if (!(h = calloc(1, sizeof *h))) {
+        shutdown(ci->connect_fd, SHUT_RDWR); /* a connection without a deadline is refused */
+        return;
+    }
+    h->fd = ci->connect_fd;
+    atomic_store(&h->deadline_us, mono_us() + s->header_us);
+    pthread_mutex_lock(&s->hmu);
+    h->next = s->hconns;
+    if (h->next)
+        h->next->prev = h;
+    s->hconns = h;
+    pthread_mutex_unlock(&s->hmu);
+    *socket_context = h;
+}
+
+/* The head of conn's request is in (deadline 0), or, at the end of a
+ * request, the head of the next one on a kept-alive connection is due
+ * header_us from now. */
+static void head_due(server *s, struct MHD_Connection *conn, bool next)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    hconn *h = ci ? ci->socket_context : NULL;
+    if (h)
+        atomic_store(&h->deadline_us, next ? mono_us() + s->header_us : 0);
+}
+
+/* The sweeper: every SWEEP_MS, shuts down the socket of each connection
+ * whose head is late. libmicrohttpd then sees the socket end and closes
+ * the connection on its own thread: no answer is sent (there is no
+ * request to answer). */
+static void *sweep(void *arg)
+{
+    server *s = arg;
+    pthread_mutex_lock(&s->hmu);
+    while (!atomic_load(&s->hstop)) {
+        int64_t now = mono_us();
+        for (hconn *h = s->hconns; h; h = h->next) {
+            int64_t due = atomic_load(&h->deadline_us);
+            if (due && due <= now && !h->cut) {
+                shutdown(h->fd, SHUT_RDWR);
+                h->cut = true;
+            }
+        }
+        struct timespec until = clock_after(CLOCK_MONOTONIC, SWEEP_MS);
+        pthread_cond_timedwait(&s->hcv, &s->hmu, &until);
+    }
+    pthread_mutex_unlock(&s->hmu);
+    return NULL;
 }
 
 static genu_store *acquire(server *s, size_t *slot)
@@ -132,7 +261,9 @@ static void arena_put(server *s, genu_arena *a)
     genu_arena_destroy(a);
 }
 
-static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
+/* Queues c's response with the security headers; closing: the connection
+ * ends after it (a request whose body cannot be framed). */
+static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c, bool closing)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(
         c->out.len, c->out.len ? c->out.p : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -151,20 +282,28 @@ static enum MHD_Result send_ctx(struct MHD_Connection *conn, const ctx *c)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->allow);
     if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION))
         MHD_add_response_header(r, "Strict-Transport-Security", HSTS);
+    if (closing)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)c->status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
-                                  const char *msg)
+static enum MHD_Result send_error_close(struct MHD_Connection *conn, int status,
+                                        const char *code, const char *msg, bool closing)
 {
     ctx c = {0};
     c.method = c.path = "";
     ctx_error(&c, status, code, NULL, "%s", msg);
-    enum MHD_Result r = c.out.oom ? MHD_NO : send_ctx(conn, &c);
+    enum MHD_Result r = c.out.oom ? MHD_NO : send_ctx(conn, &c, closing);
     genu_buf_free(&c.out);
     return r;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
+                                  const char *msg)
+{
+    return send_error_close(conn, status, code, msg, false);
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -263,7 +402,7 @@ static enum MHD_Result finish(server *s, struct MHD_Connection *conn, ctx *c)
     } else {
         if (!c->status)
             c->status = 500;
-        r = send_ctx(conn, c);
+        r = send_ctx(conn, c, false);
     }
     genu_buf_free(&c->out);
     dscache_release(s->env.datasets, c->dataset);
@@ -337,9 +476,12 @@ static enum MHD_Result handle(server *s, struct MHD_Connection *conn, const char
     return finish(s, conn, c);
 }
 
-/* Counts Content-Length headers and header names holding white space. */
+/* The headers that frame a request: Content-Length, Transfer-Encoding and
+ * Host counted, header names holding white space, and whether the one
+ * Transfer-Encoding is "chunked". */
 typedef struct framing {
-    int content_length, spaced;
+    int content_length, spaced, transfer_encoding, host;
+    bool chunked;
 } framing;
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -347,13 +489,49 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 {
     framing *f = cls;
     (void)kind;
-    (void)value;
     if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
         f->content_length++;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encoding++;
+        f->chunked = value && strcasecmp(value, "chunked") == 0;
+    }
+    if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
     for (const char *p = key; *p; p++)
         if (*p == ' ' || *p == '\t')
             f->spaced++;
     return MHD_YES;
+}
+
+/* Why a request's head must be refused (RFC 9112), or NULL. libmicrohttpd
+ * 0.9.75 passes these on to the handler (in its default, lenient mode; its
+ * pedantic mode would answer some of them itself, with its own HTML page),
+ * so genu answers them, with its JSON error and headers:
+ * - two Content-Lengths, or a header name with white space before its
+ *   colon ("Transfer-Encoding : chunked"), which a proxy may read one way
+ *   and this server another (§6.3, §5.1);
+ * - a Transfer-Encoding other than one "chunked": the body's length cannot
+ *   be known, and libmicrohttpd would wait for it until the timeout (§6.3);
+ * - Transfer-Encoding with Content-Length, the request-smuggling pair
+ *   (§6.1 allows refusing it);
+ * - an HTTP/1.1 request with no Host, or any with more than one (§3.2). */
+static const char *bad_framing(struct MHD_Connection *conn, const char *version)
+{
+    framing f = {0, 0, 0, 0, false};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+    if (f.content_length > 1)
+        return "more than one Content-Length header";
+    if (f.spaced)
+        return "a header name holds white space";
+    if (f.transfer_encoding > 1 || (f.transfer_encoding && !f.chunked))
+        return "Transfer-Encoding: only one, \"chunked\", is understood";
+    if (f.transfer_encoding && f.content_length)
+        return "both Transfer-Encoding and Content-Length";
+    if (f.host > 1)
+        return "more than one Host header";
+    if (!f.host && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+        return "an HTTP/1.1 request needs a Host header";
+    return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -362,25 +540,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     server *s = cls;
     conn_state *st = *con_cls;
-    (void)version;
     if (!st) {
+        head_due(s, conn, false); /* the request line and headers are in */
         if (!(st = calloc(1, sizeof *st)))
             return MHD_NO;
         *con_cls = st;
         pthread_mutex_lock(&s->mu);
         s->active++;
         pthread_mutex_unlock(&s->mu);
-        /* ambiguous framing (RFC 9112 §6.3, §5.1): two Content-Lengths, or a
-         * header name with white space before its colon ("Transfer-Encoding
-         * : chunked", which a proxy may read one way and this server
-         * another), is refused before any body is read */
-        framing f = {0, 0};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-        if (f.content_length > 1 || f.spaced) {
+        /* a head that cannot be framed safely is refused before any body is read */
+        const char *why = bad_framing(conn, version);
+        if (why) {
             st->refused = true;
-            return send_error(conn, 400, "bad_request",
-                              f.spaced ? "a header name holds white space"
-                                       : "more than one Content-Length header");
+            return send_error_close(conn, 400, "bad_request", why, true);
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -412,8 +584,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     server *s = cls;
     conn_state *st = *con_cls;
-    (void)conn;
     (void)why;
+    head_due(s, conn, true); /* a kept-alive connection's next request */
     if (!st)
         return;
     genu_buf_free(&st->body);
@@ -468,6 +640,11 @@ int server_parse_listen(const char *s, char *host, size_t hostlen, unsigned *por
 
 static void free_server(server *s)
 {
+    if (s->sweeping) { /* a wake-up lost here costs at most SWEEP_MS */
+        atomic_store(&s->hstop, true);
+        pthread_cond_signal(&s->hcv);
+        pthread_join(s->sweeper, NULL);
+    }
     writer_destroy(s->env.writer);
     dscache_destroy(s->env.datasets);
     for (size_t i = 0; i < s->nstore; i++) {
@@ -483,6 +660,8 @@ static void free_server(server *s)
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->amu);
+    pthread_cond_destroy(&s->hcv);
+    pthread_mutex_destroy(&s->hmu);
     free(s->stores);
     free(s->reads);
     free(s->busy);
@@ -496,7 +675,8 @@ static void free_server(server *s)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,                                                       \
         (cfg)->per_address ? (cfg)->per_address : SERVER_PER_ADDRESS,                             \
         MHD_OPTION_CONNECTION_TIMEOUT, (cfg)->timeout_s ? (cfg)->timeout_s : DEFAULT_TIMEOUT_S,   \
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,              \
+        on_connection, s, MHD_OPTION_END
 
 static struct MHD_Daemon *start_daemon(server *s, const server_config *cfg, unsigned flags,
                                        unsigned port, const struct sockaddr *sa,
@@ -605,6 +785,15 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->amu, NULL);
+    pthread_mutex_init(&s->hmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->hcv, &ca);
+    pthread_condattr_destroy(&ca);
+    s->header_us = (int64_t)(cfg->header_timeout_s ? cfg->header_timeout_s
+                                                   : DEFAULT_HEADER_TIMEOUT_S) *
+                   1000000;
     s->body_limit = cfg->body_limit ? cfg->body_limit : DEFAULT_BODY_LIMIT;
     if (setup_edge(s, cfg, err)) {
         free_server(s);
@@ -657,6 +846,11 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
                      (v6 ? MHD_USE_IPv6 : 0);
     const struct sockaddr *sa = v6 ? (const struct sockaddr *)(const void *)&sa6
                                    : (const struct sockaddr *)(const void *)&sa4;
+    if (pthread_create(&s->sweeper, NULL, sweep, s) != 0) {
+        free_server(s);
+        return GENU_FAIL(err, GENU_ENOMEM, "cannot start the header-deadline thread");
+    }
+    s->sweeping = true;
     s->d = start_daemon(s, cfg, flags, port, sa, threads);
     if (!s->d) {
         free_server(s);
@@ -681,14 +875,7 @@ void server_stop(server *s, unsigned drain_ms)
     MHD_socket ls = MHD_quiesce_daemon(s->d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += drain_ms / 1000;
-    until.tv_nsec += (long)(drain_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clock_after(CLOCK_REALTIME, drain_ms);
     pthread_mutex_lock(&s->mu);
     while (s->active > 0)
         if (pthread_cond_timedwait(&s->cv, &s->mu, &until) != 0)

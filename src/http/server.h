@@ -1,7 +1,8 @@
 /* server: genu's HTTP server on libmicrohttpd: an epoll thread pool, one
  * store handle per worker (a guarded pool), durable writes through one
  * group-commit writer (writer.h), bounded per-connection memory, request
- * bodies and idle time, and a graceful stop that stops accepting, lets
+ * bodies and idle time, a deadline for each request's headers (so slow
+ * clients cannot hold connections), and a graceful stop that stops accepting, lets
  * requests in flight finish, then closes. */
 #ifndef GENU_HTTP_SERVER_H
 #define GENU_HTTP_SERVER_H
@@ -18,6 +19,11 @@ typedef struct server_config {
     bool secure_cookies;   /* add Secure to the session cookie (behind TLS) */
     size_t body_limit;     /* bytes; 0 = 1 MiB. Larger bodies get 413 */
     unsigned timeout_s;    /* a connection idle this long is closed; 0 = 30 s */
+    /* A request's line and headers must be complete this long after the
+     * connection opened (TLS handshake included) or after the previous
+     * response on a kept-alive connection, else the connection is closed
+     * without an answer; 0 = 30 s. */
+    unsigned header_timeout_s;
     const char *rules;     /* advice rules file; NULL = the default rules */
     unsigned per_address;  /* connections one client address may hold; 0 = SERVER_PER_ADDRESS */
     unsigned idle_s;       /* a session unused this long ends; 0 = 30 minutes */

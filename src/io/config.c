@@ -27,6 +27,7 @@ static const struct {
     [CONFIG_LISTEN] = {"listen", KIND_TEXT, 0, 0},
     [CONFIG_THREADS] = {"threads", KIND_COUNT, 1, 256},
     [CONFIG_TIMEOUT] = {"timeout", KIND_COUNT, 1, 3600},
+    [CONFIG_HEADER_TIMEOUT] = {"header_timeout", KIND_COUNT, 1, 3600},
     [CONFIG_IDLE_TIMEOUT] = {"idle_timeout", KIND_COUNT, 1, 43200},
     [CONFIG_MAX_PER_ADDRESS] = {"max_per_address", KIND_COUNT, 1, 100000},
     [CONFIG_FOLLOWUP_INTERVAL] = {"followup_interval", KIND_COUNT, 0, 86400},

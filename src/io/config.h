@@ -26,6 +26,7 @@ typedef enum config_key {
     CONFIG_LISTEN,             /* serve --listen */
     CONFIG_THREADS,            /* serve --threads (1..256) */
     CONFIG_TIMEOUT,            /* serve --timeout (1..3600) */
+    CONFIG_HEADER_TIMEOUT,     /* serve --header-timeout (1..3600) */
     CONFIG_IDLE_TIMEOUT,       /* serve --idle-timeout (1..43200) */
     CONFIG_MAX_PER_ADDRESS,    /* serve --max-per-address (1..100000) */
     CONFIG_FOLLOWUP_INTERVAL,  /* serve --followup-interval (0..86400) */

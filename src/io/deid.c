@@ -205,6 +205,43 @@ out:
     return rc;
 }
 
+/* ---- a case history ---- */
+
+int deid_case(const unsigned char key[DEID_KEY_BYTES], const genu_dataset *ds, genu_date today,
+              genu_arena *a, case_history *h, genu_err *err)
+{
+    size_t n = 0, k = 0;
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        n += ds->n[t];
+    genu_record *mine = genu_arena_calloc(a, n + 1, sizeof *mine);
+    char *pseudonym = genu_arena_alloc(a, DEID_ID_LEN);
+    if (!mine || !pseudonym)
+        return GENU_FAIL(err, GENU_ENOMEM, "case history: out of memory");
+    for (int t = 0; t < GENU_REC_NTYPES; t++)
+        for (size_t i = 0; i < ds->n[t]; i++) {
+            const genu_record *r = &ds->recs[t][i];
+            const char *owner = t == GENU_REC_PATIENT ? r->id : r->patient;
+            if (t != GENU_REC_IDENTITY && owner && strcmp(owner, h->id) == 0)
+                mine[k++] = *r;
+        }
+    deid_index ix;
+    deid_index_of(mine, k, &ix);
+    deid_hash_id(key, GENU_REC_PATIENT, h->id, pseudonym);
+    h->id = pseudonym;
+    h->in_days = true;
+    h->index = ix.knee[GENU_KNEE_NONE];
+    h->knee_index[0] = ix.knee[GENU_KNEE_LEFT];
+    h->knee_index[1] = ix.knee[GENU_KNEE_RIGHT];
+    h->death_cause = NULL; /* free text */
+    if (h->age >= AGE_CAP) {
+        h->age = AGE_CAP;
+        h->age_capped = true;
+    }
+    if (h->birth_year > 0 && genu_date_year(today) - h->birth_year >= AGE_CAP)
+        h->birth_year = 0;
+    return GENU_OK;
+}
+
 /* ---- the iteration ---- */
 
 /* One patient's records, copied out of the store's per-patient arena. */

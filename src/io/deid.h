@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/case.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
@@ -54,6 +56,17 @@ genu_date deid_index_for(const deid_index *ix, genu_knee knee);
  * identity. GENU_EINVAL when doc is not a record; GENU_ENOMEM. */
 int deid_doc(const unsigned char key[DEID_KEY_BYTES], deid_dates dates, genu_date index,
              const char *doc, genu_buf *out, genu_err *err);
+
+/* Makes h, built by case_build from ds (a dataset holding the patient's
+ * records as store_load gives them), the researcher's case history: the
+ * pseudonym for the id (in a), days from the patient's index date (the one
+ * deid_index_of gives over all the patient's records, whatever h->as_of,
+ * so the same as the export's) instead of dates, with each knee's own
+ * index date for relating the export's days, no cause of death, an age at
+ * the first visit of 90 or more given as 90 "or over", and no birth year
+ * when the patient would be 90 or more in the year of today. GENU_ENOMEM. */
+int deid_case(const unsigned char key[DEID_KEY_BYTES], const genu_dataset *ds, genu_date today,
+              genu_arena *a, case_history *h, genu_err *err);
 
 typedef struct deid_opts {
     bool deidentify;    /* de-identified docs (identities always left out) */

@@ -172,3 +172,21 @@ int record_notes_decode(const char *text, genu_arena *a, const char *const **out
     *n = k;
     return GENU_OK;
 }
+
+int record_dataset_cmp(const void *x, const void *y)
+{
+    const genu_record *a = x, *b = y;
+    if (a->pat != b->pat)
+        return a->pat < b->pat ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+bool record_dataset_sorted(const genu_record *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (record_dataset_cmp(&r[i - 1], &r[i]) > 0)
+            return false;
+    return true;
+}

@@ -163,6 +163,11 @@ typedef struct genu_dataset {
     bool partial;
 } genu_dataset;
 
+/* The dataset's order within a type (qsort): patient index, date, then
+ * entry order (seq). record_dataset_sorted: whether r[0..n) is in it. */
+int record_dataset_cmp(const void *x, const void *y);
+bool record_dataset_sorted(const genu_record *r, size_t n);
+
 /* Score value for key in r (a response), or NAN when absent or null. */
 double record_score(const genu_record *r, const char *key);
 bool record_has_score(const genu_record *r, const char *key);

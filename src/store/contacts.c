@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/vec.h"
+#include "store/backend.h"
 #include "store/columns.h"
 
 void store_contacts_init(store_contacts *b, const genu_dataset *ds)
@@ -19,6 +20,16 @@ void store_contacts_free(store_contacts *b)
     free(b->v);
     b->v = NULL;
     b->n = b->cap = 0;
+}
+
+static int push(store_contacts *b, genu_contact c, genu_err *err)
+{
+    genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
+    if (!v)
+        return GENU_OOM(err);
+    b->v = v;
+    v[b->n++] = c;
+    return GENU_OK;
 }
 
 static int cmp_patient_id(const void *key, const void *elem)
@@ -51,12 +62,7 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
     }
     c.knee = (int8_t)(knee ? vocab_knee(knee) : GENU_KNEE_NONE);
     c.types = (uint16_t)(1u << type);
-    genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
-    if (!v)
-        return GENU_OOM(err);
-    b->v = v;
-    v[b->n++] = c;
-    return GENU_OK;
+    return push(b, c, err);
 }
 
 int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err)
@@ -65,33 +71,10 @@ int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err)
     for (size_t i = 0; i < b->ds->n[type]; i++) {
         genu_contact c = {(uint32_t)r[i].pat, r[i].date, (int8_t)r[i].knee,
                           (uint16_t)(1u << type)};
-        if (c.date == GENU_DATE_NONE)
-            continue;
-        genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
-        if (!v)
-            return GENU_OOM(err);
-        b->v = v;
-        v[b->n++] = c;
+        if (c.date != GENU_DATE_NONE && push(b, c, err))
+            return err->code;
     }
     return GENU_OK;
-}
-
-int store_cmp_loaded(const void *x, const void *y)
-{
-    const genu_record *a = x, *b = y;
-    if (a->pat != b->pat)
-        return a->pat < b->pat ? -1 : 1;
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-bool store_sorted(const genu_record *r, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (store_cmp_loaded(&r[i - 1], &r[i]) > 0)
-            return false;
-    return true;
 }
 
 static int cmp_contact(const void *x, const void *y)
@@ -124,4 +107,23 @@ int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, ge
     ds->ncontacts = m;
     store_contacts_free(b);
     return GENU_OK;
+}
+
+int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
+                        genu_arena *a, genu_dataset *ds, genu_err *err)
+{
+    store_contacts b;
+    store_contacts_init(&b, ds);
+    int rc = GENU_OK;
+    for (int t = 0; t < GENU_REC_NTYPES && !rc; t++) {
+        if (!((STORE_CONTACT_TYPES >> t) & 1u))
+            continue;
+        rc = store_scope_whole(scope, t) ? store_contacts_of_loaded(&b, t, err)
+                                         : rows(ctx, t, &b, err);
+    }
+    if (rc) {
+        store_contacts_free(&b);
+        return rc;
+    }
+    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
 }

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "model/record.h"
+#include "store/store.h"
 
 typedef struct store_contacts {
     const genu_dataset *ds; /* its patients are loaded, sorted by id */
@@ -32,10 +33,13 @@ int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err);
 int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err);
 void store_contacts_free(store_contacts *b);
 
-/* The dataset's order within a type: (patient index, date, seq); and
- * whether r[0..n) is in it (rows read in storage order often are). */
-int store_cmp_loaded(const void *x, const void *y);
-bool store_sorted(const genu_record *r, size_t n);
+/* A backend's rows of every distinct (patient, date, knee) of table t, each
+ * given to store_contacts_add. */
+typedef int (*store_contacts_rows_fn)(void *ctx, int t, store_contacts *b, genu_err *err);
+/* ds->contacts of a lean load with scope: the days of the types loaded
+ * whole from ds, of the others from rows; in the scope's arrays arena. */
+int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
+                        genu_arena *a, genu_dataset *ds, genu_err *err);
 
 /* The record types whose days are contacts: every dated type but messages
  * (an unanswered message is not contact) and identities. */

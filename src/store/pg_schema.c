@@ -76,13 +76,13 @@ static const char *const migrations[] = {
     /* 6: what a lean load reads (docs/scaling.md), from an index alone once
      * the table is vacuumed: the responses to some instruments, the
      * treatments and the diagnoses */
-    "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq)"
-    " INCLUDE (knee, version, scores);"
-    /* in a load's order (ORDER_LOAD in store_pg.c): read in order, not sorted */
-    "CREATE INDEX treatment_for_analysis ON treatment(patient, date NULLS FIRST, seq)"
-    " INCLUDE (knee, kind, sites, protocol, cost, currency);"
-    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date NULLS FIRST, seq)"
-    " INCLUDE (knee, condition, kl_grade);",
+    /* (in a load's order, ORDER_LOAD in store_pg.c: read in order, not sorted) */
+    ("CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq)"
+     " INCLUDE (knee, version, scores);"
+     "CREATE INDEX treatment_for_analysis ON treatment(patient, date NULLS FIRST, seq)"
+     " INCLUDE (knee, kind, sites, protocol, cost, currency);"
+     "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date NULLS FIRST, seq)"
+     " INCLUDE (knee, condition, kl_grade);"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

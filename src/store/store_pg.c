@@ -707,7 +707,7 @@ static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a
     genu_buf_free(&arr);
     genu_buf_free(&b);
     if (!rc)
-        qsort(k.recs, k.n, sizeof *k.recs, store_cmp_loaded);
+        qsort(k.recs, k.n, sizeof *k.recs, record_dataset_cmp);
     ds->n[GENU_REC_RESPONSE] = k.n;
     ds->recs[GENU_REC_RESPONSE] = k.recs;
     return rc;
@@ -721,30 +721,13 @@ static int contact_row(const PGresult *res, void *ctx, genu_err *err)
                               pg_col_raw(res, 0, 2), err);
 }
 
-/* Every dated record's distinct (patient, date, knee). */
-static int load_contacts(pg_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
-                         genu_err *err)
+/* Every distinct (patient, date, knee) of table t, by patient. */
+static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 {
-    store_contacts b;
-    store_contacts_init(&b, ds);
-    int rc = GENU_OK;
-    for (int t = 0; t < PG_NT && !rc; t++) {
-        if (!((STORE_CONTACT_TYPES >> t) & 1u))
-            continue;
-        if (store_scope_whole(scope, t)) {
-            rc = store_contacts_of_loaded(&b, t, err);
-            continue;
-        }
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1", t,
-                 store_tables[t].name);
-        rc = pg_stream(s, sql, NULL, contact_row, &b, err, "reading contact days");
-    }
-    if (rc) {
-        store_contacts_free(&b);
-        return rc;
-    }
-    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1", t,
+             store_tables[t].name);
+    return pg_stream(ctx, sql, NULL, contact_row, b, err, "reading contact days");
 }
 
 static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
@@ -767,7 +750,7 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
             rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, ds, err);
     }
     if (!rc && scope && scope->contacts)
-        rc = load_contacts(s, scope, a, ds, err);
+        rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
     pg_read_end(s, own);
     return rc;
 }

@@ -96,12 +96,12 @@ static const char *const migrations[] = {
      * answers its query alone, without the rows and their docs: the
      * responses to some instruments, the treatments and the diagnoses */
     /* (patient, date, seq first: the dataset's own order, nothing to sort) */
-    "CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq, knee,"
-    " version, scores);"
-    "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq, knee, kind, sites,"
-    " protocol, cost, currency);"
-    "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
-    " kl_grade);",
+    ("CREATE INDEX response_by_instrument ON response(instrument, patient, date, seq, knee,"
+     " version, scores);"
+     "CREATE INDEX treatment_for_analysis ON treatment(patient, date, seq, knee, kind, sites,"
+     " protocol, cost, currency);"
+     "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
+     " kl_grade);"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -717,48 +717,32 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
         k++;
     }
     sqlite3_finalize(st);
-    if (t != GENU_REC_PATIENT && !store_sorted(recs, k))
-        qsort(recs, k, sizeof *recs, store_cmp_loaded);
+    if (t != GENU_REC_PATIENT && !record_dataset_sorted(recs, k))
+        qsort(recs, k, sizeof *recs, record_dataset_cmp);
     ds->n[t] = k;
     ds->recs[t] = recs;
     return rc;
 }
 
-/* Every dated record's distinct (patient, date, knee): from the records
- * loaded whole, else read from the (patient, date, knee) indexes alone
- * (docs/scaling.md). */
-static int load_contacts(sq_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
-                         genu_err *err)
+/* Every distinct (patient, date, knee) of table t, read from its (patient,
+ * date, knee) index alone (docs/scaling.md). */
+static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 {
-    store_contacts b;
-    store_contacts_init(&b, ds);
-    int rc = GENU_OK;
-    for (int t = 0; t < NT && !rc; t++) {
-        if (!((STORE_CONTACT_TYPES >> t) & 1u))
-            continue;
-        if (store_scope_whole(scope, t)) {
-            rc = store_contacts_of_loaded(&b, t, err);
-            continue;
-        }
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee FROM %s", tables[t].name);
-        sqlite3_stmt *st;
-        if ((rc = sq_prepare(s, sql, &st, err)))
-            break;
-        int step;
-        while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-            rc = store_contacts_add(&b, t, (const char *)sqlite3_column_text(st, 0),
-                                    (const char *)sqlite3_column_text(st, 1),
-                                    (const char *)sqlite3_column_text(st, 2), err);
-        if (!rc && step != SQLITE_DONE)
-            rc = sq_fail(s, err, "reading contact days");
-        sqlite3_finalize(st);
-    }
-    if (rc) {
-        store_contacts_free(&b);
-        return rc;
-    }
-    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
+    sq_store *s = ctx;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee FROM %s", tables[t].name);
+    sqlite3_stmt *st;
+    if (sq_prepare(s, sql, &st, err))
+        return err->code;
+    int rc = GENU_OK, step;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = store_contacts_add(b, t, (const char *)sqlite3_column_text(st, 0),
+                                (const char *)sqlite3_column_text(st, 1),
+                                (const char *)sqlite3_column_text(st, 2), err);
+    if (!rc && step != SQLITE_DONE)
+        rc = sq_fail(s, err, "reading contact days");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
@@ -775,7 +759,7 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         if (t != GENU_REC_IDENTITY)
             rc = load_type(s, t, scope, a, ds, pats, err);
     if (!rc && scope && scope->contacts)
-        rc = load_contacts(s, scope, a, ds, err);
+        rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(pats);
     return rc ? rc : (err && err->code);

@@ -2,8 +2,9 @@
 # The researcher's view everywhere (docs/privacy.md): a registry seeded
 # with marker strings in every free-text field, id, extra and date is read
 # by a researcher through every GET route of docs/openapi.json, and no
-# marker comes back: patients by pseudonym in days from the index, the
-# identified one-patient routes 403, analyses with small cells as "< 5".
+# marker comes back: patients and their case histories by pseudonym in days
+# from the index, the identified one-record and advice routes 403, analyses
+# with small cells as "< 5".
 . "$GENU_SRC/tests/e2e/lib.sh"
 DB=$(new_registry rv)
 G() { "$GENU" --db "$DB" "$@"; }
@@ -80,9 +81,31 @@ while read -r p; do
   fi
 done <routes.txt
 check "every documented GET route was walked ($walked)" test "$walked" -ge 15
-for p in "/api/v1/records/diagnosis/DMARK1" "/api/v1/patients/PMARKALPHA/case" "/api/v1/patients/PMARKALPHA/advice" "/api/v1/patients/$PSEUD/case"; do
+for p in "/api/v1/records/diagnosis/DMARK1" "/api/v1/patients/PMARKALPHA/advice" "/api/v1/patients/$PSEUD/advice"; do
   check "GET $p as a researcher: 403" test "$(get res "$p")" = 403
 done
+
+# the case history in days from the index (2013-07-19, the first PRP of the
+# left knee): diagnosis and exam 2013-07-11 = day -8, the flare 2013-07-21 =
+# day 2, the last NPRS 2014-01-23 = day 188, the death 2014-06-01 = day 317
+check "the case history by pseudonym as a researcher: 200" test "$(get res "/api/v1/patients/$PSEUD/case")" = 200
+cp "$T/body" case.json
+check "  the pseudonym, days from the index, no as_of" python3 - <<'PY'
+import json,sys
+c=json.load(open("case.json"))
+ok=(c["patient"]["id"]==sys.argv[1] if len(sys.argv)>1 else c["patient"]["id"].startswith("p-"))
+ok=ok and "as_of" not in c and "first_visit" not in c and c["first_visit_day"]==-8
+ok=ok and c["knee_index_day"]=={"left":0,"right":None}
+ok=ok and c["diagnoses"][0]["day"]==-8 and c["series"][0]["session_days"]==[0]
+ok=ok and [p["day"] for p in c["timeline"]]==[0,188] and c["adverse_events"][0]["day"]==2
+ok=ok and c["death"]=={"day":317,"cause":None}
+sys.exit(0 if ok else 1)
+PY
+check "  the narrative in days too, the death without its cause" python3 -c 'import json,sys;n=json.load(open("case.json"))["narrative"];sys.exit(0 if "first seen on day -8" in n and "day 188" in n and n.rstrip().endswith("Died on day 317.") else 1)'
+check "  its pseudonym is the patient page's" python3 -c 'import json,sys;sys.exit(0 if json.load(open("case.json"))["patient"]["id"]==json.load(open("patient.json"))["patient"]["id"] else 1)'
+check "  an as_of is refused to researchers (400)" test "$(get res "/api/v1/patients/$PSEUD/case?as_of=2013-08-01")" = 400
+check "the case history by registry id as a researcher: 404" test "$(get res /api/v1/patients/PMARKALPHA/case)" = 404
+check "the admin's case history keeps dates and the cause" sh -c "test \"\$(curl -s -o '$T/body' -w '%{http_code}' -b '$T/admin.jar' '$B/api/v1/patients/PMARKALPHA/case')\" = 200 && grep -q MARKCAUSE '$T/body' && grep -q '\"as_of\"' '$T/body'"
 
 # small cells: a count of 1 to 4 knees is "< 5" to a researcher, the number to an admin
 Q='/api/v1/claim?responder=improvement_pct:nprs.intensity%3E%3D50&at=6m&expect=0.5&kl=0-2'

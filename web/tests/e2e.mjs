@@ -479,7 +479,7 @@ try {
   });
   const followupRequests = [];
   page.on("request", (r) => { if (r.url().includes("/api/v1/followup")) followupRequests.push(r.url()); });
-  await step("a researcher sees no identity", async () => {
+  await step("a researcher sees no identity, and the case history in days", async () => {
     await page.getByLabel("Name").fill("res");
     await page.getByLabel("Password").fill("research-password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -491,7 +491,14 @@ try {
     researcherPatient = pseud;
     await page.goto(BASE + `/#/patients/${pseud}`);
     await page.getByRole("heading", { name: `Patient ${pseud}` }).waitFor();
+    // the case history, in days from the index date, with no date to choose
+    await page.getByText("In days from the index date (day 0), as of today.").waitFor();
+    if (await page.getByLabel("As of").count()) throw new Error("a researcher offered a date for the case history");
     const text = await page.locator("main").innerText();
+    if (!text.includes(`Case history ${pseud} (in days from the index date)`)) throw new Error("no case history in days for a researcher");
+    // the timeline in day order (text order would put "day 1036" before "day 728")
+    const days = (await page.locator("ol.history time").allInnerTexts()).map((t) => Number(/^day (-?\d+)$/.exec(t)?.[1]));
+    if (!days.length || days.some((d, i) => Number.isNaN(d) || (i > 0 && d < days[i - 1]))) throw new Error(`the timeline is not in day order: ${days.join(" ")}`);
     if (/\d{4}-\d{2}-\d{2}/.test(text)) throw new Error("a date shown to a researcher");
     if (text.includes("Wilhelmina") || text.includes("Identity")) throw new Error("identity shown to a researcher");
     if (await page.getByRole("link", { name: "+ Diagnosis" }).count()) throw new Error("researcher offered a form");

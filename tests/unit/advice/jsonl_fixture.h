@@ -16,16 +16,6 @@ static inline int jf_cmp_patient(const void *x, const void *y)
     return strcmp(((const genu_record *)x)->id, ((const genu_record *)y)->id);
 }
 
-static inline int jf_cmp(const void *x, const void *y)
-{
-    const genu_record *a = x, *b = y;
-    if (a->pat != b->pat)
-        return a->pat < b->pat ? -1 : 1;
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
 /* Parses lines[0..n) into a dataset in the arena; NULL (after printing the
  * error) when a line is bad. */
 static inline genu_dataset *jf_load(const char *const *lines, size_t n, genu_arena *a)
@@ -62,7 +52,7 @@ static inline genu_dataset *jf_load(const char *const *lines, size_t n, genu_are
             }
             r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
         }
-        qsort(ds->recs[t], ds->n[t], sizeof(genu_record), jf_cmp);
+        qsort(ds->recs[t], ds->n[t], sizeof(genu_record), record_dataset_cmp);
     }
     return ds;
 }

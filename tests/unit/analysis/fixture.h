@@ -88,22 +88,12 @@ static inline void fx_dx(size_t pat, genu_knee knee, genu_date date, const char 
     r->u.diagnosis.kl_grade = kl;
 }
 
-static inline int fx_cmp(const void *x, const void *y)
-{
-    const genu_record *a = x, *b = y;
-    if (a->pat != b->pat)
-        return a->pat < b->pat ? -1 : 1;
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
 /* Sorts and returns the dataset. Scores stay attached (pointers). */
 static inline const genu_dataset *fx_done(void)
 {
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
         if (t != GENU_REC_PATIENT)
-            qsort(FX.recs[t], FX.ds.n[t], sizeof(genu_record), fx_cmp);
+            qsort(FX.recs[t], FX.ds.n[t], sizeof(genu_record), record_dataset_cmp);
         FX.ds.recs[t] = FX.recs[t];
     }
     return &FX.ds;

@@ -36,7 +36,8 @@ static void keys_values_and_comments(void **state)
                            "tls_cert = /etc/genu/a#b.pem\n"
                            "secure_cookies = yes\n"
                            "followup_interval = 0\n"
-                           "read_db = postgres://genu@standby/registry",
+                           "read_db = postgres://genu@standby/registry\n"
+                           "header_timeout = 10",
                            &c, &err),
                      GENU_OK);
     assert_string_equal(c.value[CONFIG_READ_DB], "postgres://genu@standby/registry");
@@ -49,6 +50,7 @@ static void keys_values_and_comments(void **state)
     assert_string_equal(c.value[CONFIG_SECURE_COOKIES], "yes");
     assert_string_equal(c.value[CONFIG_FOLLOWUP_INTERVAL], "0");
     assert_int_equal(config_count(&c, CONFIG_FOLLOWUP_INTERVAL), 0);
+    assert_int_equal(config_count(&c, CONFIG_HEADER_TIMEOUT), 10);
     assert_null(c.value[CONFIG_TLS_KEY]);
     assert_string_equal(c.path, "genu.conf");
 }
@@ -85,6 +87,8 @@ static void errors_name_the_line(void **state)
                  "genu.conf:1: threads: expected a number from 1 to 256, not \"4x\"");
     expect_error("\n\ntimeout = 3601\n",
                  "genu.conf:3: timeout: expected a number from 1 to 3600, not \"3601\"");
+    expect_error("header_timeout = 0\n",
+                 "genu.conf:1: header_timeout: expected a number from 1 to 3600, not \"0\"");
     expect_error("secure_cookies = true\n",
                  "genu.conf:1: secure_cookies: expected yes or no, not \"true\"");
     expect_error("read_db = /var/lib/genu/replica.db\n",

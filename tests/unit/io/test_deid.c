@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "io/deid.h"
+#include "model/vocab.h"
 
 static const unsigned char key1[DEID_KEY_BYTES] = {1, 2, 3};
 static const unsigned char key2[DEID_KEY_BYTES] = {9, 9, 9};
@@ -144,6 +145,60 @@ static void registry_key_is_created_once(void **state)
     unlink(path);
 }
 
+/* A researcher's case history: the pseudonym, day 0 the first regenerative
+ * treatment (the hyaluronic acid before it is not), each knee's own index,
+ * no cause of death, a first-visit age of 93 given as 90 "or over" and the
+ * birth year of a patient over 90 withheld. */
+static void a_case_history_speaks_in_days(void **state)
+{
+    (void)state;
+    genu_record pat = {.type = GENU_REC_PATIENT, .id = "P1", .patient = "P1",
+                       .date = GENU_DATE_NONE};
+    genu_record tr[3] = {
+        {.type = GENU_REC_TREATMENT, .id = "T0", .patient = "P1", .knee = GENU_KNEE_LEFT,
+         .date = d("2019-12-01")},
+        {.type = GENU_REC_TREATMENT, .id = "T1", .patient = "P1", .knee = GENU_KNEE_LEFT,
+         .date = d("2020-01-10")},
+        {.type = GENU_REC_TREATMENT, .id = "T2", .patient = "P1", .knee = GENU_KNEE_RIGHT,
+         .date = d("2020-03-01")},
+    };
+    tr[0].u.treatment.kind = vocab_kind_find("hyaluronic_acid_injection");
+    tr[1].u.treatment.kind = vocab_kind_find("prp");
+    tr[2].u.treatment.kind = vocab_kind_find("prp");
+    genu_dataset ds = {0};
+    ds.n[GENU_REC_PATIENT] = 1;
+    ds.recs[GENU_REC_PATIENT] = &pat;
+    ds.n[GENU_REC_TREATMENT] = 3;
+    ds.recs[GENU_REC_TREATMENT] = tr;
+    case_history h = {.id = "P1", .birth_year = 1926, .age = 93, .died = d("2020-06-01"),
+                      .death_cause = "stroke", .first_visit = d("2019-12-01")};
+    genu_arena *a = genu_arena_create();
+    genu_err e = {0};
+    char want[DEID_ID_LEN];
+    deid_hash_id(key1, GENU_REC_PATIENT, "P1", want);
+    assert_int_equal(deid_case(key1, &ds, d("2024-06-30"), a, &h, &e), GENU_OK);
+    assert_string_equal(h.id, want);
+    assert_true(h.in_days);
+    assert_int_equal(h.index, d("2020-01-10"));
+    assert_int_equal(h.knee_index[0], d("2020-01-10"));
+    assert_int_equal(h.knee_index[1], d("2020-03-01"));
+    assert_null(h.death_cause);
+    assert_int_equal(h.age, 90);
+    assert_true(h.age_capped);
+    assert_int_equal(h.birth_year, 0);
+    genu_buf b = GENU_BUF_INIT;
+    assert_int_equal(case_text(&h, &b), 0);
+    assert_non_null(strstr(b.p, "(in days from the index date)"));
+    assert_non_null(strstr(b.p, "A patient aged 90 or over, "));
+    assert_non_null(strstr(b.p, "first seen on day -40"));
+    assert_non_null(strstr(b.p, "Died on day 143.\n"));
+    assert_null(strstr(b.p, "stroke"));
+    assert_null(strstr(b.p, "2019-"));
+    assert_null(strstr(b.p, "2020-"));
+    genu_buf_free(&b);
+    genu_arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +208,7 @@ int main(void)
         cmocka_unit_test(patient_gets_age_at_index_capped),
         cmocka_unit_test(index_prefers_regenerative_treatment),
         cmocka_unit_test(registry_key_is_created_once),
+        cmocka_unit_test(a_case_history_speaks_in_days),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

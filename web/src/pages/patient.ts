@@ -18,10 +18,10 @@ const RECORD_TYPES: [string, string][] = [
 
 export async function patientPage(main: HTMLElement, [id]: string[]): Promise<void> {
   const staff = me!.role !== "researcher";
-  // genu's case history loads alongside, into its own card: the page does not wait for it
-  // a researcher reads the de-identified patient (by pseudonym, in days from
-  // the index): no case history and no advice, which speak of identified records
-  const history = staff ? caseHistory(id) : null;
+  // genu's case history loads alongside, into its own card: the page does not wait for it.
+  // A researcher reads the de-identified patient (by pseudonym, in days from
+  // the index) and its case history in days; no advice, which speaks of identified records
+  const history = caseHistory(id, !staff);
   const [data, advice, insts] = await Promise.all([
     get(`/api/v1/patients/${encodeURIComponent(id)}`),
     staff ? get(`/api/v1/patients/${encodeURIComponent(id)}/advice`).catch(() => null) : Promise.resolve(null),
@@ -77,7 +77,7 @@ export async function patientPage(main: HTMLElement, [id]: string[]): Promise<vo
   }
   if (staff) main.appendChild(surveyForm(p.id, recs, insts?.instruments ?? null));
   if (staff) main.appendChild(messages(recs.message ?? []));
-  if (history) main.appendChild(history);
+  main.appendChild(history);
   main.appendChild(timeline(recs));
 }
 
@@ -277,8 +277,10 @@ function surveyForm(patient: string, recs: Rec, instruments: Instrument[] | null
  * would write, as of a date the user may change. Preformatted, because its
  * pain table is aligned in columns; a short live status says what is shown
  * (the narrative itself is not announced). Loads on its own, so the rest of
- * the page does not wait for it; a late answer to an older date is dropped. */
-function caseHistory(id: string): HTMLElement {
+ * the page does not wait for it; a late answer to an older date is dropped.
+ * A researcher's history (inDays) is as of today, in days from the index
+ * date: no date to choose. */
+function caseHistory(id: string, inDays: boolean): HTMLElement {
   const dateId = uid("case-as-of");
   const input = h("input", { id: dateId, name: "as_of", type: "date" });
   const status = h("p", { class: "muted small", "aria-live": "polite" });
@@ -291,8 +293,12 @@ function caseHistory(id: string): HTMLElement {
     try {
       const c = await get(`/api/v1/patients/${encodeURIComponent(id)}/case${qs({ as_of: asOf })}`);
       if (n !== seq) return;
-      input.value = c.as_of;
-      status.textContent = `As of ${dateText(c.as_of)}: records dated later are not in it.`;
+      if (inDays) {
+        status.textContent = "In days from the index date (day 0), as of today.";
+      } else {
+        input.value = c.as_of;
+        status.textContent = `As of ${dateText(c.as_of)}: records dated later are not in it.`;
+      }
       body.replaceChildren(h("pre", { class: "narrative" }, c.narrative));
     } catch (e) {
       if (n !== seq) return;
@@ -309,13 +315,15 @@ function caseHistory(id: string): HTMLElement {
     void load(input.value);
   });
   void load("");
-  return h("section", { class: "card", "aria-labelledby": "p-case" }, h("h2", { id: "p-case" }, "Case history"), form, status, body);
+  return h("section", { class: "card", "aria-labelledby": "p-case" }, h("h2", { id: "p-case" }, "Case history"), inDays ? null : form, status, body);
 }
 
 /* Every record by date, as entered: the raw material of the case history. */
 function timeline(recs: Rec): HTMLElement {
   const all: Rec[] = ["diagnosis", "treatment", "response", "adverse_event", "exam", "death"].flatMap((t) => (recs[t] ?? []).map((r: Rec) => ({ ...r, _t: t })));
-  all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  // by day: a researcher's "day 728" must come before "day 1036", which text order does not give
+  const at = (r: Rec) => { const n = dayNumber(String(r.date ?? "")); return Number.isNaN(n) ? Number.MAX_VALUE : n; };
+  all.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
   const text = (r: Rec) => {
     const k = r.knee ? `${r.knee} knee` : "patient";
     switch (r._t) {
