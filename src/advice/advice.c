@@ -7,9 +7,16 @@
 int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_knee knee,
                      genu_date as_of, genu_arena *a, advice_knee *out, genu_err *err)
 {
+    return advice_knee_eval_from(rs, ds, pat, knee, as_of, NULL, a, out, err);
+}
+
+int advice_knee_eval_from(const rules *rs, const genu_dataset *ds, size_t pat, genu_knee knee,
+                          genu_date as_of, const summary *sum, genu_arena *a, advice_knee *out,
+                          genu_err *err)
+{
     advice_knee k;
     memset(&k, 0, sizeof k);
-    int rc = facts_build(ds, pat, knee, as_of, &rs->similar, a, &k.f, err);
+    int rc = facts_build_from(ds, pat, knee, as_of, &rs->similar, sum, a, &k.f, err);
     if (rc)
         return rc;
     size_t nf = facts_count();

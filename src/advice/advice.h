@@ -35,5 +35,10 @@ typedef struct advice_knee {
 /* Evaluates every rule of rs for knee `knee` of patient index pat. */
 int advice_knee_eval(const rules *rs, const genu_dataset *ds, size_t pat, genu_knee knee,
                      genu_date as_of, genu_arena *a, advice_knee *out, genu_err *err);
+/* advice_knee_eval with the registry's figures from sum (facts_build_from):
+ * ds needs to hold only patient pat. sum NULL is advice_knee_eval. */
+int advice_knee_eval_from(const rules *rs, const genu_dataset *ds, size_t pat, genu_knee knee,
+                          genu_date as_of, const summary *sum, genu_arena *a, advice_knee *out,
+                          genu_err *err);
 
 #endif

@@ -4,10 +4,12 @@
 #include "advice/facts.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice/summary.h"
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
 #include "analysis/stats.h"
@@ -321,6 +323,9 @@ typedef struct ctx {
     genu_arena *a;
     facts_value *v;
     bool oom;
+    /* the registry's figures from a summary (summary.h) instead of ds's
+     * other patients, who need not be loaded; NULL: from ds */
+    const summary *sum;
 } ctx;
 
 static void ids_add(ctx *c, ids *l, const char *id)
@@ -398,19 +403,26 @@ static void put_date(ctx *c, int f, genu_date d, const ids *l)
         put_str(c, f, date_str(c, d), d, l);
 }
 
+/* The first of n records (sorted by pat) whose pat is not below pat. */
+static size_t first_of(const genu_record *r, size_t n, size_t pat)
+{
+    size_t l = 0, h = n;
+    while (l < h) {
+        size_t m = l + (h - l) / 2;
+        if (r[m].pat < pat)
+            l = m + 1;
+        else
+            h = m;
+    }
+    return l;
+}
+
 /* The records of type t of the patient: [*lo, *hi), dated on or before as-of
  * (records are sorted by patient, date, seq). */
 static void span(const ctx *c, genu_rtype t, size_t *lo, size_t *hi)
 {
     const genu_record *r = c->ds->recs[t];
-    size_t n = c->ds->n[t], l = 0, h = n;
-    while (l < h) {
-        size_t m = l + (h - l) / 2;
-        if (r[m].pat < c->pat)
-            l = m + 1;
-        else
-            h = m;
-    }
+    size_t n = c->ds->n[t], l = first_of(r, n, c->pat);
     *lo = l;
     while (l < n && r[l].pat == c->pat && (r[l].date == GENU_DATE_NONE || r[l].date <= c->as_of))
         l++;
@@ -865,6 +877,14 @@ static void build_function(ctx *c)
 static void registry_protocol(ctx *c, const char *protocol, uint32_t kinds, const char *currency,
                               double *median_sessions, double *session_cost)
 {
+    if (c->sum) {
+        const summary_key *k = summary_key_find(c->sum, protocol, kinds);
+        if (k) {
+            *median_sessions = summary_key_median(k);
+            *session_cost = summary_key_mean_cost(k, currency);
+        }
+        return;
+    }
     const genu_dataset *ds = c->ds;
     size_t n = ds->n[GENU_REC_TREATMENT], nknee = 0, ncost = 0;
     double total = 0;
@@ -1189,36 +1209,51 @@ static void put_series(ctx *c, int f0, const injection_series *s)
                 s->first, p);
 }
 
+/* Adds the next-step counts of patient p's knees, per strength, to nx. */
+static void next_of_patient(ctx *c, size_t p, summary_next nx[SUMMARY_NSTRENGTH])
+{
+    for (int k = GENU_KNEE_LEFT; k <= GENU_KNEE_RIGHT; k++) {
+        ctx o = {c->ds, p, (genu_knee)k, c->as_of, c->a, NULL, false, NULL};
+        size_t n;
+        injection_series *v = injection_series_of(&o, &n);
+        c->oom |= o.oom;
+        for (size_t i = 0; i + 1 < n; i++) {
+            int strength = v[i].strength;
+            if (!v[i].waned)
+                continue;
+            summary_next *x = &nx[strength];
+            x->waned++;
+            const injection_series *next = &v[i + 1];
+            if (next->strength == strength) {
+                x->repeat++;
+                x->repeat_helped += next->helped;
+            } else if (next->strength > strength) {
+                x->escalate++;
+                x->escalate_helped += next->helped;
+            }
+        }
+    }
+}
+
 /* What the registry's other knees did after a series of the same family
  * whose response waned: the same family again (repeat) or a stronger one
  * (escalate), and how many of each helped again. */
 static void build_next_step(ctx *c, int strength)
 {
-    size_t waned = 0, rep = 0, rep_ok = 0, esc = 0, esc_ok = 0;
-    size_t npat = c->ds->n[GENU_REC_PATIENT];
-    for (size_t p = 0; p < npat && !c->oom; p++) {
-        if (p == c->pat)
-            continue;
-        for (int k = GENU_KNEE_LEFT; k <= GENU_KNEE_RIGHT; k++) {
-            ctx o = {c->ds, p, (genu_knee)k, c->as_of, c->a, NULL, false};
-            size_t n;
-            injection_series *v = injection_series_of(&o, &n);
-            c->oom |= o.oom;
-            for (size_t i = 0; i + 1 < n; i++) {
-                if (v[i].strength != strength || !v[i].waned)
-                    continue;
-                waned++;
-                const injection_series *next = &v[i + 1];
-                if (next->strength == strength) {
-                    rep++;
-                    rep_ok += next->helped;
-                } else if (next->strength > strength) {
-                    esc++;
-                    esc_ok += next->helped;
-                }
-            }
-        }
+    summary_next nx[SUMMARY_NSTRENGTH] = {{0}};
+    if (c->sum) {
+        /* every knee's, less this patient's own */
+        next_of_patient(c, c->pat, nx);
+        nx[strength] = summary_next_minus(c->sum->next[strength], nx[strength]);
+    } else {
+        size_t npat = c->ds->n[GENU_REC_PATIENT];
+        for (size_t p = 0; p < npat && !c->oom; p++)
+            if (p != c->pat)
+                next_of_patient(c, p, nx);
     }
+    size_t waned = nx[strength].waned, rep = nx[strength].repeat,
+           rep_ok = nx[strength].repeat_helped, esc = nx[strength].escalate,
+           esc_ok = nx[strength].escalate_helped;
     const char *fam = strength_words[strength];
     put_str(c, F_NEXT_FAMILY, strength_family[strength], GENU_DATE_NONE, NULL);
     put_num(c, F_NEXT_WANED, (double)waned, GENU_DATE_NONE, NULL);
@@ -1338,6 +1373,99 @@ static const char *responder_words(ctx *c, const responder_def *d)
     return d->text;
 }
 
+/* The similar knees' claim counts per KL band and family (summary.h) over
+ * the knees of ds (of patient `only`, when not SIZE_MAX): one cohort per
+ * family, each knee in the band of its KL grade at index, as build_similar's
+ * cohort with the kl filter would have it. */
+static int similar_counts(const genu_dataset *ds, size_t only, genu_date as_of,
+                          const facts_similar_cfg *cfg, genu_arena *a,
+                          summary_claim out[SUMMARY_NBAND][SUMMARY_NFAMILY], genu_err *err)
+{
+    _Static_assert(sizeof families / sizeof families[0] == SUMMARY_NFAMILY, "one per family");
+    for (size_t fi = 0; fi < SUMMARY_NFAMILY; fi++) {
+        cohort_filter f;
+        cohort_filter_init(&f);
+        cohort co;
+        int rc = cohort_filter_set(&f, "index-kinds", families[fi].kinds, err);
+        if (!rc)
+            rc = cohort_build(ds, &f, COHORT_UNIT_KNEE, as_of, a, &co, err);
+        if (rc)
+            return rc;
+        claim_counts cc[SUMMARY_NBAND] = {{0}};
+        for (size_t i = 0; i < co.nknee; i++) {
+            const cohort_knee *k = &co.knees[i];
+            if ((only != SIZE_MAX && k->pat != only) || k->kl < 0)
+                continue;
+            responder_outcome o;
+            responder_eval(&co, k, &cfg->def, &cfg->at, &o);
+            claim_add(&cc[k->kl <= 2 ? 0 : k->kl == 3 ? 1 : 2], &o);
+        }
+        for (size_t b = 0; b < SUMMARY_NBAND; b++)
+            out[b][fi] = (summary_claim){cc[b].analysed, cc[b].responders};
+    }
+    return GENU_OK;
+}
+
+/* Patient pat of ds alone, as patient 0 of *out (records copied into the
+ * arena): a cohort of it costs nothing however large ds is. */
+static int one_patient(const genu_dataset *ds, size_t pat, genu_arena *a, genu_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int t = 0; t < GENU_REC_NTYPES; t++) {
+        const genu_record *r = ds->recs[t];
+        size_t lo = t == GENU_REC_PATIENT ? pat : first_of(r, ds->n[t], pat), hi = lo;
+        while (hi < ds->n[t] && r[hi].pat == pat)
+            hi++;
+        if (hi == lo)
+            continue;
+        if (!(out->recs[t] = genu_arena_alloc(a, (hi - lo) * sizeof *r)))
+            return -1;
+        memcpy(out->recs[t], r + lo, (hi - lo) * sizeof *r);
+        for (size_t i = 0; i < hi - lo; i++)
+            out->recs[t][i].pat = 0;
+        out->n[t] = hi - lo;
+    }
+    if (!ds->contacts)
+        return 0;
+    size_t lo = 0, hi = ds->ncontacts;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (ds->contacts[m].pat < pat)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (hi = lo; hi < ds->ncontacts && ds->contacts[hi].pat == pat; hi++)
+        ;
+    if (!(out->contacts = genu_arena_alloc(a, (hi - lo + 1) * sizeof *out->contacts)))
+        return -1;
+    memcpy(out->contacts, ds->contacts + lo, (hi - lo) * sizeof *out->contacts);
+    for (size_t i = 0; i < hi - lo; i++)
+        out->contacts[i].pat = 0;
+    out->ncontacts = hi - lo;
+    return 0;
+}
+
+/* The similar knees' counts from the summary: every knee's in the band and
+ * family, less this patient's own. */
+static int similar_from_summary(ctx *c, const facts_similar_cfg *cfg, const char *band,
+                                size_t fam, claim_counts *cc, genu_err *err)
+{
+    summary_claim own[SUMMARY_NBAND][SUMMARY_NFAMILY];
+    genu_dataset one;
+    if (one_patient(c->ds, c->pat, c->a, &one))
+        return GENU_OOM(err);
+    int rc = similar_counts(&one, 0, c->as_of, cfg, c->a, own, err);
+    if (rc)
+        return rc;
+    size_t b = strcmp(band, "0-2") == 0 ? 0 : strcmp(band, "3") == 0 ? 1 : 2;
+    summary_claim x = summary_claim_minus(c->sum->similar[b][fam], own[b][fam]);
+    memset(cc, 0, sizeof *cc);
+    cc->analysed = x.analysed;
+    cc->responders = x.responders;
+    return GENU_OK;
+}
+
 static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *out, genu_err *err)
 {
     const struct family *fam = family_of(c);
@@ -1360,18 +1488,23 @@ static int build_similar(ctx *c, const facts_similar_cfg *cfg, facts_similar *ou
     const char *kl = strcmp(band->s, "0-2") == 0 ? "0-2" : strcmp(band->s, "3") == 0 ? "3" : "4";
     if (cohort_filter_set(&f, "kl", kl, err) || cohort_filter_set(&f, "index-kinds", fam->kinds, err))
         return err->code;
-    cohort co;
-    int rc = cohort_build(c->ds, &f, COHORT_UNIT_KNEE, c->as_of, c->a, &co, err);
-    if (rc)
-        return rc;
-    bool *member = genu_arena_calloc(c->a, co.nknee ? co.nknee : 1, sizeof *member);
-    if (!member)
-        return GENU_OOM(err);
-    for (size_t i = 0; i < co.nknee; i++)
-        member[i] = co.knees[i].pat != c->pat;
     claim_counts cc;
     claim_rates cr;
-    claim_count(&co, &cfg->def, &cfg->at, member, &cc);
+    int rc;
+    if (c->sum) {
+        if ((rc = similar_from_summary(c, cfg, kl, (size_t)(fam - families), &cc, err)))
+            return rc;
+    } else {
+        cohort co;
+        if ((rc = cohort_build(c->ds, &f, COHORT_UNIT_KNEE, c->as_of, c->a, &co, err)))
+            return rc;
+        bool *member = genu_arena_calloc(c->a, co.nknee ? co.nknee : 1, sizeof *member);
+        if (!member)
+            return GENU_OOM(err);
+        for (size_t i = 0; i < co.nknee; i++)
+            member[i] = co.knees[i].pat != c->pat;
+        claim_count(&co, &cfg->def, &cfg->at, member, &cc);
+    }
     claim_rates_of(&cc, &cr);
     out->analysed = cc.analysed;
     out->responders = cc.responders;
@@ -1421,9 +1554,37 @@ void facts_similar_defaults(facts_similar_cfg *cfg)
 int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as_of,
                 const facts_similar_cfg *cfg, genu_arena *a, facts *out, genu_err *err)
 {
+    return facts_build_from(ds, pat, knee, as_of, cfg, NULL, a, out, err);
+}
+
+int facts_summarize(const genu_dataset *ds, genu_date as_of, const facts_similar_cfg *cfg,
+                    const char *label, genu_arena *a, summary *out, genu_err *err)
+{
+    summary s;
+    memset(&s, 0, sizeof s);
+    s.label = label;
+    int rc = similar_counts(ds, SIZE_MAX, as_of, cfg, a, s.similar, err);
+    if (rc)
+        return rc;
+    ctx c = {ds, 0, GENU_KNEE_NONE, as_of, a, NULL, false, NULL};
+    size_t npat = ds->n[GENU_REC_PATIENT];
+    for (size_t p = 0; p < npat && !c.oom; p++)
+        next_of_patient(&c, p, s.next);
+    if (c.oom)
+        return GENU_OOM(err);
+    if ((rc = summary_keys_build(ds, as_of, a, &s, err)))
+        return rc;
+    *out = s;
+    return GENU_OK;
+}
+
+int facts_build_from(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as_of,
+                     const facts_similar_cfg *cfg, const summary *sum, genu_arena *a, facts *out,
+                     genu_err *err)
+{
     if (pat >= ds->n[GENU_REC_PATIENT] || (knee != GENU_KNEE_LEFT && knee != GENU_KNEE_RIGHT))
         return GENU_FAIL(err, GENU_EINVAL, "no such patient or knee");
-    ctx c = {ds, pat, knee, as_of, a, NULL, false};
+    ctx c = {ds, pat, knee, as_of, a, NULL, false, sum};
     c.v = genu_arena_calloc(a, F_N, sizeof *c.v);
     if (!c.v)
         return GENU_OOM(err);
@@ -1470,7 +1631,7 @@ unsigned facts_knees(const genu_dataset *ds, size_t pat, genu_date as_of)
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
         if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
             continue;
-        ctx c = {ds, pat, GENU_KNEE_NONE, as_of, NULL, NULL, false};
+        ctx c = {ds, pat, GENU_KNEE_NONE, as_of, NULL, NULL, false, NULL};
         size_t lo, hi;
         span(&c, (genu_rtype)t, &lo, &hi);
         for (size_t i = lo; i < hi; i++) {

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "advice/summary.h"
 #include "analysis/responder.h"
 #include "analysis/timepoint.h"
 #include "core/arena.h"
@@ -98,6 +99,21 @@ typedef struct facts {
  * GENU_ENOMEM; GENU_EINVAL when pat is out of range. */
 int facts_build(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as_of,
                 const facts_similar_cfg *cfg, genu_arena *a, facts *out, genu_err *err);
+
+/* facts_build with the registry's figures — similar knees, the next step,
+ * a protocol's sessions and cost — from sum (summary.h, built for as_of and
+ * cfg) rather than from ds's other patients: ds needs to hold only patient
+ * pat. The facts are those facts_build gives over the registry sum was
+ * built from. sum NULL is facts_build. */
+int facts_build_from(const genu_dataset *ds, size_t pat, genu_knee knee, genu_date as_of,
+                     const facts_similar_cfg *cfg, const summary *sum, genu_arena *a, facts *out,
+                     genu_err *err);
+
+/* The summary (summary.h) of every patient of ds as of as_of, for the
+ * similar knees of cfg, labelled `label` (borrowed, as are strings of ds:
+ * ds must outlive it). In the arena; GENU_ENOMEM. */
+int facts_summarize(const genu_dataset *ds, genu_date as_of, const facts_similar_cfg *cfg,
+                    const char *label, genu_arena *a, summary *out, genu_err *err);
 
 /* Index of the patient with external id `id` in ds, or -1. */
 long facts_find_patient(const genu_dataset *ds, const char *id);

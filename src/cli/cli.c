@@ -68,11 +68,16 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
     return 1;
 }
 
+bool cli_load_full(void)
+{
+    const char *how = getenv("GENU_LOAD");
+    return how && strcmp(how, "full") == 0;
+}
+
 int cli_load(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
              genu_err *err)
 {
-    const char *how = getenv("GENU_LOAD");
-    if (how && strcmp(how, "full") == 0)
+    if (cli_load_full())
         return store_load(s, a, ds, err);
     return store_load_scope(s, scope, a, ds, err);
 }

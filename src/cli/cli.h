@@ -64,5 +64,8 @@ int cmd_migrate(int argc, char **argv, const cli_env *env);
  * the whole one (docs/scaling.md). */
 int cli_load(genu_store *s, const store_scope *scope, genu_arena *a, genu_dataset *ds,
              genu_err *err);
+/* Whether the environment says GENU_LOAD=full: load every record, use no
+ * summary (genu advise), to compare. */
+bool cli_load_full(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "io/advice_json.h"
+#include "io/advice_kept.h"
 #include "model/vocab.h"
 #include "store/store.h"
 
@@ -135,8 +136,8 @@ static int load_rules(const advise_opts *o, genu_arena *a, rules *rs)
     return rc == GENU_ENOMEM ? CLI_ESTORE : CLI_EFAIL;
 }
 
-static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, genu_arena *a,
-               genu_buf *out)
+static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, const summary *sum,
+               genu_arena *a, genu_buf *out)
 {
     genu_err err = {0};
     long pat = facts_find_patient(ds, o->patient);
@@ -159,7 +160,7 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
         if (!(knees & (unsigned)k))
             continue;
         advice_knee ak;
-        if (advice_knee_eval(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, a, &ak, &err))
+        if (advice_knee_eval_from(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, sum, a, &ak, &err))
             return cli_fail(&err);
         if (o->json) {
             if (n)
@@ -175,6 +176,75 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, ge
     if (o->json)
         genu_buf_puts(out, array ? "]\n" : "\n");
     return CLI_OK;
+}
+
+/* ---- the registry summary ------------------------------------------------ */
+
+/* What similar knees and the next step read of the other patients (facts.h):
+ * patients, diagnoses, treatments, deaths, the responses of the similar
+ * knees' definition and NPRS, every day; and the patient whole. */
+static int load_lean(genu_store *s, const char *patient, const rules *rs, genu_arena *a,
+                     genu_dataset *ds, genu_err *err)
+{
+    const char *ins[32] = {"nprs"};
+    size_t nins = 1 + responder_instruments(&rs->similar.def, 1, ins + 1, 31);
+    assert(nins <= 32); /* there are fewer instruments */
+    store_scope scope = {
+        .patient = patient,
+        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
+                 1u << GENU_REC_DEATH,
+        .instruments = ins,
+        .ninstruments = nins,
+        .contacts = true,
+    };
+    return cli_load(s, &scope, a, ds, err);
+}
+
+/* The advice from the patient's own records and the registry's summary
+ * (docs/advice.md "The registry summary"): the kept one when it is current,
+ * else one built now from a lean load, kept, and read with the patient's
+ * records of that load. When the registry changes meanwhile, the advice
+ * comes from a lean load alone. Returns run's exit status, or a genu error
+ * code with err set. */
+static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, genu_arena *a,
+                          genu_buf *out, genu_err *err)
+{
+    const char *head, *label, *after, *warn;
+    const summary *sum;
+    genu_dataset ds, lean;
+    store_scope own = {.patient = o->patient};
+    if (advice_kept_head(s, a, &head, err) ||
+        !(label = advice_kept_label(rs, head, o->as_of, a)))
+        return err->code ? err->code : GENU_OOM(err);
+    if (store_load_scope(s, &own, a, &ds, err))
+        return err->code;
+    if (!ds.n[GENU_REC_PATIENT])
+        return run(o, rs, &ds, NULL, a, out); /* unknown patient */
+    if (advice_kept_get(s, label, a, &sum, err))
+        return err->code;
+    if (!sum) {
+        /* built from the lean load it answers from; none when the registry
+         * moved during the load */
+        if (load_lean(s, o->patient, rs, a, &lean, err) || advice_kept_head(s, a, &after, err))
+            return err->code;
+        if (strcmp(after, head) != 0)
+            return run(o, rs, &lean, NULL, a, out);
+        if (advice_kept_build(s, &lean, rs, o->as_of, label, a, &sum, &warn, err))
+            return err->code;
+        if (warn)
+            fprintf(stderr, "genu: warning: the advice summary was not kept: %s\n", warn);
+        return run(o, rs, &lean, sum, a, out);
+    }
+    /* the patient's records, read after the head, belong to the kept
+     * summary's state when the head has not moved since */
+    if (advice_kept_head(s, a, &after, err))
+        return err->code;
+    if (strcmp(after, head) != 0) {
+        if (load_lean(s, o->patient, rs, a, &lean, err))
+            return err->code;
+        return run(o, rs, &lean, NULL, a, out);
+    }
+    return run(o, rs, &ds, sum, a, out);
 }
 
 int cmd_advise(int argc, char **argv, const cli_env *env)
@@ -197,25 +267,23 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     genu_dataset ds;
     if ((rc = load_rules(&o, a, &rs)))
         goto out;
-    /* the patient whole; of the others what similar knees and the next
-     * step read (facts.h): patients, diagnoses, treatments, deaths, the
-     * responses of the similar knees' definition and NPRS, every day */
-    const char *ins[32] = {"nprs"};
-    size_t nins = 1 + responder_instruments(&rs.similar.def, 1, ins + 1, 31);
-    assert(nins <= 32); /* there are fewer instruments */
-    store_scope scope = {
-        .patient = o.patient,
-        .every = 1u << GENU_REC_PATIENT | 1u << GENU_REC_DIAGNOSIS | 1u << GENU_REC_TREATMENT |
-                 1u << GENU_REC_DEATH,
-        .instruments = ins,
-        .ninstruments = nins,
-        .contacts = true,
-    };
-    if (store_open(env->db, false, &s, &err) || cli_load(s, &scope, a, &ds, &err)) {
+    if (store_open(env->db, false, &s, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
-    if ((rc = run(&o, &rs, &ds, a, &out)))
+    if (cli_load_full()) {
+        /* the whole registry, no summary: what the summary must agree with */
+        if (store_load(s, a, &ds, &err)) {
+            rc = cli_fail(&err);
+            goto out;
+        }
+        rc = run(&o, &rs, &ds, NULL, a, &out);
+    } else {
+        rc = advise_summary(s, &o, &rs, a, &out, &err);
+        if (err.code)
+            rc = cli_fail(&err);
+    }
+    if (rc)
         goto out;
     if (out.oom) {
         cli_error("out of memory");

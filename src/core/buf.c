@@ -123,19 +123,137 @@ int genu_buf_json_str(genu_buf *b, const char *s)
     return genu_buf_putc(b, '"');
 }
 
-int genu_buf_json_num(genu_buf *b, double v)
+/* The digits of u, with a decimal point k digits from the right ("0."
+ * and zeros in front when u has fewer digits), after a '-' when neg. */
+static int put_scaled(genu_buf *b, bool neg, unsigned long long u, int k)
 {
-    if (!isfinite(v))
-        return genu_buf_puts(b, "null");
-    if (v == floor(v) && fabs(v) < 1e15)
-        return genu_buf_printf(b, "%.0f", v == 0 ? 0.0 : v);
-    char tmp[32];
+    char tmp[48], *p = tmp + sizeof tmp;
+    int d = 0;
+    do {
+        if (d == k && k)
+            *--p = '.';
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+        d++;
+    } while (u || d <= k);
+    if (neg)
+        *--p = '-';
+    return genu_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* What printf's "%.15g" gives for v when v is the double nearest to a
+ * decimal of at most 6 places and 15 significant digits, 1e-4 <= |v| < 1e9
+ * (scores, heights, amounts): that decimal, which any 15-digit decimal
+ * survives a round trip through a double as (DBL_DIG). 0 when v is not
+ * such a number. */
+static int short_decimal(genu_buf *b, double v, int *done)
+{
+    static const double scale[] = {1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    double a = fabs(v);
+    *done = 0;
+    if (!(a >= 1e-4 && a < 1e9))
+        return 0;
+    for (int k = 0; k < 6; k++) {
+        double m = nearbyint(a * scale[k]);
+        if (m / scale[k] == a) {
+            *done = 1;
+            return put_scaled(b, v < 0, (unsigned long long)m, k + 1);
+        }
+    }
+    return 0;
+}
+
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 u128;
+
+/* printf's "%.*g" of a (1e-4 <= a < 1e9, not an integer) at precision p
+ * (15 to 17) into out, computed exactly: a = m * 2^e with e < 0, so the p
+ * digits are m * 10^s / 2^-e rounded half to even (as printf rounds), and
+ * m * 10^s < 2^53 * 10^20 < 2^128. */
+static void exact_g(double a, int p, char out[32])
+{
+    static const double pow10[] = {1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3,
+                                   1e4,  1e5,  1e6,  1e7,  1e8, 1e9};
+    int x = -4; /* a's decimal exponent: each pow10[k] lies above the power it names */
+    while (x < 8 && a >= pow10[x + 5])
+        x++;
+    int e2;
+    double f = frexp(a, &e2); /* a = f * 2^e2, 0.5 <= f < 1 */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int shift = 53 - e2; /* a = m / 2^shift, 23 < shift <= 67 */
+    int s = p - 1 - x;   /* 6 <= s <= 20 */
+    u128 n = m;
+    for (int i = 0; i < s; i++)
+        n *= 10;
+    u128 q = n >> shift, rem = n - (q << shift), half = (u128)1 << (shift - 1);
+    if (rem > half || (rem == half && (q & 1)))
+        q++;
+    u128 top = 1;
+    for (int i = 0; i < p; i++)
+        top *= 10;
+    if (q == top) { /* rounding carried into another digit */
+        q /= 10;
+        x++;
+    }
+    char d[24];
+    for (int i = p - 1; i >= 0; i--, q /= 10)
+        d[i] = (char)('0' + (int)(q % 10));
+    int nd = p;
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
+    size_t k = 0;
+    if (x < 0) {
+        out[k++] = '0';
+        out[k++] = '.';
+        for (int i = -1; i > x; i--)
+            out[k++] = '0';
+        for (int i = 0; i < nd; i++)
+            out[k++] = d[i];
+    } else {
+        for (int i = 0; i < nd || i <= x; i++) {
+            if (i == x + 1)
+                out[k++] = '.';
+            out[k++] = i < nd ? d[i] : '0';
+        }
+    }
+    out[k] = '\0';
+}
+#endif
+
+/* The first of %.15g, %.16g and %.17g of v that reads back as v. */
+static int shortest_g(genu_buf *b, double v)
+{
+    char tmp[40];
+    double a = fabs(v);
+#ifdef __SIZEOF_INT128__
+    if (a >= 1e-4 && a < 1e9) {
+        tmp[0] = '-';
+        for (int prec = 15; prec <= 17; prec++) {
+            exact_g(a, prec, tmp + 1);
+            if (prec == 17 || strtod(tmp + 1, NULL) == a)
+                break;
+        }
+        return genu_buf_puts(b, v < 0 ? tmp : tmp + 1);
+    }
+#endif
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v)
             break;
     }
     return genu_buf_puts(b, tmp);
+}
+
+int genu_buf_json_num(genu_buf *b, double v)
+{
+    if (!isfinite(v))
+        return genu_buf_puts(b, "null");
+    if (v == floor(v) && fabs(v) < 1e15)
+        return put_scaled(b, v < 0, (unsigned long long)fabs(v), 0);
+    int done, rc = short_decimal(b, v, &done);
+    if (done)
+        return rc;
+    return shortest_g(b, v);
 }
 
 int genu_buf_html_n(genu_buf *b, const char *s, size_t n)

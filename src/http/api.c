@@ -236,7 +236,8 @@ void api_session_new(ctx *c)
         goto out;
     }
     /* an unknown name costs the same Argon2id verification as a known one */
-    bool ok = auth_password_verify(rc ? c->env->dummy_hash : u.pwhash, pw);
+    bool ok =
+        auth_password_verify_gated(c->env->pwgate, rc ? c->env->dummy_hash : u.pwhash, pw);
     if (rc || !ok || u.disabled) {
         signin_audit(c, "sign_in_failed", auth_name_valid(name) ? name : "(not a user name)");
         ctx_error(c, 401, "invalid_credentials", NULL, "invalid name or password");

@@ -7,7 +7,9 @@
 #include "http/auth.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -85,6 +87,49 @@ bool auth_password_verify(const char *hash, const char *password)
     if (!hash || n > AUTH_PASSWORD_MAX)
         return false;
     return crypto_pwhash_str_verify(hash, password, n) == 0;
+}
+
+struct auth_gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned free; /* verifications that may start now */
+};
+
+auth_gate *auth_gate_create(unsigned at_once)
+{
+    auth_gate *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->free = at_once ? at_once : 1;
+    return g;
+}
+
+void auth_gate_destroy(auth_gate *g)
+{
+    if (!g)
+        return;
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+    free(g);
+}
+
+bool auth_password_verify_gated(auth_gate *g, const char *hash, const char *password)
+{
+    if (!g)
+        return auth_password_verify(hash, password);
+    pthread_mutex_lock(&g->mu);
+    while (g->free == 0)
+        pthread_cond_wait(&g->cv, &g->mu);
+    g->free--;
+    pthread_mutex_unlock(&g->mu);
+    bool ok = auth_password_verify(hash, password);
+    pthread_mutex_lock(&g->mu);
+    g->free++;
+    pthread_cond_signal(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+    return ok;
 }
 
 void auth_token_new(char out[AUTH_TOKEN_LEN])

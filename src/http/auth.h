@@ -37,6 +37,19 @@ int auth_password_check(const char *password, const char *name, genu_err *err);
 /* True when password matches the stored Argon2id string. */
 bool auth_password_verify(const char *hash, const char *password);
 
+/* A bound on the password verifications that run at once: each holds its
+ * Argon2id memory (AUTH_ARGON2_MEMORY, or what the stored string names)
+ * while it runs, so sign-ins from many clients would otherwise add up to
+ * that many times it; the others wait their turn in the order the lock
+ * gives. Thread-safe. */
+#define AUTH_VERIFY_AT_ONCE 1
+typedef struct auth_gate auth_gate;
+/* NULL when out of memory. destroy accepts NULL. */
+auth_gate *auth_gate_create(unsigned at_once);
+void auth_gate_destroy(auth_gate *g);
+/* auth_password_verify once fewer than at_once others run; g NULL: at once. */
+bool auth_password_verify_gated(auth_gate *g, const char *hash, const char *password);
+
 /* A new token: 32 random bytes as base64url (43 characters). */
 void auth_token_new(char out[AUTH_TOKEN_LEN]);
 /* SHA-256 of s as lower-case hex. */

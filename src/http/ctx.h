@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "http/auth.h"
 #include "http/dscache.h"
 #include "http/ratelimit.h"
 #include "http/route.h"
@@ -31,6 +32,7 @@ typedef struct ctx_env {
     ratelimit *signin;      /* failed sign-ins per account and address */
     ratelimit *signin_addr; /* failed sign-ins per address, whatever the account */
     const char *dummy_hash; /* Argon2id of nothing, verified for unknown names */
+    auth_gate *pwgate;      /* password verifications at once; NULL: unbounded */
     const rules *rules;     /* decision-support rules, parsed at start-up; NULL: none */
     writer *writer;         /* group commit of durable writes; NULL: each in its own */
     bool write_later;       /* the server runs api_write_then's writes itself (ctx.pending) */

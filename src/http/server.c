@@ -36,6 +36,11 @@
 /* how often the sweeper looks for late request heads */
 #define SWEEP_MS 500
 #define ARENA_POOL 256
+/* Each worker's page cache: a request reads a patient's rows or a page of a
+ * list, and the operating system caches the file anyway; without a cap each
+ * handle keeps up to 64 MiB of whatever pages its requests happened to scan
+ * (docs/benchmarks.md, the server's memory). */
+#define WORKER_PAGE_CACHE ((size_t)1 << 20)
 #define SESSION_US ((int64_t)12 * 3600 * 1000000)
 /* JSON answers and the server's own pages load nothing but inline style. */
 #define CSP_API                                                                                   \
@@ -653,6 +658,7 @@ static void free_server(server *s)
     }
     ratelimit_destroy(s->env.signin);
     ratelimit_destroy(s->env.signin_addr);
+    auth_gate_destroy(s->env.pwgate);
     genu_arena_destroy(s->rules_arena);
     tls_destroy(s->tls);
     for (size_t i = 0; i < s->narenas; i++)
@@ -805,13 +811,16 @@ int server_start(const server_config *cfg, server **out, char *url, size_t urlle
     s->env.signin = ratelimit_create(5, (int64_t)15 * 60 * 1000000, 4096);
     s->env.signin_addr = ratelimit_create(20, (int64_t)15 * 60 * 1000000, 4096);
     s->env.datasets = dscache_create();
+    s->env.pwgate = auth_gate_create(AUTH_VERIFY_AT_ONCE);
     if (!s->stores || !s->busy || (cfg->read_db && !s->reads) || !s->env.signin ||
-        !s->env.signin_addr || !s->env.datasets) {
+        !s->env.signin_addr || !s->env.datasets || !s->env.pwgate) {
         free_server(s);
         return GENU_OOM(err);
     }
     for (; s->nstore < threads; s->nstore++)
-        if (store_open(cfg->db, false, &s->stores[s->nstore], err)) {
+        if (store_open(cfg->db, false, &s->stores[s->nstore], err) ||
+            store_cache_limit(s->stores[s->nstore], WORKER_PAGE_CACHE, err)) {
+            s->nstore += s->stores[s->nstore] != NULL;
             free_server(s);
             return err->code;
         }

@@ -17,6 +17,9 @@
 #include <string.h>
 
 #define DEFAULT_MAX_BATCH 1024
+/* The writer's page cache: enough for the pages a batch of small writes
+ * touches (docs/benchmarks.md, the server's memory). */
+#define WRITER_PAGE_CACHE ((size_t)4 << 20)
 
 typedef struct job {
     const char *actor;
@@ -131,7 +134,8 @@ int writer_create(const char *url, size_t max_batch, writer **out, genu_err *err
     pthread_cond_init(&w->work, NULL);
     w->tail = &w->head;
     w->max_batch = max_batch ? max_batch : DEFAULT_MAX_BATCH;
-    if (store_open(url, false, &w->store, err)) {
+    if (store_open(url, false, &w->store, err) ||
+        store_cache_limit(w->store, WRITER_PAGE_CACHE, err)) {
         writer_destroy(w);
         return err->code;
     }

@@ -110,3 +110,23 @@ json_t *items_to_json(const genu_instrument *in, const instr_answer answers[])
     }
     return o;
 }
+
+int items_append_json(genu_buf *b, const genu_instrument *in, const instr_answer answers[])
+{
+    bool first = true;
+    genu_buf_putc(b, '{');
+    for (size_t i = 0; i < in->nitems; i++) {
+        if (answers[i].state != INSTR_INT && answers[i].state != INSTR_BOOL)
+            continue;
+        if (!first)
+            genu_buf_putc(b, ',');
+        first = false;
+        genu_buf_json_str(b, in->items[i].code);
+        genu_buf_putc(b, ':');
+        if (answers[i].state == INSTR_BOOL)
+            genu_buf_puts(b, answers[i].value ? "true" : "false");
+        else
+            genu_buf_json_num(b, answers[i].value);
+    }
+    return genu_buf_putc(b, '}');
+}

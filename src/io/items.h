@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "instruments/instrument.h"
 
@@ -22,5 +23,9 @@ int items_from_json(const genu_instrument *in, const json_t *items,
 /* The answered items as a new JSON object in item order (missing items
  * left out); caller owns the reference. NULL on allocation failure. */
 json_t *items_to_json(const genu_instrument *in, const instr_answer answers[]);
+
+/* Appends the same object as items_to_json, compact, to b; -1 on
+ * allocation failure (b->oom). */
+int items_append_json(genu_buf *b, const genu_instrument *in, const instr_answer answers[]);
 
 #endif

@@ -43,6 +43,8 @@ typedef struct importer {
     genu_hash *stored[GENU_REC_NTYPES]; /* ids found in the registry (borrowed keys) */
     genu_arena *thread_arena[MAX_THREADS]; /* records parsed by each thread */
     instr_opts opts; /* the registry's scoring options the records were parsed with */
+    bool staging;    /* records are being staged (store_stage_new) as they are parsed */
+    bool txn;        /* the import's transaction is open */
 } importer;
 
 static entry *push(importer *im)
@@ -60,8 +62,18 @@ static entry *push(importer *im)
     return e;
 }
 
+/* Undoes what was staged, with the transaction: from here on the import
+ * goes the ordinary way (check, then open the transaction and put). */
+static void unstage(importer *im)
+{
+    if (im->staging)
+        store_rollback(im->s);
+    im->staging = im->txn = false;
+}
+
 static void reject(importer *im, entry *e, const char *text, const char *why)
 {
+    unstage(im);
     e->why = genu_arena_strdup(im->a, why);
     if (!e->text)
         e->text = genu_arena_strdup(im->a, text);
@@ -127,36 +139,47 @@ typedef struct chunk {
     int rc; /* GENU_ENOMEM when the thread ran out of memory */
 } chunk;
 
-static void *parse_chunk(void *p)
+/* Parses entries [lo, hi) into a; GENU_ENOMEM when it ran out of memory. */
+static int parse_range(importer *im, genu_arena *a, size_t lo, size_t hi)
 {
-    chunk *c = p;
-    for (size_t i = c->lo; i < c->hi; i++) {
-        entry *e = &c->im->v[i];
+    for (size_t i = lo; i < hi; i++) {
+        entry *e = &im->v[i];
         if (e->parsed || e->why)
             continue;
         genu_err le = {0};
-        record_json_parse_with(e->text, e->len, &c->im->opts, c->a, &e->rec, &le);
+        record_json_parse_with(e->text, e->len, &im->opts, a, &e->rec, &le);
         e->parsed = true;
-        if (le.code == GENU_ENOMEM) {
-            c->rc = GENU_ENOMEM;
-            break;
-        }
-        if (le.code && !(e->why = genu_arena_strdup(c->a, le.msg))) {
-            c->rc = GENU_ENOMEM;
-            break;
-        }
+        if (le.code == GENU_ENOMEM)
+            return GENU_ENOMEM;
+        if (le.code && !(e->why = genu_arena_strdup(a, le.msg)))
+            return GENU_ENOMEM;
     }
+    return GENU_OK;
+}
+
+static void *parse_chunk(void *p)
+{
+    chunk *c = p;
+    c->rc = parse_range(c->im, c->a, c->lo, c->hi);
     return NULL;
 }
 
-static int parse_all(importer *im)
+/* How many parsing threads for n lines: one per core, up to MAX_THREADS,
+ * and none beyond one per PER_THREAD_MIN lines. */
+static size_t parse_threads(size_t n)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cores > 1 ? (size_t)cores : 1;
     if (nt > MAX_THREADS)
         nt = MAX_THREADS;
-    if (nt > im->n / PER_THREAD_MIN)
-        nt = im->n / PER_THREAD_MIN ? im->n / PER_THREAD_MIN : 1;
+    if (nt > n / PER_THREAD_MIN)
+        nt = n / PER_THREAD_MIN ? n / PER_THREAD_MIN : 1;
+    return nt;
+}
+
+static int parse_all(importer *im)
+{
+    size_t nt = parse_threads(im->n);
     chunk c[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     bool started[MAX_THREADS] = {false};
@@ -219,43 +242,198 @@ static int rename_occurrence(importer *im, entry *e, genu_err *err)
     return rc ? GENU_FAIL(err, le.code, "%s", le.msg) : GENU_OK;
 }
 
-static int index_ids(importer *im)
+static int index_begin(importer *im)
 {
     for (int t = 0; t < GENU_REC_NTYPES; t++)
         if (!(im->ids[t] = genu_hash_create()))
             return GENU_OOM(im->err);
-    for (size_t i = 0; i < im->n; i++) {
-        entry *e = &im->v[i];
-        if (e->why)
-            continue;
-        size_t first;
-        int r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first);
-        if (r < 0)
+    return GENU_OK;
+}
+
+/* Indexes entry i's id after those before it: a duplicate is renamed (two
+ * identical lines without ids) or rejected naming the first. */
+static int index_one(importer *im, size_t i)
+{
+    entry *e = &im->v[i];
+    if (e->why)
+        return GENU_OK;
+    size_t first;
+    int r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first);
+    if (r < 0)
+        return GENU_OOM(im->err);
+    if (r == 0 && e->rec.type != GENU_REC_PATIENT && e->rec.type != GENU_REC_IDENTITY &&
+        !named_id(e) && !named_id(&im->v[first])) {
+        if (rename_occurrence(im, e, im->err))
+            return im->err->code;
+        if ((r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first)) < 0)
             return GENU_OOM(im->err);
-        if (r == 0 && e->rec.type != GENU_REC_PATIENT && e->rec.type != GENU_REC_IDENTITY &&
-            !named_id(e) && !named_id(&im->v[first])) {
-            if (rename_occurrence(im, e, im->err))
-                return im->err->code;
-            if ((r = genu_hash_put(im->ids[e->rec.type], e->rec.id, i, &first)) < 0)
-                return GENU_OOM(im->err);
-        }
-        if (r == 0) {
-            char why[300], at[100];
-            const entry *f = &im->v[first];
-            if (f->line)
-                snprintf(at, sizeof at, "%.60s:%zu", f->file, f->line);
-            else
-                snprintf(at, sizeof at, "%.80s", f->file);
-            if (e->rec.type == GENU_REC_IDENTITY)
-                snprintf(why, sizeof why, "field \"patient\": a second identity for patient "
-                         "\"%.100s\" (first at %s)", e->rec.id, at);
-            else
-                snprintf(why, sizeof why, "field \"id\": duplicate %s id \"%.100s\" (first at "
-                         "%s)", record_type_name(e->rec.type), e->rec.id, at);
-            reject(im, e, entry_text(e), why);
-        }
+    }
+    if (r == 0) {
+        char why[300], at[100];
+        const entry *f = &im->v[first];
+        if (f->line)
+            snprintf(at, sizeof at, "%.60s:%zu", f->file, f->line);
+        else
+            snprintf(at, sizeof at, "%.80s", f->file);
+        if (e->rec.type == GENU_REC_IDENTITY)
+            snprintf(why, sizeof why, "field \"patient\": a second identity for patient "
+                     "\"%.100s\" (first at %s)", e->rec.id, at);
+        else
+            snprintf(why, sizeof why, "field \"id\": duplicate %s id \"%.100s\" (first at "
+                     "%s)", record_type_name(e->rec.type), e->rec.id, at);
+        reject(im, e, entry_text(e), why);
     }
     return GENU_OK;
+}
+
+static int index_ids(importer *im)
+{
+    int rc = index_begin(im);
+    for (size_t i = 0; i < im->n && !rc; i++)
+        rc = index_one(im, i);
+    return rc;
+}
+
+/* ---- the pipeline: lines parsed on every core in blocks while this thread
+ * indexes their ids and stages their records in the store, in line order */
+
+#define BLOCK       1024
+#define STAGE_BATCH 8192 /* records staged at once; a multiple of BLOCK */
+
+typedef struct pipeline {
+    importer *im;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next, nblocks; /* the next block a thread takes, of nblocks */
+    unsigned char *done;  /* per block: parsed */
+    bool stop;            /* take no more blocks */
+    int rc;               /* GENU_ENOMEM when a thread ran out of memory */
+} pipeline;
+
+typedef struct worker {
+    pipeline *p;
+    genu_arena *a;
+} worker;
+
+static void block_range(const pipeline *p, size_t b, size_t *lo, size_t *hi)
+{
+    *lo = b * BLOCK;
+    *hi = *lo + BLOCK < p->im->n ? *lo + BLOCK : p->im->n;
+}
+
+static void *pipe_worker(void *arg)
+{
+    worker *w = arg;
+    pipeline *p = w->p;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t b = p->stop || p->rc ? p->nblocks : p->next;
+        if (b < p->nblocks)
+            p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (b >= p->nblocks)
+            return NULL;
+        size_t lo, hi;
+        block_range(p, b, &lo, &hi);
+        int rc = parse_range(p->im, w->a, lo, hi);
+        pthread_mutex_lock(&p->mu);
+        p->done[b] = 1;
+        if (rc)
+            p->rc = rc;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* Waits until block b is parsed (parsing it here when no thread runs). */
+static int wait_block(pipeline *p, size_t b, size_t nworkers)
+{
+    if (!nworkers) {
+        size_t lo, hi;
+        block_range(p, b, &lo, &hi);
+        return parse_range(p->im, p->im->thread_arena[0], lo, hi);
+    }
+    pthread_mutex_lock(&p->mu);
+    while (!p->done[b] && !p->rc)
+        pthread_cond_wait(&p->cv, &p->mu);
+    int rc = p->rc;
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* Stages the records gathered so far (recs[0..*k)) while staging lasts. */
+static int stage(importer *im, const genu_record **recs, size_t *k)
+{
+    bool all_new = true;
+    if (im->staging && store_stage_new(im->s, recs, *k, &all_new, im->err))
+        return im->err->code;
+    if (!all_new)
+        unstage(im);
+    *k = 0;
+    return GENU_OK;
+}
+
+/* Indexes block b's entries and gathers the valid ones into recs[*k..],
+ * staging them STAGE_BATCH at a time (a statement per type and batch on
+ * PostgreSQL: fewer, larger ones cost fewer round trips). */
+static int take_block(pipeline *p, size_t b, const genu_record **recs, size_t *k)
+{
+    importer *im = p->im;
+    size_t lo, hi;
+    block_range(p, b, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        if (im->v[i].why) /* rejected as it was read or parsed */
+            unstage(im);
+        if (index_one(im, i))
+            return im->err->code;
+        if (!im->v[i].why && im->staging)
+            recs[(*k)++] = &im->v[i].rec;
+    }
+    return *k + BLOCK > STAGE_BATCH ? stage(im, recs, k) : GENU_OK;
+}
+
+/* Parses every entry and indexes the ids (what parse_all and index_ids do),
+ * staging the records as it goes (im->staging, inside the transaction). */
+static int parse_and_stage(importer *im)
+{
+    pipeline p = {.im = im, .nblocks = (im->n + BLOCK - 1) / BLOCK};
+    worker w[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    size_t nt = 0, want = parse_threads(im->n);
+    const genu_record **recs = malloc(STAGE_BATCH * sizeof *recs);
+    size_t k = 0;
+    p.done = calloc(p.nblocks ? p.nblocks : 1, 1);
+    int rc = recs && p.done ? index_begin(im) : GENU_OOM(im->err);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    json_object_seed(0); /* before threads, as jansson asks */
+    for (size_t t = 0; t < want && !rc; t++) {
+        if (!im->thread_arena[t] && !(im->thread_arena[t] = genu_arena_create()))
+            rc = GENU_OOM(im->err);
+        w[t] = (worker){&p, im->thread_arena[t]};
+        if (!rc && pthread_create(&tid[nt], NULL, pipe_worker, &w[t]) == 0)
+            nt++;
+    }
+    if (!rc && !nt && !im->thread_arena[0] && !(im->thread_arena[0] = genu_arena_create()))
+        rc = GENU_OOM(im->err);
+    for (size_t b = 0; b < p.nblocks && !rc; b++) {
+        if (wait_block(&p, b, nt))
+            rc = GENU_FAIL(im->err, GENU_ENOMEM, "out of memory parsing records");
+        else
+            rc = take_block(&p, b, recs, &k);
+    }
+    if (!rc)
+        rc = stage(im, recs, &k);
+    pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    pthread_mutex_unlock(&p.mu);
+    for (size_t t = 0; t < nt; t++)
+        pthread_join(tid[t], NULL);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    free(p.done);
+    free(recs);
+    return rc;
 }
 
 /* Does the referenced id exist among the valid entries or in the registry?
@@ -346,6 +524,16 @@ static int registry_death(importer *im, genu_hash *cache, const genu_record *r, 
     return GENU_OK;
 }
 
+/* Whether patient is one of the files' patients staged as new: then the
+ * registry had nothing of that patient (no death, no record) to check a
+ * death against. */
+static bool staged_patient(const importer *im, const char *patient)
+{
+    size_t i;
+    return im->staging && genu_hash_get(im->ids[GENU_REC_PATIENT], patient, &i) &&
+           !im->v[i].why;
+}
+
 /* Rejects records dated after their patient's death (in the files, naming
  * the death's line, or in the registry) and deaths the registry
  * contradicts (io/death.h). The registry is asked only when it records a
@@ -373,7 +561,10 @@ static int check_deaths(importer *im)
             snprintf(why, sizeof why, "field \"date\": after the patient's death on %s at "
                      "%.150s:%zu", day, im->v[d].file, im->v[d].line);
         } else if (r->type == GENU_REC_DEATH) {
-            rc = death_check(im->s, r, im->a, why, sizeof why, im->err);
+            if (!staged_patient(im, r->patient)) {
+                unstage(im); /* death_check loads records in a transaction of its own */
+                rc = death_check(im->s, r, im->a, why, sizeof why, im->err);
+            }
         } else if (stored) {
             rc = registry_death(im, registry, r, why, sizeof why);
         }
@@ -440,13 +631,16 @@ static int rescore_if_changed(importer *im)
     return GENU_OK;
 }
 
-static int store_all(importer *im)
+/* Stores the valid records inside the open transaction and commits: the
+ * staged ones by writing their audit rows, else through store_put_many;
+ * patients first either way (the order of the audit trail), so that every
+ * reference is satisfied as rows arrive. */
+static int store_records(importer *im)
 {
-    /* patients first, so every reference is satisfied as rows arrive */
     const genu_record **recs = malloc((im->n ? im->n : 1) * sizeof *recs);
     size_t *from = malloc((im->n ? im->n : 1) * sizeof *from);
     store_put_result *res = malloc((im->n ? im->n : 1) * sizeof *res);
-    size_t n = 0, failed;
+    size_t n = 0, failed = 0;
     int rc = recs && from && res ? GENU_OK : GENU_OOM(im->err);
     for (int pass = 0; pass < 2 && !rc; pass++) {
         for (size_t i = 0; i < im->n; i++) {
@@ -457,18 +651,20 @@ static int store_all(importer *im)
             recs[n++] = &e->rec;
         }
     }
-    if (!rc && (rc = store_begin(im->s, im->err)) == GENU_OK) {
+    if (!rc && im->staging) {
+        rc = store_stage_audit(im->s, recs, n, im->err);
+        for (size_t k = 0; k < n; k++)
+            res[k] = STORE_ADDED;
+    } else if (!rc) {
         rc = rescore_if_changed(im);
         if (!rc)
             rc = store_put_many(im->s, recs, n, res, &failed, im->err);
         if (rc && failed < n)
             genu_err_prefix(im->err, "%s:%zu: ", im->v[from[failed]].file,
                             im->v[from[failed]].line);
-        if (!rc)
-            rc = store_commit(im->s, im->err);
-        if (rc)
-            store_rollback(im->s);
     }
+    if (!rc)
+        rc = store_commit(im->s, im->err);
     for (size_t k = 0; k < n && !rc; k++) {
         im->st->records++;
         im->st->added += res[k] == STORE_ADDED;
@@ -523,12 +719,28 @@ static int finish(importer *im, int rc)
 {
     const jsonl_import_opts *o = im->o;
     jsonl_stats *stats = im->st;
-    if (!rc)
-        rc = settings_scoring(im->s, im->a, &im->opts, im->err);
-    if (!rc)
-        rc = parse_all(im);
-    if (!rc)
-        rc = index_ids(im);
+    /* Where the backend can, the transaction opens before parsing, so the
+     * scoring options cannot change under it, and records are staged while
+     * they are parsed; the checks below still run on every record, and any
+     * rejection, or a record the registry already has, undoes the stage
+     * before the registry is asked anything more (what is staged is only
+     * ever records of the files, all valid so far, so the answers before
+     * that are the registry's own). Otherwise: parse, check, then store. */
+    if (!rc && store_can_stage(im->s)) {
+        rc = store_begin(im->s, im->err);
+        im->txn = im->staging = !rc;
+        if (!rc)
+            rc = settings_scoring(im->s, im->a, &im->opts, im->err);
+        if (!rc)
+            rc = parse_and_stage(im);
+    } else {
+        if (!rc)
+            rc = settings_scoring(im->s, im->a, &im->opts, im->err);
+        if (!rc)
+            rc = parse_all(im);
+        if (!rc)
+            rc = index_ids(im);
+    }
     if (!rc)
         rc = check_refs(im);
     if (!rc)
@@ -548,8 +760,12 @@ static int finish(importer *im, int rc)
                            "%zu of %zu records rejected; nothing was imported", stats->rejected,
                            im->n);
     }
+    if (!rc && !im->txn && (rc = store_begin(im->s, im->err)) == GENU_OK)
+        im->txn = true;
     if (!rc)
-        rc = store_all(im);
+        rc = store_records(im);
+    if (rc && im->txn)
+        store_rollback(im->s);
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
         genu_hash_destroy(im->ids[t]);
         genu_hash_destroy(im->stored[t]);

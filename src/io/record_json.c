@@ -35,9 +35,20 @@ static const char *const known[GENU_REC_NTYPES][12] = {
     [GENU_REC_DEATH] = {"id", "patient", "date", "cause"},
 };
 
+/* The canonical value of one known field: a value of the line (borrowed
+ * from rd.in), one made for it (owned), or text written to rd.text. */
+typedef struct slot {
+    json_t *v;
+    bool owned;
+    bool text;
+    size_t at, len; /* the text: rd.text.p[at .. at+len) */
+} slot;
+
 typedef struct rd {
-    json_t *in;  /* the parsed line */
-    json_t *out; /* the canonical object being built */
+    json_t *in; /* the parsed line */
+    genu_rtype type;
+    slot out[12]; /* the canonical fields, by their place in known[type] */
+    genu_buf text; /* the fields written as text */
     genu_arena *a;
     genu_err *err;
     const instr_opts *opts; /* the registry's scoring options (not NULL) */
@@ -70,9 +81,45 @@ static int missing(rd *r, const char *field)
     return GENU_FAIL(r->err, GENU_EINVAL, "field \"%s\": required", field);
 }
 
+/* The slot of a known field of the record's type; NULL for another field,
+ * which the canonical line leaves out. */
+static slot *slot_of(rd *r, const char *field)
+{
+    for (int i = 0; known[r->type][i]; i++)
+        if (strcmp(known[r->type][i], field) == 0) {
+            slot *x = &r->out[i];
+            if (x->owned)
+                json_decref(x->v);
+            *x = (slot){0};
+            return x;
+        }
+    return NULL;
+}
+
+/* The canonical field is the line's own value v. */
 static void keep(rd *r, const char *field, json_t *v)
 {
-    json_object_set(r->out, field, v);
+    slot *x = slot_of(r, field);
+    if (x)
+        x->v = v;
+}
+
+/* The canonical field is v, made for it (the reference is taken). */
+static void put_new(rd *r, const char *field, json_t *v)
+{
+    slot *x = slot_of(r, field);
+    if (x)
+        *x = (slot){.v = v, .owned = true};
+    else
+        json_decref(v);
+}
+
+/* The canonical field is the text written to r->text since offset at. */
+static void put_text(rd *r, const char *field, size_t at)
+{
+    slot *x = slot_of(r, field);
+    if (x)
+        *x = (slot){.text = true, .at = at, .len = r->text.len - at};
 }
 
 /* A string field; *out NULL when absent and optional. Strings must be
@@ -305,7 +352,7 @@ static int parse_sites(rd *r, uint32_t *mask)
     for (size_t s = 0; s < vocab_nsite(); s++)
         if (*mask & (1u << s))
             json_array_append_new(sites, json_string(vocab_site_name((int)s)));
-    json_object_set_new(r->out, "sites", sites);
+    put_new(r, "sites", sites);
     return GENU_OK;
 }
 
@@ -526,12 +573,20 @@ static int parse_response(rd *r, genu_record *rec)
     rs->nnotes = res.nnotes;
     r->opts_matter = instrument_opts_matter(in, ans, r->opts, &res);
 
-    json_object_set_new(r->out, "items", items_to_json(in, ans));
-    json_object_set_new(r->out, "version", json_integer(in->version));
+    size_t at = r->text.len;
+    items_append_json(&r->text, in, ans);
+    put_text(r, "items", at);
+    at = r->text.len;
+    genu_buf_json_num(&r->text, in->version);
+    put_text(r, "version", at);
     if (r->opts_matter)
-        json_object_set_new(r->out, "scoring", scoring_json(r->opts));
-    json_object_set_new(r->out, "scores", scores_to_json(res.scores, res.nscores));
-    json_object_set_new(r->out, "notes", notes_to_json(notes, res.nnotes));
+        put_new(r, "scoring", scoring_json(r->opts));
+    at = r->text.len;
+    scores_append_json(&r->text, res.scores, res.nscores);
+    put_text(r, "scores", at);
+    at = r->text.len;
+    scores_append_notes(&r->text, &res);
+    put_text(r, "notes", at);
     return GENU_OK;
 }
 
@@ -622,7 +677,7 @@ static int parse_exam(rd *r, genu_record *rec)
         if (*slots[i] >= 0)
             json_object_set(canon, names[i], val);
     }
-    json_object_set_new(r->out, "findings", canon);
+    put_new(r, "findings", canon);
     return str_field(r, "note", false, 20000, &note);
 }
 
@@ -721,7 +776,7 @@ static int parse_message(rd *r, genu_record *rec)
             return r->err->code;
         }
     }
-    json_object_set_new(r->out, "followups", canon);
+    put_new(r, "followups", canon);
     return GENU_OK;
 }
 
@@ -782,13 +837,16 @@ static int finish_doc(rd *r, genu_record *rec)
     size_t splice = b.len;
     for (int i = 0; known[rec->type][i]; i++) {
         const char *k = known[rec->type][i];
-        json_t *x = strcmp(k, "id") != 0 ? json_object_get(r->out, k) : NULL;
-        if (!x)
+        const slot *x = &r->out[i];
+        if (strcmp(k, "id") == 0 || !(x->v || x->text))
             continue;
         genu_buf_putc(&b, ',');
         genu_buf_json_str(&b, k);
         genu_buf_putc(&b, ':');
-        genu_json_append(&b, x);
+        if (x->text)
+            genu_buf_append(&b, r->text.p + x->at, x->len);
+        else
+            genu_json_append(&b, x->v);
     }
     if (extra) {
         genu_buf_puts(&b, ",\"extra\":");
@@ -856,7 +914,8 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
-    rd r = {genu_json_parse_object(line, n, err), NULL, a, err, opts, false, false};
+    rd r = {.in = genu_json_parse_object(line, n, err), .text = GENU_BUF_INIT, .a = a,
+            .err = err, .opts = opts};
     if (!r.in)
         return err->code;
     int rc;
@@ -877,14 +936,16 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
         json_decref(r.in);
         return rc;
     }
-    rec->type = (genu_rtype)t;
-    r.out = json_object();
+    rec->type = r.type = (genu_rtype)t;
     rc = parse_common(&r, rec);
     if (!rc)
         rc = parsers[t](&r, rec);
     if (!rc)
-        rc = finish_doc(&r, rec);
-    json_decref(r.out);
+        rc = r.text.oom ? GENU_OOM(err) : finish_doc(&r, rec);
+    for (size_t i = 0; i < sizeof r.out / sizeof r.out[0]; i++)
+        if (r.out[i].owned)
+            json_decref(r.out[i].v);
+    genu_buf_free(&r.text);
     json_decref(r.in);
     *info = (pass_info){r.derived, r.opts_matter};
     return rc;

@@ -5,37 +5,58 @@
 #include <stdio.h>
 #include <string.h>
 
-static void field(crypto_hash_sha256_state *h, const char *v)
+#include "store/sha256.h"
+
+/* Decimal digits of x into the end of buf[24]; returns where they start. */
+static char *decimal(long long x, char *buf)
 {
-    char len[24];
-    if (!v) {
-        crypto_hash_sha256_update(h, (const unsigned char *)"-;", 2);
-        return;
-    }
-    size_t n = strlen(v);
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)k);
-    crypto_hash_sha256_update(h, (const unsigned char *)v, n);
+    char *p = buf + 24;
+    unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (x < 0)
+        *--p = '-';
+    return p;
+}
+
+static void field_n(sha256_ctx *h, const char *v, size_t n)
+{
+    char len[25], *p = decimal((long long)n, len);
+    len[24] = ':';
+    sha256_update(h, p, (size_t)(len + 25 - p));
+    sha256_update(h, v, n);
+}
+
+static void field(sha256_ctx *h, const char *v)
+{
+    if (!v)
+        sha256_update(h, "-;", 2);
+    else
+        field_n(h, v, strlen(v));
+}
+
+static void number(sha256_ctx *h, int64_t x)
+{
+    char buf[24], *p = decimal((long long)x, buf);
+    field_n(h, p, (size_t)(buf + 24 - p));
 }
 
 void audit_chain_hash(const store_audit_row *r, char out[65])
 {
-    crypto_hash_sha256_state h;
-    unsigned char d[crypto_hash_sha256_BYTES];
-    char num[64];
-    crypto_hash_sha256_init(&h);
+    sha256_ctx h;
+    uint8_t d[SHA256_BYTES];
+    sha256_init(&h);
     field(&h, r->prev);
-    snprintf(num, sizeof num, "%lld", (long long)r->seq);
-    field(&h, num);
-    snprintf(num, sizeof num, "%lld", (long long)r->at_us);
-    field(&h, num);
+    number(&h, r->seq);
+    number(&h, r->at_us);
     field(&h, r->actor);
     field(&h, r->action);
     field(&h, r->type);
     field(&h, r->id);
     field(&h, r->before);
     field(&h, r->after);
-    crypto_hash_sha256_final(&h, d);
+    sha256_final(&h, d);
     sodium_bin2hex(out, 65, d, sizeof d);
 }
 
@@ -52,8 +73,8 @@ void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b)
 
 void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])
 {
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(d, (const unsigned char *)doc, strlen(doc));
+    uint8_t d[SHA256_BYTES];
+    sha256(doc, strlen(doc), d);
     memcpy(out, "sha256:", 7);
     sodium_bin2hex(out + 7, AUDIT_DIGEST_LEN - 7, d, sizeof d);
 }

@@ -30,6 +30,14 @@ typedef struct store_ops {
     /* optional: NULL means store_put_many calls store_put for each record */
     int (*put_many)(genu_store *s, const genu_record *const *recs, size_t n,
                     store_put_result *res, size_t *failed, genu_err *err);
+    /* optional (store_stage_new): new records without audit rows, their
+     * references checked at commit; NULL when the backend cannot */
+    int (*stage_new)(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
+                     genu_err *err);
+    /* optional (store_stage_audit): NULL means an audit row at a time */
+    int (*stage_audit)(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err);
+    /* optional (store_cache_limit): NULL when the backend keeps no cache */
+    int (*cache_limit)(genu_store *s, size_t bytes, genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
     int (*count)(genu_store *s, genu_rtype type, size_t *out, genu_err *err);
     int (*each)(genu_store *s, bool skip_identity, store_each_fn fn, void *ctx, genu_err *err);

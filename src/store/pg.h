@@ -90,6 +90,12 @@ int pg_do(pg_store *s, const char *sql, const pg_params *p, int64_t *changed, ge
 int pg_bind_record(pg_params *p, const genu_record *r, const store_audit_row *ar,
                    const char *hash, char *tmp[2], char date[GENU_DATE_STRLEN]);
 
+/* An import's new records and then their audit rows, by COPY
+ * (store_stage_new, store_stage_audit; store_pg_batch.c). */
+int pg_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool *all_new,
+                 genu_err *err);
+int pg_stage_audit(genu_store *gs, const genu_record *const *recs, size_t n, genu_err *err);
+
 /* Many puts in few round trips (store_pg_batch.c): store_put_many. */
 int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
                 store_put_result *res, size_t *failed, genu_err *err);

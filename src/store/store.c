@@ -138,6 +138,23 @@ int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
     return GENU_OK;
 }
 
+int store_cache_limit(genu_store *s, size_t bytes, genu_err *err)
+{
+    return s->ops->cache_limit ? s->ops->cache_limit(s, bytes, err) : GENU_OK;
+}
+
+bool store_can_stage(const genu_store *s)
+{
+    return s->ops->stage_new != NULL;
+}
+
+int store_stage_new(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
+                    genu_err *err)
+{
+    *all_new = true;
+    return n ? s->ops->stage_new(s, recs, n, all_new, err) : GENU_OK;
+}
+
 int store_has(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err)
 {
     return s->ops->has(s, type, id, out, err);

@@ -83,6 +83,27 @@ int store_put(genu_store *s, const genu_record *r, store_put_result *res, genu_e
 int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
                    store_put_result *res, size_t *failed, genu_err *err);
 
+/* Staging, for an import that checks its records while it parses them
+ * (io/jsonl.c): inside the transaction of store_begin, store_stage_new
+ * stores recs[0..n) in order as new records without their audit rows (the
+ * reference of each to its patient is checked at commit, not at once), and
+ * sets *all_new false, stopping there, at the first whose id is already
+ * stored: the caller then rolls the transaction back and puts its records
+ * the ordinary way. store_stage_audit then writes the creation rows of the
+ * staged records, in the order given, as store_put would have written
+ * them. store_can_stage: whether the backend stages at all. */
+bool store_can_stage(const genu_store *s);
+int store_stage_new(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
+                    genu_err *err);
+int store_stage_audit(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err);
+
+/* Keeps this handle's cache of database pages under about bytes (SQLite's
+ * cache_size; the default is 64 MiB, for imports and loads). A server with
+ * a handle per worker thread caps each, so that its resident memory does
+ * not grow with the pages its requests happen to read. PostgreSQL caches
+ * in the server: nothing to do. */
+int store_cache_limit(genu_store *s, size_t bytes, genu_err *err);
+
 /* Whether a patient (or, for treatments, a treatment id) exists. */
 int store_has(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);
 

@@ -42,7 +42,7 @@
 #include "store/audit_chain.h"
 #include "store/pg.h"
 
-#define CHUNK 500
+#define CHUNK 4096
 
 /* What was sent for one record of the chunk. */
 typedef enum { SENT_NOTHING, SENT_INSERT, SENT_UPDATE } sent_kind;
@@ -273,25 +273,24 @@ static int copy_in(pg_store *s, const char *sql, const genu_buf *b, genu_err *er
     return rc;
 }
 
-/* The rows of the chunk's new records of type t, then COPY. */
-static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *err)
+/* Appends r's row of its table in COPY text. */
+static int copy_record(genu_buf *b, const genu_record *r, genu_err *err)
 {
-    genu_buf_clear(b);
-    for (size_t k = 0; k < c->n; k++) {
-        const genu_record *r = c->recs[k];
-        if (r->type != (genu_rtype)t || c->before[k])
-            continue;
-        char *tmp[2] = {NULL, NULL};
-        char date[GENU_DATE_STRLEN];
-        pg_params p = {0};
-        int rc = pg_bind_record(&p, r, NULL, NULL, tmp, date);
-        if (!rc)
-            copy_row(b, &p);
-        free(tmp[0]);
-        free(tmp[1]);
-        if (rc)
-            return GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type));
-    }
+    char *tmp[2] = {NULL, NULL};
+    char date[GENU_DATE_STRLEN];
+    pg_params p = {0};
+    int rc = pg_bind_record(&p, r, NULL, NULL, tmp, date);
+    if (!rc)
+        copy_row(b, &p);
+    free(tmp[0]);
+    free(tmp[1]);
+    return rc ? GENU_FAIL(err, rc, "out of memory storing a %s", record_type_name(r->type))
+              : GENU_OK;
+}
+
+/* COPY of the rows in b (when any) into type t's table. */
+static int copy_table(pg_store *s, int t, const genu_buf *b, genu_err *err)
+{
     if (!b->len)
         return GENU_OK;
     if (b->oom || b->len > 1u << 30)
@@ -302,38 +301,59 @@ static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *
     return copy_in(s, sql, b, err);
 }
 
-/* The audit rows of the chunk's new records, in the chunk's order. */
-static int copy_audit(pg_store *s, const chunk *c, genu_buf *b, genu_err *err)
+/* The rows of the chunk's new records of type t, then COPY. */
+static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *err)
 {
     genu_buf_clear(b);
-    for (size_t k = 0; k < c->n; k++) {
-        const genu_record *r = c->recs[k];
-        if (c->before[k])
-            continue;
-        store_audit_row ar;
-        char hash[65], digest[AUDIT_DIGEST_LEN];
-        audit_chain_digest(r->doc, digest);
-        if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL, digest, &ar, hash,
-                          err))
+    for (size_t k = 0; k < c->n; k++)
+        if (c->recs[k]->type == (genu_rtype)t && !c->before[k] &&
+            copy_record(b, c->recs[k], err))
             return err->code;
-        pg_params p = {0};
-        pg_p_int(&p, ar.seq);
-        pg_p_int(&p, ar.at_us);
-        pg_p_text(&p, ar.actor);
-        pg_p_text(&p, ar.action);
-        pg_p_text(&p, ar.type);
-        pg_p_text(&p, ar.id);
-        pg_p_text(&p, NULL);
-        pg_p_text(&p, ar.after);
-        pg_p_text(&p, ar.prev);
-        pg_p_text(&p, hash);
-        copy_row(b, &p);
-        pg_audit_advance(s, &ar, hash);
-    }
+    return copy_table(s, t, b, err);
+}
+
+/* Appends the creation row of r to the audit trail's COPY text in b, the
+ * chain advancing. */
+static int copy_audit_row(pg_store *s, const genu_record *r, genu_buf *b, genu_err *err)
+{
+    store_audit_row ar;
+    char hash[65], digest[AUDIT_DIGEST_LEN];
+    audit_chain_digest(r->doc, digest);
+    if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL, digest, &ar, hash,
+                      err))
+        return err->code;
+    pg_params p = {0};
+    pg_p_int(&p, ar.seq);
+    pg_p_int(&p, ar.at_us);
+    pg_p_text(&p, ar.actor);
+    pg_p_text(&p, ar.action);
+    pg_p_text(&p, ar.type);
+    pg_p_text(&p, ar.id);
+    pg_p_text(&p, NULL);
+    pg_p_text(&p, ar.after);
+    pg_p_text(&p, ar.prev);
+    pg_p_text(&p, hash);
+    copy_row(b, &p);
+    pg_audit_advance(s, &ar, hash);
+    return GENU_OK;
+}
+
+static int copy_audit_in(pg_store *s, const genu_buf *b, genu_err *err)
+{
     if (b->oom || b->len > 1u << 30)
         return GENU_OOM(err);
     return copy_in(s, "COPY audit(seq,at_us,actor,action,type,record_id,before,after,prev,hash)"
                       " FROM STDIN", b, err);
+}
+
+/* The audit rows of the chunk's new records, in the chunk's order. */
+static int copy_audit(pg_store *s, const chunk *c, genu_buf *b, genu_err *err)
+{
+    genu_buf_clear(b);
+    for (size_t k = 0; k < c->n; k++)
+        if (!c->before[k] && copy_audit_row(s, c->recs[k], b, err))
+            return err->code;
+    return copy_audit_in(s, b, err);
 }
 
 /* Step 2: a chunk that only adds records, by COPY inside a savepoint.
@@ -559,4 +579,50 @@ int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,
     many_free(&m);
     free(c);
     return own ? pg_write_end(s, own, rc, err) : rc;
+}
+
+/* ---- staging (store_stage_new): an import's new records by COPY ---- */
+
+int pg_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool *all_new,
+                 genu_err *err)
+{
+    pg_store *s = (pg_store *)gs;
+    genu_buf b = GENU_BUF_INIT;
+    int rc = GENU_OK;
+    /* patients first, then each type: a record's patient is staged before
+     * it when the files name patients before their records (else the
+     * foreign key fails, and the import goes the ordinary way) */
+    for (int t = 0; t < PG_NT && !rc && *all_new; t++) {
+        genu_buf_clear(&b);
+        for (size_t k = 0; k < n && !rc; k++)
+            if (recs[k]->type == (genu_rtype)t)
+                rc = copy_record(&b, recs[k], err);
+        genu_err e = {0};
+        if (!rc && copy_table(s, t, &b, &e)) {
+            if (e.code == GENU_ECONFLICT) /* an id already stored, or a patient not yet */
+                *all_new = false;
+            else
+                rc = GENU_FAIL(err, e.code, "%s", e.msg);
+        }
+    }
+    genu_buf_free(&b);
+    return rc;
+}
+
+#define AUDIT_COPY 8192 /* audit rows per COPY */
+
+int pg_stage_audit(genu_store *gs, const genu_record *const *recs, size_t n, genu_err *err)
+{
+    pg_store *s = (pg_store *)gs;
+    genu_buf b = GENU_BUF_INIT;
+    int rc = GENU_OK;
+    for (size_t at = 0; at < n && !rc; at += AUDIT_COPY) {
+        genu_buf_clear(&b);
+        for (size_t k = at; k < n && k < at + AUDIT_COPY && !rc; k++)
+            rc = copy_audit_row(s, recs[k], &b, err);
+        if (!rc)
+            rc = copy_audit_in(s, &b, err);
+    }
+    genu_buf_free(&b);
+    return rc;
 }

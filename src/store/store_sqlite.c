@@ -490,6 +490,34 @@ static int sq_insert_new(genu_store *gs, const genu_record *r, bool *added, genu
     return sq_audit(s, "create", record_type_name(r->type), r->id, NULL, digest, err);
 }
 
+/* An import's new records (store_stage_new): the rows alone, in order, the
+ * foreign keys counted until commit so that a record may come before its
+ * patient (the import has checked that every patient exists). */
+static int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool *all_new,
+                        genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    if (sq_exec(s, "PRAGMA defer_foreign_keys=ON", err))
+        return err->code;
+    for (size_t i = 0; i < n; i++) {
+        if (run_put(s, s->insert[recs[i]->type], recs[i], err))
+            return err->code;
+        if (sqlite3_changes(s->db) != 1) {
+            *all_new = false;
+            break;
+        }
+    }
+    return GENU_OK;
+}
+
+static int sq_cache_limit(genu_store *gs, size_t bytes, genu_err *err)
+{
+    /* a PRAGMA takes no parameters; the number is ours, not input */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%zu", bytes / 1024 ? bytes / 1024 : 1);
+    return sq_exec((sq_store *)gs, sql, err);
+}
+
 static int sq_update(genu_store *gs, const genu_record *r, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
@@ -926,6 +954,8 @@ static const store_ops sqlite_ops = {
     .insert_new = sq_insert_new,
     .stored_doc = sq_stored_doc,
     .update = sq_update,
+    .stage_new = sq_stage_new,
+    .cache_limit = sq_cache_limit,
     .remove = sq_remove,
     .has = sq_has,
     .count = sq_count,

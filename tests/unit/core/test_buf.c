@@ -54,6 +54,66 @@ static void numbers_print_shortest_round_trip(void **state)
     genu_buf_free(&b);
 }
 
+/* What genu_buf_json_num printed with printf alone: "%.0f" for integral
+ * values, else the first of %.15g, %.16g, %.17g that reads back. */
+static void printf_way(double v, char out[32])
+{
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(out, 32, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+}
+
+/* The shortcut for short decimals prints what printf did, over values with
+ * 0 to 8 decimal places, scores (fractions of 100), extremes around the
+ * shortcut's bounds, and seeded random doubles. */
+#ifndef NUM_CASES
+#define NUM_CASES 400000
+#endif
+static void numbers_print_as_printf_did(void **state)
+{
+    (void)state;
+    unsigned long long x = 88172645463325252ULL; /* xorshift64, seed printed on failure */
+    const double edges[] = {1e-4, 9.9999e-5, 0.00015, 1e9, 999999999.5, 999999999.999999,
+                            123456789.123456, -0.5, -1e-4, 0.1 + 0.2, 1e15, 1e15 + 0.5,
+                            -1e15, 4503599627370495.5, 0.30000000000000004};
+    for (size_t i = 0; i < NUM_CASES; i++) {
+        double v;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if (i < sizeof edges / sizeof edges[0])
+            v = edges[i];
+        else if (i % 4 == 0)
+            v = (double)(long long)(x % 2000000001ULL - 1000000000LL) /
+                pow(10, (double)((x >> 40) % 9));
+        else if (i % 4 == 1)
+            v = 100.0 * (double)(x % 1000) / (double)(1 + (x >> 32) % 200);
+        else if (i % 4 == 2 && i % 8 != 2)
+            v = (double)(x % 100000) / 8.0 - 5000;
+        else if (i % 8 == 2) /* anywhere in 1e-4..1e9, and next to powers of ten */
+            v = i % 16 == 2 ? exp(-9.3 + 30.1 * (double)(x >> 11) / 9007199254740992.0)
+                            : nextafter(pow(10, (double)((x >> 20) % 14) - 4),
+                                        (x & 1) ? 0 : 1e300);
+        else
+            memcpy(&v, &x, sizeof v);
+        if (!isfinite(v))
+            continue;
+        char want[32];
+        printf_way(v, want);
+        genu_buf b = GENU_BUF_INIT;
+        genu_buf_json_num(&b, v);
+        if (strcmp(b.p, want) != 0)
+            fail_msg("%.17g (case %zu): got %s, printf gives %s", v, i, b.p, want);
+        genu_buf_free(&b);
+    }
+}
+
 static void buffers_grow_and_clear(void **state)
 {
     (void)state;
@@ -128,6 +188,7 @@ int main(void)
         cmocka_unit_test(json_strings_are_escaped),
         cmocka_unit_test(html_text_is_escaped),
         cmocka_unit_test(numbers_print_shortest_round_trip),
+        cmocka_unit_test(numbers_print_as_printf_did),
         cmocka_unit_test(buffers_grow_and_clear),
         cmocka_unit_test(first_error_wins_and_prefix_keeps_it),
         cmocka_unit_test(arena_allocations_are_aligned_and_reset),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,44 @@ static void passwords_round_trip(void **state)
     assert_false(auth_password_verify(h, "correct horsE"));
     assert_false(auth_password_verify(h, ""));
     assert_false(auth_password_verify(NULL, "correct horse"));
+}
+
+typedef struct verifier {
+    auth_gate *g;
+    const char *hash, *password;
+    bool ok;
+} verifier;
+
+static void *verify_one(void *p)
+{
+    verifier *v = p;
+    v->ok = auth_password_verify_gated(v->g, v->hash, v->password);
+    return NULL;
+}
+
+/* Verifications through a gate (six threads at a gate of two, and none)
+ * give the same answers as without it, and every one of them ends. */
+static void gated_verifications_answer_alike(void **state)
+{
+    (void)state;
+    char h[AUTH_HASH_LEN];
+    genu_err err = {0};
+    assert_int_equal(auth_password_hash("correct horse", h, &err), GENU_OK);
+    auth_gate *g = auth_gate_create(2);
+    assert_non_null(g);
+    verifier v[6];
+    pthread_t t[6];
+    for (int i = 0; i < 6; i++) {
+        v[i] = (verifier){g, h, i % 2 ? "wrong horse" : "correct horse", false};
+        assert_int_equal(pthread_create(&t[i], NULL, verify_one, &v[i]), 0);
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(v[i].ok == (i % 2 == 0));
+    }
+    auth_gate_destroy(g);
+    assert_true(auth_password_verify_gated(NULL, h, "correct horse"));
+    auth_gate_destroy(NULL);
 }
 
 static void short_passwords_are_refused(void **state)
@@ -99,6 +138,7 @@ int main(void)
         cmocka_unit_test(tokens_are_random_base64url), cmocka_unit_test(sha256_is_hex),
         cmocka_unit_test(equal_compares_whole_strings), cmocka_unit_test(roles_and_sites),
         cmocka_unit_test(names),
+        cmocka_unit_test(gated_verifications_answer_alike),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

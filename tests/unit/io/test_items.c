@@ -99,6 +99,14 @@ static void items_round_trip(void **state)
     json_t *j = items_to_json(in, out);
     char *s = json_dumps(j, JSON_COMPACT);
     assert_string_equal(s, "{\"interrupted\":false,\"nights_per_week\":0}");
+    genu_buf b = GENU_BUF_INIT;
+    items_append_json(&b, in, out); /* the same text, written directly */
+    assert_string_equal(b.p, s);
+    genu_buf_clear(&b);
+    assert_int_equal(parse("koos", "{\"P1\":4,\"S2\":null,\"Q4\":0}", out, &err), GENU_OK);
+    items_append_json(&b, instrument_find("koos"), out);
+    assert_string_equal(b.p, "{\"P1\":4,\"Q4\":0}");
+    genu_buf_free(&b);
     free(s);
     json_decref(j);
 }
