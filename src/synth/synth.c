@@ -618,12 +618,17 @@ static void product(gen *g, synth_rng *r, const patient_state *p)
         if (p->whole_knee)
             genu_buf_puts(b, ",\"dextrose_pct\":12.5");
         break;
-    case K_BMC:
+    case K_BMC: {
+        /* drawn last to first, the order a gcc build has always drawn these
+         * unordered arguments in (the same registry from the same seed) */
+        int tnc = uniform_int(r, 50, 600), factor = uniform_int(r, 4, 8);
+        int volume = uniform_int(r, 3, 8);
         genu_buf_printf(b, "\"source\":\"iliac_crest\",\"processing\":\"centrifuged\","
                            "\"volume_ml\":%d,\"concentration_factor\":%d,\"tnc_million\":%d,"
                            "\"guidance\":\"fluoroscopy\"",
-                        uniform_int(r, 3, 8), uniform_int(r, 4, 8), uniform_int(r, 50, 600));
+                        volume, factor, tnc);
         break;
+    }
     case K_ADIPOSE:
         genu_buf_printf(b, "\"source\":\"abdomen\",\"processing\":\"microfragmented\","
                            "\"volume_ml\":%d,\"guidance\":\"ultrasound\"",
