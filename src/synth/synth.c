@@ -601,16 +601,25 @@ static void product(gen *g, synth_rng *r, const patient_state *p)
     genu_buf *b = &g->b;
     genu_buf_puts(b, ",\"product\":{");
     switch (p->kind) {
-    case K_PROLO:
+    /* the draws of one product go last to first, the order a gcc build has
+     * always drawn these once unordered arguments in (the same registry
+     * from the same seed, whatever the compiler) */
+    case K_PROLO: {
+        int volume = uniform_int(r, 10, 40);
+        const char *pct = chance(r, 0.7) ? "12.5" : "15";
         genu_buf_printf(b, "\"dextrose_pct\":%s,\"volume_ml\":%d,\"guidance\":\"palpation\"",
-                        chance(r, 0.7) ? "12.5" : "15", uniform_int(r, 10, 40));
+                        pct, volume);
         break;
-    case K_PRP:
+    }
+    case K_PRP: {
+        int volume = uniform_int(r, 4, 8);
+        const char *leuko = chance(r, 0.6) ? "poor" : "rich";
+        const char *spin = chance(r, 0.5) ? "single_spin" : "double_spin";
         genu_buf_printf(b, "\"processing\":\"%s\",\"leukocytes\":\"%s\",\"volume_ml\":%d,"
                            "\"guidance\":\"ultrasound\"",
-                        chance(r, 0.5) ? "single_spin" : "double_spin",
-                        chance(r, 0.6) ? "poor" : "rich", uniform_int(r, 4, 8));
+                        spin, leuko, volume);
         break;
+    }
     case K_BMA:
         genu_buf_printf(b, "\"source\":\"iliac_crest\",\"processing\":\"whole_aspirate\","
                            "\"volume_ml\":%d,\"guidance\":\"ultrasound\"",
@@ -619,8 +628,6 @@ static void product(gen *g, synth_rng *r, const patient_state *p)
             genu_buf_puts(b, ",\"dextrose_pct\":12.5");
         break;
     case K_BMC: {
-        /* drawn last to first, the order a gcc build has always drawn these
-         * unordered arguments in (the same registry from the same seed) */
         int tnc = uniform_int(r, 50, 600), factor = uniform_int(r, 4, 8);
         int volume = uniform_int(r, 3, 8);
         genu_buf_printf(b, "\"source\":\"iliac_crest\",\"processing\":\"centrifuged\","
