@@ -13,6 +13,7 @@
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
 #include "analysis/stats.h"
+#include "core/vec.h"
 #include "model/vocab.h"
 #include "model/words.h"
 
@@ -22,12 +23,19 @@
 /* Sessions of one series more than this far apart start a new series. */
 #define SERIES_GAP_DAYS 365
 
+/* offsets of a series' facts from F_LAST0 or F_PREV0 (SERIES below) */
+enum { SER_KINDS, SER_FIRST, SER_LAST, SER_SESSIONS, SER_BEFORE, SER_BEST, SER_NOW, SER_HELPED,
+       SER_WANED, SER_NEVER, SER_RELIEF, SER_COURSE, SER_N };
+
+/* facts per stage 1..3 (STAGE below) */
+#define STAGE_NFACTS 7
+
 enum {
     F_KL,
     F_KL_BAND,
     F_REPLACED,
-    F_COND0,
-    F_LIGAMENT = F_COND0 + 16,
+    F_COND0, /* condition.<code> of each condition, VOCAB_COND_* from here */
+    F_LIGAMENT = F_COND0 + VOCAB_NCONDITION,
     F_EXAM_DATE,
     F_EXAM_DAYS,
     F_EXAM_SWELLING,
@@ -39,7 +47,7 @@ enum {
     F_EXAM_INSTABILITY,
     F_EXAM_POP,
     F_STAGE0, /* per stage 1..3: tried, kinds, first, days, pain_change, pain_text, last */
-    F_SURG_TRIED = F_STAGE0 + 21,
+    F_SURG_TRIED = F_STAGE0 + 3 * STAGE_NFACTS,
     F_SURG_KINDS,
     F_SURG_LAST,
     F_STAGE_HIGHEST,
@@ -90,8 +98,8 @@ enum {
     F_SIM_SUMMARY,
     F_COURSE_SERIES,
     F_LAST0, /* the latest injection series, then the one before it: SER_* each */
-    F_PREV0 = F_LAST0 + 12,
-    F_NEXT_FAMILY = F_PREV0 + 12,
+    F_PREV0 = F_LAST0 + SER_N,
+    F_NEXT_FAMILY = F_PREV0 + SER_N,
     F_NEXT_WANED,
     F_NEXT_REPEAT,
     F_NEXT_REPEAT_HELPED,
@@ -101,30 +109,28 @@ enum {
     F_N
 };
 
-/* offsets of a series' facts from F_LAST0 or F_PREV0 */
-enum { SER_KINDS, SER_FIRST, SER_LAST, SER_SESSIONS, SER_BEFORE, SER_BEST, SER_NOW, SER_HELPED,
-       SER_WANED, SER_NEVER, SER_RELIEF, SER_COURSE };
 
 #define B FACTS_BOOL
 #define N FACTS_NUM
 #define S FACTS_STR
 #define P FACTS_PLAIN
-#define COND(i, c, w)                                                                              \
-    [F_COND0 + i] = {"condition." c, B, NULL, "a diagnosis of " w " on or before as-of", P}
+#define COND(code, label, flags)                                                               \
+    [F_COND0 + VOCAB_COND_##code] = {"condition." #code, B, NULL,                                \
+                                     "a diagnosis of " label " on or before as-of", P},
 #define STAGE(s, i)                                                                                \
-    [F_STAGE0 + 7 * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment", P},     \
-    [F_STAGE0 + 7 * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried",     \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1)] = {"stage" #s ".tried", B, NULL, "a stage " #s " treatment", P},     \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 1] = {"stage" #s ".kinds", S, NULL, "stage " #s " kinds tried",     \
                                     FACTS_CODES},                                                  \
-    [F_STAGE0 + 7 * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " treatment", P},  \
-    [F_STAGE0 + 7 * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                                   \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 2] = {"stage" #s ".first", S, NULL, "first stage " #s " treatment", P},  \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 3] = {"stage" #s ".days", N, NULL,                                   \
                                     "time from the first stage " #s " treatment to the next stage",    \
                                     FACTS_DAYS},                                                   \
-    [F_STAGE0 + 7 * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                            \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 4] = {"stage" #s ".pain_change", N, NULL,                            \
                                     "pain change over stage " #s,           \
                                     FACTS_POINTS},                                                 \
-    [F_STAGE0 + 7 * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                              \
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 5] = {"stage" #s ".pain_text", S, NULL,                              \
                                     "pain over stage " #s, P},                         \
-    [F_STAGE0 + 7 * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " treatment", P}
+    [F_STAGE0 + STAGE_NFACTS * (s - 1) + 6] = {"stage" #s ".last", S, NULL, "latest stage " #s " treatment", P}
 #define SERIES(f0, p, what)                                                                        \
     [f0 + SER_KINDS] = {p ".kinds", S, NULL, "kinds of " what, FACTS_CODES},                       \
     [f0 + SER_FIRST] = {p ".first", S, NULL, "first session of " what, P},                         \
@@ -147,22 +153,7 @@ static const facts_def catalogue[F_N] = {
     [F_KL] = {"kl", N, NULL, "latest Kellgren-Lawrence grade (0-4)", P},
     [F_KL_BAND] = {"kl.band", S, "0-2 3 4", "KL band", P},
     [F_REPLACED] = {"replaced", B, NULL, "a partial or total knee replacement", P},
-    COND(0, "osteoarthritis", "osteoarthritis"),
-    COND(1, "meniscus_tear", "meniscus tear"),
-    COND(2, "acl_tear", "ACL tear"),
-    COND(3, "acl_sprain", "ACL sprain"),
-    COND(4, "mcl_sprain", "MCL sprain"),
-    COND(5, "mcl_tear", "MCL tear"),
-    COND(6, "lcl_sprain", "LCL sprain"),
-    COND(7, "pcl_tear", "PCL tear"),
-    COND(8, "patellofemoral_syndrome", "patellofemoral syndrome"),
-    COND(9, "patellar_tendinopathy", "patellar tendinopathy"),
-    COND(10, "chondral_defect", "chondral defect"),
-    COND(11, "ligament_laxity", "ligament laxity"),
-    COND(12, "instability", "instability"),
-    COND(13, "gout", "gout"),
-    COND(14, "patellar_dislocation", "patellar dislocation"),
-    COND(15, "other", "another condition"),
+    VOCAB_CONDITIONS(COND)
     [F_LIGAMENT] = {"ligament_condition", B, NULL, "a ligament or tendon condition on record",
                     FACTS_PLAIN},
     [F_EXAM_DATE] = {"exam.date", S, NULL, "date of the latest exam", P},
@@ -344,18 +335,12 @@ static void ids_add(ctx *c, ids *l, const char *id)
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->p[i], id) == 0)
             return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        const char **p = genu_arena_alloc(c->a, cap * sizeof *p);
-        if (!p) {
-            c->oom = true;
-            return;
-        }
-        if (l->n)
-            memcpy(p, l->p, l->n * sizeof *p);
-        l->p = p;
-        l->cap = cap;
+    const char **p = genu_vec_room_arena(c->a, l->p, &l->cap, l->n, sizeof *p, 8);
+    if (!p) {
+        c->oom = true;
+        return;
     }
+    l->p = p;
     l->p[l->n++] = id;
 }
 
@@ -508,33 +493,17 @@ static const genu_record *latest_nprs(ctx *c, genu_date from, genu_date to, doub
 
 /* ---- conditions and KL ------------------------------------------------- */
 
-static const char *const ligament_conditions[] = {
-    "acl_tear",      "acl_sprain",  "mcl_sprain",      "mcl_tear",    "lcl_sprain",
-    "pcl_tear",      "patellar_tendinopathy", "ligament_laxity", "instability",
-    "patellar_dislocation",
-};
-
-static bool is_ligament(int cond)
-{
-    const char *name = vocab_condition_name(cond);
-    for (size_t i = 0; i < sizeof ligament_conditions / sizeof ligament_conditions[0]; i++)
-        if (name && strcmp(name, ligament_conditions[i]) == 0)
-            return true;
-    return false;
-}
-
 static void build_diagnoses(ctx *c)
 {
-    size_t ncond = vocab_ncondition();
-    ids cond[16] = {{0}}, lig = {0}, kl = {0};
+    ids cond[VOCAB_NCONDITION] = {{0}}, lig = {0}, kl = {0};
     int grade = -1;
     genu_date kl_date = GENU_DATE_NONE;
     EACH(c, GENU_REC_DIAGNOSIS, r)
     {
         int k = r->u.diagnosis.condition;
-        if (k >= 0 && (size_t)k < ncond && k < 16)
+        if (k >= 0 && k < VOCAB_NCONDITION)
             ids_add(c, &cond[k], r->id);
-        if (is_ligament(k))
+        if (vocab_condition_flags(k) & VOCAB_LIGAMENT)
             ids_add(c, &lig, r->id);
         int g = r->u.diagnosis.kl_grade;
         if (g < 0)
@@ -551,7 +520,7 @@ static void build_diagnoses(ctx *c)
             ids_add(c, &kl, r->id);
         kl_date = r->date;
     }
-    for (size_t k = 0; k < ncond && k < 16; k++)
+    for (size_t k = 0; k < VOCAB_NCONDITION; k++)
         put_bool(c, F_COND0 + (int)k, cond[k].n > 0, GENU_DATE_NONE, &cond[k]);
     put_bool(c, F_LIGAMENT, lig.n > 0, GENU_DATE_NONE, &lig);
     if (grade >= 0) {
@@ -640,7 +609,7 @@ static void build_stage(ctx *c, int s, bool *responded, int *nresp_known)
             (end == GENU_DATE_NONE || r->date < end))
             end = r->date;
     }
-    int f = F_STAGE0 + 7 * (s - 1);
+    int f = F_STAGE0 + STAGE_NFACTS * (s - 1);
     put_bool(c, f, first != GENU_DATE_NONE, first, &l);
     if (first == GENU_DATE_NONE)
         return;
@@ -681,9 +650,9 @@ static void build_stages(ctx *c)
     ids all = {0};
     for (int s = 1; s <= 3; s++) {
         build_stage(c, s, &responded, &known);
-        const facts_value *v = &c->v[F_STAGE0 + 7 * (s - 1)];
+        const facts_value *v = &c->v[F_STAGE0 + STAGE_NFACTS * (s - 1)];
         tried += v->b;
-        const facts_value *pc = &c->v[F_STAGE0 + 7 * (s - 1) + 4];
+        const facts_value *pc = &c->v[F_STAGE0 + STAGE_NFACTS * (s - 1) + 4];
         if (pc->known)
             ids_merge(c, &all, pc);
     }
@@ -1074,7 +1043,7 @@ static const char *const strength_words[] = {"other injections", "prolotherapy",
 /* Too early to call a series that never helped. */
 #define NEVER_DAYS 90
 
-typedef struct course_series {
+typedef struct injection_series {
     genu_date first, last, end; /* end: the next series' first day, else as-of */
     int strength;
     uint32_t kinds;
@@ -1083,15 +1052,15 @@ typedef struct course_series {
     const genu_record *rbefore, *rbest, *rnow, *rback;
     double before, best, now, back;
     bool helped, waned, never;
-} course_series;
+} injection_series;
 
 /* The knee's injection series: treatment days in order, a new series when
  * the day's strongest kind differs from the series' or after a gap of more
  * than six months; then the pain around each. *n series in the arena. */
-static course_series *course_of(ctx *c, size_t *n)
+static injection_series *injection_series_of(ctx *c, size_t *n)
 {
     *n = 0;
-    course_series *v = NULL;
+    injection_series *v = NULL;
     size_t cap = 0;
     genu_date day = GENU_DATE_NONE;
     int day_strength = -1;
@@ -1110,21 +1079,15 @@ static course_series *course_of(ctx *c, size_t *n)
             for (size_t j = i + 1; j < hi && t[j].date == day; j++)
                 if (t[j].knee == c->knee && kind_strength(t[j].u.treatment.kind) > day_strength)
                     day_strength = kind_strength(t[j].u.treatment.kind);
-            course_series *cur = *n ? &v[*n - 1] : NULL;
+            injection_series *cur = *n ? &v[*n - 1] : NULL;
             if (!cur || cur->strength != day_strength || day - cur->last > COURSE_GAP_DAYS) {
-                if (*n == cap) {
-                    size_t nc = cap ? 2 * cap : 4;
-                    course_series *nv = genu_arena_calloc(c->a, nc, sizeof *nv);
-                    if (!nv) {
-                        c->oom = true;
-                        *n = 0;
-                        return NULL;
-                    }
-                    if (*n)
-                        memcpy(nv, v, *n * sizeof *v);
-                    v = nv;
-                    cap = nc;
+                injection_series *nv = genu_vec_room_arena(c->a, v, &cap, *n, sizeof *nv, 4);
+                if (!nv) {
+                    c->oom = true;
+                    *n = 0;
+                    return NULL;
                 }
+                v = nv;
                 cur = &v[(*n)++];
                 memset(cur, 0, sizeof *cur);
                 cur->first = day;
@@ -1133,12 +1096,12 @@ static course_series *course_of(ctx *c, size_t *n)
             cur->last = day;
             cur->sessions++;
         }
-        course_series *cur = &v[*n - 1];
+        injection_series *cur = &v[*n - 1];
         cur->kinds |= 1u << r->u.treatment.kind;
         ids_add(c, &cur->recs, r->id);
     }
     for (size_t i = 0; i < *n; i++) {
-        course_series *s = &v[i];
+        injection_series *s = &v[i];
         s->end = i + 1 < *n ? v[i + 1].first : c->as_of;
         s->rbefore = latest_nprs(c, s->first - BASELINE_DAYS, s->first, &s->before);
         /* scores after the first day up to the next series' first day (its
@@ -1175,7 +1138,7 @@ static course_series *course_of(ctx *c, size_t *n)
 
 /* The series' pain in words: "pain improved from 6/10 to 3/10 by 2023-03-01
  * and was back to 5/10 on 2023-10-01, 9 months after the series began". */
-static const char *course_text(ctx *c, const course_series *s)
+static const char *course_text(ctx *c, const injection_series *s)
 {
     if (!s->rbefore)
         return "no pain score before it began";
@@ -1204,7 +1167,7 @@ static const char *course_text(ctx *c, const course_series *s)
                              d1, s->now, d2, dur);
 }
 
-static void put_series(ctx *c, int f0, const course_series *s)
+static void put_series(ctx *c, int f0, const injection_series *s)
 {
     const ids *l = &s->recs;
     put_str(c, f0 + SER_KINDS, kinds_text(c, s->kinds, ", "), s->first, l);
@@ -1252,7 +1215,7 @@ static void next_of_patient(ctx *c, size_t p, summary_next nx[SUMMARY_NSTRENGTH]
     for (int k = GENU_KNEE_LEFT; k <= GENU_KNEE_RIGHT; k++) {
         ctx o = {c->ds, p, (genu_knee)k, c->as_of, c->a, NULL, false, NULL};
         size_t n;
-        course_series *v = course_of(&o, &n);
+        injection_series *v = injection_series_of(&o, &n);
         c->oom |= o.oom;
         for (size_t i = 0; i + 1 < n; i++) {
             int strength = v[i].strength;
@@ -1260,7 +1223,7 @@ static void next_of_patient(ctx *c, size_t p, summary_next nx[SUMMARY_NSTRENGTH]
                 continue;
             summary_next *x = &nx[strength];
             x->waned++;
-            const course_series *next = &v[i + 1];
+            const injection_series *next = &v[i + 1];
             if (next->strength == strength) {
                 x->repeat++;
                 x->repeat_helped += next->helped;
@@ -1328,7 +1291,7 @@ static void build_next_step(ctx *c, int strength)
 static void build_course(ctx *c)
 {
     size_t n;
-    course_series *v = course_of(c, &n);
+    injection_series *v = injection_series_of(c, &n);
     put_num(c, F_COURSE_SERIES, (double)n, GENU_DATE_NONE, NULL);
     if (!n)
         return;

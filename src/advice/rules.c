@@ -334,12 +334,15 @@ static rules_expr *parse_simple(parser *p)
     return e;
 }
 
-static rules_expr *parse_and(parser *p)
+/* A left-associative chain of parts joined by the word `word` into
+ * nodes of kind op. */
+static rules_expr *parse_chain(parser *p, const char *word, expr_op op,
+                               rules_expr *(*part)(parser *))
 {
-    rules_expr *l = parse_primary(p);
-    while (l && is_word(&p->t, "and")) {
+    rules_expr *l = part(p);
+    while (l && is_word(&p->t, word)) {
         next(p);
-        rules_expr *e = node(p, E_AND), *r = e ? parse_primary(p) : NULL;
+        rules_expr *e = node(p, op), *r = e ? part(p) : NULL;
         if (!r)
             return NULL;
         e->l = l;
@@ -349,19 +352,14 @@ static rules_expr *parse_and(parser *p)
     return l;
 }
 
+static rules_expr *parse_and(parser *p)
+{
+    return parse_chain(p, "and", E_AND, parse_primary);
+}
+
 static rules_expr *parse_or(parser *p)
 {
-    rules_expr *l = parse_and(p);
-    while (l && is_word(&p->t, "or")) {
-        next(p);
-        rules_expr *e = node(p, E_OR), *r = e ? parse_and(p) : NULL;
-        if (!r)
-            return NULL;
-        e->l = l;
-        e->r = r;
-        l = e;
-    }
-    return l;
+    return parse_chain(p, "or", E_OR, parse_and);
 }
 
 static const rules_expr *parse_when(const char *s, const char *name, int line, genu_arena *a,
@@ -740,22 +738,10 @@ int rules_parse(const char *text, size_t n, const char *name, genu_arena *a, rul
 
 int rules_load(const char *path, genu_arena *a, rules *out, genu_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return GENU_FAIL(err, GENU_EIO, "%s: cannot open the rules file", path);
-    char *buf = genu_arena_alloc(a, MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        return GENU_OOM(err);
-    }
-    size_t n = fread(buf, 1, MAX_FILE + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return GENU_FAIL(err, GENU_EIO, "%s: cannot read the rules file", path);
-    if (n > MAX_FILE)
-        return GENU_FAIL(err, GENU_EINVAL, "%s: rules file larger than 1 MiB", path);
-    buf[n] = '\0';
+    char *buf;
+    size_t n;
+    if (genu_arena_read_file(a, path, MAX_FILE, false, &buf, &n, err))
+        return err->code;
     const char *name = genu_arena_strdup(a, path);
     if (!name)
         return GENU_OOM(err);

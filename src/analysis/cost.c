@@ -1,5 +1,5 @@
-/* cost: series costs and cost per responder (docs/design.md, Analyses "Cost
- * per responder"). Amounts in different currencies are never added; a series
+/* cost: knees' bills and cost per responder (docs/design.md, Analyses "Cost
+ * per responder"). Amounts in different currencies are never added; a bill
  * with an uncosted treatment is set apart rather than summed as if that
  * treatment were free, so both numerator and denominator come from the same
  * knees. */
@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cost_series_of(const cohort *c, const cohort_knee *k, const timepoint *t, cost_series *out)
+#include "core/vec.h"
+
+void cost_bill_of(const cohort *c, const cohort_knee *k, const timepoint *t, cost_bill *out)
 {
     const genu_record *tr = c->ds->recs[GENU_REC_TREATMENT];
     genu_date end = k->index + t->nominal;
@@ -54,16 +56,10 @@ static cost_currency *find_currency(cost_tally *t, const char *cur, genu_arena *
     for (size_t i = 0; i < t->ncur; i++)
         if (t->cur[i].currency == cur || strcmp(t->cur[i].currency, cur) == 0)
             return &t->cur[i];
-    if (t->ncur == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 4;
-        cost_currency *v = genu_arena_alloc(a, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        if (t->ncur)
-            memcpy(v, t->cur, t->ncur * sizeof *v);
-        t->cur = v;
-        t->cap = cap;
-    }
+    cost_currency *v = genu_vec_room_arena(a, t->cur, &t->cap, t->ncur, sizeof *v, 4);
+    if (!v)
+        return NULL;
+    t->cur = v;
     cost_currency *n = &t->cur[t->ncur++];
     memset(n, 0, sizeof *n);
     n->currency = cur;
@@ -76,7 +72,7 @@ bool cost_counts(const responder_outcome *o)
     return o->eligible && (o->status == RESPONDER_CONVERTED || o->status == RESPONDER_EVALUATED);
 }
 
-int cost_add_series(cost_tally *t, const cost_series *s, const responder_outcome *o,
+int cost_add_bill(cost_tally *t, const cost_bill *s, const responder_outcome *o,
                     genu_arena *a, genu_err *err)
 {
     if (!cost_counts(o))
@@ -105,9 +101,9 @@ int cost_add(cost_tally *t, const cohort *c, const cohort_knee *k, const timepoi
 {
     if (!cost_counts(o))
         return GENU_OK;
-    cost_series s;
-    cost_series_of(c, k, tp, &s);
-    return cost_add_series(t, &s, o, a, err);
+    cost_bill s;
+    cost_bill_of(c, k, tp, &s);
+    return cost_add_bill(t, &s, o, a, err);
 }
 
 static int cmp_currency(const void *x, const void *y)

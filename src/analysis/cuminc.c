@@ -4,6 +4,8 @@
  * rho = 0), so that genu and R agree to 1e-9. */
 #include "analysis/cuminc.h"
 
+#include "analysis/survival.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -11,28 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct obs {
-    double time;
-    int state;
-    size_t group;
-} obs;
-
-static int cmp_obs(const void *x, const void *y)
-{
-    const obs *a = x, *b = y;
-    return (a->time > b->time) - (a->time < b->time);
-}
-
-static obs *sorted(const double *time, const int *state, const size_t *group, size_t n)
-{
-    obs *o = malloc((n ? n : 1) * sizeof *o);
-    if (!o)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        o[i] = (obs){time[i] == 0.0 ? 0.0 : time[i], state[i], group ? group[i] : 0};
-    qsort(o, n, sizeof *o, cmp_obs);
-    return o;
-}
+typedef survival_obs obs;
 
 static int check_states(const int *state, size_t n, genu_err *err)
 {
@@ -103,15 +84,11 @@ int cuminc_aj(const double *time, const int *state, size_t n, genu_arena *a, cum
 {
     if (check_states(state, n, err))
         return err ? err->code : GENU_EINVAL;
-    obs *o = sorted(time, state, NULL, n);
-    size_t distinct = 0;
-    for (size_t i = 0; o && i < n; i++)
-        distinct += i == 0 || o[i].time != o[i - 1].time;
-    cuminc_row *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, sizeof *rows) : NULL;
-    if (!o || !rows) {
-        free(o);
-        return GENU_FAIL(err, GENU_ENOMEM, "cuminc: out of memory");
-    }
+    void *room;
+    obs *o = survival_sort_rows(time, state, n, sizeof(cuminc_row), a, &room);
+    if (!o)
+        return GENU_OOM(err);
+    cuminc_row *rows = room;
     ij s;
     memset(&s, 0, sizeof s);
     double p0 = 1.0, p1 = 0.0, var = 0.0;
@@ -120,7 +97,7 @@ int cuminc_aj(const double *time, const int *state, size_t n, genu_arena *a, cum
     for (size_t i = 0; i < n;) {
         size_t j = i, cnt[3] = {0, 0, 0};
         while (j < n && o[j].time == o[i].time)
-            cnt[o[j++].state]++;
+            cnt[o[j++].status]++;
         cuminc_row *r = &rows[nrow++];
         double nr = (double)(n - i), d1 = (double)cnt[1], d2 = (double)cnt[2];
         r->time = o[i].time;
@@ -295,15 +272,15 @@ int cuminc_gray_test(const double *time, const int *state, const size_t *group, 
                      size_t ngroup, genu_arena *a, cuminc_gray *out, genu_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (ngroup < 2)
-        return GENU_OK;
-    if (ngroup > 64)
-        return GENU_FAIL(err, GENU_EINVAL, "cuminc: Gray's test over more than 64 groups");
     if (check_states(state, n, err))
         return err ? err->code : GENU_EINVAL;
     gray_work w;
-    obs *o = sorted(time, state, group, n);
-    if (!o || gray_alloc(&w, ngroup, a)) {
+    obs *o;
+    if (survival_sort_groups(time, state, group, n, ngroup, "cuminc: Gray's test", &o, err))
+        return err ? err->code : GENU_EINVAL;
+    if (!o)
+        return GENU_OK;
+    if (gray_alloc(&w, ngroup, a)) {
         free(o);
         return GENU_FAIL(err, GENU_ENOMEM, "cuminc: out of memory");
     }
@@ -315,9 +292,9 @@ int cuminc_gray_test(const double *time, const int *state, const size_t *group, 
         double nd1 = 0, nd2 = 0;
         memset(w.d, 0, 3 * ngroup * sizeof *w.d);
         for (; j < n && o[j].time == o[i].time; j++) {
-            w.d[(size_t)o[j].state * ngroup + o[j].group]++;
-            nd1 += o[j].state == CUMINC_EVENT;
-            nd2 += o[j].state == CUMINC_COMPETING;
+            w.d[(size_t)o[j].status * ngroup + o[j].group]++;
+            nd1 += o[j].status == CUMINC_EVENT;
+            nd2 += o[j].status == CUMINC_COMPETING;
         }
         if (nd1 > 0 || nd2 > 0) {
             fm = gray_time(&w, nd1, nd2, fm);

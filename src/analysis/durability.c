@@ -29,6 +29,12 @@ void durability_competing_knee(const cohort *c, const cohort_knee *k, survival_e
     }
 }
 
+static int aj_curve(const double *time, const int *state, size_t n, genu_arena *a, void *curve,
+                    genu_err *err)
+{
+    return cuminc_aj(time, state, n, a, curve, err);
+}
+
 int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, genu_arena *a,
                              durability_competing *out, genu_err *err)
 {
@@ -38,28 +44,19 @@ int durability_competing_run(const cohort *c, survival_event ev, cohort_by by, g
     memset(out, 0, sizeof *out);
     size_t n = c->nknee;
     double *time = genu_arena_calloc(a, n + 1, sizeof *time);
-    double *st = genu_arena_calloc(a, n + 1, sizeof *st);
     int *state = genu_arena_calloc(a, n + 1, sizeof *state);
-    int *ss = genu_arena_calloc(a, n + 1, sizeof *ss);
-    if (!time || !st || !state || !ss)
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+    if (!time || !state)
+        return GENU_OOM(err);
     if (cohort_strata_of(c, by, a, &out->strata, err))
         return err->code;
     out->curves = genu_arena_calloc(a, out->strata.n + 1, sizeof *out->curves);
     if (!out->curves)
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
+        return GENU_OOM(err);
     for (size_t i = 0; i < n; i++)
         durability_competing_knee(c, &c->knees[i], ev, &time[i], &state[i]);
-    for (size_t g = 0; g < out->strata.n; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (out->strata.group[i] == g) {
-                st[m] = time[i];
-                ss[m++] = state[i];
-            }
-        if (cuminc_aj(st, ss, m, a, &out->curves[g], err))
-            return err->code;
-    }
+    if (survival_each_group(time, state, out->strata.group, n, out->strata.n, aj_curve,
+                            out->curves, sizeof *out->curves, a, err))
+        return err->code;
     return cuminc_gray_test(time, state, out->strata.group, n, out->strata.n, a, &out->gray, err);
 }
 

@@ -97,7 +97,7 @@ static int knee_at(const cohort *c, report *r, const responder_def *cdefs, size_
         f->due++;
         f->done += any_response(c, k, tp);
     }
-    cost_series cs;
+    cost_bill cs;
     bool have_cs = false;
     for (size_t d = 0; d < s->ndef; d++) {
         responder_outcome o;
@@ -106,10 +106,10 @@ static int knee_at(const cohort *c, report *r, const responder_def *cdefs, size_
         claim_add(&x->n, &o);
         if (!cost_counts(&o))
             continue;
-        if (!have_cs) /* the series is the same for every definition */
-            cost_series_of(c, k, tp, &cs);
+        if (!have_cs) /* the bill is the same for every definition */
+            cost_bill_of(c, k, tp, &cs);
         have_cs = true;
-        int rc = cost_add_series(&x->cost, &cs, &o, a, err);
+        int rc = cost_add_bill(&x->cost, &cs, &o, a, err);
         if (rc)
             return rc;
     }
@@ -212,27 +212,12 @@ static int change_means(const cohort *c, report *r, const change_vals *cv, genu_
 
 static int survival(const cohort *c, report *r, genu_arena *a, genu_err *err)
 {
-    size_t n = c->nknee;
-    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
-    double *st = genu_arena_calloc(a, n + 1, sizeof *st);
-    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
-    int *ss = genu_arena_calloc(a, n + 1, sizeof *ss);
-    if (!time || !st || !status || !ss)
-        return GENU_FAIL(err, GENU_ENOMEM, "report: out of memory");
-    for (size_t i = 0; i < n; i++)
-        survival_knee(c, &c->knees[i], SURVIVAL_REPLACEMENT, NULL, &time[i], &status[i]);
-    for (size_t g = 0; g < r->nstrata; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (r->group[i] == g) {
-                st[m] = time[i];
-                ss[m++] = status[i];
-            }
-        int rc = survival_km(st, ss, m, a, &r->km[g], err);
-        if (rc)
-            return rc;
-    }
-    return survival_logrank_test(time, status, r->group, n, r->nstrata, a, &r->logrank, err);
+    double *time;
+    int *status;
+    if (survival_times(c, SURVIVAL_REPLACEMENT, NULL, a, &time, &status, err))
+        return err->code;
+    return survival_by_group(time, status, r->group, c->nknee, r->nstrata, a, r->km, &r->logrank,
+                             err);
 }
 
 /* When any knee's patient died: the cumulative incidence of replacement

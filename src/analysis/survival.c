@@ -96,11 +96,7 @@ void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
 
 /* ---- Kaplan–Meier ------------------------------------------------------ */
 
-typedef struct obs {
-    double time;
-    uint32_t status;
-    uint32_t group; /* < 64, survival_logrank_test checks */
-} obs;
+typedef survival_obs obs;
 
 static int cmp_obs(const void *x, const void *y)
 {
@@ -163,15 +159,14 @@ static void radix_sort(obs *o, obs *tmp, size_t n)
     free(count);
 }
 
-/* The observations sorted by time (malloc'd; caller frees), or NULL. */
-static obs *sorted_obs(const double *time, const int *status, const size_t *group, size_t n)
+survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n)
 {
     obs *o = malloc((n ? n : 1) * sizeof *o);
     if (!o)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         o[i].time = time[i] == 0.0 ? 0.0 : time[i];
-        o[i].status = status[i] != 0;
+        o[i].status = (uint32_t)status[i];
         o[i].group = group ? (uint32_t)group[i] : 0;
     }
     if (n < 256) {
@@ -185,6 +180,34 @@ static obs *sorted_obs(const double *time, const int *status, const size_t *grou
         radix_sort(o, tmp, n);
     free(tmp);
     return o;
+}
+
+survival_obs *survival_sort_rows(const double *time, const int *status, size_t n, size_t size,
+                                 genu_arena *a, void **rows)
+{
+    survival_obs *o = survival_sort(time, status, NULL, n);
+    size_t distinct = 0;
+    for (size_t i = 0; o && i < n; i++)
+        distinct += i == 0 || o[i].time != o[i - 1].time;
+    *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, size) : NULL;
+    if (!*rows) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+int survival_sort_groups(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t ngroup, const char *what, survival_obs **o, genu_err *err)
+{
+    *o = NULL;
+    if (ngroup < 2)
+        return GENU_OK;
+    if (ngroup > 64)
+        return GENU_FAIL(err, GENU_EINVAL, "%s over more than 64 groups", what);
+    if (!(*o = survival_sort(time, status, group, n)))
+        return GENU_OOM(err);
+    return GENU_OK;
 }
 
 /* survival:::survmean's minmin() over one column of the curve (0: surv,
@@ -233,22 +256,18 @@ void survival_median_ci(const survival_curve *c, double *lo, double *hi)
 int survival_km(const double *time, const int *status, size_t n, genu_arena *a,
                 survival_curve *out, genu_err *err)
 {
-    obs *o = sorted_obs(time, status, NULL, n);
-    size_t distinct = 0;
-    for (size_t i = 0; o && i < n; i++)
-        distinct += i == 0 || o[i].time != o[i - 1].time;
-    survival_row *rows = o ? genu_arena_calloc(a, distinct ? distinct : 1, sizeof *rows) : NULL;
-    if (!o || !rows) {
-        free(o);
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    }
+    void *room;
+    obs *o = survival_sort_rows(time, status, n, sizeof(survival_row), a, &room);
+    if (!o)
+        return GENU_OOM(err);
+    survival_row *rows = room;
     size_t nrow = 0, events = 0;
     double surv = 1.0, var = 0.0;
     bool var_inf = false;
     for (size_t i = 0; i < n;) {
         size_t j = i, d = 0;
         while (j < n && o[j].time == o[i].time)
-            d += (size_t)o[j++].status;
+            d += o[j++].status != 0;
         survival_row *r = &rows[nrow++];
         r->time = o[i].time;
         r->n_risk = n - i;
@@ -333,17 +352,17 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
                           size_t ngroup, genu_arena *a, survival_logrank *out, genu_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (ngroup < 2)
+    obs *o;
+    if (survival_sort_groups(time, status, group, n, ngroup, "survival: log-rank", &o, err))
+        return err->code;
+    if (!o)
         return GENU_OK;
-    if (ngroup > 64)
-        return GENU_FAIL(err, GENU_EINVAL, "survival: log-rank over more than 64 strata");
-    obs *o = sorted_obs(time, status, group, n);
     double *risk = genu_arena_calloc(a, ngroup, sizeof *risk);
     double *dg = genu_arena_calloc(a, ngroup, sizeof *dg);
     double *obsd = genu_arena_calloc(a, ngroup, sizeof *obsd);
     double *expct = genu_arena_calloc(a, ngroup, sizeof *expct);
     double *var = genu_arena_calloc(a, ngroup * ngroup, sizeof *var);
-    if (!o || !risk || !dg || !obsd || !expct || !var) {
+    if (!risk || !dg || !obsd || !expct || !var) {
         free(o);
         return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
     }
@@ -354,8 +373,8 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
         double d = 0.0, nr = (double)(n - i);
         memset(dg, 0, ngroup * sizeof *dg);
         while (j < n && o[j].time == o[i].time) {
-            d += o[j].status;
-            dg[o[j].group] += o[j].status;
+            d += o[j].status != 0;
+            dg[o[j].group] += o[j].status != 0;
             j++;
         }
         if (d > 0.0) {
@@ -380,38 +399,71 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
     return GENU_OK;
 }
 
+int survival_times(const cohort *c, survival_event ev, const responder_def *d, genu_arena *a,
+                   double **time, int **status, genu_err *err)
+{
+    size_t n = c->nknee;
+    *time = genu_arena_calloc(a, n + 1, sizeof **time);
+    *status = genu_arena_calloc(a, n + 1, sizeof **status);
+    if (!*time || !*status)
+        return GENU_OOM(err);
+    for (size_t i = 0; i < n; i++)
+        survival_knee(c, &c->knees[i], ev, d, &(*time)[i], &(*status)[i]);
+    return GENU_OK;
+}
+
+int survival_each_group(const double *time, const int *status, const size_t *group, size_t n,
+                        size_t ngroup, survival_curve_fn *fn, void *curves, size_t size,
+                        genu_arena *a, genu_err *err)
+{
+    double *gtime = genu_arena_calloc(a, n + 1, sizeof *gtime);
+    int *gstatus = genu_arena_calloc(a, n + 1, sizeof *gstatus);
+    if (!gtime || !gstatus)
+        return GENU_OOM(err);
+    for (size_t g = 0; g < ngroup; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (group[i] == g) {
+                gtime[m] = time[i];
+                gstatus[m++] = status[i];
+            }
+        if (fn(gtime, gstatus, m, a, (char *)curves + g * size, err))
+            return err->code;
+    }
+    return GENU_OK;
+}
+
+static int km_curve(const double *time, const int *status, size_t n, genu_arena *a, void *curve,
+                    genu_err *err)
+{
+    return survival_km(time, status, n, a, curve, err);
+}
+
+int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
+                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
+                      genu_err *err)
+{
+    if (survival_each_group(time, status, group, n, ngroup, km_curve, curves, sizeof *curves, a,
+                            err))
+        return err->code;
+    return survival_logrank_test(time, status, group, n, ngroup, a, lr, err);
+}
+
 int survival_analyse(const cohort *c, survival_event ev, const responder_def *d, cohort_by by,
                      genu_arena *a, survival_result *out, genu_err *err)
 {
-    size_t n = c->nknee;
     cohort_strata s;
-    double *time = genu_arena_calloc(a, n + 1, sizeof *time);
-    double *st_time = genu_arena_calloc(a, n + 1, sizeof *st_time);
-    int *status = genu_arena_calloc(a, n + 1, sizeof *status);
-    int *st_status = genu_arena_calloc(a, n + 1, sizeof *st_status);
-    if (!time || !st_time || !status || !st_status)
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    if (cohort_strata_of(c, by, a, &s, err))
+    double *time;
+    int *status;
+    if (survival_times(c, ev, d, a, &time, &status, err) || cohort_strata_of(c, by, a, &s, err))
         return err->code;
     out->event = ev;
     out->nstrata = s.n;
     out->names = s.names;
     if (!(out->curves = genu_arena_calloc(a, s.n + 1, sizeof *out->curves)))
-        return GENU_FAIL(err, GENU_ENOMEM, "survival: out of memory");
-    for (size_t i = 0; i < n; i++)
-        survival_knee(c, &c->knees[i], ev, d, &time[i], &status[i]);
-    for (size_t g = 0; g < s.n; g++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (s.group[i] != g)
-                continue;
-            st_time[m] = time[i];
-            st_status[m++] = status[i];
-        }
-        if (survival_km(st_time, st_status, m, a, &out->curves[g], err))
-            return err->code;
-    }
-    return survival_logrank_test(time, status, s.group, n, s.n, a, &out->logrank, err);
+        return GENU_OOM(err);
+    return survival_by_group(time, status, s.group, c->nknee, s.n, a, out->curves, &out->logrank,
+                             err);
 }
 
 int survival_request_check(const analysis_request *q, genu_err *err)

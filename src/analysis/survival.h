@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analysis/cohort.h"
 #include "analysis/responder.h"
@@ -27,6 +28,42 @@ const char *survival_event_name(survival_event e);
  * censored at its last contact). d is required for SURVIVAL_LOSS. */
 void survival_knee(const cohort *c, const cohort_knee *k, survival_event ev,
                    const responder_def *d, double *time, int *status);
+
+/* Every knee's time and status (survival_knee) in two arrays of c->nknee
+ * allocated from a. GENU_ENOMEM. */
+int survival_times(const cohort *c, survival_event ev, const responder_def *d, genu_arena *a,
+                   double **time, int **status, genu_err *err);
+
+/* A curve of n (time, status) pairs into *curve: survival_km, cuminc_aj. */
+typedef int survival_curve_fn(const double *time, const int *status, size_t n, genu_arena *a,
+                              void *curve, genu_err *err);
+/* Calls fn on the pairs (time[i], status[i]) of the knees with group[i] ==
+ * g, for each g in 0..ngroup−1, with curve = (char *)curves + g · size. */
+int survival_each_group(const double *time, const int *status, const size_t *group, size_t n,
+                        size_t ngroup, survival_curve_fn *fn, void *curves, size_t size,
+                        genu_arena *a, genu_err *err);
+
+/* One observation of the time-to-event analyses (survival, cuminc): a time,
+ * its status or state as the caller gave it, and its group (< 64). */
+typedef struct survival_obs {
+    double time;
+    uint32_t status;
+    uint32_t group;
+} survival_obs;
+
+/* The n observations (time[i], status[i], group[i], group 0 when group is
+ * NULL) sorted by time, -0.0 made 0.0, the order of equal times unspecified;
+ * malloc'd (the caller frees), NULL when memory runs out. */
+survival_obs *survival_sort(const double *time, const int *status, const size_t *group, size_t n);
+/* The same for a curve: with room in a for one row of size bytes per
+ * distinct time (*rows); NULL when memory runs out. */
+survival_obs *survival_sort_rows(const double *time, const int *status, size_t n, size_t size,
+                                 genu_arena *a, void **rows);
+/* The same for a test across ngroup groups, into *o: *o NULL when there
+ * are fewer than two (nothing to test); GENU_EINVAL "WHAT over more than 64
+ * groups"; GENU_ENOMEM. */
+int survival_sort_groups(const double *time, const int *status, const size_t *group, size_t n,
+                         size_t ngroup, const char *what, survival_obs **o, genu_err *err);
 
 /* One row of summary(survfit(...), censored = TRUE). */
 typedef struct survival_row {
@@ -77,6 +114,12 @@ int survival_logrank_test(const double *time, const int *status, const size_t *g
 /* Durability of a cohort, as genu survival and the API answer it: one
  * Kaplan–Meier curve per stratum of `by` (one, "all", without) and the
  * log-rank test across them. d is required for SURVIVAL_LOSS. */
+/* The Kaplan–Meier curve of each group 0..ngroup−1 of the n knees into
+ * curves[0..ngroup) and the log-rank test between the groups into lr. */
+int survival_by_group(const double *time, const int *status, const size_t *group, size_t n,
+                      size_t ngroup, genu_arena *a, survival_curve *curves, survival_logrank *lr,
+                      genu_err *err);
+
 typedef struct survival_result {
     survival_event event;
     size_t nstrata;

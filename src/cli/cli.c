@@ -38,6 +38,14 @@ bool cli_wants_help(int argc, char **argv)
     return false;
 }
 
+bool cli_help(int argc, char **argv, const char *usage)
+{
+    if (!cli_wants_help(argc, argv))
+        return false;
+    fputs(usage, stdout);
+    return true;
+}
+
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 {
     const char *a = argv[*i];

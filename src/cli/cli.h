@@ -29,6 +29,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const genu_err *err);
 /* True when argv[i] is --help or -h anywhere in argv. */
 bool cli_wants_help(int argc, char **argv);
+/* When cli_wants_help: prints usage on stdout and returns true. */
+bool cli_help(int argc, char **argv, const char *usage);
 
 /* Option parsing for "--name value" and "--name=value". If argv[*i] is the
  * option `name`, stores its value in *val, advances *i past it and returns

@@ -249,10 +249,8 @@ static int advise_summary(genu_store *s, const advise_opts *o, const rules *rs, 
 
 int cmd_advise(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     advise_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc)

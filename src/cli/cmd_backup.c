@@ -166,10 +166,8 @@ static int to_dir(const char *db, const char *dir, unsigned keep)
 
 int cmd_backup(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     const char *dir = NULL, *check = NULL, *file = NULL;
     unsigned keep = 14;
     for (int i = 1; i < argc;) {

@@ -21,10 +21,8 @@ static const char usage[] =
 
 int cmd_case(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     const char *patient = NULL, *format = "text";
     genu_date as_of = genu_date_today();
     genu_err err = {0};

@@ -24,21 +24,18 @@ static const char usage[] =
     "                   global_improvement>=X, omeract_oarsi or mcid:MEASURE\n"
     "  --at T           timepoint: Nw, Nm or Ny (6w, 3m, 12m, 2y)\n"
     "  --expect RATE    the claimed responder rate, 0..1\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --cost           add cost per responder (a \"cost\" object in the JSON)\n"
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
-static void pct(genu_buf *b, double v)
+/* v as a percentage with one decimal ("n/a" for NaN) in s. */
+static const char *pct(char s[16], double v)
 {
     if (isnan(v))
-        genu_buf_puts(b, "n/a");
-    else
-        genu_buf_printf(b, "%.1f%%", 100.0 * v);
+        return "n/a";
+    snprintf(s, 16, "%.1f%%", 100.0 * v);
+    return s;
 }
 
 static void write_cost_text(genu_buf *b, const cost_tally *t)
@@ -79,22 +76,16 @@ static void write_text(genu_buf *b, const analysis_request *q, const claim_answe
                        "  responders     %8zu\n\n",
                     c->entered, c->eligible, c->converted, c->not_evaluable, c->missing,
                     c->analysed, c->responders);
-    genu_buf_puts(b, "rate       ");
-    pct(b, r->rate);
-    genu_buf_puts(b, " (95% CI ");
-    pct(b, r->lo);
-    genu_buf_puts(b, " to ");
-    pct(b, r->hi);
-    genu_buf_puts(b, ")\nworst case ");
-    pct(b, r->worst_case);
-    genu_buf_puts(b, ", best case ");
-    pct(b, r->best_case);
-    genu_buf_printf(b, "\nverdict    %s\n", claim_verdict_name(ans->verdict));
+    char rate[16], lo[16], hi[16], worst[16], best[16];
+    genu_buf_printf(b, "rate       %s (95%% CI %s to %s)\nworst case %s, best case %s\nverdict    %s\n",
+                    pct(rate, r->rate), pct(lo, r->lo), pct(hi, r->hi),
+                    pct(worst, r->worst_case), pct(best, r->best_case),
+                    claim_verdict_name(ans->verdict));
 }
 
 typedef struct claim_run {
     const analysis_request *q;
-    bool json;
+    int format; /* 0 json, otherwise text */
 } claim_run;
 
 static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx, genu_err *err)
@@ -103,7 +94,7 @@ static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
     claim_answer ans;
     if (claim_answer_of(c, run->q, a, &ans, err))
         return err->code;
-    if (run->json) {
+    if (run->format == 0) {
         report_json_claim(out, run->q, &ans);
     } else {
         write_text(out, run->q, &ans);
@@ -113,15 +104,12 @@ static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
     return GENU_OK;
 }
 
+static const cohort_cmd claim_cmd = {usage, &claim_use, "json|text", NULL, NULL, false,
+                                       write_claim};
+
 int cmd_claim(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     analysis_request q;
-    int format;
-    int rc = cohort_opts_parse(argc, argv, &claim_use, "json|text", &format, &q);
-    claim_run run = {&q, format == 0 && rc == CLI_OK};
-    return rc ? rc : cohort_opts_run(env, &q, q.defs, q.ndef, false, write_claim, &run);
+    claim_run run = {&q, -1};
+    return cohort_opts_main(&claim_cmd, argc, argv, env, &q, &run.format, &run);
 }

@@ -25,18 +25,14 @@ static const char usage[] =
     "                   early_oa (KL 0-2 vs 3-4)\n"
     "  --adjust COVS    comma list of age, female, bmi, kl, baseline, bilateral,\n"
     "                   whole_knee (not the exposure; kl not with early_oa)\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 typedef struct compare_opts {
     analysis_request q;
     compare_spec spec;
-    bool json;
+    int format; /* 0 json, otherwise text */
 } compare_opts;
 
 enum { PCT, POINTS, G4 };
@@ -160,25 +156,33 @@ static int write_compare(const cohort *c, genu_arena *a, genu_buf *out, void *ct
     int rc = compare_run(c, &o->spec, a, &r, err);
     if (rc)
         return rc;
-    if (o->json)
+    if (o->format == 0)
         compare_json_write(out, &o->spec, &r, &o->q.filter, o->q.as_of, o->q.unit);
     else
         write_text(out, o, &r);
     return GENU_OK;
 }
 
+static int prepare(const analysis_request *q, void *ctx, genu_err *err)
+{
+    return compare_spec_of(q, &((compare_opts *)ctx)->spec, err);
+}
+
+/* a comparison reads the measure of its one definition */
+static const responder_def *defs(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n)
+{
+    (void)q;
+    (void)room;
+    *n = 1;
+    return &((const compare_opts *)ctx)->spec.def;
+}
+
+static const cohort_cmd compare_cmd = {usage,   &compare_use, "json|text", prepare,
+                                       defs,    false,        write_compare};
+
 int cmd_compare(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     compare_opts o;
-    int format;
-    genu_err err = {0};
-    int rc = cohort_opts_parse(argc, argv, &compare_use, "json|text", &format, &o.q);
-    if (!rc && compare_spec_of(&o.q, &o.spec, &err))
-        rc = cohort_opts_error(&err, "compare");
-    o.json = format == 0;
-    return rc ? rc : cohort_opts_run(env, &o.q, &o.spec.def, 1, false, write_compare, &o);
+    return cohort_opts_main(&compare_cmd, argc, argv, env, &o.q, &o.format, &o);
 }

@@ -32,10 +32,8 @@ static int parse_count(const char *opt, const char *v, unsigned long long max,
 
 int cmd_demo(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     synth_opts o = {1, 2000, 0, genu_date_today(), NULL, NULL};
     for (int i = 1; i < argc;) {
         const char *v;

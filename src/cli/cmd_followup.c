@@ -146,10 +146,8 @@ static void text_list(genu_buf *b, const followup_config *cfg, const args *x,
 int cmd_followup(int argc, char **argv, const cli_env *env)
 {
     args x;
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     int u = parse(argc, argv, &x);
     if (u)
         return u;

@@ -20,10 +20,8 @@ static const char usage[] =
 
 int cmd_migrate(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     const char *backup = NULL;
     for (int i = 1; i < argc;) {
         const char *v;

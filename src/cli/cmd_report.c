@@ -30,12 +30,10 @@ static const char usage[] =
     "                 mcid:koos.pain, omeract_oarsi)\n"
     "  --at T         a timepoint (repeatable; replaces 6w 3m 6m 12m 24m 36m 48m)\n"
     "  --mcid M=V     the MCID of measure M for mcid:M definitions (repeatable)\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 typedef struct report_run {
-    bool html;
+    int format; /* 1 html, otherwise json */
     const analysis_request *q;
 } report_run;
 
@@ -45,26 +43,27 @@ static int write_report(const cohort *c, genu_arena *a, genu_buf *out, void *ctx
     report r;
     if (report_build_for(c, run->q, a, &r, err))
         return err->code;
-    if (run->html)
+    if (run->format == 1)
         report_html_write(out, &r, &run->q->filter);
     else
         report_json_write(out, &r, &run->q->filter);
     return GENU_OK;
 }
 
+static const responder_def *defs(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n)
+{
+    (void)ctx;
+    *n = report_defs_read(q, room);
+    return room;
+}
+
+static const cohort_cmd report_cmd = {usage, &report_use, "json|html", NULL,
+                                      defs,  true,        write_report};
+
 int cmd_report(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     analysis_request q;
-    int format;
-    int rc = cohort_opts_parse(argc, argv, &report_use, "json|html", &format, &q);
-    report_run run = {format == 1, &q};
-    if (rc)
-        return rc;
-    responder_def defs[REPORT_MAXDEF + REPORT_MAXCHANGE];
-    size_t ndef = report_defs_read(&q, defs);
-    return cohort_opts_run(env, &q, defs, ndef, true, write_report, &run);
+    report_run run = {-1, &q};
+    return cohort_opts_main(&report_cmd, argc, argv, env, &q, &run.format, &run);
 }

@@ -309,10 +309,8 @@ static int womac_opt(const char *v, instr_opts *opts)
 int cmd_score(int argc, char **argv, const cli_env *env)
 {
     (void)env;
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     const char *format = NULL, *id = NULL;
     bool want_list = false;
     instr_opts opts = instrument_opts_default;

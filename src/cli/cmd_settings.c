@@ -115,10 +115,8 @@ static int check_args(int argc, char **argv)
 
 int cmd_settings(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     int rc = check_args(argc, argv);
     if (rc)
         return rc;

@@ -29,13 +29,9 @@ static const char usage[] =
     "                   errors by patient; the cox.zph test); not with --by\n"
     "  --responder DEF  the responder definition (loss_of_response only, required)\n"
     "  --by FIELD       kl, sites, kind, protocol, sex, site or age_band\n"
-    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"
-    "  --unit U         knee (default) or patient\n"
-    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+    COHORT_OPTS_COMMON_HELP
     "  --format F       text (default) or json\n"
-    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"
-    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n"
-    "         --index-kinds a,b\n";
+    COHORT_OPTS_FILTERS_HELP;
 
 static void write_curve_text(genu_buf *b, const char *name, const survival_curve *k)
 {
@@ -121,7 +117,7 @@ static void cox_text(genu_buf *b, const durability_cox *r)
 
 typedef struct surv_run {
     const analysis_request *q;
-    bool json;
+    int format; /* 0 json, otherwise text */
     durability_kind kind;
     covariate_list covs;
 } surv_run;
@@ -140,9 +136,9 @@ static int run_more(const cohort *c, genu_arena *a, genu_buf *b, const surv_run 
         return err->code;
     char date[GENU_DATE_STRLEN];
     genu_date_format(q->as_of, date);
-    if (run->json && cox) {
+    if (run->format == 0 && cox) {
         report_json_cox(b, q->event, q->as_of, &x);
-    } else if (run->json) {
+    } else if (run->format == 0) {
         report_json_competing(b, q->event, q->as_of, &k);
     } else if (cox) {
         genu_buf_printf(b,
@@ -166,7 +162,7 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
     survival_result s;
     if (survival_request(c, run->q, a, &s, err))
         return err->code;
-    if (run->json) {
+    if (run->format == 0) {
         report_json_survival(b, run->q, &s);
         return b->oom ? GENU_OOM(err) : GENU_OK;
     }
@@ -183,19 +179,18 @@ static int run(const cohort *c, genu_arena *a, genu_buf *b, void *ctx, genu_err 
     return b->oom ? GENU_OOM(err) : GENU_OK;
 }
 
+static int prepare(const analysis_request *q, void *ctx, genu_err *err)
+{
+    surv_run *sr = ctx;
+    return durability_request(q, &sr->kind, &sr->covs, err);
+}
+
+static const cohort_cmd survival_cmd = {usage, &survival_use, "json|text", prepare,
+                                        NULL,  true,          run};
+
 int cmd_survival(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return CLI_OK;
-    }
     analysis_request q;
-    int format;
-    genu_err err = {0};
-    surv_run sr = {&q, false, DURABILITY_KM, {0}};
-    int rc = cohort_opts_parse(argc, argv, &survival_use, "json|text", &format, &q);
-    if (!rc && durability_request(&q, &sr.kind, &sr.covs, &err))
-        rc = cohort_opts_error(&err, "survival");
-    sr.json = format == 0;
-    return rc ? rc : cohort_opts_run(env, &q, q.defs, q.ndef, true, run, &sr);
+    surv_run sr = {&q, -1, DURABILITY_KM, {0}};
+    return cohort_opts_main(&survival_cmd, argc, argv, env, &q, &sr.format, &sr);
 }

@@ -192,10 +192,8 @@ static int to_registry(const synth_args *a, const cli_env *env)
 
 int cmd_synth(int argc, char **argv, const cli_env *env)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
+    if (cli_help(argc, argv, usage))
         return CLI_OK;
-    }
     synth_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc)

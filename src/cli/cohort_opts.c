@@ -140,3 +140,20 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
     store_close(s);
     return rc;
 }
+
+int cohort_opts_main(const cohort_cmd *cmd, int argc, char **argv, const cli_env *env,
+                     analysis_request *q, int *format, void *ctx)
+{
+    if (cli_help(argc, argv, cmd->usage))
+        return CLI_OK;
+    genu_err err = {0};
+    int rc = cohort_opts_parse(argc, argv, cmd->use, cmd->formats, format, q);
+    if (rc)
+        return rc;
+    if (cmd->prepare && cmd->prepare(q, ctx, &err))
+        return cohort_opts_error(&err, cmd->use->name);
+    responder_def room[COHORT_OPTS_MAXDEF];
+    size_t ndef = q->ndef;
+    const responder_def *defs = cmd->defs ? cmd->defs(q, ctx, room, &ndef) : q->defs;
+    return cohort_opts_run(env, q, defs, ndef, cmd->days, cmd->write, ctx);
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "analysis/cohort.h"
+#include "analysis/report.h"
 #include "analysis/request.h"
 #include "cli/cli.h"
 #include "core/buf.h"
@@ -43,5 +44,40 @@ typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *ou
  * fails. Returns the exit status. */
 int cohort_opts_run(const cli_env *env, const analysis_request *r, const responder_def *defs,
                     size_t ndef, bool days, cohort_opts_write_fn write, void *ctx);
+
+/* The end of an analysis command's usage: the filters every one takes. */
+#define COHORT_OPTS_FILTERS_HELP                                                   \
+    "Filters: --site S --sex S --age 50-70 --condition C --kl 0-2 --kind K\n"     \
+    "         --protocol P --sites whole_knee|intra_articular_only --index-year Y\n" \
+    "         --index-kinds a,b\n"
+/* The options of claim, compare and survival after their own. */
+#define COHORT_OPTS_COMMON_HELP                                         \
+    "  --as-of DATE     data cut-off YYYY-MM-DD (default today)\n"      \
+    "  --unit U         knee (default) or patient\n"                    \
+    "  --mcid M=V       the MCID of measure M for mcid:M (repeatable)\n"
+
+/* An analysis command as cohort_opts_main runs it. */
+typedef struct cohort_cmd {
+    const char *usage;      /* printed on stdout for --help */
+    const request_use *use; /* the keys it takes, and its name */
+    const char *formats;    /* as for cohort_opts_format */
+    /* Takes what it needs of the parsed request into ctx; an error about
+     * the request sets err, which is printed naming its flag. NULL: none. */
+    int (*prepare)(const analysis_request *q, void *ctx, genu_err *err);
+    /* The definitions whose measures it reads (room holds
+     * COHORT_OPTS_MAXDEF), *n of them; NULL: the request's. */
+    const responder_def *(*defs)(const analysis_request *q, void *ctx, responder_def *room,
+                                 size_t *n);
+    bool days; /* it reads every record's day (cohort_opts_run) */
+    cohort_opts_write_fn write;
+} cohort_cmd;
+
+#define COHORT_OPTS_MAXDEF (REPORT_MAXDEF + REPORT_MAXCHANGE)
+
+/* The whole of an analysis command: --help, cohort_opts_parse into q and
+ * *format, cmd->prepare, cohort_opts_run with cmd->write and ctx. Returns
+ * the exit status. */
+int cohort_opts_main(const cohort_cmd *cmd, int argc, char **argv, const cli_env *env,
+                     analysis_request *q, int *format, void *ctx);
 
 #endif

@@ -3,7 +3,7 @@
  * can be e-mailed and opened anywhere. Every chart has a table with the same
  * numbers next to it (the tables are the report; charts are a reading aid).
  * Every string that comes from the data (site names, protocols, filter
- * values, currencies, definitions) goes through esc(). */
+ * values, currencies, definitions) goes through genu_buf_html(). */
 #include "cli/report_html.h"
 
 #include <math.h>
@@ -23,31 +23,6 @@ static const char *const dashes[] = {"", "7 4", "2 3", "9 3 2 3"};
 static const char *colour(size_t g)
 {
     return colours[g % NCOLOUR];
-}
-
-static void esc(genu_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            genu_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            genu_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            genu_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            genu_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            genu_buf_puts(b, "&#39;");
-            break;
-        default:
-            genu_buf_putc(b, *s);
-        }
-    }
 }
 
 /* ---- numbers ----------------------------------------------------------- */
@@ -152,16 +127,82 @@ static const char css[] =
     "@media print{.scroll{overflow:visible;border:0}h2{break-after:avoid}figure,table{break-inside:"
     "avoid}}";
 
+/* before, text escaped, after. */
+static void between(genu_buf *b, const char *before, const char *text, const char *after)
+{
+    genu_buf_puts(b, before);
+    genu_buf_html(b, text);
+    genu_buf_puts(b, after);
+}
+
 static void open_table(genu_buf *b, const char *label)
 {
-    genu_buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
-    esc(b, label);
-    genu_buf_puts(b, "\"><table>");
+    between(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"", label,
+            "\"><table>");
+}
+
+/* A definition's or measure's heading, its chart (chart(b, r, i), when
+ * there is one and there are strata) and its table opened. */
+typedef void chart_fn(genu_buf *b, const report *r, size_t i);
+
+static void measure_open(genu_buf *b, const report *r, const char *name, size_t i,
+                         chart_fn *chart)
+{
+    between(b, "<h3><code>", name, "</code></h3>\n");
+    if (chart && r->nstrata)
+        chart(b, r, i);
+    open_table(b, name);
+}
+
+/* A row opened: the timepoint at as its header, the stratum's cell begun
+ * (the caller closes it); first marks the first row of a timepoint. */
+static void row_open(genu_buf *b, bool first, const char *at, const char *stratum)
+{
+    genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
+                    first ? " class=\"first\"" : "", at);
+    genu_buf_html(b, stratum);
+}
+
+/* A row opened with the stratum as its header. */
+static void stratum_row(genu_buf *b, const char *stratum)
+{
+    between(b, "<tr><th scope=\"row\">", stratum, "</th>");
+}
+
+/* A table's head from its column labels, '|'-separated; a label that
+ * begins with '<' is aligned left (the label follows it). */
+static void table_head(genu_buf *b, const char *cols)
+{
+    genu_buf_puts(b, "<thead><tr>");
+    while (*cols) {
+        size_t n = strcspn(cols, "|");
+        bool left = *cols == '<';
+        genu_buf_printf(b, "<th scope=\"col\"%s>%.*s</th>", left ? " class=\"l\"" : "",
+                        (int)(n - left), cols + left);
+        cols += n + (cols[n] == '|');
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
 }
 
 static void close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
+}
+
+typedef void row_fn(genu_buf *b, const report *r, size_t i, size_t t, size_t g);
+
+/* The whole table of definition or measure i: measure_open, the head of
+ * cols (as table_head takes them), row(b, r, i, t, g) for each timepoint t
+ * and stratum g, the end. */
+static void measure_table(genu_buf *b, const report *r, const char *name, size_t i,
+                          chart_fn *chart, const char *cols, row_fn *row)
+{
+    measure_open(b, r, name, i, chart);
+    table_head(b, cols);
+    for (size_t t = 0; t < r->spec.ntp; t++)
+        for (size_t g = 0; g < r->nstrata; g++)
+            row(b, r, i, t, g);
+    close_table(b);
 }
 
 static void head(genu_buf *b, const report *r)
@@ -205,7 +246,7 @@ static void legend(genu_buf *b, const report *r, bool lines)
         else
             marker(b, g, 18, 8);
         genu_buf_puts(b, "</svg>");
-        esc(b, r->strata[g]);
+        genu_buf_html(b, r->strata[g]);
         genu_buf_puts(b, "</li>");
     }
     genu_buf_puts(b, "</ul>\n");
@@ -225,9 +266,8 @@ static void enrolment(genu_buf *b, const report *r)
         y1 = y > y1 ? y : y1;
     }
     open_table(b, "Enrolment by index year");
-    genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Index year</th>"
-                     "<th scope=\"col\">Entered</th></tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption>");
+    table_head(b, "<Index year|Entered");
     for (int y = y0; y <= y1; y++) {
         size_t n = 0;
         for (size_t i = 0; i < c->nknee; i++)
@@ -247,15 +287,15 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
         genu_buf_puts(b, "none: every knee with an index treatment");
     for (size_t i = 0; i < f->nset; i++) {
         genu_buf_puts(b, i ? ", <code>--" : "<code>--");
-        esc(b, f->name[i]);
+        genu_buf_html(b, f->name[i]);
         genu_buf_putc(b, ' ');
-        esc(b, f->value[i]);
+        genu_buf_html(b, f->value[i]);
         genu_buf_puts(b, "</code>");
     }
     genu_buf_puts(b, "</dd><dt>Responder definitions</dt><dd><ul>");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         genu_buf_puts(b, "<li><code>");
-        esc(b, r->spec.defs[d].text);
+        genu_buf_html(b, r->spec.defs[d].text);
         genu_buf_puts(b, "</code>");
         if (r->spec.defs[d].kind == RESPONDER_MCID)
             genu_buf_printf(b, " (MCID %g points)", r->spec.defs[d].threshold);
@@ -264,13 +304,11 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
     genu_buf_puts(b, "</ul></dd></dl>\n");
     genu_buf_puts(b, "<div class=\"pair\">");
     open_table(b, "Knees entered per stratum");
-    genu_buf_puts(b, "<caption>Entered per stratum</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Entered</th>"
-                     "</tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Entered per stratum</caption>");
+    table_head(b, "<Stratum|Entered");
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td></tr>", r->entered[g]);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td></tr>", r->entered[g]);
     }
     genu_buf_printf(b, "<tr class=\"first\"><th scope=\"row\">Total</th><td>%zu</td></tr>",
                     r->c->nknee);
@@ -321,16 +359,11 @@ static void followup_section(genu_buf *b, const report *r)
                      "<p><em>Due</em>: knees whose window has closed. <em>Done</em>: a "
                      "questionnaire of any kind in the window, before any replacement.</p>\n");
     open_table(b, "Follow-up completeness per timepoint");
-    genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">Timepoint</th>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Due</th>"
-                     "<th scope=\"col\">Done</th><th scope=\"col\">Missing</th>"
-                     "<th scope=\"col\">Done %</th></tr></thead><tbody>");
+    table_head(b, "<Timepoint|<Stratum|Due|Done|Missing|Done %");
     for (size_t t = 0; t < r->spec.ntp; t++)
         for (size_t g = 0; g < r->nstrata; g++) {
             const report_followup *f = &r->followup[t * r->nstrata + g];
-            genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                            g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-            esc(b, r->strata[g]);
+            row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
             genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>", f->due, f->done,
                             f->missing);
             pct(b, f->due ? (double)f->done / (double)f->due : NAN);
@@ -361,7 +394,7 @@ static void svg_open(genu_buf *b, double h, const char *id, const char *title)
                     "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"%s\">"
                     "<title id=\"%s\">",
                     CHART_W, h, id, id);
-    esc(b, title);
+    genu_buf_html(b, title);
     genu_buf_puts(b, "</title>");
 }
 
@@ -449,28 +482,37 @@ static void rate_of(const report *r, size_t d, size_t t, size_t g, double *est, 
     *hi = x->r.hi;
 }
 
+/* A figure of interval_chart under a y grid of step (percent: 0..1 as
+ * 0..100%), with the legend and the caption (HTML). */
+static void interval_figure(genu_buf *b, const report *r, size_t which, const plot *p,
+                            double step, bool percent, estimate_fn fn, const char *id,
+                            const char *title, const char *caption)
+{
+    genu_buf_puts(b, "<figure>");
+    svg_open(b, 280, id, title);
+    y_grid(b, p, step, percent);
+    interval_chart(b, r, which, p, fn);
+    genu_buf_puts(b, "</svg>");
+    legend(b, r, false);
+    genu_buf_printf(b, "<figcaption>%s</figcaption></figure>\n", caption);
+}
+
 static void rate_chart(genu_buf *b, const report *r, size_t d)
 {
     plot p = {56, CHART_W - 12, 12, 232, 0.0, 1.0};
     char id[32];
     snprintf(id, sizeof id, "rate-chart-%zu", d);
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 280, id, "Responder rate with 95% interval per timepoint and stratum");
-    y_grid(b, &p, 0.25, true);
-    interval_chart(b, r, d, &p, rate_of);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
-    genu_buf_puts(b, "<figcaption>Responder rate (point) and 95% Wilson interval (bar); "
-                     "timepoints with nothing analysed have no point.</figcaption></figure>\n");
+    interval_figure(b, r, d, &p, 0.25, true, rate_of, id,
+                    "Responder rate with 95% interval per timepoint and stratum",
+                    "Responder rate (point) and 95% Wilson interval (bar); timepoints with "
+                    "nothing analysed have no point.");
 }
 
 static void rate_row(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
 {
     const report_cell *x = report_cell_at(r, d, t, g);
     const claim_counts *n = &x->n;
-    genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                    g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-    esc(b, r->strata[g]);
+    row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
     genu_buf_printf(b,
                     "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
                     "<td>%zu</td><td>%zu</td><td>",
@@ -492,28 +534,16 @@ static void responders_section(genu_buf *b, const report *r)
 {
     genu_buf_puts(b, "<section id=\"responders\">\n<h2>Responder rates</h2>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
-        if (r->nstrata)
-            rate_chart(b, r, d);
-        open_table(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th>"
-                         "<th scope=\"col\">Entered</th><th scope=\"col\">Eligible</th>"
-                         "<th scope=\"col\">Converted</th><th scope=\"col\">Not evaluable</th>"
-                         "<th scope=\"col\">Missing</th><th scope=\"col\">Analysed</th>"
-                         "<th scope=\"col\">Responders</th><th scope=\"col\">Rate</th>"
-                         "<th scope=\"col\">95% CI</th><th scope=\"col\">Worst case</th>"
-                         "<th scope=\"col\">Best case</th></tr></thead><tbody>");
+        measure_table(b, r, r->spec.defs[d].text, d, rate_chart,
+                      "<At|<Stratum|Entered|Eligible|Converted|Not evaluable|Missing|"
+                      "Analysed|Responders|Rate|95% CI|Worst case|Best case",
+                      rate_row);
         bool few = false;
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t g = 0; g < r->nstrata; g++) {
                 size_t n = report_cell_at(r, d, t, g)->n.analysed;
                 few |= n > 0 && n < 10;
-                rate_row(b, r, d, t, g);
             }
-        close_table(b);
         if (few)
             genu_buf_puts(b, "<p class=\"foot\"><sup>*</sup> fewer than 10 knees analysed: too "
                              "few to judge.</p>\n");
@@ -533,23 +563,14 @@ static void comparisons_section(genu_buf *b, const report *r)
     }
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
-        open_table(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">A</th><th scope=\"col\" class=\"l\">B</th>"
-                         "<th scope=\"col\">Difference</th><th scope=\"col\">95% CI</th>"
-                         "<th scope=\"col\" class=\"l\">Test</th><th scope=\"col\">Chi-square</th>"
-                         "<th scope=\"col\">p</th></tr></thead><tbody>");
+        measure_open(b, r, r->spec.defs[d].text, d, NULL);
+        table_head(b, "<At|<A|<B|Difference|95% CI|<Test|Chi-square|p");
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t j = 0; j < r->npair; j++) {
                 const report_cmp *c = report_cmp_at(r, d, t, j);
-                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                                j == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                esc(b, r->strata[c->a]);
+                row_open(b, j == 0, r->spec.tps[t].text, r->strata[c->a]);
                 genu_buf_puts(b, "</td><td class=\"l\">");
-                esc(b, r->strata[c->b]);
+                genu_buf_html(b, r->strata[c->b]);
                 genu_buf_puts(b, "</td><td>");
                 fixed(b, 100.0 * c->diff, 1);
                 genu_buf_puts(b, "</td><td>");
@@ -608,14 +629,26 @@ static void change_chart(genu_buf *b, const report *r, size_t m)
     plot p = {56, CHART_W - 12, 12, 232, floor(vmin / step) * step, ceil(vmax / step) * step};
     char id[32];
     snprintf(id, sizeof id, "change-chart-%zu", m);
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 280, id, "Mean change from baseline with 95% interval");
-    y_grid(b, &p, step, false);
-    interval_chart(b, r, m, &p, change_of);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
-    genu_buf_puts(b, "<figcaption>Mean change (positive = better) and 95% t interval; the "
-                     "darker line is no change.</figcaption></figure>\n");
+    interval_figure(b, r, m, &p, step, false, change_of, id,
+                    "Mean change from baseline with 95% interval",
+                    "Mean change (positive = better) and 95% t interval; the darker line is "
+                    "no change.");
+}
+
+static void change_row(genu_buf *b, const report *r, size_t m, size_t t, size_t g)
+{
+    const stats_mean *s = report_change_at(r, m, t, g);
+    row_open(b, g == 0, r->spec.tps[t].text, r->strata[g]);
+    genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
+    fixed(b, s->mean, 2);
+    genu_buf_puts(b, "</td><td>");
+    fixed(b, s->sd, 2);
+    genu_buf_puts(b, "</td><td>");
+    if (isnan(s->lo))
+        genu_buf_puts(b, "n/a");
+    else
+        genu_buf_printf(b, "%.2f to %.2f", s->lo, s->hi);
+    genu_buf_puts(b, "</td></tr>");
 }
 
 static void change_section(genu_buf *b, const report *r)
@@ -623,36 +656,9 @@ static void change_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<section id=\"change\">\n<h2>Change from baseline</h2>\n"
                      "<p>Eligible knees with a baseline and a follow-up; positive means "
                      "better.</p>\n");
-    for (size_t m = 0; m < r->spec.nchange; m++) {
-        genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.change[m].name);
-        genu_buf_puts(b, "</code></h3>\n");
-        if (r->nstrata)
-            change_chart(b, r, m);
-        open_table(b, r->spec.change[m].name);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">n</th>"
-                         "<th scope=\"col\">Mean</th><th scope=\"col\">SD</th>"
-                         "<th scope=\"col\">95% CI</th></tr></thead><tbody>");
-        for (size_t t = 0; t < r->spec.ntp; t++)
-            for (size_t g = 0; g < r->nstrata; g++) {
-                const stats_mean *s = report_change_at(r, m, t, g);
-                genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                                g == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-                esc(b, r->strata[g]);
-                genu_buf_printf(b, "</td><td>%zu</td><td>", s->n);
-                fixed(b, s->mean, 2);
-                genu_buf_puts(b, "</td><td>");
-                fixed(b, s->sd, 2);
-                genu_buf_puts(b, "</td><td>");
-                if (isnan(s->lo))
-                    genu_buf_puts(b, "n/a");
-                else
-                    genu_buf_printf(b, "%.2f to %.2f", s->lo, s->hi);
-                genu_buf_puts(b, "</td></tr>");
-            }
-        close_table(b);
-    }
+    for (size_t m = 0; m < r->spec.nchange; m++)
+        measure_table(b, r, r->spec.change[m].name, m, change_chart,
+                      "<At|<Stratum|n|Mean|SD|95% CI", change_row);
     genu_buf_puts(b, "</section>\n");
 }
 
@@ -822,6 +828,18 @@ static double km_at(const survival_curve *k, double t)
 }
 
 /* When patients died: replacement with death as a competing risk. */
+/* The header cells of times from t0 to tmax by step, and the end of the
+ * table's head. */
+static void time_headers(genu_buf *b, double t0, double tmax, double step)
+{
+    for (double t = t0; t <= tmax + 1e-9; t += step) {
+        genu_buf_puts(b, "<th scope=\"col\">");
+        time_label(b, t, step);
+        genu_buf_puts(b, "</th>");
+    }
+    genu_buf_puts(b, "</tr></thead><tbody>");
+}
+
 static void competing_part(genu_buf *b, const report *r, double tmax, double step)
 {
     const durability_competing *d = r->competing;
@@ -854,16 +872,10 @@ static void competing_part(genu_buf *b, const report *r, double tmax, double ste
     genu_buf_puts(b, "<caption>Cumulative incidence of replacement (1 &minus; Kaplan-Meier), "
                      "%</caption><thead><tr><th scope=\"col\" class=\"l\">Stratum</th>"
                      "<th scope=\"col\">Deaths first</th>");
-    for (double t = step; t <= tmax + 1e-9; t += step) {
-        genu_buf_puts(b, "<th scope=\"col\">");
-        time_label(b, t, step);
-        genu_buf_puts(b, "</th>");
-    }
-    genu_buf_puts(b, "</tr></thead><tbody>");
+    time_headers(b, step, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td>", d->curves[g].competing);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td>", d->curves[g].competing);
         for (double t = step; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%.1f (%.1f)</td>", 100 * cuminc_at(&d->curves[g], t),
                             100 * (1.0 - km_at(&r->km[g], t)));
@@ -890,30 +902,20 @@ static void survival_section(genu_buf *b, const report *r)
     open_table(b, "Numbers at risk");
     genu_buf_puts(b, "<caption>Numbers at risk</caption><thead><tr>"
                      "<th scope=\"col\" class=\"l\">Stratum</th>");
-    for (double t = 0; t <= tmax + 1e-9; t += step) {
-        genu_buf_puts(b, "<th scope=\"col\">");
-        time_label(b, t, step);
-        genu_buf_puts(b, "</th>");
-    }
-    genu_buf_puts(b, "</tr></thead><tbody>");
+    time_headers(b, 0, tmax, step);
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
-        genu_buf_puts(b, "</th>");
+        stratum_row(b, r->strata[g]);
         for (double t = 0; t <= tmax + 1e-9; t += step)
             genu_buf_printf(b, "<td>%zu</td>", at_risk(&r->km[g], t));
         genu_buf_puts(b, "</tr>");
     }
     close_table(b);
     open_table(b, "Survival summary");
-    genu_buf_puts(b, "<caption>Per stratum</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th><th scope=\"col\">Knees</th>"
-                     "<th scope=\"col\">Replacements</th><th scope=\"col\">Median (days)</th>"
-                     "<th scope=\"col\">95% CI (days)</th></tr></thead><tbody>");
+    genu_buf_puts(b, "<caption>Per stratum</caption>");
+    table_head(b, "<Stratum|Knees|Replacements|Median (days)|95% CI (days)");
     for (size_t g = 0; g < r->nstrata; g++) {
-        genu_buf_puts(b, "<tr><th scope=\"row\">");
-        esc(b, r->strata[g]);
-        genu_buf_printf(b, "</th><td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
+        stratum_row(b, r->strata[g]);
+        genu_buf_printf(b, "<td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
         if (isnan(r->km[g].median))
             genu_buf_puts(b, "not reached");
         else
@@ -942,9 +944,7 @@ static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g
     const cost_tally *c = &x->cost;
     size_t rows = c->ncur ? c->ncur : 1;
     for (size_t i = 0; i < rows; i++) {
-        genu_buf_printf(b, "<tr%s><th scope=\"row\">%s</th><td class=\"l\">",
-                        g == 0 && i == 0 ? " class=\"first\"" : "", r->spec.tps[t].text);
-        esc(b, r->strata[g]);
+        row_open(b, g == 0 && i == 0, r->spec.tps[t].text, r->strata[g]);
         genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td%s>%zu</td><td>%zu</td>",
                         x->n.analysed, x->n.responders,
                         c->knees_without_cost ? " class=\"warn\"" : "", c->knees_without_cost,
@@ -955,7 +955,7 @@ static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g
         }
         const cost_currency *cu = &c->cur[i];
         genu_buf_puts(b, "<td class=\"l\">");
-        esc(b, cu->currency);
+        genu_buf_html(b, cu->currency);
         genu_buf_printf(b, "</td><td>%zu</td><td>%zu</td><td>", cu->knees, cu->responders);
         money(b, cu->total);
         genu_buf_puts(b, "</td><td><strong>");
@@ -973,24 +973,11 @@ static void cost_section(genu_buf *b, const report *r)
                      "<em>Without cost</em>: analysed knees with a treatment whose cost was not "
                      "recorded; <em>mixed</em>: series paid in more than one currency. Both are "
                      "left out of the sums, not counted as free.</p>\n");
-    for (size_t d = 0; d < r->spec.ndef; d++) {
-        genu_buf_puts(b, "<h3><code>");
-        esc(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "</code></h3>\n");
-        open_table(b, r->spec.defs[d].text);
-        genu_buf_puts(b, "<thead><tr><th scope=\"col\" class=\"l\">At</th>"
-                         "<th scope=\"col\" class=\"l\">Stratum</th>"
-                         "<th scope=\"col\">Analysed</th><th scope=\"col\">Responders</th>"
-                         "<th scope=\"col\">Without cost</th><th scope=\"col\">Mixed</th>"
-                         "<th scope=\"col\" class=\"l\">Currency</th>"
-                         "<th scope=\"col\">Knees costed</th><th scope=\"col\">Their responders</th>"
-                         "<th scope=\"col\">Total</th><th scope=\"col\">Per responder</th>"
-                         "</tr></thead><tbody>");
-        for (size_t t = 0; t < r->spec.ntp; t++)
-            for (size_t g = 0; g < r->nstrata; g++)
-                cost_rows(b, r, d, t, g);
-        close_table(b);
-    }
+    for (size_t d = 0; d < r->spec.ndef; d++)
+        measure_table(b, r, r->spec.defs[d].text, d, NULL,
+                      "<At|<Stratum|Analysed|Responders|Without cost|Mixed|<Currency|"
+                      "Knees costed|Their responders|Total|Per responder",
+                      cost_rows);
     genu_buf_puts(b, "</section>\n");
 }
 

@@ -2,11 +2,14 @@
  * their own so a big allocation never wastes the tail of the current block. */
 #include "core/arena.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/err.h"
 
 #define ARENA_BLOCK 65536
 #define ARENA_ALIGN 16
@@ -142,4 +145,29 @@ char *genu_arena_printf(genu_arena *a, const char *fmt, ...)
 size_t genu_arena_used(const genu_arena *a)
 {
     return a->total;
+}
+
+int genu_arena_read_file(genu_arena *a, const char *path, size_t max, bool missing_ok, char **text,
+                         size_t *n, genu_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT && missing_ok)
+            return GENU_ENOTFOUND;
+        return GENU_FAIL(err, GENU_EIO, "cannot read %s: %s", path, strerror(errno));
+    }
+    char *buf = genu_arena_alloc(a, max + 1);
+    size_t got = buf ? fread(buf, 1, max + 1, f) : 0;
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return GENU_OOM(err);
+    if (bad)
+        return GENU_FAIL(err, GENU_EIO, "cannot read %s", path);
+    if (got > max)
+        return GENU_FAIL(err, GENU_EINVAL, "%s: larger than %zu bytes", path, max);
+    buf[got] = '\0';
+    *text = buf;
+    *n = got;
+    return GENU_OK;
 }

@@ -4,6 +4,7 @@
 #ifndef GENU_CORE_ARENA_H
 #define GENU_CORE_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct genu_arena genu_arena;
@@ -24,6 +25,14 @@ char *genu_arena_strndup(genu_arena *a, const char *s, size_t n);
 char *genu_arena_strdup(genu_arena *a, const char *s);
 /* printf into the arena. */
 char *genu_arena_printf(genu_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads the file at path, at most max bytes, into the arena, NUL-terminated:
+ * *text and its length *n. GENU_EIO "cannot read PATH: ..." (a file that
+ * does not exist, if missing_ok: GENU_ENOTFOUND, err untouched), GENU_EINVAL
+ * "PATH: larger than MAX bytes", GENU_ENOMEM. */
+struct genu_err;
+int genu_arena_read_file(genu_arena *a, const char *path, size_t max, bool missing_ok, char **text,
+                         size_t *n, struct genu_err *err);
 
 /* Bytes handed out so far (for tests and benchmarks). */
 size_t genu_arena_used(const genu_arena *a);

@@ -1,5 +1,6 @@
 /* list: the windows and the response rates as JSON, for genu followup list,
  * the who-to-call list and the dashboard. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,6 @@ const char *followup_window_status(const followup_config *cfg, const followup_wi
     return w->reminders ? "reminded" : "invited";
 }
 
-static void date_or_null(genu_buf *b, const char *key, genu_date d)
-{
-    char s[GENU_DATE_STRLEN];
-    if (d == GENU_DATE_NONE) {
-        genu_buf_printf(b, ",\"%s\":null", key);
-        return;
-    }
-    genu_date_format(d, s);
-    genu_buf_printf(b, ",\"%s\":\"%s\"", key, s);
-}
-
 static const char *knee_name(genu_knee k)
 {
     return k == GENU_KNEE_LEFT ? "left" : k == GENU_KNEE_RIGHT ? "right" : NULL;
@@ -45,44 +35,44 @@ void followup_windows_json(genu_buf *b, const followup_config *cfg, genu_date as
                            followup_keep_fn keep, void *arg)
 {
     static const char *const skips[FU_NSKIP] = {NULL, "no_address", "opted_out", "deceased"};
-    char date[GENU_DATE_STRLEN], f[GENU_DATE_STRLEN], l[GENU_DATE_STRLEN];
     size_t count = 0;
-    genu_date_format(as_of, date);
-    genu_buf_printf(b, "{\"as_of\":\"%s\",\"windows\":[", date);
+    genu_jw j;
+    genu_jw_doc(&j, b);
+    genu_jw_kdate(&j, "as_of", as_of);
+    genu_jw_karr(&j, "windows");
     for (size_t i = 0; i < n; i++) {
         bool phone = false;
         const char *st = followup_window_status(cfg, &w[i], as_of);
         if ((keep && !keep(&w[i], arg, &phone)) || (status && strcmp(status, st) != 0))
             continue;
-        genu_buf_puts(b, count++ ? ",{\"patient\":" : "{\"patient\":");
-        genu_buf_json_str(b, w[i].patient);
-        genu_buf_puts(b, ",\"site\":");
-        genu_buf_json_str(b, w[i].site);
+        count++;
+        genu_jw_obj(&j);
+        genu_jw_kstr(&j, "patient", w[i].patient);
+        genu_jw_kstr(&j, "site", w[i].site);
         if (knee_name(w[i].knee))
-            genu_buf_printf(b, ",\"knee\":\"%s\"", knee_name(w[i].knee));
-        genu_date_format(w[i].first, f);
-        genu_date_format(w[i].last, l);
+            genu_jw_kstr(&j, "knee", knee_name(w[i].knee));
         char label[WORDS_MAX];
-        genu_buf_printf(b, ",\"timepoint\":\"%s\",\"label\":\"%s\"", w[i].tp.text,
-                        words_timepoint_text(w[i].tp.text, label, sizeof label));
-        date_or_null(b, "index_date", w[i].index);
-        genu_buf_printf(b, ",\"window\":[\"%s\",\"%s\"],\"status\":\"%s\"", f, l, st);
-        date_or_null(b, "answered", w[i].answered);
-        date_or_null(b, "invited", w[i].invited);
-        genu_buf_printf(b, ",\"reminders\":%d", w[i].reminders);
-        date_or_null(b, "last_message", w[i].last_message);
+        genu_jw_kstr(&j, "timepoint", w[i].tp.text);
+        genu_jw_kstr(&j, "label", words_timepoint_text(w[i].tp.text, label, sizeof label));
+        genu_jw_kdate(&j, "index_date", w[i].index);
+        genu_jw_karr(&j, "window");
+        genu_jw_date(&j, w[i].first);
+        genu_jw_date(&j, w[i].last);
+        genu_jw_end(&j);
+        genu_jw_kstr(&j, "status", st);
+        genu_jw_kdate(&j, "answered", w[i].answered);
+        genu_jw_kdate(&j, "invited", w[i].invited);
+        genu_jw_kint(&j, "reminders", w[i].reminders);
+        genu_jw_kdate(&j, "last_message", w[i].last_message);
         if (skips[w[i].skip])
-            genu_buf_printf(b, ",\"skipped\":\"%s\"", skips[w[i].skip]);
-        if (phone) {
-            genu_buf_puts(b, ",\"phone\":");
-            if (w[i].phone)
-                genu_buf_json_str(b, w[i].phone);
-            else
-                genu_buf_puts(b, "null");
-        }
-        genu_buf_putc(b, '}');
+            genu_jw_kstr(&j, "skipped", skips[w[i].skip]);
+        if (phone)
+            genu_jw_kstr(&j, "phone", w[i].phone);
+        genu_jw_end(&j);
     }
-    genu_buf_printf(b, "],\"count\":%zu}\n", count);
+    genu_jw_end(&j);
+    genu_jw_ksize(&j, "count", count);
+    genu_jw_doc_end(&j);
 }
 
 typedef struct rate {
@@ -130,28 +120,26 @@ void followup_rates_json(genu_buf *b, genu_date as_of, const followup_window *w,
             r[j] = r[j - 1];
             r[j - 1] = t;
         }
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(as_of, date);
-    genu_buf_printf(b, "{\"as_of\":\"%s\",\"rates\":[", date);
+    genu_jw j;
+    genu_jw_doc(&j, b);
+    genu_jw_kdate(&j, "as_of", as_of);
+    genu_jw_karr(&j, "rates");
     for (size_t k = 0; k < nr; k++) {
-        genu_buf_puts(b, k ? ",{\"timepoint\":" : "{\"timepoint\":");
-        genu_buf_json_str(b, r[k].tp);
         char label[WORDS_MAX];
-        genu_buf_puts(b, ",\"label\":");
-        genu_buf_json_str(b, words_timepoint_text(r[k].tp, label, sizeof label));
-        genu_buf_puts(b, ",\"site\":");
-        genu_buf_json_str(b, r[k].site);
-        genu_buf_printf(b, ",\"closed\":%zu,\"invited\":%zu,\"answered\":%zu,"
-                           "\"answered_invited\":%zu,\"rate\":",
-                        r[k].closed, r[k].invited, r[k].answered, r[k].answered_invited);
-        genu_buf_json_num(b, (double)r[k].answered / (double)r[k].closed);
-        genu_buf_puts(b, ",\"rate_invited\":");
-        if (r[k].invited)
-            genu_buf_json_num(b, (double)r[k].answered_invited / (double)r[k].invited);
-        else
-            genu_buf_puts(b, "null");
-        genu_buf_putc(b, '}');
+        genu_jw_obj(&j);
+        genu_jw_kstr(&j, "timepoint", r[k].tp);
+        genu_jw_kstr(&j, "label", words_timepoint_text(r[k].tp, label, sizeof label));
+        genu_jw_kstr(&j, "site", r[k].site);
+        genu_jw_ksize(&j, "closed", r[k].closed);
+        genu_jw_ksize(&j, "invited", r[k].invited);
+        genu_jw_ksize(&j, "answered", r[k].answered);
+        genu_jw_ksize(&j, "answered_invited", r[k].answered_invited);
+        genu_jw_knum(&j, "rate", (double)r[k].answered / (double)r[k].closed);
+        genu_jw_knum(&j, "rate_invited",
+                     r[k].invited ? (double)r[k].answered_invited / (double)r[k].invited : NAN);
+        genu_jw_end(&j);
     }
-    genu_buf_puts(b, "]}\n");
+    genu_jw_end(&j);
+    genu_jw_doc_end(&j);
     free(r);
 }

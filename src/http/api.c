@@ -82,15 +82,35 @@ int api_patient_visible(ctx *c, const char *id)
     return 0;
 }
 
+/* "name","role","sites" of an account ("" for all sites). */
+static void user_fields(genu_jw *w, const store_user *u)
+{
+    genu_jw_kstr(w, "name", u->name);
+    genu_jw_kstr(w, "role", u->role);
+    genu_jw_kstr(w, "sites", u->sites ? u->sites : "");
+}
+
+/* A 200 answer {"key":[ … ]}: list_begin opens it, list_end closes it. */
+static void list_begin(ctx *c, genu_jw *w, const char *key)
+{
+    ctx_json(c, 200);
+    genu_jw_doc(w, &c->out);
+    genu_jw_karr(w, key);
+}
+
+static void list_end(genu_jw *w)
+{
+    genu_jw_end(w);
+    genu_jw_doc_end(w);
+}
+
 void api_user_json(ctx *c)
 {
-    genu_buf_puts(&c->out, "{\"name\":");
-    genu_buf_json_str(&c->out, c->user.name);
-    genu_buf_puts(&c->out, ",\"role\":");
-    genu_buf_json_str(&c->out, c->user.role);
-    genu_buf_puts(&c->out, ",\"sites\":");
-    genu_buf_json_str(&c->out, c->user.sites ? c->user.sites : "");
-    genu_buf_putc(&c->out, '}');
+    genu_jw w;
+    genu_jw_init(&w, &c->out);
+    genu_jw_obj(&w);
+    user_fields(&w, &c->user);
+    genu_jw_end(&w);
 }
 
 /* Looks the cookie's session up; leaves c signed out when anything is off. */
@@ -378,96 +398,58 @@ void api_users(ctx *c)
         ctx_fail(c, &err);
         return;
     }
-    ctx_json(c, 200);
-    genu_buf_puts(&c->out, "{\"users\":[");
+    genu_jw w;
+    list_begin(c, &w, "users");
     for (size_t i = 0; i < n; i++) {
-        genu_buf_puts(&c->out, i ? ",{\"name\":" : "{\"name\":");
-        genu_buf_json_str(&c->out, u[i].name);
-        genu_buf_puts(&c->out, ",\"role\":");
-        genu_buf_json_str(&c->out, u[i].role);
-        genu_buf_puts(&c->out, ",\"sites\":");
-        genu_buf_json_str(&c->out, u[i].sites ? u[i].sites : "");
-        genu_buf_printf(&c->out, ",\"disabled\":%s}", u[i].disabled ? "true" : "false");
+        genu_jw_obj(&w);
+        user_fields(&w, &u[i]);
+        genu_jw_kbool(&w, "disabled", u[i].disabled);
+        genu_jw_end(&w);
     }
-    genu_buf_puts(&c->out, "]}\n");
+    list_end(&w);
 }
 
-/* A non-negative integer query argument within [0, max]; def when absent. */
-static int query_size(ctx *c, const char *key, long long def, long long max, long long *out)
+/* "key" and a stored document: raw when it is JSON, else as a string. */
+static void raw_or_string(genu_jw *w, const char *key, const char *doc)
 {
-    const char *v = ctx_query(c, key);
-    long long x = 0;
-    if (!v) {
-        *out = def;
-        return 0;
-    }
-    if (!*v || strlen(v) > 12)
-        goto bad;
-    for (const char *p = v; *p; p++) {
-        if (*p < '0' || *p > '9')
-            goto bad;
-        x = x * 10 + (*p - '0');
-    }
-    if (x > max)
-        goto bad;
-    *out = x;
-    return 0;
-bad:
-    ctx_error(c, 400, "bad_request", key, "%s: expected an integer from 0 to %lld", key, max);
-    return -1;
-}
-
-/* Appends a stored document: raw when it is JSON, else as a string. */
-static void raw_or_string(genu_buf *b, const char *doc)
-{
-    if (!doc) {
-        genu_buf_puts(b, "null");
-        return;
-    }
-    json_t *v = json_loads(doc, JSON_DECODE_ANY, NULL);
+    json_t *v = doc ? json_loads(doc, JSON_DECODE_ANY, NULL) : NULL;
     if (v)
-        genu_buf_puts(b, doc);
+        genu_jw_kraw(w, key, doc);
     else
-        genu_buf_json_str(b, doc);
+        genu_jw_kstr(w, key, doc);
     json_decref(v);
 }
 
 void api_audit(ctx *c)
 {
-    long long after, limit;
-    if (query_size(c, "after", 0, (long long)1 << 50, &after) ||
-        query_size(c, "limit", 100, 1000, &limit))
+    uint64_t after, limit;
+    if (ctx_query_count(c, "after", 0, (uint64_t)1 << 50, &after) ||
+        ctx_query_count(c, "limit", 100, 1000, &limit))
         return;
     genu_err err = {0};
     store_audit_row *rows;
     size_t n;
-    if (store_audit_list(c->store, after, (size_t)limit, c->arena, &rows, &n, &err)) {
+    if (store_audit_list(c->store, (int64_t)after, (size_t)limit, c->arena, &rows, &n, &err)) {
         ctx_fail(c, &err);
         return;
     }
-    genu_buf *b = &c->out;
-    ctx_json(c, 200);
-    genu_buf_puts(b, "{\"rows\":[");
+    genu_jw w;
+    list_begin(c, &w, "rows");
     for (size_t i = 0; i < n; i++) {
         const store_audit_row *r = &rows[i];
-        genu_buf_printf(b, "%s{\"seq\":%lld,\"at_us\":%lld,\"actor\":", i ? "," : "",
-                        (long long)r->seq, (long long)r->at_us);
-        genu_buf_json_str(b, r->actor);
-        genu_buf_puts(b, ",\"action\":");
-        genu_buf_json_str(b, r->action);
-        genu_buf_puts(b, ",\"type\":");
-        genu_buf_json_str(b, r->type ? r->type : "");
-        genu_buf_puts(b, ",\"id\":");
-        genu_buf_json_str(b, r->id ? r->id : "");
-        genu_buf_puts(b, ",\"before\":");
-        raw_or_string(b, r->before);
-        genu_buf_puts(b, ",\"after\":");
-        raw_or_string(b, r->after);
-        genu_buf_puts(b, ",\"hash\":");
-        genu_buf_json_str(b, r->hash ? r->hash : "");
-        genu_buf_putc(b, '}');
+        genu_jw_obj(&w);
+        genu_jw_kint(&w, "seq", (long long)r->seq);
+        genu_jw_kint(&w, "at_us", (long long)r->at_us);
+        genu_jw_kstr(&w, "actor", r->actor);
+        genu_jw_kstr(&w, "action", r->action);
+        genu_jw_kstr(&w, "type", r->type ? r->type : "");
+        genu_jw_kstr(&w, "id", r->id ? r->id : "");
+        raw_or_string(&w, "before", r->before);
+        raw_or_string(&w, "after", r->after);
+        genu_jw_kstr(&w, "hash", r->hash ? r->hash : "");
+        genu_jw_end(&w);
     }
-    genu_buf_puts(b, "]}\n");
+    list_end(&w);
 }
 
 int api_write(ctx *c, const char *actor, writer_fn fn, void *arg, genu_err *err)

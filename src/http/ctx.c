@@ -1,6 +1,7 @@
 /* ctx: error responses and query lookup shared by the handlers. */
 #include "http/ctx.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,29 @@ const char *ctx_query(const ctx *c, const char *key)
         if (strcmp(c->qkey[i], key) == 0)
             return c->qval[i];
     return NULL;
+}
+
+int ctx_query_count(ctx *c, const char *key, uint64_t def, uint64_t max, uint64_t *out)
+{
+    const char *v = ctx_query(c, key);
+    uint64_t x = 0;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    size_t n = strlen(v);
+    bool ok = n > 0 && n <= 19; /* 19 nines fit in 64 bits */
+    for (const char *p = v; ok && *p; p++) {
+        ok = *p >= '0' && *p <= '9';
+        x = x * 10 + (uint64_t)(*p - '0');
+    }
+    if (!ok || x > max) {
+        ctx_error(c, 400, "bad_request", key, "%s: expected an integer from 0 to %" PRIu64, key,
+                  max);
+        return -1;
+    }
+    *out = x;
+    return 0;
 }
 
 void ctx_json(ctx *c, int status)

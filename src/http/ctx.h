@@ -100,6 +100,9 @@ typedef struct ctx {
 
 /* The query argument `key`, or NULL (the first when repeated). */
 const char *ctx_query(const ctx *c, const char *key);
+/* The query argument `key` as a decimal integer from 0 to max into *out
+ * (def when absent): 0, or -1 after a 400 naming the key. */
+int ctx_query_count(ctx *c, const char *key, uint64_t def, uint64_t max, uint64_t *out);
 
 /* Replaces the response by the error shape
  * {"error":{"code":code,"message":msg,"field":field}} ("field" left out

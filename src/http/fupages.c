@@ -139,7 +139,7 @@ void fupages_unsub_page(ctx *c)
                      "time. If you would rather not receive these messages, press the button. "
                      "Your clinic keeps your record as it is.</p>\n<form method=\"post\" "
                      "action=\"/u/");
-    html_escape(b, t);
+    genu_buf_html(b, t);
     genu_buf_puts(b, "\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
                      "<p><button type=\"submit\">Stop the messages</button></p></form>\n");
     html_end(b);

@@ -1,31 +1,13 @@
-/* html: escaping is the only defence these pages need; every value that
- * came from outside (instrument labels included) goes through it. */
+/* html: escaping (genu_buf_html) is the only defence these pages need; every
+ * value that came from outside (instrument labels included) goes through it. */
 #include "http/html.h"
-
-int html_escape(genu_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        int r;
-        switch (*s) {
-        case '&': r = genu_buf_puts(b, "&amp;"); break;
-        case '<': r = genu_buf_puts(b, "&lt;"); break;
-        case '>': r = genu_buf_puts(b, "&gt;"); break;
-        case '"': r = genu_buf_puts(b, "&quot;"); break;
-        case '\'': r = genu_buf_puts(b, "&#39;"); break;
-        default: r = genu_buf_putc(b, *s); break;
-        }
-        if (r < 0)
-            return -1;
-    }
-    return 0;
-}
 
 void html_begin(genu_buf *b, const char *title)
 {
     genu_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                      "<title>");
-    html_escape(b, title);
+    genu_buf_html(b, title);
     genu_buf_puts(b, "</title><style>"
                      "body{font-family:system-ui,sans-serif;font-size:1.1rem;max-width:40rem;"
                      "margin:auto;padding:1rem;line-height:1.5;color:#1b1b1b;background:#fff}"
@@ -45,7 +27,7 @@ void html_begin(genu_buf *b, const char *title)
                      "font-weight:700}td,th{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}"
                      ".error{color:#a3162b;font-weight:bold;border:3px solid #a3162b;padding:.5rem}"
                      "</style></head><body><main><h1>");
-    html_escape(b, title);
+    genu_buf_html(b, title);
     genu_buf_puts(b, "</h1>\n");
 }
 
@@ -58,7 +40,7 @@ void html_message(genu_buf *b, const char *title, const char *text)
 {
     html_begin(b, title);
     genu_buf_puts(b, "<p>");
-    html_escape(b, text);
+    genu_buf_html(b, text);
     genu_buf_puts(b, "</p>\n");
     html_end(b);
 }

@@ -1,12 +1,10 @@
 /* html: the few HTML pages the server writes itself (index, survey pages):
- * escaping and a minimal accessible page frame. */
+ * a minimal accessible page frame; text is escaped with genu_buf_html. */
 #ifndef GENU_HTTP_HTML_H
 #define GENU_HTTP_HTML_H
 
 #include "core/buf.h"
 
-/* Appends s with & < > " ' escaped. */
-int html_escape(genu_buf *b, const char *s);
 /* Opens a page: doctype, lang, viewport, a tiny stylesheet, <main>, and the
  * title as <title> and <h1> (escaped). */
 void html_begin(genu_buf *b, const char *title);

@@ -49,29 +49,6 @@ static int patient_visible(ctx *c, const char *id, genu_record *p)
     return 0;
 }
 
-static int query_num(ctx *c, const char *key, size_t def, size_t max, size_t *out)
-{
-    const char *v = ctx_query(c, key);
-    size_t x = 0;
-    *out = def;
-    if (!v)
-        return 0;
-    if (!*v || strlen(v) > 9)
-        goto bad;
-    for (const char *p = v; *p; p++) {
-        if (*p < '0' || *p > '9')
-            goto bad;
-        x = x * 10 + (size_t)(*p - '0');
-    }
-    if (x > max)
-        goto bad;
-    *out = x;
-    return 0;
-bad:
-    ctx_error(c, 400, "bad_request", key, "%s: expected an integer from 0 to %zu", key, max);
-    return -1;
-}
-
 void records_patients(ctx *c)
 {
     store_query q = {0};
@@ -82,9 +59,12 @@ void records_patients(ctx *c)
     q.search = ctx_query(c, "search");
     if (q.search && !*q.search)
         q.search = NULL;
-    if (query_num(c, "offset", 0, 1000000000, &q.offset) ||
-        query_num(c, "limit", 50, PAGE_MAX, &q.limit))
+    uint64_t offset, limit;
+    if (ctx_query_count(c, "offset", 0, 1000000000, &offset) ||
+        ctx_query_count(c, "limit", 50, PAGE_MAX, &limit))
         return;
+    q.offset = (size_t)offset;
+    q.limit = (size_t)limit;
     if (store_list(c->read, GENU_REC_PATIENT, &q, c->arena, &recs, &n, &total, &err)) {
         ctx_fail(c, &err);
         return;

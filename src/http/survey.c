@@ -308,29 +308,29 @@ static void item_html(genu_buf *b, const genu_instrument *in, int item, const wo
     snprintf(name, sizeof name, "%s.%s", in->id, it->code);
     if (wording_numeric(w, item)) {
         genu_buf_puts(b, "<p class=\"q\"><label>");
-        html_escape(b, wi->text);
+        genu_buf_html(b, wi->text);
         if (wi->help) {
             genu_buf_puts(b, "<br><small>");
-            html_escape(b, wi->help);
+            genu_buf_html(b, wi->help);
             genu_buf_puts(b, "</small>");
         }
         genu_buf_printf(b, "<br><span class=\"anchor\">%d = ", (int)it->lo);
-        html_escape(b, wi->low);
+        genu_buf_html(b, wi->low);
         genu_buf_printf(b, "; %d = ", (int)it->hi);
-        html_escape(b, wi->high);
+        genu_buf_html(b, wi->high);
         genu_buf_printf(b, "</span><br><input type=\"number\" inputmode=\"numeric\" min=\"%d\" "
                            "max=\"%d\" name=\"",
                         (int)it->lo, (int)it->hi);
-        html_escape(b, name);
+        genu_buf_html(b, name);
         genu_buf_puts(b, "\"></label></p>\n");
         return;
     }
     genu_buf_puts(b, "<fieldset class=\"q\" role=\"radiogroup\"><legend>");
-    html_escape(b, wi->text);
+    genu_buf_html(b, wi->text);
     genu_buf_puts(b, "</legend>");
     if (wi->help) {
         genu_buf_puts(b, "<p class=\"help\">");
-        html_escape(b, wi->help);
+        genu_buf_html(b, wi->help);
         genu_buf_puts(b, "</p>");
     }
     genu_buf_puts(b, "<div class=\"opts\">");
@@ -342,9 +342,9 @@ static void item_html(genu_buf *b, const genu_instrument *in, int item, const wo
             snprintf(val, sizeof val, "%d",
                      it->allowed ? (int)it->allowed[i] : (int)(it->lo + (int32_t)i));
         genu_buf_puts(b, "<label><input type=\"radio\" name=\"");
-        html_escape(b, name);
+        genu_buf_html(b, name);
         genu_buf_printf(b, "\" value=\"%s\"> ", val);
-        html_escape(b, wi->labels[i]);
+        genu_buf_html(b, wi->labels[i]);
         genu_buf_puts(b, "</label>");
     }
     genu_buf_puts(b, "</div></fieldset>\n");
@@ -356,7 +356,7 @@ static void wrapped(genu_buf *b, const char *open, const char *text, const char 
     if (!text)
         return;
     genu_buf_puts(b, open);
-    html_escape(b, text);
+    genu_buf_html(b, text);
     genu_buf_puts(b, close);
 }
 
@@ -386,7 +386,7 @@ static void form(ctx *c, int status, const store_survey *v, const char *token, c
     html_begin(b, "Your follow-up survey");
     if (error) {
         genu_buf_puts(b, "<p class=\"error\" role=\"alert\">");
-        html_escape(b, error);
+        genu_buf_html(b, error);
         genu_buf_puts(b, "</p>\n");
     }
     if (v->knee != GENU_KNEE_NONE)
@@ -394,7 +394,7 @@ static void form(ctx *c, int status, const store_survey *v, const char *token, c
                            "knee.</p>\n",
                         v->knee == GENU_KNEE_LEFT ? "left" : "right");
     genu_buf_puts(b, "<form method=\"post\" action=\"/s/");
-    html_escape(b, token);
+    genu_buf_html(b, token);
     genu_buf_puts(b, "\">\n");
     char *list = genu_arena_strdup(c->arena, v->instruments);
     const char *dir = wording_dir(c), *lang = patient_language(c, v->patient);
@@ -558,11 +558,11 @@ static void thanks(ctx *c, const store_survey *v)
         if (!in || in->nscores == 0)
             continue;
         genu_buf_puts(b, "<table><caption>");
-        html_escape(b, in->title);
+        genu_buf_html(b, in->title);
         if (in->level == INSTR_LEVEL_KNEE && v->knee != GENU_KNEE_NONE)
             genu_buf_printf(b, ", %s knee", v->knee == GENU_KNEE_LEFT ? "left" : "right");
         genu_buf_puts(b, "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">");
-        html_escape(b, in->score_keys[0]);
+        genu_buf_html(b, in->score_keys[0]);
         genu_buf_puts(b, "</th></tr></thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             const genu_record *r = &recs[i];

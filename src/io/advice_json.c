@@ -6,105 +6,87 @@
 
 #include "model/vocab.h"
 
-static void fact(genu_buf *b, const facts *f, int i, genu_arena *a)
+static void fact(genu_jw *w, const facts *f, int i, genu_arena *a)
 {
     const facts_def *d = facts_at((size_t)i);
     const facts_value *v = &f->v[i];
-    genu_buf_puts(b, "{\"fact\":");
-    genu_buf_json_str(b, d->name);
-    genu_buf_puts(b, ",\"value\":");
+    genu_jw_obj(w);
+    genu_jw_kstr(w, "fact", d->name);
+    genu_jw_key(w, "value");
     if (!v->known)
-        genu_buf_puts(b, "null");
+        genu_jw_null(w);
     else if (d->type == FACTS_BOOL)
-        genu_buf_puts(b, v->b ? "true" : "false");
+        genu_jw_bool(w, v->b);
     else if (d->type == FACTS_NUM)
-        genu_buf_json_num(b, v->d);
+        genu_jw_num(w, v->d);
     else
-        genu_buf_json_str(b, v->s);
-    genu_buf_puts(b, ",\"records\":[");
-    for (size_t r = 0; r < v->nrec; r++) {
-        if (r)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, v->recs[r]);
-    }
-    genu_buf_puts(b, "],\"date\":");
-    if (v->date == GENU_DATE_NONE) {
-        genu_buf_puts(b, "null");
-    } else {
-        char date[GENU_DATE_STRLEN];
-        genu_date_format(v->date, date);
-        genu_buf_json_str(b, date);
-    }
+        genu_jw_str(w, v->s);
+    genu_jw_karr(w, "records");
+    for (size_t r = 0; r < v->nrec; r++)
+        genu_jw_str(w, v->recs[r]);
+    genu_jw_end(w);
+    genu_jw_kdate(w, "date", v->date);
     /* the value as people read it (the text form's "because") */
-    genu_buf_puts(b, ",\"text\":");
-    genu_buf_json_str(b, facts_format(d, v, a));
-    genu_buf_putc(b, '}');
+    genu_jw_kstr(w, "text", facts_format(d, v, a));
+    genu_jw_end(w);
 }
 
-static void similar(genu_buf *b, const rules *rs, const facts_similar *s)
+static void similar(genu_jw *w, const rules *rs, const facts_similar *s)
 {
-    genu_buf_puts(b, "{\"kl_band\":");
-    if (s->band)
-        genu_buf_json_str(b, s->band);
-    else
-        genu_buf_puts(b, "null");
-    genu_buf_puts(b, ",\"family\":");
-    genu_buf_json_str(b, s->family);
-    genu_buf_puts(b, ",\"index_kinds\":");
-    genu_buf_json_str(b, s->kinds);
-    genu_buf_puts(b, ",\"responder\":");
-    genu_buf_json_str(b, rs->similar.def.text);
-    genu_buf_puts(b, ",\"at\":");
-    genu_buf_json_str(b, rs->similar.at.text);
-    genu_buf_printf(b, ",\"min\":%zu,\"analysed\":", s->min);
-    if (s->computed)
-        genu_buf_printf(b, "%zu,\"responders\":%zu", s->analysed, s->responders);
-    else
-        genu_buf_puts(b, "null,\"responders\":null");
-    genu_buf_puts(b, ",\"rate\":");
-    genu_buf_json_num(b, s->rate);
-    genu_buf_puts(b, ",\"ci95\":");
-    if (isnan(s->lo)) {
-        genu_buf_puts(b, "null");
+    genu_jw_obj(w);
+    genu_jw_kstr(w, "kl_band", s->band);
+    genu_jw_kstr(w, "family", s->family);
+    genu_jw_kstr(w, "index_kinds", s->kinds);
+    genu_jw_kstr(w, "responder", rs->similar.def.text);
+    genu_jw_kstr(w, "at", rs->similar.at.text);
+    genu_jw_ksize(w, "min", s->min);
+    if (s->computed) {
+        genu_jw_ksize(w, "analysed", s->analysed);
+        genu_jw_ksize(w, "responders", s->responders);
     } else {
-        genu_buf_putc(b, '[');
-        genu_buf_json_num(b, s->lo);
-        genu_buf_putc(b, ',');
-        genu_buf_json_num(b, s->hi);
-        genu_buf_putc(b, ']');
+        genu_jw_knull(w, "analysed");
+        genu_jw_knull(w, "responders");
     }
-    genu_buf_printf(b, ",\"enough\":%s,\"summary\":", s->enough ? "true" : "false");
-    genu_buf_json_str(b, s->summary);
-    genu_buf_putc(b, '}');
+    genu_jw_knum(w, "rate", s->rate);
+    genu_jw_key(w, "ci95");
+    if (isnan(s->lo)) {
+        genu_jw_null(w);
+    } else {
+        genu_jw_arr(w);
+        genu_jw_num(w, s->lo);
+        genu_jw_num(w, s->hi);
+        genu_jw_end(w);
+    }
+    genu_jw_kbool(w, "enough", s->enough);
+    genu_jw_kstr(w, "summary", s->summary);
+    genu_jw_end(w);
 }
 
 void advice_json_knee(genu_buf *b, const rules *rs, const advice_knee *k, genu_arena *a)
 {
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(k->f.as_of, date);
-    genu_buf_puts(b, "{\"patient\":");
-    genu_buf_json_str(b, k->f.patient);
-    genu_buf_printf(b, ",\"knee\":\"%s\",\"as_of\":\"%s\",\"findings\":[",
-                    vocab_knee_name(k->f.knee), date);
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "patient", k->f.patient);
+    genu_jw_kstr(&w, "knee", vocab_knee_name(k->f.knee));
+    genu_jw_kdate(&w, "as_of", k->f.as_of);
+    genu_jw_karr(&w, "findings");
     for (size_t i = 0; i < k->n; i++) {
         const advice_finding *x = &k->finding[i];
-        genu_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
-        genu_buf_json_str(b, x->rule->id);
-        genu_buf_puts(b, ",\"title\":");
-        genu_buf_json_str(b, x->rule->title);
-        genu_buf_printf(b, ",\"level\":\"%s\",\"message\":", rules_level_name(x->rule->level));
-        genu_buf_json_str(b, x->message);
-        genu_buf_puts(b, ",\"facts\":[");
-        for (size_t j = 0; j < x->nfacts; j++) {
-            if (j)
-                genu_buf_putc(b, ',');
-            fact(b, &k->f, x->facts[j], a);
-        }
-        genu_buf_puts(b, "]}");
+        genu_jw_obj(&w);
+        genu_jw_kstr(&w, "rule", x->rule->id);
+        genu_jw_kstr(&w, "title", x->rule->title);
+        genu_jw_kstr(&w, "level", rules_level_name(x->rule->level));
+        genu_jw_kstr(&w, "message", x->message);
+        genu_jw_karr(&w, "facts");
+        for (size_t j = 0; j < x->nfacts; j++)
+            fact(&w, &k->f, x->facts[j], a);
+        genu_jw_end(&w);
+        genu_jw_end(&w);
     }
-    genu_buf_puts(b, "],\"similar_knees\":");
-    similar(b, rs, &k->f.similar);
-    genu_buf_puts(b, ",\"disclaimer\":");
-    genu_buf_json_str(b, ADVICE_DISCLAIMER);
-    genu_buf_putc(b, '}');
+    genu_jw_end(&w);
+    genu_jw_key(&w, "similar_knees");
+    similar(&w, rs, &k->f.similar);
+    genu_jw_kstr(&w, "disclaimer", ADVICE_DISCLAIMER);
+    genu_jw_end(&w);
 }

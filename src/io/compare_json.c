@@ -4,71 +4,81 @@
 
 #include "io/report_json.h"
 
-static void group(genu_buf *b, const char *name, const compare_group *g, bool comma)
+static void group(genu_jw *w, const char *name, const compare_group *g)
 {
-    genu_buf_printf(b, "%s\"%s\":{\"n\":%zu,\"responders\":%zu", comma ? "," : "", name, g->n,
-                    g->responders);
-    report_json_num(b, "rate", g->rate);
-    genu_buf_putc(b, '}');
+    genu_jw_kobj(w, name);
+    genu_jw_ksize(w, "n", g->n);
+    genu_jw_ksize(w, "responders", g->responders);
+    genu_jw_knum(w, "rate", g->rate);
+    genu_jw_end(w);
 }
 
-static void header(genu_buf *b, const compare_spec *s, const cohort_filter *f, genu_date as_of,
+static void header(genu_jw *w, const compare_spec *s, const cohort_filter *f, genu_date as_of,
                    cohort_unit unit)
 {
-    genu_buf_puts(b, "{\"compare\":{\"responder\":");
-    genu_buf_json_str(b, s->def.text);
-    genu_buf_puts(b, ",\"at\":");
-    genu_buf_json_str(b, s->at.text);
-    genu_buf_printf(b, ",\"exposure\":\"%s\",\"adjust\":[", covariate_name(s->exposure));
+    genu_jw_kobj(w, "compare");
+    genu_jw_kstr(w, "responder", s->def.text);
+    genu_jw_kstr(w, "at", s->at.text);
+    genu_jw_kstr(w, "exposure", covariate_name(s->exposure));
+    genu_jw_karr(w, "adjust");
     for (size_t i = 0; i < s->adjust.n; i++)
-        genu_buf_printf(b, "%s\"%s\"", i ? "," : "", covariate_name(s->adjust.id[i]));
-    genu_buf_puts(b, "],\"filters\":");
-    report_json_filters(b, f);
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(as_of, date);
-    genu_buf_printf(b, "},\"as_of\":\"%s\",\"unit\":\"%s\"", date,
-                    unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
+        genu_jw_str(w, covariate_name(s->adjust.id[i]));
+    genu_jw_end(w);
+    genu_jw_key(w, "filters");
+    report_json_filters(w, f);
+    genu_jw_end(w);
+    genu_jw_kdate(w, "as_of", as_of);
+    genu_jw_kstr(w, "unit", unit == COHORT_UNIT_PATIENT ? "patient" : "knee");
 }
 
 void compare_json_write(genu_buf *b, const compare_spec *s, const compare_result *r,
                         const cohort_filter *f, genu_date as_of, cohort_unit unit)
 {
-    header(b, s, f, as_of, unit);
-    genu_buf_printf(b, ",\"counts\":{\"analysed\":%zu,\"excluded_missing\":%zu,\"n\":%zu}",
-                    r->analysed, r->excluded_missing, r->n);
-    genu_buf_puts(b, ",\"groups\":{");
-    group(b, "exposed", &r->exposed, false);
-    group(b, "unexposed", &r->unexposed, true);
-    genu_buf_puts(b, "},\"crude\":{\"difference\":");
-    genu_buf_json_num(b, r->crude_difference);
-    report_json_interval(b, "ci95", r->crude_lo, r->crude_hi);
-    genu_buf_printf(b, "},\"logistic\":{\"converged\":%s,\"terms\":[",
-                    r->converged ? "true" : "false");
+    genu_jw w;
+    genu_jw_doc(&w, b);
+    header(&w, s, f, as_of, unit);
+    genu_jw_kobj(&w, "counts");
+    genu_jw_ksize(&w, "analysed", r->analysed);
+    genu_jw_ksize(&w, "excluded_missing", r->excluded_missing);
+    genu_jw_ksize(&w, "n", r->n);
+    genu_jw_end(&w);
+    genu_jw_kobj(&w, "groups");
+    group(&w, "exposed", &r->exposed);
+    group(&w, "unexposed", &r->unexposed);
+    genu_jw_end(&w);
+    genu_jw_kobj(&w, "crude");
+    genu_jw_knum(&w, "difference", r->crude_difference);
+    report_json_interval(&w, "ci95", r->crude_lo, r->crude_hi);
+    genu_jw_end(&w);
+    genu_jw_kobj(&w, "logistic");
+    genu_jw_kbool(&w, "converged", r->converged);
+    genu_jw_karr(&w, "terms");
     for (size_t j = 0; j < r->nterm; j++) {
         const compare_term *t = &r->terms[j];
-        genu_buf_puts(b, j ? ",{\"term\":" : "{\"term\":");
-        genu_buf_json_str(b, t->term);
-        report_json_num(b, "coef", t->coef);
-        report_json_num(b, "odds_ratio", t->odds_ratio);
-        report_json_num(b, "std_err", t->std_err);
-        report_json_num(b, "std_err_model", t->std_err_model);
-        report_json_interval(b, "ci95", t->lo, t->hi);
-        report_json_num(b, "p", t->p);
-        genu_buf_putc(b, '}');
+        genu_jw_obj(&w);
+        genu_jw_kstr(&w, "term", t->term);
+        genu_jw_knum(&w, "coef", t->coef);
+        genu_jw_knum(&w, "odds_ratio", t->odds_ratio);
+        genu_jw_knum(&w, "std_err", t->std_err);
+        genu_jw_knum(&w, "std_err_model", t->std_err_model);
+        report_json_interval(&w, "ci95", t->lo, t->hi);
+        genu_jw_knum(&w, "p", t->p);
+        genu_jw_end(&w);
     }
+    genu_jw_end(&w);
+    genu_jw_end(&w);
     const logistic_std *st = &r->standardised;
-    genu_buf_puts(b, "]},\"standardised\":{\"risk_exposed\":");
-    genu_buf_json_num(b, st->risk1);
-    report_json_num(b, "risk_unexposed", st->risk0);
-    report_json_num(b, "difference", st->difference);
-    report_json_interval(b, "difference_ci95", st->difference_lo, st->difference_hi);
-    report_json_num(b, "ratio", st->ratio);
-    report_json_interval(b, "ratio_ci95", st->ratio_lo, st->ratio_hi);
-    genu_buf_puts(b, "},\"notes\":[");
-    for (size_t i = 0; i < r->nnote; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, r->note[i]);
-    }
-    genu_buf_puts(b, "]}\n");
+    genu_jw_kobj(&w, "standardised");
+    genu_jw_knum(&w, "risk_exposed", st->risk1);
+    genu_jw_knum(&w, "risk_unexposed", st->risk0);
+    genu_jw_knum(&w, "difference", st->difference);
+    report_json_interval(&w, "difference_ci95", st->difference_lo, st->difference_hi);
+    genu_jw_knum(&w, "ratio", st->ratio);
+    report_json_interval(&w, "ratio_ci95", st->ratio_lo, st->ratio_hi);
+    genu_jw_end(&w);
+    genu_jw_karr(&w, "notes");
+    for (size_t i = 0; i < r->nnote; i++)
+        genu_jw_str(&w, r->note[i]);
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }

@@ -151,34 +151,11 @@ int config_parse(const char *name, const char *text, size_t n, genu_arena *a, co
     return GENU_OK;
 }
 
-/* Reads at most max bytes of path into the arena (NUL-terminated). */
-static int read_file(const char *path, size_t max, genu_arena *a, char **text, size_t *n,
-                     genu_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return GENU_FAIL(err, GENU_EIO, "cannot read %s: %s", path, strerror(errno));
-    char *buf = genu_arena_alloc(a, max + 1);
-    size_t got = buf ? fread(buf, 1, max + 1, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return GENU_OOM(err);
-    if (bad)
-        return GENU_FAIL(err, GENU_EIO, "cannot read %s", path);
-    if (got > max)
-        return GENU_FAIL(err, GENU_EINVAL, "%s: larger than %zu bytes", path, max);
-    buf[got] = '\0';
-    *text = buf;
-    *n = got;
-    return GENU_OK;
-}
-
 int config_load(const char *path, genu_arena *a, config *out, genu_err *err)
 {
     char *text = NULL;
     size_t n = 0;
-    if (read_file(path, CONFIG_MAX_BYTES, a, &text, &n, err))
+    if (genu_arena_read_file(a, path, CONFIG_MAX_BYTES, false, &text, &n, err))
         return err->code;
     return config_parse(path, text, n, a, out, err);
 }
@@ -200,7 +177,7 @@ int config_read_secret(const config *c, config_key k, genu_arena *a, const char 
                          c->path, c->line[k], keys[k].name, path);
     char *text = NULL;
     size_t n = 0;
-    if (read_file(path, SECRET_MAX_BYTES, a, &text, &n, err)) {
+    if (genu_arena_read_file(a, path, SECRET_MAX_BYTES, false, &text, &n, err)) {
         genu_err_prefix(err, "%s:%u: %s: ", c->path, c->line[k], keys[k].name);
         return err->code;
     }

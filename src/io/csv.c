@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/json.h"
+#include "core/vec.h"
 
 #define ID(n) {n, CSV_STR, 0}
 #define NOTE {"note", CSV_STR, CSV_F_IDENT}
@@ -231,18 +232,13 @@ static void on_field(void *s, size_t n, void *p)
     reader *r = p;
     if (r->oom)
         return;
-    if (r->cur.n == r->cur_cap) {
-        size_t cap = r->cur_cap ? 2 * r->cur_cap : 16;
-        char **cells = genu_arena_calloc(r->a, cap, sizeof *cells);
-        if (!cells) {
-            r->oom = true;
-            return;
-        }
-        if (r->cur.n)
-            memcpy(cells, r->cur.cells, r->cur.n * sizeof *cells);
-        r->cur.cells = cells;
-        r->cur_cap = cap;
+    char **cells =
+        genu_vec_room_arena(r->a, r->cur.cells, &r->cur_cap, r->cur.n, sizeof *cells, 16);
+    if (!cells) {
+        r->oom = true;
+        return;
     }
+    r->cur.cells = cells;
     if (r->cur.n == 0)
         r->cur.line = r->line;
     if (s && memchr(s, '\0', n) && !r->nul_line) { /* it would cut the cell short */
@@ -262,16 +258,12 @@ static void on_row(int c, void *p)
     reader *r = p;
     if (r->oom)
         return;
-    if (r->t->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 256;
-        csv_row *v = realloc(r->t->rows, cap * sizeof *v);
-        if (!v) {
-            r->oom = true;
-            return;
-        }
-        r->t->rows = v;
-        r->cap = cap;
+    csv_row *v = genu_vec_room(r->t->rows, &r->cap, r->t->n, sizeof *v, 256);
+    if (!v) {
+        r->oom = true;
+        return;
     }
+    r->t->rows = v;
     r->t->rows[r->t->n++] = r->cur;
     memset(&r->cur, 0, sizeof r->cur);
     r->cur_cap = 0;
@@ -366,14 +358,10 @@ typedef struct lines {
 
 static jsonl_line *add_line(lines *l)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        jsonl_line *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        l->v = v;
-        l->cap = cap;
-    }
+    jsonl_line *v = genu_vec_room(l->v, &l->cap, l->n, sizeof *v, 256);
+    if (!v)
+        return NULL;
+    l->v = v;
     jsonl_line *x = &l->v[l->n++];
     memset(x, 0, sizeof *x);
     return x;

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/vec.h"
 #include "io/settings.h"
 
 #define KEY_SETTING "deid_key"
@@ -293,14 +294,10 @@ static int collect(const genu_record *r, void *ctx)
         if (rc)
             return rc;
     }
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 64;
-        genu_record *v = realloc(w->v, cap * sizeof *v);
-        if (!v)
-            return GENU_OOM(w->err);
-        w->v = v;
-        w->cap = cap;
-    }
+    genu_record *v = genu_vec_room(w->v, &w->cap, w->n, sizeof *v, 64);
+    if (!v)
+        return GENU_OOM(w->err);
+    w->v = v;
     genu_record *c = &w->v[w->n];
     *c = *r;
     c->id = genu_arena_strdup(w->a, r->id);

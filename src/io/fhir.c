@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/vec.h"
 #include "instruments/instrument.h"
 
 #define EXT  FHIR_BASE "/StructureDefinition/"
@@ -126,6 +127,14 @@ static json_t *compact(const json_t *v)
     return s;
 }
 
+/* The record's "extra" object, if any, as the JSON-text extension name. */
+static void add_extra(json_t *res, const char *name, const json_t *doc)
+{
+    json_t *extra = json_object_get(doc, "extra");
+    if (extra)
+        add_ext(res, name, "valueString", compact(extra));
+}
+
 static json_t *knee_site(const char *knee)
 {
     int left = strcmp(knee, "left") == 0;
@@ -216,9 +225,7 @@ static void put_common(json_t *res, const json_t *doc, bool subject)
         json_object_set_new(res, "note", json_pack("[{s:O}]", "text", note));
     else
         add_ext(res, "note", "valueString", opt(doc, "note"));
-    json_t *extra = json_object_get(doc, "extra");
-    if (extra)
-        add_ext(res, "extra", "valueString", compact(extra));
+    add_extra(res, "extra", doc);
 }
 
 static json_t *fx_patient(const json_t *doc)
@@ -252,9 +259,7 @@ static void fx_identity(json_t *p, const json_t *doc)
         json_object_set_new(p, "telecom", tel);
     else
         json_decref(tel);
-    json_t *extra = json_object_get(doc, "extra");
-    if (extra)
-        add_ext(p, "identity-extra", "valueString", compact(extra));
+    add_extra(p, "identity-extra", doc);
 }
 
 /* The death on its patient: deceasedDateTime (a year when de-identified by
@@ -273,9 +278,7 @@ static void fx_death(json_t *p, const json_t *doc)
         json_object_set_new(p, "deceasedBoolean", json_true());
     add_ext(p, "death-record", "valueString", opt(doc, "id"));
     add_ext(p, "death-days-from-index", "valueInteger", opt(doc, "day"));
-    json_t *extra = json_object_get(doc, "extra");
-    if (extra)
-        add_ext(p, "death-extra", "valueString", compact(extra));
+    add_extra(p, "death-extra", doc);
 }
 
 static json_t *fx_diagnosis(const json_t *doc)
@@ -597,55 +600,47 @@ static long resolve(const fi *f, const json_t *ref, const char *want)
     return rt && strcmp(rt, want) == 0 ? (long)json_integer_value(i) : -1;
 }
 
+/* The element of array arr whose string member key is prefix followed by
+ * name, or NULL. */
+static json_t *element_where(const json_t *arr, const char *key, const char *prefix,
+                             const char *name)
+{
+    char want[128];
+    snprintf(want, sizeof want, "%s%s", prefix, name);
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        const char *s = json_string_value(json_object_get(e, key));
+        if (s && strcmp(s, want) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 /* The genu id of a resource: its identifier in genu's system for kind,
  * else the resource id. */
 static const char *genu_id(const json_t *res, const char *kind)
 {
-    char sys[128];
-    snprintf(sys, sizeof sys, ID_SYSTEM "%s", kind);
-    size_t i;
-    json_t *idf;
-    json_array_foreach(json_object_get(res, "identifier"), i, idf)
-    {
-        const char *s = json_string_value(json_object_get(idf, "system"));
-        if (s && strcmp(s, sys) == 0)
-            return json_string_value(json_object_get(idf, "value"));
-    }
-    return json_string_value(json_object_get(res, "id"));
+    json_t *idf = element_where(json_object_get(res, "identifier"), "system", ID_SYSTEM, kind);
+    return json_string_value(idf ? json_object_get(idf, "value") : json_object_get(res, "id"));
 }
 
 static json_t *ext(const json_t *res, const char *name)
 {
-    char url[128];
-    snprintf(url, sizeof url, EXT "%s", name);
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(res, "extension"), i, e)
-    {
-        const char *u = json_string_value(json_object_get(e, "url"));
-        if (u && strcmp(u, url) == 0) {
-            const char *k;
-            json_t *v;
-            json_object_foreach(e, k, v) if (strncmp(k, "value", 5) == 0) return v;
-        }
-    }
+    json_t *e = element_where(json_object_get(res, "extension"), "url", EXT, name);
+    const char *k;
+    json_t *v;
+    if (e)
+        json_object_foreach(e, k, v) if (strncmp(k, "value", 5) == 0) return v;
     return NULL;
 }
 
 /* The code of a CodeableConcept in genu's code system `system`. */
 static const char *code_in(const json_t *cc, const char *system)
 {
-    char sys[128];
-    snprintf(sys, sizeof sys, CS "%s", system);
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(cc, "coding"), i, c)
-    {
-        const char *s = json_string_value(json_object_get(c, "system"));
-        if (s && strcmp(s, sys) == 0)
-            return json_string_value(json_object_get(c, "code"));
-    }
-    return NULL;
+    json_t *c = element_where(json_object_get(cc, "coding"), "system", CS, system);
+    return c ? json_string_value(json_object_get(c, "code")) : NULL;
 }
 
 static void set_if(json_t *o, const char *k, json_t *v)
@@ -965,14 +960,10 @@ typedef struct flines {
 
 static int add(flines *l, genu_arena *a, const char *where, json_t *obj, const char *why)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        jsonl_line *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return GENU_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    jsonl_line *v = genu_vec_room(l->v, &l->cap, l->n, sizeof *v, 256);
+    if (!v)
+        return GENU_ENOMEM;
+    l->v = v;
     jsonl_line *x = &l->v[l->n++];
     memset(x, 0, sizeof *x);
     x->where = where;

@@ -15,6 +15,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/vec.h"
 #include "instruments/instrument.h"
 #include "io/csv.h"
 
@@ -87,14 +88,10 @@ typedef struct project {
 
 static rfield *add_field(project *p)
 {
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 256;
-        rfield *v = realloc(p->f, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        p->f = v;
-        p->cap = cap;
-    }
+    rfield *v = genu_vec_room(p->f, &p->cap, p->n, sizeof *v, 256);
+    if (!v)
+        return NULL;
+    p->f = v;
     rfield *f = &p->f[p->n++];
     memset(f, 0, sizeof *f);
     return f;
@@ -709,14 +706,10 @@ typedef struct rimp {
 
 static jsonl_line *line(rimp *r)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 256;
-        jsonl_line *v = realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        r->v = v;
-        r->cap = cap;
-    }
+    jsonl_line *v = genu_vec_room(r->v, &r->cap, r->n, sizeof *v, 256);
+    if (!v)
+        return NULL;
+    r->v = v;
     jsonl_line *x = &r->v[r->n++];
     memset(x, 0, sizeof *x);
     return x;

@@ -12,24 +12,23 @@
 #include "analysis/survival.h"
 #include "core/buf.h"
 
-/* Pieces the analysis writers share: ,"key":v (null when not finite);
- * ,"key":[lo,hi] (null when either is NAN); the cohort filters given, as
- * {"kl":"0-2",…} in order of first appearance. */
-void report_json_num(genu_buf *b, const char *key, double v);
-void report_json_interval(genu_buf *b, const char *key, double lo, double hi);
-void report_json_filters(genu_buf *b, const cohort_filter *f);
+/* Pieces the analysis writers share: "key":[lo,hi] (null when either is
+ * NAN); the cohort filters given, as {"kl":"0-2",…} in order of first
+ * appearance. */
+void report_json_interval(genu_jw *w, const char *key, double lo, double hi);
+void report_json_filters(genu_jw *w, const cohort_filter *f);
 
 /* {"knees_without_cost":N,"knees_mixed_currency":N,"currencies":[{"currency":C,
  *  "knees":N,"responders":N,"total":x,"per_responder":x|null},…]} */
-void report_json_cost(genu_buf *b, const cost_tally *t);
+void report_json_cost(genu_jw *w, const cost_tally *t);
 
 /* One Kaplan–Meier stratum: {"stratum":name,"n","events","median",
  * "median_ci95":[lo|null,hi|null],"curve":[
  * {"time","n_risk","n_event","n_censor","surv","std_err","lower","upper"},…]}
  * — the shape of `genu survival --format json`, the API and the report. */
-void report_json_curve(genu_buf *b, const char *name, const survival_curve *k);
+void report_json_curve(genu_jw *w, const char *name, const survival_curve *k);
 /* The log-rank test: {"chisq","df","p"}, or null when it is not defined. */
-void report_json_logrank(genu_buf *b, const survival_logrank *lr);
+void report_json_logrank(genu_jw *w, const survival_logrank *lr);
 
 /* genu claim's JSON (docs/analysis.md), one line with a newline. */
 void report_json_claim(genu_buf *b, const analysis_request *q, const claim_answer *ans);

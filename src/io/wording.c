@@ -251,27 +251,6 @@ int wording_parse(const genu_instrument *in, const char *text_, size_t len, cons
     return GENU_OK;
 }
 
-/* Reads path into the arena; GENU_ENOTFOUND when it does not exist. */
-static int read_file(const char *path, genu_arena *a, char **text_, size_t *len, genu_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? GENU_ENOTFOUND
-                               : GENU_FAIL(err, GENU_EIO, "%s: %s", path, strerror(errno));
-    char *buf = genu_arena_alloc(a, WORDING_MAX_FILE + 1);
-    size_t n = buf ? fread(buf, 1, WORDING_MAX_FILE + 1, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return GENU_OOM(err);
-    if (bad || n > WORDING_MAX_FILE)
-        return GENU_FAIL(err, GENU_EIO, "%s: %s", path, bad ? "read error" : "larger than 1 MiB");
-    buf[n] = '\0';
-    *text_ = buf;
-    *len = n;
-    return GENU_OK;
-}
-
 static int load_one(const char *dir, const genu_instrument *in, const char *lang, genu_arena *a,
                     wording *out, genu_err *err)
 {
@@ -282,7 +261,7 @@ static int load_one(const char *dir, const genu_instrument *in, const char *lang
         size_t len = 0;
         if (!path)
             return GENU_OOM(err);
-        int rc = read_file(path, a, &t, &len, err);
+        int rc = genu_arena_read_file(a, path, WORDING_MAX_FILE, true, &t, &len, err);
         if (rc != GENU_ENOTFOUND)
             return rc ? rc : wording_parse(in, t, len, path, a, out, err);
     }

@@ -5,74 +5,86 @@
 #include <string.h>
 
 /* Each table: the code (what records and JSON carry) and its label (what
- * people read: advice, case histories, the web interface). */
+ * people read: advice, case histories, the web interface). Conditions,
+ * kinds and sites are X-macro lists, so that each table and its list for
+ * messages (", code" of each row, after the first two bytes) are one. */
 static const vocab_entry conditions[] = {
-    {"osteoarthritis", "osteoarthritis"},
-    {"meniscus_tear", "meniscus tear"},
-    {"acl_tear", "ACL tear"},
-    {"acl_sprain", "ACL sprain"},
-    {"mcl_sprain", "MCL sprain"},
-    {"mcl_tear", "MCL tear"},
-    {"lcl_sprain", "LCL sprain"},
-    {"pcl_tear", "PCL tear"},
-    {"patellofemoral_syndrome", "patellofemoral pain syndrome"},
-    {"patellar_tendinopathy", "patellar tendinopathy"},
-    {"chondral_defect", "chondral defect"},
-    {"ligament_laxity", "ligament laxity"},
-    {"instability", "instability"},
-    {"gout", "gout"},
-    {"patellar_dislocation", "patellar dislocation"},
-    {"other", "other condition"},
+#define ROW(code, label, flags) {#code, label},
+    VOCAB_CONDITIONS(ROW)
+#undef ROW
 };
+static const unsigned condition_flags[] = {
+#define ROW(code, label, flags) flags,
+    VOCAB_CONDITIONS(ROW)
+#undef ROW
+};
+#define ROW(code, label, flags) ", " #code
+static const char condition_list[] = VOCAB_CONDITIONS(ROW);
+#undef ROW
 
 #define R VOCAB_REGENERATIVE
 #define I VOCAB_INJECTION
 #define S VOCAB_SURGERY
+#define P (S | VOCAB_REPLACEMENT)
+#define KINDS(X)                                                                               \
+    X(otc_nsaid, "over-the-counter NSAID", GENU_STAGE_1, 0)                                    \
+    X(anti_inflammatory_diet, "anti-inflammatory diet", GENU_STAGE_1, 0)                       \
+    X(exercise, "exercise", GENU_STAGE_1, 0)                                                   \
+    X(weight_loss, "weight loss", GENU_STAGE_1, 0)                                             \
+    X(rx_nsaid, "prescription NSAID", GENU_STAGE_2, 0)                                         \
+    X(supplement, "supplements", GENU_STAGE_2, 0)                                              \
+    X(acupuncture, "acupuncture", GENU_STAGE_2, 0)                                             \
+    X(physical_therapy, "physical therapy", GENU_STAGE_3, 0)                                   \
+    X(brace, "brace", GENU_STAGE_3, 0)                                                         \
+    X(cane, "cane", GENU_STAGE_3, 0)                                                           \
+    X(corticosteroid_injection, "corticosteroid injection", GENU_STAGE_3, I)                   \
+    X(hyaluronic_acid_injection, "hyaluronic acid injection", GENU_STAGE_3, I)                 \
+    X(dextrose_prolotherapy, "dextrose prolotherapy", GENU_STAGE_3, I | R)                     \
+    X(prp, "PRP", GENU_STAGE_3, I | R)                                                         \
+    X(bone_marrow_aspirate, "bone marrow aspirate", GENU_STAGE_3, I | R)                       \
+    X(bone_marrow_concentrate, "bone marrow concentrate", GENU_STAGE_3, I | R)                 \
+    X(adipose_msc, "adipose-derived stem cells", GENU_STAGE_3, I | R)                          \
+    X(culture_expanded_msc, "culture-expanded stem cells", GENU_STAGE_3, I | R)                \
+    X(arthroscopy, "arthroscopy", GENU_STAGE_SURGERY, S)                                       \
+    X(meniscectomy, "meniscectomy", GENU_STAGE_SURGERY, S)                                     \
+    X(meniscus_repair, "meniscus repair", GENU_STAGE_SURGERY, S)                               \
+    X(acl_reconstruction, "ACL reconstruction", GENU_STAGE_SURGERY, S)                         \
+    X(partial_knee_replacement, "partial knee replacement", GENU_STAGE_SURGERY, P)             \
+    X(total_knee_replacement, "total knee replacement", GENU_STAGE_SURGERY, P)
 static const vocab_kind kinds[] = {
-    {"otc_nsaid", "over-the-counter NSAID", GENU_STAGE_1, 0},
-    {"anti_inflammatory_diet", "anti-inflammatory diet", GENU_STAGE_1, 0},
-    {"exercise", "exercise", GENU_STAGE_1, 0},
-    {"weight_loss", "weight loss", GENU_STAGE_1, 0},
-    {"rx_nsaid", "prescription NSAID", GENU_STAGE_2, 0},
-    {"supplement", "supplements", GENU_STAGE_2, 0},
-    {"acupuncture", "acupuncture", GENU_STAGE_2, 0},
-    {"physical_therapy", "physical therapy", GENU_STAGE_3, 0},
-    {"brace", "brace", GENU_STAGE_3, 0},
-    {"cane", "cane", GENU_STAGE_3, 0},
-    {"corticosteroid_injection", "corticosteroid injection", GENU_STAGE_3, I},
-    {"hyaluronic_acid_injection", "hyaluronic acid injection", GENU_STAGE_3, I},
-    {"dextrose_prolotherapy", "dextrose prolotherapy", GENU_STAGE_3, I | R},
-    {"prp", "PRP", GENU_STAGE_3, I | R},
-    {"bone_marrow_aspirate", "bone marrow aspirate", GENU_STAGE_3, I | R},
-    {"bone_marrow_concentrate", "bone marrow concentrate", GENU_STAGE_3, I | R},
-    {"adipose_msc", "adipose-derived stem cells", GENU_STAGE_3, I | R},
-    {"culture_expanded_msc", "culture-expanded stem cells", GENU_STAGE_3, I | R},
-    {"arthroscopy", "arthroscopy", GENU_STAGE_SURGERY, S},
-    {"meniscectomy", "meniscectomy", GENU_STAGE_SURGERY, S},
-    {"meniscus_repair", "meniscus repair", GENU_STAGE_SURGERY, S},
-    {"acl_reconstruction", "ACL reconstruction", GENU_STAGE_SURGERY, S},
-    {"partial_knee_replacement", "partial knee replacement", GENU_STAGE_SURGERY,
-     S | VOCAB_REPLACEMENT},
-    {"total_knee_replacement", "total knee replacement", GENU_STAGE_SURGERY, S | VOCAB_REPLACEMENT},
+#define ROW(code, label, stage, flags) {#code, label, stage, flags},
+    KINDS(ROW)
+#undef ROW
 };
+#define ROW(code, label, stage, flags) ", " #code
+static const char kind_list[] = KINDS(ROW);
+#undef ROW
 #undef R
 #undef I
 #undef S
+#undef P
 
+#define SITES(X)                                                                               \
+    X(intra_articular, "intra-articular")                                                      \
+    X(mcl, "MCL")                                                                              \
+    X(lcl, "LCL")                                                                              \
+    X(patellar_tendon, "patellar tendon")                                                      \
+    X(quadriceps_tendon, "quadriceps tendon")                                                  \
+    X(pes_anserine, "pes anserine")                                                            \
+    X(coronary_ligaments, "coronary ligaments")                                                \
+    X(iliotibial_band, "iliotibial band")                                                      \
+    X(medial_retinaculum, "medial retinaculum")                                                \
+    X(lateral_retinaculum, "lateral retinaculum")                                              \
+    X(hamstring_insertions, "hamstring insertions")                                            \
+    X(fibular_head, "fibular head")
 static const vocab_entry sites[] = {
-    {"intra_articular", "intra-articular"},
-    {"mcl", "MCL"},
-    {"lcl", "LCL"},
-    {"patellar_tendon", "patellar tendon"},
-    {"quadriceps_tendon", "quadriceps tendon"},
-    {"pes_anserine", "pes anserine"},
-    {"coronary_ligaments", "coronary ligaments"},
-    {"iliotibial_band", "iliotibial band"},
-    {"medial_retinaculum", "medial retinaculum"},
-    {"lateral_retinaculum", "lateral retinaculum"},
-    {"hamstring_insertions", "hamstring insertions"},
-    {"fibular_head", "fibular head"},
+#define ROW(code, label) {#code, label},
+    SITES(ROW)
+#undef ROW
 };
+#define ROW(code, label) ", " #code
+static const char site_list[] = SITES(ROW);
+#undef ROW
 
 /* the whole-knee classification of a set of sites */
 static const vocab_entry site_classes[] = {
@@ -101,6 +113,17 @@ static const vocab_entry contacts[] = {
     {"email", "e-mail"}, {"sms", "text message"}, {"none", "none"}};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* where other code counts on a table's size or order */
+_Static_assert(N(conditions) == VOCAB_NCONDITION && N(condition_flags) == VOCAB_NCONDITION,
+               "one row per condition");
+_Static_assert(N(kinds) <= VOCAB_MAX_KINDS, "kinds are bits of a mask in advice/facts.c");
+_Static_assert(N(sites) <= 32, "sites are bits of a uint32_t");
+_Static_assert(N(site_classes) == VOCAB_SITES_OTHER + 1, "a row per vocab_sites_class");
+_Static_assert(N(msg_kinds) == MSG_OPT_OUT + 1, "a row per MSG_ kind");
+_Static_assert(N(msg_channels) == MSG_STAFF + 1, "a row per MSG_ channel");
+_Static_assert(N(msg_statuses) == MSG_RECORDED + 1, "a row per MSG_ status");
+_Static_assert(N(contacts) == CONTACT_NONE + 1, "a row per CONTACT_");
 
 static int find(const vocab_entry *t, size_t n, const char *s)
 {
@@ -147,6 +170,11 @@ int vocab_condition(const char *s)
 const char *vocab_condition_name(int c)
 {
     return at(conditions, N(conditions), c);
+}
+
+unsigned vocab_condition_flags(int c)
+{
+    return c >= 0 && c < VOCAB_NCONDITION ? condition_flags[c] : 0;
 }
 
 const char *vocab_condition_label(int c)
@@ -273,26 +301,17 @@ VOCAB_PAIR(vocab_contact, contacts)
 
 const char *vocab_list_conditions(void)
 {
-    return "osteoarthritis, meniscus_tear, acl_tear, acl_sprain, mcl_sprain, mcl_tear, "
-           "lcl_sprain, pcl_tear, patellofemoral_syndrome, patellar_tendinopathy, "
-           "chondral_defect, ligament_laxity, instability, gout, patellar_dislocation, other";
+    return condition_list + 2;
 }
 
 const char *vocab_list_kinds(void)
 {
-    return "otc_nsaid, anti_inflammatory_diet, exercise, weight_loss, rx_nsaid, supplement, "
-           "acupuncture, physical_therapy, brace, cane, corticosteroid_injection, "
-           "hyaluronic_acid_injection, dextrose_prolotherapy, prp, bone_marrow_aspirate, "
-           "bone_marrow_concentrate, adipose_msc, culture_expanded_msc, arthroscopy, "
-           "meniscectomy, meniscus_repair, acl_reconstruction, partial_knee_replacement, "
-           "total_knee_replacement";
+    return kind_list + 2;
 }
 
 const char *vocab_list_sites(void)
 {
-    return "intra_articular, mcl, lcl, patellar_tendon, quadriceps_tendon, pes_anserine, "
-           "coronary_ligaments, iliotibial_band, medial_retinaculum, lateral_retinaculum, "
-           "hamstring_insertions, fibular_head";
+    return site_list + 2;
 }
 
 /* ---- every table, for labels by code and the vocabulary endpoint -------- */

@@ -38,6 +38,10 @@ typedef struct vocab_kind {
     unsigned flags;
 } vocab_kind;
 
+/* Treatment kinds are bits of an unsigned mask where a set of them is
+ * kept (advice/facts.c); vocab.c asserts that they fit. */
+#define VOCAB_MAX_KINDS 32
+
 /* Injection sites are bits of a uint32_t mask, in vocabulary order. */
 #define VOCAB_SITE_INTRA_ARTICULAR 1u
 
@@ -51,8 +55,44 @@ typedef enum {
 int vocab_knee(const char *s); /* "left"/"right" → genu_knee, else -1 */
 const char *vocab_knee_name(genu_knee k);
 
+/* Condition flags: what advice and analyses group conditions by. */
+#define VOCAB_LIGAMENT 1u /* a ligament or tendon condition */
+#define VOCAB_MENISCAL 2u /* a meniscal condition */
+
+/* The conditions, X(code, label, flags) each, in vocabulary order: the one
+ * list the table, the list in messages, the per-condition facts of advice
+ * and the VOCAB_COND_* indices are made from. Adding a condition is adding
+ * a line here. */
+#define VOCAB_CONDITIONS(X)                                                                    \
+    X(osteoarthritis, "osteoarthritis", 0)                                                     \
+    X(meniscus_tear, "meniscus tear", VOCAB_MENISCAL)                                          \
+    X(acl_tear, "ACL tear", VOCAB_LIGAMENT)                                                    \
+    X(acl_sprain, "ACL sprain", VOCAB_LIGAMENT)                                                \
+    X(mcl_sprain, "MCL sprain", VOCAB_LIGAMENT)                                                \
+    X(mcl_tear, "MCL tear", VOCAB_LIGAMENT)                                                    \
+    X(lcl_sprain, "LCL sprain", VOCAB_LIGAMENT)                                                \
+    X(pcl_tear, "PCL tear", VOCAB_LIGAMENT)                                                    \
+    X(patellofemoral_syndrome, "patellofemoral pain syndrome", 0)                              \
+    X(patellar_tendinopathy, "patellar tendinopathy", VOCAB_LIGAMENT)                          \
+    X(chondral_defect, "chondral defect", 0)                                                   \
+    X(ligament_laxity, "ligament laxity", VOCAB_LIGAMENT)                                      \
+    X(instability, "instability", VOCAB_LIGAMENT)                                              \
+    X(gout, "gout", 0)                                                                         \
+    X(patellar_dislocation, "patellar dislocation", VOCAB_LIGAMENT)                            \
+    X(other, "other condition", 0)
+
+/* VOCAB_COND_osteoarthritis, ...: each condition's index; VOCAB_NCONDITION. */
+enum {
+#define VOCAB_COND_INDEX(code, label, flags) VOCAB_COND_##code,
+    VOCAB_CONDITIONS(VOCAB_COND_INDEX)
+#undef VOCAB_COND_INDEX
+    VOCAB_NCONDITION
+};
+
 size_t vocab_ncondition(void);
 int vocab_condition(const char *s);
+/* VOCAB_LIGAMENT, VOCAB_MENISCAL of condition c; 0 for an unknown c. */
+unsigned vocab_condition_flags(int c);
 const char *vocab_condition_name(int c);
 const char *vocab_condition_label(int c);
 
@@ -111,7 +151,8 @@ vocab_entry vocab_table_row(size_t t, size_t i);
 /* The label of a code of any table (the first table that has it), else NULL. */
 const char *vocab_label(const char *code);
 
-/* Joins the allowed names of a vocabulary ("left, right") for messages. */
+/* The allowed names of a vocabulary joined for messages ("osteoarthritis,
+ * meniscus_tear, ..."), made from the tables when compiled. */
 const char *vocab_list_conditions(void);
 const char *vocab_list_kinds(void);
 const char *vocab_list_sites(void);

@@ -503,6 +503,29 @@ static void prior(gen *g, int side, genu_date d, const char *kind, int weeks)
     rec_end(g);
 }
 
+/* A treatment of stages 1 to 3 before the first visit: with probability
+ * param (for obese_only, only at a BMI of 30 or more), begun span/after
+ * days after symptom onset (0: at onset) plus up to span/within days (0:
+ * up to 60), lasting weeks_lo to weeks_hi weeks. */
+typedef struct stage_prior {
+    int param;
+    const char *kind;
+    bool obese_only;
+    int after, within, weeks_lo, weeks_hi;
+} stage_prior;
+
+static const stage_prior stages[] = {
+    {SP_OTC, "otc_nsaid", false, 0, 0, 8, 104},
+    {SP_EXERCISE, "exercise", false, 0, 4, 6, 52},
+    {SP_WEIGHT_LOSS, "weight_loss", true, 0, 4, 12, 52},
+    {SP_DIET, "anti_inflammatory_diet", false, 0, 3, 8, 52},
+    {SP_RX_NSAID, "rx_nsaid", false, 4, 4, 4, 52},
+    {SP_SUPPLEMENT, "supplement", false, 4, 4, 12, 104},
+    {SP_ACUPUNCTURE, "acupuncture", false, 3, 4, 4, 12},
+    {SP_PT, "physical_therapy", false, 2, 4, 6, 12},
+    {SP_BRACE, "brace", false, 2, 4, 12, 52},
+};
+
 /* The staged pathway before the first visit: stage 1 from symptom onset,
  * stage 2 a quarter of the way, stage 3 in the second half; old surgery. */
 static void pathway(gen *g, synth_rng *r, const patient_state *p)
@@ -513,30 +536,17 @@ static void pathway(gen *g, synth_rng *r, const patient_state *p)
     for (int i = 0; i < p->nknee; i++) {
         const knee_state *k = &p->k[i];
         int s = k->side;
-        if (chance(r, P(OTC)))
-            prior(g, s, onset + uniform_int(r, 0, 60), "otc_nsaid", uniform_int(r, 8, 104));
-        if (chance(r, P(EXERCISE)))
-            prior(g, s, onset + uniform_int(r, 0, span / 4), "exercise", uniform_int(r, 6, 52));
-        if (p->bmi >= 30 && chance(r, P(WEIGHT_LOSS)))
-            prior(g, s, onset + uniform_int(r, 0, span / 4), "weight_loss", uniform_int(r, 12, 52));
-        if (chance(r, P(DIET)))
-            prior(g, s, onset + uniform_int(r, 0, span / 3), "anti_inflammatory_diet",
-                  uniform_int(r, 8, 52));
-        if (chance(r, P(RX_NSAID)))
-            prior(g, s, onset + span / 4 + uniform_int(r, 0, span / 4), "rx_nsaid",
-                  uniform_int(r, 4, 52));
-        if (chance(r, P(SUPPLEMENT)))
-            prior(g, s, onset + span / 4 + uniform_int(r, 0, span / 4), "supplement",
-                  uniform_int(r, 12, 104));
-        if (chance(r, P(ACUPUNCTURE)))
-            prior(g, s, onset + span / 3 + uniform_int(r, 0, span / 4), "acupuncture",
-                  uniform_int(r, 4, 12));
-        if (chance(r, P(PT)))
-            prior(g, s, onset + span / 2 + uniform_int(r, 0, span / 4), "physical_therapy",
-                  uniform_int(r, 6, 12));
-        if (chance(r, P(BRACE)))
-            prior(g, s, onset + span / 2 + uniform_int(r, 0, span / 4), "brace",
-                  uniform_int(r, 12, 52));
+        for (size_t j = 0; j < sizeof stages / sizeof stages[0]; j++) {
+            const stage_prior *x = &stages[j];
+            if ((x->obese_only && p->bmi < 30) || !chance(r, values[x->param]))
+                continue;
+            /* the duration is drawn before the start, the order a gcc build
+             * has always drawn them in (a synthetic registry stays the same) */
+            int weeks = uniform_int(r, x->weeks_lo, x->weeks_hi);
+            int from = x->after ? span / x->after : 0;
+            int width = x->within ? span / x->within : 60;
+            prior(g, s, onset + from + uniform_int(r, 0, width), x->kind, weeks);
+        }
         if (chance(r, P(CORTICO))) {
             int n = uniform_int(r, 1, 3);
             genu_date d = p->first_visit - uniform_int(r, 120, 120 + span / 3);
@@ -591,16 +601,25 @@ static void product(gen *g, synth_rng *r, const patient_state *p)
     genu_buf *b = &g->b;
     genu_buf_puts(b, ",\"product\":{");
     switch (p->kind) {
-    case K_PROLO:
+    /* the draws of one product go last to first, the order a gcc build has
+     * always drawn these once unordered arguments in (the same registry
+     * from the same seed, whatever the compiler) */
+    case K_PROLO: {
+        int volume = uniform_int(r, 10, 40);
+        const char *pct = chance(r, 0.7) ? "12.5" : "15";
         genu_buf_printf(b, "\"dextrose_pct\":%s,\"volume_ml\":%d,\"guidance\":\"palpation\"",
-                        chance(r, 0.7) ? "12.5" : "15", uniform_int(r, 10, 40));
+                        pct, volume);
         break;
-    case K_PRP:
+    }
+    case K_PRP: {
+        int volume = uniform_int(r, 4, 8);
+        const char *leuko = chance(r, 0.6) ? "poor" : "rich";
+        const char *spin = chance(r, 0.5) ? "single_spin" : "double_spin";
         genu_buf_printf(b, "\"processing\":\"%s\",\"leukocytes\":\"%s\",\"volume_ml\":%d,"
                            "\"guidance\":\"ultrasound\"",
-                        chance(r, 0.5) ? "single_spin" : "double_spin",
-                        chance(r, 0.6) ? "poor" : "rich", uniform_int(r, 4, 8));
+                        spin, leuko, volume);
         break;
+    }
     case K_BMA:
         genu_buf_printf(b, "\"source\":\"iliac_crest\",\"processing\":\"whole_aspirate\","
                            "\"volume_ml\":%d,\"guidance\":\"ultrasound\"",
@@ -608,12 +627,15 @@ static void product(gen *g, synth_rng *r, const patient_state *p)
         if (p->whole_knee)
             genu_buf_puts(b, ",\"dextrose_pct\":12.5");
         break;
-    case K_BMC:
+    case K_BMC: {
+        int tnc = uniform_int(r, 50, 600), factor = uniform_int(r, 4, 8);
+        int volume = uniform_int(r, 3, 8);
         genu_buf_printf(b, "\"source\":\"iliac_crest\",\"processing\":\"centrifuged\","
                            "\"volume_ml\":%d,\"concentration_factor\":%d,\"tnc_million\":%d,"
                            "\"guidance\":\"fluoroscopy\"",
-                        uniform_int(r, 3, 8), uniform_int(r, 4, 8), uniform_int(r, 50, 600));
+                        volume, factor, tnc);
         break;
+    }
     case K_ADIPOSE:
         genu_buf_printf(b, "\"source\":\"abdomen\",\"processing\":\"microfragmented\","
                            "\"volume_ml\":%d,\"guidance\":\"ultrasound\"",

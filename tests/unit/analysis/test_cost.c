@@ -133,27 +133,27 @@ static void series_ends_at_the_nominal_day(void **state)
     cohort c;
     build(a, &c);
     timepoint t;
-    cost_series s;
+    cost_bill s;
     timepoint_parse("3m", &t, NULL); /* day 91: I+100 is after T */
-    cost_series_of(&c, &c.knees[0], &t, &s);
+    cost_bill_of(&c, &c.knees[0], &t, &s);
     assert_int_equal(s.status, COST_COMPLETE);
     assert_int_equal(s.ntreat, 2);
     NEAR(s.total, 1500);
     timepoint_parse("6m", &t, NULL); /* day 183: the repeat at I+100 counts */
-    cost_series_of(&c, &c.knees[0], &t, &s);
+    cost_bill_of(&c, &c.knees[0], &t, &s);
     assert_int_equal(s.ntreat, 3);
     NEAR(s.total, 2200);
     assert_string_equal(s.currency, "USD");
     timepoint_parse("6w", &t, NULL); /* day 42: K4's uncosted repeat at I+60 is not yet in */
-    cost_series_of(&c, &c.knees[4], &t, &s);
+    cost_bill_of(&c, &c.knees[4], &t, &s);
     assert_int_equal(s.status, COST_COMPLETE);
     timepoint_parse("3m", &t, NULL);
-    cost_series_of(&c, &c.knees[4], &t, &s);
+    cost_bill_of(&c, &c.knees[4], &t, &s);
     assert_int_equal(s.status, COST_MISSING);
     assert_true(isnan(s.total) && s.currency == NULL);
-    cost_series_of(&c, &c.knees[5], &t, &s);
+    cost_bill_of(&c, &c.knees[5], &t, &s);
     assert_int_equal(s.status, COST_MIXED);
-    cost_series_of(&c, &c.knees[8], &t, &s); /* the corticosteroid is not in the series */
+    cost_bill_of(&c, &c.knees[8], &t, &s); /* the corticosteroid is not in the series */
     assert_int_equal(s.ntreat, 1);
     NEAR(s.total, 1000);
 }

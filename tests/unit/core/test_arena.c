@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
+#include "core/err.h"
 
 #define MAX_ALIGN alignof(max_align_t)
 
@@ -255,6 +257,36 @@ static void destroy_null_is_a_no_op(void **state)
     genu_arena_destroy(a);
 }
 
+static void read_file_reads_whole_small_files(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/genu_test_arena_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("a = 1\nb", f);
+    fclose(f);
+    genu_arena *a = genu_arena_create();
+    genu_err err = {0};
+    char *text = NULL;
+    size_t n = 0;
+    assert_int_equal(genu_arena_read_file(a, path, 8, false, &text, &n, &err), GENU_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(text, "a = 1\nb");
+    /* one byte more than max is refused, naming the file */
+    assert_int_equal(genu_arena_read_file(a, path, 6, false, &text, &n, &err), GENU_EINVAL);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "larger than 6 bytes"));
+    unlink(path);
+    /* a missing file: GENU_ENOTFOUND without a message if missing_ok, else GENU_EIO */
+    genu_err_clear(&err);
+    assert_int_equal(genu_arena_read_file(a, path, 8, true, &text, &n, &err), GENU_ENOTFOUND);
+    assert_int_equal(err.code, GENU_OK);
+    assert_int_equal(genu_arena_read_file(a, path, 8, false, &text, &n, &err), GENU_EIO);
+    assert_non_null(strstr(err.msg, "cannot read"));
+    genu_arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +302,7 @@ int main(void)
         cmocka_unit_test(reset_after_a_large_allocation),
         cmocka_unit_test(impossible_sizes_are_refused),
         cmocka_unit_test(destroy_null_is_a_no_op),
+        cmocka_unit_test(read_file_reads_whole_small_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

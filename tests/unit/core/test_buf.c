@@ -22,6 +22,19 @@ static void json_strings_are_escaped(void **state)
     genu_buf_free(&b);
 }
 
+static void html_text_is_escaped(void **state)
+{
+    (void)state;
+    genu_buf b = GENU_BUF_INIT;
+    assert_int_equal(genu_buf_html(&b, "<a href=\"x\">Tom & Jerry's</a> é"), 0);
+    assert_string_equal(b.p, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é");
+    genu_buf_clear(&b);
+    assert_int_equal(genu_buf_html(&b, NULL), 0);
+    assert_int_equal(genu_buf_html_n(&b, "a<b>c", 2), 0);
+    assert_string_equal(b.p, "a&lt;");
+    genu_buf_free(&b);
+}
+
 static void numbers_print_shortest_round_trip(void **state)
 {
     (void)state;
@@ -173,6 +186,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_strings_are_escaped),
+        cmocka_unit_test(html_text_is_escaped),
         cmocka_unit_test(numbers_print_shortest_round_trip),
         cmocka_unit_test(numbers_print_as_printf_did),
         cmocka_unit_test(buffers_grow_and_clear),

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/vec.h"
 
 /* Appending one element at a time from empty with first = 4 gives the
@@ -138,6 +139,28 @@ static void doubling_past_size_max_is_refused(void **state)
     free(v);
 }
 
+/* The arena variant keeps the elements, doubles from first, and leaves an
+ * array with room as it is. */
+static void arena_arrays_grow_and_keep_their_elements(void **state)
+{
+    (void)state;
+    genu_arena *a = genu_arena_create();
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 40; n++) {
+        int *nv = genu_vec_room_arena(a, v, &cap, n, sizeof *v, 4);
+        assert_non_null(nv);
+        if (n < 4 || (n > 4 && n < 8))
+            assert_true(n == 0 || nv == v);
+        v = nv;
+        v[n] = (int)n * 3;
+    }
+    assert_int_equal(cap, 64);
+    for (size_t i = 0; i < 40; i++)
+        assert_int_equal(v[i], (int)i * 3);
+    genu_arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +170,7 @@ int main(void)
         cmocka_unit_test(room_below_capacity_returns_the_same_array),
         cmocka_unit_test(overflowing_size_is_refused),
         cmocka_unit_test(doubling_past_size_max_is_refused),
+        cmocka_unit_test(arena_arrays_grow_and_keep_their_elements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,39 @@ static void error_shape(void **state)
     genu_buf_free(&c.out);
 }
 
+/* Counts in the query: absent gives the default, digits up to max are taken,
+ * anything else is a 400 naming the key. */
+static void query_counts(void **state)
+{
+    (void)state;
+    ctx c = {0};
+    c.nquery = 5;
+    c.qkey[0] = "limit", c.qval[0] = "1000";
+    c.qkey[1] = "after", c.qval[1] = "12x";
+    c.qkey[2] = "big", c.qval[2] = "99999999999999999999";
+    c.qkey[3] = "empty", c.qval[3] = "";
+    c.qkey[4] = "over", c.qval[4] = "1001";
+    uint64_t v = 7;
+    assert_int_equal(ctx_query_count(&c, "offset", 50, 100, &v), 0);
+    assert_int_equal(v, 50);
+    assert_int_equal(ctx_query_count(&c, "limit", 50, 1000, &v), 0);
+    assert_int_equal(v, 1000);
+    const char *bad[] = {"after", "big", "empty", "over"};
+    for (size_t i = 0; i < 4; i++) {
+        genu_buf_clear(&c.out);
+        c.status = 0;
+        assert_int_equal(ctx_query_count(&c, bad[i], 0, 1000, &v), -1);
+        assert_int_equal(c.status, 400);
+        json_t *j = json_loads(c.out.p, 0, NULL);
+        json_t *e = json_object_get(j, "error");
+        assert_string_equal(json_string_value(json_object_get(e, "field")), bad[i]);
+        assert_non_null(strstr(json_string_value(json_object_get(e, "message")),
+                               "expected an integer from 0 to 1000"));
+        json_decref(j);
+    }
+    genu_buf_free(&c.out);
+}
+
 /* A message quoting half a character (as a JSON parser's "near" does) still
  * gives a valid JSON error body: the stray bytes become '?'. Found by
  * fuzz_http_body. */
@@ -143,7 +176,8 @@ static void listen_addresses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(error_shape), cmocka_unit_test(error_body_stays_utf8),  cmocka_unit_test(fail_maps_codes),
+        cmocka_unit_test(error_shape),
+        cmocka_unit_test(query_counts), cmocka_unit_test(error_body_stays_utf8),  cmocka_unit_test(fail_maps_codes),
         cmocka_unit_test(fields_from_messages), cmocka_unit_test(utf8),
         cmocka_unit_test(form_decoding), cmocka_unit_test(listen_addresses),
     };
