@@ -69,17 +69,24 @@ void genu_arena_reset(genu_arena *a)
     a->total = 0;
 }
 
-void *genu_arena_alloc(genu_arena *a, size_t n)
+/* n bytes from the current block, or from a new one; zeroed when `zero`.
+ * A dedicated block for a large request comes zeroed from calloc, which
+ * for a block of its own mapping touches no page: the pages of a large
+ * array that is never filled to the end never become resident. */
+static void *arena_take(genu_arena *a, size_t n, bool zero)
 {
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need < n)
         return NULL;
     struct block *b = a->head;
+    bool fresh = false;
     if (!b || b->size - b->used < need) {
         size_t size = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
         if (size > SIZE_MAX - sizeof(struct block))
             return NULL;
-        struct block *nb = malloc(sizeof(struct block) + size);
+        fresh = zero && size == need;
+        struct block *nb = fresh ? calloc(1, sizeof(struct block) + size)
+                                 : malloc(sizeof(struct block) + size);
         if (!nb)
             return NULL;
         nb->size = size;
@@ -97,17 +104,21 @@ void *genu_arena_alloc(genu_arena *a, size_t n)
     void *p = b->data + b->used;
     b->used += need;
     a->total += n;
+    if (zero && !fresh)
+        memset(p, 0, n);
     return p;
+}
+
+void *genu_arena_alloc(genu_arena *a, size_t n)
+{
+    return arena_take(a, n, false);
 }
 
 void *genu_arena_calloc(genu_arena *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
-    void *p = genu_arena_alloc(a, n * size);
-    if (p)
-        memset(p, 0, n * size);
-    return p;
+    return arena_take(a, n * size, true);
 }
 
 char *genu_arena_strndup(genu_arena *a, const char *s, size_t n)
