@@ -6,6 +6,7 @@
 #include "analysis/cohort.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -215,18 +216,21 @@ static int index_contacts(const genu_dataset *ds, genu_date as_of, genu_arena *a
 {
     size_t np = ds->n[GENU_REC_PATIENT], n = ds->ncontacts, i = 0;
     const genu_contact *v = ds->contacts;
-    c->clo = genu_arena_calloc(a, np + 1, sizeof(size_t));
-    c->chi = genu_arena_calloc(a, np + 1, sizeof(size_t));
+    if (n > UINT32_MAX)
+        return GENU_FAIL(err, GENU_EINVAL, "cohort: more than %" PRIu32 " contact days",
+                         UINT32_MAX);
+    c->clo = genu_arena_calloc(a, np + 1, sizeof *c->clo);
+    c->chi = genu_arena_calloc(a, np + 1, sizeof *c->chi);
     if (!c->clo || !c->chi)
         return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
     for (size_t p = 0; p < np; p++) {
-        c->clo[p] = i;
+        c->clo[p] = (uint32_t)i;
         while (i < n && v[i].pat == p)
             i++;
         size_t hi = i;
         while (hi > c->clo[p] && v[hi - 1].date > as_of)
             hi--;
-        c->chi[p] = hi;
+        c->chi[p] = (uint32_t)hi;
     }
     if (i != n)
         return GENU_FAIL(err, GENU_EINVAL, "cohort: contacts not sorted by patient");
@@ -239,21 +243,25 @@ static int index_ranges(const genu_dataset *ds, genu_date as_of, genu_arena *a, 
 {
     size_t np = ds->n[GENU_REC_PATIENT];
     for (int t = 0; t < GENU_REC_NTYPES; t++) {
-        c->lo[t] = genu_arena_calloc(a, np + 1, sizeof(size_t));
-        c->hi[t] = genu_arena_calloc(a, np + 1, sizeof(size_t));
+        /* half the memory of size_t ranges: a registry's every patient */
+        if (ds->n[t] > UINT32_MAX)
+            return GENU_FAIL(err, GENU_EINVAL, "cohort: more than %" PRIu32 " %s records",
+                             UINT32_MAX, record_type_name((genu_rtype)t));
+        c->lo[t] = genu_arena_calloc(a, np + 1, sizeof *c->lo[t]);
+        c->hi[t] = genu_arena_calloc(a, np + 1, sizeof *c->hi[t]);
         if (!c->lo[t] || !c->hi[t])
             return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
         if (t == GENU_REC_PATIENT) {
             for (size_t p = 0; p < np; p++) {
-                c->lo[t][p] = p;
-                c->hi[t][p] = p + 1;
+                c->lo[t][p] = (uint32_t)p;
+                c->hi[t][p] = (uint32_t)p + 1;
             }
             continue;
         }
         const genu_record *r = ds->recs[t];
         size_t n = ds->n[t], i = 0;
         for (size_t p = 0; p < np; p++) {
-            c->lo[t][p] = i;
+            c->lo[t][p] = (uint32_t)i;
             genu_date prev = INT32_MIN;
             while (i < n && r[i].pat == p) {
                 if (r[i].date < prev)
@@ -265,7 +273,7 @@ static int index_ranges(const genu_dataset *ds, genu_date as_of, genu_arena *a, 
             size_t hi = i;
             while (hi > c->lo[t][p] && r[hi - 1].date != GENU_DATE_NONE && r[hi - 1].date > as_of)
                 hi--;
-            c->hi[t][p] = hi;
+            c->hi[t][p] = (uint32_t)hi;
         }
         if (i != n)
             return GENU_FAIL(err, GENU_EINVAL, "cohort: %s records not sorted by patient",
@@ -495,6 +503,16 @@ static size_t pick_knee(const cohort *c, const cohort_knee *v, size_t n)
     return v[0].knee == GENU_KNEE_LEFT ? 0 : 1;
 }
 
+uint32_t cohort_index_kinds(const cohort_filter *f)
+{
+    uint32_t kinds = f->index_kinds;
+    if (!kinds)
+        for (size_t k = 0; k < vocab_nkind(); k++)
+            if (vocab_kind_at((int)k)->flags & VOCAB_REGENERATIVE)
+                kinds |= 1u << k;
+    return kinds;
+}
+
 int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit unit,
                  genu_date as_of, genu_arena *a, cohort *out, genu_err *err)
 {
@@ -512,11 +530,9 @@ int cohort_build(const genu_dataset *ds, const cohort_filter *f, cohort_unit uni
     c.knees = genu_arena_alloc(a, (2 * np + 1) * sizeof *c.knees);
     if (!c.knees)
         return GENU_FAIL(err, GENU_ENOMEM, "cohort: out of memory");
-    uint32_t kinds = f->index_kinds;
-    if (!kinds)
-        for (size_t k = 0; k < vocab_nkind(); k++)
-            if (vocab_kind_at((int)k)->flags & VOCAB_REGENERATIVE)
-                kinds |= 1u << k;
+    uint32_t kinds = cohort_index_kinds(f);
+    /* a dataset of index treatments only must be the one for these kinds */
+    assert(!ds->index_kinds || ds->index_kinds == kinds);
     c.index_kinds = kinds;
     for (size_t p = 0; p < np; p++) {
         cohort_knee two[2];

@@ -96,10 +96,10 @@ typedef struct cohort {
     cohort_knee *knees;     /* by patient index, then left before right */
     /* Per patient p and record type t, the visible records of p are
      * ds->recs[t][lo[t][p] .. hi[t][p]) (hi excludes those after as_of). */
-    size_t *lo[GENU_REC_NTYPES], *hi[GENU_REC_NTYPES];
+    uint32_t *lo[GENU_REC_NTYPES], *hi[GENU_REC_NTYPES]; /* cohort_build checks the sizes */
     /* Likewise ds->contacts[clo[p] .. chi[p]) when the dataset has contacts
      * (a lean load, model/record.h); NULL otherwise. */
-    size_t *clo, *chi;
+    uint32_t *clo, *chi;
     /* NULL (as cohort_build leaves it): measure lookups scan the patient's
      * responses. Else an index from cohort_index_measures, which they read
      * for the measures and knees it covers (same answers, faster). */
@@ -111,6 +111,12 @@ typedef struct cohort {
  * GENU_DATE_NONE: no limit). Reads the contacts of a lean dataset. */
 bool cohort_any_response(const cohort *c, const cohort_knee *k, genu_date from, genu_date to,
                          genu_date before);
+
+/* The kinds whose first treatment enters a knee under f (bit k = vocab kind
+ * k): f's index_kinds, or the regenerative kinds. A lean load asks for the
+ * treatments these need (store_scope.index_kinds); cohort_build then wants
+ * ds->index_kinds 0 or equal to them. */
+uint32_t cohort_index_kinds(const cohort_filter *f);
 
 /* Builds the cohort of ds as of as_of under filter f. ds must be sorted as
  * record.h says (GENU_EINVAL otherwise). Results in the arena. */

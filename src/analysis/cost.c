@@ -5,6 +5,7 @@
  * knees. */
 #include "analysis/cost.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 void cost_bill_of(const cohort *c, const cohort_knee *k, const timepoint *t, cost_bill *out)
 {
     const genu_record *tr = c->ds->recs[GENU_REC_TREATMENT];
+    /* bills need every treatment of an index kind (store_scope.index_costs) */
+    assert(!c->ds->index_kinds || c->ds->index_costs);
     genu_date end = k->index + t->nominal;
     memset(out, 0, sizeof *out);
     out->status = COST_COMPLETE;

@@ -104,7 +104,7 @@ static int write_claim(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
     return GENU_OK;
 }
 
-static const cohort_cmd claim_cmd = {usage, &claim_use, "json|text", NULL, NULL, false,
+static const cohort_cmd claim_cmd = {usage, &claim_use, "json|text", NULL, NULL, 0,
                                        write_claim};
 
 int cmd_claim(int argc, char **argv, const cli_env *env)

@@ -179,7 +179,7 @@ static const responder_def *defs(const analysis_request *q, void *ctx, responder
 }
 
 static const cohort_cmd compare_cmd = {usage,   &compare_use, "json|text", prepare,
-                                       defs,    false,        write_compare};
+                                       defs,    0,        write_compare};
 
 int cmd_compare(int argc, char **argv, const cli_env *env)
 {

@@ -59,7 +59,7 @@ static const responder_def *defs(const analysis_request *q, void *ctx, responder
 }
 
 static const cohort_cmd report_cmd = {usage, &report_use, "json|html", NULL,
-                                      defs,  true,        write_report};
+                                      defs,  COHORT_READS_DAYS | COHORT_READS_COSTS,        write_report};
 
 int cmd_report(int argc, char **argv, const cli_env *env)
 {

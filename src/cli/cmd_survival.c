@@ -186,7 +186,7 @@ static int prepare(const analysis_request *q, void *ctx, genu_err *err)
 }
 
 static const cohort_cmd survival_cmd = {usage, &survival_use, "json|text", prepare,
-                                        NULL,  true,          run};
+                                        NULL,  COHORT_READS_DAYS,          run};
 
 int cmd_survival(int argc, char **argv, const cli_env *env)
 {

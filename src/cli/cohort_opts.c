@@ -97,8 +97,10 @@ int cohort_opts_format(int argc, char **argv, int *i, const char *allowed, int *
     return -1;
 }
 
+#define COHORT_OPTS_CACHE (2u << 20) /* SQLite's own default */
+
 int cohort_opts_run(const cli_env *env, const analysis_request *o, const responder_def *defs,
-                    size_t ndef, bool days, cohort_opts_write_fn write, void *ctx)
+                    size_t ndef, unsigned reads, cohort_opts_write_fn write, void *ctx)
 {
     const char *ins[32];
     size_t nins = responder_instruments(defs, ndef, ins, 32);
@@ -110,7 +112,9 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
                  1u << GENU_REC_DEATH,
         .instruments = ins,
         .ninstruments = nins,
-        .contacts = days,
+        .contacts = (reads & COHORT_READS_DAYS) != 0,
+        .index_kinds = cohort_index_kinds(&o->filter),
+        .index_costs = (reads & COHORT_READS_COSTS) || o->cost,
         .lean = true,
     };
     genu_err err = {0};
@@ -124,7 +128,9 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
         cli_error("out of memory");
         return CLI_ESTORE;
     }
-    if (store_open(env->db, false, &s, &err) || cli_load(s, &lean, a, &ds, &err) ||
+    /* a load reads each page once: a page cache would only hold memory */
+    if (store_open(env->db, false, &s, &err) ||
+        store_cache_limit(s, COHORT_OPTS_CACHE, &err) || cli_load(s, &lean, a, &ds, &err) ||
         cohort_build(&ds, &o->filter, o->unit, o->as_of, a, &c, &err) ||
         write(&c, a, &out, ctx, &err)) {
         rc = cli_fail(&err);
@@ -155,5 +161,5 @@ int cohort_opts_main(const cohort_cmd *cmd, int argc, char **argv, const cli_env
     responder_def room[COHORT_OPTS_MAXDEF];
     size_t ndef = q->ndef;
     const responder_def *defs = cmd->defs ? cmd->defs(q, ctx, room, &ndef) : q->defs;
-    return cohort_opts_run(env, q, defs, ndef, cmd->days, cmd->write, ctx);
+    return cohort_opts_run(env, q, defs, ndef, cmd->reads, cmd->write, ctx);
 }

@@ -36,14 +36,21 @@ int cohort_opts_error(const genu_err *err, const char *command);
 typedef int (*cohort_opts_write_fn)(const cohort *c, genu_arena *a, genu_buf *out, void *ctx,
                                     genu_err *err);
 
+/* What a use case reads beyond cohorts and measures: every record's day
+ * (last contact: survival, report), cost bills (report; claim reads them
+ * when the request asks for cost). */
+#define COHORT_READS_DAYS  1u
+#define COHORT_READS_COSTS 2u
+
 /* Opens the registry, loads what the command reads — what every cohort
- * needs, the responses to the measures of defs[0..ndef) and, when `days`,
- * every record's day for last contact (survival, report): a lean load,
+ * needs (of treatments, those its index kinds read, and with cost those
+ * bills read), the responses to the measures of defs[0..ndef) and, with
+ * COHORT_READS_DAYS, every record's day for last contact: a lean load,
  * docs/scaling.md — builds the cohort r describes, calls write and prints
  * what it wrote on stdout; nothing is printed on stdout when anything
  * fails. Returns the exit status. */
 int cohort_opts_run(const cli_env *env, const analysis_request *r, const responder_def *defs,
-                    size_t ndef, bool days, cohort_opts_write_fn write, void *ctx);
+                    size_t ndef, unsigned reads, cohort_opts_write_fn write, void *ctx);
 
 /* The end of an analysis command's usage: the filters every one takes. */
 #define COHORT_OPTS_FILTERS_HELP                                                   \
@@ -68,7 +75,7 @@ typedef struct cohort_cmd {
      * COHORT_OPTS_MAXDEF), *n of them; NULL: the request's. */
     const responder_def *(*defs)(const analysis_request *q, void *ctx, responder_def *room,
                                  size_t *n);
-    bool days; /* it reads every record's day (cohort_opts_run) */
+    unsigned reads; /* COHORT_READS_*: what it reads beyond the measures */
     cohort_opts_write_fn write;
 } cohort_cmd;
 

@@ -161,6 +161,11 @@ typedef struct genu_dataset {
      * known, so last contact cannot be told (the cohort leaves it
      * GENU_DATE_NONE). Enough for what reads no last contact (claims). */
     bool partial;
+    /* Not 0: only the treatments an analysis entering knees on these kinds
+     * reads (store_scope.index_kinds), with or without every one of these
+     * kinds (index_costs). */
+    uint32_t index_kinds;
+    bool index_costs;
 } genu_dataset;
 
 /* The dataset's order within a type (qsort): patient index, date, then

@@ -109,6 +109,28 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
     return !scope || ((scope->every >> t) & 1u);
 }
 
+/* The index in ds->recs[GENU_REC_PATIENT] (loaded, sorted by id) of the
+ * patient whose id is id; false when there is none. */
+bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat);
+
+/* In a load with scope->index_kinds: keeps of r[0..n), one patient's
+ * treatments in dataset order, those the scope asks for (store.h), moved
+ * to the front in the same order; returns how many. */
+size_t store_keep_index_treatments(const store_scope *scope, genu_record *r, size_t n);
+
+/* Applies store_keep_index_treatments to a table's rows as they are read,
+ * a patient's rows together and by day: after placing recs[k] (its pat
+ * set), k = store_keeper_row(&kp, recs, k) gives the next free index;
+ * after the last row, k = store_keeper_end(&kp, recs, k) the count. For
+ * any other load both just count. */
+typedef struct store_keeper {
+    const store_scope *scope; /* NULL: keep every row */
+    size_t run;               /* recs[run..k): the current patient's rows */
+} store_keeper;
+void store_keeper_init(store_keeper *kp, const store_scope *scope, int type);
+size_t store_keeper_row(store_keeper *kp, genu_record *recs, size_t k);
+size_t store_keeper_end(store_keeper *kp, genu_record *recs, size_t k);
+
 /* The arena a load with scope puts its record arrays in. */
 static inline genu_arena *store_scope_arrays(const store_scope *scope, genu_arena *a)
 {

@@ -210,6 +210,18 @@ static int read_vocab(const store_col *c, const char *s, genu_err *err)
     return v;
 }
 
+/* s in the arena, or the copy already made when rd shares strings. */
+static const char *text_copy(const store_reader *rd, const char *s, genu_arena *a)
+{
+    size_t at;
+    if (rd->strings && genu_hash_get(rd->strings, s, &at))
+        return (const char *)(uintptr_t)at;
+    const char *copy = genu_arena_strdup(a, s);
+    if (copy && rd->strings && genu_hash_put(rd->strings, copy, (uintptr_t)copy, NULL) < 0)
+        return NULL;
+    return copy;
+}
+
 int store_cols_read(const store_reader *rd, int i, bool full, genu_record *r, genu_arena *a,
                     genu_err *err)
 {
@@ -221,7 +233,7 @@ int store_cols_read(const store_reader *rd, int i, bool full, genu_record *r, ge
         switch (c->kind) {
         case SC_TEXT:
             s = rd->raw(rd->ctx, i);
-            *FIELD(r, c, const char *) = s ? genu_arena_strdup(a, s) : NULL;
+            *FIELD(r, c, const char *) = s ? text_copy(rd, s, a) : NULL;
             if (s && !*FIELD(r, c, const char *))
                 return GENU_OOM(err);
             break;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/hash.h"
 #include "model/record.h"
 
 typedef enum {
@@ -71,6 +72,9 @@ typedef struct store_reader {
     const char *(*raw)(const void *ctx, int i); /* NULL for NULL; valid for the row */
     int64_t (*integer)(const void *ctx, int i); /* 0 for NULL */
     double (*real)(const void *ctx, int i);     /* NAN for NULL */
+    /* Not NULL: equal texts read share one copy, its key (a load, where a
+     * million treatments name a few protocols and currencies). */
+    genu_hash *strings;
 } store_reader;
 
 /* Binds r's own columns from parameter index i. Encoded texts are malloc'd

@@ -19,11 +19,31 @@ void store_contacts_free(store_contacts *b)
 {
     free(b->v);
     b->v = NULL;
-    b->n = b->cap = 0;
+    b->n = b->cap = b->nmerged = 0;
+    b->unsorted = false;
 }
 
+static int cmp_contact(const void *x, const void *y)
+{
+    const genu_contact *a = x, *b = y;
+    if (a->pat != b->pat)
+        return a->pat < b->pat ? -1 : 1;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return (a->knee > b->knee) - (a->knee < b->knee);
+}
+
+/* Appends c to the current type's days, or merges it into the last one. */
 static int push(store_contacts *b, genu_contact c, genu_err *err)
 {
+    if (b->n > b->nmerged) {
+        int o = cmp_contact(&b->v[b->n - 1], &c);
+        if (o == 0) {
+            b->v[b->n - 1].types |= c.types;
+            return GENU_OK;
+        }
+        b->unsorted |= o > 0;
+    }
     genu_contact *v = genu_vec_room(b->v, &b->cap, b->n, sizeof *v, 1024);
     if (!v)
         return GENU_OOM(err);
@@ -32,9 +52,49 @@ static int push(store_contacts *b, genu_contact c, genu_err *err)
     return GENU_OK;
 }
 
-static int cmp_patient_id(const void *key, const void *elem)
+/* Sorts v[0..n) and merges equal days in place; the new count. */
+static size_t sort_unique(genu_contact *v, size_t n)
 {
-    return strcmp((const char *)key, ((const genu_record *)elem)->id);
+    qsort(v, n, sizeof *v, cmp_contact);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && cmp_contact(&v[m - 1], &v[i]) == 0)
+            v[m - 1].types |= v[i].types;
+        else
+            v[m++] = v[i];
+    }
+    return m;
+}
+
+int store_contacts_end_type(store_contacts *b, genu_err *err)
+{
+    genu_contact *x = b->v, *y = b->v + b->nmerged;
+    size_t nx = b->nmerged, ny = b->n - b->nmerged;
+    if (b->unsorted)
+        ny = sort_unique(y, ny);
+    b->unsorted = false;
+    if (!nx || !ny) {
+        if (!nx && ny) /* the first type's days: already in place */
+            b->nmerged = b->n = ny;
+        else
+            b->n = b->nmerged;
+        return GENU_OK;
+    }
+    genu_contact *v = malloc((nx + ny) * sizeof *v);
+    if (!v)
+        return GENU_OOM(err);
+    size_t i = 0, j = 0, m = 0;
+    while (i < nx || j < ny) {
+        int o = i == nx ? 1 : j == ny ? -1 : cmp_contact(&x[i], &y[j]);
+        if (o == 0)
+            x[i].types |= y[j++].types;
+        v[m++] = o <= 0 ? x[i++] : y[j++];
+    }
+    free(b->v);
+    b->v = v;
+    b->cap = nx + ny;
+    b->n = b->nmerged = m;
+    return GENU_OK;
 }
 
 int store_contacts_add(store_contacts *b, int type, const char *patient, const char *date,
@@ -47,13 +107,11 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
     if (strcmp(patient, b->last) == 0 && b->last[0]) {
         c.pat = b->last_pat;
     } else {
-        const genu_record *pr = b->ds->recs[GENU_REC_PATIENT];
-        const genu_record *p = bsearch(patient, pr, b->ds->n[GENU_REC_PATIENT], sizeof *p,
-                                       cmp_patient_id);
-        if (!p)
+        size_t pat;
+        if (!store_patient_at(b->ds, patient, &pat))
             return GENU_FAIL(err, GENU_EIO, "registry: a %s row names a missing patient %s",
                              store_tables[type].name, patient);
-        c.pat = b->last_pat = (uint32_t)(p - pr);
+        c.pat = b->last_pat = (uint32_t)pat;
         size_t len = strlen(patient);
         if (len < sizeof b->last)
             memcpy(b->last, patient, len + 1);
@@ -77,26 +135,13 @@ int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err)
     return GENU_OK;
 }
 
-static int cmp_contact(const void *x, const void *y)
-{
-    const genu_contact *a = x, *b = y;
-    if (a->pat != b->pat)
-        return a->pat < b->pat ? -1 : 1;
-    if (a->date != b->date)
-        return a->date < b->date ? -1 : 1;
-    return (a->knee > b->knee) - (a->knee < b->knee);
-}
-
 int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err)
 {
-    qsort(b->v, b->n, sizeof *b->v, cmp_contact);
-    size_t m = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        if (m && cmp_contact(&b->v[m - 1], &b->v[i]) == 0)
-            b->v[m - 1].types |= b->v[i].types;
-        else
-            b->v[m++] = b->v[i];
+    if (b->n > b->nmerged && store_contacts_end_type(b, err)) {
+        store_contacts_free(b);
+        return err->code;
     }
+    size_t m = b->n;
     ds->contacts = genu_arena_alloc(a, (m ? m : 1) * sizeof *ds->contacts);
     if (!ds->contacts) {
         store_contacts_free(b);
@@ -118,8 +163,12 @@ int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, v
     for (int t = 0; t < GENU_REC_NTYPES && !rc; t++) {
         if (!((STORE_CONTACT_TYPES >> t) & 1u))
             continue;
-        rc = store_scope_whole(scope, t) ? store_contacts_of_loaded(&b, t, err)
-                                         : rows(ctx, t, &b, err);
+        /* treatments kept for an index (store.h) are not all of their days */
+        bool loaded = store_scope_whole(scope, t) &&
+                      !(t == GENU_REC_TREATMENT && scope && scope->index_kinds);
+        rc = loaded ? store_contacts_of_loaded(&b, t, err) : rows(ctx, t, &b, err);
+        if (!rc)
+            rc = store_contacts_end_type(&b, err);
     }
     if (rc) {
         store_contacts_free(&b);

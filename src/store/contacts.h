@@ -15,8 +15,12 @@
 
 typedef struct store_contacts {
     const genu_dataset *ds; /* its patients are loaded, sorted by id */
-    genu_contact *v;        /* malloc'd while building */
-    size_t n, cap;
+    /* malloc'd while building: v[0..nmerged) the types done so far, merged
+     * and sorted; v[nmerged..n) the current type's, deduplicated as they
+     * come (rows arrive sorted, or `unsorted` is set) */
+    genu_contact *v;
+    size_t n, cap, nmerged;
+    bool unsorted;
     char last[128]; /* the previous row's patient id ("" none): rows come by patient */
     uint32_t last_pat;
 } store_contacts;
@@ -29,12 +33,15 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
                        const char *knee, genu_err *err);
 /* The days of the records of `type` already in ds (a type loaded whole). */
 int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err);
+/* Ends a type's rows: merges them into the days of the types before. */
+int store_contacts_end_type(store_contacts *b, genu_err *err);
 /* Sorts and merges into ds->contacts (in the arena) and frees b's buffer. */
 int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err);
 void store_contacts_free(store_contacts *b);
 
 /* A backend's rows of every distinct (patient, date, knee) of table t, each
- * given to store_contacts_add. */
+ * given to store_contacts_add, best in that order (patient ids as strcmp
+ * orders them, no knee first): then nothing has to be sorted. */
 typedef int (*store_contacts_rows_fn)(void *ctx, int t, store_contacts *b, genu_err *err);
 /* ds->contacts of a lean load with scope: the days of the types loaded
  * whole from ds, of the others from rows; in the scope's arrays arena. */

@@ -191,7 +191,13 @@ int store_load_scope(genu_store *s, const store_scope *scope, genu_arena *a, gen
         if (!instrument_find(scope->instruments[i]))
             return GENU_FAIL(err, GENU_EINVAL, "a load of responses to an unknown instrument "
                                                "\"%s\"", scope->instruments[i]);
+    if (scope && scope->index_kinds && !store_scope_whole(scope, GENU_REC_TREATMENT))
+        return GENU_FAIL(err, GENU_EINVAL, "a load of index treatments needs every treatment");
     int rc = s->ops->load(s, scope, a, ds, err);
+    if (!rc && scope && scope->index_kinds) {
+        ds->index_kinds = scope->index_kinds;
+        ds->index_costs = scope->index_costs;
+    }
     if (!rc && scope && !scope->contacts)
         for (int t = 0; t < GENU_REC_NTYPES; t++)
             if (t != GENU_REC_IDENTITY && t != GENU_REC_MESSAGE && !store_scope_whole(scope, t))

@@ -139,6 +139,14 @@ typedef struct store_scope {
     /* Leave out what analyses never read: the ids of records other than
      * patients (NULL), staff names (a treatment's clinician) and notes. */
     bool lean;
+    /* Treatments as an analysis that enters knees on these kinds reads
+     * them (bit k = vocab kind k; 0: every treatment, as otherwise): per
+     * knee, those on the day of its first treatment of one of these kinds,
+     * and every replacement or surgery; with index_costs also every
+     * treatment of these kinds (what cost bills read). Patient-level
+     * treatments are left out. Sets ds->index_kinds (model/record.h). */
+    uint32_t index_kinds;
+    bool index_costs;
     /* Where the record arrays and contacts go; NULL: the load's arena,
      * with the strings. Apart, they can be freed before the strings
      * (http/dscache.c keeps strings across versions of a dataset). */

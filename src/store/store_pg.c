@@ -199,16 +199,16 @@ static int bind_payload(pg_params *p, const genu_record *r, char **tmp)
 
 /* Reads the type's own columns from column i of row k into r. */
 static int read_payload(const PGresult *res, int k, int i, bool full, genu_record *r, genu_arena *a,
-                        genu_err *err)
+                        genu_hash *strings, genu_err *err)
 {
     pg_row row = {res, k};
-    store_reader rd = {&row, c_raw, c_int, c_real};
+    store_reader rd = {&row, c_raw, c_int, c_real, strings};
     return store_cols_read(&rd, i, full, r, a, err);
 }
 
 /* Reads (seq, id, patient, knee, date, doc, payload...) of row k. */
 static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, genu_record *r,
-                    genu_arena *a, genu_err *err)
+                    genu_arena *a, genu_hash *strings, genu_err *err)
 {
     memset(r, 0, sizeof *r);
     r->type = type;
@@ -229,7 +229,7 @@ static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, 
     if ((!r->id && (with_doc || type == GENU_REC_PATIENT)) || !r->patient ||
         (with_doc && !r->doc))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
-    return read_payload(res, k, 6, with_doc, r, a, err);
+    return read_payload(res, k, 6, with_doc, r, a, strings, err);
 }
 
 /* ---- statements ---- */
@@ -446,7 +446,7 @@ static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     PGresult *r = pg_run1(s, s->q_get[type], id, err, "reading a record");
     if (!r)
         return err->code;
-    int rc = PQntuples(r) ? read_row(r, 0, type, true, out, a, err)
+    int rc = PQntuples(r) ? read_row(r, 0, type, true, out, a, NULL, err)
                           : GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"",
                                       record_type_name(type), id);
     PQclear(r);
@@ -531,14 +531,14 @@ static int pg_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     pg_cursor *pc = &cur[GENU_REC_PATIENT];
     while (!rc && pc->row < pc->nrows) {
         const char *pid = PQgetvalue(pc->res, pc->row, 1);
-        rc = read_row(pc->res, pc->row, GENU_REC_PATIENT, true, &r, a, err);
+        rc = read_row(pc->res, pc->row, GENU_REC_PATIENT, true, &r, a, NULL, err);
         if (!rc)
             rc = fn(&r, ctx);
         for (int t = 1; t < PG_NT && !rc; t++) {
             pg_cursor *c = &cur[t];
             while (!rc && cur_of(c, pid)) {
                 if (t != GENU_REC_IDENTITY || !skip_identity) {
-                    rc = read_row(c->res, c->row, t, true, &r, a, err);
+                    rc = read_row(c->res, c->row, t, true, &r, a, NULL, err);
                     if (!rc)
                         rc = fn(&r, ctx);
                 }
@@ -557,24 +557,17 @@ static int pg_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     return rc;
 }
 
-static int cmp_patient_id(const void *key, const void *elem)
-{
-    return strcmp(key, ((const genu_record *)elem)->id);
-}
-
 static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_err *err)
 {
     if (t == GENU_REC_PATIENT) {
         r->pat = k;
         return GENU_OK;
     }
-    const genu_record *p = bsearch(r->patient, ds->recs[GENU_REC_PATIENT],
-                                   ds->n[GENU_REC_PATIENT], sizeof *p, cmp_patient_id);
-    if (!p)
+    if (!store_patient_at(ds, r->patient, &r->pat))
         return GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                          store_tables[t].name, r->id ? r->id : r->patient);
-    r->pat = (size_t)(p - ds->recs[GENU_REC_PATIENT]);
-    r->patient = p->id; /* it pointed into the query's result until now */
+    /* it pointed into the query's result until now */
+    r->patient = ds->recs[GENU_REC_PATIENT][r->pat].id;
     return GENU_OK;
 }
 
@@ -587,8 +580,8 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
 }
 
 /* The rows of a whole table, through a cursor. */
-static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, genu_arena *a,
-                      genu_dataset *ds, genu_err *err)
+static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_arena *arrays,
+                      genu_arena *a, genu_hash *strings, genu_dataset *ds, genu_err *err)
 {
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err))
@@ -598,7 +591,7 @@ static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, 
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
     genu_buf b = GENU_BUF_INIT;
     pg_cursor c;
-    load_columns(&b, t, lean);
+    load_columns(&b, t, scope && scope->lean);
     genu_buf_printf(&b, " FROM %s ORDER BY %s", store_tables[t].name,
                     t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
     int rc = b.oom ? GENU_OOM(err)
@@ -607,14 +600,18 @@ static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, 
     if (rc)
         return rc;
     size_t k = 0;
+    store_keeper keep;
+    store_keeper_init(&keep, scope, t);
     while (!rc && k < n && c.row < c.nrows) {
-        rc = read_row(c.res, c.row, t, false, &recs[k], a, err);
+        rc = read_row(c.res, c.row, t, false, &recs[k], a, strings, err);
         if (!rc)
             rc = place(t, &recs[k], k, ds, err);
-        k++;
+        k = rc ? k + 1 : store_keeper_row(&keep, recs, k);
         if (!rc)
             rc = pg_cursor_next(s, &c, err);
     }
+    if (!rc)
+        k = store_keeper_end(&keep, recs, k);
     pg_cursor_close(s, &c);
     ds->n[t] = k;
     ds->recs[t] = recs;
@@ -623,7 +620,7 @@ static int load_whole(pg_store *s, genu_rtype t, bool lean, genu_arena *arrays, 
 
 /* The rows of one patient (a patient's own row, or its records). */
 static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *arrays,
-                    genu_arena *a, genu_dataset *ds, genu_err *err)
+                    genu_arena *a, genu_hash *strings, genu_dataset *ds, genu_err *err)
 {
     PGresult *res = pg_run1(s, s->q_load_one[t], patient, err, "loading records");
     if (!res)
@@ -634,7 +631,7 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
                   : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
                               store_tables[t].name);
     for (; !rc && k < n; k++) {
-        rc = read_row(res, (int)k, t, false, &recs[k], a, err);
+        rc = read_row(res, (int)k, t, false, &recs[k], a, strings, err);
         if (!rc)
             rc = place(t, &recs[k], k, ds, err);
     }
@@ -651,6 +648,7 @@ typedef struct load_sink {
     size_t n, cap;
     genu_arena *a;
     genu_dataset *ds;
+    genu_hash *strings;
 } load_sink;
 
 static int sink_row(const PGresult *res, void *ctx, genu_err *err)
@@ -660,7 +658,7 @@ static int sink_row(const PGresult *res, void *ctx, genu_err *err)
         return GENU_FAIL(err, GENU_EIO, "registry changed while loading %s records",
                          store_tables[k->t].name);
     genu_record *r = &k->recs[k->n];
-    int rc = read_row(res, 0, k->t, false, r, k->a, err);
+    int rc = read_row(res, 0, k->t, false, r, k->a, k->strings, err);
     if (!rc)
         rc = place(k->t, r, k->n, k->ds, err);
     k->n += !rc;
@@ -670,7 +668,7 @@ static int sink_row(const PGresult *res, void *ctx, genu_err *err)
 /* The responses of the scope's instruments, and the scope's patient's:
  * the index response_by_instrument answers most of it. */
 static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a,
-                            genu_dataset *ds, genu_err *err)
+                            genu_hash *strings, genu_dataset *ds, genu_err *err)
 {
     /* instrument ids are [a-z0-9_], so the array's text needs no quoting */
     genu_buf arr = GENU_BUF_INIT, b = GENU_BUF_INIT;
@@ -689,7 +687,7 @@ static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a
     genu_buf_printf(&b, "SELECT count(*)%s", where);
     PGresult *res = b.oom || arr.oom ? NULL : pg_run(s, b.p, &p, err, "counting responses");
     int rc = res ? GENU_OK : err->code ? err->code : GENU_OOM(err);
-    load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds};
+    load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds, strings};
     if (!rc) {
         k.cap = (size_t)pg_col_int(res, 0, 0);
         PQclear(res);
@@ -725,7 +723,8 @@ static int contact_row(const PGresult *res, void *ctx, genu_err *err)
 static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 {
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1", t,
+    snprintf(sql, sizeof sql,
+             "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1,2,3 NULLS FIRST", t,
              store_tables[t].name);
     return pg_stream(ctx, sql, NULL, contact_row, b, err, "reading contact days");
 }
@@ -735,23 +734,27 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
 {
     pg_store *s = (pg_store *)gs;
     memset(ds, 0, sizeof *ds);
-    bool lean = scope && scope->lean;
     /* one snapshot, so the dataset is consistent */
     bool own;
+    genu_hash *strings = genu_hash_create();
+    if (!strings)
+        return GENU_OOM(err);
     int rc = pg_read_begin(s, &own, err);
     for (int t = 0; t < PG_NT && !rc; t++) {
         if (t == GENU_REC_IDENTITY)
             continue;
         if (store_scope_whole(scope, t))
-            rc = load_whole(s, t, lean, store_scope_arrays(scope, a), a, ds, err);
+            rc = load_whole(s, t, scope, store_scope_arrays(scope, a), a, strings, ds, err);
         else if (t == GENU_REC_RESPONSE && scope->ninstruments)
-            rc = load_instruments(s, scope, a, ds, err);
+            rc = load_instruments(s, scope, a, strings, ds, err);
         else if (scope->patient)
-            rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, ds, err);
+            rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, strings, ds,
+                          err);
     }
     if (!rc && scope && scope->contacts)
         rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
     pg_read_end(s, own);
+    genu_hash_destroy(strings);
     return rc;
 }
 
@@ -816,7 +819,7 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     size_t k = 0;
     int rc = v ? GENU_OK : GENU_OOM(err);
     for (int row = 0; !rc && k < room && row < PQntuples(r); row++)
-        rc = read_row(r, row, t, true, &v[k++], a, err);
+        rc = read_row(r, row, t, true, &v[k++], a, NULL, err);
     PQclear(r);
     *out = v;
     *n = k;

@@ -266,15 +266,15 @@ const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a)
 typedef enum { ROW_FULL, ROW_LOAD } row_mode;
 
 static int read_payload(sqlite3_stmt *st, int i, row_mode mode, genu_record *r, genu_arena *a,
-                        genu_err *err)
+                        genu_hash *strings, genu_err *err)
 {
-    store_reader rd = {st, c_raw, c_int, c_real};
+    store_reader rd = {st, c_raw, c_int, c_real, strings};
     return store_cols_read(&rd, i, mode == ROW_FULL, r, a, err);
 }
 
 /* Reads (seq, id, patient, knee, date, doc, payload...) at the cursor. */
 static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_record *r,
-                    genu_arena *a, genu_err *err)
+                    genu_arena *a, genu_hash *strings, genu_err *err)
 {
     memset(r, 0, sizeof *r);
     r->type = type;
@@ -292,7 +292,7 @@ static int read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_recor
     if ((!r->id && (mode == ROW_FULL || type == GENU_REC_PATIENT)) ||
         (mode == ROW_FULL && !r->patient))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
-    return read_payload(st, 6, mode, r, a, err);
+    return read_payload(st, 6, mode, r, a, strings, err);
 }
 
 /* ---- statements ---- */
@@ -531,7 +531,7 @@ static int sq_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     sqlite3_stmt *st = s->get[type];
     sq_bind_text(st, 1, id);
     int step = sqlite3_step(st);
-    int rc = step == SQLITE_ROW    ? read_row(st, type, ROW_FULL, out, a, err)
+    int rc = step == SQLITE_ROW    ? read_row(st, type, ROW_FULL, out, a, NULL, err)
              : step == SQLITE_DONE ? GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"",
                                                record_type_name(type), id)
                                    : sq_fail(s, err, "reading a record");
@@ -608,7 +608,7 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     genu_record r;
     while (!rc && state[GENU_REC_PATIENT] == SQLITE_ROW) {
         const char *pid = (const char *)sqlite3_column_text(cur[0], 1);
-        rc = read_row(cur[0], GENU_REC_PATIENT, ROW_FULL, &r, a, err);
+        rc = read_row(cur[0], GENU_REC_PATIENT, ROW_FULL, &r, a, NULL, err);
         if (!rc)
             rc = fn(&r, ctx);
         for (int t = 1; t < NT && !rc; t++) {
@@ -620,7 +620,7 @@ static int sq_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
             }
             while (!rc && state[t] == SQLITE_ROW &&
                    strcmp((const char *)sqlite3_column_text(cur[t], 2), pid) == 0) {
-                rc = read_row(cur[t], t, ROW_FULL, &r, a, err);
+                rc = read_row(cur[t], t, ROW_FULL, &r, a, NULL, err);
                 if (!rc)
                     rc = fn(&r, ctx);
                 state[t] = sqlite3_step(cur[t]);
@@ -683,6 +683,9 @@ static int load_prepare(sq_store *s, genu_rtype t, const store_scope *scope, boo
         genu_buf_puts(&b, ")");
     else if (t == GENU_REC_PATIENT)
         genu_buf_puts(&b, " ORDER BY id"); /* the dataset's order: indexes are positions */
+    else if (t == GENU_REC_TREATMENT && scope && scope->index_kinds)
+        /* a patient's rows together, by day: treatment_for_analysis's order */
+        genu_buf_puts(&b, " ORDER BY patient,date,seq");
     int rc = b.oom || what.oom ? GENU_OOM(err) : sq_prepare(s, b.p, st, err);
     genu_buf_free(&b);
     genu_buf_free(&what);
@@ -698,9 +701,10 @@ static int load_prepare(sq_store *s, genu_rtype t, const store_scope *scope, boo
 
 /* Reads one table in storage order (a sequential scan: walking the patient
  * index instead would cost a random table lookup per row) and sorts in
- * memory. Patients come first, by id; `pats` maps their ids to indexes. */
+ * memory. Patients come first, by id: other rows find theirs by binary
+ * search (store_patient_at), once per run of one patient's rows. */
 static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_arena *a,
-                     genu_dataset *ds, genu_hash *pats, genu_err *err)
+                     genu_dataset *ds, genu_hash *strings, genu_err *err)
 {
     size_t n = 0;
     sqlite3_stmt *st;
@@ -721,29 +725,32 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
     if (load_prepare(s, t, scope, false, &st, err))
         return err->code;
     size_t k = 0;
+    store_keeper keep;
+    store_keeper_init(&keep, scope, t);
     int rc = GENU_OK, step;
     while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
         genu_record *r = &recs[k];
-        rc = read_row(st, t, ROW_LOAD, r, a, err);
+        rc = read_row(st, t, ROW_LOAD, r, a, strings, err);
         if (rc)
             break;
         if (t == GENU_REC_PATIENT) {
             r->pat = k;
             r->patient = r->id;
-            if (genu_hash_put(pats, r->id, k, NULL) < 0)
-                rc = GENU_FAIL(err, GENU_ENOMEM, "out of memory loading patients");
         } else {
             /* a patient's rows mostly follow each other: one lookup per run */
             const char *pid = (const char *)sqlite3_column_text(st, 2);
             if (k && pid && strcmp(pid, recs[k - 1].patient) == 0)
                 r->pat = recs[k - 1].pat;
-            else if (!pid || !genu_hash_get(pats, pid, &r->pat))
+            else if (!store_patient_at(ds, pid, &r->pat))
                 rc = GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                                tables[t].name, r->id ? r->id : pid ? pid : "(none)");
             r->patient = rc ? NULL : ds->recs[GENU_REC_PATIENT][r->pat].id;
         }
-        k++;
+        if (!rc)
+            k = store_keeper_row(&keep, recs, k);
     }
+    if (!rc)
+        k = store_keeper_end(&keep, recs, k);
     sqlite3_finalize(st);
     if (t != GENU_REC_PATIENT && !record_dataset_sorted(recs, k))
         qsort(recs, k, sizeof *recs, record_dataset_cmp);
@@ -758,7 +765,9 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 {
     sq_store *s = ctx;
     char sql[160];
-    snprintf(sql, sizeof sql, "SELECT DISTINCT patient,date,knee FROM %s", tables[t].name);
+    snprintf(sql, sizeof sql,
+             "SELECT patient,date,knee FROM %s ORDER BY patient,date,knee",
+             tables[t].name);
     sqlite3_stmt *st;
     if (sq_prepare(s, sql, &st, err))
         return err->code;
@@ -778,18 +787,18 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
 {
     sq_store *s = (sq_store *)gs;
     memset(ds, 0, sizeof *ds);
-    genu_hash *pats = genu_hash_create();
-    if (!pats)
+    genu_hash *strings = genu_hash_create();
+    if (!strings)
         return GENU_OOM(err);
     /* one read transaction, so the dataset is a consistent snapshot */
     int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, scope, a, ds, pats, err);
+            rc = load_type(s, t, scope, a, ds, strings, err);
     if (!rc && scope && scope->contacts)
         rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
-    genu_hash_destroy(pats);
+    genu_hash_destroy(strings);
     return rc ? rc : (err && err->code);
 }
 
@@ -861,7 +870,7 @@ static int read_page(sqlite3_stmt *st, genu_rtype t, const store_query *q, size_
     genu_record *v = genu_arena_calloc(a, room ? room : 1, sizeof *v);
     int rc = v ? GENU_OK : GENU_OOM(err);
     while (!rc && k < room && sqlite3_step(st) == SQLITE_ROW)
-        rc = read_row(st, t, ROW_FULL, &v[k++], a, err);
+        rc = read_row(st, t, ROW_FULL, &v[k++], a, NULL, err);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     *out = v;
@@ -993,7 +1002,9 @@ int store_sqlite_open(const char *path, int mode, const char *backup, int *from,
         return GENU_OOM(err);
     s->base.ops = &sqlite_ops;
     memcpy(s->base.actor, "system", sizeof "system");
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* a handle is used by one thread at a time (the server checks handles
+     * out to its workers), so SQLite need not lock it for every call */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (create)
         sq_private_file(path);
     int rc = sqlite3_open_v2(path, &s->db, flags, NULL);

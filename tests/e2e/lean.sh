@@ -36,6 +36,42 @@ check "the edge knee is censored at its adverse event, 1155 days" censored_at ed
 G survival --event replacement --site edge --as-of 2022-12-31 --format json >edge2.json
 check "  and as of 2022-12-31 at its patient-level global rating, 731 days" censored_at edge2.json 731
 
+# E2's left knee: a lean load keeps of its treatments only those a cohort
+# reads (docs/scaling.md): the index day's (PRP with hyaluronic acid on
+# 2020-02-01), the surgery (2021-01-01, 335 days later) and the replacement
+# (2022-02-01, 731 days), and with --cost the later PRP; not the physical
+# therapy before and after, nor the drug for the right knee, which never
+# entered. Entered on physical
+# therapy instead, the index is 2019-12-01 and the replacement 793 days on.
+cat >edge2.jsonl <<'J'
+{"type":"patient","id":"E2","site":"edge2","sex":"male","birth_year":1955}
+{"type":"diagnosis","id":"E2-dx","patient":"E2","knee":"left","date":"2019-11-01","condition":"osteoarthritis","kl_grade":3}
+{"type":"treatment","id":"E2-pt1","patient":"E2","knee":"left","date":"2019-12-01","kind":"physical_therapy","sites":[]}
+{"type":"treatment","id":"E2-prp","patient":"E2","knee":"left","date":"2020-02-01","kind":"prp","protocol":"prp-ia","sites":["intra_articular"],"cost":{"amount":500,"currency":"USD"}}
+{"type":"treatment","id":"E2-ha","patient":"E2","knee":"left","date":"2020-02-01","kind":"hyaluronic_acid_injection","sites":["intra_articular"]}
+{"type":"treatment","id":"E2-prp2","patient":"E2","knee":"left","date":"2020-05-01","kind":"prp","protocol":"prp-ia","sites":["intra_articular"],"cost":{"amount":450,"currency":"USD"}}
+{"type":"treatment","id":"E2-pt2","patient":"E2","knee":"left","date":"2020-06-01","kind":"physical_therapy","sites":[]}
+{"type":"treatment","id":"E2-drug","patient":"E2","knee":"right","date":"2020-07-01","kind":"otc_nsaid","sites":[]}
+{"type":"treatment","id":"E2-scope","patient":"E2","knee":"left","date":"2021-01-01","kind":"arthroscopy","sites":[]}
+{"type":"treatment","id":"E2-tkr","patient":"E2","knee":"left","date":"2022-02-01","kind":"total_knee_replacement","sites":[]}
+{"type":"response","id":"E2-b","patient":"E2","knee":"left","date":"2020-01-20","instrument":"nprs","items":{"intensity":7}}
+{"type":"response","id":"E2-6","patient":"E2","knee":"left","date":"2020-08-01","instrument":"nprs","items":{"intensity":3}}
+J
+G import edge2.jsonl >/dev/null || fail "import the second edge knee"
+event_at() { # FILE DAYS: the one knee's curve has its event at DAYS
+  python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["strata"][0]["curve"]; sys.exit(0 if [p["time"] for p in c if p["n_event"]]==[int(sys.argv[2])] else 1)' "$1" "$2"
+}
+G survival --event replacement --site edge2 --as-of $D --format json >e2r.json
+check "the second edge knee is replaced 731 days after its PRP" event_at e2r.json 731
+G survival --event surgery --site edge2 --as-of $D --format json >e2s.json
+check "  and has surgery 335 days after it" event_at e2s.json 335
+G survival --event replacement --site edge2 --index-kinds physical_therapy --as-of $D --format json >e2p.json
+check "  entered on physical therapy, replaced 793 days after it" event_at e2p.json 793
+G survival --event replacement --site edge2 --by kind --as-of $D --format json >e2k.json
+check "  its index day's kinds are PRP and hyaluronic acid" grep -q '"hyaluronic_acid_injection+prp"' e2k.json
+G claim --responder 'change:nprs.intensity>=2' --at 6m --expect 0.5 --site edge2 --cost --as-of $D --format json >e2c.json
+check "  and its bill at 6 months both PRPs, 950 USD" grep -q '950' e2c.json
+
 # same NAME ARGS...: the lean and the whole dataset give the same bytes
 same() {
   local name=$1; shift
@@ -58,5 +94,10 @@ same "survival: death competing" survival --event replacement --competing death 
 same "survival: a Cox model" survival --event replacement --cox whole_knee,kl,age --as-of $D --format json
 same "compare, adjusted" compare --responder "$R" --at 12m --exposure whole_knee --adjust age,female,kl,baseline --as-of $D --format json
 same "report" report --as-of $D --format json
+same "claim: kind and protocol filters" claim --responder "$R" --at 12m --expect 0.5 --kind prp --protocol prp-ia --as-of $D --format json
+same "claim: cost, other index kinds" claim --responder "$R" --at 12m --expect 0.5 --cost --index-kinds prp,hyaluronic_acid_injection,physical_therapy --as-of $D --format json
+same "report by protocol, other index kinds" report --by protocol --index-kinds prp,physical_therapy --as-of $D --format json
+same "survival: surgery by kind, index kinds" survival --event surgery --by kind --index-kinds dextrose_prolotherapy,physical_therapy --as-of $D --format json
+same "compare: sites filter" compare --responder "$R" --at 12m --exposure whole_knee --adjust age,kl --sites whole_knee --as-of $D --format json
 same "report by kl, own definitions" report --by kl --responder omeract_oarsi --responder 'mcid:koos.pain' --at 6m --at 12m --as-of $D --format json
 finish

@@ -153,7 +153,7 @@ static void nulls_and_values_travel_both_ways(void **state)
     assert_int_equal(c.kind[3], 3);
     assert_int_equal(c.kind[4], 0); /* NAN is NULL */
     genu_record back = {.type = GENU_REC_PATIENT};
-    store_reader rd = {&c, r_raw, r_int, r_real};
+    store_reader rd = {&c, r_raw, r_int, r_real, NULL};
     genu_err err = {0};
     assert_int_equal(store_cols_read(&rd, 0, true, &back, a, &err), GENU_OK);
     assert_string_equal(back.u.patient.site, "oak");
@@ -161,6 +161,20 @@ static void nulls_and_values_travel_both_ways(void **state)
     assert_int_equal(back.u.patient.birth_year, 0);
     assert_true(back.u.patient.height_cm == 162.5);
     assert_true(isnan(back.u.patient.weight_kg));
+
+    /* a load shares equal texts (store_reader.strings); else each is a copy */
+    genu_record again = {.type = GENU_REC_PATIENT};
+    assert_int_equal(store_cols_read(&rd, 0, true, &again, a, &err), GENU_OK);
+    assert_ptr_not_equal(again.u.patient.site, back.u.patient.site);
+    genu_hash *strings = genu_hash_create();
+    store_reader shared = {&c, r_raw, r_int, r_real, strings};
+    genu_record one = {.type = GENU_REC_PATIENT}, two = {.type = GENU_REC_PATIENT};
+    assert_int_equal(store_cols_read(&shared, 0, true, &one, a, &err), GENU_OK);
+    assert_int_equal(store_cols_read(&shared, 0, true, &two, a, &err), GENU_OK);
+    assert_string_equal(one.u.patient.site, "oak");
+    assert_ptr_equal(one.u.patient.site, two.u.patient.site);
+    assert_ptr_not_equal(one.u.patient.site, back.u.patient.site);
+    genu_hash_destroy(strings);
 
     /* exam levels: -1 (not examined) is NULL and comes back as -1 */
     genu_record ex = {.type = GENU_REC_EXAM};
