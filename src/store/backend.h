@@ -110,7 +110,8 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
 }
 
 /* The index in ds->recs[GENU_REC_PATIENT] (loaded, sorted by id) of the
- * patient whose id is id; false when there is none. */
+ * patient whose id is id; false when there is none. *pat is also the hint:
+ * rows that come by patient find theirs at once in the one after it. */
 bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat);
 
 /* In a load with scope->index_kinds: keeps of r[0..n), one patient's
@@ -119,17 +120,22 @@ bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat);
 size_t store_keep_index_treatments(const store_scope *scope, genu_record *r, size_t n);
 
 /* Applies store_keep_index_treatments to a table's rows as they are read,
- * a patient's rows together and by day: after placing recs[k] (its pat
- * set), k = store_keeper_row(&kp, recs, k) gives the next free index;
- * after the last row, k = store_keeper_end(&kp, recs, k) the count. For
- * any other load both just count. */
+ * a patient's rows together and by day: after placing recs[*k] (its pat
+ * set), store_keeper_row(&kp, recs, k, err) sets *k to the next free
+ * index; after the last row, store_keeper_end the count. The days of every
+ * row read, kept or not, go to `days` when the scope asks for contacts
+ * (store_contacts_load then reads no treatment days). For any other load
+ * both just count. GENU_ENOMEM. */
+struct store_contacts;
 typedef struct store_keeper {
-    const store_scope *scope; /* NULL: keep every row */
-    size_t run;               /* recs[run..k): the current patient's rows */
+    const store_scope *scope;    /* NULL: keep every row */
+    struct store_contacts *days; /* NULL: none asked for */
+    size_t run;                  /* recs[run..k): the current patient's rows */
 } store_keeper;
-void store_keeper_init(store_keeper *kp, const store_scope *scope, int type);
-size_t store_keeper_row(store_keeper *kp, genu_record *recs, size_t k);
-size_t store_keeper_end(store_keeper *kp, genu_record *recs, size_t k);
+void store_keeper_init(store_keeper *kp, const store_scope *scope, int type,
+                       struct store_contacts *days);
+int store_keeper_row(store_keeper *kp, genu_record *recs, size_t *k, genu_err *err);
+int store_keeper_end(store_keeper *kp, genu_record *recs, size_t *k, genu_err *err);
 
 /* The arena a load with scope puts its record arrays in. */
 static inline genu_arena *store_scope_arrays(const store_scope *scope, genu_arena *a)

@@ -13,6 +13,7 @@ void store_contacts_init(store_contacts *b, const genu_dataset *ds)
 {
     memset(b, 0, sizeof *b);
     b->ds = ds;
+    b->last_type = -1;
 }
 
 void store_contacts_free(store_contacts *b)
@@ -101,13 +102,18 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
                        const char *knee, genu_err *err)
 {
     genu_contact c = {0};
+    int knee_c = knee ? (unsigned char)knee[0] : 0;
+    if (type == b->last_type && patient && date && knee_c == b->last_knee &&
+        strcmp(date, b->last_day) == 0 && strcmp(patient, b->last) == 0)
+        return GENU_OK; /* a day and knee of this patient already counted */
+    b->last_type = -1;
     if (!patient || !date || genu_date_parse(date, strlen(date), &c.date, err))
         return GENU_FAIL(err, GENU_EIO, "registry: a %s row without a patient or a good date",
                          store_tables[type].name);
     if (strcmp(patient, b->last) == 0 && b->last[0]) {
         c.pat = b->last_pat;
     } else {
-        size_t pat;
+        size_t pat = b->last_pat;
         if (!store_patient_at(b->ds, patient, &pat))
             return GENU_FAIL(err, GENU_EIO, "registry: a %s row names a missing patient %s",
                              store_tables[type].name, patient);
@@ -120,18 +126,26 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
     }
     c.knee = (int8_t)(knee ? vocab_knee(knee) : GENU_KNEE_NONE);
     c.types = (uint16_t)(1u << type);
+    size_t len = strlen(date);
+    if (b->last[0] && len < sizeof b->last_day) {
+        memcpy(b->last_day, date, len + 1);
+        b->last_knee = knee_c;
+        b->last_type = type;
+    }
     return push(b, c, err);
+}
+
+int store_contacts_add_record(store_contacts *b, const genu_record *r, genu_err *err)
+{
+    genu_contact c = {(uint32_t)r->pat, r->date, (int8_t)r->knee, (uint16_t)(1u << r->type)};
+    return c.date == GENU_DATE_NONE ? GENU_OK : push(b, c, err);
 }
 
 int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err)
 {
-    const genu_record *r = b->ds->recs[type];
-    for (size_t i = 0; i < b->ds->n[type]; i++) {
-        genu_contact c = {(uint32_t)r[i].pat, r[i].date, (int8_t)r[i].knee,
-                          (uint16_t)(1u << type)};
-        if (c.date != GENU_DATE_NONE && push(b, c, err))
+    for (size_t i = 0; i < b->ds->n[type]; i++)
+        if (store_contacts_add_record(b, &b->ds->recs[type][i], err))
             return err->code;
-    }
     return GENU_OK;
 }
 
@@ -155,24 +169,23 @@ int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, ge
 }
 
 int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
-                        genu_arena *a, genu_dataset *ds, genu_err *err)
+                        store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err)
 {
-    store_contacts b;
-    store_contacts_init(&b, ds);
     int rc = GENU_OK;
     for (int t = 0; t < GENU_REC_NTYPES && !rc; t++) {
         if (!((STORE_CONTACT_TYPES >> t) & 1u))
             continue;
-        /* treatments kept for an index (store.h) are not all of their days */
-        bool loaded = store_scope_whole(scope, t) &&
-                      !(t == GENU_REC_TREATMENT && scope && scope->index_kinds);
-        rc = loaded ? store_contacts_of_loaded(&b, t, err) : rows(ctx, t, &b, err);
+        /* treatments kept for an index (store.h): the load gave their days */
+        if (t == GENU_REC_TREATMENT && scope && scope->index_kinds)
+            continue;
+        rc = store_scope_whole(scope, t) ? store_contacts_of_loaded(b, t, err)
+                                         : rows(ctx, t, b, err);
         if (!rc)
-            rc = store_contacts_end_type(&b, err);
+            rc = store_contacts_end_type(b, err);
     }
     if (rc) {
-        store_contacts_free(&b);
+        store_contacts_free(b);
         return rc;
     }
-    return store_contacts_finish(&b, store_scope_arrays(scope, a), ds, err);
+    return store_contacts_finish(b, store_scope_arrays(scope, a), ds, err);
 }

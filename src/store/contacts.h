@@ -23,6 +23,10 @@ typedef struct store_contacts {
     bool unsorted;
     char last[128]; /* the previous row's patient id ("" none): rows come by patient */
     uint32_t last_pat;
+    /* the previous row's day and knee as text, and type (-1 none): a row
+     * equal to it is the same contact, known without parsing */
+    char last_day[16];
+    int last_knee, last_type;
 } store_contacts;
 
 void store_contacts_init(store_contacts *b, const genu_dataset *ds);
@@ -31,6 +35,8 @@ void store_contacts_init(store_contacts *b, const genu_dataset *ds);
  * GENU_EIO for a patient missing from ds or a bad date, GENU_ENOMEM. */
 int store_contacts_add(store_contacts *b, int type, const char *patient, const char *date,
                        const char *knee, genu_err *err);
+/* One loaded record's day (none when it has no date). */
+int store_contacts_add_record(store_contacts *b, const genu_record *r, genu_err *err);
 /* The days of the records of `type` already in ds (a type loaded whole). */
 int store_contacts_of_loaded(store_contacts *b, int type, genu_err *err);
 /* Ends a type's rows: merges them into the days of the types before. */
@@ -43,10 +49,12 @@ void store_contacts_free(store_contacts *b);
  * given to store_contacts_add, best in that order (patient ids as strcmp
  * orders them, no knee first): then nothing has to be sorted. */
 typedef int (*store_contacts_rows_fn)(void *ctx, int t, store_contacts *b, genu_err *err);
-/* ds->contacts of a lean load with scope: the days of the types loaded
- * whole from ds, of the others from rows; in the scope's arrays arena. */
+/* ds->contacts of a lean load with scope, built in b (store_contacts_init
+ * before the load, which may have added the days of the treatments it
+ * read: store_keeper) and freed: the days of the types loaded whole from
+ * ds, of the others from rows; in the scope's arrays arena. */
 int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
-                        genu_arena *a, genu_dataset *ds, genu_err *err);
+                        store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err);
 
 /* The record types whose days are contacts: every dated type but messages
  * (an unanswered message is not contact) and identities. */

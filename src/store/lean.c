@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "model/vocab.h"
+#include "store/contacts.h"
 
 static int cmp_patient_id(const void *key, const void *elem)
 {
@@ -28,6 +29,11 @@ static int cmp_patient_id(const void *key, const void *elem)
 bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat)
 {
     const genu_record *pr = ds->recs[GENU_REC_PATIENT];
+    size_t next = *pat + 1;
+    if (id && next < ds->n[GENU_REC_PATIENT] && strcmp(pr[next].id, id) == 0) {
+        *pat = next;
+        return true;
+    }
     const genu_record *p = id ? bsearch(id, pr, ds->n[GENU_REC_PATIENT], sizeof *p,
                                         cmp_patient_id)
                               : NULL;
@@ -63,26 +69,33 @@ size_t store_keep_index_treatments(const store_scope *scope, genu_record *r, siz
     return m;
 }
 
-void store_keeper_init(store_keeper *kp, const store_scope *scope, int type)
+void store_keeper_init(store_keeper *kp, const store_scope *scope, int type,
+                       struct store_contacts *days)
 {
     kp->scope = type == GENU_REC_TREATMENT && scope && scope->index_kinds ? scope : NULL;
+    kp->days = kp->scope && scope->contacts ? days : NULL;
     kp->run = 0;
 }
 
-size_t store_keeper_row(store_keeper *kp, genu_record *recs, size_t k)
+int store_keeper_row(store_keeper *kp, genu_record *recs, size_t *k, genu_err *err)
 {
-    if (kp->scope && k > kp->run && recs[k].pat != recs[kp->run].pat) {
-        size_t m = store_keep_index_treatments(kp->scope, recs + kp->run, k - kp->run);
+    size_t i = *k;
+    if (kp->days && store_contacts_add_record(kp->days, &recs[i], err))
+        return err->code;
+    if (kp->scope && i > kp->run && recs[i].pat != recs[kp->run].pat) {
+        size_t m = store_keep_index_treatments(kp->scope, recs + kp->run, i - kp->run);
         kp->run += m;
-        recs[kp->run] = recs[k];
-        k = kp->run;
+        recs[kp->run] = recs[i];
+        i = kp->run;
     }
-    return k + 1;
+    *k = i + 1;
+    return GENU_OK;
 }
 
-size_t store_keeper_end(store_keeper *kp, genu_record *recs, size_t k)
+int store_keeper_end(store_keeper *kp, genu_record *recs, size_t *k, genu_err *err)
 {
     if (!kp->scope)
-        return k;
-    return kp->run + store_keep_index_treatments(kp->scope, recs + kp->run, k - kp->run);
+        return GENU_OK;
+    *k = kp->run + store_keep_index_treatments(kp->scope, recs + kp->run, *k - kp->run);
+    return kp->days ? store_contacts_end_type(kp->days, err) : GENU_OK;
 }

@@ -563,6 +563,7 @@ static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_
         r->pat = k;
         return GENU_OK;
     }
+    r->pat = k ? r[-1].pat : 0; /* r is recs[k]; rows come by patient: the hint */
     if (!store_patient_at(ds, r->patient, &r->pat))
         return GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                          store_tables[t].name, r->id ? r->id : r->patient);
@@ -581,7 +582,8 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
 
 /* The rows of a whole table, through a cursor. */
 static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_arena *arrays,
-                      genu_arena *a, genu_hash *strings, genu_dataset *ds, genu_err *err)
+                      genu_arena *a, genu_hash *strings, store_contacts *days, genu_dataset *ds,
+                      genu_err *err)
 {
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err))
@@ -601,17 +603,18 @@ static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_
         return rc;
     size_t k = 0;
     store_keeper keep;
-    store_keeper_init(&keep, scope, t);
+    store_keeper_init(&keep, scope, t, days);
     while (!rc && k < n && c.row < c.nrows) {
         rc = read_row(c.res, c.row, t, false, &recs[k], a, strings, err);
         if (!rc)
             rc = place(t, &recs[k], k, ds, err);
-        k = rc ? k + 1 : store_keeper_row(&keep, recs, k);
+        if (!rc)
+            rc = store_keeper_row(&keep, recs, &k, err);
         if (!rc)
             rc = pg_cursor_next(s, &c, err);
     }
     if (!rc)
-        k = store_keeper_end(&keep, recs, k);
+        rc = store_keeper_end(&keep, recs, &k, err);
     pg_cursor_close(s, &c);
     ds->n[t] = k;
     ds->recs[t] = recs;
@@ -739,12 +742,15 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
     genu_hash *strings = genu_hash_create();
     if (!strings)
         return GENU_OOM(err);
+    store_contacts days;
+    store_contacts_init(&days, ds);
     int rc = pg_read_begin(s, &own, err);
     for (int t = 0; t < PG_NT && !rc; t++) {
         if (t == GENU_REC_IDENTITY)
             continue;
         if (store_scope_whole(scope, t))
-            rc = load_whole(s, t, scope, store_scope_arrays(scope, a), a, strings, ds, err);
+            rc = load_whole(s, t, scope, store_scope_arrays(scope, a), a, strings, &days, ds,
+                            err);
         else if (t == GENU_REC_RESPONSE && scope->ninstruments)
             rc = load_instruments(s, scope, a, strings, ds, err);
         else if (scope->patient)
@@ -752,7 +758,8 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
                           err);
     }
     if (!rc && scope && scope->contacts)
-        rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
+        rc = store_contacts_load(scope, contact_rows, s, &days, a, ds, err);
+    store_contacts_free(&days);
     pg_read_end(s, own);
     genu_hash_destroy(strings);
     return rc;

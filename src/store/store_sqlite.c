@@ -704,7 +704,8 @@ static int load_prepare(sq_store *s, genu_rtype t, const store_scope *scope, boo
  * memory. Patients come first, by id: other rows find theirs by binary
  * search (store_patient_at), once per run of one patient's rows. */
 static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_arena *a,
-                     genu_dataset *ds, genu_hash *strings, genu_err *err)
+                     genu_dataset *ds, genu_hash *strings, store_contacts *days,
+                     genu_err *err)
 {
     size_t n = 0;
     sqlite3_stmt *st;
@@ -726,7 +727,7 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
         return err->code;
     size_t k = 0;
     store_keeper keep;
-    store_keeper_init(&keep, scope, t);
+    store_keeper_init(&keep, scope, t, days);
     int rc = GENU_OK, step;
     while (!rc && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
         genu_record *r = &recs[k];
@@ -739,18 +740,18 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
         } else {
             /* a patient's rows mostly follow each other: one lookup per run */
             const char *pid = (const char *)sqlite3_column_text(st, 2);
-            if (k && pid && strcmp(pid, recs[k - 1].patient) == 0)
-                r->pat = recs[k - 1].pat;
-            else if (!store_patient_at(ds, pid, &r->pat))
+            r->pat = k ? recs[k - 1].pat : 0; /* and the hint for the next one */
+            bool same = k && pid && strcmp(pid, recs[k - 1].patient) == 0;
+            if (!same && !store_patient_at(ds, pid, &r->pat))
                 rc = GENU_FAIL(err, GENU_EIO, "registry: %s %s names a missing patient",
                                tables[t].name, r->id ? r->id : pid ? pid : "(none)");
             r->patient = rc ? NULL : ds->recs[GENU_REC_PATIENT][r->pat].id;
         }
         if (!rc)
-            k = store_keeper_row(&keep, recs, k);
+            rc = store_keeper_row(&keep, recs, &k, err);
     }
     if (!rc)
-        k = store_keeper_end(&keep, recs, k);
+        rc = store_keeper_end(&keep, recs, &k, err);
     sqlite3_finalize(st);
     if (t != GENU_REC_PATIENT && !record_dataset_sorted(recs, k))
         qsort(recs, k, sizeof *recs, record_dataset_cmp);
@@ -790,13 +791,16 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
     genu_hash *strings = genu_hash_create();
     if (!strings)
         return GENU_OOM(err);
+    store_contacts days;
+    store_contacts_init(&days, ds);
     /* one read transaction, so the dataset is a consistent snapshot */
     int rc = sq_exec(s, "BEGIN", err);
     for (int t = 0; t < NT && !rc; t++)
         if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, scope, a, ds, strings, err);
+            rc = load_type(s, t, scope, a, ds, strings, &days, err);
     if (!rc && scope && scope->contacts)
-        rc = store_contacts_load(scope, contact_rows, s, a, ds, err);
+        rc = store_contacts_load(scope, contact_rows, s, &days, a, ds, err);
+    store_contacts_free(&days);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(strings);
     return rc ? rc : (err && err->code);

@@ -103,20 +103,41 @@ static void the_keeper_compacts_patient_by_patient(void **state)
         }
         n += m;
     }
-    store_scope scope = {.index_kinds = kinds("prp", NULL)};
+    genu_record pats[3] = {{.id = "A"}, {.id = "B"}, {.id = "C"}};
+    genu_dataset ds = {0};
+    ds.recs[GENU_REC_PATIENT] = pats;
+    ds.n[GENU_REC_PATIENT] = 3;
+    store_contacts days;
+    store_contacts_init(&days, &ds);
+    store_scope scope = {.index_kinds = kinds("prp", NULL), .contacts = true};
     store_keeper kp;
-    store_keeper_init(&kp, &scope, GENU_REC_TREATMENT);
+    genu_err err = {0};
+    store_keeper_init(&kp, &scope, GENU_REC_TREATMENT, &days);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         rows[k] = all[i];
-        k = store_keeper_row(&kp, rows, k);
+        assert_int_equal(store_keeper_row(&kp, rows, &k, &err), GENU_OK);
     }
-    k = store_keeper_end(&kp, rows, k);
+    assert_int_equal(store_keeper_end(&kp, rows, &k, &err), GENU_OK);
     kept(rows, k, (int64_t[]){3, 4, 7, 8, 13, 14, 17, 18, 23, 24, 27, 28}, 12);
-    /* another type, or no index kinds: every row */
-    store_keeper_init(&kp, &scope, GENU_REC_DIAGNOSIS);
-    assert_int_equal(store_keeper_row(&kp, rows, 0), 1);
-    assert_int_equal(store_keeper_end(&kp, rows, 5), 5);
+    /* the days of every row read, kept or not: per patient 2019-12-01 (both
+     * knees), 2020-02-01, 2020-05-01, 2020-06-01, 2021-01-01, 2022-02-01 */
+    genu_arena *a = genu_arena_create();
+    assert_int_equal(store_contacts_finish(&days, a, &ds, &err), GENU_OK);
+    assert_int_equal(ds.ncontacts, 3 * 7);
+    assert_int_equal(ds.contacts[0].knee, GENU_KNEE_LEFT);
+    assert_int_equal(ds.contacts[1].knee, GENU_KNEE_RIGHT);
+    assert_int_equal(ds.contacts[20].pat, 2);
+    assert_int_equal(ds.contacts[20].date, day("2022-02-01"));
+    genu_arena_destroy(a);
+    /* another type, or no index kinds: every row, no days */
+    store_keeper_init(&kp, &scope, GENU_REC_DIAGNOSIS, &days);
+    k = 0;
+    assert_int_equal(store_keeper_row(&kp, rows, &k, &err), GENU_OK);
+    assert_int_equal(k, 1);
+    k = 5;
+    assert_int_equal(store_keeper_end(&kp, rows, &k, &err), GENU_OK);
+    assert_int_equal(k, 5);
 }
 
 static void contact_days_merge_across_types(void **state)
@@ -126,9 +147,14 @@ static void contact_days_merge_across_types(void **state)
     genu_dataset ds = {0};
     ds.recs[GENU_REC_PATIENT] = pats;
     ds.n[GENU_REC_PATIENT] = 3;
-    size_t at;
+    size_t at = 0; /* the hint: the one after it is looked at first */
     assert_true(store_patient_at(&ds, "B", &at));
     assert_int_equal(at, 1);
+    assert_true(store_patient_at(&ds, "A", &at)); /* behind the hint */
+    assert_int_equal(at, 0);
+    at = 2;
+    assert_true(store_patient_at(&ds, "C", &at)); /* the last: by search */
+    assert_int_equal(at, 2);
     assert_false(store_patient_at(&ds, "D", &at));
     assert_false(store_patient_at(&ds, NULL, &at));
 
