@@ -113,13 +113,15 @@ typedef struct genu_death {
     const char *cause;
 } genu_death;
 
+/* The fields are ordered so that the struct packs (96 bytes): a registry's
+ * dataset holds millions. */
 typedef struct genu_record {
     genu_rtype type;
-    const char *id;      /* record id; a patient's own id; identity: the patient id */
-    const char *patient; /* owning patient id (== id for patients) */
-    size_t pat;          /* in a dataset: index of the patient in ds->recs[PATIENT] */
     genu_knee knee;      /* GENU_KNEE_NONE for patient-level records */
     genu_date date;      /* GENU_DATE_NONE for patient and identity */
+    uint32_t pat;        /* in a dataset: index of the patient in ds->recs[PATIENT] */
+    const char *id;      /* record id; a patient's own id; identity: the patient id */
+    const char *patient; /* owning patient id (== id for patients) */
     int64_t seq;         /* order in which the record was stored */
     const char *doc;     /* canonical exchange line, no newline; may be NULL in datasets */
     union {

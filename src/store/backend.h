@@ -109,10 +109,20 @@ static inline bool store_scope_whole(const store_scope *scope, int t)
     return !scope || ((scope->every >> t) & 1u);
 }
 
+/* A dataset indexes patients with 32 bits (model/record.h): GENU_EINVAL
+ * for a load of more patients than that. */
+static inline int store_check_count(int type, size_t n, genu_err *err)
+{
+    if (type == GENU_REC_PATIENT && n > UINT32_MAX)
+        return GENU_FAIL(err, GENU_EINVAL, "registry: more than %lu patients",
+                         (unsigned long)UINT32_MAX);
+    return GENU_OK;
+}
+
 /* The index in ds->recs[GENU_REC_PATIENT] (loaded, sorted by id) of the
  * patient whose id is id; false when there is none. *pat is also the hint:
  * rows that come by patient find theirs at once in the one after it. */
-bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat);
+bool store_patient_at(const genu_dataset *ds, const char *id, uint32_t *pat);
 
 /* In a load with scope->index_kinds: keeps of r[0..n), one patient's
  * treatments in dataset order, those the scope asks for (store.h), moved

@@ -113,11 +113,11 @@ int store_contacts_add(store_contacts *b, int type, const char *patient, const c
     if (strcmp(patient, b->last) == 0 && b->last[0]) {
         c.pat = b->last_pat;
     } else {
-        size_t pat = b->last_pat;
+        uint32_t pat = b->last_pat;
         if (!store_patient_at(b->ds, patient, &pat))
             return GENU_FAIL(err, GENU_EIO, "registry: a %s row names a missing patient %s",
                              store_tables[type].name, patient);
-        c.pat = b->last_pat = (uint32_t)pat;
+        c.pat = b->last_pat = pat;
         size_t len = strlen(patient);
         if (len < sizeof b->last)
             memcpy(b->last, patient, len + 1);

@@ -26,19 +26,19 @@ static int cmp_patient_id(const void *key, const void *elem)
     return strcmp((const char *)key, ((const genu_record *)elem)->id);
 }
 
-bool store_patient_at(const genu_dataset *ds, const char *id, size_t *pat)
+bool store_patient_at(const genu_dataset *ds, const char *id, uint32_t *pat)
 {
     const genu_record *pr = ds->recs[GENU_REC_PATIENT];
-    size_t next = *pat + 1;
+    size_t next = (size_t)*pat + 1;
     if (id && next < ds->n[GENU_REC_PATIENT] && strcmp(pr[next].id, id) == 0) {
-        *pat = next;
+        *pat = (uint32_t)next;
         return true;
     }
     const genu_record *p = id ? bsearch(id, pr, ds->n[GENU_REC_PATIENT], sizeof *p,
                                         cmp_patient_id)
                               : NULL;
     if (p)
-        *pat = (size_t)(p - pr);
+        *pat = (uint32_t)(p - pr);
     return p != NULL;
 }
 

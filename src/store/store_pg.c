@@ -560,7 +560,7 @@ static int pg_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
 static int place(genu_rtype t, genu_record *r, size_t k, genu_dataset *ds, genu_err *err)
 {
     if (t == GENU_REC_PATIENT) {
-        r->pat = k;
+        r->pat = (uint32_t)k; /* store_check_count: it fits */
         return GENU_OK;
     }
     r->pat = k ? r[-1].pat : 0; /* r is recs[k]; rows come by patient: the hint */
@@ -586,7 +586,7 @@ static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_
                       genu_err *err)
 {
     size_t n = 0;
-    if (pg_count(&s->base, t, &n, err))
+    if (pg_count(&s->base, t, &n, err) || store_check_count(t, n, err))
         return err->code;
     genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
     if (!recs)

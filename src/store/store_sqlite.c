@@ -720,6 +720,8 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
     if (sqlite3_step(st) == SQLITE_ROW)
         n = (size_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    if (store_check_count(t, n, err))
+        return err->code;
     genu_record *recs = genu_arena_calloc(store_scope_arrays(scope, a), n ? n : 1, sizeof *recs);
     if (!recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", tables[t].name);
@@ -735,7 +737,7 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
         if (rc)
             break;
         if (t == GENU_REC_PATIENT) {
-            r->pat = k;
+            r->pat = (uint32_t)k; /* store_check_count: it fits */
             r->patient = r->id;
         } else {
             /* a patient's rows mostly follow each other: one lookup per run */

@@ -147,7 +147,7 @@ static void contact_days_merge_across_types(void **state)
     genu_dataset ds = {0};
     ds.recs[GENU_REC_PATIENT] = pats;
     ds.n[GENU_REC_PATIENT] = 3;
-    size_t at = 0; /* the hint: the one after it is looked at first */
+    uint32_t at = 0; /* the hint: the one after it is looked at first */
     assert_true(store_patient_at(&ds, "B", &at));
     assert_int_equal(at, 1);
     assert_true(store_patient_at(&ds, "A", &at)); /* behind the hint */
