@@ -30,6 +30,7 @@ typedef struct pool {
 struct dscache_ref {
     genu_dataset ds;
     genu_arena *arrays;    /* the record arrays: this version's own */
+    size_t cap[GENU_REC_NTYPES]; /* room in each array, >= ds.n (patch_in_place) */
     pool *pools[MAX_POOLS]; /* the strings it points into, each held */
     size_t npools;
     char head[HEAD_MAX]; /* the audit head the dataset is of; "" matches nothing */
@@ -40,7 +41,7 @@ struct dscache {
     pthread_mutex_t mu;   /* cur, every ref's users, every pool's refs, the counts */
     pthread_mutex_t load; /* one load or patch at a time */
     dscache_ref *cur;
-    size_t loads, patches;
+    size_t loads, patches, in_place;
 };
 
 dscache *dscache_create(void)
@@ -109,6 +110,14 @@ void dscache_counts(dscache *c, size_t *loads, size_t *patches)
     *loads = c->loads;
     *patches = c->patches;
     pthread_mutex_unlock(&c->mu);
+}
+
+size_t dscache_patched_in_place(dscache *c)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t n = c->in_place;
+    pthread_mutex_unlock(&c->mu);
+    return n;
 }
 
 /* The audit trail's head as the registry has it now ("0" for an empty
@@ -199,6 +208,8 @@ static int load(dscache *c, genu_store *s, const char *head, dscache_ref **out, 
     store_scope all = {.every = ~0u, .arrays = r->arrays};
     if (!rc)
         rc = store_load_scope(s, &all, strings, &r->ds, err);
+    for (int t = 0; !rc && t < GENU_REC_NTYPES; t++)
+        r->cap[t] = r->ds.n[t]; /* no room: the first patch copies, with room */
     if (!rc)
         rc = label(s, head, r, err);
     if (rc) {
@@ -326,13 +337,15 @@ static int touched_patients(genu_store *s, const genu_dataset *ds, int64_t from,
  * patients replaced by fresh[j]'s (each a load of touched[j] alone). */
 static int merge_type(int t, const genu_dataset *old, const size_t *touched, size_t n,
                       const genu_dataset *fresh, genu_arena *arrays, genu_dataset *out,
-                      genu_err *err)
+                      size_t *cap, genu_err *err)
 {
     const genu_record *o = old->recs[t];
     size_t total = old->n[t], at = 0, k = 0;
     for (size_t j = 0; j < n; j++)
         total += fresh[j].n[t];
-    genu_record *v = genu_arena_calloc(arrays, total ? total : 1, sizeof *v);
+    /* room for the records of later changes, patched in place */
+    *cap = total + total / 64 + 16;
+    genu_record *v = genu_arena_alloc(arrays, *cap * sizeof *v);
     if (!v)
         return GENU_OOM(err);
     for (size_t j = 0; j < n; j++) {
@@ -359,6 +372,89 @@ static int merge_type(int t, const genu_dataset *old, const size_t *touched, siz
     return GENU_OK;
 }
 
+/* The span of patient p's records in r[0..n) (sorted by patient): *lo, and
+ * the end returned. */
+static size_t span_of(const genu_record *r, size_t n, size_t p, size_t *lo)
+{
+    size_t a = 0, b = n;
+    while (a < b) { /* the first record of a patient >= p */
+        size_t m = a + (b - a) / 2;
+        if (r[m].pat < p)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a; /* and b == a */
+    while (b < n && r[b].pat == p)
+        b++;
+    return b;
+}
+
+/* Takes old for patch_in_place when nobody uses it: from now on nobody can
+ * (its head matches no request's) until it is labelled again. */
+static bool claim(dscache *c, dscache_ref *old)
+{
+    pthread_mutex_lock(&c->mu);
+    bool mine = old->users == 0 && old->npools > 0;
+    if (mine) {
+        old->head[0] = '\0';
+        old->users = 1;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return mine;
+}
+
+/* A change that touched one patient p (a survey answered, a form saved),
+ * made in old itself when nobody is reading it and its arrays have room:
+ * p's records are read again (their strings into old's newest pool), the
+ * records after p's move by how many p gained or lost, and p's new ones
+ * are copied in. The cost is that move, a memory copy, not a new dataset.
+ * *done false (old untouched, and free again) when it could not be. */
+static int patch_in_place(dscache *c, genu_store *s, dscache_ref *old, size_t p,
+                          const char *head, bool *done, genu_err *err)
+{
+    *done = false;
+    if (!claim(c, old))
+        return GENU_OK;
+    genu_arena *scratch = genu_arena_create();
+    genu_dataset fresh;
+    store_scope one = {.patient = old->ds.recs[GENU_REC_PATIENT][p].id, .arrays = scratch};
+    int rc = scratch ? store_load_scope(s, &one, old->pools[old->npools - 1]->a, &fresh, err)
+                     : GENU_OOM(err);
+    size_t lo[GENU_REC_NTYPES], hi[GENU_REC_NTYPES];
+    bool fits = !rc && fresh.n[GENU_REC_PATIENT] == 1;
+    for (int t = 0; fits && t < GENU_REC_NTYPES; t++) {
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+            continue;
+        hi[t] = span_of(old->ds.recs[t], old->ds.n[t], p, &lo[t]);
+        fits = old->ds.n[t] - (hi[t] - lo[t]) + fresh.n[t] <= old->cap[t];
+    }
+    for (int t = 0; fits && t < GENU_REC_NTYPES; t++) {
+        if (t == GENU_REC_PATIENT || t == GENU_REC_IDENTITY)
+            continue;
+        genu_record *v = old->ds.recs[t];
+        size_t n = old->ds.n[t], now = fresh.n[t];
+        memmove(v + lo[t] + now, v + hi[t], (n - hi[t]) * sizeof *v);
+        for (size_t i = 0; i < now; i++) {
+            v[lo[t] + i] = fresh.recs[t][i];
+            v[lo[t] + i].pat = (uint32_t)p;
+            v[lo[t] + i].patient = old->ds.recs[GENU_REC_PATIENT][p].id;
+        }
+        old->ds.n[t] = n - (hi[t] - lo[t]) + now;
+    }
+    genu_arena_destroy(scratch);
+    if (fits && !rc)
+        rc = label(s, head, old, err);
+    *done = fits && !rc;
+    pthread_mutex_lock(&c->mu);
+    if (*done)
+        c->in_place++;
+    else
+        old->users--; /* free again; with head "" a failure leaves no doubt */
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
 /* The dataset of head made from old (of an earlier head) by reloading the
  * patients the changes in between touched; *out NULL when the change needs
  * a whole load instead. */
@@ -375,6 +471,14 @@ static int patch(dscache *c, genu_store *s, dscache_ref *old, const char *head,
         return err->code;
     if (whole)
         return GENU_OK;
+    if (n == 1) {
+        bool done;
+        int rc = patch_in_place(c, s, old, touched[0], head, &done, err);
+        if (rc || done) {
+            *out = rc ? NULL : old;
+            return rc;
+        }
+    }
     dscache_ref *r = ref_new(err);
     genu_arena *strings = NULL, *scratch = genu_arena_create();
     genu_dataset *fresh = calloc(n ? n : 1, sizeof *fresh);
@@ -402,7 +506,7 @@ static int patch(dscache *c, genu_store *s, dscache_ref *old, const char *head,
     }
     for (int t = 0; t < GENU_REC_NTYPES && !rc && !whole; t++)
         if (t != GENU_REC_PATIENT && t != GENU_REC_IDENTITY)
-            rc = merge_type(t, &old->ds, touched, n, fresh, r->arrays, &r->ds, err);
+            rc = merge_type(t, &old->ds, touched, n, fresh, r->arrays, &r->ds, &r->cap[t], err);
     free(fresh);
     genu_arena_destroy(scratch);
     if (!rc && !whole)

@@ -52,6 +52,9 @@ void dscache_release(dscache *c, dscache_ref *ref);
 /* How many times the dataset was loaded whole, and patched (tests and
  * benchmarks tell the two apart with these). */
 void dscache_counts(dscache *c, size_t *loads, size_t *patches);
+/* How many of the patches were made in the dataset itself (a change to
+ * one patient while no request read the dataset), not in a copy. */
+size_t dscache_patched_in_place(dscache *c);
 
 /* What a request handler calls: the dataset into *ds (a shallow copy of the
  * cached one, held by *ref until dscache_release), or, without a cache

@@ -267,17 +267,37 @@ static void patched_after_record_changes(void **state)
     assert_int_equal(patches, 1);
     same_as_a_fresh_load(s, d);
     dscache_release(c, r);
-    /* one change at a time, each a patch of the one before */
+    assert_int_equal(dscache_patched_in_place(c), 0); /* held was read: a copy */
+    /* one change at a time, each a patch of the one before: nobody reads
+     * it meanwhile, so each is made in place (the first patch left room) */
+    const char *who[] = {"P4", "P1", "P4", "P1", "P5"};
     for (int i = 0; i < 5; i++) {
         snprintf(id, sizeof id, "more%d", i);
-        put_rec(s, GENU_REC_RESPONSE, id, i % 2 ? "P1" : "P4", 18200 + i, i);
+        put_rec(s, GENU_REC_RESPONSE, id, who[i], 18200 + i, i);
         assert_int_equal(dscache_get(c, s, &d, &r, &err), GENU_OK);
         same_as_a_fresh_load(s, d);
         dscache_release(c, r);
     }
+    assert_int_equal(dscache_patched_in_place(c), 5);
+    /* records of one patient lost and changed, in place */
+    assert_int_equal(store_delete(s, GENU_REC_RESPONSE, "r11", &err), GENU_OK);
+    put_rec(s, GENU_REC_RESPONSE, "r12", "P1", 18001, 3.5);
+    assert_int_equal(dscache_get(c, s, &d, &r, &err), GENU_OK);
+    same_as_a_fresh_load(s, d);
+    /* read while the next change comes: that one is patched in a copy */
+    put_rec(s, GENU_REC_TREATMENT, "t9", "P2", 18300, 50);
+    const genu_dataset *d2;
+    dscache_ref *r2;
+    assert_int_equal(dscache_get(c, s, &d2, &r2, &err), GENU_OK);
+    assert_ptr_not_equal(d2, d);
+    same_as_a_fresh_load(s, d2);
+    assert_int_equal(d->n[GENU_REC_TREATMENT], 4); /* t4 gone, t9 not yet */
+    dscache_release(c, r);
+    dscache_release(c, r2);
+    assert_int_equal(dscache_patched_in_place(c), 6);
     dscache_counts(c, &loads, &patches);
     assert_int_equal(loads, 1);
-    assert_int_equal(patches, 6);
+    assert_int_equal(patches, 8);
     /* the first version, held all along, is as it was */
     assert_int_equal(held->n[GENU_REC_RESPONSE], 15);
     assert_int_equal(held->n[GENU_REC_TREATMENT], 5);
