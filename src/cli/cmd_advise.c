@@ -260,8 +260,8 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     genu_buf out = GENU_BUF_INIT;
     genu_arena *a = genu_arena_create();
     if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
+        GENU_OOM(&err);
+        return cli_fail(&err);
     }
     rules rs;
     genu_dataset ds;
@@ -286,8 +286,8 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     if (rc)
         goto out;
     if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_ESTORE;
+        GENU_OOM(&err);
+        rc = cli_fail(&err);
         goto out;
     }
     fwrite(out.p, 1, out.len, stdout);
