@@ -322,15 +322,13 @@ void wording_json(genu_buf *b, const wording *w)
     const genu_instrument *in = w->in;
     genu_jw j;
     genu_jw_doc(&j, b);
-    genu_jw_kstr(&j, "instrument", in->id);
-    genu_jw_kstr(&j, "language", w->language);
-    genu_jw_kstr(&j, "title", w->title);
-    genu_jw_kstr(&j, "version", w->version);
-    genu_jw_kstr(&j, "recall", w->recall);
-    genu_jw_kstr(&j, "instructions", w->instructions);
-    genu_jw_kstr(&j, "source", w->source);
-    genu_jw_kstr(&j, "terms", w->terms);
-    genu_jw_kstr(&j, "origin", w->origin);
+    const char *const head[][2] = {
+        {"instrument", in->id},  {"language", w->language}, {"title", w->title},
+        {"version", w->version}, {"recall", w->recall},     {"instructions", w->instructions},
+        {"source", w->source},   {"terms", w->terms},       {"origin", w->origin},
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        genu_jw_kstr(&j, head[i][0], head[i][1]);
     genu_jw_karr(&j, "sections");
     for (size_t s = 0; s < w->nsections; s++) {
         const wording_section *sec = &w->sections[s];

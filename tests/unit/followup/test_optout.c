@@ -11,6 +11,7 @@
 /* cmocka needs the four above first */
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,19 +22,11 @@
 #include "model/vocab.h"
 #include "store/store.h"
 
-static char path[80];
+#include "rmtree.h"
+
+static char dir[64]; /* the temporary directory of the registry */
 static genu_store *s;
 static genu_arena *a;
-
-static void rm_db(void)
-{
-    char p[100];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
 
 static void put(const char *line)
 {
@@ -48,13 +41,25 @@ static int setup(void **state)
 {
     (void)state;
     genu_err err = {0};
-    snprintf(path, sizeof path, "/tmp/genu-test-optout-%d.db", (int)getpid());
-    rm_db();
+    char path[100];
+    snprintf(dir, sizeof dir, "/tmp/genu-test-optout-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/reg.db", dir);
     assert_int_equal(store_open(path, true, &s, &err), GENU_OK);
     assert_non_null(a = genu_arena_create());
-    put("{\"type\":\"patient\",\"id\":\"P1\",\"site\":\"oak\",\"sex\":\"female\","
-        "\"birth_year\":1950}");
-    put("{\"type\":\"identity\",\"patient\":\"P1\",\"email\":\"p1@example.org\"}");
+    for (int i = 1; i <= 2; i++) {
+        char line[200];
+        snprintf(line, sizeof line,
+                 "{\"type\":\"patient\",\"id\":\"P%d\",\"site\":\"oak\","
+                 "\"sex\":\"female\",\"birth_year\":1950}",
+                 i);
+        put(line);
+        snprintf(line, sizeof line,
+                 "{\"type\":\"identity\",\"patient\":\"P%d\","
+                 "\"email\":\"p%d@example.org\"}",
+                 i, i);
+        put(line);
+    }
     put("{\"type\":\"patient\",\"id\":\"O\u2019Brien \\\"3\\\"\",\"site\":\"oak\","
         "\"sex\":\"male\",\"birth_year\":1948}");
     return 0;
@@ -65,7 +70,7 @@ static int teardown(void **state)
     (void)state;
     store_close(s);
     genu_arena_destroy(a);
-    rm_db();
+    rm_rf(dir);
     return 0;
 }
 
@@ -73,8 +78,8 @@ static void opt_out(const char *patient, int channel)
 {
     genu_err err = {0};
     assert_int_equal(store_begin(s, &err), GENU_OK);
-    assert_int_equal(
-        followup_opt_out(s, patient, channel, genu_date_from_ymd(2024, 7, 1), a, &err), GENU_OK);
+    assert_int_equal(followup_opt_out(s, patient, channel, genu_date_from_ymd(2024, 7, 1), a, &err),
+                     GENU_OK);
     assert_int_equal(store_commit(s, &err), GENU_OK);
 }
 
@@ -113,10 +118,10 @@ static void test_web_with_identity(void **state)
 static void test_staff(void **state)
 {
     (void)state;
-    opt_out("P1", MSG_STAFF);
-    assert_string_equal(message_of("P1"),
-                        "{\"type\":\"message\",\"id\":\"m-640237a86231c684d67c\",\"patient\":"
-                        "\"P1\",\"date\":\"2024-07-01\",\"kind\":\"opt_out\",\"channel\":"
+    opt_out("P2", MSG_STAFF);
+    assert_string_equal(message_of("P2"),
+                        "{\"type\":\"message\",\"id\":\"m-890d31e1df27e592ed6d\",\"patient\":"
+                        "\"P2\",\"date\":\"2024-07-01\",\"kind\":\"opt_out\",\"channel\":"
                         "\"staff\",\"status\":\"recorded\"}");
 }
 
@@ -138,9 +143,10 @@ static void test_no_identity_escaped_id(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_web_with_identity, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_identity_escaped_id, setup, teardown),
+        cmocka_unit_test(test_web_with_identity),
+        cmocka_unit_test(test_staff),
+        cmocka_unit_test(test_no_identity_escaped_id),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* one registry: each test opts a different patient out */
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
