@@ -860,7 +860,7 @@ static int finish_doc(rd *r, genu_record *rec)
         rec->id = genu_arena_strdup(r->a, derived);
         r->derived = true;
     }
-    genu_buf idpart = GENU_BUF_INIT;
+    genu_buf idpart = GENU_BUF_INIT; /* a fragment, spliced in after the type */
     if (rec->type != GENU_REC_IDENTITY && rec->id) {
         genu_buf_puts(&idpart, ",\"id\":");
         genu_buf_json_str(&idpart, rec->id);
