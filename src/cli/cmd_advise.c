@@ -150,9 +150,11 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, co
                                                   : facts_knees(ds, (size_t)pat, o->as_of);
     if (!knees)
         knees = 3u; /* nothing knee-level on record yet: advise on both */
-    bool array = o->knee == GENU_KNEE_NONE;
-    if (o->json && array)
-        genu_buf_putc(out, '[');
+    bool array = o->json && o->knee == GENU_KNEE_NONE;
+    genu_jw w; /* the knees' array */
+    genu_jw_init(&w, out);
+    if (array)
+        genu_jw_arr(&w);
     if (!o->json)
         genu_buf_printf(out, "genu advise: %s\n\n", ADVICE_DISCLAIMER);
     int n = 0;
@@ -163,9 +165,7 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, co
         if (advice_knee_eval_from(rs, ds, (size_t)pat, (genu_knee)k, o->as_of, sum, a, &ak, &err))
             return cli_fail(&err);
         if (o->json) {
-            if (n)
-                genu_buf_putc(out, ',');
-            advice_json_knee(out, rs, &ak, a);
+            advice_json_knee(genu_jw_val(&w), rs, &ak, a);
         } else {
             if (n)
                 genu_buf_puts(out, "\n");
@@ -173,8 +173,10 @@ static int run(const advise_opts *o, const rules *rs, const genu_dataset *ds, co
         }
         n++;
     }
+    if (array)
+        genu_jw_end(&w);
     if (o->json)
-        genu_buf_puts(out, array ? "]\n" : "\n");
+        genu_buf_putc(out, '\n');
     return CLI_OK;
 }
 
@@ -260,8 +262,8 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     genu_buf out = GENU_BUF_INIT;
     genu_arena *a = genu_arena_create();
     if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
+        GENU_OOM(&err);
+        return cli_fail(&err);
     }
     rules rs;
     genu_dataset ds;
@@ -286,8 +288,8 @@ int cmd_advise(int argc, char **argv, const cli_env *env)
     if (rc)
         goto out;
     if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_ESTORE;
+        GENU_OOM(&err);
+        rc = cli_fail(&err);
         goto out;
     }
     fwrite(out.p, 1, out.len, stdout);

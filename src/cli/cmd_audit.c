@@ -51,8 +51,8 @@ static int list(genu_store *s, long long limit, long long after)
     store_audit_row *rows;
     size_t n;
     if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
+        GENU_OOM(&err);
+        return cli_fail(&err);
     }
     if (store_audit_list(s, after, (size_t)limit, a, &rows, &n, &err)) {
         genu_arena_destroy(a);

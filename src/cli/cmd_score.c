@@ -190,9 +190,11 @@ static int list(const char *format, const char *only, const cli_env *env)
 
 static void bad_line(genu_buf *out, size_t lineno, const char *msg)
 {
-    genu_buf_printf(out, "{\"line\":%zu,\"error\":", lineno);
-    genu_buf_json_str(out, msg);
-    genu_buf_puts(out, "}\n");
+    genu_jw w;
+    genu_jw_doc(&w, out);
+    genu_jw_ksize(&w, "line", lineno);
+    genu_jw_kstr(&w, "error", msg);
+    genu_jw_doc_end(&w);
 }
 
 static bool blank(const char *s, size_t n)
@@ -203,16 +205,20 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-/* ,"scoring":{"womac_max_missing":[P,S,F]} when opts gave other scores than
+/* "scoring":{"womac_max_missing":[P,S,F]} when opts gave other scores than
  * the defaults would (as a stored response's doc has it). */
-static void append_scoring(genu_buf *out, const genu_instrument *in, const instr_answer ans[],
-                           const instr_opts *opts, const instr_result *res)
+static void put_scoring(genu_jw *w, const genu_instrument *in, const instr_answer ans[],
+                        const instr_opts *opts, const instr_result *res)
 {
     if (!instrument_opts_matter(in, ans, opts, res))
         return;
-    genu_buf_printf(out, ",\"scoring\":{\"womac_max_missing\":[%d,%d,%d]}",
-                    opts->womac_max_missing.pain, opts->womac_max_missing.stiffness,
-                    opts->womac_max_missing.function);
+    genu_jw_kobj(w, "scoring");
+    genu_jw_karr(w, "womac_max_missing");
+    genu_jw_int(w, opts->womac_max_missing.pain);
+    genu_jw_int(w, opts->womac_max_missing.stiffness);
+    genu_jw_int(w, opts->womac_max_missing.function);
+    genu_jw_end(w);
+    genu_jw_end(w);
 }
 
 /* Scores one line into out; returns GENU_OK or an error in err. */
@@ -241,15 +247,16 @@ static int score_line(const genu_instrument *in, const instr_opts *opts, const c
         return err->code;
     instr_result res;
     instrument_score_with(in, ans, opts, &res);
-    genu_buf_puts(out, "{\"instrument\":");
-    genu_buf_json_str(out, in->id);
-    genu_buf_printf(out, ",\"version\":%d", in->version);
-    append_scoring(out, in, ans, opts, &res);
-    genu_buf_puts(out, ",\"scores\":");
-    scores_append_json(out, res.scores, res.nscores);
-    genu_buf_puts(out, ",\"notes\":");
-    scores_append_notes(out, &res);
-    genu_buf_puts(out, "}\n");
+    genu_jw w;
+    genu_jw_doc(&w, out);
+    genu_jw_kstr(&w, "instrument", in->id);
+    genu_jw_kint(&w, "version", in->version);
+    put_scoring(&w, in, ans, opts, &res);
+    genu_jw_key(&w, "scores");
+    scores_append_json(genu_jw_val(&w), res.scores, res.nscores);
+    genu_jw_key(&w, "notes");
+    scores_append_notes(genu_jw_val(&w), &res);
+    genu_jw_doc_end(&w);
     return GENU_OK;
 }
 

@@ -124,8 +124,8 @@ int cmd_settings(int argc, char **argv, const cli_env *env)
     genu_store *s;
     genu_arena *a = genu_arena_create();
     if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
+        GENU_OOM(&err);
+        return cli_fail(&err);
     }
     if (store_open(env->db, false, &s, &err)) {
         genu_arena_destroy(a);

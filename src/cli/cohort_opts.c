@@ -125,8 +125,8 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
     cohort c;
     int rc;
     if (!a) {
-        cli_error("out of memory");
-        return CLI_ESTORE;
+        GENU_OOM(&err);
+        return cli_fail(&err);
     }
     /* a load reads each page once: a page cache would only hold memory */
     if (store_open(env->db, false, &s, &err) ||
@@ -135,8 +135,8 @@ int cohort_opts_run(const cli_env *env, const analysis_request *o, const respond
         write(&c, a, &out, ctx, &err)) {
         rc = cli_fail(&err);
     } else if (out.oom) {
-        cli_error("out of memory");
-        rc = CLI_ESTORE;
+        GENU_OOM(&err);
+        rc = cli_fail(&err);
     } else {
         fwrite(out.p, 1, out.len, stdout);
         rc = CLI_OK;

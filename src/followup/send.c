@@ -411,11 +411,19 @@ static int create(job *j, const char *patient, int kind, int channel, const size
         rc = list.oom ? GENU_OOM(err)
                       : store_survey_put(j->s, &v, err);
         if (!rc) { /* audited by its hash's first digits, never the token */
-            char link[24], detail[160];
+            char link[24];
             snprintf(link, sizeof link, "%.16s", hash);
-            snprintf(detail, sizeof detail, "{\"knee\":\"%s\",\"timepoint\":\"%s\"}",
-                     w->knee == GENU_KNEE_LEFT ? "left" : "right", w->tp.text);
-            rc = store_audit_event(j->s, "create", "survey_link", link, detail, err);
+            genu_buf detail = GENU_BUF_INIT;
+            genu_jw dw;
+            genu_jw_init(&dw, &detail);
+            genu_jw_obj(&dw);
+            genu_jw_kstr(&dw, "knee", w->knee == GENU_KNEE_LEFT ? "left" : "right");
+            genu_jw_kstr(&dw, "timepoint", w->tp.text);
+            genu_jw_end(&dw);
+            rc = detail.oom ? GENU_OOM(err)
+                            : store_audit_event(j->s, "create", "survey_link", link, detail.p,
+                                                err);
+            genu_buf_free(&detail);
         }
         genu_buf_free(&list);
     }
@@ -588,38 +596,44 @@ static const char *const skip_names[FU_NSKIP] = {"", "no_address", "opted_out", 
 
 void followup_summary_json(genu_buf *b, const followup_opts *o, const followup_summary *sum)
 {
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o->as_of, date);
-    genu_buf_printf(b, "{\"as_of\":\"%s\",\"dry_run\":%s,\"due\":%zu,\"invited\":%zu,"
-                       "\"reminded\":%zu,\"skipped\":{",
-                    date, o->dry_run ? "true" : "false", sum->due, sum->invited, sum->reminded);
+    genu_jw w;
+    genu_jw_doc(&w, b);
+    genu_jw_kdate(&w, "as_of", o->as_of);
+    genu_jw_kbool(&w, "dry_run", o->dry_run);
+    genu_jw_ksize(&w, "due", sum->due);
+    genu_jw_ksize(&w, "invited", sum->invited);
+    genu_jw_ksize(&w, "reminded", sum->reminded);
+    genu_jw_kobj(&w, "skipped");
     for (int k = 1; k < FU_NSKIP; k++)
-        genu_buf_printf(b, "%s\"%s\":%zu", k > 1 ? "," : "", skip_names[k], sum->skipped[k]);
-    genu_buf_printf(b, "},\"failed\":%zu,\"deferred\":%zu,\"abandoned\":%zu,\"not_asked\":[",
-                    sum->failed, sum->deferred, sum->abandoned);
+        genu_jw_ksize(&w, skip_names[k], sum->skipped[k]);
+    genu_jw_end(&w);
+    genu_jw_ksize(&w, "failed", sum->failed);
+    genu_jw_ksize(&w, "deferred", sum->deferred);
+    genu_jw_ksize(&w, "abandoned", sum->abandoned);
+    genu_jw_karr(&w, "not_asked"); /* the instrument ids of the comma-separated list */
     for (const char *p = sum->unworded; p && *p;) {
         const char *e = strchr(p, ',');
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        genu_buf_printf(b, "%s\"%.*s\"", p == sum->unworded ? "" : ",", (int)n, p);
+        genu_buf_printf(genu_jw_val(&w), "\"%.*s\"", (int)n, p);
         p = e ? e + 1 : p + n;
     }
-    genu_buf_puts(b, "],\"messages\":[");
+    genu_jw_end(&w);
+    genu_jw_karr(&w, "messages");
     for (size_t i = 0; i < sum->nsent; i++) {
         const followup_sent *x = &sum->sent[i];
-        genu_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        genu_buf_json_str(b, x->id);
-        genu_buf_puts(b, ",\"patient\":");
-        genu_buf_json_str(b, x->patient);
-        genu_buf_printf(b, ",\"kind\":\"%s\",\"channel\":\"%s\",\"status\":\"%s\",\"windows\":%zu",
-                        vocab_message_kind_name(x->kind), vocab_message_channel_name(x->channel),
-                        vocab_message_status_name(x->status), x->nwindows);
-        if (x->error) {
-            genu_buf_puts(b, ",\"error\":");
-            genu_buf_json_str(b, x->error);
-        }
-        genu_buf_putc(b, '}');
+        genu_jw_obj(&w);
+        genu_jw_kstr(&w, "id", x->id);
+        genu_jw_kstr(&w, "patient", x->patient);
+        genu_jw_kstr(&w, "kind", vocab_message_kind_name(x->kind));
+        genu_jw_kstr(&w, "channel", vocab_message_channel_name(x->channel));
+        genu_jw_kstr(&w, "status", vocab_message_status_name(x->status));
+        genu_jw_ksize(&w, "windows", x->nwindows);
+        if (x->error)
+            genu_jw_kstr(&w, "error", x->error);
+        genu_jw_end(&w);
     }
-    genu_buf_puts(b, "]}\n");
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 void followup_summary_text(genu_buf *b, const followup_opts *o, const followup_summary *sum)
@@ -670,23 +684,20 @@ int followup_opt_out(genu_store *s, const char *patient, int channel, genu_date 
         return GENU_OOM(err);
     rc = record_json_parse(text, strlen(text), a, &fresh, err);
     free(text);
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(today, date);
-    char *line = genu_arena_printf(a,
-                                   "{\"type\":\"message\",\"patient\":\"\",\"date\":\"%s\","
-                                   "\"kind\":\"opt_out\",\"channel\":\"%s\",\"status\":"
-                                   "\"recorded\"}",
-                                   date, vocab_message_channel_name(channel));
-    json_t *m = line ? json_loads(line, 0, NULL) : NULL;
-    if (!m)
-        return rc ? rc : GENU_OOM(err);
-    json_object_set_new(m, "patient", json_string(patient));
-    text = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(m);
+    genu_buf line = GENU_BUF_INIT;
+    genu_jw w;
+    genu_jw_init(&w, &line);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "type", "message");
+    genu_jw_kstr(&w, "patient", patient);
+    genu_jw_kdate(&w, "date", today);
+    genu_jw_kstr(&w, "kind", "opt_out");
+    genu_jw_kstr(&w, "channel", vocab_message_channel_name(channel));
+    genu_jw_kstr(&w, "status", "recorded");
+    genu_jw_end(&w);
     if (!rc)
-        rc = text ? record_json_parse(text, strlen(text), a, &msg, err)
-                  : GENU_OOM(err);
-    free(text);
+        rc = line.oom ? GENU_OOM(err) : record_json_parse(line.p, line.len, a, &msg, err);
+    genu_buf_free(&line);
     if (rc)
         return rc;
     store_put_result res;

@@ -105,9 +105,10 @@ void advice_get(ctx *c)
         knees = 3u; /* nothing knee-level on record yet: advise on both, as the CLI */
     genu_buf b = GENU_BUF_INIT;
     bool array = knee == GENU_KNEE_NONE;
-    int n = 0;
+    genu_jw w;
+    genu_jw_init(&w, &b);
     if (array)
-        genu_buf_putc(&b, '[');
+        genu_jw_arr(&w);
     for (int k = 1; k <= 2; k++) {
         advice_knee ak;
         if (!(knees & (unsigned)k))
@@ -118,11 +119,11 @@ void advice_get(ctx *c)
             ctx_fail(c, &err);
             return;
         }
-        if (n++)
-            genu_buf_putc(&b, ',');
-        advice_json_knee(&b, rs, &ak, c->arena);
+        advice_json_knee(genu_jw_val(&w), rs, &ak, c->arena);
     }
-    genu_buf_puts(&b, array ? "]\n" : "\n");
+    if (array)
+        genu_jw_end(&w);
+    genu_buf_putc(&b, '\n');
     ctx_json(c, 200);
     genu_buf_free(&c->out);
     c->out = b;

@@ -224,11 +224,12 @@ void analyses_followups(ctx *c)
     cohort co;
     if (load_cohort(c, &o, &ds, &co))
         return;
-    genu_buf *b = &c->out;
-    char date[GENU_DATE_STRLEN];
-    genu_date_format(o.as_of, date);
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_printf(b, "{\"status\":\"%s\",\"as_of\":\"%s\",\"followups\":[", st, date);
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kstr(&w, "status", st);
+    genu_jw_kdate(&w, "as_of", o.as_of);
+    genu_jw_karr(&w, "followups");
     size_t count = 0, lost = 0;
     for (size_t i = 0; i < co.nknee; i++) {
         const cohort_knee *k = &co.knees[i];
@@ -248,26 +249,29 @@ void analyses_followups(ctx *c)
                 continue;
             if (answered(&co, k, first, open ? o.as_of : last))
                 continue;
-            char f[GENU_DATE_STRLEN], l[GENU_DATE_STRLEN], ix[GENU_DATE_STRLEN];
-            genu_date_format(first, f);
-            genu_date_format(last, l);
-            genu_date_format(k->index, ix);
-            genu_buf_puts(b, count++ ? ",{\"patient\":" : "{\"patient\":");
-            genu_buf_json_str(b, p->id);
-            genu_buf_puts(b, ",\"site\":");
-            genu_buf_json_str(b, p->u.patient.site);
+            count++;
             /* closed more than FOLLOWUP_LOST_DAYS ago: lost, not to chase */
             bool gone = !open && o.as_of - last > FOLLOWUP_LOST_DAYS;
             lost += gone;
             char label[WORDS_MAX];
-            genu_buf_printf(b,
-                            ",\"knee\":\"%s\",\"index_date\":\"%s\",\"timepoint\":\"%s\","
-                            "\"window\":[\"%s\",\"%s\"],\"label\":\"%s\",\"lost\":%s}",
-                            k->knee == GENU_KNEE_LEFT ? "left" : "right", ix, t.text, f, l,
-                            words_timepoint_text(t.text, label, sizeof label),
-                            gone ? "true" : "false");
+            genu_jw_obj(&w);
+            genu_jw_kstr(&w, "patient", p->id);
+            genu_jw_kstr(&w, "site", p->u.patient.site);
+            genu_jw_kstr(&w, "knee", k->knee == GENU_KNEE_LEFT ? "left" : "right");
+            genu_jw_kdate(&w, "index_date", k->index);
+            genu_jw_kstr(&w, "timepoint", t.text);
+            genu_jw_karr(&w, "window");
+            genu_jw_date(&w, first);
+            genu_jw_date(&w, last);
+            genu_jw_end(&w);
+            genu_jw_kstr(&w, "label", words_timepoint_text(t.text, label, sizeof label));
+            genu_jw_kbool(&w, "lost", gone);
+            genu_jw_end(&w);
         }
     }
-    genu_buf_printf(b, "],\"count\":%zu,\"lost\":%zu,\"lost_after_days\":%d}\n", count, lost,
-                    FOLLOWUP_LOST_DAYS);
+    genu_jw_end(&w);
+    genu_jw_ksize(&w, "count", count);
+    genu_jw_ksize(&w, "lost", lost);
+    genu_jw_kint(&w, "lost_after_days", FOLLOWUP_LOST_DAYS);
+    genu_jw_doc_end(&w);
 }

@@ -104,13 +104,16 @@ static void list_end(genu_jw *w)
     genu_jw_doc_end(w);
 }
 
-void api_user_json(ctx *c)
+/* A 200 answer about the signed-in user: {"user":{…},"csrf":…, then the
+ * caller's fields; session_end closes it. */
+static void session_begin(ctx *c, genu_jw *w, const char *csrf)
 {
-    genu_jw w;
-    genu_jw_init(&w, &c->out);
-    genu_jw_obj(&w);
-    user_fields(&w, &c->user);
-    genu_jw_end(&w);
+    ctx_json(c, 200);
+    genu_jw_doc(w, &c->out);
+    genu_jw_kobj(w, "user");
+    user_fields(w, &c->user);
+    genu_jw_end(w);
+    genu_jw_kstr(w, "csrf", csrf);
 }
 
 /* Looks the cookie's session up; leaves c signed out when anything is off. */
@@ -180,9 +183,11 @@ static void signin_audit(ctx *c, const char *action, const char *name)
     const char *actor = strcmp(action, "sign_in") == 0
                             ? genu_arena_printf(c->arena, "user:%s", name)
                             : "anonymous";
-    genu_buf_puts(&d, "{\"address\":");
-    genu_buf_json_str(&d, c->addr ? c->addr : "?");
-    genu_buf_putc(&d, '}');
+    genu_jw w;
+    genu_jw_init(&w, &d);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "address", c->addr ? c->addr : "?");
+    genu_jw_end(&w);
     if (d.oom || !actor || store_set_actor(c->store, actor, &err) ||
         store_audit_event(c->store, action, "session", name, d.p, &err))
         fprintf(stderr, "genu: serve: auditing a sign-in: %s\n",
@@ -265,13 +270,10 @@ void api_session_new(ctx *c)
     c->role = auth_role_parse(u.role);
     signin_audit(c, "sign_in", u.name);
     c->set_cookie = cookie_value(c, token, c->env->session_us / 1000000);
-    ctx_json(c, 200);
-    genu_buf_puts(&c->out, "{\"user\":");
-    api_user_json(c);
-    genu_buf_puts(&c->out, ",\"csrf\":");
-    genu_buf_json_str(&c->out, csrf);
-    genu_buf_printf(&c->out, ",\"expires_in\":%lld}\n",
-                    (long long)(c->env->session_us / 1000000));
+    genu_jw w;
+    session_begin(c, &w, csrf);
+    genu_jw_kint(&w, "expires_in", (long long)(c->env->session_us / 1000000));
+    genu_jw_doc_end(&w);
 out:
     json_decref(body);
 }
@@ -290,12 +292,9 @@ void api_session_end(ctx *c)
 
 void api_me(ctx *c)
 {
-    ctx_json(c, 200);
-    genu_buf_puts(&c->out, "{\"user\":");
-    api_user_json(c);
-    genu_buf_puts(&c->out, ",\"csrf\":");
-    genu_buf_json_str(&c->out, c->csrf);
-    genu_buf_puts(&c->out, "}\n");
+    genu_jw w;
+    session_begin(c, &w, c->csrf);
+    genu_jw_doc_end(&w);
 }
 
 void api_health(ctx *c)
@@ -313,80 +312,73 @@ void api_health(ctx *c)
 
 void api_vocabulary(ctx *c)
 {
-    genu_buf *b = &c->out;
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_puts(b, "{\"labels\":{");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kobj(&w, "labels");
     for (size_t t = 0; t < vocab_ntable(); t++) {
         size_t n = 0;
-        const char *name = vocab_table(t, &n);
-        genu_buf_puts(b, t ? ",\"" : "\"");
-        genu_buf_puts(b, name);
-        genu_buf_puts(b, "\":{");
+        genu_jw_kobj(&w, vocab_table(t, &n));
         for (size_t i = 0; i < n; i++) {
             vocab_entry e = vocab_table_row(t, i);
-            if (i)
-                genu_buf_putc(b, ',');
-            genu_buf_json_str(b, e.name);
-            genu_buf_putc(b, ':');
-            genu_buf_json_str(b, e.label);
+            genu_jw_kstr(&w, e.name, e.label);
         }
-        genu_buf_putc(b, '}');
+        genu_jw_end(&w);
     }
-    genu_buf_puts(b, "}}\n");
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 void api_instruments(ctx *c)
 {
-    genu_buf *b = &c->out;
     settings_value v;
     genu_err err = {0};
     const char *dir = settings_get(c->store, "wording.dir", c->arena, &v, &err) ? NULL : v.value;
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_puts(b, "{\"instruments\":[");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_karr(&w, "instruments");
     for (size_t i = 0; i < instrument_count(); i++) {
         const genu_instrument *in = instrument_at(i);
-        genu_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        genu_buf_json_str(b, in->id);
-        genu_buf_printf(b, ",\"version\":%d,\"level\":\"%s\",\"title\":", in->version,
-                        instrument_level_name(in->level));
-        genu_buf_json_str(b, in->title);
-        genu_buf_puts(b, ",\"source\":");
-        genu_buf_json_str(b, in->source ? in->source : "");
-        genu_buf_puts(b, ",\"items\":[");
+        genu_jw_obj(&w);
+        genu_jw_kstr(&w, "id", in->id);
+        genu_jw_kint(&w, "version", in->version);
+        genu_jw_kstr(&w, "level", instrument_level_name(in->level));
+        genu_jw_kstr(&w, "title", in->title);
+        genu_jw_kstr(&w, "source", in->source ? in->source : "");
+        genu_jw_karr(&w, "items");
         for (size_t k = 0; k < in->nitems; k++) {
             const instr_item *it = &in->items[k];
-            genu_buf_puts(b, k ? ",{\"code\":" : "{\"code\":");
-            genu_buf_json_str(b, it->code);
-            genu_buf_printf(b, ",\"kind\":\"%s\"", it->kind == INSTR_BOOL ? "boolean" : "integer");
+            genu_jw_obj(&w);
+            genu_jw_kstr(&w, "code", it->code);
+            genu_jw_kstr(&w, "kind", it->kind == INSTR_BOOL ? "boolean" : "integer");
             if (it->kind != INSTR_BOOL) {
                 if (it->allowed) {
-                    genu_buf_puts(b, ",\"allowed\":[");
+                    genu_jw_karr(&w, "allowed");
                     for (size_t j = 0; j < it->nallowed; j++)
-                        genu_buf_printf(b, "%s%d", j ? "," : "", (int)it->allowed[j]);
-                    genu_buf_putc(b, ']');
+                        genu_jw_int(&w, (int)it->allowed[j]);
+                    genu_jw_end(&w);
                 } else {
-                    genu_buf_printf(b, ",\"min\":%d,\"max\":%d", (int)it->lo, (int)it->hi);
+                    genu_jw_kint(&w, "min", (int)it->lo);
+                    genu_jw_kint(&w, "max", (int)it->hi);
                 }
             }
-            genu_buf_printf(b, ",\"scored\":%s,\"label\":", it->scored ? "true" : "false");
-            genu_buf_json_str(b, it->label ? it->label : it->code);
-            genu_buf_putc(b, '}');
+            genu_jw_kbool(&w, "scored", it->scored);
+            genu_jw_kstr(&w, "label", it->label ? it->label : it->code);
+            genu_jw_end(&w);
         }
-        genu_buf_puts(b, "],\"scores\":[");
-        for (size_t k = 0; k < in->nscores; k++) {
-            if (k)
-                genu_buf_putc(b, ',');
-            genu_buf_json_str(b, in->score_keys[k]);
-        }
+        genu_jw_end(&w);
+        genu_jw_karr(&w, "scores");
+        for (size_t k = 0; k < in->nscores; k++)
+            genu_jw_str(&w, in->score_keys[k]);
+        genu_jw_end(&w);
         const char *origin = NULL;
-        genu_buf_puts(b, "],\"wording\":");
-        if (dir && wording_available(dir, in, c->arena, &origin))
-            genu_buf_json_str(b, origin);
-        else
-            genu_buf_puts(b, "null");
-        genu_buf_puts(b, "}");
+        genu_jw_kstr(&w, "wording",
+                     dir && wording_available(dir, in, c->arena, &origin) ? origin : NULL);
+        genu_jw_end(&w);
     }
-    genu_buf_puts(b, "]}\n");
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 void api_users(ctx *c)

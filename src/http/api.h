@@ -62,7 +62,4 @@ int api_patient_visible(ctx *c, const char *id);
  * 400 naming as_of and -1. */
 int api_as_of(ctx *c, const char *v, genu_date *out);
 
-/* Appends a JSON object of the signed-in user: name, role, sites. */
-void api_user_json(ctx *c);
-
 #endif

@@ -74,16 +74,16 @@ void ctx_error(ctx *c, int status, const char *code, const char *field, const ch
         utf8_scrub(fbuf);
         field = fbuf;
     }
+    genu_jw w;
     ctx_json(c, status);
-    genu_buf_puts(&c->out, "{\"error\":{\"code\":");
-    genu_buf_json_str(&c->out, code);
-    genu_buf_puts(&c->out, ",\"message\":");
-    genu_buf_json_str(&c->out, msg);
-    if (field && *field) {
-        genu_buf_puts(&c->out, ",\"field\":");
-        genu_buf_json_str(&c->out, field);
-    }
-    genu_buf_puts(&c->out, "}}\n");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kobj(&w, "error");
+    genu_jw_kstr(&w, "code", code);
+    genu_jw_kstr(&w, "message", msg);
+    if (field && *field)
+        genu_jw_kstr(&w, "field", field);
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 void ctx_field_of(const char *msg, char *out, size_t outlen)

@@ -69,15 +69,17 @@ void records_patients(ctx *c)
         ctx_fail(c, &err);
         return;
     }
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_printf(&c->out, "{\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"patients\":[", total,
-                    q.offset, q.limit);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            genu_buf_putc(&c->out, ',');
-        genu_buf_puts(&c->out, recs[i].doc);
-    }
-    genu_buf_puts(&c->out, "]}\n");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_ksize(&w, "total", total);
+    genu_jw_ksize(&w, "offset", q.offset);
+    genu_jw_ksize(&w, "limit", q.limit);
+    genu_jw_karr(&w, "patients");
+    for (size_t i = 0; i < n; i++)
+        genu_jw_raw(&w, recs[i].doc);
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 void records_patient(ctx *c)
@@ -88,10 +90,10 @@ void records_patient(ctx *c)
     if (!id || patient_visible(c, id, &p))
         return;
     genu_buf b = GENU_BUF_INIT;
-    genu_buf_puts(&b, "{\"patient\":");
-    genu_buf_puts(&b, p.doc);
-    genu_buf_puts(&b, ",\"records\":{");
-    bool first = true;
+    genu_jw w;
+    genu_jw_doc(&w, &b);
+    genu_jw_kraw(&w, "patient", p.doc);
+    genu_jw_kobj(&w, "records");
     for (int t = GENU_REC_IDENTITY; t < GENU_REC_NTYPES; t++) {
         /* identities, and messages (their errors may quote an address), are
          * the staff's */
@@ -105,16 +107,13 @@ void records_patient(ctx *c)
             ctx_fail(c, &err);
             return;
         }
-        genu_buf_printf(&b, "%s\"%s\":[", first ? "" : ",", record_type_name((genu_rtype)t));
-        first = false;
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                genu_buf_putc(&b, ',');
-            genu_buf_puts(&b, recs[i].doc);
-        }
-        genu_buf_putc(&b, ']');
+        genu_jw_karr(&w, record_type_name((genu_rtype)t));
+        for (size_t i = 0; i < n; i++)
+            genu_jw_raw(&w, recs[i].doc);
+        genu_jw_end(&w);
     }
-    genu_buf_puts(&b, "}}\n");
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
     ctx_json(c, 200);
     genu_buf_free(&c->out);
     c->out = b;
@@ -258,10 +257,12 @@ static int put(ctx *c, genu_record *r, bool create, store_put_result *res)
 static void write_result(ctx *c, int status, store_put_result res, const char *doc)
 {
     static const char *const names[] = {"added", "updated", "unchanged"};
+    genu_jw w;
     ctx_json(c, status);
-    genu_buf_printf(&c->out, "{\"result\":\"%s\",\"record\":", names[res]);
-    genu_buf_puts(&c->out, doc);
-    genu_buf_puts(&c->out, "}\n");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kstr(&w, "result", names[res]);
+    genu_jw_kraw(&w, "record", doc);
+    genu_jw_doc_end(&w);
 }
 
 void records_create(ctx *c)
@@ -324,10 +325,11 @@ void records_get(ctx *c)
     genu_record r;
     if (visible_record(c, &t, &id, &r))
         return;
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_puts(&c->out, "{\"record\":");
-    genu_buf_puts(&c->out, r.doc);
-    genu_buf_puts(&c->out, "}\n");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kraw(&w, "record", r.doc);
+    genu_jw_doc_end(&w);
 }
 
 void records_put(ctx *c)
@@ -376,10 +378,14 @@ void records_delete(ctx *c)
         ctx_fail(c, &err);
         return;
     }
+    genu_jw w;
     ctx_json(c, 200);
-    genu_buf_printf(&c->out, "{\"deleted\":{\"type\":\"%s\",\"id\":", record_type_name(t));
-    genu_buf_json_str(&c->out, id);
-    genu_buf_puts(&c->out, "}}\n");
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kobj(&w, "deleted");
+    genu_jw_kstr(&w, "type", record_type_name(t));
+    genu_jw_kstr(&w, "id", id);
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
 }
 
 /* ---- export ---- */

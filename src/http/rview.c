@@ -32,10 +32,10 @@ static int key_of(ctx *c, unsigned char key[DEID_KEY_BYTES])
     return 0;
 }
 
-/* Appends the de-identified patient p and, when with_records, its records
+/* Writes the de-identified patient p and, when with_records, its records
  * by type ({"patient":…,"records":{…}}), else the patient's doc alone. */
 static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const genu_record *p,
-                        bool with_records, genu_buf *b, genu_err *err)
+                        bool with_records, genu_jw *w, genu_err *err)
 {
     genu_record *all = NULL, *recs;
     size_t nall = 0, cap = 0, first[GENU_REC_NTYPES] = {0}, count[GENU_REC_NTYPES] = {0};
@@ -57,30 +57,33 @@ static int patient_json(ctx *c, const unsigned char key[DEID_KEY_BYTES], const g
                 (all = more)[nall++] = recs[i];
         }
     }
+    if (rc) {
+        free(all);
+        return rc;
+    }
     deid_index ix;
     deid_index_of(all, nall, &ix);
-    if (!rc && with_records)
-        genu_buf_puts(b, "{\"patient\":");
-    if (!rc)
-        rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, GENU_KNEE_NONE), p->doc, b, err);
-    if (!rc && with_records) {
-        genu_buf_puts(b, ",\"records\":{");
-        bool comma = false;
+    if (with_records) {
+        genu_jw_obj(w);
+        genu_jw_key(w, "patient");
+    }
+    rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, GENU_KNEE_NONE), p->doc,
+                  genu_jw_val(w), err);
+    if (with_records) { /* closed even after a failure, whose answer is not sent */
+        genu_jw_kobj(w, "records");
         for (int t = GENU_REC_DIAGNOSIS; t < GENU_REC_NTYPES && !rc; t++) {
             if (t == GENU_REC_MESSAGE)
                 continue;
-            genu_buf_printf(b, "%s\"%s\":[", comma ? "," : "", record_type_name((genu_rtype)t));
-            comma = true;
+            genu_jw_karr(w, record_type_name((genu_rtype)t));
             for (size_t i = 0; i < count[t] && !rc; i++) {
                 const genu_record *r = &all[first[t] + i];
-                if (i)
-                    genu_buf_putc(b, ',');
-                rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, r->knee), r->doc, b,
-                              err);
+                rc = deid_doc(key, DEID_DATES_INDEX, deid_index_for(&ix, r->knee), r->doc,
+                              genu_jw_val(w), err);
             }
-            genu_buf_putc(b, ']');
+            genu_jw_end(w);
         }
-        genu_buf_puts(b, "}}");
+        genu_jw_end(w);
+        genu_jw_end(w);
     }
     free(all);
     return rc;
@@ -142,15 +145,17 @@ void rview_patients(ctx *c)
         return;
     }
     genu_buf b = GENU_BUF_INIT;
-    genu_buf_printf(&b, "{\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"patients\":[", total,
-                    q.offset, q.limit);
+    genu_jw w;
+    genu_jw_doc(&w, &b);
+    genu_jw_ksize(&w, "total", total);
+    genu_jw_ksize(&w, "offset", q.offset);
+    genu_jw_ksize(&w, "limit", q.limit);
+    genu_jw_karr(&w, "patients");
     int rc = GENU_OK;
-    for (size_t i = 0; i < n && !rc; i++) {
-        if (i)
-            genu_buf_putc(&b, ',');
-        rc = patient_json(c, key, &recs[i], false, &b, &err);
-    }
-    genu_buf_puts(&b, "]}\n");
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = patient_json(c, key, &recs[i], false, &w, &err);
+    genu_jw_end(&w);
+    genu_jw_doc_end(&w);
     sodium_memzero(key, sizeof key);
     answer(c, rc, &b, &err);
 }
@@ -202,7 +207,9 @@ void rview_patient(ctx *c)
     if (rview_find_patient(c, key, &p))
         return;
     genu_buf b = GENU_BUF_INIT;
-    int rc = patient_json(c, key, p, true, &b, &err);
+    genu_jw w;
+    genu_jw_init(&w, &b);
+    int rc = patient_json(c, key, p, true, &w, &err);
     genu_buf_putc(&b, '\n');
     sodium_memzero(key, sizeof key);
     answer(c, rc, &b, &err);

@@ -149,15 +149,17 @@ static int instruments_arg(ctx *c, json_t *arr, genu_knee knee, genu_buf *list)
 static int link_audit(ctx *c, const store_survey *v, genu_err *err)
 {
     genu_buf d = GENU_BUF_INIT;
+    genu_jw w;
     char id[24];
     snprintf(id, sizeof id, "%.16s", v->token_hash);
-    genu_buf_puts(&d, "{\"patient\":");
-    genu_buf_json_str(&d, v->patient);
+    genu_jw_init(&w, &d);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "patient", v->patient);
     if (v->knee != GENU_KNEE_NONE)
-        genu_buf_printf(&d, ",\"knee\":\"%s\"", v->knee == GENU_KNEE_LEFT ? "left" : "right");
-    genu_buf_puts(&d, ",\"instruments\":");
-    genu_buf_json_str(&d, v->instruments);
-    genu_buf_printf(&d, ",\"expires_us\":%lld}", (long long)v->expires_us);
+        genu_jw_kstr(&w, "knee", v->knee == GENU_KNEE_LEFT ? "left" : "right");
+    genu_jw_kstr(&w, "instruments", v->instruments);
+    genu_jw_kint(&w, "expires_us", (long long)v->expires_us);
+    genu_jw_end(&w);
     int rc = d.oom ? GENU_OOM(err)
                    : store_audit_event(c->store, "create", "survey_link", id, d.p, err);
     genu_buf_free(&d);
@@ -239,12 +241,17 @@ void survey_create(ctx *c)
         ctx_fail(c, &err);
         goto out;
     }
+    char url[AUTH_TOKEN_LEN + 3];
+    snprintf(url, sizeof url, "/s/%s", token);
+    genu_jw w;
     ctx_json(c, 201);
-    genu_buf_printf(&c->out, "{\"url\":\"/s/%s\",\"patient\":", token);
-    genu_buf_json_str(&c->out, patient);
-    genu_buf_puts(&c->out, ",\"instruments\":");
-    genu_json_append(&c->out, json_object_get(body, "instruments"));
-    genu_buf_printf(&c->out, ",\"expires_us\":%lld}\n", (long long)v.expires_us);
+    genu_jw_doc(&w, &c->out);
+    genu_jw_kstr(&w, "url", url);
+    genu_jw_kstr(&w, "patient", patient);
+    genu_jw_key(&w, "instruments");
+    genu_json_append(genu_jw_val(&w), json_object_get(body, "instruments"));
+    genu_jw_kint(&w, "expires_us", (long long)v.expires_us);
+    genu_jw_doc_end(&w);
 out:
     genu_buf_free(&list);
     json_decref(body);

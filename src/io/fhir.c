@@ -565,6 +565,7 @@ int fhir_export(genu_store *s, const deid_opts *o, FILE *out, size_t *count, gen
     fx x = {out, 0, 0, NULL, GENU_BUF_INIT, err};
     if (sodium_init() < 0)
         return GENU_FAIL(err, GENU_ENOMEM, "cannot initialise libsodium");
+    /* the envelope by hand: the entries stream to out between its halves */
     fputs("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[", out);
     int rc = deid_each(s, o, fx_record, &x, err);
     if (!rc)

@@ -113,20 +113,15 @@ json_t *items_to_json(const genu_instrument *in, const instr_answer answers[])
 
 int items_append_json(genu_buf *b, const genu_instrument *in, const instr_answer answers[])
 {
-    bool first = true;
-    genu_buf_putc(b, '{');
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_obj(&w);
     for (size_t i = 0; i < in->nitems; i++) {
-        if (answers[i].state != INSTR_INT && answers[i].state != INSTR_BOOL)
-            continue;
-        if (!first)
-            genu_buf_putc(b, ',');
-        first = false;
-        genu_buf_json_str(b, in->items[i].code);
-        genu_buf_putc(b, ':');
         if (answers[i].state == INSTR_BOOL)
-            genu_buf_puts(b, answers[i].value ? "true" : "false");
-        else
-            genu_buf_json_num(b, answers[i].value);
+            genu_jw_kbool(&w, in->items[i].code, answers[i].value);
+        else if (answers[i].state == INSTR_INT)
+            genu_jw_knum(&w, in->items[i].code, answers[i].value);
     }
-    return genu_buf_putc(b, '}');
+    genu_jw_end(&w);
+    return b->oom ? -1 : 0;
 }

@@ -832,35 +832,35 @@ static int finish_doc(rd *r, genu_record *rec)
     if (gather_extra(r, rec->type, &extra))
         return r->err->code;
     genu_buf b = GENU_BUF_INIT;
-    genu_buf_puts(&b, "{\"type\":");
-    genu_buf_json_str(&b, record_type_name(rec->type));
+    genu_jw w;
+    genu_jw_init(&w, &b);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "type", record_type_name(rec->type));
     size_t splice = b.len;
     for (int i = 0; known[rec->type][i]; i++) {
         const char *k = known[rec->type][i];
         const slot *x = &r->out[i];
         if (strcmp(k, "id") == 0 || !(x->v || x->text))
             continue;
-        genu_buf_putc(&b, ',');
-        genu_buf_json_str(&b, k);
-        genu_buf_putc(&b, ':');
+        genu_jw_key(&w, k);
         if (x->text)
-            genu_buf_append(&b, r->text.p + x->at, x->len);
+            genu_buf_append(genu_jw_val(&w), r->text.p + x->at, x->len);
         else
-            genu_json_append(&b, x->v);
+            genu_json_append(genu_jw_val(&w), x->v);
     }
     if (extra) {
-        genu_buf_puts(&b, ",\"extra\":");
-        genu_json_append(&b, extra);
+        genu_jw_key(&w, "extra");
+        genu_json_append(genu_jw_val(&w), extra);
         json_decref(extra);
     }
-    genu_buf_putc(&b, '}');
+    genu_jw_end(&w);
     char derived[32];
     if (rec->type != GENU_REC_PATIENT && rec->type != GENU_REC_IDENTITY && !rec->id && !b.oom) {
         derive_id(rec->type, &b, derived);
         rec->id = genu_arena_strdup(r->a, derived);
         r->derived = true;
     }
-    genu_buf idpart = GENU_BUF_INIT;
+    genu_buf idpart = GENU_BUF_INIT; /* a fragment, spliced in after the type */
     if (rec->type != GENU_REC_IDENTITY && rec->id) {
         genu_buf_puts(&idpart, ",\"id\":");
         genu_buf_json_str(&idpart, rec->id);

@@ -2,6 +2,7 @@
  * hot path of `genu score` (no allocation per line). */
 #include "io/scores.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,50 +62,45 @@ json_t *notes_to_json(const char *const *notes, size_t n)
     return a;
 }
 
-static void put_key(genu_buf *b, const char *k, size_t len)
-{
-    genu_buf_putc(b, '"');
-    genu_buf_append(b, k, len); /* score keys are plain identifiers */
-    genu_buf_append(b, "\":", 2);
-}
-
 int scores_append_json(genu_buf *b, const genu_score *s, size_t n)
 {
     const char *group = NULL; /* prefix of the open nested object */
     size_t glen = 0;
-    genu_buf_putc(b, '{');
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_obj(&w);
     for (size_t i = 0; i < n; i++) {
         const char *key = s[i].key, *dot = strchr(key, '.');
         size_t plen = dot ? (size_t)(dot - key) : 0;
         bool same = group && dot && plen == glen && memcmp(key, group, glen) == 0;
         if (group && !same) {
-            genu_buf_putc(b, '}');
+            genu_jw_end(&w);
             group = NULL;
         }
-        if (i)
-            genu_buf_putc(b, ',');
         if (dot && !same) {
-            put_key(b, key, plen);
-            genu_buf_putc(b, '{');
+            char prefix[32]; /* an instrument's id */
+            assert(plen < sizeof prefix);
+            memcpy(prefix, key, plen);
+            prefix[plen] = '\0';
+            genu_jw_kobj(&w, prefix);
             group = key;
             glen = plen;
         }
-        const char *leaf = dot ? dot + 1 : key;
-        put_key(b, leaf, strlen(leaf));
-        genu_buf_json_num(b, s[i].value);
+        genu_jw_knum(&w, dot ? dot + 1 : key, s[i].value);
     }
     if (group)
-        genu_buf_putc(b, '}');
-    return genu_buf_putc(b, '}');
+        genu_jw_end(&w);
+    genu_jw_end(&w);
+    return b->oom ? -1 : 0;
 }
 
 int scores_append_notes(genu_buf *b, const instr_result *r)
 {
-    genu_buf_putc(b, '[');
-    for (size_t i = 0; i < r->nnotes; i++) {
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, r->notes[i]);
-    }
-    return genu_buf_putc(b, ']');
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_arr(&w);
+    for (size_t i = 0; i < r->nnotes; i++)
+        genu_jw_str(&w, r->notes[i]);
+    genu_jw_end(&w);
+    return b->oom ? -1 : 0;
 }

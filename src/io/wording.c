@@ -317,68 +317,51 @@ bool wording_numeric(const wording *w, int item)
     return w->items[item].nlabels == 0;
 }
 
-/* Appends ,"key":"v" (or null); no comma when first. */
-static void member(genu_buf *b, const char *key, const char *v, bool first)
-{
-    genu_buf_printf(b, "%s\"%s\":", first ? "" : ",", key);
-    if (v)
-        genu_buf_json_str(b, v);
-    else
-        genu_buf_puts(b, "null");
-}
-
 void wording_json(genu_buf *b, const wording *w)
 {
     const genu_instrument *in = w->in;
-    genu_buf_putc(b, '{');
-    member(b, "instrument", in->id, true);
-    member(b, "language", w->language, false);
-    member(b, "title", w->title, false);
-    member(b, "version", w->version, false);
-    member(b, "recall", w->recall, false);
-    member(b, "instructions", w->instructions, false);
-    member(b, "source", w->source, false);
-    member(b, "terms", w->terms, false);
-    member(b, "origin", w->origin, false);
-    genu_buf_puts(b, ",\"sections\":[");
+    genu_jw j;
+    genu_jw_doc(&j, b);
+    const char *const head[][2] = {
+        {"instrument", in->id},  {"language", w->language}, {"title", w->title},
+        {"version", w->version}, {"recall", w->recall},     {"instructions", w->instructions},
+        {"source", w->source},   {"terms", w->terms},       {"origin", w->origin},
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        genu_jw_kstr(&j, head[i][0], head[i][1]);
+    genu_jw_karr(&j, "sections");
     for (size_t s = 0; s < w->nsections; s++) {
         const wording_section *sec = &w->sections[s];
-        genu_buf_puts(b, s ? ",{" : "{");
-        member(b, "title", sec->title, true);
-        member(b, "instructions", sec->instructions, false);
-        genu_buf_puts(b, ",\"items\":[");
-        for (size_t i = 0; i < sec->n; i++) {
-            if (i)
-                genu_buf_putc(b, ',');
-            genu_buf_json_str(b, in->items[sec->items[i]].code);
-        }
-        genu_buf_puts(b, "]}");
+        genu_jw_obj(&j);
+        genu_jw_kstr(&j, "title", sec->title);
+        genu_jw_kstr(&j, "instructions", sec->instructions);
+        genu_jw_karr(&j, "items");
+        for (size_t i = 0; i < sec->n; i++)
+            genu_jw_str(&j, in->items[sec->items[i]].code);
+        genu_jw_end(&j);
+        genu_jw_end(&j);
     }
-    genu_buf_puts(b, "],\"items\":{");
+    genu_jw_end(&j);
+    genu_jw_kobj(&j, "items");
     for (size_t i = 0; i < in->nitems; i++) {
         const wording_item *it = &w->items[i];
-        if (i)
-            genu_buf_putc(b, ',');
-        genu_buf_json_str(b, in->items[i].code);
-        genu_buf_puts(b, ":{");
-        member(b, "text", it->text, true);
+        genu_jw_kobj(&j, in->items[i].code);
+        genu_jw_kstr(&j, "text", it->text);
         if (it->help)
-            member(b, "help", it->help, false);
+            genu_jw_kstr(&j, "help", it->help);
         if (it->nlabels) {
-            genu_buf_puts(b, ",\"labels\":[");
-            for (size_t k = 0; k < it->nlabels; k++) {
-                if (k)
-                    genu_buf_putc(b, ',');
-                genu_buf_json_str(b, it->labels[k]);
-            }
-            genu_buf_putc(b, ']');
+            genu_jw_karr(&j, "labels");
+            for (size_t k = 0; k < it->nlabels; k++)
+                genu_jw_str(&j, it->labels[k]);
+            genu_jw_end(&j);
         } else {
-            genu_buf_puts(b, ",\"anchors\":{");
-            member(b, "low", it->low, true);
-            member(b, "high", it->high, false);
-            genu_buf_putc(b, '}');
+            genu_jw_kobj(&j, "anchors");
+            genu_jw_kstr(&j, "low", it->low);
+            genu_jw_kstr(&j, "high", it->high);
+            genu_jw_end(&j);
         }
-        genu_buf_putc(b, '}');
+        genu_jw_end(&j);
     }
-    genu_buf_puts(b, "}}\n");
+    genu_jw_end(&j);
+    genu_jw_doc_end(&j);
 }
