@@ -62,13 +62,15 @@ void audit_chain_hash(const store_audit_row *r, char out[65])
 
 void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b)
 {
-    genu_buf_printf(b, "{\"id\":%lld,\"name\":", (long long)id);
-    genu_buf_json_str(b, u->name);
-    genu_buf_puts(b, ",\"role\":");
-    genu_buf_json_str(b, u->role);
-    genu_buf_puts(b, ",\"sites\":");
-    genu_buf_json_str(b, u->sites ? u->sites : "");
-    genu_buf_printf(b, ",\"disabled\":%s}", u->disabled ? "true" : "false");
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_obj(&w);
+    genu_jw_kint(&w, "id", id);
+    genu_jw_kstr(&w, "name", u->name);
+    genu_jw_kstr(&w, "role", u->role);
+    genu_jw_kstr(&w, "sites", u->sites ? u->sites : "");
+    genu_jw_kbool(&w, "disabled", u->disabled);
+    genu_jw_end(&w);
 }
 
 void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])

@@ -16,9 +16,11 @@ static void value_doc(genu_buf *b, const char *value)
 {
     if (!value)
         return;
-    genu_buf_puts(b, "{\"value\":");
-    genu_buf_json_str(b, value);
-    genu_buf_putc(b, '}');
+    genu_jw w;
+    genu_jw_init(&w, b);
+    genu_jw_obj(&w);
+    genu_jw_kstr(&w, "value", value);
+    genu_jw_end(&w);
 }
 
 static int put_locked(genu_store *s, const char *key, const char *value, genu_arena *a,
