@@ -699,10 +699,13 @@ static int load_prepare(sq_store *s, genu_rtype t, const store_scope *scope, boo
     return GENU_OK;
 }
 
-/* Reads one table in storage order (a sequential scan: walking the patient
- * index instead would cost a random table lookup per row) and sorts in
- * memory. Patients come first, by id: other rows find theirs by binary
- * search (store_patient_at), once per run of one patient's rows. */
+/* Reads one table in the order SQLite finds cheapest (for a whole table
+ * the analysis indexes, which cover the columns read and are in the
+ * dataset's order; treatments kept for an index must come a patient at a
+ * time, so they are asked for in that order) and sorts in memory when the
+ * order is not the dataset's. Patients come first, by id: other rows find
+ * theirs by binary search (store_patient_at), once per run of one
+ * patient's rows. */
 static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_arena *a,
                      genu_dataset *ds, genu_hash *strings, store_contacts *days,
                      genu_err *err)
@@ -762,8 +765,9 @@ static int load_type(sq_store *s, genu_rtype t, const store_scope *scope, genu_a
     return rc;
 }
 
-/* Every distinct (patient, date, knee) of table t, read from its (patient,
- * date, knee) index alone (docs/scaling.md). */
+/* Every (patient, date, knee) of table t in that order, read from its
+ * (patient, date, knee) index alone; store_contacts_add merges the repeats
+ * (docs/scaling.md: cheaper than SQLite's DISTINCT). */
 static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 {
     sq_store *s = ctx;
