@@ -69,15 +69,18 @@ static int delete_locked(genu_store *s, genu_rtype type, const char *id, genu_er
     return rc;
 }
 
-int store_stage_audit(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err)
+int store_stage_audit(genu_store *s, const genu_record *const *recs, const char *const *digests,
+                      size_t n, genu_err *err)
 {
     if (s->ops->stage_audit)
         return s->ops->stage_audit(s, recs, n, err);
     char digest[AUDIT_DIGEST_LEN];
     for (size_t i = 0; i < n; i++) {
-        audit_chain_digest(recs[i]->doc, digest);
+        const char *d = digests ? digests[i] : NULL;
+        if (!d)
+            audit_chain_digest(recs[i]->doc, digest);
         if (s->ops->audit(s, "create", record_type_name(recs[i]->type), recs[i]->id, NULL,
-                          digest, err))
+                          d ? d : digest, err))
             return err->code;
     }
     return GENU_OK;
