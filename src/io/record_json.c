@@ -15,6 +15,7 @@
 #include "instruments/instrument.h"
 #include "instruments/womac.h"
 #include "io/items.h"
+#include "io/json_fast.h"
 #include "io/scores.h"
 
 #define ID_MAX 200
@@ -907,6 +908,14 @@ typedef struct pass_info {
     bool derived, opts_matter;
 } pass_info;
 
+/* The line's object: the plain form read directly (io/json_fast.h), any
+ * other by jansson, which also names what is wrong. */
+static json_t *line_object(const char *line, size_t n, genu_err *err)
+{
+    json_t *o = json_fast_object(line, n);
+    return o ? o : genu_json_parse_object(line, n, err);
+}
+
 /* One pass over one line with opts. */
 static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
                       genu_record *rec, genu_err *err, pass_info *info)
@@ -918,7 +927,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
-    rd r = {.in = genu_json_parse_object(line, n, err), .text = GENU_BUF_INIT, .a = a,
+    rd r = {.in = line_object(line, n, err), .text = GENU_BUF_INIT, .a = a,
             .err = err, .opts = opts};
     if (!r.in)
         return err->code;
