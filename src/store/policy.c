@@ -73,7 +73,7 @@ int store_stage_audit(genu_store *s, const genu_record *const *recs, const char 
                       size_t n, genu_err *err)
 {
     if (s->ops->stage_audit)
-        return s->ops->stage_audit(s, recs, n, err);
+        return s->ops->stage_audit(s, recs, digests, n, err);
     char digest[AUDIT_DIGEST_LEN];
     for (size_t i = 0; i < n; i++) {
         const char *d = digests ? digests[i] : NULL;

@@ -579,6 +579,95 @@ static int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n
     return rc ? err->code : GENU_OK;
 }
 
+#define AUDIT_ROWS 32 /* audit rows per INSERT while staging */
+
+/* The creation row of a staged record, by sq_audit (digest: its doc's, or
+ * NULL to compute it). */
+static int audit_one(sq_store *s, const genu_record *r, const char *digest, genu_err *err)
+{
+    char d[AUDIT_DIGEST_LEN];
+    if (!digest)
+        audit_chain_digest(r->doc, d);
+    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL, digest ? digest : d,
+                    err);
+}
+
+static int prepare_audit_many(sq_store *s, sqlite3_stmt **st, genu_err *err)
+{
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_puts(&b, "INSERT INTO audit(seq,at_us,actor,action,type,record_id,before,after,prev,"
+                      "hash) VALUES");
+    for (int j = 0; j < AUDIT_ROWS; j++)
+        genu_buf_puts(&b, j ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)");
+    int rc = b.oom ? GENU_OOM(err) : sq_prepare(s, b.p, st, err);
+    genu_buf_free(&b);
+    return rc;
+}
+
+/* AUDIT_ROWS creation rows with one statement: each the row sq_audit
+ * writes, chained to the one before; the chain's head moves only when they
+ * are written. */
+static int audit_many(sq_store *s, sqlite3_stmt *st, const genu_record *const *recs,
+                      const char *const *digests, genu_err *err)
+{
+    char digest[AUDIT_ROWS][AUDIT_DIGEST_LEN], hash[AUDIT_ROWS][65];
+    const char *prev = s->chain_hash;
+    for (int j = 0; j < AUDIT_ROWS; j++) {
+        const genu_record *r = recs[j];
+        const char *d = digests ? digests[j] : NULL;
+        if (!d) {
+            audit_chain_digest(r->doc, digest[j]);
+            d = digest[j];
+        }
+        store_audit_row a = {s->chain_seq + 1 + j, sq_now_us(), s->base.actor, "create",
+                             record_type_name(r->type), r->id, NULL, d, prev, NULL};
+        audit_chain_hash(&a, hash[j]);
+        int at = j * 10;
+        sqlite3_bind_int64(st, at + 1, a.seq);
+        sqlite3_bind_int64(st, at + 2, a.at_us);
+        sq_bind_text(st, at + 3, a.actor);
+        sq_bind_text(st, at + 4, a.action);
+        sq_bind_text(st, at + 5, a.type);
+        sq_bind_text(st, at + 6, a.id);
+        sqlite3_bind_null(st, at + 7);
+        sq_bind_text(st, at + 8, d);
+        sq_bind_text(st, at + 9, prev);
+        sq_bind_text(st, at + 10, hash[j]);
+        prev = hash[j];
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, err, "writing the audit trail");
+    s->chain_seq += AUDIT_ROWS;
+    memcpy(s->chain_hash, hash[AUDIT_ROWS - 1], sizeof s->chain_hash);
+    return GENU_OK;
+}
+
+/* The staged records' creation rows (store_stage_audit), in order: the
+ * first by sq_audit (which reads the chain's head when it is not known),
+ * then AUDIT_ROWS to a statement, the rest one at a time. */
+static int sq_stage_audit(genu_store *gs, const genu_record *const *recs,
+                          const char *const *digests, size_t n, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    sqlite3_stmt *many = NULL;
+    size_t i = 0;
+    int rc = GENU_OK;
+    if (n > AUDIT_ROWS) {
+        rc = audit_one(s, recs[0], digests ? digests[0] : NULL, err);
+        i = 1;
+        if (!rc)
+            rc = prepare_audit_many(s, &many, err);
+    }
+    for (; i + AUDIT_ROWS <= n && !rc; i += AUDIT_ROWS)
+        rc = audit_many(s, many, recs + i, digests ? digests + i : NULL, err);
+    for (; i < n && !rc; i++)
+        rc = audit_one(s, recs[i], digests ? digests[i] : NULL, err);
+    sqlite3_finalize(many);
+    return rc;
+}
+
 static int sq_cache_limit(genu_store *gs, size_t bytes, genu_err *err)
 {
     /* a PRAGMA takes no parameters; the number is ours, not input */
@@ -1024,6 +1113,7 @@ static const store_ops sqlite_ops = {
     .stored_doc = sq_stored_doc,
     .update = sq_update,
     .stage_new = sq_stage_new,
+    .stage_audit = sq_stage_audit,
     .cache_limit = sq_cache_limit,
     .remove = sq_remove,
     .has = sq_has,
