@@ -14,7 +14,6 @@
 #include "io/death.h"
 #include "io/record_json.h"
 #include "io/settings.h"
-#include "store/audit_chain.h"
 
 #define PROGRESS_EVERY 65536
 #define MAX_THREADS    8
@@ -29,7 +28,7 @@ typedef struct entry {
     size_t len;
     const char *why; /* NULL while valid */
     bool parsed;     /* text went through record_json_parse (or was rejected before) */
-    const char *digest; /* audit_chain_digest of rec.doc when the parse made it, or NULL */
+    const store_digest *digest; /* of rec.doc when the parse computed it, or NULL */
     const char *const *cols; /* in-memory lines: field of each column, or NULL */
 } entry;
 
@@ -160,10 +159,10 @@ static int parse_range(importer *im, genu_arena *a, size_t lo, size_t hi)
         if (le.code && !(e->why = genu_arena_strdup(a, le.msg)))
             return GENU_ENOMEM;
         if (!le.code && im->digests) {
-            char *d = genu_arena_alloc(a, AUDIT_DIGEST_LEN);
+            store_digest *d = genu_arena_alloc(a, sizeof *d);
             if (!d)
                 return GENU_ENOMEM;
-            audit_chain_digest(e->rec.doc, d);
+            store_doc_digest(e->rec.doc, d);
             e->digest = d;
         }
     }
@@ -664,7 +663,7 @@ static int rescore_if_changed(importer *im)
 static int store_records(importer *im)
 {
     const genu_record **recs = malloc((im->n ? im->n : 1) * sizeof *recs);
-    const char **digests = malloc((im->n ? im->n : 1) * sizeof *digests);
+    const store_digest **digests = malloc((im->n ? im->n : 1) * sizeof *digests);
     size_t *from = malloc((im->n ? im->n : 1) * sizeof *from);
     store_put_result *res = malloc((im->n ? im->n : 1) * sizeof *res);
     size_t n = 0, failed = 0;

@@ -135,6 +135,18 @@ void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])
     hex(d, out + 7);
 }
 
+const char *audit_chain_digest_of(const store_digest *given, const char *doc,
+                                  char out[AUDIT_DIGEST_LEN])
+{
+    if (!given) {
+        audit_chain_digest(doc, out);
+        return out;
+    }
+    memcpy(out, "sha256:", 7);
+    hex(given->b, out + 7);
+    return out;
+}
+
 /* The first problem with row r after the walk so far, or NULL. */
 static const char *row_problem(const audit_walk *w, const store_audit_row *r)
 {

@@ -314,16 +314,14 @@ static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *
 
 /* Appends the creation row of r to the audit trail's COPY text in b, the
  * chain advancing. */
-/* given: r's doc's audit digest when computed already, else NULL */
-static int copy_audit_row(pg_store *s, const genu_record *r, const char *given, genu_buf *b,
-                          genu_err *err)
+/* given: r's doc's digest when computed already, else NULL */
+static int copy_audit_row(pg_store *s, const genu_record *r, const store_digest *given,
+                          genu_buf *b, genu_err *err)
 {
     store_audit_row ar;
     char hash[65], digest[AUDIT_DIGEST_LEN];
-    if (!given)
-        audit_chain_digest(r->doc, digest);
     if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL,
-                      given ? given : digest, &ar, hash, err))
+                      audit_chain_digest_of(given, r->doc, digest), &ar, hash, err))
         return err->code;
     pg_params p = {0};
     pg_p_int(&p, ar.seq);
@@ -614,8 +612,8 @@ int pg_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool 
 
 #define AUDIT_COPY 8192 /* audit rows per COPY */
 
-int pg_stage_audit(genu_store *gs, const genu_record *const *recs, const char *const *digests,
-                   size_t n, genu_err *err)
+int pg_stage_audit(genu_store *gs, const genu_record *const *recs,
+                   const store_digest *const *digests, size_t n, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     genu_buf b = GENU_BUF_INIT;

@@ -581,15 +581,14 @@ static int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n
 
 #define AUDIT_ROWS 32 /* audit rows per INSERT while staging */
 
-/* The creation row of a staged record, by sq_audit (digest: its doc's, or
- * NULL to compute it). */
-static int audit_one(sq_store *s, const genu_record *r, const char *digest, genu_err *err)
+/* The creation row of a staged record, by sq_audit (given: its doc's
+ * digest, or NULL to compute it). */
+static int audit_one(sq_store *s, const genu_record *r, const store_digest *given,
+                     genu_err *err)
 {
     char d[AUDIT_DIGEST_LEN];
-    if (!digest)
-        audit_chain_digest(r->doc, d);
-    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL, digest ? digest : d,
-                    err);
+    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL,
+                    audit_chain_digest_of(given, r->doc, d), err);
 }
 
 static int prepare_audit_many(sq_store *s, sqlite3_stmt **st, genu_err *err)
@@ -608,17 +607,13 @@ static int prepare_audit_many(sq_store *s, sqlite3_stmt **st, genu_err *err)
  * writes, chained to the one before; the chain's head moves only when they
  * are written. */
 static int audit_many(sq_store *s, sqlite3_stmt *st, const genu_record *const *recs,
-                      const char *const *digests, genu_err *err)
+                      const store_digest *const *digests, genu_err *err)
 {
     char digest[AUDIT_ROWS][AUDIT_DIGEST_LEN], hash[AUDIT_ROWS][65];
     const char *prev = s->chain_hash;
     for (int j = 0; j < AUDIT_ROWS; j++) {
         const genu_record *r = recs[j];
-        const char *d = digests ? digests[j] : NULL;
-        if (!d) {
-            audit_chain_digest(r->doc, digest[j]);
-            d = digest[j];
-        }
+        const char *d = audit_chain_digest_of(digests ? digests[j] : NULL, r->doc, digest[j]);
         store_audit_row a = {s->chain_seq + 1 + j, sq_now_us(), s->base.actor, "create",
                              record_type_name(r->type), r->id, NULL, d, prev, NULL};
         audit_chain_hash(&a, hash[j]);
@@ -648,7 +643,7 @@ static int audit_many(sq_store *s, sqlite3_stmt *st, const genu_record *const *r
  * first by sq_audit (which reads the chain's head when it is not known),
  * then AUDIT_ROWS to a statement, the rest one at a time. */
 static int sq_stage_audit(genu_store *gs, const genu_record *const *recs,
-                          const char *const *digests, size_t n, genu_err *err)
+                          const store_digest *const *digests, size_t n, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
     sqlite3_stmt *many = NULL;
