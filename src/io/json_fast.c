@@ -63,31 +63,13 @@ static bool read_string(reader *r, const char **s, size_t *n, char **owned)
             out[k++] = *q;
             continue;
         }
-        switch (*++q) {
-        case '"':
-        case '\\':
-        case '/':
-            out[k++] = *q;
-            break;
-        case 'b':
-            out[k++] = '\b';
-            break;
-        case 'f':
-            out[k++] = '\f';
-            break;
-        case 'n':
-            out[k++] = '\n';
-            break;
-        case 'r':
-            out[k++] = '\r';
-            break;
-        case 't':
-            out[k++] = '\t';
-            break;
-        default: /* \u, and what is no escape at all */
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        const char *at = memchr(from, *++q, sizeof from - 1);
+        if (!at) { /* \u, and what is no escape at all */
             free(out);
             return false;
         }
+        out[k++] = to[at - from];
     }
     *owned = out;
     *s = out;
@@ -157,74 +139,76 @@ static bool read_literal(reader *r, const char *word, size_t n)
     return true;
 }
 
-/* After '{': the members and the closing '}'. */
-static json_t *read_object(reader *r)
+/* Whether the container is empty: close right after its opening (and
+ * whitespace); then past it. */
+static bool closes(reader *r, char close)
 {
-    json_t *o = json_object();
     skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
+    if (r->p < r->end && *r->p == close) {
         r->p++;
-        return o;
+        return true;
     }
-    while (o) {
-        const char *key;
-        size_t n;
-        char *owned = NULL;
-        json_t *v;
-        bool ok = r->p < r->end && *r->p++ == '"' && read_string(r, &key, &n, &owned);
-        if (ok) {
-            skip_ws(r);
-            ok = r->p < r->end && *r->p++ == ':';
-        }
-        if (ok) {
-            skip_ws(r);
-            /* a second value of a key is jansson's error to report */
-            ok = !json_object_getn(o, key, n) && (v = read_value(r)) &&
-                 json_object_setn_new_nocheck(o, key, n, v) == 0; /* (which takes v) */
-        }
-        free(owned);
+    return false;
+}
+
+/* After a member or an element of c (ok: it was read): *more when a ','
+ * says another follows; c, or NULL (c dropped) unless the ',' or close
+ * follows. */
+static json_t *after_item(reader *r, json_t *c, bool ok, char close, bool *more)
+{
+    skip_ws(r);
+    *more = ok && r->p < r->end && *r->p == ',';
+    if (*more) {
+        r->p++;
         skip_ws(r);
-        if (ok && r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_ws(r);
-            continue;
-        }
-        if (ok && r->p < r->end && *r->p == '}') {
-            r->p++;
-            return o;
-        }
-        json_decref(o);
-        o = NULL;
+        return c;
     }
+    if (ok && closes(r, close))
+        return c;
+    json_decref(c);
     return NULL;
 }
 
-/* After '[': the elements and the closing ']'. */
-static json_t *read_array(reader *r)
+/* One member of object o, "key": value; whether it was read. */
+static bool read_member(reader *r, json_t *o)
 {
-    json_t *a = json_array();
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p++;
-        return a;
-    }
-    while (a) {
-        json_t *v = read_value(r);
-        bool ok = v && json_array_append_new(a, v) == 0;
+    const char *key;
+    size_t n;
+    char *owned = NULL;
+    json_t *v;
+    bool ok = r->p < r->end && *r->p++ == '"' && read_string(r, &key, &n, &owned);
+    if (ok) {
         skip_ws(r);
-        if (ok && r->p < r->end && *r->p == ',') {
-            r->p++;
-            skip_ws(r);
-            continue;
-        }
-        if (ok && r->p < r->end && *r->p == ']') {
-            r->p++;
-            return a;
-        }
-        json_decref(a);
-        a = NULL;
+        ok = r->p < r->end && *r->p++ == ':';
     }
-    return NULL;
+    if (ok) {
+        skip_ws(r);
+        /* a second value of a key is jansson's error to report */
+        ok = !json_object_getn(o, key, n) && (v = read_value(r)) &&
+             json_object_setn_new_nocheck(o, key, n, v) == 0; /* (which takes v) */
+    }
+    free(owned);
+    return ok;
+}
+
+/* After '{' (object) or '[': the members or elements and the close. */
+static json_t *read_container(reader *r, bool object)
+{
+    char close = object ? '}' : ']';
+    json_t *c = object ? json_object() : json_array();
+    if (closes(r, close))
+        return c;
+    for (bool more = true; c && more;) {
+        bool ok;
+        if (object) {
+            ok = read_member(r, c);
+        } else {
+            json_t *v = read_value(r);
+            ok = v && json_array_append_new(c, v) == 0;
+        }
+        c = after_item(r, c, ok, close, &more);
+    }
+    return c;
 }
 
 static json_t *read_value(reader *r)
@@ -237,7 +221,7 @@ static json_t *read_value(reader *r)
         if (r->depth == MAX_DEPTH)
             return NULL;
         r->depth++;
-        json_t *v = *r->p++ == '{' ? read_object(r) : read_array(r);
+        json_t *v = read_container(r, *r->p++ == '{');
         r->depth--;
         return v;
     }

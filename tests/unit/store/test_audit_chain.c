@@ -94,14 +94,18 @@ static void digest_of_a_doc(void **state)
                              "0015ad");
 }
 
+static int init_sodium(void **state)
+{
+    (void)state;
+    return sodium_init() < 0 ? -1 : 0;
+}
+
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(creation_rows),
         cmocka_unit_test(rows_with_long_documents),
         cmocka_unit_test(digest_of_a_doc),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, init_sodium, NULL);
 }
