@@ -28,6 +28,7 @@ typedef struct entry {
     size_t len;
     const char *why; /* NULL while valid */
     bool parsed;     /* text went through record_json_parse (or was rejected before) */
+    const store_digest *digest; /* of rec.doc when the parse computed it, or NULL */
     const char *const *cols; /* in-memory lines: field of each column, or NULL */
 } entry;
 
@@ -45,6 +46,7 @@ typedef struct importer {
     instr_opts opts; /* the registry's scoring options the records were parsed with */
     bool staging;    /* records are being staged (store_stage_new) as they are parsed */
     bool txn;        /* the import's transaction is open */
+    bool digests;    /* the parse computes each record's audit digest (set before it starts) */
 } importer;
 
 static entry *push(importer *im)
@@ -139,7 +141,10 @@ typedef struct chunk {
     int rc; /* GENU_ENOMEM when the thread ran out of memory */
 } chunk;
 
-/* Parses entries [lo, hi) into a; GENU_ENOMEM when it ran out of memory. */
+/* Parses entries [lo, hi) into a; GENU_ENOMEM when it ran out of memory.
+ * While staging, each valid record's audit digest is computed here too, on
+ * the parsing threads, instead of by the one thread that writes the audit
+ * rows. */
 static int parse_range(importer *im, genu_arena *a, size_t lo, size_t hi)
 {
     for (size_t i = lo; i < hi; i++) {
@@ -153,6 +158,13 @@ static int parse_range(importer *im, genu_arena *a, size_t lo, size_t hi)
             return GENU_ENOMEM;
         if (le.code && !(e->why = genu_arena_strdup(a, le.msg)))
             return GENU_ENOMEM;
+        if (!le.code && im->digests) {
+            store_digest *d = genu_arena_alloc(a, sizeof *d);
+            if (!d)
+                return GENU_ENOMEM;
+            store_doc_digest(e->rec.doc, d);
+            e->digest = d;
+        }
     }
     return GENU_OK;
 }
@@ -239,6 +251,7 @@ static int rename_occurrence(importer *im, entry *e, genu_err *err)
     genu_err le = {0};
     int rc = record_json_parse_with(text, strlen(text), &im->opts, im->a, &e->rec, &le);
     free(text);
+    e->digest = NULL; /* of the doc before */
     return rc ? GENU_FAIL(err, le.code, "%s", le.msg) : GENU_OK;
 }
 
@@ -345,17 +358,27 @@ static void *pipe_worker(void *arg)
     }
 }
 
-/* Waits until block b is parsed (parsing it here when no thread runs). */
-static int wait_block(pipeline *p, size_t b, size_t nworkers)
+/* Waits until block b is parsed; meanwhile this thread parses (into a) the
+ * first block no thread has taken yet, b or one after it, rather than wait:
+ * the pipeline runs a thread per core, not one more, and none idles while
+ * there is parsing left. */
+static int wait_block(pipeline *p, size_t b, genu_arena *a)
 {
-    if (!nworkers) {
-        size_t lo, hi;
-        block_range(p, b, &lo, &hi);
-        return parse_range(p->im, p->im->thread_arena[0], lo, hi);
-    }
     pthread_mutex_lock(&p->mu);
-    while (!p->done[b] && !p->rc)
+    while (!p->done[b] && !p->rc) {
+        if (p->next < p->nblocks) {
+            size_t mine = p->next++, lo, hi;
+            pthread_mutex_unlock(&p->mu);
+            block_range(p, mine, &lo, &hi);
+            int rc = parse_range(p->im, a, lo, hi);
+            pthread_mutex_lock(&p->mu);
+            p->done[mine] = 1;
+            if (rc)
+                p->rc = rc;
+            continue;
+        }
         pthread_cond_wait(&p->cv, &p->mu);
+    }
     int rc = p->rc;
     pthread_mutex_unlock(&p->mu);
     return rc;
@@ -399,7 +422,7 @@ static int parse_and_stage(importer *im)
     pipeline p = {.im = im, .nblocks = (im->n + BLOCK - 1) / BLOCK};
     worker w[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
-    size_t nt = 0, want = parse_threads(im->n);
+    size_t nt = 0, want = parse_threads(im->n) - 1; /* this thread parses too */
     const genu_record **recs = malloc(STAGE_BATCH * sizeof *recs);
     size_t k = 0;
     p.done = calloc(p.nblocks ? p.nblocks : 1, 1);
@@ -408,16 +431,17 @@ static int parse_and_stage(importer *im)
     pthread_cond_init(&p.cv, NULL);
     json_object_seed(0); /* before threads, as jansson asks */
     for (size_t t = 0; t < want && !rc; t++) {
-        if (!im->thread_arena[t] && !(im->thread_arena[t] = genu_arena_create()))
+        if (!im->thread_arena[nt] && !(im->thread_arena[nt] = genu_arena_create()))
             rc = GENU_OOM(im->err);
-        w[t] = (worker){&p, im->thread_arena[t]};
-        if (!rc && pthread_create(&tid[nt], NULL, pipe_worker, &w[t]) == 0)
+        w[nt] = (worker){&p, im->thread_arena[nt]};
+        if (!rc && pthread_create(&tid[nt], NULL, pipe_worker, &w[nt]) == 0)
             nt++;
     }
-    if (!rc && !nt && !im->thread_arena[0] && !(im->thread_arena[0] = genu_arena_create()))
+    /* this thread's records: the arena after the workers' */
+    if (!rc && !im->thread_arena[nt] && !(im->thread_arena[nt] = genu_arena_create()))
         rc = GENU_OOM(im->err);
     for (size_t b = 0; b < p.nblocks && !rc; b++) {
-        if (wait_block(&p, b, nt))
+        if (wait_block(&p, b, im->thread_arena[nt]))
             rc = GENU_FAIL(im->err, GENU_ENOMEM, "out of memory parsing records");
         else
             rc = take_block(&p, b, recs, &k);
@@ -622,6 +646,7 @@ static int rescore_if_changed(importer *im)
         return GENU_OK;
     for (size_t i = 0; i < im->n; i++) {
         entry *e = &im->v[i];
+        e->digest = NULL; /* of the doc before, if any */
         if (!e->why && settings_rescore(&e->rec, &now, im->a, NULL, im->err)) {
             genu_err_prefix(im->err, "%s:%zu: ", e->file, e->line);
             return im->err->code;
@@ -638,21 +663,23 @@ static int rescore_if_changed(importer *im)
 static int store_records(importer *im)
 {
     const genu_record **recs = malloc((im->n ? im->n : 1) * sizeof *recs);
+    const store_digest **digests = malloc((im->n ? im->n : 1) * sizeof *digests);
     size_t *from = malloc((im->n ? im->n : 1) * sizeof *from);
     store_put_result *res = malloc((im->n ? im->n : 1) * sizeof *res);
     size_t n = 0, failed = 0;
-    int rc = recs && from && res ? GENU_OK : GENU_OOM(im->err);
+    int rc = recs && digests && from && res ? GENU_OK : GENU_OOM(im->err);
     for (int pass = 0; pass < 2 && !rc; pass++) {
         for (size_t i = 0; i < im->n; i++) {
             const entry *e = &im->v[i];
             if (e->why || (pass == 0) != (e->rec.type == GENU_REC_PATIENT))
                 continue;
             from[n] = i;
+            digests[n] = e->digest;
             recs[n++] = &e->rec;
         }
     }
     if (!rc && im->staging) {
-        rc = store_stage_audit(im->s, recs, n, im->err);
+        rc = store_stage_audit(im->s, recs, digests, n, im->err);
         for (size_t k = 0; k < n; k++)
             res[k] = STORE_ADDED;
     } else if (!rc) {
@@ -672,6 +699,7 @@ static int store_records(importer *im)
         im->st->unchanged += res[k] == STORE_UNCHANGED;
     }
     free(recs);
+    free(digests);
     free(from);
     free(res);
     return rc;
@@ -728,7 +756,7 @@ static int finish(importer *im, int rc)
      * that are the registry's own). Otherwise: parse, check, then store. */
     if (!rc && store_can_stage(im->s)) {
         rc = store_begin(im->s, im->err);
-        im->txn = im->staging = !rc;
+        im->txn = im->staging = im->digests = !rc;
         if (!rc)
             rc = settings_scoring(im->s, im->a, &im->opts, im->err);
         if (!rc)

@@ -3,8 +3,11 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -12,9 +15,11 @@
 #include "instruments/instrument.h"
 #include "instruments/womac.h"
 #include "io/items.h"
+#include "io/json_fast.h"
 #include "io/scores.h"
 
 #define ID_MAX 200
+#define PARSE_MEM (48 * 1024) /* jansson's memory for one line, on the stack */
 
 /* The known fields of each type, in canonical order ("type" first, "extra"
  * last are implied). */
@@ -903,6 +908,14 @@ typedef struct pass_info {
     bool derived, opts_matter;
 } pass_info;
 
+/* The line's object: the plain form read directly (io/json_fast.h), any
+ * other by jansson, which also names what is wrong. */
+static json_t *line_object(const char *line, size_t n, genu_err *err)
+{
+    json_t *o = json_fast_object(line, n);
+    return o ? o : genu_json_parse_object(line, n, err);
+}
+
 /* One pass over one line with opts. */
 static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
                       genu_record *rec, genu_err *err, pass_info *info)
@@ -914,7 +927,7 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     };
     memset(rec, 0, sizeof *rec);
     rec->date = GENU_DATE_NONE;
-    rd r = {.in = genu_json_parse_object(line, n, err), .text = GENU_BUF_INIT, .a = a,
+    rd r = {.in = line_object(line, n, err), .text = GENU_BUF_INIT, .a = a,
             .err = err, .opts = opts};
     if (!r.in)
         return err->code;
@@ -951,22 +964,77 @@ static int parse_line(const char *line, size_t n, const instr_opts *opts, genu_a
     return rc;
 }
 
+/* ---- jansson's memory during a parse ----
+ * A line's values (the parsed tree, the canonical values made for it) all
+ * die before parse_line returns, so while a thread parses they come from a
+ * block of its own, bumped and never freed piece by piece; what does not fit
+ * comes from malloc. malloc and free were about a quarter of the parse. The
+ * allocator is jansson's for the whole process: outside a parse (no block on
+ * the thread) it is malloc and free. */
+
+typedef struct bump {
+    char *base, *p, *end;
+} bump;
+
+static _Thread_local bump *parse_mem; /* this thread's parse, or NULL */
+
+static void *bump_malloc(size_t n)
+{
+    bump *b = parse_mem;
+    if (b) {
+        size_t need = (n + 15) & ~(size_t)15;
+        if (need >= n && (size_t)(b->end - b->p) >= need) {
+            void *v = b->p;
+            b->p += need;
+            return v;
+        }
+    }
+    return malloc(n);
+}
+
+static void bump_free(void *v)
+{
+    const bump *b = parse_mem;
+    uintptr_t at = (uintptr_t)v;
+    if (b && at >= (uintptr_t)b->base && at < (uintptr_t)b->end)
+        return; /* the block goes as a whole */
+    free(v);
+}
+
+static void bump_install(void)
+{
+    json_set_alloc_funcs(bump_malloc, bump_free);
+}
+
 int record_json_parse_with(const char *line, size_t n, const instr_opts *opts, genu_arena *a,
                            genu_record *rec, genu_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, bump_install);
+    _Alignas(16) char mem[PARSE_MEM];
+    bump b = {mem, mem, mem + sizeof mem}, *outer = parse_mem;
+    if (!outer) /* (a parse within a parse keeps the outer block, and its values) */
+        parse_mem = &b;
     pass_info info;
     opts = opts ? opts : &instrument_opts_default;
     int rc = parse_line(line, n, opts, a, rec, err, &info);
     if (rc || !info.derived || !info.opts_matter)
-        return rc;
+        goto done;
     /* An id derived from the content must not depend on the registry's
      * options (re-importing the line after they change would add a second
      * record): derive it from the doc the defaults give, then score that
      * doc, which now carries the id, with opts. */
+    if (!outer)
+        b.p = b.base; /* nothing of the last pass is alive */
     if ((rc = parse_line(line, n, &instrument_opts_default, a, rec, err, &info)))
-        return rc;
+        goto done;
     const char *doc = rec->doc;
-    return parse_line(doc, strlen(doc), opts, a, rec, err, &info);
+    if (!outer)
+        b.p = b.base;
+    rc = parse_line(doc, strlen(doc), opts, a, rec, err, &info);
+done:
+    parse_mem = outer;
+    return rc;
 }
 
 int record_json_parse(const char *line, size_t n, genu_arena *a, genu_record *rec, genu_err *err)

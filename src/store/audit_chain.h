@@ -22,6 +22,10 @@ void audit_chain_hash(const store_audit_row *r, char out[65]);
  * sodium_init(). */
 #define AUDIT_DIGEST_LEN 72
 void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN]);
+/* The same text from the doc's store_doc_digest when given (not NULL),
+ * else from doc; returns out. */
+const char *audit_chain_digest_of(const store_digest *given, const char *doc,
+                                  char out[AUDIT_DIGEST_LEN]);
 
 /* The audit doc of an account change (no password hash) into b. */
 void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b);

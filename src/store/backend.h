@@ -34,8 +34,10 @@ typedef struct store_ops {
      * references checked at commit; NULL when the backend cannot */
     int (*stage_new)(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
                      genu_err *err);
-    /* optional (store_stage_audit): NULL means an audit row at a time */
-    int (*stage_audit)(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err);
+    /* optional (store_stage_audit; digests may be NULL, or hold NULLs): NULL
+     * means an audit row at a time */
+    int (*stage_audit)(genu_store *s, const genu_record *const *recs,
+                       const store_digest *const *digests, size_t n, genu_err *err);
     /* optional (store_cache_limit): NULL when the backend keeps no cache */
     int (*cache_limit)(genu_store *s, size_t bytes, genu_err *err);
     int (*has)(genu_store *s, genu_rtype type, const char *id, bool *out, genu_err *err);

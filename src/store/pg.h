@@ -94,7 +94,8 @@ int pg_bind_record(pg_params *p, const genu_record *r, const store_audit_row *ar
  * (store_stage_new, store_stage_audit; store_pg_batch.c). */
 int pg_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool *all_new,
                  genu_err *err);
-int pg_stage_audit(genu_store *gs, const genu_record *const *recs, size_t n, genu_err *err);
+int pg_stage_audit(genu_store *gs, const genu_record *const *recs,
+                   const store_digest *const *digests, size_t n, genu_err *err);
 
 /* Many puts in few round trips (store_pg_batch.c): store_put_many. */
 int pg_put_many(genu_store *gs, const genu_record *const *recs, size_t n,

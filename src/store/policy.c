@@ -9,6 +9,7 @@
 
 #include "store/audit_chain.h"
 #include "store/backend.h"
+#include "store/sha256.h"
 
 static int put_locked(genu_store *s, const genu_record *r, store_put_result *res, genu_err *err)
 {
@@ -69,17 +70,23 @@ static int delete_locked(genu_store *s, genu_rtype type, const char *id, genu_er
     return rc;
 }
 
-int store_stage_audit(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err)
+void store_doc_digest(const char *doc, store_digest *out)
+{
+    sha256(doc, strlen(doc), out->b);
+}
+
+int store_stage_audit(genu_store *s, const genu_record *const *recs,
+                      const store_digest *const *digests, size_t n, genu_err *err)
 {
     if (s->ops->stage_audit)
-        return s->ops->stage_audit(s, recs, n, err);
+        return s->ops->stage_audit(s, recs, digests, n, err);
     char digest[AUDIT_DIGEST_LEN];
-    for (size_t i = 0; i < n; i++) {
-        audit_chain_digest(recs[i]->doc, digest);
+    for (size_t i = 0; i < n; i++)
         if (s->ops->audit(s, "create", record_type_name(recs[i]->type), recs[i]->id, NULL,
-                          digest, err))
+                          audit_chain_digest_of(digests ? digests[i] : NULL, recs[i]->doc,
+                                                digest),
+                          err))
             return err->code;
-    }
     return GENU_OK;
 }
 

@@ -65,6 +65,8 @@ int sq_write_begin(sq_store *s, bool *own, genu_err *err);
 int sq_write_end(sq_store *s, bool own, int rc, genu_err *err);
 
 /* Appends one change to the audit trail (inside a transaction). */
+/* The audit trail's clock: microseconds since the epoch. */
+int64_t sq_now_us(void);
 int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
              const char *before, const char *after, genu_err *err);
 /* Writes the chain head to settings before a commit; forgets it on

@@ -91,11 +91,19 @@ int store_put_many(genu_store *s, const genu_record *const *recs, size_t n,
  * stored: the caller then rolls the transaction back and puts its records
  * the ordinary way. store_stage_audit then writes the creation rows of the
  * staged records, in the order given, as store_put would have written
- * them. store_can_stage: whether the backend stages at all. */
+ * them; digests, when not NULL, holds each doc's store_doc_digest computed
+ * beforehand (by the import's parsing threads), NULL where it was not.
+ * store_can_stage: whether the backend stages at all. */
 bool store_can_stage(const genu_store *s);
+/* The SHA-256 of a record's doc, which its creation's audit row records. */
+typedef struct store_digest {
+    uint8_t b[32];
+} store_digest;
+void store_doc_digest(const char *doc, store_digest *out);
 int store_stage_new(genu_store *s, const genu_record *const *recs, size_t n, bool *all_new,
                     genu_err *err);
-int store_stage_audit(genu_store *s, const genu_record *const *recs, size_t n, genu_err *err);
+int store_stage_audit(genu_store *s, const genu_record *const *recs,
+                      const store_digest *const *digests, size_t n, genu_err *err);
 
 /* Keeps this handle's cache of database pages under about bytes (SQLite's
  * cache_size; the default is 64 MiB, for imports and loads). A server with

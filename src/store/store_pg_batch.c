@@ -314,13 +314,14 @@ static int copy_type(pg_store *s, const chunk *c, int t, genu_buf *b, genu_err *
 
 /* Appends the creation row of r to the audit trail's COPY text in b, the
  * chain advancing. */
-static int copy_audit_row(pg_store *s, const genu_record *r, genu_buf *b, genu_err *err)
+/* given: r's doc's digest when computed already, else NULL */
+static int copy_audit_row(pg_store *s, const genu_record *r, const store_digest *given,
+                          genu_buf *b, genu_err *err)
 {
     store_audit_row ar;
     char hash[65], digest[AUDIT_DIGEST_LEN];
-    audit_chain_digest(r->doc, digest);
-    if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL, digest, &ar, hash,
-                      err))
+    if (pg_audit_next(s, "create", record_type_name(r->type), r->id, NULL,
+                      audit_chain_digest_of(given, r->doc, digest), &ar, hash, err))
         return err->code;
     pg_params p = {0};
     pg_p_int(&p, ar.seq);
@@ -351,7 +352,7 @@ static int copy_audit(pg_store *s, const chunk *c, genu_buf *b, genu_err *err)
 {
     genu_buf_clear(b);
     for (size_t k = 0; k < c->n; k++)
-        if (!c->before[k] && copy_audit_row(s, c->recs[k], b, err))
+        if (!c->before[k] && copy_audit_row(s, c->recs[k], NULL, b, err))
             return err->code;
     return copy_audit_in(s, b, err);
 }
@@ -611,7 +612,8 @@ int pg_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool 
 
 #define AUDIT_COPY 8192 /* audit rows per COPY */
 
-int pg_stage_audit(genu_store *gs, const genu_record *const *recs, size_t n, genu_err *err)
+int pg_stage_audit(genu_store *gs, const genu_record *const *recs,
+                   const store_digest *const *digests, size_t n, genu_err *err)
 {
     pg_store *s = (pg_store *)gs;
     genu_buf b = GENU_BUF_INIT;
@@ -619,7 +621,7 @@ int pg_stage_audit(genu_store *gs, const genu_record *const *recs, size_t n, gen
     for (size_t at = 0; at < n && !rc; at += AUDIT_COPY) {
         genu_buf_clear(&b);
         for (size_t k = at; k < n && k < at + AUDIT_COPY && !rc; k++)
-            rc = copy_audit_row(s, recs[k], &b, err);
+            rc = copy_audit_row(s, recs[k], digests ? digests[k] : NULL, &b, err);
         if (!rc)
             rc = copy_audit_in(s, &b, err);
     }

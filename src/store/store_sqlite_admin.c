@@ -52,6 +52,11 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int64_t sq_now_us(void)
+{
+    return now_us();
+}
+
 int sq_admin_prepare(sq_store *s, genu_err *err)
 {
     if (sodium_init() < 0)
