@@ -2,6 +2,7 @@
  * here. */
 #include "model/vocab.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Each table: the code (what records and JSON carry) and its label (what
@@ -125,10 +126,17 @@ _Static_assert(N(msg_channels) == MSG_STAFF + 1, "a row per MSG_ channel");
 _Static_assert(N(msg_statuses) == MSG_RECORDED + 1, "a row per MSG_ status");
 _Static_assert(N(contacts) == CONTACT_NONE + 1, "a row per CONTACT_");
 
+/* Whether name is s; the first letters compared inline first, because a
+ * load looks up a million treatments' kinds and most names differ there. */
+static bool same_name(const char *name, const char *s)
+{
+    return name[0] == s[0] && strcmp(name, s) == 0;
+}
+
 static int find(const vocab_entry *t, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].name, s) == 0)
+        if (same_name(t[i].name, s))
             return (int)i;
     return -1;
 }
@@ -190,7 +198,7 @@ size_t vocab_nkind(void)
 int vocab_kind_find(const char *s)
 {
     for (size_t i = 0; i < N(kinds); i++)
-        if (strcmp(kinds[i].name, s) == 0)
+        if (same_name(kinds[i].name, s))
             return (int)i;
     return -1;
 }
