@@ -168,19 +168,53 @@ int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, ge
     return GENU_OK;
 }
 
+/* Whether the days of type t come from rows (else from ds, or from the
+ * load itself: treatments kept for an index, store.h). */
+static bool days_from_rows(const store_scope *scope, int t)
+{
+    return ((STORE_CONTACT_TYPES >> t) & 1u) && !store_scope_whole(scope, t) &&
+           !(t == GENU_REC_TREATMENT && scope && scope->index_kinds);
+}
+
+int store_contacts_rows(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
+                        store_contacts *b, genu_err *err)
+{
+    int rc = GENU_OK;
+    for (int t = 0; t < GENU_REC_NTYPES && !rc; t++)
+        if (days_from_rows(scope, t) && !(rc = rows(ctx, t, b, err)))
+            rc = store_contacts_end_type(b, err);
+    return rc;
+}
+
+int store_contacts_absorb(store_contacts *b, store_contacts *other, genu_err *err)
+{
+    if (b->n > b->nmerged && store_contacts_end_type(b, err))
+        return err->code;
+    if (other->n > other->nmerged && store_contacts_end_type(other, err))
+        return err->code;
+    if (b->cap - b->n < other->n) {
+        genu_contact *v = realloc(b->v, (b->n + other->n + 1) * sizeof *v);
+        if (!v)
+            return GENU_OOM(err);
+        b->v = v;
+        b->cap = b->n + other->n + 1;
+    }
+    if (other->n)
+        memcpy(b->v + b->n, other->v, other->n * sizeof *b->v);
+    b->n += other->n;
+    store_contacts_free(other);
+    return store_contacts_end_type(b, err);
+}
+
 int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
                         store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err)
 {
-    int rc = GENU_OK;
+    int rc = rows ? store_contacts_rows(scope, rows, ctx, b, err) : GENU_OK;
     for (int t = 0; t < GENU_REC_NTYPES && !rc; t++) {
-        if (!((STORE_CONTACT_TYPES >> t) & 1u))
+        if (!((STORE_CONTACT_TYPES >> t) & 1u) || !store_scope_whole(scope, t) ||
+            (t == GENU_REC_TREATMENT && scope && scope->index_kinds))
             continue;
-        /* treatments kept for an index (store.h): the load gave their days */
-        if (t == GENU_REC_TREATMENT && scope && scope->index_kinds)
-            continue;
-        rc = store_scope_whole(scope, t) ? store_contacts_of_loaded(b, t, err)
-                                         : rows(ctx, t, b, err);
-        if (!rc)
+        if (!(rc = store_contacts_of_loaded(b, t, err)))
             rc = store_contacts_end_type(b, err);
     }
     if (rc) {

@@ -52,9 +52,16 @@ typedef int (*store_contacts_rows_fn)(void *ctx, int t, store_contacts *b, genu_
 /* ds->contacts of a lean load with scope, built in b (store_contacts_init
  * before the load, which may have added the days of the treatments it
  * read: store_keeper) and freed: the days of the types loaded whole from
- * ds, of the others from rows; in the scope's arrays arena. */
+ * ds, of the others from rows (NULL: b has them already,
+ * store_contacts_rows); in the scope's arrays arena. */
 int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
                         store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err);
+/* Only the days store_contacts_load reads from rows, into b (a backend may
+ * read them on another connection, beside the load). */
+int store_contacts_rows(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
+                        store_contacts *b, genu_err *err);
+/* Merges other's days into b's, and frees other. */
+int store_contacts_absorb(store_contacts *b, store_contacts *other, genu_err *err);
 
 /* The record types whose days are contacts: every dated type but messages
  * (an unanswered message is not contact) and identities. */

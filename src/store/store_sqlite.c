@@ -942,6 +942,51 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
     return rc;
 }
 
+/* The last audit row's seq (0 for none): every change to the records adds
+ * one, so two read transactions that see the same seq see the same
+ * records. */
+static int audit_seq(sq_store *s, int64_t *seq, genu_err *err)
+{
+    sqlite3_stmt *st;
+    if (sq_prepare(s, "SELECT coalesce(max(seq),0) FROM audit", &st, err))
+        return err->code;
+    int rc = sqlite3_step(st);
+    *seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? GENU_OK : sq_fail(s, err, "reading the audit trail");
+}
+
+/* The contact days a lean load reads from rows, read on a connection of
+ * their own in a second thread while the first loads the records (the
+ * machine's other core). Its work counts only when its read transaction
+ * saw the same registry as the load's (the same audit seq); else, or when
+ * anything failed, the load reads them itself. */
+typedef struct day_reader {
+    const char *path;
+    const store_scope *scope;
+    int64_t seq;        /* the load's */
+    store_contacts days; /* patients' ids from the load's dataset, loaded */
+    bool done;
+    genu_err err;
+} day_reader;
+
+static void *read_days(void *arg)
+{
+    day_reader *d = arg;
+    sq_store s = {0};
+    int64_t seq = -1;
+    if (sqlite3_open_v2(d->path, &s.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+            SQLITE_OK &&
+        sq_exec(&s, "BEGIN", &d->err) == GENU_OK) {
+        if (audit_seq(&s, &seq, &d->err) == GENU_OK && seq == d->seq)
+            d->done = store_contacts_rows(d->scope, contact_rows, &s, &d->days, &d->err) ==
+                      GENU_OK;
+        sq_exec(&s, "COMMIT", NULL);
+    }
+    sqlite3_close(s.db);
+    return NULL;
+}
+
 static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
                    genu_err *err)
 {
@@ -952,13 +997,32 @@ static int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
+    day_reader dr = {.path = sqlite3_db_filename(s->db, "main"), .scope = scope};
+    store_contacts_init(&dr.days, ds);
+    pthread_t th;
+    bool beside = false;
     /* one read transaction, so the dataset is a consistent snapshot */
     int rc = sq_exec(s, "BEGIN", err);
-    for (int t = 0; t < NT && !rc; t++)
-        if (t != GENU_REC_IDENTITY)
-            rc = load_type(s, t, scope, a, ds, strings, &days, err);
-    if (!rc && scope && scope->contacts)
-        rc = store_contacts_load(scope, contact_rows, s, &days, a, ds, err);
+    for (int t = 0; t < NT && !rc; t++) {
+        if (t == GENU_REC_IDENTITY)
+            continue;
+        rc = load_type(s, t, scope, a, ds, strings, &days, err);
+        /* the patients are there: the days can be read beside the rest
+         * (if that cannot start, the load reads them after) */
+        genu_err quiet = {0};
+        if (!rc && t == GENU_REC_PATIENT && scope && scope->contacts && dr.path && dr.path[0] &&
+            audit_seq(s, &dr.seq, &quiet) == GENU_OK)
+            beside = pthread_create(&th, NULL, read_days, &dr) == 0;
+    }
+    if (beside)
+        pthread_join(th, NULL);
+    if (!rc && scope && scope->contacts) {
+        bool have = beside && dr.done;
+        rc = have ? store_contacts_absorb(&days, &dr.days, err) : GENU_OK;
+        if (!rc)
+            rc = store_contacts_load(scope, have ? NULL : contact_rows, s, &days, a, ds, err);
+    }
+    store_contacts_free(&dr.days);
     store_contacts_free(&days);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(strings);

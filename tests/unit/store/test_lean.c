@@ -193,6 +193,38 @@ static void contact_days_merge_across_types(void **state)
     genu_arena_destroy(a);
 }
 
+/* Days read on another connection (store_contacts_rows there) merged
+ * into the load's own: equal days become one with both types. */
+static void days_read_apart_are_absorbed(void **state)
+{
+    (void)state;
+    genu_record pats[2] = {{.id = "A"}, {.id = "B"}};
+    genu_dataset ds = {0};
+    ds.recs[GENU_REC_PATIENT] = pats;
+    ds.n[GENU_REC_PATIENT] = 2;
+    store_contacts mine, apart;
+    genu_err err = {0};
+    store_contacts_init(&mine, &ds);
+    store_contacts_init(&apart, &ds);
+    assert_int_equal(store_contacts_add(&mine, GENU_REC_TREATMENT, "A", "2020-01-01", "left", &err), 0);
+    assert_int_equal(store_contacts_add(&mine, GENU_REC_TREATMENT, "B", "2020-01-05", "left", &err), 0);
+    assert_int_equal(store_contacts_add(&apart, GENU_REC_RESPONSE, "A", "2020-01-01", "left", &err), 0);
+    assert_int_equal(store_contacts_add(&apart, GENU_REC_RESPONSE, "A", "2020-02-01", NULL, &err), 0);
+    assert_int_equal(store_contacts_end_type(&apart, &err), 0);
+    assert_int_equal(store_contacts_add(&apart, GENU_REC_EXAM, "B", "2020-01-04", "right", &err), 0);
+    assert_int_equal(store_contacts_absorb(&mine, &apart, &err), 0);
+    assert_null(apart.v);
+    genu_arena *a = genu_arena_create();
+    store_scope scope = {.every = 1u << GENU_REC_PATIENT, .contacts = true};
+    assert_int_equal(store_contacts_load(&scope, NULL, NULL, &mine, a, &ds, &err), 0);
+    assert_int_equal(ds.ncontacts, 4);
+    assert_int_equal(ds.contacts[0].types, 1u << GENU_REC_TREATMENT | 1u << GENU_REC_RESPONSE);
+    assert_int_equal(ds.contacts[1].date, day("2020-02-01"));
+    assert_int_equal(ds.contacts[2].types, 1u << GENU_REC_EXAM);
+    assert_int_equal(ds.contacts[3].date, day("2020-01-05"));
+    genu_arena_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +233,7 @@ int main(void)
         cmocka_unit_test(other_index_kinds_move_the_index),
         cmocka_unit_test(the_keeper_compacts_patient_by_patient),
         cmocka_unit_test(contact_days_merge_across_types),
+        cmocka_unit_test(days_read_apart_are_absorbed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
