@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "analysis/cohort.h"
 #include "analysis/report.h"
 #include "analysis/survival.h"
@@ -41,17 +42,9 @@
 #include "core/err.h"
 #include "store/store.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 _Noreturn static void die(const char *what, const char *detail)
 {
-    fprintf(stderr, "bench_analysis: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    exit(1);
+    bench_die("bench_analysis", what, detail);
 }
 
 /* ---- report ------------------------------------------------------------ */
@@ -61,13 +54,13 @@ static double touch_responses(const cohort *c, double *sink)
 {
     const genu_dataset *ds = c->ds;
     const genu_record *rs = ds->recs[GENU_REC_RESPONSE];
-    double acc = 0.0, t0 = now();
+    double acc = 0.0, t0 = bench_now();
     for (size_t i = 0; i < ds->n[GENU_REC_RESPONSE]; i++) {
         const genu_response *r = &rs[i].u.response;
         for (size_t j = 0; j < r->nscores; j++)
             acc += isnan(r->scores[j].value) ? 1.0 : r->scores[j].value;
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     *sink += acc;
     return dt;
 }
@@ -86,10 +79,10 @@ static double time_report(const cohort *c, cohort_by by, size_t *responders)
         genu_err err = {0};
         if (!a)
             die("out of memory", NULL);
-        double t0 = now();
+        double t0 = bench_now();
         if (report_build(c, &spec, a, &r, &err))
             die("report_build", err.msg);
-        double dt = now() - t0;
+        double dt = bench_now() - t0;
         size_t sum = 0;
         for (size_t i = 0; i < spec.ndef * spec.ntp * r.nstrata; i++)
             sum += r.cells[i].n.responders;
@@ -117,10 +110,10 @@ static int bench_report(const char *registry, const char *as_of_text)
     if (store_open(registry, false, &s, &err))
         die("open", err.msg);
     const char *backend = store_backend(s); /* a static string */
-    double t0 = now();
+    double t0 = bench_now();
     if (store_load(s, a, &ds, &err))
         die("store_load", err.msg);
-    double t_load = now() - t0;
+    double t_load = bench_now() - t0;
     store_close(s);
     size_t nrec = 0;
     for (int t = 0; t < GENU_REC_NTYPES; t++)
@@ -129,10 +122,10 @@ static int bench_report(const char *registry, const char *as_of_text)
     cohort_filter f;
     cohort_filter_init(&f);
     cohort c;
-    t0 = now();
+    t0 = bench_now();
     if (cohort_build(&ds, &f, COHORT_UNIT_KNEE, as_of, a, &c, &err))
         die("cohort_build", err.msg);
-    double t_cohort = now() - t0;
+    double t_cohort = bench_now() - t0;
 
     double sink = 0.0, t_touch = INFINITY;
     for (int run = 0; run < 3; run++) {
@@ -212,7 +205,7 @@ static double km_genu(const double *time, const int *status, const size_t *group
     genu_err err = {0};
     if (!st || !ss)
         die("out of memory", NULL);
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t g = 0; g < KM_NGROUP; g++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
@@ -225,7 +218,7 @@ static double km_genu(const double *time, const int *status, const size_t *group
     }
     if (survival_logrank_test(time, status, group, n, KM_NGROUP, a, &out->lr, &err))
         die("survival_logrank_test", err.msg);
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     free(st);
     free(ss);
     return dt;

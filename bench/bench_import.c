@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "io/jsonl.h"
@@ -66,17 +67,9 @@ static const char *const tables[] = {"patient",  "identity",      "diagnosis", "
 #define STR_(x)  #x
 #define STR(x)   STR_(x)
 
-static double now(void)
+_Noreturn static void die(const char *what, const char *detail)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_import: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    exit(1);
+    bench_die("bench_import", what, detail);
 }
 
 static void on_reject(const char *file, size_t line, const char *msg, const char *text, void *ctx)
@@ -271,7 +264,7 @@ static double sq_raw_inserts(const char *to, void *rows, size_t *nrows)
     sqlite3 *db = sq_open_raw(to);
     sqlite3_stmt *st[NTABLES];
     *nrows = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t t = 0; t < NTABLES; t++)
         if (sqlite3_prepare_v3(db, rs[t].insert_sql, -1, SQLITE_PREPARE_PERSISTENT, &st[t], NULL))
             die("prepare", sqlite3_errmsg(db));
@@ -290,7 +283,7 @@ static double sq_raw_inserts(const char *to, void *rows, size_t *nrows)
     }
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         die("commit", sqlite3_errmsg(db));
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     for (size_t t = 0; t < NTABLES; t++)
         sqlite3_finalize(st[t]);
     sqlite3_close(db);
@@ -506,7 +499,7 @@ static double pg_raw_inserts(const char *to, void *rows, size_t *nrows)
     const pg_rows *rs = rows;
     PGconn *db = pg_connect_writer(to);
     *nrows = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t t = 0; t < NTABLES; t++) {
         char name[8];
         snprintf(name, sizeof name, "i%zu", t);
@@ -553,7 +546,7 @@ static double pg_raw_inserts(const char *to, void *rows, size_t *nrows)
     if (!PQexitPipelineMode(db))
         die("pipeline mode", PQerrorMessage(db));
     pg_cmd(db, "COMMIT");
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     PQfinish(db);
     return dt;
 }
@@ -563,7 +556,7 @@ static double pg_raw_copy(const char *to, void *rows, size_t *nrows)
     const pg_rows *rs = rows;
     PGconn *db = pg_connect_writer(to);
     *nrows = 0;
-    double t0 = now();
+    double t0 = bench_now();
     pg_cmd(db, "BEGIN");
     for (size_t t = 0; t < NTABLES; t++) {
         PGresult *r = PQexec(db, rs[t].sql);
@@ -586,7 +579,7 @@ static double pg_raw_copy(const char *to, void *rows, size_t *nrows)
         *nrows += rs[t].n;
     }
     pg_cmd(db, "COMMIT");
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     PQfinish(db);
     return dt;
 }
@@ -623,7 +616,7 @@ static double parse_only(const char *file, size_t *nlines)
     fclose(f);
     genu_arena *a = genu_arena_create();
     *nlines = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t at = 0; at < len;) {
         char *nl = memchr(text + at, '\n', len - at);
         size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
@@ -638,7 +631,7 @@ static double parse_only(const char *file, size_t *nlines)
         }
         at += n + 1;
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     genu_arena_destroy(a);
     free(text);
     return dt;
@@ -671,9 +664,9 @@ int main(int argc, char **argv)
     jsonl_import_opts o = {false, on_reject, NULL, NULL};
     jsonl_stats stats;
     const char *files[1] = {file};
-    double t0 = now();
+    double t0 = bench_now();
     int rc = jsonl_import(s, files, 1, &o, &stats, &err);
-    double t_import = now() - t0;
+    double t_import = bench_now() - t0;
     if (rc)
         die("import failed", err.msg);
     store_close(s);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "analysis/claim.h"
 #include "analysis/cohort.h"
 #include "analysis/responder.h"
@@ -25,17 +26,9 @@
 #include "http/dscache.h"
 #include "store/store.h"
 
-static double now(void)
+_Noreturn static void die(const char *what, const char *detail)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *msg)
-{
-    fprintf(stderr, "bench_scale: %s%s%s\n", what, msg ? ": " : "", msg ? msg : "");
-    exit(1);
+    bench_die("bench_scale", what, detail);
 }
 
 /* The claim "50% better pain at 12 months" over the whole cohort:
@@ -53,11 +46,11 @@ static double claim(const genu_dataset *ds, genu_date as_of, size_t *responders)
         timepoint_parse("12m", &t, &err))
         die("claim", err.msg);
     cohort_filter_init(&f);
-    double t0 = now();
+    double t0 = bench_now();
     if (cohort_build(ds, &f, COHORT_UNIT_KNEE, as_of, a, &c, &err))
         die("cohort_build", err.msg);
     claim_count(&c, &d, &t, NULL, &cc);
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     *responders = cc.responders;
     genu_arena_destroy(a);
     return dt;
@@ -99,10 +92,10 @@ int main(int argc, char **argv)
     dscache_ref *ref;
     size_t r0, r1, r2, loads, patches;
 
-    double t0 = now();
+    double t0 = bench_now();
     if (dscache_get(c, s, &ds, &ref, &err))
         die("dscache_get", err.msg);
-    double t_load = now() - t0;
+    double t_load = bench_now() - t0;
     double t_claim0 = claim(ds, as_of, &r0);
     dscache_release(c, ref);
 
@@ -110,16 +103,16 @@ int main(int argc, char **argv)
      * first patch after a whole load copies the dataset (leaving room),
      * the next ones are made in place (http/dscache.c) */
     write_one(s, argv[3], argv[2], as_of, 1);
-    t0 = now();
+    t0 = bench_now();
     if (dscache_get(c, s, &ds, &ref, &err))
         die("dscache_get after the write", err.msg);
-    double t_copy = now() - t0;
+    double t_copy = bench_now() - t0;
     dscache_release(c, ref);
     write_one(s, argv[3], argv[2], as_of, 2);
-    t0 = now();
+    t0 = bench_now();
     if (dscache_get(c, s, &ds, &ref, &err))
         die("dscache_get after the second write", err.msg);
-    double t_patch = now() - t0;
+    double t_patch = bench_now() - t0;
     double t_claim1 = claim(ds, as_of, &r1);
     dscache_release(c, ref);
     dscache_counts(c, &loads, &patches);
@@ -130,10 +123,10 @@ int main(int argc, char **argv)
      * load and the same claim */
     genu_arena *a = genu_arena_create();
     genu_dataset whole;
-    t0 = now();
+    t0 = bench_now();
     if (!a || store_load(s, a, &whole, &err))
         die("store_load", err.msg);
-    double t_reload = now() - t0;
+    double t_reload = bench_now() - t0;
     double t_claim2 = claim(&whole, as_of, &r2);
     genu_arena_destroy(a);
 

@@ -23,16 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "instruments/instrument.h"
 
 #define NSETS 65536 /* a power of two: index with a mask */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* xorshift64*: seeded, fast, good enough for answers. */
 static uint64_t rng = 0x9e3779b97f4a7c15u;
@@ -72,13 +66,13 @@ static double score_rate(const genu_instrument *in, const instr_answer *sets, si
 {
     instr_result res;
     double acc = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t k = 0; k < calls; k++) {
         instrument_score(in, &sets[(k & (NSETS - 1)) * in->nitems], &res);
         double v = res.scores[k % res.nscores].value;
         acc += isnan(v) ? 1 : v;
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     *sink += acc;
     return (double)calls / dt;
 }
@@ -88,7 +82,7 @@ static double sum_rate(const genu_instrument *in, const instr_answer *sets, size
                        double *sink)
 {
     int64_t acc = 0;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t k = 0; k < calls; k++) {
         const instr_answer *a = &sets[(k & (NSETS - 1)) * in->nitems];
         int32_t s = 0;
@@ -97,7 +91,7 @@ static double sum_rate(const genu_instrument *in, const instr_answer *sets, size
         acc += s;
         __asm__ volatile("" : : "r"(acc) : "memory"); /* one set at a time, as scoring */
     }
-    double dt = now() - t0;
+    double dt = bench_now() - t0;
     *sink += (double)acc;
     return (double)calls / dt;
 }
@@ -106,7 +100,7 @@ static double sum_rate(const genu_instrument *in, const instr_answer *sets, size
  * -1 when it fails to run (an exit status of 1, bad lines, still counts). */
 static double run_timed(char *const argv[], const char *in)
 {
-    double t0 = now();
+    double t0 = bench_now();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -120,7 +114,7 @@ static double run_timed(char *const argv[], const char *in)
     int st;
     if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
         return -1;
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 static double best_of(int n, char *const argv[], const char *in)

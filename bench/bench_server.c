@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "core/arena.h"
 #include "http/auth.h"
 #include "io/record_json.h"
@@ -48,13 +49,6 @@ typedef struct phase {
     atomic_size_t ok, bad;
     double until;
 } phase;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, const genu_err *err)
 {
@@ -130,7 +124,7 @@ static void *client(void *arg)
         free(buf);
         return NULL;
     }
-    while (now_s() < p->until) {
+    while (bench_now() < p->until) {
         const char *r = p->request;
         size_t n;
         if (!r) {
@@ -168,13 +162,13 @@ static void *client(void *arg)
 static double run_phase(phase *p, size_t conns, double seconds)
 {
     pthread_t *t = calloc(conns, sizeof *t);
-    double t0 = now_s();
+    double t0 = bench_now();
     p->until = t0 + seconds;
     for (size_t i = 0; i < conns; i++)
         pthread_create(&t[i], NULL, client, p);
     for (size_t i = 0; i < conns; i++)
         pthread_join(t[i], NULL);
-    double dt = now_s() - t0;
+    double dt = bench_now() - t0;
     free(t);
     return (double)atomic_load(&p->ok) / dt;
 }
@@ -339,10 +333,10 @@ int main(int argc, char **argv)
         snprintf(p, sizeof p, "%s%s", db, sfx);
         unlink(p);
     }
-    double t0 = now_s();
+    double t0 = bench_now();
     char *tokens = make_registry(db, nlinks, session);
     printf("registry: %zu patients with a survey link each, made in %.1f s\n", nlinks,
-           now_s() - t0);
+           bench_now() - t0);
     unsigned port = free_port();
     pid_t pid = start_server(argv[1], db, port);
 
