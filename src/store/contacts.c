@@ -168,12 +168,17 @@ int store_contacts_finish(store_contacts *b, genu_arena *a, genu_dataset *ds, ge
     return GENU_OK;
 }
 
-/* Whether the days of type t come from rows (else from ds, or from the
- * load itself: treatments kept for an index, store.h). */
-static bool days_from_rows(const store_scope *scope, int t)
+/* Where the days of type t come from: none (not a contact type, or the
+ * load gave them: treatments kept for an index, store.h), the records
+ * already loaded whole, or rows. */
+typedef enum { DAYS_NONE, DAYS_LOADED, DAYS_FROM_ROWS } days_source;
+
+static days_source days_of(const store_scope *scope, int t)
 {
-    return ((STORE_CONTACT_TYPES >> t) & 1u) && !store_scope_whole(scope, t) &&
-           !(t == GENU_REC_TREATMENT && scope && scope->index_kinds);
+    if (!((STORE_CONTACT_TYPES >> t) & 1u) ||
+        (t == GENU_REC_TREATMENT && scope && scope->index_kinds))
+        return DAYS_NONE;
+    return store_scope_whole(scope, t) ? DAYS_LOADED : DAYS_FROM_ROWS;
 }
 
 int store_contacts_rows(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
@@ -181,7 +186,7 @@ int store_contacts_rows(const store_scope *scope, store_contacts_rows_fn rows, v
 {
     int rc = GENU_OK;
     for (int t = 0; t < GENU_REC_NTYPES && !rc; t++)
-        if (days_from_rows(scope, t) && !(rc = rows(ctx, t, b, err)))
+        if (days_of(scope, t) == DAYS_FROM_ROWS && !(rc = rows(ctx, t, b, err)))
             rc = store_contacts_end_type(b, err);
     return rc;
 }
@@ -211,10 +216,7 @@ int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, v
 {
     int rc = rows ? store_contacts_rows(scope, rows, ctx, b, err) : GENU_OK;
     for (int t = 0; t < GENU_REC_NTYPES && !rc; t++) {
-        if (!((STORE_CONTACT_TYPES >> t) & 1u) || !store_scope_whole(scope, t) ||
-            (t == GENU_REC_TREATMENT && scope && scope->index_kinds))
-            continue;
-        if (!(rc = store_contacts_of_loaded(b, t, err)))
+        if (days_of(scope, t) == DAYS_LOADED && !(rc = store_contacts_of_loaded(b, t, err)))
             rc = store_contacts_end_type(b, err);
     }
     if (rc) {
