@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "core/hash.h"
 #include "store/backend.h"
 
 #define NT GENU_REC_NTYPES
@@ -47,6 +48,17 @@ typedef struct sq_store {
      * (SQLITE_PREPARE_PERSISTENT) until close; SQ_ST_* index them */
     sqlite3_stmt *admin[SQ_NADMIN];
 } sq_store;
+
+/* How much of a row to read: everything (export, API), or what analyses
+ * need (no doc, no notes; the patient id is set by the caller). */
+typedef enum { ROW_FULL, ROW_LOAD } row_mode;
+/* Reads (seq, id, patient, knee, date, doc, payload...) at the cursor into
+ * r, texts into a (equal ones shared when strings is not NULL). */
+int sq_read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_record *r,
+                genu_arena *a, genu_hash *strings, genu_err *err);
+/* store_sqlite_load.c: the ops table's load. */
+int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+            genu_err *err);
 
 int sq_fail(sq_store *s, genu_err *err, const char *what);
 /* Creates path empty with mode 0600 when it does not exist, so that the
