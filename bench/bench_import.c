@@ -186,7 +186,8 @@ static sqlite3 *sq_open_raw(const char *path)
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
         die("cannot open", path);
     if (sqlite3_exec(db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                     "PRAGMA cache_size=-65536;",
                      NULL, NULL, NULL) != SQLITE_OK)
         die("pragmas", sqlite3_errmsg(db));
     return db;
