@@ -5,8 +5,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sha256.h"
+
+int64_t audit_chain_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* Decimal digits of x into the end of buf[24]; returns where they start. */
 static char *decimal(long long x, char *buf)
@@ -85,9 +93,47 @@ static void hex(const uint8_t d[SHA256_BYTES], char out[65])
     out[64] = '\0';
 }
 
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool audit_chain_unhex(const char *text, const char *prefix, uint8_t out[SHA256_BYTES])
+{
+    size_t k = strlen(prefix);
+    if (!text || strncmp(text, prefix, k) != 0)
+        return false;
+    text += k;
+    uint8_t d[SHA256_BYTES];
+    for (size_t i = 0; i < SHA256_BYTES; i++) {
+        int hi = nibble(text[2 * i]), lo = hi < 0 ? -1 : nibble(text[2 * i + 1]);
+        if (lo < 0)
+            return false;
+        d[i] = (uint8_t)(hi << 4 | lo);
+    }
+    if (text[2 * SHA256_BYTES] != '\0')
+        return false;
+    memcpy(out, d, sizeof d);
+    return true;
+}
+
+void audit_chain_hex(const uint8_t d[SHA256_BYTES], const char *prefix, char out[AUDIT_DIGEST_LEN])
+{
+    size_t k = strlen(prefix);
+    memcpy(out, prefix, k);
+    hex(d, out + k);
+}
+
 void audit_chain_hash(const store_audit_row *r, char out[65])
 {
     uint8_t d[SHA256_BYTES];
+    audit_chain_hash_bytes(r, out, d);
+}
+
+void audit_chain_hash_bytes(const store_audit_row *r, char out[65], uint8_t d[SHA256_BYTES])
+{
     /* a row of a creation (short fields) is hashed in one piece from a
      * buffer; the same bytes as the fields one by one */
     char m[1024];
@@ -131,22 +177,26 @@ void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b)
 
 void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN])
 {
-    uint8_t d[SHA256_BYTES];
-    sha256(doc, strlen(doc), d);
-    memcpy(out, "sha256:", 7);
-    hex(d, out + 7);
+    audit_chain_digest_of(NULL, doc, out);
 }
 
 const char *audit_chain_digest_of(const store_digest *given, const char *doc,
                                   char out[AUDIT_DIGEST_LEN])
 {
-    if (!given) {
-        audit_chain_digest(doc, out);
-        return out;
-    }
-    memcpy(out, "sha256:", 7);
-    hex(given->b, out + 7);
+    uint8_t d[SHA256_BYTES];
+    audit_chain_digest_bytes(given, doc, out, d);
     return out;
+}
+
+void audit_chain_digest_bytes(const store_digest *given, const char *doc,
+                              char out[AUDIT_DIGEST_LEN], uint8_t d[SHA256_BYTES])
+{
+    if (given)
+        memcpy(d, given->b, SHA256_BYTES);
+    else
+        sha256(doc, strlen(doc), d);
+    memcpy(out, "sha256:", 7);
+    hex(d, out + 7);
 }
 
 /* The first problem with row r after the walk so far, or NULL. */

@@ -5,16 +5,25 @@
 #ifndef GENU_STORE_AUDIT_CHAIN_H
 #define GENU_STORE_AUDIT_CHAIN_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "core/buf.h"
+#include "store/sha256.h"
 #include "store/store.h"
 
 /* The hash of the empty trail: the prev of row 1. */
 #define AUDIT_CHAIN_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* The audit trail's clock: microseconds since the epoch. */
+int64_t audit_chain_now_us(void);
+
 /* out = hex SHA-256 over prev, seq, at_us, actor, action, type, id, before
  * and after of r, each length-prefixed ("n:" + bytes, "-;" for NULL) so no
  * two rows encode alike. r->hash is not read. Pure; needs sodium_init(). */
 void audit_chain_hash(const store_audit_row *r, char out[65]);
+/* The same, also as its 32 bytes. */
+void audit_chain_hash_bytes(const store_audit_row *r, char out[65], uint8_t bytes[SHA256_BYTES]);
 
 /* What a create's audit row holds as `after`: "sha256:" and the hex SHA-256
  * of the stored doc (the doc itself is the record's row; an update or delete
@@ -26,6 +35,18 @@ void audit_chain_digest(const char *doc, char out[AUDIT_DIGEST_LEN]);
  * else from doc; returns out. */
 const char *audit_chain_digest_of(const store_digest *given, const char *doc,
                                   char out[AUDIT_DIGEST_LEN]);
+/* The same, also as its 32 bytes. */
+void audit_chain_digest_bytes(const store_digest *given, const char *doc,
+                              char out[AUDIT_DIGEST_LEN], uint8_t bytes[SHA256_BYTES]);
+
+/* The 32 bytes that text stands for when it is prefix and 64 lowercase
+ * hex digits ("" for a hash, "sha256:" for a create's after) into out;
+ * false, out untouched, when it is anything else (a document). A store
+ * may keep these as bytes, half the size (store_sqlite.c). */
+bool audit_chain_unhex(const char *text, const char *prefix, uint8_t out[SHA256_BYTES]);
+/* The text of 32 stored bytes: the hash's hex, after prefix ("sha256:"
+ * for a create's after, "" for a hash); out holds 72 bytes. */
+void audit_chain_hex(const uint8_t d[SHA256_BYTES], const char *prefix, char out[AUDIT_DIGEST_LEN]);
 
 /* The audit doc of an account change (no password hash) into b. */
 void audit_chain_user_doc(const store_user *u, int64_t id, genu_buf *b);

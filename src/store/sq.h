@@ -69,6 +69,12 @@ int sq_exec(sq_store *s, const char *sql, genu_err *err);
 int sq_prepare(sq_store *s, const char *sql, sqlite3_stmt **st, genu_err *err);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *sq_col_text(sqlite3_stmt *st, int i, genu_arena *a);
+/* The audit trail's after, prev and hash columns (schema 7): a hash (prefix
+ * ""), or a create's digest in after (prefix "sha256:"), is kept as its 32
+ * bytes, anything else (a document, NULL) as it is; read back as the text
+ * it stands for. */
+void sq_bind_audit_text(sqlite3_stmt *st, int i, const char *v, const char *prefix);
+const char *sq_col_audit_text(sqlite3_stmt *st, int i, const char *prefix, genu_arena *a);
 
 /* Opens a write transaction unless one is open; *own says whether it did.
  * sq_write_end commits (or rolls back on rc != 0) what sq_write_begin
@@ -77,8 +83,6 @@ int sq_write_begin(sq_store *s, bool *own, genu_err *err);
 int sq_write_end(sq_store *s, bool own, int rc, genu_err *err);
 
 /* Appends one change to the audit trail (inside a transaction). */
-/* The audit trail's clock: microseconds since the epoch. */
-int64_t sq_now_us(void);
 int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
              const char *before, const char *after, genu_err *err);
 /* Writes the chain head to settings before a commit; forgets it on

@@ -23,12 +23,6 @@
 #include "store/audit_chain.h"
 #include "store/pg.h"
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int pg_audit_init(pg_store *s, genu_err *err)
 {
@@ -67,7 +61,7 @@ int pg_audit_next(pg_store *s, const char *action, const char *type, const char 
 {
     if (!s->chain_known && load_head(s, err))
         return err->code;
-    *r = (store_audit_row){s->chain_seq + 1, now_us(), s->base.actor, action, type, id,
+    *r = (store_audit_row){s->chain_seq + 1, audit_chain_now_us(), s->base.actor, action, type, id,
                            before, after, s->chain_hash, NULL};
     audit_chain_hash(r, hash);
     return GENU_OK;
@@ -263,7 +257,7 @@ static int user_put_locked(pg_store *s, const store_user *u, int64_t *id, genu_e
     pg_p_text(&p, u->sites ? u->sites : "");
     pg_p_text(&p, u->pwhash);
     pg_p_int(&p, u->disabled);
-    pg_p_int(&p, now_us());
+    pg_p_int(&p, audit_chain_now_us());
     genu_err e = {0};
     PGresult *r = pg_run(s, q_user_put, &p, &e, "storing a user");
     if (!r)
@@ -374,7 +368,7 @@ int pg_session_put(genu_store *gs, const char *token_hash, int64_t user, const c
     pg_store *s = (pg_store *)gs;
     pg_params sweep = {0}, p = {0};
     /* expired sessions are swept whenever a new one starts */
-    pg_p_int(&sweep, now_us());
+    pg_p_int(&sweep, audit_chain_now_us());
     pg_p_text(&p, token_hash);
     pg_p_int(&p, user);
     pg_p_text(&p, csrf);

@@ -19,6 +19,7 @@
 
 #include "core/buf.h"
 #include "instruments/instrument.h"
+#include "store/audit_ahead.h"
 #include "store/audit_chain.h"
 #include "store/columns.h"
 #include "store/sq.h"
@@ -101,6 +102,16 @@ static const char *const migrations[] = {
      " protocol, cost, currency);"
      "CREATE INDEX diagnosis_for_analysis ON diagnosis(patient, date, seq, knee, condition,"
      " kl_grade);"),
+    /* 7: the audit trail's hashes, and a create's digest of its doc, as
+     * their 32 bytes instead of 64 hex digits: a third of an import's pages
+     * were the trail's (sq_bind_audit_text; genu_audit_bytes is
+     * audit_bytes below). The trail is append-only, so its guard steps
+     * aside for this one rewrite. */
+    ("DROP TRIGGER audit_append_only_u;"
+     "UPDATE audit SET after=genu_audit_bytes(after,'sha256:'), prev=genu_audit_bytes(prev,''),"
+     " hash=genu_audit_bytes(hash,'');"
+     "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+     " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -159,6 +170,20 @@ int store_sqlite_schema_latest(void)
     return NMIGRATIONS;
 }
 
+/* genu_audit_bytes(x, prefix), for migration 7: the 32 bytes x stands for
+ * when it is prefix and a hash's hex (audit_chain_unhex); else x. */
+static void audit_bytes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    uint8_t d[SHA256_BYTES];
+    const char *prefix = (const char *)sqlite3_value_text(argv[1]);
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT && prefix &&
+        audit_chain_unhex((const char *)sqlite3_value_text(argv[0]), prefix, d))
+        sqlite3_result_blob(ctx, d, sizeof d, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_value(ctx, argv[0]);
+}
+
 /* Applies every pending migration in one transaction (BEGIN IMMEDIATE:
  * no other writer meanwhile), so a failure leaves the registry as it was.
  * A registry older than this genu is opened only to migrate it. */
@@ -177,6 +202,10 @@ static int migrate(sq_store *s, int mode, int *from, genu_err *err)
     }
     char pragma[48];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", NMIGRATIONS);
+    if (sqlite3_create_function(s->db, "genu_audit_bytes", 2,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                audit_bytes, NULL, NULL) != SQLITE_OK)
+        return sq_fail(s, err, "preparing the migration");
     if (sq_exec(s, "BEGIN IMMEDIATE", err))
         return GENU_EIO;
     int rc = GENU_OK;
@@ -574,16 +603,6 @@ static int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n
 
 #define AUDIT_ROWS 32 /* audit rows per INSERT while staging */
 
-/* The creation row of a staged record, by sq_audit (given: its doc's
- * digest, or NULL to compute it). */
-static int audit_one(sq_store *s, const genu_record *r, const store_digest *given,
-                     genu_err *err)
-{
-    char d[AUDIT_DIGEST_LEN];
-    return sq_audit(s, "create", record_type_name(r->type), r->id, NULL,
-                    audit_chain_digest_of(given, r->doc, d), err);
-}
-
 static int prepare_audit_many(sq_store *s, sqlite3_stmt **st, genu_err *err)
 {
     genu_buf b = GENU_BUF_INIT;
@@ -596,62 +615,69 @@ static int prepare_audit_many(sq_store *s, sqlite3_stmt **st, genu_err *err)
     return rc;
 }
 
-/* AUDIT_ROWS creation rows with one statement: each the row sq_audit
- * writes, chained to the one before; the chain's head moves only when they
- * are written. */
-static int audit_many(sq_store *s, sqlite3_stmt *st, const genu_record *const *recs,
-                      const store_digest *const *digests, genu_err *err)
+/* Creation rows [i, i + k) of the hashed chain, with one statement (k is
+ * AUDIT_ROWS, or 1 for s->audit_insert): the rows sq_audit writes. */
+static int audit_rows(sq_store *s, sqlite3_stmt *st, audit_ahead *ahead,
+                      const genu_record *const *recs, size_t i, int k, genu_err *err)
 {
-    char digest[AUDIT_ROWS][AUDIT_DIGEST_LEN], hash[AUDIT_ROWS][65];
-    const char *prev = s->chain_hash;
-    for (int j = 0; j < AUDIT_ROWS; j++) {
-        const genu_record *r = recs[j];
-        const char *d = audit_chain_digest_of(digests ? digests[j] : NULL, r->doc, digest[j]);
-        store_audit_row a = {s->chain_seq + 1 + j, sq_now_us(), s->base.actor, "create",
-                             record_type_name(r->type), r->id, NULL, d, prev, NULL};
-        audit_chain_hash(&a, hash[j]);
+    const audit_ahead_row *r = NULL;
+    for (int j = 0; j < k; j++) {
+        const genu_record *rec = recs[i + (size_t)j];
+        r = audit_ahead_row_at(ahead, i + (size_t)j);
         int at = j * 10;
-        sqlite3_bind_int64(st, at + 1, a.seq);
-        sqlite3_bind_int64(st, at + 2, a.at_us);
-        sq_bind_text(st, at + 3, a.actor);
-        sq_bind_text(st, at + 4, a.action);
-        sq_bind_text(st, at + 5, a.type);
-        sq_bind_text(st, at + 6, a.id);
+        sqlite3_bind_int64(st, at + 1, r->seq);
+        sqlite3_bind_int64(st, at + 2, r->at_us);
+        sq_bind_text(st, at + 3, s->base.actor);
+        sq_bind_text(st, at + 4, "create");
+        sq_bind_text(st, at + 5, record_type_name(rec->type));
+        sq_bind_text(st, at + 6, rec->id);
         sqlite3_bind_null(st, at + 7);
-        sq_bind_text(st, at + 8, d);
-        sq_bind_text(st, at + 9, prev);
-        sq_bind_text(st, at + 10, hash[j]);
-        prev = hash[j];
+        sqlite3_bind_blob(st, at + 8, r->after_b, SHA256_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(st, at + 9, r->prev_b, SHA256_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(st, at + 10, r->hash_b, SHA256_BYTES, SQLITE_STATIC);
     }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return sq_fail(s, err, "writing the audit trail");
-    s->chain_seq += AUDIT_ROWS;
-    memcpy(s->chain_hash, hash[AUDIT_ROWS - 1], sizeof s->chain_hash);
+    s->chain_seq = r->seq;
+    memcpy(s->chain_hash, r->hash, sizeof s->chain_hash);
     return GENU_OK;
 }
 
 /* The staged records' creation rows (store_stage_audit), in order: the
  * first by sq_audit (which reads the chain's head when it is not known),
- * then AUDIT_ROWS to a statement, the rest one at a time. */
+ * then the rest as audit_ahead hashes them beside the writes, AUDIT_ROWS
+ * to a statement and what is left one at a time. */
 static int sq_stage_audit(genu_store *gs, const genu_record *const *recs,
                           const store_digest *const *digests, size_t n, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
+    if (!n)
+        return GENU_OK;
+    char d[AUDIT_DIGEST_LEN];
+    int rc = sq_audit(s, "create", record_type_name(recs[0]->type), recs[0]->id, NULL,
+                      audit_chain_digest_of(digests ? digests[0] : NULL, recs[0]->doc, d), err);
+    if (rc || n == 1)
+        return rc;
+    recs++, n--;
+    if (digests)
+        digests++;
     sqlite3_stmt *many = NULL;
+    audit_ahead *ahead =
+        audit_ahead_start(recs, digests, n, s->chain_seq + 1, s->chain_hash, s->base.actor);
     size_t i = 0;
-    int rc = GENU_OK;
-    if (n > AUDIT_ROWS) {
-        rc = audit_one(s, recs[0], digests ? digests[0] : NULL, err);
-        i = 1;
-        if (!rc)
-            rc = prepare_audit_many(s, &many, err);
-    }
+    if (!ahead)
+        rc = GENU_OOM(err);
+    else if (n >= AUDIT_ROWS)
+        rc = prepare_audit_many(s, &many, err);
     for (; i + AUDIT_ROWS <= n && !rc; i += AUDIT_ROWS)
-        rc = audit_many(s, many, recs + i, digests ? digests + i : NULL, err);
-    for (; i < n && !rc; i++)
-        rc = audit_one(s, recs[i], digests ? digests[i] : NULL, err);
+        rc = audit_rows(s, many, ahead, recs, i, AUDIT_ROWS, err);
+    for (; i < n && !rc; i++) {
+        rc = audit_rows(s, s->audit_insert, ahead, recs, i, 1, err);
+        sqlite3_clear_bindings(s->audit_insert);
+    }
+    audit_ahead_end(ahead);
     sqlite3_finalize(many);
     return rc;
 }

@@ -45,17 +45,7 @@ static const char *const admin_sql[SQ_NADMIN] = {
     [SQ_ST_SURVEY_USE] = "UPDATE survey_link SET used_us=? WHERE token_hash=? AND used_us IS NULL",
 };
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
-int64_t sq_now_us(void)
-{
-    return now_us();
-}
 
 int sq_admin_prepare(sq_store *s, genu_err *err)
 {
@@ -101,13 +91,38 @@ static void done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+void sq_bind_audit_text(sqlite3_stmt *st, int i, const char *v, const char *prefix)
+{
+    uint8_t d[SHA256_BYTES];
+    if (audit_chain_unhex(v, prefix, d))
+        sqlite3_bind_blob(st, i, d, sizeof d, SQLITE_TRANSIENT);
+    else
+        sq_bind_text(st, i, v);
+}
+
+const char *sq_col_audit_text(sqlite3_stmt *st, int i, const char *prefix, genu_arena *a)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_BLOB || sqlite3_column_bytes(st, i) != SHA256_BYTES)
+        return sq_col_text(st, i, a);
+    char text[AUDIT_DIGEST_LEN];
+    audit_chain_hex(sqlite3_column_blob(st, i), prefix, text);
+    return genu_arena_strdup(a, text);
+}
+
 static int load_head(sq_store *s, genu_err *err)
 {
     int rc = sqlite3_step(s->audit_last);
     if (rc == SQLITE_ROW) {
         s->chain_seq = sqlite3_column_int64(s->audit_last, 0);
-        const unsigned char *h = sqlite3_column_text(s->audit_last, 1);
-        snprintf(s->chain_hash, sizeof s->chain_hash, "%s", h ? (const char *)h : "");
+        sqlite3_stmt *st = s->audit_last;
+        if (sqlite3_column_type(st, 1) == SQLITE_BLOB && sqlite3_column_bytes(st, 1) == SHA256_BYTES) {
+            char text[AUDIT_DIGEST_LEN];
+            audit_chain_hex(sqlite3_column_blob(st, 1), "", text);
+            memcpy(s->chain_hash, text, sizeof s->chain_hash);
+        } else {
+            const unsigned char *h = sqlite3_column_text(st, 1);
+            snprintf(s->chain_hash, sizeof s->chain_hash, "%s", h ? (const char *)h : "");
+        }
     } else {
         s->chain_seq = 0;
         memcpy(s->chain_hash, GENESIS, sizeof s->chain_hash);
@@ -124,7 +139,7 @@ int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
 {
     if (!s->chain_known && load_head(s, err))
         return err->code;
-    store_audit_row r = {s->chain_seq + 1, now_us(), s->base.actor, action, type, id,
+    store_audit_row r = {s->chain_seq + 1, audit_chain_now_us(), s->base.actor, action, type, id,
                          before, after, s->chain_hash, NULL};
     char hash[65];
     audit_chain_hash(&r, hash);
@@ -136,9 +151,9 @@ int sq_audit(sq_store *s, const char *action, const char *type, const char *id,
     sq_bind_text(st, 5, type);
     sq_bind_text(st, 6, id);
     sq_bind_text(st, 7, before);
-    sq_bind_text(st, 8, after);
-    sq_bind_text(st, 9, r.prev);
-    sq_bind_text(st, 10, hash);
+    sq_bind_audit_text(st, 8, after, "sha256:");
+    sq_bind_audit_text(st, 9, r.prev, "");
+    sq_bind_audit_text(st, 10, hash, "");
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -185,9 +200,9 @@ static void read_audit(sqlite3_stmt *st, genu_arena *a, store_audit_row *r)
     r->type = sq_col_text(st, 4, a);
     r->id = sq_col_text(st, 5, a);
     r->before = sq_col_text(st, 6, a);
-    r->after = sq_col_text(st, 7, a);
-    r->prev = sq_col_text(st, 8, a);
-    r->hash = sq_col_text(st, 9, a);
+    r->after = sq_col_audit_text(st, 7, "sha256:", a);
+    r->prev = sq_col_audit_text(st, 8, "", a);
+    r->hash = sq_col_audit_text(st, 9, "", a);
 }
 
 static const char audit_select[] =
@@ -286,7 +301,7 @@ static int user_put_locked(sq_store *s, const store_user *u, int64_t *id, genu_e
     sq_bind_text(st, 3, u->sites ? u->sites : "");
     sq_bind_text(st, 4, u->pwhash);
     sqlite3_bind_int(st, 5, u->disabled);
-    sqlite3_bind_int64(st, 6, now_us());
+    sqlite3_bind_int64(st, 6, audit_chain_now_us());
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
@@ -402,7 +417,7 @@ int sq_session_put(genu_store *gs, const char *token_hash, int64_t user, const c
                    int64_t expires_us, int64_t ends_us, genu_err *err)
 {
     sq_store *s = (sq_store *)gs;
-    const int64_t now = now_us();
+    const int64_t now = audit_chain_now_us();
     sqlite3_stmt *st;
     /* expired sessions are swept whenever a new one starts */
     if (run1(s, SQ_ST_SESSION_SWEEP, "i", NULL, &now, err) != SQLITE_DONE)

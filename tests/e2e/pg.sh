@@ -52,7 +52,7 @@ A=$(newdb a)
 expect_status 1 "a database without a registry is refused" "$GENU" --db "$A" status
 check "... and says how to create one" grep -q 'not a genu registry (create one with genu init)' err
 expect_status 0 "init on PostgreSQL" "$GENU" --db "$A" init
-check "init names the backend" grep -q 'postgresql, schema version 6' out
+check "init names the backend" grep -q 'postgresql, schema version 7' out
 expect_status 0 "init again is harmless" "$GENU" --db "$A" init
 expect_status 0 "import into PostgreSQL" "$GENU" --db "$A" import good.jsonl
 "$GENU" --db "$A" export > pg1.jsonl

@@ -55,6 +55,14 @@ check "sqlite:   the backup holds the registry as it was" \
 check "sqlite:   the backup is its owner's alone (0600)" test "$(stat -c %a pre.db)" = 600
 expect_status 1 "sqlite: --backup never overwrites" "$GENU" --db up.db migrate --backup pre.db
 after_upgrade sqlite up.db
+# the trail's hashes and create digests, hex text before, are their bytes now
+hashes() { sqlite3 "$1" "SELECT seq, $2 FROM audit WHERE seq <= 39 ORDER BY seq"; }
+hashes "$FX/v2-9906097.db" "prev, hash, after" >hashes.before
+hashes up.db "lower(hex(prev)), lower(hex(hash)),
+  CASE typeof(after) WHEN 'blob' THEN 'sha256:' || lower(hex(after)) ELSE after END" >hashes.after
+check "sqlite: the migrated trail keeps every hash, as bytes" cmp -s hashes.before hashes.after
+check "sqlite:   (none left as text)" test "$(sqlite3 up.db "SELECT count(*) FROM audit WHERE typeof(hash) <> 'blob' OR typeof(prev) <> 'blob' OR (typeof(after) = 'text' AND after GLOB 'sha256:*')")" = 0
+check "sqlite:   and the trail is append-only again" sh -c "! sqlite3 up.db \"UPDATE audit SET actor = 'x' WHERE seq = 1\" 2>/dev/null"
 
 # ---- PostgreSQL: the old release's database, restored from its pg_dump
 PG=$(GENU_TEST_BACKEND=postgresql new_registry upgrade)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit_ahead.h"
 #include "store/audit_chain.h"
 
 /* The expected hash, built from the description, not from audit_chain.c. */
@@ -94,6 +95,113 @@ static void digest_of_a_doc(void **state)
                              "0015ad");
 }
 
+/* Stored as bytes (SQLite, schema 7): a hash and a create's digest go to
+ * their 32 bytes and back to the same text; documents, upper case, a
+ * missing or different prefix, a short or long hex are not hashes. */
+static void hashes_as_bytes(void **state)
+{
+    (void)state;
+    const char *h = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    uint8_t d[SHA256_BYTES], want[SHA256_BYTES];
+    assert_int_equal(sodium_hex2bin(want, sizeof want, h, 64, NULL, NULL, NULL), 0);
+    assert_true(audit_chain_unhex(h, "", d));
+    assert_memory_equal(d, want, sizeof d);
+    char text[AUDIT_DIGEST_LEN];
+    audit_chain_hex(d, "", text);
+    assert_string_equal(text, h);
+    char digest[80];
+    snprintf(digest, sizeof digest, "sha256:%s", h);
+    memset(d, 0, sizeof d);
+    assert_true(audit_chain_unhex(digest, "sha256:", d));
+    assert_memory_equal(d, want, sizeof d);
+    audit_chain_hex(d, "sha256:", text);
+    assert_string_equal(text, digest);
+    assert_true(audit_chain_unhex(AUDIT_CHAIN_GENESIS, "", d));
+    static const char *const not_hashes[] = {
+        "{\"a\":1}",
+        "",
+        "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ag",
+    };
+    for (size_t i = 0; i < sizeof not_hashes / sizeof not_hashes[0]; i++) {
+        memset(d, 7, sizeof d);
+        assert_false(audit_chain_unhex(not_hashes[i], "", d));
+        assert_int_equal(d[0], 7); /* untouched */
+    }
+    assert_false(audit_chain_unhex(h, "sha256:", d)); /* the prefix is missing */
+    assert_false(audit_chain_unhex(digest, "", d));   /* or not expected */
+    assert_false(audit_chain_unhex(NULL, "", d));
+}
+
+/* audit_ahead gives the rows sq_audit would write one by one: seq counting
+ * up, each prev the hash before, after the doc's digest (given, or worked
+ * out), each hash the expected one; across several turns of its ring, and
+ * when the writer stops early. */
+static void check_ahead(size_t n, size_t take, bool threaded_digests)
+{
+    genu_record *recs = calloc(n ? n : 1, sizeof *recs);
+    const genu_record **rp = calloc(n ? n : 1, sizeof *rp);
+    store_digest *dg = calloc(n ? n : 1, sizeof *dg);
+    const store_digest **dp = calloc(n ? n : 1, sizeof *dp);
+    char (*docs)[40] = calloc(n ? n : 1, sizeof *docs);
+    char (*ids)[16] = calloc(n ? n : 1, sizeof *ids);
+    assert_true(recs && rp && dg && dp && docs && ids);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(docs[i], sizeof docs[i], "{\"n\":%zu}", i);
+        snprintf(ids[i], sizeof ids[i], "R%zu", i);
+        recs[i].type = i % 3 ? GENU_REC_RESPONSE : GENU_REC_PATIENT;
+        recs[i].id = ids[i];
+        recs[i].doc = docs[i];
+        rp[i] = &recs[i];
+        crypto_hash_sha256(dg[i].b, (const unsigned char *)docs[i], strlen(docs[i]));
+        dp[i] = threaded_digests && i % 2 ? &dg[i] : NULL; /* some given, some not */
+    }
+    const char *head = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    audit_ahead *a = audit_ahead_start(rp, dp, n, 1001, head, "cli:import");
+    assert_non_null(a);
+    char prev[65];
+    snprintf(prev, sizeof prev, "%s", head);
+    for (size_t i = 0; i < take; i++) {
+        const audit_ahead_row *r = audit_ahead_row_at(a, i);
+        assert_int_equal(r->seq, 1001 + (int64_t)i);
+        assert_string_equal(r->prev, prev);
+        char after[AUDIT_DIGEST_LEN] = "sha256:";
+        sodium_bin2hex(after + 7, 65, dg[i].b, 32);
+        assert_string_equal(r->after, after);
+        assert_memory_equal(r->after_b, dg[i].b, 32);
+        store_audit_row row = {r->seq, r->at_us, "cli:import", "create",
+                               record_type_name(recs[i].type), ids[i], NULL, after, prev, NULL};
+        char want[65];
+        expected(&row, want);
+        assert_string_equal(r->hash, want);
+        uint8_t hb[32], pb[32];
+        assert_true(audit_chain_unhex(want, "", hb));
+        assert_true(audit_chain_unhex(prev, "", pb));
+        assert_memory_equal(r->hash_b, hb, 32);
+        assert_memory_equal(r->prev_b, pb, 32);
+        memcpy(prev, want, sizeof prev);
+    }
+    audit_ahead_end(a);
+    free(recs);
+    free(rp);
+    free(dg);
+    free(dp);
+    free(docs);
+    free(ids);
+}
+
+static void rows_hashed_ahead(void **state)
+{
+    (void)state;
+    check_ahead(0, 0, true);
+    check_ahead(1, 1, false);
+    check_ahead(3 * AUDIT_AHEAD_RING + 17, 3 * AUDIT_AHEAD_RING + 17, true);
+    check_ahead(3 * AUDIT_AHEAD_RING + 17, 5, true); /* the writer gave up */
+    check_ahead(3 * AUDIT_AHEAD_RING, AUDIT_AHEAD_RING + 1, false);
+}
+
 static int init_sodium(void **state)
 {
     (void)state;
@@ -106,6 +214,8 @@ int main(void)
         cmocka_unit_test(creation_rows),
         cmocka_unit_test(rows_with_long_documents),
         cmocka_unit_test(digest_of_a_doc),
+        cmocka_unit_test(hashes_as_bytes),
+        cmocka_unit_test(rows_hashed_ahead),
     };
     return cmocka_run_group_tests(tests, init_sodium, NULL);
 }
