@@ -81,6 +81,35 @@ static void reject(importer *im, entry *e, const char *text, const char *why)
         e->text = genu_arena_strdup(im->a, text);
 }
 
+/* One line of a file (text[0..len), its end already a '\0'), as entry. */
+static int take_line(importer *im, const char *label, size_t lineno, char *text, size_t len)
+{
+    im->st->lines++;
+    if (len > 0 && text[len - 1] == '\r')
+        text[--len] = '\0';
+    if (im->o->on_progress && im->st->lines % PROGRESS_EVERY == 0)
+        im->o->on_progress(im->st->lines, im->o->ctx);
+    if (len == 0)
+        return GENU_OK; /* blank lines separate nothing and are allowed */
+    entry *e = push(im);
+    if (!e)
+        return GENU_FAIL(im->err, GENU_ENOMEM, "%s:%zu: out of memory", label, lineno);
+    e->file = label;
+    e->line = lineno;
+    e->len = len;
+    e->text = text;
+    if (memchr(text, '\0', len))
+        reject(im, e, text, "line contains a NUL byte");
+    return GENU_OK;
+}
+
+#define READ_CHUNK ((size_t)4 << 20) /* bytes read at a time */
+
+/* Reads a file's lines into entries. The file is read in large chunks
+ * into the arena and each line's entry points into its chunk (its newline
+ * made the '\0' that ends it): one copy of the text, not a line buffer and
+ * a copy of each line. The part line at a chunk's end moves to the start
+ * of the next chunk, which grows for a line longer than a chunk. */
 static int read_file(importer *im, const char *name)
 {
     FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
@@ -89,39 +118,42 @@ static int read_file(importer *im, const char *name)
         return GENU_FAIL(im->err, errno == ENOENT ? GENU_ENOTFOUND : GENU_EIO, "%s: %s", name,
                          strerror(errno));
     label = genu_arena_strdup(im->a, label);
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t len;
-    int rc = GENU_OK;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        im->st->lines++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (len > 0 && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (len == 0)
-            continue; /* blank lines separate nothing and are allowed */
-        entry *e = push(im);
-        if (!e) {
-            rc = GENU_FAIL(im->err, GENU_ENOMEM, "out of memory reading %s", label);
+    size_t cap = READ_CHUNK, have = 0, start = 0, lineno = 0; /* start: the open line's */
+    char *buf = genu_arena_alloc(im->a, cap + 1);
+    int rc = label && buf ? GENU_OK : GENU_FAIL(im->err, GENU_ENOMEM, "out of memory reading %s",
+                                                 name);
+    while (!rc) {
+        if (have == cap) { /* full: the open line moves to a new chunk */
+            if (start == 0) /* one line fills the chunk: a larger one */
+                cap *= 2;
+            char *next = genu_arena_alloc(im->a, cap + 1);
+            if (!next) {
+                rc = GENU_FAIL(im->err, GENU_ENOMEM, "%s:%zu: out of memory", label, lineno + 1);
+                break;
+            }
+            memcpy(next, buf + start, have - start);
+            buf = next;
+            have -= start;
+            start = 0;
+        }
+        size_t got = fread(buf + have, 1, cap - have, f);
+        have += got;
+        char *nl;
+        while (!rc && (nl = memchr(buf + start, '\n', have - start)) != NULL) {
+            *nl = '\0';
+            rc = take_line(im, label, ++lineno, buf + start, (size_t)(nl - buf - start));
+            start = (size_t)(nl - buf) + 1;
+        }
+        if (!rc && got == 0 && (feof(f) || ferror(f))) {
+            if (have > start) { /* the last line, without a newline */
+                buf[have] = '\0';
+                rc = take_line(im, label, ++lineno, buf + start, have - start);
+            }
             break;
         }
-        e->file = label;
-        e->line = lineno;
-        e->len = (size_t)len;
-        if (!(e->text = genu_arena_strndup(im->a, line, (size_t)len))) {
-            rc = GENU_FAIL(im->err, GENU_ENOMEM, "%s:%zu: out of memory", label, lineno);
-            break;
-        }
-        if (memchr(line, '\0', (size_t)len))
-            reject(im, e, line, "line contains a NUL byte");
-        if (im->o->on_progress && im->st->lines % PROGRESS_EVERY == 0)
-            im->o->on_progress(im->st->lines, im->o->ctx);
     }
     if (!rc && ferror(f))
         rc = GENU_FAIL(im->err, GENU_EIO, "%s: read error: %s", label, strerror(errno));
-    free(line);
     if (f != stdin)
         fclose(f);
     return rc;

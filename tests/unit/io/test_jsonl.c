@@ -462,6 +462,55 @@ static void crlf_and_blank_lines_are_accepted(void **state)
     genu_arena_destroy(a);
 }
 
+/* The file is read in chunks of megabytes (io/jsonl.c): lines across their
+ * boundaries, a line longer than a chunk (10 MiB) between short ones, a
+ * line with a NUL byte, and a last line without a newline are each read
+ * whole, at their own line number. */
+static void long_files_and_lines_are_read_whole(void **state)
+{
+    fx *f = *state;
+    enum { N = 120000, LONG_AT = 70001, NUL_AT = 100001, PAD = 10 << 20 };
+    FILE *out = fopen(f->file, "wb");
+    assert_non_null(out);
+    for (int i = 1; i <= N; i++) {
+        if (i == LONG_AT) { /* a patient with a field of its own, 10 MiB long */
+            fputs("{\"type\":\"patient\",\"id\":\"LONG\",\"pad\":\"", out);
+            for (int k = 0; k < PAD; k++)
+                fputc('x', out);
+            fputs("\",\"site\":\"oak\",\"sex\":\"female\",\"birth_year\":1955}\n", out);
+        } else if (i == NUL_AT) {
+            fwrite("{\"type\":\"patient\",\"id\":\"N", 1, 27, out);
+            fputc('\0', out);
+            fputs("UL\"}\n", out);
+        } else {
+            fprintf(out, "{\"type\":\"patient\",\"id\":\"P%d\",\"site\":\"oak\",\"sex\":"
+                    "\"female\",\"birth_year\":1955}\n", i);
+        }
+    }
+    fputs("{\"type\":\"diagnosis\",\"id\":\"LAST\",\"patient\":\"P1\",\"knee\":\"left\","
+          "\"date\":\"2023-01-05\",\"condition\":\"gout\"}",
+          out); /* no newline */
+    fclose(out);
+    rejects rj;
+    jsonl_stats st;
+    genu_err err = {0};
+    assert_int_equal(import(f, true, &rj, &st, &err), GENU_OK);
+    assert_int_equal(st.lines, N + 1);
+    assert_int_equal(rj.n, 1);
+    assert_int_equal(rj.line[0], NUL_AT);
+    assert_non_null(strstr(rj.msg[0], "NUL byte"));
+    assert_int_equal(count(f, GENU_REC_PATIENT), N - 1);
+    genu_arena *a = genu_arena_create();
+    genu_record r;
+    assert_int_equal(store_get(f->s, GENU_REC_PATIENT, "P120000", a, &r, &err), GENU_OK);
+    assert_int_equal(store_get(f->s, GENU_REC_PATIENT, "P70002", a, &r, &err), GENU_OK);
+    assert_int_equal(store_get(f->s, GENU_REC_PATIENT, "LONG", a, &r, &err), GENU_OK);
+    assert_int_equal(r.u.patient.birth_year, 1955); /* after the long field: read whole */
+    assert_int_equal(store_get(f->s, GENU_REC_DIAGNOSIS, "LAST", a, &r, &err), GENU_OK);
+    assert_string_equal(r.patient, "P1");
+    genu_arena_destroy(a);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -479,6 +528,7 @@ int main(void)
         T(unknown_patient_is_rejected),
         T(changed_record_is_updated),
         T(crlf_and_blank_lines_are_accepted),
+        T(long_files_and_lines_are_read_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
