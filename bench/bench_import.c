@@ -1,6 +1,7 @@
 /* bench_import: the import target (docs/design.md, Performance). JSON Lines
- * into the registry at >= 50% of the rate of raw prepared inserts of the same
- * rows in one transaction, on either backend.
+ * into the registry at >= 0.70 of the rate of raw prepared inserts of the
+ * same rows in one transaction on SQLite, >= 0.60 of raw COPY on PostgreSQL
+ * (the first release's target was 0.50 on both).
  *
  * usage: bench_import FILE.jsonl [TARGET]
  *
@@ -21,7 +22,8 @@
  *     one transaction with the bare database API, timed from the first
  *     statement to the end of COMMIT:
  *     SQLite: one prepared INSERT per table, bound values, the same PRAGMAs
- *     as the store (WAL, synchronous=FULL, foreign_keys=ON).
+ *     as the store (WAL, synchronous=FULL, foreign_keys=ON, a 64 MiB page
+ *     cache).
  *     PostgreSQL (libpq, synchronous_commit on, as the store), two ceilings,
  *     each into a fresh database:
  *       COPY: one COPY t(...) FROM STDIN per table, the rows held as the
@@ -153,6 +155,7 @@ typedef struct backend {
     void (*fresh)(const char *target, const char *name, char url[PATH_LEN]);
     void (*drop)(const char *target, const char *name);
     ceiling ceilings[MAXCEILINGS]; /* the last one set is the headline */
+    double target; /* of the headline ratio (docs/benchmarks.md) */
 } backend;
 
 /* ---- SQLite ---- */
@@ -296,7 +299,8 @@ static const backend sqlite_backend = {
     sq_fresh,
     sq_drop,
     {{"prepared INSERTs", "raw prepared INSERTs, one transaction", sq_load, sq_raw_inserts,
-      sq_release}}};
+      sq_release}},
+    0.70};
 
 /* ---- PostgreSQL ---- */
 
@@ -593,7 +597,8 @@ static const backend pg_backend = {
       "raw prepared INSERTs, pipelined (" STR(PG_CHUNK) " per sync), one transaction", pg_load,
       pg_raw_inserts, pg_release},
      {"COPY", "raw COPY FROM STDIN, one per table, one transaction", pg_copy_load, pg_raw_copy,
-      pg_release}}};
+      pg_release}},
+    0.60};
 
 /* Parsing alone: every line through record_json_parse from memory. */
 static double parse_only(const char *file, size_t *nlines)
@@ -701,7 +706,8 @@ int main(int argc, char **argv)
                be->ceilings[k].what, nrows[k], t_raw[k], raw_rate, import_rate / raw_rate);
     }
     printf("import (%s): %.0f lines/s  ceiling (raw %s): %.0f lines/s  ratio %.2f "
-           "(target >= 0.50)\n",
-           be->name, import_rate, be->ceilings[nc - 1].name, raw_rate, import_rate / raw_rate);
+           "(target >= %.2f)\n",
+           be->name, import_rate, be->ceilings[nc - 1].name, raw_rate, import_rate / raw_rate,
+           be->target);
     return 0;
 }
