@@ -479,7 +479,8 @@ static void long_files_and_lines_are_read_whole(void **state)
                 fputc('x', out);
             fputs("\",\"site\":\"oak\",\"sex\":\"female\",\"birth_year\":1955}\n", out);
         } else if (i == NUL_AT) {
-            fwrite("{\"type\":\"patient\",\"id\":\"N", 1, 27, out);
+            static const char head[] = "{\"type\":\"patient\",\"id\":\"N";
+            fwrite(head, 1, sizeof head - 1, out);
             fputc('\0', out);
             fputs("UL\"}\n", out);
         } else {
