@@ -146,7 +146,7 @@ static void check_ahead(size_t n, size_t take, bool threaded_digests)
     store_digest *dg = calloc(n ? n : 1, sizeof *dg);
     const store_digest **dp = calloc(n ? n : 1, sizeof *dp);
     char (*docs)[40] = calloc(n ? n : 1, sizeof *docs);
-    char (*ids)[16] = calloc(n ? n : 1, sizeof *ids);
+    char (*ids)[32] = calloc(n ? n : 1, sizeof *ids);
     assert_true(recs && rp && dg && dp && docs && ids);
     for (size_t i = 0; i < n; i++) {
         snprintf(docs[i], sizeof docs[i], "{\"n\":%zu}", i);

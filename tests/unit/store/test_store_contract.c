@@ -1010,7 +1010,7 @@ static void staged_records_are_audited_in_order(void **state)
     const genu_record **rp = calloc(N, sizeof *rp);
     store_digest *dg = calloc(N, sizeof *dg);
     const store_digest **dp = calloc(N, sizeof *dp);
-    char (*ids)[16] = calloc(N, sizeof *ids), (*docs)[32] = calloc(N, sizeof *docs);
+    char (*ids)[32] = calloc(N, sizeof *ids), (*docs)[32] = calloc(N, sizeof *docs);
     assert_true(recs && rp && dg && dp && ids && docs);
     for (size_t i = 0; i < N; i++) {
         snprintf(ids[i], sizeof ids[i], "S%05zu", i);
