@@ -18,6 +18,7 @@
  * bound as a parameter. This file holds the record operations; the
  * connection is pg_conn.c, the tables and migrations pg_schema.c, batched
  * puts store_pg_batch.c, accounts and the audit trail store_pg_admin.c. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,7 +581,35 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
                     lean ? store_tables[t].lean_cols : store_tables[t].cols);
 }
 
-/* The rows of a whole table, through a cursor. */
+/* A streamed load's destination: rows read into recs[0..cap) as they
+ * come (libpq's single-row mode, so the server sends the next rows while
+ * this side reads the last), each kept or dropped by the keeper. */
+typedef struct load_sink {
+    genu_rtype t;
+    genu_record *recs;
+    size_t n, cap;
+    genu_arena *a;
+    genu_dataset *ds;
+    genu_hash *strings;
+    store_keeper keep;
+} load_sink;
+
+static int sink_row(const PGresult *res, void *ctx, genu_err *err)
+{
+    load_sink *k = ctx;
+    if (k->n == k->cap) /* rows arrived after the count: a later snapshot cannot, but be safe */
+        return GENU_FAIL(err, GENU_EIO, "registry changed while loading %s records",
+                         store_tables[k->t].name);
+    genu_record *r = &k->recs[k->n];
+    int rc = read_row(res, 0, k->t, false, r, k->a, k->strings, err);
+    if (!rc)
+        rc = place(k->t, r, k->n, k->ds, err);
+    if (!rc)
+        rc = store_keeper_row(&k->keep, k->recs, &k->n, err);
+    return rc;
+}
+
+/* The rows of a whole table, streamed. */
 static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_arena *arrays,
                       genu_arena *a, genu_hash *strings, store_contacts *days, genu_dataset *ds,
                       genu_err *err)
@@ -588,36 +617,21 @@ static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_
     size_t n = 0;
     if (pg_count(&s->base, t, &n, err) || store_check_count(t, n, err))
         return err->code;
-    genu_record *recs = genu_arena_calloc(arrays, n ? n : 1, sizeof *recs);
-    if (!recs)
+    load_sink k = {t, genu_arena_calloc(arrays, n ? n : 1, sizeof *k.recs), 0, n, a, ds, strings,
+                   {0}};
+    if (!k.recs)
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
+    store_keeper_init(&k.keep, scope, t, days);
     genu_buf b = GENU_BUF_INIT;
-    pg_cursor c;
     load_columns(&b, t, scope && scope->lean);
     genu_buf_printf(&b, " FROM %s ORDER BY %s", store_tables[t].name,
                     t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
-    int rc = b.oom ? GENU_OOM(err)
-                   : pg_cursor_open(s, &c, "genu_load", b.p, err);
+    int rc = b.oom ? GENU_OOM(err) : pg_stream(s, b.p, NULL, sink_row, &k, err, "loading records");
     genu_buf_free(&b);
-    if (rc)
-        return rc;
-    size_t k = 0;
-    store_keeper keep;
-    store_keeper_init(&keep, scope, t, days);
-    while (!rc && k < n && c.row < c.nrows) {
-        rc = read_row(c.res, c.row, t, false, &recs[k], a, strings, err);
-        if (!rc)
-            rc = place(t, &recs[k], k, ds, err);
-        if (!rc)
-            rc = store_keeper_row(&keep, recs, &k, err);
-        if (!rc)
-            rc = pg_cursor_next(s, &c, err);
-    }
     if (!rc)
-        rc = store_keeper_end(&keep, recs, &k, err);
-    pg_cursor_close(s, &c);
-    ds->n[t] = k;
-    ds->recs[t] = recs;
+        rc = store_keeper_end(&k.keep, k.recs, &k.n, err);
+    ds->n[t] = k.n;
+    ds->recs[t] = k.recs;
     return rc;
 }
 
@@ -644,30 +658,6 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
     return rc;
 }
 
-/* A streamed load's destination. */
-typedef struct load_sink {
-    genu_rtype t;
-    genu_record *recs;
-    size_t n, cap;
-    genu_arena *a;
-    genu_dataset *ds;
-    genu_hash *strings;
-} load_sink;
-
-static int sink_row(const PGresult *res, void *ctx, genu_err *err)
-{
-    load_sink *k = ctx;
-    if (k->n == k->cap) /* rows arrived after the count: a later snapshot cannot, but be safe */
-        return GENU_FAIL(err, GENU_EIO, "registry changed while loading %s records",
-                         store_tables[k->t].name);
-    genu_record *r = &k->recs[k->n];
-    int rc = read_row(res, 0, k->t, false, r, k->a, k->strings, err);
-    if (!rc)
-        rc = place(k->t, r, k->n, k->ds, err);
-    k->n += !rc;
-    return rc;
-}
-
 /* The responses of the scope's instruments, and the scope's patient's:
  * the index response_by_instrument answers most of it. */
 static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a,
@@ -690,7 +680,8 @@ static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a
     genu_buf_printf(&b, "SELECT count(*)%s", where);
     PGresult *res = b.oom || arr.oom ? NULL : pg_run(s, b.p, &p, err, "counting responses");
     int rc = res ? GENU_OK : err->code ? err->code : GENU_OOM(err);
-    load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds, strings};
+    load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds, strings, {0}};
+    store_keeper_init(&k.keep, scope, GENU_REC_RESPONSE, NULL); /* keeps every row */
     if (!rc) {
         k.cap = (size_t)pg_col_int(res, 0, 0);
         PQclear(res);
@@ -732,6 +723,64 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
     return pg_stream(ctx, sql, NULL, contact_row, b, err, "reading contact days");
 }
 
+/* The contact days a lean load reads from rows, read on a second
+ * connection in a second thread while the first loads the records: the
+ * two run on two server processes at once. The second sees the load's own
+ * snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so the days are
+ * of the same registry. When anything fails (no second connection, a
+ * server that cannot export snapshots), the load reads them itself. */
+typedef struct pg_day_reader {
+    PGconn *model; /* the load's connection, whose settings the second takes */
+    char snapshot[64];
+    const store_scope *scope;
+    store_contacts days; /* patients' ids from the load's dataset, loaded */
+    bool done;
+    genu_err err;
+} pg_day_reader;
+
+static void *pg_read_days(void *arg)
+{
+    pg_day_reader *d = arg;
+    PQconninfoOption *opts = PQconninfo(d->model);
+    const char *keys[64], *vals[64];
+    int n = 0;
+    for (PQconninfoOption *o = opts; o && o->keyword && n < 63; o++)
+        if (o->val && o->val[0]) {
+            keys[n] = o->keyword;
+            vals[n++] = o->val;
+        }
+    keys[n] = vals[n] = NULL;
+    pg_store two = {.db = opts ? PQconnectdbParams(keys, vals, 0) : NULL};
+    PQconninfoFree(opts);
+    char begin[160];
+    snprintf(begin, sizeof begin,
+             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '%s'",
+             d->snapshot);
+    if (two.db && PQstatus(two.db) == CONNECTION_OK &&
+        pg_exec(&two, begin, &d->err, "sharing the load's snapshot") == GENU_OK) {
+        two.in_tx = true;
+        d->done = store_contacts_rows(d->scope, contact_rows, &two, &d->days, &d->err) == GENU_OK;
+    }
+    PQfinish(two.db);
+    return NULL;
+}
+
+/* The load's snapshot, for a second connection (the first statement of
+ * the load's own read transaction, so nothing of it is uncommitted);
+ * false on a standby, which this asks first (an error would end the
+ * transaction, and a snapshot cannot be exported under a savepoint). */
+static bool export_snapshot(pg_store *s, char out[64])
+{
+    PGresult *r = PQexec(s->db, "SELECT CASE WHEN pg_is_in_recovery() THEN NULL"
+                                " ELSE pg_export_snapshot() END");
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+              !PQgetisnull(r, 0, 0) && strlen(PQgetvalue(r, 0, 0)) < 64;
+    if (ok)
+        snprintf(out, 64, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return ok;
+}
+
 static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
                    genu_err *err)
 {
@@ -744,7 +793,12 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
+    pg_day_reader dr = {.model = s->db, .scope = scope};
+    store_contacts_init(&dr.days, ds);
+    pthread_t th;
+    bool beside = false;
     int rc = pg_read_begin(s, &own, err);
+    bool shared = !rc && own && scope && scope->contacts && export_snapshot(s, dr.snapshot);
     for (int t = 0; t < PG_NT && !rc; t++) {
         if (t == GENU_REC_IDENTITY)
             continue;
@@ -756,9 +810,19 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         else if (scope->patient)
             rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, strings, ds,
                           err);
+        /* the patients are there: the days can be read beside the rest */
+        if (!rc && t == GENU_REC_PATIENT && shared)
+            beside = pthread_create(&th, NULL, pg_read_days, &dr) == 0;
     }
-    if (!rc && scope && scope->contacts)
-        rc = store_contacts_load(scope, contact_rows, s, &days, a, ds, err);
+    if (beside)
+        pthread_join(th, NULL);
+    if (!rc && scope && scope->contacts) {
+        bool have = beside && dr.done;
+        rc = have ? store_contacts_absorb(&days, &dr.days, err) : GENU_OK;
+        if (!rc)
+            rc = store_contacts_load(scope, have ? NULL : contact_rows, s, &days, a, ds, err);
+    }
+    store_contacts_free(&dr.days);
     store_contacts_free(&days);
     pg_read_end(s, own);
     genu_hash_destroy(strings);
