@@ -211,6 +211,20 @@ int store_contacts_absorb(store_contacts *b, store_contacts *other, genu_err *er
     return store_contacts_end_type(b, err);
 }
 
+int store_contacts_load_beside(const store_scope *scope, bool read, store_contacts *beside,
+                               store_contacts_rows_fn rows, void *ctx, store_contacts *b,
+                               genu_arena *a, genu_dataset *ds, int rc, genu_err *err)
+{
+    if (!rc && scope && scope->contacts) {
+        rc = read ? store_contacts_absorb(b, beside, err) : GENU_OK;
+        if (!rc)
+            rc = store_contacts_load(scope, read ? NULL : rows, ctx, b, a, ds, err);
+    }
+    store_contacts_free(beside);
+    store_contacts_free(b);
+    return rc;
+}
+
 int store_contacts_load(const store_scope *scope, store_contacts_rows_fn rows, void *ctx,
                         store_contacts *b, genu_arena *a, genu_dataset *ds, genu_err *err)
 {

@@ -400,17 +400,20 @@ static int sq_schema_version(genu_store *gs)
  * keeps temporary data in memory. (SQLITE_CONFIG_STMTJRNL_SPILL, the
  * process-wide threshold, failed with "database or disk is full" in
  * SQLite 3.40 when set above about 128 KiB and a journal outgrew it.) */
-static int sq_begin(genu_store *gs, genu_err *err)
-{
-    sq_store *s = (sq_store *)gs;
-    s->own_txn = false;
-    return sq_exec(s, "PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE", err);
-}
-
 static void temp_store_back(sq_store *s)
 {
     if (sqlite3_get_autocommit(s->db))
         sq_exec(s, "PRAGMA temp_store=DEFAULT", NULL);
+}
+
+static int sq_begin(genu_store *gs, genu_err *err)
+{
+    sq_store *s = (sq_store *)gs;
+    s->own_txn = false;
+    int rc = sq_exec(s, "PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE", err);
+    if (rc) /* busy: no transaction, and the setting as it was */
+        temp_store_back(s);
+    return rc;
 }
 
 static int sq_commit(genu_store *gs, genu_err *err)

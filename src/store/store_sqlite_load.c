@@ -239,14 +239,8 @@ int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_datase
     }
     if (beside)
         pthread_join(th, NULL);
-    if (!rc && scope && scope->contacts) {
-        bool have = beside && dr.done;
-        rc = have ? store_contacts_absorb(&days, &dr.days, err) : GENU_OK;
-        if (!rc)
-            rc = store_contacts_load(scope, have ? NULL : contact_rows, s, &days, a, ds, err);
-    }
-    store_contacts_free(&dr.days);
-    store_contacts_free(&days);
+    rc = store_contacts_load_beside(scope, beside && dr.done, &dr.days, contact_rows, s, &days, a,
+                                    ds, rc, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(strings);
     return rc ? rc : (err && err->code);
