@@ -211,16 +211,17 @@ int store_contacts_absorb(store_contacts *b, store_contacts *other, genu_err *er
     return store_contacts_end_type(b, err);
 }
 
-int store_contacts_load_beside(const store_scope *scope, bool read, store_contacts *beside,
+int store_contacts_load_beside(const store_scope *scope, bool started, store_days_beside *beside,
                                store_contacts_rows_fn rows, void *ctx, store_contacts *b,
                                genu_arena *a, genu_dataset *ds, int rc, genu_err *err)
 {
+    bool read = started && beside->done;
     if (!rc && scope && scope->contacts) {
-        rc = read ? store_contacts_absorb(b, beside, err) : GENU_OK;
+        rc = read ? store_contacts_absorb(b, &beside->days, err) : GENU_OK;
         if (!rc)
             rc = store_contacts_load(scope, read ? NULL : rows, ctx, b, a, ds, err);
     }
-    store_contacts_free(beside);
+    store_contacts_free(&beside->days);
     store_contacts_free(b);
     return rc;
 }

@@ -62,12 +62,20 @@ int store_contacts_rows(const store_scope *scope, store_contacts_rows_fn rows, v
                         store_contacts *b, genu_err *err);
 /* Merges other's days into b's, and frees other. */
 int store_contacts_absorb(store_contacts *b, store_contacts *other, genu_err *err);
-/* store_contacts_load after a second reader filled `beside` with the days
- * from rows (store_contacts_rows) on a connection of its own: its days
- * when `read` says it finished, else read from rows now; beside and b
- * freed either way. Does nothing but free them when rc is an error or
- * the scope wants no days; returns rc or the load's result. */
-int store_contacts_load_beside(const store_scope *scope, bool read, store_contacts *beside,
+/* A load's days read beside it: a second reader, on a connection of its
+ * own in a thread of its own, fills days from rows (store_contacts_rows)
+ * and sets done when it finished. */
+typedef struct store_days_beside {
+    const store_scope *scope;
+    store_contacts days; /* patients' ids from the load's dataset, loaded */
+    bool done;
+    genu_err err;
+} store_days_beside;
+/* store_contacts_load after such a reader (started: it ran): its days when
+ * it finished, else read from rows now; its days and b freed either way.
+ * Does nothing but free them when rc is an error or the scope wants no
+ * days; returns rc or the load's result. */
+int store_contacts_load_beside(const store_scope *scope, bool started, store_days_beside *beside,
                                store_contacts_rows_fn rows, void *ctx, store_contacts *b,
                                genu_arena *a, genu_dataset *ds, int rc, genu_err *err);
 

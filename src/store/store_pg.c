@@ -730,12 +730,9 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
  * of the same registry. When anything fails (no second connection, a
  * server that cannot export snapshots), the load reads them itself. */
 typedef struct pg_day_reader {
+    store_days_beside b;
     PGconn *model; /* the load's connection, whose settings the second takes */
     char snapshot[64];
-    const store_scope *scope;
-    store_contacts days; /* patients' ids from the load's dataset, loaded */
-    bool done;
-    genu_err err;
 } pg_day_reader;
 
 static void *pg_read_days(void *arg)
@@ -757,9 +754,10 @@ static void *pg_read_days(void *arg)
              "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '%s'",
              d->snapshot);
     if (two.db && PQstatus(two.db) == CONNECTION_OK &&
-        pg_exec(&two, begin, &d->err, "sharing the load's snapshot") == GENU_OK) {
+        pg_exec(&two, begin, &d->b.err, "sharing the load's snapshot") == GENU_OK) {
         two.in_tx = true;
-        d->done = store_contacts_rows(d->scope, contact_rows, &two, &d->days, &d->err) == GENU_OK;
+        d->b.done = store_contacts_rows(d->b.scope, contact_rows, &two, &d->b.days, &d->b.err) ==
+                    GENU_OK;
     }
     PQfinish(two.db);
     return NULL;
@@ -793,8 +791,8 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
-    pg_day_reader dr = {.model = s->db, .scope = scope};
-    store_contacts_init(&dr.days, ds);
+    pg_day_reader dr = {.b = {.scope = scope}, .model = s->db};
+    store_contacts_init(&dr.b.days, ds);
     pthread_t th;
     bool beside = false;
     int rc = pg_read_begin(s, &own, err);
@@ -816,8 +814,7 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
     }
     if (beside)
         pthread_join(th, NULL);
-    rc = store_contacts_load_beside(scope, beside && dr.done, &dr.days, contact_rows, s, &days, a,
-                                    ds, rc, err);
+    rc = store_contacts_load_beside(scope, beside, &dr.b, contact_rows, s, &days, a, ds, rc, err);
     pg_read_end(s, own);
     genu_hash_destroy(strings);
     return rc;

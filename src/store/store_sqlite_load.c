@@ -185,12 +185,9 @@ static int audit_seq(sq_store *s, int64_t *seq, genu_err *err)
  * saw the same registry as the load's (the same audit seq); else, or when
  * anything failed, the load reads them itself. */
 typedef struct day_reader {
+    store_days_beside b;
     const char *path;
-    const store_scope *scope;
-    int64_t seq;        /* the load's */
-    store_contacts days; /* patients' ids from the load's dataset, loaded */
-    bool done;
-    genu_err err;
+    int64_t seq; /* the load's */
 } day_reader;
 
 static void *read_days(void *arg)
@@ -200,10 +197,10 @@ static void *read_days(void *arg)
     int64_t seq = -1;
     if (sqlite3_open_v2(d->path, &s.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
             SQLITE_OK &&
-        sq_exec(&s, "BEGIN", &d->err) == GENU_OK) {
-        if (audit_seq(&s, &seq, &d->err) == GENU_OK && seq == d->seq)
-            d->done = store_contacts_rows(d->scope, contact_rows, &s, &d->days, &d->err) ==
-                      GENU_OK;
+        sq_exec(&s, "BEGIN", &d->b.err) == GENU_OK) {
+        if (audit_seq(&s, &seq, &d->b.err) == GENU_OK && seq == d->seq)
+            d->b.done = store_contacts_rows(d->b.scope, contact_rows, &s, &d->b.days,
+                                            &d->b.err) == GENU_OK;
         sq_exec(&s, "COMMIT", NULL);
     }
     sqlite3_close(s.db);
@@ -220,8 +217,8 @@ int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_datase
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
-    day_reader dr = {.path = sqlite3_db_filename(s->db, "main"), .scope = scope};
-    store_contacts_init(&dr.days, ds);
+    day_reader dr = {.b = {.scope = scope}, .path = sqlite3_db_filename(s->db, "main")};
+    store_contacts_init(&dr.b.days, ds);
     pthread_t th;
     bool beside = false;
     /* one read transaction, so the dataset is a consistent snapshot */
@@ -239,8 +236,7 @@ int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_datase
     }
     if (beside)
         pthread_join(th, NULL);
-    rc = store_contacts_load_beside(scope, beside && dr.done, &dr.days, contact_rows, s, &days, a,
-                                    ds, rc, err);
+    rc = store_contacts_load_beside(scope, beside, &dr.b, contact_rows, s, &days, a, ds, rc, err);
     sq_exec(s, rc ? "ROLLBACK" : "COMMIT", rc ? NULL : err);
     genu_hash_destroy(strings);
     return rc ? rc : (err && err->code);
