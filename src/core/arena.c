@@ -69,6 +69,25 @@ void genu_arena_reset(genu_arena *a)
     a->total = 0;
 }
 
+void genu_arena_adopt(genu_arena *a, genu_arena *other)
+{
+    if (!other)
+        return;
+    if (other->head) { /* behind a's current block, which goes on filling */
+        struct block *last = other->head;
+        while (last->next)
+            last = last->next;
+        if (a->head) {
+            last->next = a->head->next;
+            a->head->next = other->head;
+        } else {
+            a->head = other->head;
+        }
+    }
+    a->total += other->total;
+    free(other);
+}
+
 /* n bytes from the current block, or from a new one; zeroed when `zero`.
  * A dedicated block for a large request comes zeroed from calloc, which
  * for a block of its own mapping touches no page: the pages of a large

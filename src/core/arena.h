@@ -15,6 +15,9 @@ genu_arena *genu_arena_create(void);
 void genu_arena_destroy(genu_arena *a);
 /* Frees all allocations but keeps the first block for reuse. */
 void genu_arena_reset(genu_arena *a);
+/* Moves everything other holds into a (it lives as long as a now) and frees
+ * other, which another thread may have filled; NULL is a no-op. */
+void genu_arena_adopt(genu_arena *a, genu_arena *other);
 
 /* n bytes aligned for any type; NULL when out of memory. n may be 0. */
 void *genu_arena_alloc(genu_arena *a, size_t n);

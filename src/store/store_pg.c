@@ -723,21 +723,28 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
     return pg_stream(ctx, sql, NULL, contact_row, b, err, "reading contact days");
 }
 
-/* The contact days a lean load reads from rows, read on a second
- * connection in a second thread while the first loads the records: the
- * two run on two server processes at once. The second sees the load's own
- * snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so the days are
- * of the same registry. When anything fails (no second connection, a
- * server that cannot export snapshots), the load reads them itself. */
-typedef struct pg_day_reader {
-    store_days_beside b;
-    PGconn *model; /* the load's connection, whose settings the second takes */
+/* What a lean load reads beside itself, on a second connection in a
+ * second thread while the first loads the other records, so that two
+ * server processes read at once: the responses of the scope's instruments
+ * (into an arena of its own, adopted by the load's after) and the contact
+ * days. The second connection sees the load's own snapshot
+ * (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so both read the same
+ * registry. What it could not read (no second connection, a server that
+ * cannot export snapshots) the load reads itself. */
+typedef struct pg_beside {
+    store_days_beside b; /* the days, when b.scope wants them */
+    PGconn *model;       /* the load's connection, whose settings the second takes */
     char snapshot[64];
-} pg_day_reader;
+    genu_dataset *ds;
+    bool responses;      /* read the responses too */
+    genu_arena *ra;      /* theirs: records and strings */
+    bool responses_done;
+    genu_err rerr;
+} pg_beside;
 
-static void *pg_read_days(void *arg)
+static void *pg_read_beside(void *arg)
 {
-    pg_day_reader *d = arg;
+    pg_beside *d = arg;
     PQconninfoOption *opts = PQconninfo(d->model);
     const char *keys[64], *vals[64];
     int n = 0;
@@ -756,8 +763,14 @@ static void *pg_read_days(void *arg)
     if (two.db && PQstatus(two.db) == CONNECTION_OK &&
         pg_exec(&two, begin, &d->b.err, "sharing the load's snapshot") == GENU_OK) {
         two.in_tx = true;
-        d->b.done = store_contacts_rows(d->b.scope, contact_rows, &two, &d->b.days, &d->b.err) ==
-                    GENU_OK;
+        genu_hash *strings = d->responses ? genu_hash_create() : NULL;
+        if (d->responses && strings && (d->ra = genu_arena_create()) != NULL)
+            d->responses_done = load_instruments(&two, d->b.scope, d->ra, strings, d->ds,
+                                                 &d->rerr) == GENU_OK;
+        genu_hash_destroy(strings);
+        if (d->b.scope->contacts)
+            d->b.done = store_contacts_rows(d->b.scope, contact_rows, &two, &d->b.days,
+                                            &d->b.err) == GENU_OK;
     }
     PQfinish(two.db);
     return NULL;
@@ -791,12 +804,17 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
-    pg_day_reader dr = {.b = {.scope = scope}, .model = s->db};
+    /* the responses beside only where the load's arena takes all of them
+     * (not into arrays apart, which another version may share) */
+    bool responses = scope && scope->ninstruments && !scope->patient && !scope->arrays &&
+                     !store_scope_whole(scope, GENU_REC_RESPONSE);
+    pg_beside dr = {.b = {.scope = scope}, .model = s->db, .ds = ds, .responses = responses};
     store_contacts_init(&dr.b.days, ds);
     pthread_t th;
     bool beside = false;
     int rc = pg_read_begin(s, &own, err);
-    bool shared = !rc && own && scope && scope->contacts && export_snapshot(s, dr.snapshot);
+    bool shared = !rc && own && scope && (scope->contacts || responses) &&
+                  export_snapshot(s, dr.snapshot);
     for (int t = 0; t < PG_NT && !rc; t++) {
         if (t == GENU_REC_IDENTITY)
             continue;
@@ -804,16 +822,28 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
             rc = load_whole(s, t, scope, store_scope_arrays(scope, a), a, strings, &days, ds,
                             err);
         else if (t == GENU_REC_RESPONSE && scope->ninstruments)
-            rc = load_instruments(s, scope, a, strings, ds, err);
+            rc = beside && responses ? GENU_OK /* the second connection's */
+                                     : load_instruments(s, scope, a, strings, ds, err);
         else if (scope->patient)
             rc = load_one(s, t, scope->patient, store_scope_arrays(scope, a), a, strings, ds,
                           err);
-        /* the patients are there: the days can be read beside the rest */
+        /* the patients are there: the rest can be read beside */
         if (!rc && t == GENU_REC_PATIENT && shared)
-            beside = pthread_create(&th, NULL, pg_read_days, &dr) == 0;
+            beside = pthread_create(&th, NULL, pg_read_beside, &dr) == 0;
     }
     if (beside)
         pthread_join(th, NULL);
+    if (beside && responses) {
+        if (dr.responses_done) {
+            genu_arena_adopt(a, dr.ra);
+        } else { /* read them here after all */
+            genu_arena_destroy(dr.ra);
+            ds->n[GENU_REC_RESPONSE] = 0;
+            ds->recs[GENU_REC_RESPONSE] = NULL;
+            if (!rc)
+                rc = load_instruments(s, scope, a, strings, ds, err);
+        }
+    }
     rc = store_contacts_load_beside(scope, beside, &dr.b, contact_rows, s, &days, a, ds, rc, err);
     pg_read_end(s, own);
     genu_hash_destroy(strings);

@@ -246,6 +246,40 @@ static void impossible_sizes_are_refused(void **state)
     genu_arena_destroy(a);
 }
 
+/* What another arena held lives on in the one that adopts it, which keeps
+ * allocating into its own current block; ASan checks that destroying the
+ * adopter frees every block once. */
+static void adopt_takes_another_arenas_memory(void **state)
+{
+    (void)state;
+    genu_arena *a = genu_arena_create(), *b = genu_arena_create(), *empty = genu_arena_create();
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(empty);
+    char *in_a = genu_arena_strdup(a, "before");
+    char *small = genu_arena_strdup(b, "small");
+    char *large = genu_arena_calloc(b, 200000, 1); /* a block of its own */
+    assert_non_null(large);
+    large[199999] = 'z';
+    size_t used = genu_arena_used(a) + genu_arena_used(b);
+    genu_arena_adopt(a, b);
+    genu_arena_adopt(a, empty);
+    genu_arena_adopt(a, NULL);
+    assert_int_equal(genu_arena_used(a), used);
+    char *after = genu_arena_strdup(a, "after");
+    assert_string_equal(in_a, "before");
+    assert_string_equal(small, "small");
+    assert_int_equal(large[199999], 'z');
+    assert_string_equal(after, "after");
+    assert_true(after != small && after != in_a);
+    genu_arena *fresh = genu_arena_create(), *c = genu_arena_create();
+    char *in_c = genu_arena_strdup(c, "into an empty one");
+    genu_arena_adopt(fresh, c);
+    assert_string_equal(in_c, "into an empty one");
+    genu_arena_destroy(fresh);
+    genu_arena_destroy(a);
+}
+
 static void destroy_null_is_a_no_op(void **state)
 {
     (void)state;
@@ -291,6 +325,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allocations_are_aligned_for_any_type),
+        cmocka_unit_test(adopt_takes_another_arenas_memory),
         cmocka_unit_test(allocations_do_not_overlap),
         cmocka_unit_test(calloc_zeroes_even_reused_memory),
         cmocka_unit_test(calloc_refuses_an_overflowing_size),
