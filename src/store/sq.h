@@ -56,6 +56,18 @@ typedef enum { ROW_FULL, ROW_LOAD } row_mode;
  * r, texts into a (equal ones shared when strings is not NULL). */
 int sq_read_row(sqlite3_stmt *st, genu_rtype type, row_mode mode, genu_record *r,
                 genu_arena *a, genu_hash *strings, genu_err *err);
+/* Binds r's row (id, patient, knee, date, doc, the payload columns) to the
+ * parameters after the at-th; date and tmp (freed by the caller) hold what
+ * the bound text points into. */
+int sq_bind_row(sqlite3_stmt *st, int at, const genu_record *r, char date[GENU_DATE_STRLEN],
+                char *tmp[2]);
+/* Binds r to st (a one-row INSERT or UPDATE), steps and resets it. */
+int sq_run_put(sq_store *s, sqlite3_stmt *st, const genu_record *r, genu_err *err);
+/* store_sqlite_stage.c: the ops table's staging of an import. */
+int sq_stage_new(genu_store *gs, const genu_record *const *recs, size_t n, bool *all_new,
+                 genu_err *err);
+int sq_stage_audit(genu_store *gs, const genu_record *const *recs,
+                   const store_digest *const *digests, size_t n, genu_err *err);
 /* store_sqlite_load.c: the ops table's load. */
 int sq_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
             genu_err *err);
