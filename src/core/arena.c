@@ -140,6 +140,43 @@ void *genu_arena_calloc(genu_arena *a, size_t n, size_t size)
     return arena_take(a, n * size, true);
 }
 
+static struct block *block_of(void *p)
+{
+    return (struct block *)((unsigned char *)p - offsetof(struct block, data));
+}
+
+void *genu_arena_grow(void *p, size_t n)
+{
+    if (n > SIZE_MAX - sizeof(struct block))
+        return NULL;
+    struct block *b = realloc(p ? block_of(p) : NULL, sizeof(struct block) + n);
+    if (!b)
+        return NULL;
+    b->next = NULL;
+    b->size = b->used = n;
+    return b->data;
+}
+
+void genu_arena_keep(genu_arena *a, void *p)
+{
+    if (!p)
+        return;
+    struct block *b = block_of(p);
+    if (a->head) { /* behind the current block, like any block of its own */
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        a->head = b;
+    }
+    a->total += b->size;
+}
+
+void genu_arena_drop(void *p)
+{
+    if (p)
+        free(block_of(p));
+}
+
 char *genu_arena_strndup(genu_arena *a, const char *s, size_t n)
 {
     if (n == SIZE_MAX)

@@ -29,6 +29,17 @@ char *genu_arena_strdup(genu_arena *a, const char *s);
 /* printf into the arena. */
 char *genu_arena_printf(genu_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* An array whose final size is not known while it is filled: a block of
+ * its own, outside any arena until genu_arena_keep. genu_arena_grow gives
+ * p (NULL: a new block) room for n bytes, keeping what it held; it may
+ * move (realloc, which for a large block remaps pages instead of copying
+ * them); NULL when out of memory, p then unchanged. genu_arena_keep hands
+ * the block to a, which frees it with the rest; genu_arena_drop frees one
+ * that is not kept. NULL is a no-op for both. */
+void *genu_arena_grow(void *p, size_t n);
+void genu_arena_keep(genu_arena *a, void *p);
+void genu_arena_drop(void *p);
+
 /* Reads the file at path, at most max bytes, into the arena, NUL-terminated:
  * *text and its length *n. GENU_EIO "cannot read PATH: ..." (a file that
  * does not exist, if missing_ok: GENU_ENOTFOUND, err untouched), GENU_EINVAL

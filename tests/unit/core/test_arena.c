@@ -280,6 +280,53 @@ static void adopt_takes_another_arenas_memory(void **state)
     genu_arena_destroy(a);
 }
 
+/* A growing array keeps what it held across each growth (a move when
+ * realloc must), then lives as long as the arena that keeps it; one not
+ * kept is dropped. ASan checks every block is freed exactly once. */
+static void grown_blocks_keep_their_contents_and_are_kept(void **state)
+{
+    (void)state;
+    genu_arena *a = genu_arena_create(), *empty = genu_arena_create();
+    assert_non_null(a);
+    assert_non_null(empty);
+    char *first = genu_arena_strdup(a, "first");
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    for (uint32_t i = 0; i < 300000; i++) {
+        if (i == cap) {
+            cap = cap ? cap * 2 : 16;
+            uint32_t *w = genu_arena_grow(v, cap * sizeof *v);
+            assert_non_null(w);
+            v = w;
+        }
+        v[i] = i * 7u;
+    }
+    for (uint32_t i = 0; i < 300000; i++)
+        assert_int_equal(v[i], i * 7u);
+    size_t before = genu_arena_used(a);
+    genu_arena_keep(a, v);
+    assert_int_equal(genu_arena_used(a), before + cap * sizeof *v);
+    char *after = genu_arena_strdup(a, "after"); /* into a's block, not v */
+    assert_true(after < (char *)v || after >= (char *)(v + cap));
+    assert_string_equal(first, "first");
+    assert_int_equal(v[299999], 299999u * 7u);
+    uint32_t *small = genu_arena_grow(NULL, 3 * sizeof *small); /* into an empty arena */
+    assert_non_null(small);
+    small[2] = 42;
+    genu_arena_keep(empty, small);
+    assert_int_equal(genu_arena_used(empty), 3 * sizeof *small);
+    assert_non_null(genu_arena_strdup(empty, "beside"));
+    assert_int_equal(small[2], 42);
+    char *dropped = genu_arena_grow(NULL, 100);
+    assert_non_null(dropped);
+    genu_arena_drop(dropped);
+    genu_arena_drop(NULL);
+    genu_arena_keep(a, NULL);
+    assert_null(genu_arena_grow(NULL, SIZE_MAX - 8)); /* an impossible size */
+    genu_arena_destroy(empty);
+    genu_arena_destroy(a);
+}
+
 static void destroy_null_is_a_no_op(void **state)
 {
     (void)state;
@@ -326,6 +373,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allocations_are_aligned_for_any_type),
         cmocka_unit_test(adopt_takes_another_arenas_memory),
+        cmocka_unit_test(grown_blocks_keep_their_contents_and_are_kept),
         cmocka_unit_test(allocations_do_not_overlap),
         cmocka_unit_test(calloc_zeroes_even_reused_memory),
         cmocka_unit_test(calloc_refuses_an_overflowing_size),
