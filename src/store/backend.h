@@ -123,7 +123,7 @@ static inline int store_check_count(int type, size_t n, genu_err *err)
 
 /* The index in ds->recs[GENU_REC_PATIENT] (loaded, sorted by id) of the
  * patient whose id is id; false when there is none. *pat is also the hint:
- * rows that come by patient find theirs at once in the one after it. */
+ * rows that come by patient find theirs at once: the hint's, or the one after. */
 bool store_patient_at(const genu_dataset *ds, const char *id, uint32_t *pat);
 
 /* In a load with scope->index_kinds: keeps of r[0..n), one patient's

@@ -29,11 +29,12 @@ static int cmp_patient_id(const void *key, const void *elem)
 bool store_patient_at(const genu_dataset *ds, const char *id, uint32_t *pat)
 {
     const genu_record *pr = ds->recs[GENU_REC_PATIENT];
-    size_t next = (size_t)*pat + 1;
-    if (id && next < ds->n[GENU_REC_PATIENT] && strcmp(pr[next].id, id) == 0) {
-        *pat = (uint32_t)next;
-        return true;
-    }
+    size_t n = ds->n[GENU_REC_PATIENT];
+    for (size_t at = *pat; id && at < n && at <= (size_t)*pat + 1; at++)
+        if (strcmp(pr[at].id, id) == 0) { /* the hint's patient, or the one after */
+            *pat = (uint32_t)at;
+            return true;
+        }
     const genu_record *p = id ? bsearch(id, pr, ds->n[GENU_REC_PATIENT], sizeof *p,
                                         cmp_patient_id)
                               : NULL;
