@@ -115,13 +115,34 @@ typedef struct pg_cursor {
     PGresult *res;
     int row, nrows;
 } pg_cursor;
-/* Runs sql with p and calls fn for each row as it arrives (libpq's
- * single-row mode: one row in memory at a time), in result order; row 0 of
- * res is the row. Stops calling fn once it fails, reads the rest and
- * returns that error. */
-typedef int (*pg_row_fn)(const PGresult *res, void *ctx, genu_err *err);
-int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
-              genu_err *err, const char *what);
+/* One row's fields, NULL for SQL NULL: of a result's row (pg_fields_of:
+ * text, borrowed until it is cleared) or of a binary COPY's (NUL-ended,
+ * borrowed while the row is handled). Read them with pg_field_*, which
+ * know both forms. */
+#define PG_MAX_FIELDS 32
+typedef struct pg_fields {
+    const char *v[PG_MAX_FIELDS];
+    int len[PG_MAX_FIELDS];
+    int n;
+    bool binary; /* numbers in the binary form: big-endian integers, IEEE reals */
+} pg_fields;
+void pg_fields_of(const PGresult *r, int row, pg_fields *f);
+/* An integer or real field: 0 and NAN for NULL. */
+int64_t pg_field_int(const pg_fields *f, int i);
+double pg_field_real(const pg_fields *f, int i);
+/* A text field (or NULL), borrowed; its copy into a (NULL for NULL, or out
+ * of memory). */
+const char *pg_field_raw(const pg_fields *f, int i);
+const char *pg_field_text(const pg_fields *f, int i, genu_arena *a);
+
+/* Runs the query `select` (no parameters) as COPY (select) TO STDOUT in the
+ * binary format and calls fn for each row as it arrives: one row in memory
+ * at a time, none of the per-row work of a result (a PGresult each, in
+ * single-row mode), numbers not formatted by the server nor parsed here.
+ * Stops calling fn once it fails, reads the rest and returns that error. */
+typedef int (*pg_fields_fn)(const pg_fields *f, void *ctx, genu_err *err);
+int pg_copy_rows(pg_store *s, const char *select, pg_fields_fn fn, void *ctx, genu_err *err,
+                 const char *what);
 /* Declares the cursor for sql (no parameters) and fetches the first batch;
  * c->row < c->nrows while it holds a row. */
 int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql, genu_err *err);

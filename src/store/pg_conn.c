@@ -5,6 +5,7 @@
  * (pg.h). */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,26 +247,178 @@ const char *pg_col_raw(const PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
 
-/* ---- streaming ---- */
+/* ---- fields ---- */
 
-int pg_stream(pg_store *s, const char *sql, const pg_params *p, pg_row_fn fn, void *ctx,
-              genu_err *err, const char *what)
+void pg_fields_of(const PGresult *r, int row, pg_fields *f)
+{
+    int n = PQnfields(r);
+    f->n = n < PG_MAX_FIELDS ? n : PG_MAX_FIELDS;
+    f->binary = false;
+    for (int i = 0; i < f->n; i++) {
+        f->v[i] = pg_col_raw(r, row, i);
+        f->len[i] = PQgetlength(r, row, i);
+    }
+}
+
+static uint64_t big_endian(const char *p, int n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | u[i];
+    return v;
+}
+
+int64_t pg_field_int(const pg_fields *f, int i)
+{
+    if (i >= f->n || !f->v[i])
+        return 0;
+    if (!f->binary)
+        return strtoll(f->v[i], NULL, 10);
+    uint64_t v = big_endian(f->v[i], f->len[i]);
+    switch (f->len[i]) { /* int2, int4, int8: sign-extended */
+    case 2: return (int16_t)(uint16_t)v;
+    case 4: return (int32_t)(uint32_t)v;
+    case 8: return (int64_t)v;
+    default: return 0;
+    }
+}
+
+double pg_field_real(const pg_fields *f, int i)
+{
+    if (i >= f->n || !f->v[i])
+        return NAN;
+    if (!f->binary)
+        return strtod(f->v[i], NULL);
+    uint64_t v = big_endian(f->v[i], f->len[i]);
+    if (f->len[i] == 8) {
+        double d;
+        memcpy(&d, &v, sizeof d);
+        return d;
+    }
+    if (f->len[i] == 4) {
+        uint32_t w = (uint32_t)v;
+        float x;
+        memcpy(&x, &w, sizeof x);
+        return x;
+    }
+    return NAN;
+}
+
+const char *pg_field_raw(const pg_fields *f, int i)
+{
+    return i < f->n ? f->v[i] : NULL;
+}
+
+const char *pg_field_text(const pg_fields *f, int i, genu_arena *a)
+{
+    return i < f->n && f->v[i] ? genu_arena_strndup(a, f->v[i], (size_t)f->len[i]) : NULL;
+}
+
+/* ---- COPY out, binary ---- */
+
+/* Where the rows of a binary COPY are: each CopyData message holds whole
+ * rows, the first also the file header before them, the last the trailer. */
+typedef struct copy_in {
+    bool header, trailer; /* seen */
+} copy_in;
+
+static const char copy_signature[11] = "PGCOPY\n\377\r\n";
+
+/* The rows of one message: each split into f (its texts ended in place,
+ * the byte after the row kept aside meanwhile) and handed to fn. */
+static int copy_message(copy_in *c, char *m, size_t len, pg_fields_fn fn, void *ctx,
+                        genu_err *err, const char *what)
+{
+    size_t at = 0;
+    if (!c->header) {
+        if (len < 19 || memcmp(m, copy_signature, sizeof copy_signature) != 0)
+            return GENU_FAIL(err, GENU_EIO, "registry: %s: not a binary COPY", what);
+        uint64_t ext = big_endian(m + 15, 4);
+        if (ext > len - 19)
+            return GENU_FAIL(err, GENU_EIO, "registry: %s: a cut COPY header", what);
+        at = 19 + (size_t)ext;
+        c->header = true;
+    }
+    pg_fields f = {.binary = true};
+    while (at < len) {
+        if (c->trailer || len - at < 2)
+            return GENU_FAIL(err, GENU_EIO, "registry: %s: bytes after a COPY's rows", what);
+        int n = (int16_t)(uint16_t)big_endian(m + at, 2);
+        at += 2;
+        if (n == -1) {
+            c->trailer = true;
+            continue;
+        }
+        if (n < 0 || n > PG_MAX_FIELDS)
+            return GENU_FAIL(err, GENU_EIO, "registry: %s: a row of %d fields", what, n);
+        f.n = n;
+        for (int i = 0; i < n; i++) {
+            if (len - at < 4)
+                return GENU_FAIL(err, GENU_EIO, "registry: %s: a cut COPY row", what);
+            int32_t l = (int32_t)(uint32_t)big_endian(m + at, 4);
+            at += 4;
+            if (l < -1 || (l > 0 && (size_t)l > len - at))
+                return GENU_FAIL(err, GENU_EIO, "registry: %s: a cut COPY field", what);
+            f.v[i] = l < 0 ? NULL : m + at;
+            f.len[i] = l < 0 ? 0 : l;
+            at += l < 0 ? 0 : (size_t)l;
+        }
+        /* each field's end is the next one's length, read already; the
+         * last one's the byte after the row (the message ends in a NUL) */
+        char after = m[at];
+        for (int i = 0; i < n; i++)
+            if (f.v[i])
+                m[f.v[i] - m + f.len[i]] = '\0';
+        int rc = fn(&f, ctx, err);
+        m[at] = after;
+        if (rc)
+            return rc;
+    }
+    return GENU_OK;
+}
+
+int pg_copy_rows(pg_store *s, const char *select, pg_fields_fn fn, void *ctx, genu_err *err,
+                 const char *what)
 {
     if (alive(s, err))
         return err->code;
-    if (!PQsendQueryParams(s->db, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0) ||
-        !PQsetSingleRowMode(s->db))
+    genu_buf b = GENU_BUF_INIT;
+    genu_buf_printf(&b, "COPY (%s) TO STDOUT (FORMAT binary)", select);
+    if (b.oom) {
+        genu_buf_free(&b);
+        return GENU_OOM(err);
+    }
+    int sent = PQsendQuery(s->db, b.p);
+    genu_buf_free(&b);
+    if (!sent)
         return pg_fail(s, NULL, err, what);
     int rc = GENU_OK;
-    PGresult *r;
-    while ((r = PQgetResult(s->db))) {
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE && !rc)
-            rc = fn(r, ctx, err);
-        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !rc)
-            rc = pg_fail(s, r, err, what), r = NULL;
-        PQclear(r); /* the rest is read and dropped, so the connection stays usable */
+    PGresult *r = PQgetResult(s->db);
+    if (PQresultStatus(r) != PGRES_COPY_OUT) {
+        rc = pg_fail(s, r, err, what);
+        while ((r = PQgetResult(s->db)))
+            PQclear(r);
+        return rc;
     }
+    PQclear(r);
+    copy_in c = {false, false};
+    char *m;
+    int len;
+    while ((len = PQgetCopyData(s->db, &m, 0)) >= 0) {
+        if (!rc) /* after a failure the rest is read and dropped */
+            rc = copy_message(&c, m, (size_t)len, fn, ctx, err, what);
+        PQfreemem(m);
+    }
+    if (len == -2 && !rc) /* the connection's error; its result, if any, follows */
+        rc = pg_fail(s, NULL, err, what);
+    while ((r = PQgetResult(s->db))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc)
+            rc = pg_fail(s, r, err, what), r = NULL;
+        PQclear(r);
+    }
+    if (!rc && !c.trailer)
+        rc = GENU_FAIL(err, GENU_EIO, "registry: %s: a COPY without its end", what);
     return rc;
 }
 

@@ -168,27 +168,19 @@ static void b_real(void *p, int i, double v)
     pg_p_real(p, v);
 }
 
-typedef struct pg_row {
-    const PGresult *res;
-    int k;
-} pg_row;
-
 static const char *c_raw(const void *row, int i)
 {
-    const pg_row *r = row;
-    return pg_col_raw(r->res, r->k, i);
+    return pg_field_raw(row, i);
 }
 
 static int64_t c_int(const void *row, int i)
 {
-    const pg_row *r = row;
-    return pg_col_int(r->res, r->k, i);
+    return pg_field_int(row, i);
 }
 
 static double c_real(const void *row, int i)
 {
-    const pg_row *r = row;
-    return pg_col_real(r->res, r->k, i);
+    return pg_field_real(row, i);
 }
 
 /* Adds the type's own columns to p; owned strings go to tmp[0..1]. */
@@ -198,39 +190,47 @@ static int bind_payload(pg_params *p, const genu_record *r, char **tmp)
     return store_cols_bind(&b, 0, r, tmp);
 }
 
-/* Reads the type's own columns from column i of row k into r. */
-static int read_payload(const PGresult *res, int k, int i, bool full, genu_record *r, genu_arena *a,
+/* Reads the type's own columns from field i on into r. */
+static int read_payload(const pg_fields *f, int i, bool full, genu_record *r, genu_arena *a,
                         genu_hash *strings, genu_err *err)
 {
-    pg_row row = {res, k};
-    store_reader rd = {&row, c_raw, c_int, c_real, strings};
+    store_reader rd = {f, c_raw, c_int, c_real, strings};
     return store_cols_read(&rd, i, full, r, a, err);
 }
 
-/* Reads (seq, id, patient, knee, date, doc, payload...) of row k. */
-static int read_row(const PGresult *res, int k, genu_rtype type, bool with_doc, genu_record *r,
+/* Reads (seq, id, patient, knee, date, doc, payload...) of a row. */
+static int read_row(const pg_fields *f, genu_rtype type, bool with_doc, genu_record *r,
                     genu_arena *a, genu_hash *strings, genu_err *err)
 {
     memset(r, 0, sizeof *r);
     r->type = type;
-    r->seq = pg_col_int(res, k, 0);
-    r->id = pg_col_text(res, k, 1, a);
+    r->seq = pg_field_int(f, 0);
+    r->id = pg_field_text(f, 1, a);
     /* a load points patient at its patient's id (place) instead of a copy */
-    r->patient = with_doc                    ? pg_col_text(res, k, 2, a)
+    r->patient = with_doc                    ? pg_field_text(f, 2, a)
                  : type == GENU_REC_PATIENT ? r->id
-                                            : pg_col_raw(res, k, 2);
-    const char *knee = pg_col_raw(res, k, 3);
+                                            : c_raw(f, 2);
+    const char *knee = c_raw(f, 3);
     r->knee = knee ? (genu_knee)vocab_knee(knee) : GENU_KNEE_NONE;
-    const char *date = pg_col_raw(res, k, 4);
+    const char *date = c_raw(f, 4);
     r->date = GENU_DATE_NONE;
     if (date && genu_date_parse(date, strlen(date), &r->date, err))
         return GENU_FAIL(err, GENU_EIO, "registry holds a bad date");
-    r->doc = with_doc ? pg_col_text(res, k, 5, a) : NULL;
+    r->doc = with_doc ? pg_field_text(f, 5, a) : NULL;
     /* a lean load selects NULL for the ids of records other than patients */
     if ((!r->id && (with_doc || type == GENU_REC_PATIENT)) || !r->patient ||
         (with_doc && !r->doc))
         return GENU_FAIL(err, GENU_ENOMEM, "out of memory reading the registry");
-    return read_payload(res, k, 6, with_doc, r, a, strings, err);
+    return read_payload(f, 6, with_doc, r, a, strings, err);
+}
+
+/* read_row of a result's row k. */
+static int read_result_row(const PGresult *res, int k, genu_rtype type, bool with_doc,
+                           genu_record *r, genu_arena *a, genu_hash *strings, genu_err *err)
+{
+    pg_fields f;
+    pg_fields_of(res, k, &f);
+    return read_row(&f, type, with_doc, r, a, strings, err);
 }
 
 /* ---- statements ---- */
@@ -447,7 +447,7 @@ static int pg_get(genu_store *gs, genu_rtype type, const char *id, genu_arena *a
     PGresult *r = pg_run1(s, s->q_get[type], id, err, "reading a record");
     if (!r)
         return err->code;
-    int rc = PQntuples(r) ? read_row(r, 0, type, true, out, a, NULL, err)
+    int rc = PQntuples(r) ? read_result_row(r, 0, type, true, out, a, NULL, err)
                           : GENU_FAIL(err, GENU_ENOTFOUND, "no %s \"%s\"",
                                       record_type_name(type), id);
     PQclear(r);
@@ -532,14 +532,14 @@ static int pg_each(genu_store *gs, bool skip_identity, store_each_fn fn, void *c
     pg_cursor *pc = &cur[GENU_REC_PATIENT];
     while (!rc && pc->row < pc->nrows) {
         const char *pid = PQgetvalue(pc->res, pc->row, 1);
-        rc = read_row(pc->res, pc->row, GENU_REC_PATIENT, true, &r, a, NULL, err);
+        rc = read_result_row(pc->res, pc->row, GENU_REC_PATIENT, true, &r, a, NULL, err);
         if (!rc)
             rc = fn(&r, ctx);
         for (int t = 1; t < PG_NT && !rc; t++) {
             pg_cursor *c = &cur[t];
             while (!rc && cur_of(c, pid)) {
                 if (t != GENU_REC_IDENTITY || !skip_identity) {
-                    rc = read_row(c->res, c->row, t, true, &r, a, NULL, err);
+                    rc = read_result_row(c->res, c->row, t, true, &r, a, NULL, err);
                     if (!rc)
                         rc = fn(&r, ctx);
                 }
@@ -583,7 +583,10 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
 
 /* A streamed load's destination: rows read into recs[0..cap) as they
  * come (libpq's single-row mode, so the server sends the next rows while
- * this side reads the last), each kept or dropped by the keeper. */
+ * this side reads the last), each kept or dropped by the keeper. recs
+ * grows as rows come (genu_arena_grow): counting them first would cost
+ * the server a pass over the table (a third of a second for the
+ * responses of 100,000 patients). */
 typedef struct load_sink {
     genu_rtype t;
     genu_record *recs;
@@ -594,18 +597,50 @@ typedef struct load_sink {
     store_keeper keep;
 } load_sink;
 
-static int sink_row(const PGresult *res, void *ctx, genu_err *err)
+static int sink_grow(load_sink *k, genu_err *err)
+{
+    size_t cap = k->cap ? k->cap * 2 : 4096;
+    genu_record *v = cap < SIZE_MAX / 2 / sizeof *v ? genu_arena_grow(k->recs, cap * sizeof *v)
+                                                    : NULL;
+    if (!v)
+        return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
+                         store_tables[k->t].name);
+    k->recs = v;
+    k->cap = cap;
+    return store_check_count(k->t, k->n + 1, err);
+}
+
+static int sink_row(const pg_fields *f, void *ctx, genu_err *err)
 {
     load_sink *k = ctx;
-    if (k->n == k->cap) /* rows arrived after the count: a later snapshot cannot, but be safe */
-        return GENU_FAIL(err, GENU_EIO, "registry changed while loading %s records",
-                         store_tables[k->t].name);
+    if (k->n == k->cap && sink_grow(k, err))
+        return err->code;
     genu_record *r = &k->recs[k->n];
-    int rc = read_row(res, 0, k->t, false, r, k->a, k->strings, err);
+    int rc = read_row(f, k->t, false, r, k->a, k->strings, err);
     if (!rc)
         rc = place(k->t, r, k->n, k->ds, err);
     if (!rc)
         rc = store_keeper_row(&k->keep, k->recs, &k->n, err);
+    return rc;
+}
+
+/* Streams sql into k's records, which arrays then holds (even after a
+ * failure: nothing is left to free), into ds. */
+static int sink_stream(pg_store *s, load_sink *k, const char *sql, genu_arena *arrays,
+                       genu_err *err, const char *what)
+{
+    int rc = sink_grow(k, err);
+    if (!rc)
+        rc = pg_copy_rows(s, sql, sink_row, k, err, what);
+    if (!rc)
+        rc = store_keeper_end(&k->keep, k->recs, &k->n, err);
+    if (k->recs && k->n < k->cap / 2) { /* give back the room not used */
+        genu_record *v = genu_arena_grow(k->recs, (k->n ? k->n : 1) * sizeof *v);
+        k->recs = v ? v : k->recs;
+    }
+    genu_arena_keep(arrays, k->recs);
+    k->ds->n[k->t] = k->n;
+    k->ds->recs[k->t] = k->recs;
     return rc;
 }
 
@@ -614,24 +649,14 @@ static int load_whole(pg_store *s, genu_rtype t, const store_scope *scope, genu_
                       genu_arena *a, genu_hash *strings, store_contacts *days, genu_dataset *ds,
                       genu_err *err)
 {
-    size_t n = 0;
-    if (pg_count(&s->base, t, &n, err) || store_check_count(t, n, err))
-        return err->code;
-    load_sink k = {t, genu_arena_calloc(arrays, n ? n : 1, sizeof *k.recs), 0, n, a, ds, strings,
-                   {0}};
-    if (!k.recs)
-        return GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records", store_tables[t].name);
+    load_sink k = {t, NULL, 0, 0, a, ds, strings, {0}};
     store_keeper_init(&k.keep, scope, t, days);
     genu_buf b = GENU_BUF_INIT;
     load_columns(&b, t, scope && scope->lean);
     genu_buf_printf(&b, " FROM %s ORDER BY %s", store_tables[t].name,
                     t == GENU_REC_PATIENT ? ORDER_PATIENTS : ORDER_LOAD);
-    int rc = b.oom ? GENU_OOM(err) : pg_stream(s, b.p, NULL, sink_row, &k, err, "loading records");
+    int rc = b.oom ? GENU_OOM(err) : sink_stream(s, &k, b.p, arrays, err, "loading records");
     genu_buf_free(&b);
-    if (!rc)
-        rc = store_keeper_end(&k.keep, k.recs, &k.n, err);
-    ds->n[t] = k.n;
-    ds->recs[t] = k.recs;
     return rc;
 }
 
@@ -648,7 +673,7 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
                   : GENU_FAIL(err, GENU_ENOMEM, "out of memory loading %s records",
                               store_tables[t].name);
     for (; !rc && k < n; k++) {
-        rc = read_row(res, (int)k, t, false, &recs[k], a, strings, err);
+        rc = read_result_row(res, (int)k, t, false, &recs[k], a, strings, err);
         if (!rc)
             rc = place(t, &recs[k], k, ds, err);
     }
@@ -663,54 +688,41 @@ static int load_one(pg_store *s, genu_rtype t, const char *patient, genu_arena *
 static int load_instruments(pg_store *s, const store_scope *scope, genu_arena *a,
                             genu_hash *strings, genu_dataset *ds, genu_err *err)
 {
-    /* instrument ids are [a-z0-9_], so the array's text needs no quoting */
+    /* instrument ids are [a-z0-9_], so the array's text needs no quoting;
+     * the values go into the text (COPY takes no parameters), as literals */
     genu_buf arr = GENU_BUF_INIT, b = GENU_BUF_INIT;
     genu_buf_putc(&arr, '{');
     for (size_t i = 0; i < scope->ninstruments; i++)
         genu_buf_printf(&arr, "%s%s", i ? "," : "", scope->instruments[i]);
     genu_buf_putc(&arr, '}');
+    char *ids = arr.oom ? NULL : PQescapeLiteral(s->db, arr.p, arr.len);
+    char *pid = scope->patient ? PQescapeLiteral(s->db, scope->patient, strlen(scope->patient))
+                               : NULL;
+    load_columns(&b, GENU_REC_RESPONSE, scope->lean);
     /* without a patient no OR: the index alone then answers */
-    const char *where = scope->patient
-                            ? " FROM response WHERE instrument=ANY($1::text[]) OR patient=$2"
-                            : " FROM response WHERE instrument=ANY($1::text[])";
-    pg_params p = {0};
-    pg_p_text(&p, arr.p);
-    if (scope->patient)
-        pg_p_text(&p, scope->patient);
-    genu_buf_printf(&b, "SELECT count(*)%s", where);
-    PGresult *res = b.oom || arr.oom ? NULL : pg_run(s, b.p, &p, err, "counting responses");
-    int rc = res ? GENU_OK : err->code ? err->code : GENU_OOM(err);
+    genu_buf_printf(&b, " FROM response WHERE instrument=ANY(%s::text[])", ids ? ids : "");
+    if (pid)
+        genu_buf_printf(&b, " OR patient=%s", pid);
     load_sink k = {GENU_REC_RESPONSE, NULL, 0, 0, a, ds, strings, {0}};
     store_keeper_init(&k.keep, scope, GENU_REC_RESPONSE, NULL); /* keeps every row */
-    if (!rc) {
-        k.cap = (size_t)pg_col_int(res, 0, 0);
-        PQclear(res);
-        if (!(k.recs = genu_arena_calloc(store_scope_arrays(scope, a), k.cap ? k.cap : 1,
-                                         sizeof *k.recs)))
-            rc = GENU_OOM(err);
-    }
-    if (!rc) {
-        genu_buf_clear(&b);
-        load_columns(&b, GENU_REC_RESPONSE, scope->lean);
-        genu_buf_puts(&b, where);
-        rc = b.oom ? GENU_OOM(err)
-                   : pg_stream(s, b.p, &p, sink_row, &k, err, "loading responses");
-    }
+    int rc = b.oom || !ids || (scope->patient && !pid)
+                 ? GENU_OOM(err)
+                 : sink_stream(s, &k, b.p, store_scope_arrays(scope, a), err, "loading responses");
+    PQfreemem(ids);
+    PQfreemem(pid);
     genu_buf_free(&arr);
     genu_buf_free(&b);
-    if (!rc)
-        qsort(k.recs, k.n, sizeof *k.recs, record_dataset_cmp);
-    ds->n[GENU_REC_RESPONSE] = k.n;
-    ds->recs[GENU_REC_RESPONSE] = k.recs;
+    if (!rc) /* not in the query: the server would sort them all before the first */
+        qsort(ds->recs[GENU_REC_RESPONSE], ds->n[GENU_REC_RESPONSE], sizeof(genu_record),
+              record_dataset_cmp);
     return rc;
 }
 
-static int contact_row(const PGresult *res, void *ctx, genu_err *err)
+static int contact_row(const pg_fields *f, void *ctx, genu_err *err)
 {
     store_contacts *b = ctx;
-    return store_contacts_add(b, (int)strtol(PQgetvalue(res, 0, 3), NULL, 10),
-                              pg_col_raw(res, 0, 0), pg_col_raw(res, 0, 1),
-                              pg_col_raw(res, 0, 2), err);
+    return store_contacts_add(b, (int)pg_field_int(f, 3), c_raw(f, 0), c_raw(f, 1), c_raw(f, 2),
+                              err);
 }
 
 /* Every distinct (patient, date, knee) of table t, by patient. */
@@ -720,7 +732,7 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
     snprintf(sql, sizeof sql,
              "SELECT DISTINCT patient,date,knee,%d FROM %s ORDER BY 1,2,3 NULLS FIRST", t,
              store_tables[t].name);
-    return pg_stream(ctx, sql, NULL, contact_row, b, err, "reading contact days");
+    return pg_copy_rows(ctx, sql, contact_row, b, err, "reading contact days");
 }
 
 /* What a lean load reads beside itself, on a second connection in a
@@ -911,7 +923,7 @@ static int pg_list(genu_store *gs, genu_rtype t, const store_query *q, genu_aren
     size_t k = 0;
     int rc = v ? GENU_OK : GENU_OOM(err);
     for (int row = 0; !rc && k < room && row < PQntuples(r); row++)
-        rc = read_row(r, row, t, true, &v[k++], a, NULL, err);
+        rc = read_result_row(r, row, t, true, &v[k++], a, NULL, err);
     PQclear(r);
     *out = v;
     *n = k;

@@ -839,6 +839,48 @@ static void every_field_reads_back_as_stored(void **state)
     assert_int_equal(g.u.response.nnotes, 2);
     assert_string_equal(g.u.response.notes[1], "second");
     assert_int_equal(store_get(s, GENU_REC_RESPONSE, "nope", a, &g, &err), GENU_ENOTFOUND);
+    /* and the same through a load, which PostgreSQL streams as a binary
+     * COPY: numbers in their binary form, texts with the characters COPY's
+     * text form would escape, NULLs, and an empty table (deaths) */
+    genu_record t2 = t;
+    t2.id = "t2";
+    t2.date = 18004;
+    t2.u.treatment.protocol = "tab\there \\N\nline\\";
+    t2.u.treatment.currency = NULL;
+    t2.u.treatment.cost = NAN;
+    t2.u.treatment.sites = 0;
+    put(s, &t2, STORE_ADDED);
+    genu_dataset ds;
+    err = (genu_err){0}; /* "nope" above set it */
+    assert_int_equal(store_load(s, a, &ds, &err), GENU_OK);
+    assert_int_equal(ds.n[GENU_REC_PATIENT], 1);
+    const genu_patient *lp = &ds.recs[GENU_REC_PATIENT][0].u.patient;
+    assert_true(lp->height_cm == 172.30000000000001);
+    assert_true(lp->weight_kg == 1.0 / 3.0);
+    assert_int_equal(lp->birth_year, 1950);
+    assert_int_equal(ds.n[GENU_REC_TREATMENT], 2);
+    const genu_record *lt = ds.recs[GENU_REC_TREATMENT];
+    assert_string_equal(lt[0].id, "t1");
+    assert_true(lt[0].seq > 0 && lt[1].seq > lt[0].seq);
+    assert_int_equal(lt[0].u.treatment.sites, 0x80000001u);
+    assert_true(lt[0].u.treatment.cost == 123.45);
+    assert_string_equal(lt[0].u.treatment.protocol, "3x");
+    assert_string_equal(lt[0].u.treatment.currency, "EUR");
+    assert_int_equal(lt[0].knee, GENU_KNEE_RIGHT);
+    assert_int_equal(lt[0].date, 18000);
+    assert_string_equal(lt[1].u.treatment.protocol, "tab\there \\N\nline\\");
+    assert_null(lt[1].u.treatment.currency);
+    assert_true(isnan(lt[1].u.treatment.cost));
+    assert_int_equal(lt[1].u.treatment.sites, 0);
+    assert_int_equal(ds.n[GENU_REC_EXAM], 1);
+    assert_int_equal(ds.recs[GENU_REC_EXAM][0].u.exam.unable_to_straighten, -1);
+    assert_int_equal(ds.recs[GENU_REC_EXAM][0].u.exam.pain_at_rest, 3);
+    assert_int_equal(ds.n[GENU_REC_ADVERSE_EVENT], 1);
+    assert_int_equal(ds.recs[GENU_REC_ADVERSE_EVENT][0].u.adverse_event.serious, 1);
+    assert_int_equal(ds.n[GENU_REC_RESPONSE], 1);
+    assert_int_equal(ds.recs[GENU_REC_RESPONSE][0].u.response.version, 2);
+    assert_true(record_score(&ds.recs[GENU_REC_RESPONSE][0], "pain") == 12.5);
+    assert_int_equal(ds.n[GENU_REC_DEATH], 0);
     genu_arena_destroy(a);
     store_close(s);
 }
