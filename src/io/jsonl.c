@@ -621,7 +621,9 @@ static int check_deaths(importer *im)
                 unstage(im); /* death_check loads records in a transaction of its own */
                 rc = death_check(im->s, r, im->a, why, sizeof why, im->err);
             }
-        } else if (stored) {
+        } else if (stored && !staged_patient(im, r->patient)) {
+            /* a staged patient's deaths are the files' own, checked above:
+             * asking the registry would find those, a round trip each */
             rc = registry_death(im, registry, r, why, sizeof why);
         }
         if (why[0])

@@ -55,6 +55,27 @@ cat >late.jsonl <<'J'
 J
 expect_status 1 "a later file's record dated after the stored death is refused" G import late.jsonl
 check "  the error names the death's date" grep -q '2022-03-04' "$T/err"
+# the patient's own line again, and a new patient with a death: the stored
+# death still binds P1's records, the new patient's death only its own
+cat >late2.jsonl <<'J'
+{"type":"patient","id":"P1","site":"oak","sex":"female","birth_year":1940}
+{"type":"patient","id":"P3","site":"oak","sex":"male","birth_year":1950}
+{"type":"death","id":"D4","patient":"P3","date":"2022-01-01"}
+{"type":"response","id":"R11","patient":"P3","knee":"left","date":"2021-12-01","instrument":"nprs","items":{"intensity":5}}
+{"type":"response","id":"R10","patient":"P1","knee":"left","date":"2023-02-01","instrument":"nprs","items":{"intensity":2}}
+J
+expect_status 1 "with the patient's line in the file, a record after the stored death is refused" G import late2.jsonl
+check "  the error names R10's line and the death's date" grep -q 'late2.jsonl:5.*2022-03-04' "$T/err"
+cat >new3.jsonl <<'J'
+{"type":"patient","id":"P3","site":"oak","sex":"male","birth_year":1950}
+{"type":"death","id":"D4","patient":"P3","date":"2022-01-01"}
+{"type":"response","id":"R11","patient":"P3","knee":"left","date":"2021-12-01","instrument":"nprs","items":{"intensity":5}}
+{"type":"response","id":"R12","patient":"P1","knee":"left","date":"2021-12-01","instrument":"nprs","items":{"intensity":5}}
+J
+R3=$(new_registry r3)
+"$GENU" --db "$R3" init >/dev/null
+"$GENU" --db "$R3" import base.jsonl ok.jsonl >/dev/null
+expect_status 0 "new patients' deaths bind their own records only (the registry holds another)" "$GENU" --db "$R3" import new3.jsonl
 cat >other.jsonl <<'J'
 {"type":"death","id":"D3","patient":"P1","date":"2022-03-04"}
 J
