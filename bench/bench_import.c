@@ -59,7 +59,7 @@
 
 /* Tables in insert order: patients first, as the importer does. */
 static const char *const tables[] = {"patient",  "identity",      "diagnosis", "treatment",
-                                     "response", "adverse_event", "exam"};
+                                     "response", "adverse_event", "exam",      "death"};
 #define NTABLES  (sizeof tables / sizeof tables[0])
 #define MAXCOLS  32
 #define SQL_LEN  1024
