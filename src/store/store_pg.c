@@ -737,21 +737,20 @@ static int contact_rows(void *ctx, int t, store_contacts *b, genu_err *err)
 
 /* What a lean load reads beside itself, on a second connection in a
  * second thread while the first loads the other records, so that two
- * server processes read at once: the responses of the scope's instruments
- * (into an arena of its own, adopted by the load's after) and the contact
- * days. The second connection sees the load's own snapshot
- * (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so both read the same
- * registry. What it could not read (no second connection, a server that
- * cannot export snapshots) the load reads itself. */
+ * server processes read at once: the diagnoses and the responses of the
+ * scope's instruments (into an arena of its own, adopted by the load's
+ * after) and the contact days. The second connection sees the load's own
+ * snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so both read
+ * the same registry. What it could not read (no second connection, a
+ * server that cannot export snapshots) the load reads itself. */
 typedef struct pg_beside {
     store_days_beside b; /* the days, when b.scope wants them */
     PGconn *model;       /* the load's connection, whose settings the second takes */
     char snapshot[64];
     genu_dataset *ds;
-    bool responses;      /* read the responses too */
-    genu_arena *ra;      /* theirs: records and strings */
-    bool responses_done;
-    genu_err rerr;
+    bool diagnoses, responses; /* read them too */
+    genu_arena *ra;            /* theirs: records and strings */
+    bool diagnoses_done, responses_done;
 } pg_beside;
 
 static void *pg_read_beside(void *arg)
@@ -775,14 +774,22 @@ static void *pg_read_beside(void *arg)
     if (two.db && PQstatus(two.db) == CONNECTION_OK &&
         pg_exec(&two, begin, &d->b.err, "sharing the load's snapshot") == GENU_OK) {
         two.in_tx = true;
-        genu_hash *strings = d->responses ? genu_hash_create() : NULL;
-        if (d->responses && strings && (d->ra = genu_arena_create()) != NULL)
-            d->responses_done = load_instruments(&two, d->b.scope, d->ra, strings, d->ds,
-                                                 &d->rerr) == GENU_OK;
+        const store_scope *scope = d->b.scope;
+        bool records = d->diagnoses || d->responses;
+        genu_hash *strings = records ? genu_hash_create() : NULL;
+        if (strings)
+            d->ra = genu_arena_create();
+        genu_err derr = {0}, rerr = {0}; /* what failed is read again by the load */
+        if (d->diagnoses && d->ra)
+            d->diagnoses_done = load_whole(&two, GENU_REC_DIAGNOSIS, scope, d->ra, d->ra, strings,
+                                           NULL, d->ds, &derr) == GENU_OK;
+        if (d->responses && d->ra)
+            d->responses_done = load_instruments(&two, scope, d->ra, strings, d->ds, &rerr) ==
+                                GENU_OK;
         genu_hash_destroy(strings);
-        if (d->b.scope->contacts)
-            d->b.done = store_contacts_rows(d->b.scope, contact_rows, &two, &d->b.days,
-                                            &d->b.err) == GENU_OK;
+        if (scope->contacts)
+            d->b.done = store_contacts_rows(scope, contact_rows, &two, &d->b.days, &d->b.err) ==
+                        GENU_OK;
     }
     PQfinish(two.db);
     return NULL;
@@ -816,20 +823,22 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         return GENU_OOM(err);
     store_contacts days;
     store_contacts_init(&days, ds);
-    /* the responses beside only where the load's arena takes all of them
-     * (not into arrays apart, which another version may share) */
-    bool responses = scope && scope->ninstruments && !scope->patient && !scope->arrays &&
-                     !store_scope_whole(scope, GENU_REC_RESPONSE);
-    pg_beside dr = {.b = {.scope = scope}, .model = s->db, .ds = ds, .responses = responses};
+    /* the diagnoses and responses beside only where the load's arena takes
+     * all of them (not into arrays apart, which another version may share) */
+    bool apart = !scope || scope->patient || scope->arrays;
+    bool diagnoses = !apart && store_scope_whole(scope, GENU_REC_DIAGNOSIS);
+    bool responses = !apart && scope->ninstruments && !store_scope_whole(scope, GENU_REC_RESPONSE);
+    pg_beside dr = {.b = {.scope = scope}, .model = s->db, .ds = ds, .diagnoses = diagnoses,
+                    .responses = responses};
     store_contacts_init(&dr.b.days, ds);
     pthread_t th;
     bool beside = false;
     int rc = pg_read_begin(s, &own, err);
-    bool shared = !rc && own && scope && (scope->contacts || responses) &&
+    bool shared = !rc && own && scope && (scope->contacts || responses || diagnoses) &&
                   export_snapshot(s, dr.snapshot);
     for (int t = 0; t < PG_NT && !rc; t++) {
-        if (t == GENU_REC_IDENTITY)
-            continue;
+        if (t == GENU_REC_IDENTITY || (beside && t == GENU_REC_DIAGNOSIS && diagnoses))
+            continue; /* (the second connection's) */
         if (store_scope_whole(scope, t))
             rc = load_whole(s, t, scope, store_scope_arrays(scope, a), a, strings, &days, ds,
                             err);
@@ -843,13 +852,16 @@ static int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu
         if (!rc && t == GENU_REC_PATIENT && shared)
             beside = pthread_create(&th, NULL, pg_read_beside, &dr) == 0;
     }
-    if (beside)
+    if (beside) {
         pthread_join(th, NULL);
-    if (beside && responses) {
-        if (dr.responses_done) {
-            genu_arena_adopt(a, dr.ra);
-        } else { /* read them here after all */
-            genu_arena_destroy(dr.ra);
+        genu_arena_adopt(a, dr.ra); /* what it read, even in part */
+        if (diagnoses && !dr.diagnoses_done) { /* read here after all */
+            ds->n[GENU_REC_DIAGNOSIS] = 0;
+            ds->recs[GENU_REC_DIAGNOSIS] = NULL;
+            if (!rc)
+                rc = load_whole(s, GENU_REC_DIAGNOSIS, scope, a, a, strings, &days, ds, err);
+        }
+        if (responses && !dr.responses_done) {
             ds->n[GENU_REC_RESPONSE] = 0;
             ds->recs[GENU_REC_RESPONSE] = NULL;
             if (!rc)

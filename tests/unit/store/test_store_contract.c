@@ -600,6 +600,58 @@ static void a_lean_load_holds_the_measures_asked_for_and_every_day(void **state)
     store_close(s);
 }
 
+/* A lean load's response days follow every kind of write: puts one at a
+ * time and many at once (COPY on PostgreSQL), an update that moves a
+ * response to another day, deletions that leave a day empty or not. */
+static void the_response_days_follow_every_write(void **state)
+{
+    (void)state;
+    genu_store *s = open_db();
+    genu_err err = {0};
+    genu_arena *a = genu_arena_create();
+    genu_score sc = {"intensity", 5};
+    genu_record p1 = patient("P1", "{}"), p2 = patient("P2", "{}");
+    put(s, &p1, STORE_ADDED);
+    put(s, &p2, STORE_ADDED);
+    genu_record r1 = nprs("r1", "P1", GENU_KNEE_LEFT, 100, &sc);
+    genu_record r2 = nprs("r2", "P1", GENU_KNEE_LEFT, 100, &sc); /* r1's day */
+    genu_record r3 = nprs("r3", "P1", GENU_KNEE_NONE, 100, &sc);
+    put(s, &r1, STORE_ADDED);
+    put(s, &r2, STORE_ADDED);
+    put(s, &r3, STORE_ADDED);
+    genu_record m[3] = {nprs("r4", "P2", GENU_KNEE_RIGHT, 200, &sc),
+                        nprs("r5", "P2", GENU_KNEE_RIGHT, 200, &sc),
+                        nprs("r6", "P2", GENU_KNEE_LEFT, 300, &sc)};
+    const genu_record *many[3] = {&m[0], &m[1], &m[2]};
+    store_put_result got[3];
+    size_t failed = 0;
+    assert_int_equal(store_put_many(s, many, 3, got, &failed, &err), GENU_OK);
+    genu_record moved = r2; /* to the next day, and its doc changes */
+    moved.date = 101;
+    moved.doc = "r2 moved";
+    put(s, &moved, STORE_UPDATED);
+    assert_int_equal(store_delete(s, GENU_REC_RESPONSE, "r3", &err), GENU_OK); /* day emptied */
+    assert_int_equal(store_delete(s, GENU_REC_RESPONSE, "r4", &err), GENU_OK); /* r5 stays */
+    store_scope lean = {.every = 1u << GENU_REC_PATIENT, .contacts = true, .lean = true};
+    genu_dataset ds;
+    assert_int_equal(store_load_scope(s, &lean, a, &ds, &err), GENU_OK);
+    const struct {
+        uint32_t pat;
+        genu_date date;
+        genu_knee knee;
+    } want[] = {{0, 100, GENU_KNEE_LEFT}, {0, 101, GENU_KNEE_LEFT}, {1, 200, GENU_KNEE_RIGHT},
+                {1, 300, GENU_KNEE_LEFT}};
+    assert_int_equal(ds.ncontacts, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < ds.ncontacts; i++) {
+        assert_int_equal(ds.contacts[i].pat, want[i].pat);
+        assert_int_equal(ds.contacts[i].date, want[i].date);
+        assert_int_equal(ds.contacts[i].knee, want[i].knee);
+        assert_int_equal(ds.contacts[i].types, 1u << GENU_REC_RESPONSE);
+    }
+    genu_arena_destroy(a);
+    store_close(s);
+}
+
 /* ---- a connection the server drops (PostgreSQL) ---- */
 
 static void drop_connections(void)
@@ -1327,6 +1379,7 @@ int main(void)
         T(a_read_only_handle_reads_and_refuses_writes),
         T(a_partial_load_holds_what_the_whole_load_holds),
         T(a_lean_load_holds_the_measures_asked_for_and_every_day),
+        T(the_response_days_follow_every_write),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
