@@ -16,7 +16,7 @@
  * (a) import: jsonl_import of FILE into a fresh registry made by store_open
  *     (read, parse, validate, score, canonicalise, check references, store in
  *     one transaction), timed from the call to its return.
- * (b) ceiling: the rows (a) stored in the seven record tables (not the
+ * (b) ceiling: the rows (a) stored in the eight record tables (not the
  *     audit trail), read back from that registry and held in memory, written
  *     into another fresh registry (the same schema, made by store_open) in
  *     one transaction with the bare database API, timed from the first
