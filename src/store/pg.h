@@ -143,6 +143,26 @@ const char *pg_field_text(const pg_fields *f, int i, genu_arena *a);
 typedef int (*pg_fields_fn)(const pg_fields *f, void *ctx, genu_err *err);
 int pg_copy_rows(pg_store *s, const char *select, pg_fields_fn fn, void *ctx, genu_err *err,
                  const char *what);
+
+/* A load's orders (store_pg_load.c, and the statements made once):
+ * patients by id, other records by (patient, date, seq), the dataset's
+ * own order, which the covering indexes of schema 6 give. */
+#define PG_ORDER_PATIENTS "id"
+#define PG_ORDER_LOAD     "patient,date NULLS FIRST,seq"
+
+/* Reads (seq, id, patient, knee, date, doc, payload...) of a row into r:
+ * strings into a, equal payload texts once when strings is given; without
+ * with_doc, patient points into the row (a load places it) and the doc
+ * and notes are left out. pg_read_result_row reads a result's row k. */
+struct genu_hash;
+int pg_read_row(const pg_fields *f, genu_rtype type, bool with_doc, genu_record *r,
+                genu_arena *a, struct genu_hash *strings, genu_err *err);
+int pg_read_result_row(const PGresult *res, int k, genu_rtype type, bool with_doc,
+                       genu_record *r, genu_arena *a, struct genu_hash *strings, genu_err *err);
+
+/* store_pg_load.c: the ops table's load. */
+int pg_load(genu_store *gs, const store_scope *scope, genu_arena *a, genu_dataset *ds,
+            genu_err *err);
 /* Declares the cursor for sql (no parameters) and fetches the first batch;
  * c->row < c->nrows while it holds a row. */
 int pg_cursor_open(pg_store *s, pg_cursor *c, const char *name, const char *sql, genu_err *err);
