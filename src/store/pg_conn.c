@@ -319,15 +319,15 @@ const char *pg_field_text(const pg_fields *f, int i, genu_arena *a)
 
 /* Where the rows of a binary COPY are: each CopyData message holds whole
  * rows, the first also the file header before them, the last the trailer. */
-typedef struct copy_in {
+typedef struct copy_state {
     bool header, trailer; /* seen */
-} copy_in;
+} copy_state;
 
 static const char copy_signature[11] = "PGCOPY\n\377\r\n";
 
 /* The rows of one message: each split into f (its texts ended in place,
  * the byte after the row kept aside meanwhile) and handed to fn. */
-static int copy_message(copy_in *c, char *m, size_t len, pg_fields_fn fn, void *ctx,
+static int copy_message(copy_state *c, char *m, size_t len, pg_fields_fn fn, void *ctx,
                         genu_err *err, const char *what)
 {
     size_t at = 0;
@@ -402,7 +402,7 @@ int pg_copy_rows(pg_store *s, const char *select, pg_fields_fn fn, void *ctx, ge
         return rc;
     }
     PQclear(r);
-    copy_in c = {false, false};
+    copy_state c = {false, false};
     char *m;
     int len;
     while ((len = PQgetCopyData(s->db, &m, 0)) >= 0) {
