@@ -99,6 +99,14 @@ void fb_put_date(ctx *c, int f, genu_date d, const ids *l)
         fb_put_str(c, f, date_str(c, d), d, l);
 }
 
+/* Fact f is v, read from the one record r (and dated r's day). */
+static void put_num_of(ctx *c, int f, double v, const genu_record *r)
+{
+    ids l = {0};
+    fb_ids_add(c, &l, r->id);
+    fb_put_num(c, f, v, r->date, &l);
+}
+
 /* The first of n records (sorted by pat) whose pat is not below pat. */
 size_t fb_first_of(const genu_record *r, size_t n, size_t pat)
 {
@@ -430,9 +438,7 @@ static void build_pain(ctx *c)
     }
     const genu_record *fr = latest_score(c, "pain_frequency", "percent", INT32_MIN + 1, c->as_of, &v);
     if (fr) {
-        ids l = {0};
-        fb_ids_add(c, &l, fr->id);
-        fb_put_num(c, F_PAIN_FREQUENCY, v, fr->date, &l);
+        put_num_of(c, F_PAIN_FREQUENCY, v, fr);
     }
 
     /* injections of any kind: pain before the first one against the latest */
@@ -467,7 +473,7 @@ static void build_pain(ctx *c)
         double before;
         const genu_record *b = fb_latest_nprs(c, inj->date - BASELINE_DAYS, inj->date, &before);
         if (b) {
-            ids bl = {0};
+            ids bl = {0}; /* and on: the improvement's records */
             fb_ids_add(c, &bl, b->id);
             fb_put_num(c, F_INJ_PAIN_BEFORE, before, b->date, &bl);
             if (lr && lr->date > inj->date) {
@@ -494,9 +500,7 @@ static void build_pain(ctx *c)
     double base;
     const genu_record *b = fb_latest_nprs(c, idx - BASELINE_DAYS, idx, &base);
     if (b) {
-        ids bl = {0};
-        fb_ids_add(c, &bl, b->id);
-        fb_put_num(c, F_PAIN_BASELINE, base, b->date, &bl);
+        put_num_of(c, F_PAIN_BASELINE, base, b);
     }
     /* the best pain since the first regenerative treatment needs no
      * baseline; its improvement does */
@@ -513,9 +517,7 @@ static void build_pain(ctx *c)
         }
     }
     if (best) {
-        ids pl = {0};
-        fb_ids_add(c, &pl, best->id);
-        fb_put_num(c, F_PAIN_BEST, bestv, best->date, &pl);
+        put_num_of(c, F_PAIN_BEST, bestv, best);
     }
     if (!b)
         return;
@@ -538,9 +540,7 @@ static void build_function(ctx *c)
     double v, w = NAN;
     const genu_record *r = latest_score(c, "koos", "adl", INT32_MIN + 1, c->as_of, &v);
     if (r) {
-        ids l = {0};
-        fb_ids_add(c, &l, r->id);
-        fb_put_num(c, F_KOOS_ADL, v, r->date, &l);
+        put_num_of(c, F_KOOS_ADL, v, r);
     }
     /* the latest of a WOMAC, a WOMAC NRS or a KOOS-derived WOMAC */
     static const char *const src[][2] = {
@@ -554,9 +554,7 @@ static void build_function(ctx *c)
         }
     }
     if (best) {
-        ids l = {0};
-        fb_ids_add(c, &l, best->id);
-        fb_put_num(c, F_WOMAC_FUNCTION, w, best->date, &l);
+        put_num_of(c, F_WOMAC_FUNCTION, w, best);
     }
 }
 
