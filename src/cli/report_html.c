@@ -5,6 +5,7 @@
  * Every string that comes from the data (site names, protocols, filter
  * values, currencies, definitions) goes through genu_buf_html(). */
 #include "cli/report_html.h"
+#include "cli/report_html_parts.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -20,9 +21,14 @@ static const char *const dashes[] = {"", "7 4", "2 3", "9 3 2 3"};
 #define NCOLOUR (sizeof colours / sizeof colours[0])
 #define NDASH (sizeof dashes / sizeof dashes[0])
 
-static const char *colour(size_t g)
+const char *rh_colour(size_t g)
 {
     return colours[g % NCOLOUR];
+}
+
+const char *rh_dash(size_t g)
+{
+    return dashes[g % NDASH];
 }
 
 /* ---- numbers ----------------------------------------------------------- */
@@ -51,7 +57,7 @@ static void fixed(genu_buf *b, double v, int decimals)
         genu_buf_printf(b, "%.*f", decimals, v);
 }
 
-static void p_value(genu_buf *b, double p)
+void rh_p_value(genu_buf *b, double p)
 {
     if (isnan(p))
         genu_buf_puts(b, "n/a");
@@ -135,7 +141,7 @@ static void between(genu_buf *b, const char *before, const char *text, const cha
     genu_buf_puts(b, after);
 }
 
-static void open_table(genu_buf *b, const char *label)
+void rh_open_table(genu_buf *b, const char *label)
 {
     between(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"", label,
             "\"><table>");
@@ -151,7 +157,7 @@ static void measure_open(genu_buf *b, const report *r, const char *name, size_t 
     between(b, "<h3><code>", name, "</code></h3>\n");
     if (chart && r->nstrata)
         chart(b, r, i);
-    open_table(b, name);
+    rh_open_table(b, name);
 }
 
 /* A row opened: the timepoint at as its header, the stratum's cell begun
@@ -164,14 +170,14 @@ static void row_open(genu_buf *b, bool first, const char *at, const char *stratu
 }
 
 /* A row opened with the stratum as its header. */
-static void stratum_row(genu_buf *b, const char *stratum)
+void rh_stratum_row(genu_buf *b, const char *stratum)
 {
     between(b, "<tr><th scope=\"row\">", stratum, "</th>");
 }
 
 /* A table's head from its column labels, '|'-separated; a label that
  * begins with '<' is aligned left (the label follows it). */
-static void table_head(genu_buf *b, const char *cols)
+void rh_table_head(genu_buf *b, const char *cols)
 {
     genu_buf_puts(b, "<thead><tr>");
     while (*cols) {
@@ -184,7 +190,7 @@ static void table_head(genu_buf *b, const char *cols)
     genu_buf_puts(b, "</tr></thead><tbody>");
 }
 
-static void close_table(genu_buf *b)
+void rh_close_table(genu_buf *b)
 {
     genu_buf_puts(b, "</tbody></table></div>\n");
 }
@@ -198,11 +204,11 @@ static void measure_table(genu_buf *b, const report *r, const char *name, size_t
                           chart_fn *chart, const char *cols, row_fn *row)
 {
     measure_open(b, r, name, i, chart);
-    table_head(b, cols);
+    rh_table_head(b, cols);
     for (size_t t = 0; t < r->spec.ntp; t++)
         for (size_t g = 0; g < r->nstrata; g++)
             row(b, r, i, t, g);
-    close_table(b);
+    rh_close_table(b);
 }
 
 static void head(genu_buf *b, const report *r)
@@ -233,7 +239,7 @@ static void head(genu_buf *b, const report *r)
 static void marker(genu_buf *b, size_t g, double x, double y);
 
 /* A small legend of the strata (HTML, so it reflows on a phone). */
-static void legend(genu_buf *b, const report *r, bool lines)
+void rh_legend(genu_buf *b, const report *r, bool lines)
 {
     genu_buf_puts(b, "<ul class=\"legend\">");
     for (size_t g = 0; g < r->nstrata; g++) {
@@ -242,7 +248,7 @@ static void legend(genu_buf *b, const report *r, bool lines)
             genu_buf_printf(b,
                             "<line x1=\"2\" y1=\"8\" x2=\"34\" y2=\"8\" stroke=\"%s\" "
                             "stroke-width=\"3\" stroke-dasharray=\"%s\"/>",
-                            colour(g), dashes[g % NDASH]);
+                            rh_colour(g), rh_dash(g));
         else
             marker(b, g, 18, 8);
         genu_buf_puts(b, "</svg>");
@@ -265,16 +271,16 @@ static void enrolment(genu_buf *b, const report *r)
         y0 = y < y0 ? y : y0;
         y1 = y > y1 ? y : y1;
     }
-    open_table(b, "Enrolment by index year");
+    rh_open_table(b, "Enrolment by index year");
     genu_buf_puts(b, "<caption>Enrolment by year of the index treatment</caption>");
-    table_head(b, "<Index year|Entered");
+    rh_table_head(b, "<Index year|Entered");
     for (int y = y0; y <= y1; y++) {
         size_t n = 0;
         for (size_t i = 0; i < c->nknee; i++)
             n += genu_date_year(c->knees[i].index) == y;
         genu_buf_printf(b, "<tr><th scope=\"row\">%d</th><td>%zu</td></tr>", y, n);
     }
-    close_table(b);
+    rh_close_table(b);
 }
 
 static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
@@ -303,16 +309,16 @@ static void cohort_section(genu_buf *b, const report *r, const cohort_filter *f)
     }
     genu_buf_puts(b, "</ul></dd></dl>\n");
     genu_buf_puts(b, "<div class=\"pair\">");
-    open_table(b, "Knees entered per stratum");
+    rh_open_table(b, "Knees entered per stratum");
     genu_buf_puts(b, "<caption>Entered per stratum</caption>");
-    table_head(b, "<Stratum|Entered");
+    rh_table_head(b, "<Stratum|Entered");
     for (size_t g = 0; g < r->nstrata; g++) {
-        stratum_row(b, r->strata[g]);
+        rh_stratum_row(b, r->strata[g]);
         genu_buf_printf(b, "<td>%zu</td></tr>", r->entered[g]);
     }
     genu_buf_printf(b, "<tr class=\"first\"><th scope=\"row\">Total</th><td>%zu</td></tr>",
                     r->c->nknee);
-    close_table(b);
+    rh_close_table(b);
     enrolment(b, r);
     genu_buf_puts(b, "</div>\n</section>\n");
 }
@@ -358,8 +364,8 @@ static void followup_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<section id=\"followup\">\n<h2>Follow-up completeness</h2>\n"
                      "<p><em>Due</em>: knees whose window has closed. <em>Done</em>: a "
                      "questionnaire of any kind in the window, before any replacement.</p>\n");
-    open_table(b, "Follow-up completeness per timepoint");
-    table_head(b, "<Timepoint|<Stratum|Due|Done|Missing|Done %");
+    rh_open_table(b, "Follow-up completeness per timepoint");
+    rh_table_head(b, "<Timepoint|<Stratum|Due|Done|Missing|Done %");
     for (size_t t = 0; t < r->spec.ntp; t++)
         for (size_t g = 0; g < r->nstrata; g++) {
             const report_followup *f = &r->followup[t * r->nstrata + g];
@@ -369,26 +375,18 @@ static void followup_section(genu_buf *b, const report *r)
             pct(b, f->due ? (double)f->done / (double)f->due : NAN);
             genu_buf_puts(b, "</td></tr>");
         }
-    close_table(b);
+    rh_close_table(b);
     genu_buf_puts(b, "</section>\n");
 }
 
 /* ---- charts ------------------------------------------------------------ */
 
-/* The plotting box of a chart with a value axis [vmin, vmax]. */
-typedef struct plot {
-    double x0, x1, y0, y1;
-    double vmin, vmax;
-} plot;
-
-#define CHART_W 640.0
-
-static double py(const plot *p, double v)
+double rh_py(const plot *p, double v)
 {
     return p->y1 - (v - p->vmin) / (p->vmax - p->vmin) * (p->y1 - p->y0);
 }
 
-static void svg_open(genu_buf *b, double h, const char *id, const char *title)
+void rh_svg_open(genu_buf *b, double h, const char *id, const char *title)
 {
     genu_buf_printf(b,
                     "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"%s\">"
@@ -401,7 +399,7 @@ static void svg_open(genu_buf *b, double h, const char *id, const char *title)
 /* Marker g (circle, square, diamond, triangle) centred on (x, y). */
 static void marker(genu_buf *b, size_t g, double x, double y)
 {
-    const char *c = colour(g);
+    const char *c = rh_colour(g);
     switch (g % 4) {
     case 0:
         genu_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", x, y, c);
@@ -419,10 +417,10 @@ static void marker(genu_buf *b, size_t g, double x, double y)
 }
 
 /* Horizontal grid lines and value labels at `step` from vmin to vmax. */
-static void y_grid(genu_buf *b, const plot *p, double step, bool percent)
+void rh_y_grid(genu_buf *b, const plot *p, double step, bool percent)
 {
     for (double v = ceil(p->vmin / step - 1e-9) * step; v <= p->vmax + 1e-9; v += step) {
-        double y = py(p, v);
+        double y = rh_py(p, v);
         bool zero = fabs(v) < 1e-9;
         if (zero)
             v = 0.0; /* no "-0%" */
@@ -462,9 +460,9 @@ static void interval_chart(genu_buf *b, const report *r, size_t which, const plo
                 genu_buf_printf(b,
                                 "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fh6M%.1f %.1fh6\" "
                                 "stroke=\"%s\" stroke-width=\"1.6\" fill=\"none\"/>",
-                                x, py(p, lo), py(p, hi), x - 3, py(p, lo), x - 3, py(p, hi),
-                                colour(g));
-            marker(b, g, x, py(p, est));
+                                x, rh_py(p, lo), rh_py(p, hi), x - 3, rh_py(p, lo), x - 3, rh_py(p, hi),
+                                rh_colour(g));
+            marker(b, g, x, rh_py(p, est));
         }
     }
     genu_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">timepoint</text>",
@@ -489,11 +487,11 @@ static void interval_figure(genu_buf *b, const report *r, size_t which, const pl
                             const char *title, const char *caption)
 {
     genu_buf_puts(b, "<figure>");
-    svg_open(b, 280, id, title);
-    y_grid(b, p, step, percent);
+    rh_svg_open(b, 280, id, title);
+    rh_y_grid(b, p, step, percent);
     interval_chart(b, r, which, p, fn);
     genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
+    rh_legend(b, r, false);
     genu_buf_printf(b, "<figcaption>%s</figcaption></figure>\n", caption);
 }
 
@@ -564,7 +562,7 @@ static void comparisons_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "<p>Difference = rate of A &minus; rate of B, in percentage points.</p>\n");
     for (size_t d = 0; d < r->spec.ndef; d++) {
         measure_open(b, r, r->spec.defs[d].text, d, NULL);
-        table_head(b, "<At|<A|<B|Difference|95% CI|<Test|Chi-square|p");
+        rh_table_head(b, "<At|<A|<B|Difference|95% CI|<Test|Chi-square|p");
         for (size_t t = 0; t < r->spec.ntp; t++)
             for (size_t j = 0; j < r->npair; j++) {
                 const report_cmp *c = report_cmp_at(r, d, t, j);
@@ -584,10 +582,10 @@ static void comparisons_section(genu_buf *b, const report *r)
                                                                 : "none");
                 fixed(b, c->statistic, 2);
                 genu_buf_puts(b, "</td><td>");
-                p_value(b, c->p);
+                rh_p_value(b, c->p);
                 genu_buf_puts(b, "</td></tr>");
             }
-        close_table(b);
+        rh_close_table(b);
     }
     genu_buf_puts(b, "</section>\n");
 }
@@ -662,280 +660,6 @@ static void change_section(genu_buf *b, const report *r)
     genu_buf_puts(b, "</section>\n");
 }
 
-/* ---- survival ---------------------------------------------------------- */
-
-/* Ticks for a time axis in days: a step of 3, 6, 12, 24 or 60 months. */
-static double time_step(double tmax)
-{
-    static const double months[] = {3, 6, 12, 24, 60, 120};
-    for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)
-        if (tmax / (months[i] * 30.4375) <= 8.0)
-            return months[i] * 30.4375;
-    return 120 * 30.4375;
-}
-
-static void time_label(genu_buf *b, double t, double step)
-{
-    if (step >= 365.0)
-        genu_buf_printf(b, "%.0f y", t / 365.25);
-    else
-        genu_buf_printf(b, "%.0f m", t / 30.4375);
-}
-
-/* Knees still at risk at time t: those with time >= t. */
-static size_t at_risk(const survival_curve *k, double t)
-{
-    for (size_t i = 0; i < k->nrow; i++)
-        if (k->rows[i].time >= t - 1e-9)
-            return k->rows[i].n_risk;
-    return 0;
-}
-
-/* The curve while at least SURVIVAL_CHART_MIN_AT_RISK knees are at risk:
- * it ends, level, at the first time fewer remain. */
-static void km_curve(genu_buf *b, const plot *p, double tmax, const survival_curve *k, size_t g)
-{
-    double sx = (p->x1 - p->x0) / tmax, s = 1.0;
-    size_t shown = 0; /* rows drawn */
-    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 1.0));
-    for (size_t i = 0; i < k->nrow; i++) {
-        const survival_row *w = &k->rows[i];
-        double x = p->x0 + sx * w->time;
-        genu_buf_printf(b, "H%.1f", x);
-        if (w->n_risk < SURVIVAL_CHART_MIN_AT_RISK)
-            break;
-        shown = i + 1;
-        if (w->n_event) {
-            s = w->surv;
-            genu_buf_printf(b, "V%.1f", py(p, s));
-        }
-    }
-    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", colour(g));
-    if (*dashes[g % NDASH])
-        genu_buf_printf(b, " stroke-dasharray=\"%s\"", dashes[g % NDASH]);
-    genu_buf_puts(b, "/>");
-    /* censor marks: a short vertical tick at each censoring time */
-    genu_buf_puts(b, "<path d=\"");
-    for (size_t i = 0; i < shown; i++)
-        if (k->rows[i].n_censor)
-            genu_buf_printf(b, "M%.1f %.1fv10", p->x0 + sx * k->rows[i].time,
-                            py(p, k->rows[i].surv) - 5);
-    genu_buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1.5\"/>", colour(g));
-}
-
-/* print.survfit's 0.95LCL to 0.95UCL, "not reached" where a bound is not. */
-static void median_ci(genu_buf *b, const survival_curve *k)
-{
-    if (isnan(k->median_lo))
-        genu_buf_puts(b, "not reached");
-    else
-        genu_buf_printf(b, "%g", k->median_lo);
-    if (isnan(k->median_hi))
-        genu_buf_puts(b, " to not reached");
-    else
-        genu_buf_printf(b, " to %g", k->median_hi);
-}
-
-/* The time axis of a survival chart: ticks every step up to tmax, labelled. */
-static void time_axis(genu_buf *b, const plot *p, double tmax, double step)
-{
-    for (double t = 0; t <= tmax + 1e-9; t += step) {
-        double x = p->x0 + (p->x1 - p->x0) * t / tmax;
-        genu_buf_printf(b,
-                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5c6670\"/>"
-                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                        x, p->y1, x, p->y1 + 5, x, p->y1 + 19);
-        time_label(b, t, step);
-        genu_buf_puts(b, "</text>");
-    }
-    genu_buf_printf(b,
-                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">time since the index "
-                    "treatment</text>",
-                    (p->x0 + p->x1) / 2, p->y1 + 42);
-}
-
-static void km_chart(genu_buf *b, const report *r, double tmax, double step)
-{
-    plot p = {56, CHART_W - 16, 12, 250, 0.0, 1.0};
-    genu_buf_puts(b, "<figure>");
-    svg_open(b, 300, "km-chart", "Replacement-free survival (Kaplan-Meier) per stratum");
-    y_grid(b, &p, 0.25, true);
-    time_axis(b, &p, tmax, step);
-    for (size_t g = 0; g < r->nstrata; g++)
-        km_curve(b, &p, tmax, &r->km[g], g);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, true);
-    genu_buf_printf(b,
-                    "<figcaption>Share of knees not replaced; a step down is a replacement, a "
-                    "tick is a knee censored at its last contact. Each curve stops where fewer "
-                    "than %d knees remain at risk (the tables keep every row).</figcaption>"
-                    "</figure>\n",
-                    SURVIVAL_CHART_MIN_AT_RISK);
-}
-
-/* "<p>NAME: chi-square x on df degrees of freedom, p = y.</p>" */
-static void test_sentence(genu_buf *b, const char *name, double chisq, int df, double p)
-{
-    genu_buf_printf(b, "<p>%s: chi-square %.2f on %d degree%s of freedom, p %s", name, chisq, df,
-                    df == 1 ? "" : "s", p < 0.001 ? "" : "= ");
-    p_value(b, p);
-    genu_buf_puts(b, ".</p>\n");
-}
-
-/* The cumulative incidence of stratum g (solid) and 1 − Kaplan–Meier
- * (thin, dotted) in its colour, each while at least
- * SURVIVAL_CHART_MIN_AT_RISK knees are at risk, as km_curve: a curve ends,
- * level, at the first time fewer remain. */
-static void cuminc_curves(genu_buf *b, const plot *p, double tmax, const report *r, size_t g)
-{
-    const cuminc_curve *k = &r->competing->curves[g];
-    const survival_curve *km = &r->km[g];
-    double sx = (p->x1 - p->x0) / tmax;
-    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
-    for (size_t i = 0; i < k->nrow; i++) {
-        genu_buf_printf(b, "H%.1f", p->x0 + sx * k->rows[i].time);
-        if (k->rows[i].n_risk < SURVIVAL_CHART_MIN_AT_RISK)
-            break;
-        genu_buf_printf(b, "V%.1f", py(p, k->rows[i].cuminc));
-    }
-    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>", colour(g));
-    genu_buf_printf(b, "<path d=\"M%.1f %.1f", p->x0, py(p, 0.0));
-    for (size_t i = 0; i < km->nrow; i++) {
-        genu_buf_printf(b, "H%.1f", p->x0 + sx * km->rows[i].time);
-        if (km->rows[i].n_risk < SURVIVAL_CHART_MIN_AT_RISK)
-            break;
-        genu_buf_printf(b, "V%.1f", py(p, 1.0 - km->rows[i].surv));
-    }
-    genu_buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>",
-                    colour(g));
-}
-
-/* The value of a step curve at t (the last row at or before t). */
-static double cuminc_at(const cuminc_curve *k, double t)
-{
-    double v = 0.0;
-    for (size_t i = 0; i < k->nrow && k->rows[i].time <= t + 1e-9; i++)
-        v = k->rows[i].cuminc;
-    return v;
-}
-
-static double km_at(const survival_curve *k, double t)
-{
-    double v = 1.0;
-    for (size_t i = 0; i < k->nrow && k->rows[i].time <= t + 1e-9; i++)
-        v = k->rows[i].surv;
-    return v;
-}
-
-/* When patients died: replacement with death as a competing risk. */
-/* The header cells of times from t0 to tmax by step, and the end of the
- * table's head. */
-static void time_headers(genu_buf *b, double t0, double tmax, double step)
-{
-    for (double t = t0; t <= tmax + 1e-9; t += step) {
-        genu_buf_puts(b, "<th scope=\"col\">");
-        time_label(b, t, step);
-        genu_buf_puts(b, "</th>");
-    }
-    genu_buf_puts(b, "</tr></thead><tbody>");
-}
-
-static void competing_part(genu_buf *b, const report *r, double tmax, double step)
-{
-    const durability_competing *d = r->competing;
-    plot p = {56, CHART_W - 16, 12, 250, 0.0, 0.5};
-    double top = 0.0;
-    for (size_t g = 0; g < r->nstrata; g++)
-        if (r->km[g].nrow)
-            top = fmax(top, fmax(1.0 - r->km[g].rows[r->km[g].nrow - 1].surv,
-                                 d->curves[g].nrow ? d->curves[g].rows[d->curves[g].nrow - 1].cuminc : 0));
-    p.vmax = top > 0.5 ? 1.0 : top > 0.25 ? 0.5 : 0.25;
-    genu_buf_puts(b, "<h3>Death as a competing risk</h3>\n<p>Patients who die can no longer "
-                     "be replaced, so 1 &minus; Kaplan-Meier, which treats a death as if the knee "
-                     "might still be replaced, overstates the risk. The cumulative incidence "
-                     "(Aalen-Johansen) counts a death as the end of that knee's risk.</p>\n"
-                     "<figure>");
-    svg_open(b, 300, "cuminc-chart", "Cumulative incidence of replacement per stratum");
-    y_grid(b, &p, p.vmax / 4, true);
-    time_axis(b, &p, tmax, step);
-    for (size_t g = 0; g < r->nstrata; g++)
-        cuminc_curves(b, &p, tmax, r, g);
-    genu_buf_puts(b, "</svg>");
-    legend(b, r, false);
-    genu_buf_printf(b,
-                    "<figcaption>Share of knees replaced: cumulative incidence with death as a "
-                    "competing event (solid) and 1 &minus; Kaplan-Meier (dotted). Each curve "
-                    "stops where fewer than %d knees remain at risk (the table keeps every "
-                    "row).</figcaption></figure>\n",
-                    SURVIVAL_CHART_MIN_AT_RISK);
-    open_table(b, "Cumulative incidence of replacement");
-    genu_buf_puts(b, "<caption>Cumulative incidence of replacement (1 &minus; Kaplan-Meier), "
-                     "%</caption><thead><tr><th scope=\"col\" class=\"l\">Stratum</th>"
-                     "<th scope=\"col\">Deaths first</th>");
-    time_headers(b, step, tmax, step);
-    for (size_t g = 0; g < r->nstrata; g++) {
-        stratum_row(b, r->strata[g]);
-        genu_buf_printf(b, "<td>%zu</td>", d->curves[g].competing);
-        for (double t = step; t <= tmax + 1e-9; t += step)
-            genu_buf_printf(b, "<td>%.1f (%.1f)</td>", 100 * cuminc_at(&d->curves[g], t),
-                            100 * (1.0 - km_at(&r->km[g], t)));
-        genu_buf_puts(b, "</tr>");
-    }
-    close_table(b);
-    if (d->gray.defined)
-        test_sentence(b, "Gray's test", d->gray.statistic, d->gray.df, d->gray.p);
-}
-
-static void survival_section(genu_buf *b, const report *r)
-{
-    genu_buf_puts(b, "<section id=\"survival\">\n<h2>Replacement-free survival</h2>\n");
-    double tmax = 0.0;
-    for (size_t g = 0; g < r->nstrata; g++)
-        if (r->km[g].nrow)
-            tmax = fmax(tmax, r->km[g].rows[r->km[g].nrow - 1].time);
-    if (tmax <= 0.0)
-        tmax = 365.25;
-    double step = time_step(tmax);
-    tmax = ceil(tmax / step - 1e-9) * step;
-    if (r->nstrata)
-        km_chart(b, r, tmax, step);
-    open_table(b, "Numbers at risk");
-    genu_buf_puts(b, "<caption>Numbers at risk</caption><thead><tr>"
-                     "<th scope=\"col\" class=\"l\">Stratum</th>");
-    time_headers(b, 0, tmax, step);
-    for (size_t g = 0; g < r->nstrata; g++) {
-        stratum_row(b, r->strata[g]);
-        for (double t = 0; t <= tmax + 1e-9; t += step)
-            genu_buf_printf(b, "<td>%zu</td>", at_risk(&r->km[g], t));
-        genu_buf_puts(b, "</tr>");
-    }
-    close_table(b);
-    open_table(b, "Survival summary");
-    genu_buf_puts(b, "<caption>Per stratum</caption>");
-    table_head(b, "<Stratum|Knees|Replacements|Median (days)|95% CI (days)");
-    for (size_t g = 0; g < r->nstrata; g++) {
-        stratum_row(b, r->strata[g]);
-        genu_buf_printf(b, "<td>%zu</td><td>%zu</td><td>", r->km[g].n, r->km[g].events);
-        if (isnan(r->km[g].median))
-            genu_buf_puts(b, "not reached");
-        else
-            genu_buf_printf(b, "%g", r->km[g].median);
-        genu_buf_puts(b, "</td><td>");
-        median_ci(b, &r->km[g]);
-        genu_buf_puts(b, "</td></tr>");
-    }
-    close_table(b);
-    if (r->logrank.defined) {
-        test_sentence(b, "Log-rank test", r->logrank.chisq, r->logrank.df, r->logrank.p);
-    } else {
-        genu_buf_puts(b, "<p>Log-rank test: not defined (fewer than two strata with "
-                         "expected replacements).</p>\n");
-    }
-    if (r->competing && r->nstrata)
-        competing_part(b, r, tmax, step);
-    genu_buf_puts(b, "</section>\n");
-}
-
 /* ---- cost -------------------------------------------------------------- */
 
 static void cost_rows(genu_buf *b, const report *r, size_t d, size_t t, size_t g)
@@ -997,7 +721,7 @@ void report_html_write(genu_buf *b, const report *src, const cohort_filter *f)
     responders_section(b, r);
     comparisons_section(b, r);
     change_section(b, r);
-    survival_section(b, r);
+    rh_survival_section(b, r);
     cost_section(b, r);
     genu_buf_puts(b, "</main>\n<footer><p>Generated by genu " GENU_VERSION
                      ". Definitions: docs/analysis.md. This report describes a registry; it is "
