@@ -27,6 +27,8 @@ typedef struct synth_rng {
 } synth_rng;
 
 void synth_rng_seed(synth_rng *r, uint64_t seed);
+/* splitmix64: the next value of the sequence at *x (a seed's mixer). */
+uint64_t synth_rng_mix(uint64_t *x);
 uint64_t synth_rng_next(synth_rng *r);
 /* Uniform in [0, 1). */
 double synth_rng_uniform(synth_rng *r);
