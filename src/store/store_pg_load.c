@@ -38,10 +38,10 @@ static void load_columns(genu_buf *b, genu_rtype t, bool lean)
 
 /* A streamed load's destination: rows read into recs[0..cap) as they
  * come (a COPY: the server sends the next rows while this side reads the
- * last), each kept or dropped by the keeper. recs
- * grows as rows come (genu_arena_grow): counting them first would cost
- * the server a pass over the table (a third of a second for the
- * responses of 100,000 patients). */
+ * last), each kept or dropped by the keeper. recs grows as rows come
+ * (genu_arena_grow): counting them first would cost the server a pass
+ * over the table (a third of a second for the responses of 100,000
+ * patients). */
 typedef struct load_sink {
     genu_rtype t;
     genu_record *recs;
@@ -79,8 +79,9 @@ static int sink_row(const pg_fields *f, void *ctx, genu_err *err)
     return rc;
 }
 
-/* Streams sql into k's records, which arrays then holds (even after a
- * failure: nothing is left to free), into ds. */
+/* Streams sql into k's records and sets them as ds's of k's type; the
+ * arena arrays owns them from then on, even after a failure (the caller
+ * has nothing to free). */
 static int sink_stream(pg_store *s, load_sink *k, const char *sql, genu_arena *arrays,
                        genu_err *err, const char *what)
 {
